@@ -1,0 +1,119 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { GatewayConfig } from './config/resolve.js';
+import type { Logger } from './core/logger.js';
+import { ShutdownManager } from './core/lifecycle.js';
+import { Spool } from './core/spool.js';
+import { FolderIntake } from './gateway/folder-intake.js';
+import { FolderReceiptSink } from './gateway/folder-sink.js';
+import type { IntakeSource } from './gateway/intake.js';
+import { HttpPullReceiptSource } from './receipts/http-pull-source.js';
+import { createIntakeHandler } from './queues/intake-handler.js';
+import { Ledger } from './queues/ledger.js';
+import { ManagedRedis } from './queues/managed-redis.js';
+import { assertNoEviction, bullmqConnection, createRedis } from './queues/redis-connection.js';
+import { StageQueues } from './queues/stage-queues.js';
+import { startWorkers, type WorkerTiming } from './queues/workers.js';
+import type { PipelineDeps } from './queues/deps.js';
+import { loadSoftKeySigner } from './signing/soft-key.js';
+import type { Signer } from './signing/signer.js';
+import { DecXmlTranslator } from './translators/dec-xml/dec-xml-translator.js';
+import type { Translator } from './translators/translator.js';
+import { HttpTransport } from './transports/http-transport.js';
+import type { Transport } from './transports/transport.js';
+
+export interface RunningGateway {
+  readonly deps: PipelineDeps;
+  readonly redisUrl: string;
+  /** Ordered, bounded shutdown; idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly workerTiming?: WorkerTiming;
+}
+
+/**
+ * The composition root: the one place that reads configuration to choose adapters. Components
+ * start in dependency order and close in reverse: intake first, Redis last.
+ */
+export async function startGateway(config: GatewayConfig, log: Logger, options: StartOptions = {}): Promise<RunningGateway> {
+  const shutdown = new ShutdownManager((name, err) => log.error({ err, component: name }, 'component did not close cleanly / 组件未能正常关闭'));
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+    const spool = new Spool(join(config.dataDir, 'spool'));
+
+    let redisUrl = config.redis.url;
+    if (!redisUrl) {
+      const managed = new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, log);
+      await managed.start();
+      shutdown.add('managed-redis', () => managed.close());
+      redisUrl = managed.url;
+      log.info({ socket: managed.socketPath }, 'managed redis-server started / 内置 Redis 已启动');
+    }
+    const redis: Redis = createRedis(redisUrl);
+    redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error / Redis 连接错误'));
+    shutdown.add('redis', async () => void (await redis.quit()));
+    await assertNoEviction(redis);
+
+    const connection = bullmqConnection(redisUrl);
+    const queues = new StageQueues(connection, config.redis.prefix, config.retry.delaysMs.length + 1);
+    shutdown.add('queues', () => queues.close());
+
+    const signers = new Map<string, Signer>();
+    for (const s of config.signers) {
+      const signer = await loadSoftKeySigner({ name: s.name, path: s.key, ...(s.passphrase !== undefined ? { passphrase: s.passphrase } : {}), ...(s.certNo ? { certNo: s.certNo } : {}) });
+      signers.set(s.name, signer);
+      shutdown.add(`signer:${s.name}`, () => signer.close());
+    }
+    const transports = new Map<string, Transport>();
+    for (const t of config.transports) {
+      const transport = new HttpTransport(t);
+      transports.set(t.name, transport);
+      shutdown.add(`transport:${t.name}`, () => transport.close());
+    }
+    const translators = new Map<string, Translator>([['dec-xml', new DecXmlTranslator()]]);
+
+    const deps: PipelineDeps = {
+      config,
+      log,
+      redis,
+      ledger: new Ledger(redis, config.redis.prefix),
+      spool,
+      queues,
+      sink: new FolderReceiptSink(),
+      channels: new Map(config.channels.map((c) => [c.name, c])),
+      translators,
+      signers,
+      transports,
+    };
+
+    const workers: Worker[] = startWorkers(deps, connection, options.workerTiming);
+    shutdown.add('workers', async () => void (await Promise.all(workers.map((w) => w.close()))));
+
+    for (const r of config.receiptSources) {
+      const source = new HttpPullReceiptSource(r.name, r.url, r.intervalMs, redis, `${config.redis.prefix}:cursor:${r.name}`, log);
+      await source.start(async (receipt) => {
+        const receiptRef = await spool.put(receipt.bytes);
+        await queues.add('receipt', `receipt-${receiptRef.slice(7)}`, { receiptRef, source: receipt.source, fileName: receipt.fileName });
+      });
+      shutdown.add(`receipts:${r.name}`, () => source.close());
+    }
+
+    const handler = createIntakeHandler(deps);
+    const intakes: IntakeSource[] = config.channels.flatMap((ch) =>
+      ch.intake.map((it) => new FolderIntake(ch.name, it, ch.sent, ch.failed, log.child({ channel: ch.name }))),
+    );
+    for (const intake of intakes) {
+      await intake.start(handler);
+      shutdown.add(intake.name, () => intake.close());
+    }
+    log.info({ channels: config.channels.map((c) => c.name), redis: redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'gateway started / 网关已启动');
+    return { deps, redisUrl, close: () => shutdown.shutdown(config.shutdownMs) };
+  } catch (err) {
+    await shutdown.shutdown(5_000);
+    throw err;
+  }
+}

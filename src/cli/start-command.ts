@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { loadConfig, ConfigError } from '../config/load.js';
+import { createLogger } from '../core/logger.js';
+import { startGateway } from '../app.js';
+import { runUntilSignal } from './run-until-signal.js';
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('run the gateway daemon in the foreground / 启动网关守护进程')
+    .requiredOption('-c, --config <file>', 'YAML configuration file')
+    .action(async (opts: { config: string }) => {
+      let config;
+      try {
+        config = loadConfig(opts.config);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          console.error(err.message);
+          process.exit(2);
+        }
+        throw err;
+      }
+      const log = createLogger({ level: config.log.level, ...(config.log.pretty !== undefined ? { pretty: config.log.pretty } : {}) });
+      let gateway;
+      try {
+        gateway = await startGateway(config, log);
+      } catch (err) {
+        log.fatal({ err }, 'gateway failed to start / 网关启动失败');
+        log.flush();
+        process.exit(1);
+      }
+      await runUntilSignal(
+        () => gateway.close(),
+        (signal, forced) =>
+          forced
+            ? log.warn({ signal }, 'second signal: forcing exit / 再次收到信号，强制退出')
+            : log.info({ signal }, 'shutting down: intake stops, workers drain / 正在关闭'),
+      );
+      log.info('stopped / 已停止');
+      log.flush();
+    });
+}

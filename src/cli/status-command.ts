@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { basename, join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import type { GatewayConfig } from '../config/resolve.js';
+import { Ledger, type MessageRecord } from '../queues/ledger.js';
+import { ManagedRedis } from '../queues/managed-redis.js';
+import { createRedis } from '../queues/redis-connection.js';
+import { createLogger } from '../core/logger.js';
+
+function redisUrlOf(config: GatewayConfig): string {
+  if (config.redis.url) return config.redis.url;
+  return new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, createLogger({ level: 'silent', pretty: false })).url;
+}
+
+async function findRecord(ledger: Ledger, config: GatewayConfig, arg: string): Promise<MessageRecord | undefined> {
+  if (/^[0-9a-f]{32}$/.test(arg)) return ledger.get(arg);
+  const name = basename(arg);
+  for (const ch of config.channels) {
+    const id = await ledger.findBySource(ch.name, name);
+    if (id) return ledger.get(id);
+  }
+  for (const ch of config.channels) {
+    const id = await ledger.findByKey(`${ch.name}:clientSeqNo`, arg);
+    if (id) return ledger.get(id);
+  }
+  return undefined;
+}
+
+const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('show a message (by id, file name or ClientSeqNo) or the most recent ones / 查询报文状态')
+    .argument('[id-or-file]', 'message id, source file name, or ClientSeqNo')
+    .requiredOption('-c, --config <file>', 'YAML configuration file')
+    .option('-n, --limit <n>', 'how many recent messages to list', '20')
+    .option('--json', 'machine-readable output')
+    .action(async (arg: string | undefined, opts: { config: string; limit: string; json?: boolean }) => {
+      const config = loadConfig(opts.config);
+      const redis = createRedis(redisUrlOf(config));
+      redis.on('error', () => {});
+      try {
+        await redis.ping().catch(() => {
+          throw new Error(`cannot reach Redis at ${redisUrlOf(config)}; is the gateway running? / 无法连接 Redis，网关是否在运行？`);
+        });
+        const ledger = new Ledger(redis, config.redis.prefix);
+        if (arg) {
+          const rec = await findRecord(ledger, config, arg);
+          if (!rec) {
+            console.error(`no message found for "${arg}" / 未找到报文`);
+            process.exitCode = 1;
+            return;
+          }
+          const events = await ledger.events(rec.id);
+          if (opts.json) {
+            console.log(JSON.stringify({ ...rec, events }, null, 2));
+            return;
+          }
+          console.log(`message ${rec.id}  [${rec.status}]`);
+          for (const [k, v] of Object.entries(rec)) if (k !== 'id' && k !== 'status') console.log(`  ${k.padEnd(12)} ${k.endsWith('At') ? time(Number(v)) : String(v)}`);
+          console.log('  timeline:');
+          for (const e of events) console.log(`    ${time(e.at)}  ${e.stage.padEnd(9)} ${e.status ? `[${e.status}] ` : ''}${e.text}`);
+          return;
+        }
+        const ids = await ledger.recent(Number(opts.limit));
+        const recs = (await Promise.all(ids.map((id) => ledger.get(id)))).filter((r): r is MessageRecord => Boolean(r));
+        if (opts.json) {
+          console.log(JSON.stringify(recs, null, 2));
+          return;
+        }
+        console.log(`${await ledger.count()} message(s) in the ledger / 报文总数; most recent ${recs.length}:`);
+        for (const r of recs) console.log(`  ${time(r.updatedAt)}  ${r.id}  ${r.channel.padEnd(12)} ${r.status.padEnd(10)} ${r.sourceName}`);
+      } finally {
+        redis.disconnect();
+      }
+    });
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfigText } from './load.js';
+
+const VALID = `
+dataDir: ./data
+signers:
+  - name: k1
+    type: soft-key
+    key: ./keys/k.pem
+    passphrase: { env: EPORT_TEST_PASS }
+transports:
+  - name: customs
+    type: http
+    url: http://127.0.0.1:9/submit
+channels:
+  - name: declaration
+    dir: ./declaration
+    signer: k1
+    transport: customs
+`;
+
+describe('config loading', () => {
+  it('resolves paths against the config file, fills defaults, reads secrets and freezes', () => {
+    const { config, problems } = parseConfigText(VALID, '/etc/eport/gw.yaml', { EPORT_TEST_PASS: 's3cret' });
+    expect(problems).toEqual([]);
+    expect(config!.dataDir).toBe('/etc/eport/data');
+    const ch = config!.channels[0]!;
+    expect(ch.intake[0]!.path).toBe('/etc/eport/declaration/inbox');
+    expect(ch.outbox).toBe('/etc/eport/declaration/outbox');
+    expect(ch.intake[0]!.stableMs).toBe(1000);
+    expect(config!.signers[0]!.passphrase).toBe('s3cret');
+    expect(config!.retry.delaysMs).toEqual([30_000, 120_000, 600_000, 600_000, 600_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000]);
+    expect(Object.isFrozen(config!.channels[0])).toBe(true);
+  });
+
+  it('lists every problem at once, each with its path', () => {
+    const bad = `
+dataDir: 5
+bogus: true
+signers:
+  - name: K1
+    type: soft-key
+transports:
+  - name: customs
+    type: http
+    url: not-a-url
+channels:
+  - name: declaration
+    dir: ./d
+    signer: k1
+    transport: customs
+    signature: { algorithm: md5 }
+`;
+    const { config, problems } = parseConfigText(bad, '/x/gw.yaml', {});
+    expect(config).toBeUndefined();
+    const paths = problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['dataDir', '(root)', 'signers[0].name', 'signers[0].key', 'transports[0].url', 'channels[0].signature.algorithm']));
+    expect(problems.find((p) => p.path === '(root)')!.fix).toContain('bogus');
+    expect(problems.find((p) => p.path === 'channels[0].signature.algorithm')!.fix).toContain('rsa-sha256');
+  });
+
+  it('reports unknown references and shared folders', () => {
+    const text = VALID.replace('signer: k1', 'signer: nope') + `
+  - name: manifest
+    dir: ./declaration
+    signer: k1
+    transport: customs
+`;
+    const { problems } = parseConfigText(text, '/x/gw.yaml', { EPORT_TEST_PASS: 'p' });
+    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['channels[0].signer', 'channels[1].intake']));
+  });
+
+  it('expands ${ENV} and says which variable is missing', () => {
+    const text = VALID.replace('http://127.0.0.1:9/submit', '${CUSTOMS_URL}');
+    expect(parseConfigText(text, '/x/gw.yaml', { EPORT_TEST_PASS: 'p', CUSTOMS_URL: 'http://127.0.0.1:7/x' }).config!.transports[0]!.url).toBe('http://127.0.0.1:7/x');
+    const { problems } = parseConfigText(text, '/x/gw.yaml', { EPORT_TEST_PASS: 'p' });
+    expect(problems[0]!.message).toContain('CUSTOMS_URL');
+  });
+
+  it('reads a passphrase from a file and reports a missing one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eport-cfg-'));
+    writeFileSync(join(dir, 'pass.txt'), 'from-file\n');
+    const text = VALID.replace('{ env: EPORT_TEST_PASS }', '{ file: ./pass.txt }');
+    expect(parseConfigText(text, join(dir, 'gw.yaml'), {}).config!.signers[0]!.passphrase).toBe('from-file');
+    const missing = parseConfigText(text, join(dir, 'sub', 'gw.yaml'), {});
+    expect(missing.problems[0]!.path).toBe('signers[0].passphrase');
+  });
+
+  it('reports YAML syntax errors with a line', () => {
+    const { problems } = parseConfigText('channels: [\n  - a\n', '/x.yaml', {});
+    expect(problems[0]!.path).toMatch(/^line \d+/);
+  });
+});

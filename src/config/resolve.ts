@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParsedConfig, SoftKeySignerConfig, HttpTransportConfig } from './schema.js';
+import { parseSchedule, toMs } from './duration.js';
+import type { ConfigProblem } from './load.js';
+
+export interface ResolvedIntake {
+  readonly type: 'folder';
+  readonly path: string;
+  readonly pattern: string;
+  readonly stableMs: number;
+  readonly pollMs: number;
+  readonly doneMarker: boolean;
+  readonly maxBytes: number;
+}
+
+export interface ResolvedChannel {
+  readonly name: string;
+  readonly messageType: 'DecMessage';
+  readonly translator: 'dec-xml';
+  readonly intake: readonly ResolvedIntake[];
+  readonly outbox: string;
+  readonly sent: string;
+  readonly failed: string;
+  readonly signer: string;
+  readonly signature: { readonly algorithm: 'rsa-sha1' | 'rsa-sha256' | 'sm2-sm3'; readonly uris: 'chinaport-2022' | 'w3-sm2' };
+  readonly envelope: {
+    readonly type: 'none' | 'dxp';
+    readonly senderId?: string | undefined;
+    readonly receiverIds: readonly string[];
+    readonly icCard?: string | undefined;
+  };
+  readonly transport: string;
+  readonly receiptSlaMs: number;
+}
+
+export interface ResolvedSigner extends Omit<SoftKeySignerConfig, 'passphrase'> {
+  /** The passphrase value, read from env or file at load time; never logged. */
+  readonly passphrase?: string;
+}
+
+export interface ResolvedTransport extends Omit<HttpTransportConfig, 'timeoutMs' | 'connectTimeoutMs'> {
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
+}
+
+/** The validated configuration with paths made absolute and durations in milliseconds. Frozen. */
+export interface GatewayConfig {
+  readonly dataDir: string;
+  readonly redis: { readonly url?: string | undefined; readonly prefix: string; readonly serverBinary: string };
+  readonly log: { readonly level: string; readonly pretty?: boolean | undefined };
+  readonly http: ParsedConfig['http'];
+  readonly shutdownMs: number;
+  readonly concurrency: ParsedConfig['concurrency'];
+  readonly retry: { readonly delaysMs: readonly number[]; readonly jitter: number; readonly maxAgeMs: number };
+  readonly signers: readonly ResolvedSigner[];
+  readonly transports: readonly ResolvedTransport[];
+  readonly receiptSources: readonly { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number }[];
+  readonly channels: readonly ResolvedChannel[];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function readSecret(
+  s: { env?: string | undefined; file?: string | undefined },
+  path: string,
+  abs: (p: string) => string,
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblem[],
+): string | undefined {
+  if (s.env) {
+    const v = env[s.env];
+    if (v === undefined) problems.push({ path, message: `environment variable ${s.env} is not set / 环境变量未设置`, fix: `export ${s.env}=...` });
+    return v;
+  }
+  try {
+    return readFileSync(abs(s.file!), 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    problems.push({ path, message: `cannot read secret file: ${(err as Error).message} / 无法读取密码文件`, fix: 'check the path and permissions' });
+    return undefined;
+  }
+}
+
+function duplicates(names: readonly string[]): string[] {
+  return names.filter((n, i) => names.indexOf(n) !== i);
+}
+
+/** Makes paths absolute, converts durations, reads secrets and checks cross-references. */
+export function resolveConfig(
+  c: ParsedConfig,
+  abs: (p: string) => string,
+  env: NodeJS.ProcessEnv,
+): { config: GatewayConfig; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const signerNames = c.signers.map((s) => s.name);
+  const transportNames = c.transports.map((t) => t.name);
+  for (const [list, label] of [
+    [signerNames, 'signers'],
+    [transportNames, 'transports'],
+    [c.channels.map((ch) => ch.name), 'channels'],
+    [c.receiptSources.map((r) => r.name), 'receiptSources'],
+  ] as const) {
+    for (const d of duplicates(list)) problems.push({ path: label, message: `duplicate name "${d}" / 名称重复`, fix: 'give each entry a unique name' });
+  }
+
+  const channels: ResolvedChannel[] = c.channels.map((ch, i) => {
+    const base = ch.dir ? abs(ch.dir) : undefined;
+    if (!signerNames.includes(ch.signer)) {
+      problems.push({ path: `channels[${i}].signer`, message: `no signer named "${ch.signer}" / 找不到签名器`, fix: `use one of: ${signerNames.join(', ')}` });
+    }
+    if (!transportNames.includes(ch.transport)) {
+      problems.push({ path: `channels[${i}].transport`, message: `no transport named "${ch.transport}" / 找不到传输通道`, fix: `use one of: ${transportNames.join(', ')}` });
+    }
+    return {
+      name: ch.name,
+      messageType: ch.messageType,
+      translator: ch.translator,
+      intake: ch.intake.map((it) => ({
+        type: it.type,
+        path: it.path ? abs(it.path) : join(base!, 'inbox'),
+        pattern: it.pattern,
+        stableMs: toMs(it.stableMs),
+        pollMs: toMs(it.pollMs),
+        doneMarker: it.doneMarker,
+        maxBytes: it.maxBytes,
+      })),
+      outbox: ch.outbox ? abs(ch.outbox) : join(base!, 'outbox'),
+      sent: ch.sent ? abs(ch.sent) : join(base!, 'sent'),
+      failed: ch.failed ? abs(ch.failed) : join(base!, 'failed'),
+      signer: ch.signer,
+      signature: ch.signature,
+      envelope: ch.envelope,
+      transport: ch.transport,
+      receiptSlaMs: toMs(ch.receiptSlaMs),
+    };
+  });
+
+  // Two channels sharing a folder would steal each other's files.
+  const folders = channels.flatMap((ch, i) => [
+    ...ch.intake.map((it) => [it.path, `channels[${i}].intake`] as const),
+    [ch.outbox, `channels[${i}].outbox`] as const,
+    [ch.sent, `channels[${i}].sent`] as const,
+    [ch.failed, `channels[${i}].failed`] as const,
+  ]);
+  for (const [p, where] of folders) {
+    const first = folders.find(([q]) => q === p);
+    if (first && first[1] !== where) problems.push({ path: where, message: `folder ${p} is also used by ${first[1]} / 文件夹重复使用`, fix: 'give every folder one role' });
+  }
+
+  const signers: ResolvedSigner[] = c.signers.map((s, i) => {
+    const { passphrase, ...rest } = s;
+    const value = passphrase ? readSecret(passphrase, `signers[${i}].passphrase`, abs, env, problems) : undefined;
+    return { ...rest, key: abs(s.key), ...(value !== undefined ? { passphrase: value } : {}) };
+  });
+
+  const config: GatewayConfig = {
+    dataDir: abs(c.dataDir),
+    redis: c.redis,
+    log: c.log,
+    http: c.http,
+    shutdownMs: toMs(c.shutdownMs),
+    concurrency: c.concurrency,
+    retry: { delaysMs: parseSchedule(c.retry.schedule), jitter: c.retry.jitter, maxAgeMs: toMs(c.retry.maxAge) },
+    signers,
+    transports: c.transports.map((t) => ({ ...t, timeoutMs: toMs(t.timeoutMs), connectTimeoutMs: toMs(t.connectTimeoutMs) })),
+    receiptSources: c.receiptSources.map((r) => ({ ...r, intervalMs: toMs(r.intervalMs) })),
+    channels,
+  };
+  return { config: deepFreeze(config), problems };
+}

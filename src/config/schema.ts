@@ -1,0 +1,189 @@
+import { z } from 'zod';
+
+/**
+ * The one source of truth for configuration. Every field documents itself with `.describe()`;
+ * `eport config schema` prints the JSON Schema made from this file. Defaults live here only.
+ */
+
+const duration = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/)])
+  .describe('a duration: milliseconds as a number, or "500ms", "30s", "2m", "1h", "1d"');
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lower-case letters, digits and "-", starting with a letter, at most 40 characters');
+
+const secret = z
+  .object({
+    env: z.string().optional().describe('name of an environment variable holding the secret'),
+    file: z.string().optional().describe('path of a file holding the secret (trailing newline ignored)'),
+  })
+  .strict()
+  .refine((s) => Boolean(s.env) !== Boolean(s.file), 'give exactly one of env or file')
+  .describe('a secret read from the environment or a file, never written in the config itself');
+
+export const folderIntakeSchema = z
+  .object({
+    type: z.literal('folder'),
+    path: z.string().optional().describe('inbox folder; default <channel dir>/inbox'),
+    pattern: z.string().default('*.xml').describe('glob of file names to pick up, e.g. "*.xml"'),
+    stableMs: duration.default(1000).describe('a file is complete when its size and mtime have not changed for this long'),
+    pollMs: duration.default(500).describe('how often the folder is scanned'),
+    doneMarker: z
+      .boolean()
+      .default(false)
+      .describe('when true, pick up FILE only once FILE.done or FILE.ok exists (the marker is removed afterwards)'),
+    maxBytes: z.number().int().positive().default(20 * 1024 * 1024).describe('larger files go to failed'),
+  })
+  .strict();
+
+export const softKeySignerSchema = z
+  .object({
+    name,
+    type: z.literal('soft-key'),
+    key: z.string().describe('PEM file with private key and certificate, or a PKCS#12 (.p12/.pfx) file'),
+    passphrase: secret.optional(),
+    certNo: z.string().optional().describe('certificate number for ds:KeyName; default the serial number in hex'),
+  })
+  .strict();
+
+export const httpTransportSchema = z
+  .object({
+    name,
+    type: z.literal('http'),
+    url: z.string().url().describe('where signed messages are POSTed'),
+    timeoutMs: duration.default('30s').describe('whole request timeout'),
+    connectTimeoutMs: duration.default('10s'),
+    headers: z.record(z.string(), z.string()).default({}).describe('extra request headers'),
+  })
+  .strict();
+
+export const httpPullReceiptSourceSchema = z
+  .object({
+    name,
+    type: z.literal('http-pull'),
+    url: z.string().url().describe('receipt feed: GET url?after=CURSOR returns {receipts:[{seq,fileName,content}], next}'),
+    intervalMs: duration.default('1s').describe('poll interval when the feed is empty'),
+  })
+  .strict();
+
+export const signatureSchema = z
+  .object({
+    algorithm: z.enum(['rsa-sha1', 'rsa-sha256', 'sm2-sm3']).default('rsa-sha1'),
+    uris: z
+      .enum(['chinaport-2022', 'w3-sm2'])
+      .default('chinaport-2022')
+      .describe('SM2 URI preset; RSA always uses the W3C URIs'),
+  })
+  .strict();
+
+export const envelopeSchema = z
+  .object({
+    type: z.enum(['none', 'dxp']).default('none'),
+    senderId: z.string().max(16).optional().describe('DXP sender id, e.g. DXPENT0000000001'),
+    receiverIds: z.array(z.string().max(16)).max(5).default([]),
+    icCard: z.string().max(13).optional(),
+  })
+  .strict()
+  .refine((e) => e.type === 'none' || (e.senderId && e.receiverIds.length > 0), 'a dxp envelope needs senderId and receiverIds');
+
+export const channelSchema = z
+  .object({
+    name,
+    messageType: z.enum(['DecMessage']).default('DecMessage').describe('the standard message this channel produces'),
+    translator: z.enum(['dec-xml']).default('dec-xml').describe('dec-xml: standard DecMessage XML, passed through'),
+    dir: z.string().optional().describe('base folder; inbox, outbox, sent and failed default to sub-folders of it'),
+    intake: z.array(folderIntakeSchema).default(() => [folderIntakeSchema.parse({ type: 'folder' })]),
+    outbox: z.string().optional().describe('where receipts are written; default <dir>/outbox'),
+    sent: z.string().optional().describe('where accepted source files go; default <dir>/sent'),
+    failed: z.string().optional().describe('where rejected source files go; default <dir>/failed'),
+    signer: name.describe('name of a signer'),
+    signature: signatureSchema.default({ algorithm: 'rsa-sha1', uris: 'chinaport-2022' }),
+    envelope: envelopeSchema.default({ type: 'none', receiverIds: [] }),
+    transport: name.describe('name of a transport'),
+    receiptSlaMs: duration.default('4h').describe('alert when a sent message has no receipt after this long'),
+  })
+  .strict()
+  .refine((c) => c.dir || (c.outbox && c.sent && c.failed && c.intake.every((i) => i.path)), {
+    message: 'give dir, or every one of intake[].path, outbox, sent and failed',
+  });
+
+export const retrySchema = z
+  .object({
+    schedule: z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?(ms|s|m|h|d)(\*\d+)?(\s*,\s*\d+(\.\d+)?(ms|s|m|h|d)(\*\d+)?)*\s*$/, 'like "30s, 2m, 10m*3, 1h*6"')
+      .default('30s, 2m, 10m*3, 1h*6')
+      .describe('delays between delivery attempts; "10m*3" means three waits of ten minutes'),
+    jitter: z.number().min(0).max(1).default(0.2).describe('each delay is varied by up to this fraction'),
+    maxAge: duration.default('2d').describe('a message older than this is not retried again'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    dataDir: z.string().default('./data').describe('spool, managed Redis and other state; relative to the config file'),
+    redis: z
+      .object({
+        url: z
+          .string()
+          .optional()
+          .describe('redis://host:port/db or unix:///path; unset = the gateway runs its own redis-server'),
+        prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eport').describe('key prefix for all queues and records'),
+        serverBinary: z.string().default('redis-server').describe('binary used for the managed Redis'),
+      })
+      .strict()
+      .default({ prefix: 'eport', serverBinary: 'redis-server' }),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+        pretty: z.boolean().optional().describe('human-readable logs; default when stdout is a terminal'),
+      })
+      .strict()
+      .default({ level: 'info' }),
+    http: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8470),
+        tokens: z
+          .array(
+            z
+              .object({
+                name: z.string(),
+                sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('hex SHA-256 of the bearer token'),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe('API clients; without any token only /health answers'),
+      })
+      .strict()
+      .default({ enabled: true, host: '127.0.0.1', port: 8470, tokens: [] }),
+    shutdownMs: duration.default('20s').describe('how long workers may drain at shutdown'),
+    concurrency: z
+      .object({
+        translate: z.number().int().min(1).default(4),
+        sign: z.number().int().min(1).default(1),
+        deliver: z.number().int().min(1).default(8),
+        receipt: z.number().int().min(1).default(4),
+        writeback: z.number().int().min(1).default(4),
+      })
+      .strict()
+      .default({ translate: 4, sign: 1, deliver: 8, receipt: 4, writeback: 4 }),
+    retry: retrySchema.default({ schedule: '30s, 2m, 10m*3, 1h*6', jitter: 0.2, maxAge: '2d' }),
+    signers: z.array(softKeySignerSchema).min(1),
+    transports: z.array(httpTransportSchema).min(1),
+    receiptSources: z.array(httpPullReceiptSourceSchema).default([]),
+    channels: z.array(channelSchema).min(1),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type ChannelConfig = z.output<typeof channelSchema>;
+export type FolderIntakeConfig = z.output<typeof folderIntakeSchema>;
+export type SoftKeySignerConfig = z.output<typeof softKeySignerSchema>;
+export type HttpTransportConfig = z.output<typeof httpTransportSchema>;
+export type HttpPullReceiptSourceConfig = z.output<typeof httpPullReceiptSourceSchema>;
+export type RetryConfig = z.output<typeof retrySchema>;

@@ -1,0 +1,123 @@
+/**
+ * The error catalogue. Every failure the gateway reports carries a stable code, says whether it is
+ * transient (retry) or permanent (stop, negative receipt), and has an operator-facing text in
+ * Chinese and English. Check `code`, not `instanceof`: errors cross process and queue boundaries.
+ */
+
+export type ErrorClass = 'transient' | 'permanent';
+
+interface CatalogueEntry {
+  readonly kind: ErrorClass;
+  readonly zh: string;
+  readonly en: string;
+}
+
+export const ERRORS = {
+  GW_ERR_CONFIG: { kind: 'permanent', zh: '配置错误', en: 'configuration error' },
+  GW_ERR_REDIS_EVICTION: {
+    kind: 'permanent',
+    zh: 'Redis 的淘汰策略可能丢弃数据，请设置 maxmemory-policy noeviction',
+    en: 'Redis eviction policy can drop keys; set maxmemory-policy noeviction',
+  },
+  GW_ERR_REDIS_UNAVAILABLE: { kind: 'transient', zh: 'Redis 不可用', en: 'Redis unavailable' },
+  GW_ERR_INTAKE_UNSAFE_NAME: { kind: 'permanent', zh: '文件名不安全', en: 'unsafe file name' },
+  GW_ERR_INTAKE_EMPTY: { kind: 'permanent', zh: '文件为空（0 字节）', en: 'file is empty (0 bytes)' },
+  GW_ERR_INTAKE_TOO_LARGE: { kind: 'permanent', zh: '文件超过大小上限', en: 'file exceeds the size limit' },
+  GW_ERR_XML_ENCODING: { kind: 'permanent', zh: '无法按声明的编码解码', en: 'cannot decode with the declared encoding' },
+  GW_ERR_XML_MALFORMED: { kind: 'permanent', zh: 'XML 格式不正确', en: 'XML is not well-formed' },
+  GW_ERR_XML_DTD: { kind: 'permanent', zh: '不允许 DTD 或实体声明', en: 'DTDs and entity declarations are not allowed' },
+  GW_ERR_XML_LIMIT: { kind: 'permanent', zh: 'XML 超过大小或深度限制', en: 'XML exceeds size or depth limits' },
+  GW_ERR_TRANSLATE_ROOT: { kind: 'permanent', zh: '根元素或命名空间不符', en: 'wrong root element or namespace' },
+  GW_ERR_TRANSLATE_FIELD: { kind: 'permanent', zh: '必填字段缺失或无效', en: 'required field missing or invalid' },
+  GW_ERR_SIGN_KEY: { kind: 'permanent', zh: '签名密钥或证书无法读取', en: 'signing key or certificate cannot be read' },
+  GW_ERR_SIGN_CERT_EXPIRED: { kind: 'permanent', zh: '签名证书已过期', en: 'signing certificate has expired' },
+  GW_ERR_SIGN_FAILED: { kind: 'transient', zh: '签名失败', en: 'signing failed' },
+  GW_ERR_SIGN_CARD_ABSENT: {
+    kind: 'transient',
+    zh: '操作员卡或读卡器未就绪，签名暂停',
+    en: 'operator card or reader not present, signing paused',
+  },
+  GW_ERR_SIGN_PIN: { kind: 'permanent', zh: '卡口令（PIN）错误或已锁定', en: 'card PIN wrong or blocked' },
+  GW_ERR_SIGN_ALGORITHM: {
+    kind: 'permanent',
+    zh: '签名算法不受支持或与密钥不符',
+    en: 'signature algorithm unsupported or does not match the key',
+  },
+  GW_ERR_SIGN_ALREADY_SIGNED: { kind: 'permanent', zh: '报文已带签名', en: 'the document is already signed' },
+  GW_ERR_SIGNATURE_INVALID: { kind: 'permanent', zh: '数字签名无效', en: 'digital signature is invalid' },
+  GW_ERR_DXP_ENVELOPE: { kind: 'permanent', zh: 'DXP 信封字段无效', en: 'DXP envelope invalid' },
+  GW_ERR_DELIVER_NETWORK: { kind: 'transient', zh: '网络错误，稍后重试', en: 'network error, will retry' },
+  GW_ERR_DELIVER_TIMEOUT: { kind: 'transient', zh: '发送超时，稍后重试', en: 'delivery timed out, will retry' },
+  GW_ERR_DELIVER_REMOTE_5XX: { kind: 'transient', zh: '对方服务暂时不可用', en: 'remote service temporarily unavailable' },
+  GW_ERR_DELIVER_REJECTED: { kind: 'permanent', zh: '对方拒收报文', en: 'remote side rejected the message' },
+  GW_ERR_DELIVER_EXHAUSTED: {
+    kind: 'permanent',
+    zh: '重试次数或时限已用尽，报文未送达',
+    en: 'retries exhausted, message not delivered',
+  },
+  GW_ERR_RECEIPT_UNPARSEABLE: { kind: 'permanent', zh: '回执无法解析', en: 'receipt cannot be parsed' },
+  GW_ERR_RECEIPT_UNMATCHED: { kind: 'permanent', zh: '回执无法对应到报文', en: 'receipt matches no message' },
+  GW_ERR_RECEIPT_UNSUPPORTED: { kind: 'permanent', zh: '回执格式暂不支持', en: 'receipt format not supported' },
+  GW_ERR_CUSTOMS_IMPORT_FAILED: { kind: 'permanent', zh: '海关导入失败', en: 'customs import failed' },
+  GW_ERR_CUSTOMS_REJECTED: { kind: 'permanent', zh: '海关退单', en: 'customs rejected the declaration' },
+  GW_ERR_INTERNAL: { kind: 'transient', zh: '内部错误', en: 'internal error' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** One problem inside a document, pointing at where it is. */
+export interface ErrorDetail {
+  /** Where: file name, and line/column or element path when known. */
+  readonly where?: string;
+  readonly field?: string;
+  readonly zh: string;
+  readonly en: string;
+  /** How to fix it, when the gateway can say. */
+  readonly fixZh?: string;
+  readonly fixEn?: string;
+}
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorClass;
+  readonly details: readonly ErrorDetail[];
+
+  constructor(code: ErrorCode, detail?: string | ErrorDetail | readonly ErrorDetail[], options?: { cause?: unknown }) {
+    const entry = ERRORS[code];
+    const details: ErrorDetail[] =
+      detail === undefined
+        ? []
+        : typeof detail === 'string'
+          ? [{ zh: detail, en: detail }]
+          : Array.isArray(detail)
+            ? [...(detail as ErrorDetail[])]
+            : [detail as ErrorDetail];
+    const first = details[0];
+    super(`${code}: ${entry.en}${first ? ` (${first.en}${first.where ? ` at ${first.where}` : ''})` : ''}`, options);
+    this.name = 'GatewayError';
+    this.code = code;
+    this.kind = entry.kind;
+    this.details = details;
+  }
+
+  get transient(): boolean {
+    return this.kind === 'transient';
+  }
+
+  /** Plain data for receipts, logs and the ledger. */
+  toJSON(): { code: ErrorCode; kind: ErrorClass; zh: string; en: string; details: readonly ErrorDetail[] } {
+    const entry = ERRORS[this.code];
+    return { code: this.code, kind: this.kind, zh: entry.zh, en: entry.en, details: this.details };
+  }
+}
+
+export function isGatewayError(err: unknown): err is GatewayError {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as GatewayError).code in ERRORS;
+}
+
+/** Wraps anything thrown into a GatewayError; unknown errors count as transient internal errors. */
+export function toGatewayError(err: unknown): GatewayError {
+  if (isGatewayError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new GatewayError('GW_ERR_INTERNAL', message, { cause: err });
+}

@@ -1,0 +1,167 @@
+import { lstat, mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GatewayError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { ResolvedIntake } from '../config/resolve.js';
+import { moveLink, moveUnique } from '../queues/archive.js';
+import type { IntakeHandler, IntakeSource } from './intake.js';
+
+/** Where a claimed file waits between claim and archive; hidden so scans skip it. */
+export const CLAIM_DIR = '.eport-claimed';
+
+/** Names writers use while a file is still being written, and other files that are not documents. */
+const NOT_A_DOCUMENT = /^(\.|~)|\.(tmp|temp|part|partial|crdownload|swp|filepart|writing|done|ok)$/i;
+
+function globToRegExp(glob: string): RegExp {
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 'i');
+}
+
+interface Seen {
+  size: number;
+  mtimeMs: number;
+  since: number;
+}
+
+/**
+ * Watches one inbox folder by polling (works on local disks, NFS and SMB alike, and cannot miss an
+ * event the way inotify can overflow). A file is taken when complete: size and mtime unchanged for
+ * `stableMs`, or its `.done`/`.ok` marker present. It is claimed by an atomic rename into a hidden
+ * folder, handed to the pipeline, and moved to sent/ (or failed/) only after that is durable.
+ */
+export class FolderIntake implements IntakeSource {
+  readonly name: string;
+  private readonly claimDir: string;
+  private readonly pattern: RegExp;
+  private readonly seen = new Map<string, Seen>();
+  private timer: NodeJS.Timeout | undefined;
+  private scanning: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly channel: string,
+    private readonly cfg: ResolvedIntake,
+    private readonly sentDir: string,
+    private readonly failedDir: string,
+    private readonly log: Logger,
+  ) {
+    this.name = `folder:${cfg.path}`;
+    this.claimDir = join(cfg.path, CLAIM_DIR);
+    this.pattern = globToRegExp(cfg.pattern);
+  }
+
+  async start(handler: IntakeHandler): Promise<void> {
+    await mkdir(this.claimDir, { recursive: true });
+    await mkdir(this.sentDir, { recursive: true });
+    await mkdir(this.failedDir, { recursive: true });
+    // Files claimed before a crash are finished first; the pipeline maps them to their message.
+    for (const name of await readdir(this.claimDir)) await this.handleClaimed(name, handler);
+    const tick = (): void => {
+      if (this.stopped) return;
+      this.scanning = this.scan(handler)
+        .catch((err) => this.log.error({ err, inbox: this.cfg.path }, 'inbox scan failed / 扫描收件箱失败'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.cfg.pollMs);
+        });
+    };
+    tick();
+  }
+
+  /** One pass over the inbox; exported for tests through `scanOnce`. */
+  private async scan(handler: IntakeHandler): Promise<void> {
+    const names = await readdir(this.cfg.path);
+    const present = new Set(names);
+    for (const k of this.seen.keys()) if (!present.has(k)) this.seen.delete(k);
+    const now = Date.now();
+    for (const name of names) {
+      if (this.stopped) return;
+      if (name === CLAIM_DIR || NOT_A_DOCUMENT.test(name) || !this.pattern.test(name)) continue;
+      const path = join(this.cfg.path, name);
+      const st = await lstat(path).catch(() => undefined);
+      if (!st) continue;
+      if (st.isSymbolicLink()) {
+        await this.refuseLink(name, handler);
+        continue;
+      }
+      if (!st.isFile()) continue;
+      if (!this.ready(name, st.size, st.mtimeMs, now, present)) continue;
+      this.seen.delete(name);
+      await this.take(name, st.size, handler);
+    }
+  }
+
+  private ready(name: string, size: number, mtimeMs: number, now: number, present: Set<string>): boolean {
+    if (this.cfg.doneMarker) return present.has(`${name}.done`) || present.has(`${name}.ok`);
+    const prev = this.seen.get(name);
+    if (!prev || prev.size !== size || prev.mtimeMs !== mtimeMs) {
+      this.seen.set(name, { size, mtimeMs, since: now });
+      return this.cfg.stableMs === 0;
+    }
+    return now - prev.since >= this.cfg.stableMs;
+  }
+
+  private async take(name: string, size: number, handler: IntakeHandler): Promise<void> {
+    try {
+      await rename(join(this.cfg.path, name), join(this.claimDir, name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // another node took it
+      throw err;
+    }
+    if (this.cfg.doneMarker) {
+      for (const m of ['.done', '.ok']) await unlink(join(this.cfg.path, name + m)).catch(() => {});
+    }
+    if (size > this.cfg.maxBytes) {
+      const error = new GatewayError('GW_ERR_INTAKE_TOO_LARGE', {
+        where: name,
+        zh: `文件 ${size} 字节，超过上限 ${this.cfg.maxBytes}`,
+        en: `file is ${size} bytes, over the limit of ${this.cfg.maxBytes}`,
+        fixZh: '拆分文件，或调高通道的 maxBytes',
+        fixEn: 'split the file, or raise the channel intake maxBytes',
+      });
+      await this.finish(name, await handler.refuse({ channel: this.channel, name, bytes: Buffer.alloc(0) }, error), handler);
+      return;
+    }
+    await this.handleClaimed(name, handler);
+  }
+
+  private async handleClaimed(name: string, handler: IntakeHandler): Promise<void> {
+    const bytes = await readFile(join(this.claimDir, name));
+    const doc = { channel: this.channel, name, bytes };
+    const outcome =
+      bytes.length === 0
+        ? await handler.refuse(doc, new GatewayError('GW_ERR_INTAKE_EMPTY', {
+            where: name,
+            zh: '文件为空（0 字节）',
+            en: 'the file is empty (0 bytes)',
+            fixZh: '检查导出程序；文件写完后再放入收件箱',
+            fixEn: 'check the exporting system; move files into the inbox only once written',
+          }))
+        : await handler.accept(doc);
+    await this.finish(name, outcome, handler);
+  }
+
+  private async finish(name: string, outcome: { kind: string; messageId: string }, handler: IntakeHandler): Promise<void> {
+    const dest = outcome.kind === 'rejected' ? this.failedDir : this.sentDir;
+    const path = await moveUnique(join(this.claimDir, name), dest, name);
+    await handler.archived(outcome.messageId, path);
+  }
+
+  private async refuseLink(name: string, handler: IntakeHandler): Promise<void> {
+    const moved = await moveLink(join(this.cfg.path, name), this.failedDir);
+    const error = new GatewayError('GW_ERR_INTAKE_UNSAFE_NAME', {
+      where: name,
+      zh: '收件箱中的符号链接不被接受，已移到 failed 目录',
+      en: 'symbolic links are not accepted in the inbox; moved to failed',
+      fixZh: '请放入真实文件，而不是链接',
+      fixEn: 'drop the real file, not a link',
+    });
+    const outcome = await handler.refuse({ channel: this.channel, name, bytes: Buffer.alloc(0) }, error);
+    await handler.archived(outcome.messageId, moved);
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.scanning;
+  }
+}

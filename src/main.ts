@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { registerStart } from './cli/start-command.js';
+import { registerConfig } from './cli/config-command.js';
+import { registerStatus } from './cli/status-command.js';
+import { registerSandbox } from './cli/sandbox-command.js';
+import { registerDemo } from './cli/demo-command.js';
+import { registerSignCommands } from './cli/sign-command.js';
+
+const program = new Command()
+  .name('eport')
+  .description('Customs EDI gateway for China E-Port (中国电子口岸) and the Single Window (单一窗口)')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerStart(program);
+registerConfig(program);
+registerStatus(program);
+registerSandbox(program);
+registerDemo(program);
+registerSignCommands(program);
+
+await program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

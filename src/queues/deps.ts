@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../core/logger.js';
+import type { Spool } from '../core/spool.js';
+import type { GatewayConfig, ResolvedChannel } from '../config/resolve.js';
+import type { ReceiptSink } from '../gateway/receipt-sink.js';
+import type { Signer } from '../signing/signer.js';
+import type { Translator } from '../translators/translator.js';
+import type { Transport } from '../transports/transport.js';
+import type { Ledger } from './ledger.js';
+import type { StageQueues } from './stage-queues.js';
+
+/** What the stage processors work with; built once in the composition root. */
+export interface PipelineDeps {
+  readonly config: GatewayConfig;
+  readonly log: Logger;
+  readonly redis: Redis;
+  readonly ledger: Ledger;
+  readonly spool: Spool;
+  readonly queues: StageQueues;
+  readonly sink: ReceiptSink;
+  readonly channels: ReadonlyMap<string, ResolvedChannel>;
+  readonly translators: ReadonlyMap<string, Translator>;
+  readonly signers: ReadonlyMap<string, Signer>;
+  readonly transports: ReadonlyMap<string, Transport>;
+}
+
+export function channelOf(deps: PipelineDeps, name: string): ResolvedChannel {
+  const ch = deps.channels.get(name);
+  if (!ch) throw new Error(`unknown channel ${name}`);
+  return ch;
+}

@@ -1,0 +1,172 @@
+import type { Redis } from 'ioredis';
+import type { SpoolRef } from '../core/spool.js';
+import { nextStatus, type GatewayStatus } from '../receipts/status.js';
+
+/** One message's record: what arrived, where it is, what happened to it. */
+export interface MessageRecord {
+  readonly id: string;
+  readonly channel: string;
+  /** The file name as it arrived. */
+  readonly sourceName: string;
+  readonly docRef: SpoolRef;
+  readonly status: GatewayStatus;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly messageRef?: SpoolRef;
+  readonly signedRef?: SpoolRef;
+  readonly deliverRef?: SpoolRef;
+  readonly businessKey?: string;
+  readonly seqNo?: string;
+  readonly entryId?: string;
+  /** Where the source file was archived (sent/ or failed/). */
+  readonly archivedAs?: string;
+  readonly errorCode?: string;
+}
+
+export interface LedgerEvent {
+  readonly at: number;
+  readonly stage: string;
+  readonly text: string;
+  readonly status?: GatewayStatus;
+  readonly code?: string;
+}
+
+type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;
+
+const NUMERIC = new Set(['createdAt', 'updatedAt']);
+
+// Creates the record only if absent; indexes it by time and by source name in the same step.
+const CREATE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[2])
+return 1`;
+
+// Gives a receipt (by content hash) a stable sequence number within its message, once.
+const RECEIPT_SEQ_LUA = `
+local seq = redis.call('HGET', KEYS[1], ARGV[1])
+if seq then return {tonumber(seq), 0} end
+seq = redis.call('HINCRBY', KEYS[2], 'receiptSeq', 1)
+redis.call('HSET', KEYS[1], ARGV[1], seq)
+return {seq, 1}`;
+
+/**
+ * The ledger: one Redis hash per message plus indexes (time, source name, business key, SeqNo).
+ * It answers status queries and drives idempotency: every stage checks it before acting.
+ */
+export class Ledger {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private k(...parts: string[]): string {
+    return [this.prefix, 'ledger', ...parts].join(':');
+  }
+
+  /** Creates the record; returns false (and changes nothing) when the message already exists. */
+  async create(rec: Omit<MessageRecord, 'status' | 'updatedAt'>): Promise<boolean> {
+    const fields: Record<string, string> = {
+      id: rec.id,
+      channel: rec.channel,
+      sourceName: rec.sourceName,
+      docRef: rec.docRef,
+      status: 'received',
+      createdAt: String(rec.createdAt),
+      updatedAt: String(rec.createdAt),
+    };
+    const res = await this.redis.eval(
+      CREATE_LUA,
+      3,
+      this.k('msg', rec.id),
+      this.k('by-time'),
+      this.k('by-source', rec.channel, rec.sourceName),
+      String(rec.createdAt),
+      rec.id,
+      ...Object.entries(fields).flat(),
+    );
+    if (res === 1) await this.event(rec.id, { at: rec.createdAt, stage: 'intake', text: `received ${rec.sourceName}`, status: 'received' });
+    return res === 1;
+  }
+
+  async get(id: string): Promise<MessageRecord | undefined> {
+    const h = await this.redis.hgetall(this.k('msg', id));
+    if (!h.id) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(h)) out[key] = NUMERIC.has(key) ? Number(v) : v;
+    return out as unknown as MessageRecord;
+  }
+
+  async set(id: string, fields: Partial<Pick<MessageRecord, Field>>): Promise<void> {
+    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    if (!entries.length) return;
+    await this.redis.hset(this.k('msg', id), ...entries.flat().map(String), 'updatedAt', String(Date.now()));
+  }
+
+  /**
+   * Moves the status forward by the status machine; late or repeated events never move it back.
+   * Optimistic: WATCH, compute, MULTI; retried on a concurrent change.
+   */
+  async advance(id: string, incoming: GatewayStatus, event: Omit<LedgerEvent, 'at' | 'status'>): Promise<GatewayStatus> {
+    const key = this.k('msg', id);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await this.redis.watch(key);
+      const current = (await this.redis.hget(key, 'status')) as GatewayStatus | null;
+      if (!current) {
+        await this.redis.unwatch();
+        throw new Error(`no ledger record ${id}`);
+      }
+      const next = nextStatus(current, incoming);
+      const at = Date.now();
+      const ev: LedgerEvent = { ...event, at, status: incoming };
+      const res = await this.redis
+        .multi()
+        .hset(key, 'status', next, 'updatedAt', String(at))
+        .rpush(this.k('events', id), JSON.stringify(ev))
+        .exec();
+      if (res) return next;
+    }
+    throw new Error(`ledger record ${id} kept changing`);
+  }
+
+  async event(id: string, ev: LedgerEvent): Promise<void> {
+    await this.redis.rpush(this.k('events', id), JSON.stringify(ev));
+  }
+
+  async events(id: string): Promise<LedgerEvent[]> {
+    return (await this.redis.lrange(this.k('events', id), 0, -1)).map((s) => JSON.parse(s) as LedgerEvent);
+  }
+
+  /** Sequence number of a receipt within its message; `isNew` is false for a receipt seen before. */
+  async receiptSeq(id: string, receiptHash: string): Promise<{ seq: number; isNew: boolean }> {
+    const [seq, isNew] = (await this.redis.eval(RECEIPT_SEQ_LUA, 2, this.k('receipts', id), this.k('msg', id), receiptHash)) as [number, number];
+    return { seq, isNew: isNew === 1 };
+  }
+
+  /** Binds a correlation key (ClientSeqNo, SeqNo, ...) to a message; returns the id already bound, if another. */
+  async bindKey(kind: string, value: string, id: string): Promise<string | undefined> {
+    const key = this.k('key', kind, value);
+    const ok = await this.redis.set(key, id, 'NX');
+    if (ok) return undefined;
+    const existing = await this.redis.get(key);
+    return existing === id ? undefined : (existing ?? undefined);
+  }
+
+  findByKey(kind: string, value: string): Promise<string | null> {
+    return this.redis.get(this.k('key', kind, value));
+  }
+
+  findBySource(channel: string, sourceName: string): Promise<string | null> {
+    return this.redis.get(this.k('by-source', channel, sourceName));
+  }
+
+  async recent(limit: number): Promise<string[]> {
+    return this.redis.zrevrange(this.k('by-time'), 0, limit - 1);
+  }
+
+  /** Counts of messages per status among the most recent `limit`. */
+  async count(): Promise<number> {
+    return this.redis.zcard(this.k('by-time'));
+  }
+}

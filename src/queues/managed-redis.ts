@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Logger } from '../core/logger.js';
+import { GatewayError } from '../core/errors.js';
+
+/**
+ * A private redis-server for single-node installs that configure no redis.url: unix socket only,
+ * AOF on (fsync every second), noeviction. Restarted when it dies; stopped on close.
+ */
+export class ManagedRedis {
+  readonly socketPath: string;
+  private child: ChildProcess | undefined;
+  private closing = false;
+  private restarts = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly binary: string,
+    private readonly log: Logger,
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const preferred = join(dir, 'redis.sock');
+    // Unix socket paths are limited to 107 bytes; fall back to a short path in the temp folder.
+    this.socketPath =
+      Buffer.byteLength(preferred) < 100
+        ? preferred
+        : join(tmpdir(), `eport-redis-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}.sock`);
+  }
+
+  get url(): string {
+    return `unix://${this.socketPath}`;
+  }
+
+  async start(): Promise<void> {
+    this.spawnServer();
+    await this.waitReady(15_000);
+  }
+
+  private spawnServer(): void {
+    const args = [
+      '--port', '0',
+      '--unixsocket', this.socketPath,
+      '--unixsocketperm', '700',
+      '--dir', this.dir,
+      '--appendonly', 'yes',
+      '--appendfsync', 'everysec',
+      '--maxmemory-policy', 'noeviction',
+      '--save', '',
+      '--daemonize', 'no',
+      '--logfile', join(this.dir, 'redis.log'),
+    ];
+    const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = child;
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (err) => {
+      this.log.error({ err }, 'cannot start redis-server / 无法启动 redis-server');
+    });
+    child.on('exit', (code, signal) => {
+      if (this.closing || this.child !== child) return;
+      this.restarts++;
+      this.log.error({ code, signal, stderr: stderr.slice(-500), restarts: this.restarts }, 'managed redis-server exited; restarting / 内置 Redis 已退出，正在重启');
+      const t = setTimeout(() => this.spawnServer(), Math.min(5000, 200 * this.restarts));
+      t.unref();
+    });
+  }
+
+  private async waitReady(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    let lastErr: unknown;
+    while (Date.now() < end) {
+      if (this.child?.exitCode != null || (this.child as { spawnfile?: string } | undefined) === undefined) break;
+      const client = new Redis({ path: this.socketPath, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        await client.ping();
+        client.disconnect();
+        return;
+      } catch (err) {
+        lastErr = err;
+        client.disconnect();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new GatewayError('GW_ERR_REDIS_UNAVAILABLE', {
+      zh: `内置 Redis 未能启动（${this.binary}）`,
+      en: `the managed Redis did not start (${this.binary}): ${String((lastErr as Error | undefined)?.message ?? 'exited')}`,
+      fixZh: '请安装 redis-server（Debian/Ubuntu: apt-get install redis-server），或在配置中设置 redis.url',
+      fixEn: 'install redis-server (Debian/Ubuntu: apt-get install redis-server) or set redis.url in the config',
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve();
+      }, 10_000);
+      child.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      // SIGTERM makes redis fsync the AOF and exit cleanly.
+      child.kill('SIGTERM');
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import type { SpoolRef } from '../core/spool.js';
+
+/** The pipeline stages; each is one BullMQ queue. */
+export const STAGES = ['translate', 'sign', 'deliver', 'receipt', 'writeback'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Job data: ids and spool references only; never payloads, PINs or keys. */
+export interface MessageJob {
+  readonly messageId: string;
+}
+
+export interface ReceiptJob {
+  readonly receiptRef: SpoolRef;
+  readonly source: string;
+  readonly fileName: string;
+}
+
+export interface WritebackJob {
+  readonly messageId: string;
+  readonly receiptRef: SpoolRef;
+  /** Kebab-case receipt kind for the file name, e.g. import-response, dec-result, error. */
+  readonly kind: string;
+  readonly seq: number;
+}
+
+export interface StageJobData {
+  translate: MessageJob;
+  sign: MessageJob;
+  deliver: MessageJob;
+  receipt: ReceiptJob;
+  writeback: WritebackJob;
+}

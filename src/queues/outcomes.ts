@@ -1,0 +1,89 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GatewayError, ERRORS } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
+import { jobIdFor } from '../core/ids.js';
+import { renderGatewayReceipt, type GatewayReceipt } from '../gateway/gateway-receipt.js';
+import type { GatewayStatus } from '../receipts/status.js';
+import { channelOf, type PipelineDeps } from './deps.js';
+import { isInside, moveUnique } from './archive.js';
+
+const NEGATIVE: ReadonlySet<GatewayStatus> = new Set(['failed', 'dead', 'rejected', 'cancelled'] as GatewayStatus[]);
+
+export function isNegative(status: GatewayStatus): boolean {
+  return NEGATIVE.has(status);
+}
+
+/** Queues a receipt the gateway itself issues; idempotent per (message, kind, code). */
+export async function emitGatewayReceipt(deps: PipelineDeps, receipt: GatewayReceipt): Promise<void> {
+  const ref = await deps.spool.put(renderGatewayReceipt(receipt));
+  const { seq } = await deps.ledger.receiptSeq(receipt.messageId, `gw:${receipt.kind}:${receipt.code}`);
+  await deps.queues.add('writeback', jobIdFor(receipt.messageId, 'writeback', String(seq)), {
+    messageId: receipt.messageId,
+    receiptRef: ref,
+    kind: receipt.kind,
+    seq,
+  });
+}
+
+/**
+ * Ends a message on a permanent error or after its retries: status, a negative receipt in the
+ * outbox (like a mail bounce), and the source file moved to the channel's failed folder.
+ */
+export async function failMessage(
+  deps: PipelineDeps,
+  messageId: string,
+  err: GatewayError,
+  status: 'failed' | 'dead',
+  stage: string,
+): Promise<void> {
+  const rec = await deps.ledger.get(messageId);
+  if (!rec) throw new Error(`no ledger record ${messageId}`);
+  const final = await deps.ledger.advance(messageId, status, { stage, text: err.message, code: err.code });
+  await deps.ledger.set(messageId, { errorCode: err.code });
+  const entry = ERRORS[err.code];
+  await emitGatewayReceipt(deps, {
+    kind: status === 'dead' ? 'dead' : 'error',
+    messageId,
+    channel: rec.channel,
+    sourceFile: rec.sourceName,
+    status: final,
+    code: err.code,
+    errorClass: err.kind,
+    zh: entry.zh,
+    en: entry.en,
+    details: err.details,
+    time: new Date(),
+  });
+  await archiveToFailed(deps, messageId);
+  deps.log.warn({ messageId, code: err.code, stage, status: final }, `message ${status} / 报文处理失败: ${entry.zh}`);
+}
+
+/**
+ * Moves the message's source file from sent/ to failed/. Both the failing stage and the intake
+ * (which archives the file after queueing it) call this after writing their own state, so one of
+ * them always sees the other's write; a short lock keeps the two from moving it twice.
+ */
+export async function archiveToFailed(deps: PipelineDeps, messageId: string): Promise<void> {
+  const lockKey = `${deps.config.redis.prefix}:lock:archive:${messageId}`;
+  const got = await deps.redis.set(lockKey, '1', 'PX', 10_000, 'NX');
+  if (!got) return;
+  try {
+    const rec = await deps.ledger.get(messageId);
+    if (!rec?.archivedAs || !isNegative(rec.status)) return;
+    const ch = channelOf(deps, rec.channel);
+    if (isInside(rec.archivedAs, ch.failed)) return;
+    const exists = await access(rec.archivedAs).then(() => true, () => false);
+    let target: string;
+    if (exists) {
+      target = await moveUnique(rec.archivedAs, ch.failed, rec.sourceName);
+    } else {
+      // The operator removed it from sent/: restore the original bytes from the spool.
+      target = join(ch.failed, rec.sourceName);
+      await writeFileAtomic(target, await deps.spool.get(rec.docRef));
+    }
+    await deps.ledger.set(messageId, { archivedAs: target });
+  } finally {
+    await deps.redis.del(lockKey);
+  }
+}

@@ -1,0 +1,59 @@
+import type { Job } from 'bullmq';
+import { GatewayError, toGatewayError } from '../../core/errors.js';
+import { statusRank } from '../../receipts/status.js';
+import { channelOf, type PipelineDeps } from '../deps.js';
+import type { MessageJob } from '../names.js';
+import { failMessage } from '../outcomes.js';
+import { mayRetry } from '../retry-policy.js';
+
+/**
+ * deliver: one attempt per job run; BullMQ re-runs the job on the configured schedule. The
+ * business key is the idempotency key, so a resend after a crash is recognisable on the far side.
+ */
+export function deliverProcessor(deps: PipelineDeps) {
+  return async (job: Job<MessageJob>): Promise<void> => {
+    const { messageId } = job.data;
+    const rec = await deps.ledger.get(messageId);
+    if (!rec?.deliverRef || !rec.businessKey) return;
+    if (statusRank(rec.status) >= statusRank('sent')) return;
+    const ch = channelOf(deps, rec.channel);
+    const transport = deps.transports.get(ch.transport)!;
+    const log = deps.log.child({ messageId, stage: 'deliver', attempt: job.attemptsMade + 1 });
+    try {
+      const ack = await transport.send(
+        {
+          messageId,
+          businessKey: rec.businessKey,
+          messageType: ch.messageType,
+          fileName: rec.sourceName,
+          bytes: await deps.spool.get(rec.deliverRef),
+        },
+        { idempotencyKey: `${ch.name}:${rec.businessKey}` },
+      );
+      if (ack.receipt) {
+        const receiptRef = await deps.spool.put(ack.receipt);
+        await deps.queues.add('receipt', `receipt-${receiptRef.slice(7)}`, { receiptRef, source: transport.name, fileName: `${rec.sourceName}.response` });
+      }
+      await deps.ledger.advance(messageId, 'sent', { stage: 'deliver', text: `delivered via ${transport.name}: ${ack.reference}` });
+      log.info('delivered / 已发送');
+    } catch (err) {
+      const gwErr = toGatewayError(err);
+      const attemptsMade = job.attemptsMade + 1;
+      const age = Date.now() - rec.createdAt;
+      if (!gwErr.transient) {
+        await failMessage(deps, messageId, gwErr, 'failed', 'deliver');
+        return;
+      }
+      if (!mayRetry(deps.config.retry.delaysMs, attemptsMade, age, deps.config.retry.maxAgeMs)) {
+        const dead = new GatewayError('GW_ERR_DELIVER_EXHAUSTED', [
+          { zh: `共尝试 ${attemptsMade} 次，最后错误：${gwErr.details[0]?.zh ?? gwErr.code}`, en: `${attemptsMade} attempts; last error: ${gwErr.message}` },
+        ]);
+        await failMessage(deps, messageId, dead, 'dead', 'deliver');
+        return;
+      }
+      await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `attempt ${attemptsMade} failed: ${gwErr.message}`, code: gwErr.code });
+      log.warn({ code: gwErr.code }, 'delivery failed, will retry / 发送失败，稍后重试');
+      throw gwErr;
+    }
+  };
+}

@@ -1,0 +1,81 @@
+import type { Job } from 'bullmq';
+import { join } from 'node:path';
+import { GatewayError } from '../../core/errors.js';
+import { jobIdFor } from '../../core/ids.js';
+import { writeFileAtomic } from '../../core/atomic-file.js';
+import { parseReceipt } from '../../receipts/parse.js';
+import type { ParsedReceipt } from '../../receipts/receipt.js';
+import type { PipelineDeps } from '../deps.js';
+import type { ReceiptJob } from '../names.js';
+import { archiveToFailed, isNegative } from '../outcomes.js';
+
+/** Receipts that match nothing are retried this often (a key may be bound a moment later). */
+const UNMATCHED_ATTEMPTS = 5;
+
+async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string | undefined> {
+  const { clientSeqNo, seqNo, copMsgId } = r.keys;
+  if (clientSeqNo) {
+    for (const ch of deps.channels.keys()) {
+      const id = await deps.ledger.findByKey(`${ch}:clientSeqNo`, clientSeqNo);
+      if (id) return id;
+    }
+  }
+  if (seqNo) {
+    const id = await deps.ledger.findByKey('seqNo', seqNo);
+    if (id) return id;
+  }
+  if (copMsgId) {
+    const id = await deps.ledger.findByKey('copMsgId', copMsgId);
+    if (id) return id;
+  }
+  return undefined;
+}
+
+/**
+ * receipt: parse, correlate by business key, advance the status machine (never backwards), and
+ * queue the write-back. Idempotent by the receipt's content hash.
+ */
+export function receiptProcessor(deps: PipelineDeps) {
+  return async (job: Job<ReceiptJob>): Promise<void> => {
+    const { receiptRef, fileName, source } = job.data;
+    const bytes = await deps.spool.get(receiptRef);
+    let parsed: ParsedReceipt;
+    try {
+      parsed = parseReceipt(bytes, fileName);
+    } catch (err) {
+      await park(deps, fileName, bytes, err instanceof GatewayError ? err.message : String(err));
+      return;
+    }
+    const messageId = await correlate(deps, parsed);
+    if (!messageId) {
+      if (job.attemptsMade + 1 < UNMATCHED_ATTEMPTS) {
+        throw new GatewayError('GW_ERR_RECEIPT_UNMATCHED', { where: fileName, zh: JSON.stringify(parsed.keys), en: JSON.stringify(parsed.keys) });
+      }
+      await park(deps, fileName, bytes, `no message matches ${JSON.stringify(parsed.keys)}`);
+      return;
+    }
+    const { seq, isNew } = await deps.ledger.receiptSeq(messageId, receiptRef.slice(7));
+    if (isNew) {
+      if (parsed.keys.seqNo) {
+        await deps.ledger.bindKey('seqNo', parsed.keys.seqNo, messageId);
+        await deps.ledger.set(messageId, { seqNo: parsed.keys.seqNo });
+      }
+      if (parsed.keys.entryId) await deps.ledger.set(messageId, { entryId: parsed.keys.entryId });
+      const status = await deps.ledger.advance(messageId, parsed.status, {
+        stage: 'receipt',
+        text: `${parsed.kind} ${parsed.code} ${parsed.text}`.trim(),
+        code: parsed.code,
+      });
+      deps.log.info({ messageId, kind: parsed.kind, code: parsed.code, status, source }, `receipt / 回执: ${parsed.text}`);
+      if (isNegative(status)) await archiveToFailed(deps, messageId);
+    }
+    await deps.queues.add('writeback', jobIdFor(messageId, 'writeback', String(seq)), { messageId, receiptRef, kind: parsed.kind, seq });
+  };
+}
+
+/** Keeps a receipt nobody claims, so an operator can look at it; never drops it. */
+async function park(deps: PipelineDeps, fileName: string, bytes: Buffer, why: string): Promise<void> {
+  const safe = fileName.replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '') || 'receipt';
+  await writeFileAtomic(join(deps.config.dataDir, 'unmatched', `${Date.now()}-${safe}`), bytes);
+  deps.log.warn({ fileName, why }, 'receipt parked in unmatched/ / 回执无法对应，已存入 unmatched 目录');
+}

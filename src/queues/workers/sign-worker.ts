@@ -1,0 +1,48 @@
+import type { Job } from 'bullmq';
+import { toGatewayError } from '../../core/errors.js';
+import { jobIdFor } from '../../core/ids.js';
+import { statusRank } from '../../receipts/status.js';
+import { signEnveloped } from '../../signing/xmldsig.js';
+import { wrapDxp } from '../../signing/dxp-envelope.js';
+import { channelOf, type PipelineDeps } from '../deps.js';
+import type { MessageJob } from '../names.js';
+import { failMessage } from '../outcomes.js';
+
+/** sign: enveloped XML-DSig with the channel's signer, then the DxpMsg envelope when configured. */
+export function signProcessor(deps: PipelineDeps) {
+  return async (job: Job<MessageJob>): Promise<void> => {
+    const { messageId } = job.data;
+    const rec = await deps.ledger.get(messageId);
+    if (!rec?.messageRef) return;
+    if (statusRank(rec.status) >= statusRank('signed')) {
+      if (rec.deliverRef) await deps.queues.add('deliver', jobIdFor(messageId, 'deliver'), { messageId });
+      return;
+    }
+    const ch = channelOf(deps, rec.channel);
+    const signer = deps.signers.get(ch.signer)!;
+    try {
+      const xml = (await deps.spool.get(rec.messageRef)).toString('utf8');
+      const signed = await signEnveloped(xml, signer, { algorithm: ch.signature.algorithm, uris: ch.signature.uris });
+      const signedRef = await deps.spool.put(signed);
+      let deliverRef = signedRef;
+      if (ch.envelope.type === 'dxp') {
+        const envelope = wrapDxp(Buffer.from(signed, 'utf8'), {
+          senderId: ch.envelope.senderId!,
+          receiverIds: [...ch.envelope.receiverIds],
+          msgType: ch.messageType,
+          fileName: rec.sourceName,
+          ...(ch.envelope.icCard ? { icCard: ch.envelope.icCard } : {}),
+        });
+        deliverRef = await deps.spool.put(envelope);
+      }
+      await deps.ledger.set(messageId, { signedRef, deliverRef });
+      await deps.ledger.advance(messageId, 'signed', { stage: 'sign', text: `signed by ${signer.name} (${ch.signature.algorithm})` });
+      await deps.queues.add('deliver', jobIdFor(messageId, 'deliver'), { messageId });
+      deps.log.debug({ messageId, stage: 'sign' }, 'signed / 已签名');
+    } catch (err) {
+      const gwErr = toGatewayError(err);
+      if (gwErr.transient) throw gwErr;
+      await failMessage(deps, messageId, gwErr, 'failed', 'sign');
+    }
+  };
+}

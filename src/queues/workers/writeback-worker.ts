@@ -1,0 +1,20 @@
+import type { Job } from 'bullmq';
+import { receiptFileName, stemOf } from '../../receipts/naming.js';
+import { channelOf, type PipelineDeps } from '../deps.js';
+import type { WritebackJob } from '../names.js';
+
+/** writeback: the receipt into the channel outbox as <stem>.<kind>.<seq>.xml, atomically. */
+export function writebackProcessor(deps: PipelineDeps) {
+  return async (job: Job<WritebackJob>): Promise<void> => {
+    const { messageId, receiptRef, kind, seq } = job.data;
+    const rec = await deps.ledger.get(messageId);
+    if (!rec) return;
+    const ch = channelOf(deps, rec.channel);
+    const name = receiptFileName({ stem: stemOf(rec.sourceName), kind, seq });
+    const result = await deps.sink.write(ch.outbox, name, await deps.spool.get(receiptRef));
+    if (result === 'written') {
+      await deps.ledger.event(messageId, { at: Date.now(), stage: 'writeback', text: `wrote ${name}` });
+      deps.log.info({ messageId, file: name }, 'receipt written / 回执已写出');
+    }
+  };
+}

@@ -1,0 +1,34 @@
+import type { Closable } from '../core/lifecycle.js';
+
+/** Signature algorithms the gateway speaks. */
+export type SignatureAlgorithm = 'rsa-sha1' | 'rsa-sha256' | 'sm2-sm3';
+
+/** The certificate a signer signs with, as customs wants it in KeyInfo. */
+export interface SignerCertificate {
+  /** DER bytes of the X.509 certificate. */
+  readonly der: Buffer;
+  /** Certificate number written to ds:KeyName (card certificate number, or serial number in hex). */
+  readonly certNo: string;
+  readonly subject: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+/**
+ * A signer: a soft key, an operator card behind PC/SC, or the E-Port signing service.
+ *
+ * Contract:
+ * - `sign` hashes and signs `data` (the canonical SignedInfo bytes) with the algorithm's hash and
+ *   returns the raw signature value (PKCS#1 v1.5 for RSA; DER or r||s for SM2 as the profile says).
+ * - One operation at a time per card; implementations serialise internally.
+ * - Throws GatewayError: GW_ERR_SIGN_CARD_ABSENT (transient: the sign queue pauses),
+ *   GW_ERR_SIGN_PIN (permanent, alert), GW_ERR_SIGN_CERT_EXPIRED (permanent), GW_ERR_SIGN_KEY.
+ */
+export interface Signer extends Closable {
+  readonly name: string;
+  readonly kind: 'soft-key' | 'pcsc-card' | 'eport-service' | 'fake';
+  /** Algorithms this signer's key can produce. */
+  readonly algorithms: readonly SignatureAlgorithm[];
+  certificate(): Promise<SignerCertificate>;
+  sign(data: Buffer, algorithm: SignatureAlgorithm, options?: { signal?: AbortSignal }): Promise<Buffer>;
+}

@@ -1,0 +1,103 @@
+import { Agent, request, errors as undiciErrors } from 'undici';
+import { GatewayError } from '../core/errors.js';
+import type { DeliveryAck, OutboundMessage, Transport } from './transport.js';
+
+export interface HttpTransportOptions {
+  readonly name: string;
+  readonly url: string;
+  readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Parses Retry-After (seconds or HTTP date) into milliseconds. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * POSTs the signed message to an HTTP endpoint with undici. One attempt per call: no retries here
+ * (undici's own retry is not enabled), so the queue's schedule is the only retry policy.
+ */
+export class HttpTransport implements Transport {
+  readonly name: string;
+  private readonly agent: Agent;
+
+  constructor(private readonly opts: HttpTransportOptions) {
+    this.name = opts.name;
+    this.agent = new Agent({
+      connect: { timeout: opts.connectTimeoutMs },
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      keepAliveTimeout: 10_000,
+    });
+  }
+
+  async send(message: OutboundMessage, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<DeliveryAck> {
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    let res;
+    try {
+      res = await request(this.opts.url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        signal,
+        headers: {
+          ...this.opts.headers,
+          'content-type': 'application/xml; charset=utf-8',
+          'idempotency-key': options.idempotencyKey,
+          'x-message-type': message.messageType,
+          'x-file-name': encodeURIComponent(message.fileName),
+        },
+        body: message.bytes,
+      });
+    } catch (err) {
+      throw this.networkError(err);
+    }
+    const body = Buffer.from(await res.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
+    const status = res.statusCode;
+    if (status >= 200 && status < 300) {
+      return { reference: `HTTP ${status}`, ...(body.length ? { receipt: body } : {}) };
+    }
+    const snippet = body.toString('utf8').slice(0, 300);
+    if (status === 408 || status === 429 || status >= 500) {
+      const err = new GatewayError('GW_ERR_DELIVER_REMOTE_5XX', {
+        where: this.opts.url,
+        zh: `对方返回 HTTP ${status}`,
+        en: `remote answered HTTP ${status}${snippet ? `: ${snippet}` : ''}`,
+      });
+      const after = retryAfterMs(res.headers['retry-after']);
+      if (after !== undefined) Object.assign(err, { retryAfterMs: after });
+      throw err;
+    }
+    throw new GatewayError('GW_ERR_DELIVER_REJECTED', {
+      where: this.opts.url,
+      zh: `对方拒收：HTTP ${status} ${snippet}`,
+      en: `remote rejected the message: HTTP ${status} ${snippet}`,
+      fixZh: '检查传输配置（地址、认证）与报文内容',
+      fixEn: 'check the transport settings (URL, authentication) and the message',
+    });
+  }
+
+  private networkError(err: unknown): GatewayError {
+    const e = err as { code?: string; name?: string; message?: string };
+    const timedOut =
+      e.name === 'TimeoutError' ||
+      err instanceof undiciErrors.HeadersTimeoutError ||
+      err instanceof undiciErrors.BodyTimeoutError ||
+      err instanceof undiciErrors.ConnectTimeoutError;
+    return new GatewayError(
+      timedOut ? 'GW_ERR_DELIVER_TIMEOUT' : 'GW_ERR_DELIVER_NETWORK',
+      { where: this.opts.url, zh: `${e.code ?? e.name ?? ''} ${e.message ?? ''}`.trim(), en: `${e.code ?? e.name ?? ''} ${e.message ?? ''}`.trim() },
+      { cause: err },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

@@ -1,0 +1,30 @@
+import type { Closable } from '../core/lifecycle.js';
+
+/** A signed message ready to go out. */
+export interface OutboundMessage {
+  readonly messageId: string;
+  /** The correlation key customs uses (ClientSeqNo...), stable across resends. */
+  readonly businessKey: string;
+  readonly messageType: string;
+  readonly fileName: string;
+  readonly bytes: Buffer;
+}
+
+export interface DeliveryAck {
+  /** Free-form transport reference (HTTP status, remote id), for the ledger. */
+  readonly reference: string;
+  /** A receipt returned in the same exchange (e.g. an import response as the HTTP response body). */
+  readonly receipt?: Buffer;
+}
+
+/**
+ * The customs side: HTTP, SFTP, folder relay, AMQP.
+ *
+ * Contract: one attempt per call (at most one connection attempt); the queue owns retries.
+ * Throws GatewayError: transient (network, timeout, 5xx, 429) or permanent (a 4xx that says so).
+ * A transient error may carry `retryAfterMs` when the remote side asked for a delay.
+ */
+export interface Transport extends Closable {
+  readonly name: string;
+  send(message: OutboundMessage, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<DeliveryAck>;
+}
