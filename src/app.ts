@@ -12,6 +12,8 @@ import type { IntakeSource } from './gateway/intake.js';
 import { HttpPullReceiptSource } from './receipts/http-pull-source.js';
 import { createIntakeHandler } from './queues/intake-handler.js';
 import { Ledger } from './queues/ledger.js';
+import { ReceiptFeed } from './queues/receipt-feed.js';
+import { buildHttpApi } from './gateway/http-api.js';
 import { ManagedRedis } from './queues/managed-redis.js';
 import { assertNoEviction, bullmqConnection, createRedis } from './queues/redis-connection.js';
 import { StageQueues } from './queues/stage-queues.js';
@@ -81,6 +83,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       log,
       redis,
       ledger: new Ledger(redis, config.redis.prefix),
+      receiptFeed: new ReceiptFeed(redis, config.redis.prefix),
       spool,
       queues,
       sink: new FolderReceiptSink(),
@@ -109,6 +112,12 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     for (const intake of intakes) {
       await intake.start(handler);
       shutdown.add(intake.name, () => intake.close());
+    }
+    if (config.http.enabled) {
+      const api = buildHttpApi(deps);
+      await api.listen({ host: config.http.host, port: config.http.port });
+      shutdown.add('http-api', () => api.close());
+      log.info({ address: api.server.address() }, 'HTTP API listening / HTTP 接口已启动');
     }
     log.info({ channels: config.channels.map((c) => c.name), redis: redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'gateway started / 网关已启动');
     return { deps, redisUrl, close: () => shutdown.shutdown(config.shutdownMs) };

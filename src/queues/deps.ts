@@ -7,6 +7,7 @@ import type { Signer } from '../signing/signer.js';
 import type { Translator } from '../translators/translator.js';
 import type { Transport } from '../transports/transport.js';
 import type { Ledger } from './ledger.js';
+import type { ReceiptFeed } from './receipt-feed.js';
 import type { StageQueues } from './stage-queues.js';
 
 /** What the stage processors work with; built once in the composition root. */
@@ -15,6 +16,7 @@ export interface PipelineDeps {
   readonly log: Logger;
   readonly redis: Redis;
   readonly ledger: Ledger;
+  readonly receiptFeed: ReceiptFeed;
   readonly spool: Spool;
   readonly queues: StageQueues;
   readonly sink: ReceiptSink;

@@ -51,6 +51,13 @@ seq = redis.call('HINCRBY', KEYS[2], 'receiptSeq', 1)
 redis.call('HSET', KEYS[1], ARGV[1], seq)
 return {seq, 1}`;
 
+// Sets the status only if it is still the one the caller read, and logs the event with it.
+const ADVANCE_LUA = `
+if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
+redis.call('RPUSH', KEYS[2], ARGV[4])
+return 1`;
+
 /**
  * The ledger: one Redis hash per message plus indexes (time, source name, business key, SeqNo).
  * It answers status queries and drives idempotency: every stage checks it before acting.
@@ -106,26 +113,19 @@ export class Ledger {
 
   /**
    * Moves the status forward by the status machine; late or repeated events never move it back.
-   * Optimistic: WATCH, compute, MULTI; retried on a concurrent change.
+   * Compare-and-set in Redis (the connection is shared, so WATCH would not isolate callers):
+   * read, compute in JS, write only if the status is still what was read; else read again.
    */
   async advance(id: string, incoming: GatewayStatus, event: Omit<LedgerEvent, 'at' | 'status'>): Promise<GatewayStatus> {
     const key = this.k('msg', id);
-    for (let attempt = 0; attempt < 20; attempt++) {
-      await this.redis.watch(key);
+    for (let attempt = 0; attempt < 50; attempt++) {
       const current = (await this.redis.hget(key, 'status')) as GatewayStatus | null;
-      if (!current) {
-        await this.redis.unwatch();
-        throw new Error(`no ledger record ${id}`);
-      }
+      if (!current) throw new Error(`no ledger record ${id}`);
       const next = nextStatus(current, incoming);
       const at = Date.now();
-      const ev: LedgerEvent = { ...event, at, status: incoming };
-      const res = await this.redis
-        .multi()
-        .hset(key, 'status', next, 'updatedAt', String(at))
-        .rpush(this.k('events', id), JSON.stringify(ev))
-        .exec();
-      if (res) return next;
+      const ev = JSON.stringify({ ...event, at, status: incoming } satisfies LedgerEvent);
+      const ok = await this.redis.eval(ADVANCE_LUA, 2, key, this.k('events', id), current, next, String(at), ev);
+      if (ok === 1) return next;
     }
     throw new Error(`ledger record ${id} kept changing`);
   }

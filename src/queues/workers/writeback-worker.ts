@@ -14,6 +14,7 @@ export function writebackProcessor(deps: PipelineDeps) {
     const result = await deps.sink.write(ch.outbox, name, await deps.spool.get(receiptRef));
     if (result === 'written') {
       await deps.ledger.event(messageId, { at: Date.now(), stage: 'writeback', text: `wrote ${name}` });
+      await deps.receiptFeed.append(ch.name, { messageId, fileName: name, kind, receiptRef });
       deps.log.info({ messageId, file: name }, 'receipt written / 回执已写出');
     }
   };
