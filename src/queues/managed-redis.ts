@@ -36,8 +36,34 @@ export class ManagedRedis {
   }
 
   async start(): Promise<void> {
+    await this.stopOrphan();
     this.spawnServer();
     await this.waitReady(15_000);
+  }
+
+  /**
+   * A daemon killed with -9 leaves its redis-server running. Ask that one to shut down (which
+   * flushes its AOF) before starting ours on the same socket and data.
+   */
+  private async stopOrphan(): Promise<void> {
+    const client = new Redis({ path: this.socketPath, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch {
+      return;
+    }
+    this.log.warn({ socket: this.socketPath }, 'stopping a redis-server left by an earlier run / 停止上次遗留的 Redis');
+    await client.call('SHUTDOWN').catch(() => {});
+    client.disconnect();
+    for (let i = 0; i < 50; i++) {
+      const probe = new Redis({ path: this.socketPath, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => {});
+      const alive = await probe.connect().then(() => true, () => false);
+      probe.disconnect();
+      if (!alive) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   private spawnServer(): void {

@@ -4,15 +4,9 @@ import { GatewayError, ERRORS } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { jobIdFor } from '../core/ids.js';
 import { renderGatewayReceipt, type GatewayReceipt } from '../gateway/gateway-receipt.js';
-import type { GatewayStatus } from '../receipts/status.js';
+import { isNegativeStatus } from '../receipts/status.js';
 import { channelOf, type PipelineDeps } from './deps.js';
 import { isInside, moveUnique } from './archive.js';
-
-const NEGATIVE: ReadonlySet<GatewayStatus> = new Set(['failed', 'dead', 'rejected', 'cancelled'] as GatewayStatus[]);
-
-export function isNegative(status: GatewayStatus): boolean {
-  return NEGATIVE.has(status);
-}
 
 /** Queues a receipt the gateway itself issues; idempotent per (message, kind, code). */
 export async function emitGatewayReceipt(deps: PipelineDeps, receipt: GatewayReceipt): Promise<void> {
@@ -40,6 +34,11 @@ export async function failMessage(
   const rec = await deps.ledger.get(messageId);
   if (!rec) throw new Error(`no ledger record ${messageId}`);
   const final = await deps.ledger.advance(messageId, status, { stage, text: err.message, code: err.code });
+  if (final !== status) {
+    // A customs receipt got there first (e.g. a timed-out send that did arrive): not a failure.
+    deps.log.info({ messageId, stage, status: final }, 'failure ignored: the message already reached customs / 报文已送达，忽略失败');
+    return;
+  }
   await deps.ledger.set(messageId, { errorCode: err.code });
   const entry = ERRORS[err.code];
   await emitGatewayReceipt(deps, {
@@ -70,7 +69,7 @@ export async function archiveToFailed(deps: PipelineDeps, messageId: string): Pr
   if (!got) return;
   try {
     const rec = await deps.ledger.get(messageId);
-    if (!rec?.archivedAs || !isNegative(rec.status)) return;
+    if (!rec?.archivedAs || !isNegativeStatus(rec.status)) return;
     const ch = channelOf(deps, rec.channel);
     if (isInside(rec.archivedAs, ch.failed)) return;
     const exists = await access(rec.archivedAs).then(() => true, () => false);

@@ -7,7 +7,8 @@ import { parseReceipt } from '../../receipts/parse.js';
 import type { ParsedReceipt } from '../../receipts/receipt.js';
 import type { PipelineDeps } from '../deps.js';
 import type { ReceiptJob } from '../names.js';
-import { archiveToFailed, isNegative } from '../outcomes.js';
+import { archiveToFailed } from '../outcomes.js';
+import { isNegativeStatus } from '../../receipts/status.js';
 
 /** Receipts that match nothing are retried this often (a key may be bound a moment later). */
 const UNMATCHED_ATTEMPTS = 5;
@@ -67,7 +68,7 @@ export function receiptProcessor(deps: PipelineDeps) {
         code: parsed.code,
       });
       deps.log.info({ messageId, kind: parsed.kind, code: parsed.code, status, source }, `receipt / 回执: ${parsed.text}`);
-      if (isNegative(status)) await archiveToFailed(deps, messageId);
+      if (isNegativeStatus(status)) await archiveToFailed(deps, messageId);
     }
     await deps.queues.add('writeback', jobIdFor(messageId, 'writeback', String(seq)), { messageId, receiptRef, kind: parsed.kind, seq });
   };
