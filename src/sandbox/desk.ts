@@ -1,0 +1,209 @@
+/**
+ * The customs side of the sandbox without HTTP: takes submission bodies, answers with
+ * `DecImportResponse`, and walks accepted declarations through their business receipts.
+ */
+import type { X509Certificate } from 'node:crypto';
+import { toGatewayError, type GatewayError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { parseDom } from './dom.js';
+import { isDecMessage, peekClientSeqNo, readDeclaration } from './declaration.js';
+import { ReceiptFeed, type FeedPage } from './feed.js';
+import { NumberAllocator } from './numbers.js';
+import { buildDecImportResponse, buildDecResult } from './receipts.js';
+import { receiptPlan, scenarioFor, type ReceiptStep } from './scenario.js';
+import { TimerSet } from './scheduler.js';
+import { StatsCounter, type SandboxStats } from './stats.js';
+import { parseSubmission, type ParsedSubmission } from './submission.js';
+import { verifyEnvelopedSignature } from './verify.js';
+import { formatCompactDate } from './china-time.js';
+
+/** Settings of a desk (already defaulted). */
+export interface DeskSettings {
+  readonly stepMs: number;
+  readonly failFirst: number;
+  readonly failRate: number;
+  readonly trusted?: readonly X509Certificate[];
+  readonly logger?: Logger;
+  /** Random source for failRate, 0 ≤ x < 1. */
+  readonly random?: () => number;
+}
+
+/** What the HTTP layer should answer. */
+export type SubmitOutcome =
+  | {
+      readonly status: 200;
+      /** The DecImportResponse document. */
+      readonly xml: string;
+      readonly responseCode: string;
+      readonly clientSeqNo: string;
+      readonly duplicate: boolean;
+    }
+  | { readonly status: 400 | 503; readonly reason: string };
+
+type ImportAnswer = Extract<SubmitOutcome, { status: 200 }>;
+
+export const FAULT_REASON = '沙箱注入故障：服务暂时不可用，请稍后重试 / sandbox fault injection: service temporarily unavailable, retry later';
+
+/** Bilingual one-line reason of a refused body. */
+function reasonOf(err: GatewayError): string {
+  const d = err.details[0];
+  if (!d) return `${err.code}: ${err.toJSON().zh} / ${err.toJSON().en}`;
+  const where = d.where ? `（${d.where}）` : '';
+  const whereEn = d.where ? ` (at ${d.where})` : '';
+  return `${err.code}: ${d.zh}${where} / ${d.en}${whereEn}`;
+}
+
+export class CustomsDesk {
+  private readonly stats = new StatsCounter();
+  private readonly feed = new ReceiptFeed();
+  private readonly timers = new TimerSet();
+  private readonly numbers = new NumberAllocator();
+  /** Accepted imports by ClientSeqNo. */
+  private readonly accepted = new Map<string, ImportAnswer>();
+  /** Answers by Idempotency-Key. */
+  private readonly byKey = new Map<string, ImportAnswer>();
+  private received = 0;
+
+  constructor(private readonly settings: DeskSettings) {}
+
+  /** Handles one `POST /dec/submit` body. Never throws. */
+  submit(body: Uint8Array, idempotencyKey?: string): SubmitOutcome {
+    this.stats.add('submissions');
+    this.received += 1;
+    let parsed: ParsedSubmission | undefined;
+    let refused: GatewayError | undefined;
+    try {
+      parsed = parseSubmission(body);
+    } catch (err) {
+      refused = toGatewayError(err);
+    }
+    const peeked = parsed ? peekClientSeqNo(parsed.doc) : '';
+    this.stats.addClientSubmission(peeked);
+
+    if (this.faultNow()) {
+      this.stats.add('faults');
+      this.settings.logger?.info({ clientSeqNo: peeked }, 'sandbox: injected 503 / 注入故障');
+      return { status: 503, reason: FAULT_REASON };
+    }
+    if (!parsed) {
+      this.stats.add('rejected');
+      const reason = refused ? reasonOf(refused) : 'unreadable body';
+      this.settings.logger?.warn({ reason }, 'sandbox: body refused / 报文无法读取');
+      return { status: 400, reason };
+    }
+    const known = idempotencyKey ? this.byKey.get(idempotencyKey) : undefined;
+    if (known) {
+      this.stats.add('duplicates');
+      return { ...known, duplicate: true };
+    }
+    const answer = this.importMessage(parsed, peeked);
+    if (idempotencyKey) this.byKey.set(idempotencyKey, { ...answer, duplicate: false });
+    return answer;
+  }
+
+  /** A page of the business-receipt feed. */
+  receipts(after: number, limit: number): FeedPage {
+    return this.feed.page(after, limit);
+  }
+
+  snapshot(): SandboxStats {
+    return this.stats.snapshot();
+  }
+
+  /** Stops emitting receipts; pending ones are dropped. Idempotent. */
+  stop(): void {
+    this.timers.stop();
+  }
+
+  private faultNow(): boolean {
+    if (this.received <= this.settings.failFirst) return true;
+    const rate = this.settings.failRate;
+    return rate > 0 && (this.settings.random ?? Math.random)() < rate;
+  }
+
+  private failure(clientSeqNo: string, zh: string, en: string): ImportAnswer {
+    this.stats.add('rejected');
+    this.settings.logger?.warn({ clientSeqNo, reason: en }, `sandbox: import failed / 导入失败：${zh}`);
+    const xml = buildDecImportResponse({ responseCode: 1, errorMessage: `${zh} / ${en}`, clientSeqNo, seqNo: '' });
+    return { status: 200, xml, responseCode: '1', clientSeqNo, duplicate: false };
+  }
+
+  private importMessage(parsed: ParsedSubmission, peeked: string): ImportAnswer {
+    if (!isDecMessage(parsed.doc)) {
+      return this.failure(
+        peeked,
+        '不是报关单报文：根元素应为命名空间 http://www.chinaport.gov.cn/dec 下的 DecMessage',
+        'not a DecMessage: the root must be DecMessage in namespace http://www.chinaport.gov.cn/dec',
+      );
+    }
+    const check = verifyEnvelopedSignature(parsed.text, parsed.doc, {
+      ...(this.settings.trusted ? { trusted: this.settings.trusted } : {}),
+    });
+    if (!check.ok) return this.failure(peeked, check.zh, check.en);
+
+    // From here on only the signed content counts.
+    const facts = readDeclaration(parseDom(check.signedXml, 'signed content'));
+    if (!facts.hasHead) return this.failure(peeked, '缺少表头 DecHead', 'DecHead missing');
+    if (!facts.clientSeqNo) {
+      return this.failure('', '缺少客户端统一编号 DecSign/ClientSeqNo', 'ClientSeqNo missing (DecSign/ClientSeqNo)');
+    }
+    if (facts.ieFlag !== 'I' && facts.ieFlag !== 'E') {
+      return this.failure(facts.clientSeqNo, `进出口标志 IEFlag 应为 I 或 E（实际为“${facts.ieFlag}”）`, `IEFlag must be I or E (got "${facts.ieFlag}")`);
+    }
+    const prior = this.accepted.get(facts.clientSeqNo);
+    if (prior) {
+      this.stats.add('duplicates');
+      this.settings.logger?.info({ clientSeqNo: facts.clientSeqNo }, 'sandbox: duplicate submission / 重复申报，返回原回执');
+      return { ...prior, duplicate: true };
+    }
+
+    const now = new Date();
+    const { seqNo, entryId } = this.numbers.allocate(facts.ieFlag, facts.customMaster, now);
+    const xml = buildDecImportResponse({ responseCode: 0, errorMessage: '导入成功', clientSeqNo: facts.clientSeqNo, seqNo });
+    const answer: ImportAnswer = { status: 200, xml, responseCode: '0', clientSeqNo: facts.clientSeqNo, duplicate: false };
+    this.accepted.set(facts.clientSeqNo, answer);
+    this.stats.add('accepted');
+    this.stats.addClientAccepted(facts.clientSeqNo);
+    const scenario = scenarioFor(facts.noteS);
+    this.settings.logger?.info(
+      { clientSeqNo: facts.clientSeqNo, seqNo, scenario, envelope: parsed.envelope },
+      'sandbox: imported / 导入成功',
+    );
+    this.walk(receiptPlan(scenario), 0, {
+      seqNo,
+      entryId,
+      clientSeqNo: facts.clientSeqNo,
+      customMaster: facts.customMaster,
+      ieDate: facts.ieDate,
+      dDate: formatCompactDate(now),
+    });
+    return answer;
+  }
+
+  /** Emits step `i` after stepMs, then the next one, until the plan ends. */
+  private walk(
+    steps: readonly ReceiptStep[],
+    i: number,
+    d: { seqNo: string; entryId: string; clientSeqNo: string; customMaster: string; ieDate: string; dDate: string },
+  ): void {
+    const step = steps[i];
+    if (!step) return;
+    this.timers.after(this.settings.stepMs, () => {
+      const xml = buildDecResult({
+        cusCiqNo: d.seqNo,
+        entryId: d.entryId,
+        noticeDate: new Date(),
+        channel: step.channel,
+        note: step.note(d.seqNo),
+        customMaster: d.customMaster,
+        ieDate: d.ieDate,
+        dDate: d.dDate,
+        clientSeqNo: d.clientSeqNo,
+      });
+      const fileName = `Receipt_DEC_${d.seqNo}_${String(i + 1).padStart(2, '0')}_${step.channel}.xml`;
+      this.feed.append(fileName, xml);
+      this.stats.add('receiptsEmitted');
+      this.walk(steps, i + 1, d);
+    });
+  }
+}

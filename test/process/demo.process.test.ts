@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, appendFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { BIN, ROOT, spawnEport, waitFor, type Spawned } from '../helpers/process.js';
+import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+
+const SAMPLES = join(ROOT, 'samples', 'declaration');
+const sampleFiles = readdirSync(SAMPLES).filter((f) => f.endsWith('.xml')).sort();
+const stem = (f: string) => f.replace(/\.xml$/, '');
+const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
+
+/**
+ * Spawns `eport demo --seed` as a user would and drives it through its folders: the bundled
+ * samples come back with their full receipt sequence, bad files go to failed with a receipt that
+ * says why, a duplicate is reported and not sent again, a file still being written waits.
+ */
+describe('eport demo (spawned, real Redis, real sandbox)', () => {
+  const prefix = uniquePrefix('demo');
+  const dir = mkdtempSync(join(tmpdir(), 'eport-demo-'));
+  const decl = (sub: string) => join(dir, 'declaration', sub);
+  let demo: Spawned;
+  const redis = new Redis(TEST_REDIS_URL);
+
+  beforeAll(async () => {
+    demo = spawnEport(['demo', '--dir', dir, '--seed', '--step-ms', '60'], { REDIS_URL: TEST_REDIS_URL, EPORT_REDIS_PREFIX: prefix });
+    await waitFor('demo banner', () => demo.output(), (o) => o.includes('seeded'), 30_000);
+  }, 40_000);
+
+  afterAll(async () => {
+    demo.child.kill('SIGKILL');
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  /** The CHANNEL sequence the sandbox walks for a sample, by the marker in its NoteS. */
+  const expectedChannels = (f: string): string[] => {
+    const xml = readFileSync(join(SAMPLES, f), 'latin1');
+    if (xml.includes('SANDBOX:REJECT')) return ['7', 'L', 'E'];
+    if (xml.includes('SANDBOX:INSPECT')) return ['7', 'L', 'J', 'C', 'P', 'R'];
+    return ['7', 'L', 'J', 'P', 'R'];
+  };
+  const rejected = sampleFiles.filter((f) => expectedChannels(f).includes('E'));
+
+  it('writes the import response and the whole CHANNEL sequence for every sample, in order', async () => {
+    expect(sampleFiles.length).toBeGreaterThanOrEqual(5);
+    const outbox = await waitFor(
+      'receipts for every sample',
+      () => ls(decl('outbox')),
+      (files) => sampleFiles.every((f) => files.filter((o) => o.startsWith(`${stem(f)}.`)).length >= 1 + expectedChannels(f).length),
+      60_000,
+    );
+    for (const f of sampleFiles) {
+      const mine = outbox.filter((o) => o.startsWith(`${stem(f)}.`));
+      expect(mine.filter((o) => o.includes('.import-response.'))).toHaveLength(1);
+      const results = mine.filter((o) => o.includes('.dec-result.')).sort();
+      const channels = results.map((o) => /<CHANNEL>(\w)<\/CHANNEL>/.exec(readFileSync(join(decl('outbox'), o), 'utf8'))?.[1]);
+      expect(channels).toEqual(expectedChannels(f));
+      const response = readFileSync(join(decl('outbox'), mine.find((o) => o.includes('.import-response.'))!), 'utf8');
+      expect(response).toMatch(/<ResponseCode>0<\/ResponseCode>/);
+    }
+  }, 70_000);
+
+  it('moves accepted files to sent and files customs rejected (退单) to failed', async () => {
+    expect(rejected.length).toBeGreaterThan(0);
+    await waitFor('rejected samples in failed', () => ls(decl('failed')), (f) => rejected.every((r) => f.includes(r)), 10_000);
+    expect(ls(decl('sent'))).toEqual(sampleFiles.filter((f) => !rejected.includes(f)));
+    expect(ls(decl('inbox'))).toEqual([]);
+  });
+
+  it('reports a closed declaration through `eport status FILE`', () => {
+    const out = execFileSync(process.execPath, [BIN, 'status', '--config', join(dir, 'eport.yaml'), sampleFiles[0]!], { encoding: 'utf8' });
+    expect(out).toMatch(/\[closed\]/);
+    expect(out).toMatch(/timeline/);
+  });
+
+  it('sends malformed, empty and wrong files to failed with an error receipt saying what and where', async () => {
+    writeFileSync(decl('inbox/broken.xml'), '<?xml version="1.0"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec">\n<DecHead>\n</DecMessage>');
+    writeFileSync(decl('inbox/empty.xml'), '');
+    writeFileSync(decl('inbox/manifest.xml'), '<Manifest xmlns="urn:Declaration:datamodel:standard:CN:MT1101:1"/>');
+    writeFileSync(decl('inbox/noseq.xml'), '<DecMessage xmlns="http://www.chinaport.gov.cn/dec"><DecHead/><DecSign/></DecMessage>');
+    const bad = ['broken.xml', 'empty.xml', 'manifest.xml', 'noseq.xml'];
+    await waitFor('failed files', () => ls(decl('failed')), (f) => bad.every((b) => f.includes(b)), 20_000);
+    expect(ls(decl('failed'))).toEqual([...bad, ...rejected].sort());
+    const errors = await waitFor('error receipts', () => ls(decl('outbox')).filter((f) => f.includes('.error.')), (f) => f.length === 4, 10_000);
+    const read = (s: string) => readFileSync(join(decl('outbox'), errors.find((e) => e.startsWith(`${s}.`))!), 'utf8');
+    expect(read('broken')).toMatch(/GW_ERR_XML_MALFORMED[\s\S]*broken\.xml, line \d+/);
+    expect(read('empty')).toContain('GW_ERR_INTAKE_EMPTY');
+    expect(read('manifest')).toContain('GW_ERR_TRANSLATE_ROOT');
+    expect(read('noseq')).toMatch(/ClientSeqNo[\s\S]*客户端唯一编号/);
+  }, 30_000);
+
+  it('reports an identical re-drop as a duplicate and does not send it again', async () => {
+    const first = sampleFiles.find((f) => !rejected.includes(f))!;
+    copyFileSync(join(SAMPLES, first), decl('inbox/again.xml'));
+    const dup = await waitFor('duplicate receipt', () => ls(decl('outbox')).filter((f) => f.startsWith('again.')), (f) => f.length === 1, 15_000);
+    expect(dup[0]).toMatch(/^again\.duplicate\.\d+\.xml$/);
+    expect(readFileSync(join(decl('outbox'), dup[0]!), 'utf8')).toContain(first);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(ls(decl('outbox')).filter((f) => f.startsWith('again.'))).toHaveLength(1);
+    expect(ls(decl('sent'))).toContain('again.xml');
+  }, 20_000);
+
+  it('waits for a file that is still being written', async () => {
+    const xml = readFileSync(join(SAMPLES, sampleFiles[1]!), 'utf8').replace(/<ClientSeqNo>([^<]+)<\/ClientSeqNo>/, '<ClientSeqNo>SLOW$1</ClientSeqNo>');
+    const f = decl('inbox/slow.xml');
+    writeFileSync(f, xml.slice(0, 100));
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      expect(ls(decl('sent'))).not.toContain('slow.xml');
+    }
+    appendFileSync(f, xml.slice(100));
+    const mine = await waitFor('slow file receipts', () => ls(decl('outbox')).filter((o) => o.startsWith('slow.')), (o) => o.length >= 2, 20_000);
+    expect(mine.some((o) => o.includes('.import-response.'))).toBe(true);
+    expect(ls(decl('failed'))).not.toContain('slow.xml');
+  }, 30_000);
+
+  it('stops cleanly on SIGTERM', async () => {
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited).toBe(0);
+    expect(demo.output()).toContain('demo stopped');
+  }, 30_000);
+});
