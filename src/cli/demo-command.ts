@@ -35,7 +35,7 @@ export function registerDemo(program: Command): void {
       }
       const sandbox = await startSandbox({ port: Number(opts.sandboxPort), stepMs: Number(opts.stepMs), logger: log });
       const configFile = join(dir, 'eport.yaml');
-      await writeFile(configFile, demoConfigYaml({ dir, sandboxUrl: sandbox.url, redisUrl: process.env.REDIS_URL }));
+      await writeFile(configFile, demoConfigYaml({ sandboxUrl: sandbox.url, redisUrl: process.env.REDIS_URL, prefix: process.env.EPORT_REDIS_PREFIX }));
       let gateway;
       try {
         gateway = await startGateway(loadConfig(configFile), log);

@@ -1,11 +1,11 @@
 /** The demo's configuration, written to DIR/eport.yaml so the user can read and reuse it. */
-export function demoConfigYaml(opts: { dir: string; sandboxUrl: string; redisUrl?: string | undefined }): string {
+export function demoConfigYaml(opts: { sandboxUrl: string; redisUrl?: string | undefined; prefix?: string | undefined }): string {
   return `# Demo configuration written by \`eport demo\`. Paths are relative to this file.
 # 演示配置：由 eport demo 生成。
 dataDir: ./data
 redis:
 ${opts.redisUrl ? `  url: ${JSON.stringify(opts.redisUrl)}` : '  # no url: the gateway runs its own redis-server (unix socket in data/redis)'}
-  prefix: eport-demo
+  prefix: ${opts.prefix ?? 'eport-demo'}
 log:
   level: info
 http:

@@ -2,7 +2,16 @@ import type { Command } from 'commander';
 import { loadConfig, ConfigError } from '../config/load.js';
 import { createLogger } from '../core/logger.js';
 import { startGateway } from '../app.js';
+import { isGatewayError } from '../core/errors.js';
 import { runUntilSignal } from './run-until-signal.js';
+
+function describe(err: unknown): string {
+  if (isGatewayError(err)) {
+    const d = err.details[0];
+    return d ? `${d.zh} / ${d.en}${d.fixEn ? ` (fix / 修正: ${d.fixZh ?? ''} ${d.fixEn})` : ''}` : err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
 
 export function registerStart(program: Command): void {
   program
@@ -27,6 +36,7 @@ export function registerStart(program: Command): void {
       } catch (err) {
         log.fatal({ err }, 'gateway failed to start / 网关启动失败');
         log.flush();
+        console.error(`eport: gateway failed to start / 网关启动失败: ${describe(err)}`);
         process.exit(1);
       }
       await runUntilSignal(

@@ -21,6 +21,8 @@ export interface MessageRecord {
   /** Where the source file was archived (sent/ or failed/). */
   readonly archivedAs?: string;
   readonly errorCode?: string;
+  /** Set by the deliver stage once the send is acknowledged and its response queued. */
+  readonly deliveredAt?: number;
 }
 
 export interface LedgerEvent {
@@ -33,7 +35,7 @@ export interface LedgerEvent {
 
 type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;
 
-const NUMERIC = new Set(['createdAt', 'updatedAt']);
+const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt']);
 
 // Creates the record only if absent; indexes it by time and by source name in the same step.
 const CREATE_LUA = `

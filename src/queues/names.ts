@@ -21,6 +21,8 @@ export interface WritebackJob {
   /** Kebab-case receipt kind for the file name, e.g. import-response, dec-result, error. */
   readonly kind: string;
   readonly seq: number;
+  /** The file the receipt answers, when not the message's own source (a duplicate drop). */
+  readonly sourceName?: string;
 }
 
 export interface StageJobData {

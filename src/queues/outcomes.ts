@@ -11,12 +11,13 @@ import { isInside, moveUnique } from './archive.js';
 /** Queues a receipt the gateway itself issues; idempotent per (message, kind, code). */
 export async function emitGatewayReceipt(deps: PipelineDeps, receipt: GatewayReceipt): Promise<void> {
   const ref = await deps.spool.put(renderGatewayReceipt(receipt));
-  const { seq } = await deps.ledger.receiptSeq(receipt.messageId, `gw:${receipt.kind}:${receipt.code}`);
+  const { seq } = await deps.ledger.receiptSeq(receipt.messageId, `gw:${receipt.kind}:${receipt.code}:${receipt.sourceFile}`);
   await deps.queues.add('writeback', jobIdFor(receipt.messageId, 'writeback', String(seq)), {
     messageId: receipt.messageId,
     receiptRef: ref,
     kind: receipt.kind,
     seq,
+    sourceName: receipt.sourceFile,
   });
 }
 

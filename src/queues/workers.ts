@@ -43,7 +43,7 @@ export function startWorkers(deps: PipelineDeps, connection: ConnectionOptions, 
       },
     });
     worker.on('failed', (job, err) => {
-      deps.log.warn({ stage, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job attempt failed / 任务失败');
+      deps.log.debug({ stage, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job attempt failed / 任务失败');
     });
     worker.on('error', (err) => deps.log.error({ err, stage, prefix: redis.prefix }, 'worker error / 工作进程错误'));
     return worker;

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { spawnEport, waitFor, type Spawned } from '../helpers/process.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { decMessage } from '../helpers/dec-message.js';
-import { createTestIdentity } from '../../src/sandbox/testing.js';
+import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 
 const N = 200;
 const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.'));
@@ -33,9 +33,9 @@ describe('crash recovery (kill -9 mid-batch, spawned daemon, real Redis)', () =>
     procs.push(sandbox);
     const url = (await waitFor('sandbox url', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, 15_000))!;
 
-    const id = createTestIdentity({ commonName: '崩溃测试 Crash Test' });
+    const id = generateSelfSignedIdentity({ commonName: '崩溃测试 Crash Test', days: 30 });
     mkdirSync(join(dir, 'keys'));
-    writeFileSync(join(dir, 'keys', 'k.pem'), id.privateKeyPem + id.certificatePem);
+    writeFileSync(join(dir, 'keys', 'k.pem'), id.keyPem + id.certPem);
     writeFileSync(
       join(dir, 'gw.yaml'),
       `dataDir: ./data
@@ -61,7 +61,9 @@ channels:
     const first = spawnEport(['start', '--config', join(dir, 'gw.yaml')]);
     procs.push(first);
     const stats = async () => (await (await fetch(`${url}/stats`)).json()) as { accepted: number; duplicates: number; byClientSeqNo: Record<string, { accepted: number; submissions: number }> };
-    await waitFor('a part of the batch to be accepted', stats, (s) => s.accepted >= 30, 60_000);
+    await waitFor('a part of the batch to be accepted', stats, (s) => s.accepted >= 30, 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}\ndaemon output:\n${first.output().slice(-3000)}`);
+    });
     first.child.kill('SIGKILL');
     await first.exited;
     const acceptedAtKill = (await stats()).accepted;

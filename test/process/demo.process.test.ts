@@ -106,12 +106,14 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
   it('waits for a file that is still being written', async () => {
     const xml = readFileSync(join(SAMPLES, sampleFiles[1]!), 'utf8').replace(/<ClientSeqNo>([^<]+)<\/ClientSeqNo>/, '<ClientSeqNo>SLOW$1</ClientSeqNo>');
     const f = decl('inbox/slow.xml');
-    writeFileSync(f, xml.slice(0, 100));
-    for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, 250));
+    // The demo's stableMs is 500 ms: a writer that adds a chunk every 200 ms is never taken early.
+    const chunks = xml.match(/[\s\S]{1,400}/g)!;
+    writeFileSync(f, chunks[0]!);
+    for (const c of chunks.slice(1)) {
+      await new Promise((r) => setTimeout(r, 200));
       expect(ls(decl('sent'))).not.toContain('slow.xml');
+      appendFileSync(f, c);
     }
-    appendFileSync(f, xml.slice(100));
     const mine = await waitFor('slow file receipts', () => ls(decl('outbox')).filter((o) => o.startsWith('slow.')), (o) => o.length >= 2, 20_000);
     expect(mine.some((o) => o.includes('.import-response.'))).toBe(true);
     expect(ls(decl('failed'))).not.toContain('slow.xml');

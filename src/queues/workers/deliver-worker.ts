@@ -1,6 +1,5 @@
 import type { Job } from 'bullmq';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
-import { statusRank } from '../../receipts/status.js';
 import { channelOf, type PipelineDeps } from '../deps.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
@@ -15,7 +14,9 @@ export function deliverProcessor(deps: PipelineDeps) {
     const { messageId } = job.data;
     const rec = await deps.ledger.get(messageId);
     if (!rec?.deliverRef || !rec.businessKey) return;
-    if (statusRank(rec.status) >= statusRank('sent')) return;
+    // Its own marker, not the status: receipts from the feed can move the status past 'sent'
+    // before a re-run of this job (after a crash) has queued the send's own response.
+    if (rec.deliveredAt) return;
     const ch = channelOf(deps, rec.channel);
     const transport = deps.transports.get(ch.transport)!;
     const log = deps.log.child({ messageId, stage: 'deliver', attempt: job.attemptsMade + 1 });
@@ -34,6 +35,7 @@ export function deliverProcessor(deps: PipelineDeps) {
         const receiptRef = await deps.spool.put(ack.receipt);
         await deps.queues.add('receipt', `receipt-${receiptRef.slice(7)}`, { receiptRef, source: transport.name, fileName: `${rec.sourceName}.response` });
       }
+      await deps.ledger.set(messageId, { deliveredAt: Date.now() });
       await deps.ledger.advance(messageId, 'sent', { stage: 'deliver', text: `delivered via ${transport.name}: ${ack.reference}` });
       log.info('delivered / 已发送');
     } catch (err) {

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { toGatewayError } from '../../core/errors.js';
 import { jobIdFor } from '../../core/ids.js';
-import { statusRank } from '../../receipts/status.js';
+import { isTerminal } from '../../receipts/status.js';
 import { signEnveloped } from '../../signing/xmldsig.js';
 import { wrapDxp } from '../../signing/dxp-envelope.js';
 import { channelOf, type PipelineDeps } from '../deps.js';
@@ -13,9 +13,9 @@ export function signProcessor(deps: PipelineDeps) {
   return async (job: Job<MessageJob>): Promise<void> => {
     const { messageId } = job.data;
     const rec = await deps.ledger.get(messageId);
-    if (!rec?.messageRef) return;
-    if (statusRank(rec.status) >= statusRank('signed')) {
-      if (rec.deliverRef) await deps.queues.add('deliver', jobIdFor(messageId, 'deliver'), { messageId });
+    if (!rec?.messageRef || isTerminal(rec.status)) return;
+    if (rec.deliverRef) {
+      await deps.queues.add('deliver', jobIdFor(messageId, 'deliver'), { messageId });
       return;
     }
     const ch = channelOf(deps, rec.channel);

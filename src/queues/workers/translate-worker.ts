@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
 import { jobIdFor } from '../../core/ids.js';
-import { statusRank } from '../../receipts/status.js';
+import { isTerminal } from '../../receipts/status.js';
 import { channelOf, type PipelineDeps } from '../deps.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
@@ -13,9 +13,10 @@ export function translateProcessor(deps: PipelineDeps) {
     const rec = await deps.ledger.get(messageId);
     if (!rec) return;
     const log = deps.log.child({ messageId, stage: 'translate', file: rec.sourceName });
-    if (statusRank(rec.status) >= statusRank('translated')) {
+    if (isTerminal(rec.status)) return;
+    if (rec.messageRef) {
       // Done before a crash or a re-delivered job: make sure the next stage is queued, nothing else.
-      if (rec.messageRef) await deps.queues.add('sign', jobIdFor(messageId, 'sign'), { messageId });
+      await deps.queues.add('sign', jobIdFor(messageId, 'sign'), { messageId });
       return;
     }
     const ch = channelOf(deps, rec.channel);

@@ -6,11 +6,11 @@ import type { WritebackJob } from '../names.js';
 /** writeback: the receipt into the channel outbox as <stem>.<kind>.<seq>.xml, atomically. */
 export function writebackProcessor(deps: PipelineDeps) {
   return async (job: Job<WritebackJob>): Promise<void> => {
-    const { messageId, receiptRef, kind, seq } = job.data;
+    const { messageId, receiptRef, kind, seq, sourceName } = job.data;
     const rec = await deps.ledger.get(messageId);
     if (!rec) return;
     const ch = channelOf(deps, rec.channel);
-    const name = receiptFileName({ stem: stemOf(rec.sourceName), kind, seq });
+    const name = receiptFileName({ stem: stemOf(sourceName ?? rec.sourceName), kind, seq });
     const result = await deps.sink.write(ch.outbox, name, await deps.spool.get(receiptRef));
     if (result === 'written') {
       await deps.ledger.event(messageId, { at: Date.now(), stage: 'writeback', text: `wrote ${name}` });
