@@ -105,6 +105,10 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       shutdown.add(`receipts:${r.name}`, () => source.close());
     }
 
+    // Folders exist from the start, so integrators can see the layout before the first file.
+    for (const ch of config.channels) {
+      for (const d of [ch.outbox, ch.sent, ch.failed, ...ch.intake.map((i) => i.path)]) await mkdir(d, { recursive: true });
+    }
     const handler = createIntakeHandler(deps);
     const intakes: IntakeSource[] = config.channels.flatMap((ch) =>
       ch.intake.map((it) => new FolderIntake(ch.name, it, ch.sent, ch.failed, log.child({ channel: ch.name }))),
