@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { parseConfigText } from '../../src/config/load.js';
+import { startGateway, type RunningGateway } from '../../src/app.js';
+import { buildHttpApi } from '../../src/gateway/http-api.js';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
+import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
+import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { waitFor } from '../helpers/process.js';
+import { decMessage } from '../helpers/dec-message.js';
+
+const TOKEN = 'poller-secret-令牌';
+
+/** The polling API a legacy system uses instead of the outbox folder. */
+describe('HTTP API (real Redis)', () => {
+  const redis = new Redis(TEST_REDIS_URL);
+  const prefix = uniquePrefix('api');
+  let gateway: RunningGateway;
+  let sandbox: SandboxHandle;
+  let api: FastifyInstance;
+  const auth = { authorization: `Bearer ${TOKEN}` };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ stepMs: 10 });
+    const dir = mkdtempSync(join(tmpdir(), 'eport-api-'));
+    const id = generateSelfSignedIdentity({ commonName: 'api', days: 30 });
+    writeFileSync(join(dir, 'k.pem'), id.keyPem + id.certPem);
+    const yaml = `dataDir: ./data
+redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }
+http: { enabled: false, tokens: [{ name: poller, sha256: ${createHash('sha256').update(TOKEN).digest('hex')} }] }
+signers: [{ name: k, type: soft-key, key: ./k.pem }]
+transports: [{ name: t, type: http, url: "${sandbox.url}/dec/submit" }]
+receiptSources: [{ name: feed, type: http-pull, url: "${sandbox.url}/receipts", intervalMs: 50ms }]
+channels: [{ name: declaration, dir: ./declaration, intake: [{ type: folder, stableMs: 0, pollMs: 30ms }], signer: k, transport: t }]
+`;
+    const { config, problems } = parseConfigText(yaml, join(dir, 'gw.yaml'), {});
+    expect(problems).toEqual([]);
+    gateway = await startGateway(config!, pino({ level: 'silent' }));
+    api = buildHttpApi(gateway.deps);
+    writeFileSync(join(dir, 'declaration', 'inbox', 'p.xml'), decMessage('APIPOLL0001'));
+  });
+  afterAll(async () => {
+    await api.close();
+    await gateway.close();
+    await sandbox.close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('answers /health without a token and refuses /v1 without a valid one', async () => {
+    expect((await api.inject({ url: '/health' })).json()).toEqual({ status: 'ok', redis: 'ok' });
+    expect((await api.inject({ url: '/v1/receipts?channel=declaration' })).statusCode).toBe(401);
+    expect((await api.inject({ url: '/v1/receipts?channel=declaration', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
+    expect((await api.inject({ url: '/v1/receipts?channel=nope', headers: auth })).statusCode).toBe(400);
+  });
+
+  it('pages through every receipt once with a cursor, in outbox order', async () => {
+    const all: { fileName: string; content: string }[] = [];
+    let after = '0';
+    await waitFor(
+      'six receipts through the API',
+      async () => {
+        const page = (await api.inject({ url: `/v1/receipts?channel=declaration&after=${after}&limit=2`, headers: auth })).json() as { receipts: { fileName: string; content: string }[]; next: string };
+        all.push(...page.receipts);
+        after = page.next;
+        return all.length;
+      },
+      (n) => n >= 6,
+      20_000,
+    );
+    expect(all.map((r) => r.fileName)).toEqual([...new Set(all.map((r) => r.fileName))]);
+    expect(all.map((r) => r.fileName)).toContain('p.import-response.01.xml');
+    expect(Buffer.from(all.at(-1)!.content, 'base64').toString('utf8')).toContain('<CHANNEL>R</CHANNEL>');
+    const empty = (await api.inject({ url: `/v1/receipts?channel=declaration&after=${after}`, headers: auth })).json() as { receipts: unknown[]; next: string };
+    expect(empty).toEqual({ receipts: [], next: after });
+  });
+
+  it('shows a message with its timeline', async () => {
+    const id = (await gateway.deps.ledger.findBySource('declaration', 'p.xml'))!;
+    const res = (await api.inject({ url: `/v1/messages/${id}`, headers: auth })).json() as { status: string; businessKey: string; events: unknown[] };
+    expect(res).toMatchObject({ status: 'closed', businessKey: 'APIPOLL0001' });
+    expect(res.events.length).toBeGreaterThan(8);
+    expect((await api.inject({ url: '/v1/messages/0000', headers: auth })).statusCode).toBe(404);
+  });
+});
