@@ -94,3 +94,20 @@ channels:
     expect(problems[0]!.path).toMatch(/^line \d+/);
   });
 });
+
+describe('the shipped example configuration', () => {
+  it('is valid once its environment variables are set', async () => {
+    const { readFileSync } = await import('node:fs');
+    const file = new URL('../../config/example.yaml', import.meta.url).pathname;
+    const env = { EPORT_KEY_PASS: 'x', CUSTOMS_SUBMIT_URL: 'https://customs.example/submit', CUSTOMS_RECEIPT_URL: 'https://customs.example/receipts' };
+    const { problems, config } = parseConfigText(readFileSync(file, 'utf8'), file, env);
+    expect(problems).toEqual([]);
+    expect(config!.channels[0]!.name).toBe('declaration');
+  });
+
+  it('says "quote it" when a value that must be text is a number, and names a missing variable once', () => {
+    const { problems } = parseConfigText(VALID.replace('http://127.0.0.1:9/submit', '${NOPE}') + 'http: { tokens: [{ name: a, sha256: 123 }] }\n', '/x.yaml', { EPORT_TEST_PASS: 'p' });
+    expect(problems.filter((p) => p.path === 'transports[0].url')).toHaveLength(1);
+    expect(problems.find((p) => p.path === 'http.tokens[0].sha256')!.fix).toMatch(/quote it/);
+  });
+});

@@ -53,7 +53,9 @@ function zodPath(issue: z.core.$ZodIssue): string {
 
 function fixFor(issue: z.core.$ZodIssue): string | undefined {
   if (issue.code === 'unrecognized_keys') return `remove or correct the key(s): ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'add this field';
+  if (issue.code === 'invalid_type') {
+    return /received undefined/.test(issue.message) ? 'add this field' : `write a ${issue.expected}${issue.expected === 'string' ? ' (quote it: "...")' : ''}`;
+  }
   if (issue.code === 'invalid_value') return `use one of: ${issue.values.map(String).join(', ')}`;
   return undefined;
 }
@@ -73,9 +75,12 @@ export function parseConfigText(
   const raw = expandEnv(doc.toJS() ?? {}, '', env, problems);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
+    const envPaths = new Set(problems.map((p) => p.path));
     for (const issue of parsed.error.issues) {
+      const path = zodPath(issue);
+      if (envPaths.has(path)) continue; // the missing variable already explains it
       const fix = fixFor(issue);
-      problems.push({ path: zodPath(issue), message: issue.message, ...(fix ? { fix } : {}) });
+      problems.push({ path, message: issue.message, ...(fix ? { fix } : {}) });
     }
     return { problems };
   }
