@@ -12,6 +12,7 @@ import type { IntakeSource } from './gateway/intake.js';
 import { HttpPullReceiptSource } from './receipts/http-pull-source.js';
 import { createIntakeHandler } from './queues/intake-handler.js';
 import { Ledger } from './queues/ledger.js';
+import { RedisLease } from './queues/lease.js';
 import { ReceiptFeed } from './queues/receipt-feed.js';
 import { buildHttpApi } from './gateway/http-api.js';
 import { ManagedRedis } from './queues/managed-redis.js';
@@ -97,7 +98,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     shutdown.add('workers', async () => void (await Promise.all(workers.map((w) => w.close()))));
 
     for (const r of config.receiptSources) {
-      const source = new HttpPullReceiptSource(r.name, r.url, r.intervalMs, redis, `${config.redis.prefix}:cursor:${r.name}`, log);
+      const lease = new RedisLease(redis, `${config.redis.prefix}:lease:receipts:${r.name}`, Math.max(10_000, r.intervalMs * 5));
+      const source = new HttpPullReceiptSource(r.name, r.url, r.intervalMs, redis, `${config.redis.prefix}:cursor:${r.name}`, log, lease);
       await source.start(async (receipt) => {
         const receiptRef = await spool.put(receipt.bytes);
         await queues.add('receipt', `receipt-${receiptRef.slice(7)}`, { receiptRef, source: receipt.source, fileName: receipt.fileName });
@@ -111,7 +113,11 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     }
     const handler = createIntakeHandler(deps);
     const intakes: IntakeSource[] = config.channels.flatMap((ch) =>
-      ch.intake.map((it) => new FolderIntake(ch.name, it, ch.sent, ch.failed, log.child({ channel: ch.name }))),
+      ch.intake.map(
+        (it) =>
+          new FolderIntake(ch.name, it, ch.sent, ch.failed, log.child({ channel: ch.name }),
+            new RedisLease(redis, `${config.redis.prefix}:lease:inbox:${it.path}`, Math.max(10_000, it.pollMs * 10))),
+      ),
     );
     for (const intake of intakes) {
       await intake.start(handler);

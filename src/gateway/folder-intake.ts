@@ -44,6 +44,8 @@ export class FolderIntake implements IntakeSource {
     private readonly sentDir: string,
     private readonly failedDir: string,
     private readonly log: Logger,
+    /** In a cluster, only the lease holder polls this inbox. */
+    private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
   ) {
     this.name = `folder:${cfg.path}`;
     this.claimDir = join(cfg.path, CLAIM_DIR);
@@ -54,11 +56,18 @@ export class FolderIntake implements IntakeSource {
     await mkdir(this.claimDir, { recursive: true });
     await mkdir(this.sentDir, { recursive: true });
     await mkdir(this.failedDir, { recursive: true });
-    // Files claimed before a crash are finished first; the pipeline maps them to their message.
-    for (const name of await readdir(this.claimDir)) await this.handleClaimed(name, handler);
+    let recovered = false;
     const tick = (): void => {
       if (this.stopped) return;
-      this.scanning = this.scan(handler)
+      this.scanning = (async () => {
+        if (this.lease && !(await this.lease.holds())) return;
+        if (!recovered) {
+          // Files claimed before a crash are finished first; the pipeline maps them to their message.
+          for (const name of await readdir(this.claimDir)) await this.handleClaimed(name, handler);
+          recovered = true;
+        }
+        await this.scan(handler);
+      })()
         .catch((err) => this.log.error({ err, inbox: this.cfg.path }, 'inbox scan failed / 扫描收件箱失败'))
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(tick, this.cfg.pollMs);
@@ -163,5 +172,6 @@ export class FolderIntake implements IntakeSource {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.scanning;
+    await this.lease?.release().catch(() => {});
   }
 }

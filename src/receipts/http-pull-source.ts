@@ -25,6 +25,8 @@ export class HttpPullReceiptSource implements ReceiptSource {
     private readonly redis: Redis,
     private readonly cursorKey: string,
     private readonly log: Logger,
+    /** In a cluster, only the lease holder polls the feed (receipts are idempotent either way). */
+    private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
   ) {}
 
   async start(onReceipt: (r: InboundReceipt) => Promise<void>): Promise<void> {
@@ -32,7 +34,7 @@ export class HttpPullReceiptSource implements ReceiptSource {
       if (this.stopped) return;
       let delay = this.intervalMs;
       try {
-        const got = await this.pollOnce(onReceipt);
+        const got = !this.lease || (await this.lease.holds()) ? await this.pollOnce(onReceipt) : 0;
         if (this.failures) this.log.info({ source: this.name }, 'receipt feed reachable again / 回执源已恢复');
         this.failures = 0;
         if (got > 0) delay = 0;
@@ -73,5 +75,6 @@ export class HttpPullReceiptSource implements ReceiptSource {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => {});
+    await this.lease?.release().catch(() => {});
   }
 }

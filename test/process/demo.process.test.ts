@@ -107,7 +107,7 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     const xml = readFileSync(join(SAMPLES, sampleFiles[1]!), 'utf8').replace(/<ClientSeqNo>([^<]+)<\/ClientSeqNo>/, '<ClientSeqNo>SLOW$1</ClientSeqNo>');
     const f = decl('inbox/slow.xml');
     // The demo's stableMs is 500 ms: a writer that adds a chunk every 200 ms is never taken early.
-    const chunks = xml.match(/[\s\S]{1,400}/g)!;
+    const chunks = xml.match(/[\s\S]{1,2500}/g)!;
     writeFileSync(f, chunks[0]!);
     for (const c of chunks.slice(1)) {
       await new Promise((r) => setTimeout(r, 200));

@@ -1,0 +1,36 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** This process's identity in leases: readable in redis-cli, unique per start. */
+export const NODE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+
+// Renews the lease when we hold it, takes it when it is free, else reports who has it.
+const HOLD_LUA = `
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not cur then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`;
+
+/**
+ * A Redis lease: one node at a time polls a given inbox or receipt feed. The holder renews it on
+ * every poll; when a node dies, its lease expires after `ttlMs` and another node takes over.
+ */
+export class RedisLease {
+  constructor(
+    private readonly redis: Redis,
+    readonly key: string,
+    private readonly ttlMs: number,
+    private readonly owner: string = NODE_ID,
+  ) {}
+
+  /** True when this node holds the lease (taking or renewing it). */
+  async holds(): Promise<boolean> {
+    return (await this.redis.eval(HOLD_LUA, 1, this.key, this.owner, String(this.ttlMs))) === 1;
+  }
+
+  /** Gives the lease up at shutdown so another node need not wait for it to expire. */
+  async release(): Promise<void> {
+    await this.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, this.key, this.owner);
+  }
+}
