@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config/resolve.js';
 import type { Logger } from './core/logger.js';
@@ -36,6 +35,8 @@ export interface RunningGateway {
 
 export interface StartOptions {
   readonly workerTiming?: WorkerTiming;
+  /** Signers by name that replace the configured ones (tests inject fakes here). */
+  readonly signers?: ReadonlyMap<string, Signer>;
 }
 
 /**
@@ -62,11 +63,16 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     await assertNoEviction(redis);
 
     const connection = bullmqConnection(redisUrl);
-    const queues = new StageQueues(connection, config.redis.prefix, config.retry.delaysMs.length + 1);
+    const queues = new StageQueues(connection, config.redis.prefix, config.retry.delaysMs.length + 1, config.signers.map((s) => s.name));
     shutdown.add('queues', () => queues.close());
 
     const signers = new Map<string, Signer>();
     for (const s of config.signers) {
+      const injected = options.signers?.get(s.name);
+      if (injected) {
+        signers.set(s.name, injected);
+        continue;
+      }
       const signer = await loadSoftKeySigner({ name: s.name, path: s.key, ...(s.passphrase !== undefined ? { passphrase: s.passphrase } : {}), ...(s.certNo ? { certNo: s.certNo } : {}) });
       signers.set(s.name, signer);
       shutdown.add(`signer:${s.name}`, () => signer.close());
@@ -94,8 +100,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       transports,
     };
 
-    const workers: Worker[] = startWorkers(deps, connection, options.workerTiming);
-    shutdown.add('workers', async () => void (await Promise.all(workers.map((w) => w.close()))));
+    const workers = startWorkers(deps, connection, options.workerTiming);
+    shutdown.add('workers', () => workers.close());
 
     for (const r of config.receiptSources) {
       const lease = new RedisLease(redis, `${config.redis.prefix}:lease:receipts:${r.name}`, Math.max(10_000, r.intervalMs * 5));

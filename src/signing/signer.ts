@@ -32,3 +32,21 @@ export interface Signer extends Closable {
   certificate(): Promise<SignerCertificate>;
   sign(data: Buffer, algorithm: SignatureAlgorithm, options?: { signal?: AbortSignal }): Promise<Buffer>;
 }
+
+/** Health of a supervised signer (a card or the E-Port service). Only 'ready' signs. */
+export type SignerState = 'ready' | 'absent' | 'unreachable' | 'pin-blocked' | 'expired';
+
+/**
+ * A signer that watches its card or service and reports changes, so the gateway can pause that
+ * signer's queue while the card is out (no job fails for it) and resume on reinsertion.
+ */
+export interface SupervisedSigner extends Signer {
+  readonly state: SignerState;
+  on(event: 'state', listener: (state: SignerState) => void): unknown;
+  off(event: 'state', listener: (state: SignerState) => void): unknown;
+}
+
+export function isSupervised(signer: Signer): signer is SupervisedSigner {
+  const s = signer as Partial<SupervisedSigner>;
+  return typeof s.state === 'string' && typeof s.on === 'function' && typeof s.off === 'function';
+}

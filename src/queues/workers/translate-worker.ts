@@ -16,7 +16,7 @@ export function translateProcessor(deps: PipelineDeps) {
     if (isTerminal(rec.status)) return;
     if (rec.messageRef) {
       // Done before a crash or a re-delivered job: make sure the next stage is queued, nothing else.
-      await deps.queues.add('sign', jobIdFor(messageId, 'sign'), { messageId });
+      await deps.queues.add('sign', jobIdFor(messageId, 'sign'), { messageId }, channelOf(deps, rec.channel).signer);
       return;
     }
     const ch = channelOf(deps, rec.channel);
@@ -38,7 +38,7 @@ export function translateProcessor(deps: PipelineDeps) {
       const messageRef = await deps.spool.put(msg.xml);
       await deps.ledger.set(messageId, { messageRef, businessKey: msg.businessKey });
       await deps.ledger.advance(messageId, 'translated', { stage: 'translate', text: `${msg.messageType} ClientSeqNo=${msg.businessKey}` });
-      await deps.queues.add('sign', jobIdFor(messageId, 'sign'), { messageId });
+      await deps.queues.add('sign', jobIdFor(messageId, 'sign'), { messageId }, channelOf(deps, rec.channel).signer);
       log.info({ businessKey: msg.businessKey }, 'translated / 已转换');
     } catch (err) {
       const gwErr = toGatewayError(err);
