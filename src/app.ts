@@ -20,6 +20,7 @@ import { StageQueues } from './queues/stage-queues.js';
 import { startWorkers, type WorkerTiming } from './queues/workers.js';
 import type { PipelineDeps } from './queues/deps.js';
 import { loadSoftKeySigner } from './signing/soft-key.js';
+import { watchCertificates } from './signing/certificate-watch.js';
 import type { Signer } from './signing/signer.js';
 import { DecXmlTranslator } from './translators/dec-xml/dec-xml-translator.js';
 import type { Translator } from './translators/translator.js';
@@ -77,6 +78,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       signers.set(s.name, signer);
       shutdown.add(`signer:${s.name}`, () => signer.close());
     }
+    const stopWatch = watchCertificates(signers.values(), log);
+    shutdown.add('certificate-watch', async () => stopWatch());
     const transports = new Map<string, Transport>();
     for (const t of config.transports) {
       const transport = new HttpTransport(t);

@@ -5,6 +5,7 @@ import { registerStatus } from './cli/status-command.js';
 import { registerSandbox } from './cli/sandbox-command.js';
 import { registerDemo } from './cli/demo-command.js';
 import { registerSignCommands } from './cli/sign-command.js';
+import { registerDoctor } from './cli/doctor-command.js';
 
 const program = new Command()
   .name('eport')
@@ -18,6 +19,7 @@ registerStatus(program);
 registerSandbox(program);
 registerDemo(program);
 registerSignCommands(program);
+registerDoctor(program);
 
 await program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));

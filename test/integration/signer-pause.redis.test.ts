@@ -81,9 +81,9 @@ channels:
       await new Promise((r) => setTimeout(r, 500));
       expect(a.signed).toBe(0);
       expect(readdirSync(join(dir, 'a', 'failed'))).toEqual([]);
-      const counts = await gateway.deps.queues.queue('sign', 'card-a').getJobCounts('waiting', 'failed', 'paused');
+      const counts = await gateway.deps.queues.queue('sign', 'card-a').getJobCounts('waiting', 'failed', 'delayed');
       expect(counts.failed).toBe(0);
-      expect((counts.waiting ?? 0) + (counts.paused ?? 0)).toBeGreaterThanOrEqual(4);
+      expect((counts.waiting ?? 0) + (counts.delayed ?? 0)).toBe(5);
       a.set('ready');
       await waitFor('card A messages sent', () => sandbox.stats().accepted, (n) => n === 8, 15_000);
       expect(a.signed).toBe(5);

@@ -1,0 +1,135 @@
+import type { Command } from 'commander';
+import { access, constants, mkdir } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../config/load.js';
+import type { GatewayConfig } from '../config/resolve.js';
+import { isGatewayError } from '../core/errors.js';
+import { createRedis } from '../queues/redis-connection.js';
+import { assertNoEviction } from '../queues/redis-connection.js';
+import { loadSoftKeySigner } from '../signing/soft-key.js';
+import { certificateStatus } from '../signing/certificate-watch.js';
+
+type Level = 'ok' | 'warn' | 'fail';
+interface Finding {
+  readonly level: Level;
+  readonly what: string;
+  readonly detail: string;
+}
+
+const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };
+
+function tcpReachable(url: string, timeoutMs = 3000): Promise<boolean> {
+  const u = new URL(url);
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  return new Promise((resolve) => {
+    const sock = connect({ host: u.hostname, port, timeout: timeoutMs });
+    const done = (ok: boolean): void => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.once('connect', () => done(true));
+    sock.once('timeout', () => done(false));
+    sock.once('error', () => done(false));
+  });
+}
+
+async function checkRedis(config: GatewayConfig): Promise<Finding[]> {
+  if (!config.redis.url) {
+    try {
+      const v = execFileSync(config.redis.serverBinary, ['--version'], { encoding: 'utf8' }).trim();
+      return [{ level: 'ok', what: 'redis (managed / 内置)', detail: v }];
+    } catch {
+      return [{ level: 'fail', what: 'redis (managed / 内置)', detail: `${config.redis.serverBinary} not found / 未安装: apt-get install redis-server, or set redis.url` }];
+    }
+  }
+  const redis = createRedis(config.redis.url);
+  redis.on('error', () => {});
+  try {
+    await Promise.race([redis.ping(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 3000))]);
+    const out: Finding[] = [{ level: 'ok', what: 'redis', detail: 'reachable / 可连接' }];
+    try {
+      await assertNoEviction(redis);
+      out.push({ level: 'ok', what: 'redis maxmemory-policy', detail: 'noeviction' });
+    } catch (err) {
+      out.push({ level: 'fail', what: 'redis maxmemory-policy', detail: isGatewayError(err) ? (err.details[0]?.en ?? err.message) : String(err) });
+    }
+    const aof = (await redis.info('persistence')).match(/aof_enabled:(\d)/)?.[1];
+    out.push(aof === '1' ? { level: 'ok', what: 'redis persistence', detail: 'AOF on' } : { level: 'warn', what: 'redis persistence', detail: 'AOF off: queued messages are lost if Redis restarts / 未开启 AOF' });
+    return out;
+  } catch (err) {
+    return [{ level: 'fail', what: 'redis', detail: `cannot reach ${config.redis.url}: ${(err as Error).message} / 无法连接` }];
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function checkSigners(config: GatewayConfig): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const s of config.signers) {
+    try {
+      const signer = await loadSoftKeySigner({ name: s.name, path: s.key, ...(s.passphrase !== undefined ? { passphrase: s.passphrase } : {}), ...(s.certNo ? { certNo: s.certNo } : {}) });
+      const st = await certificateStatus(signer);
+      await signer.close();
+      const detail = `certNo ${st.certNo}, ${st.subject}, expires / 到期 ${st.notAfter.toISOString().slice(0, 10)} (${st.daysLeft} days / 天)`;
+      out.push({ level: st.level === 'ok' ? 'ok' : st.level === 'expired' ? 'fail' : 'warn', what: `signer ${s.name}`, detail });
+    } catch (err) {
+      out.push({ level: 'fail', what: `signer ${s.name}`, detail: isGatewayError(err) ? `${err.details[0]?.zh ?? ''} / ${err.details[0]?.en ?? err.message}` : String(err) });
+    }
+  }
+  return out;
+}
+
+async function checkFolders(config: GatewayConfig): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const ch of config.channels) {
+    for (const [role, dir] of [...ch.intake.map((i) => ['inbox', i.path] as const), ['outbox', ch.outbox] as const, ['sent', ch.sent] as const, ['failed', ch.failed] as const]) {
+      try {
+        await mkdir(dir, { recursive: true });
+        await access(dir, constants.W_OK | constants.R_OK);
+        out.push({ level: 'ok', what: `${ch.name} ${role}`, detail: dir });
+      } catch (err) {
+        out.push({ level: 'fail', what: `${ch.name} ${role}`, detail: `${dir}: ${(err as Error).message} / 无法读写` });
+      }
+    }
+  }
+  try {
+    await mkdir(join(config.dataDir, 'spool'), { recursive: true });
+    out.push({ level: 'ok', what: 'dataDir', detail: config.dataDir });
+  } catch (err) {
+    out.push({ level: 'fail', what: 'dataDir', detail: `${config.dataDir}: ${(err as Error).message}` });
+  }
+  return out;
+}
+
+async function checkRoutes(config: GatewayConfig): Promise<Finding[]> {
+  const targets = [...config.transports.map((t) => [`transport ${t.name}`, t.url] as const), ...config.receiptSources.map((r) => [`receipts ${r.name}`, r.url] as const)];
+  return Promise.all(
+    targets.map(async ([what, url]) =>
+      (await tcpReachable(url)) ? { level: 'ok' as const, what, detail: url } : { level: 'warn' as const, what, detail: `${url} not reachable now; messages will wait and retry / 当前无法连接，报文将排队重试` },
+    ),
+  );
+}
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description('check a configuration against this machine: Redis, keys and certificates, folders, routes / 运行环境自检')
+    .requiredOption('-c, --config <file>', 'YAML configuration file')
+    .action(async (opts: { config: string }) => {
+      let config: GatewayConfig;
+      try {
+        config = loadConfig(opts.config);
+      } catch (err) {
+        console.error(err instanceof ConfigError ? err.message : String(err));
+        process.exit(2);
+      }
+      const findings = [...(await checkRedis(config)), ...(await checkSigners(config)), ...(await checkFolders(config)), ...(await checkRoutes(config))];
+      for (const f of findings) console.log(`${MARK[f.level]} ${f.what.padEnd(26)} ${f.detail}`);
+      const fails = findings.filter((f) => f.level === 'fail').length;
+      const warns = findings.filter((f) => f.level === 'warn').length;
+      console.log(`\n${fails} problem(s), ${warns} warning(s) / ${fails} 个错误，${warns} 个警告`);
+      process.exitCode = fails ? 1 : 0;
+    });
+}
