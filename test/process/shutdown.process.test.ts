@@ -1,0 +1,50 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { spawnEport, waitFor } from '../helpers/process.js';
+import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { decMessage } from '../helpers/dec-message.js';
+import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
+
+/** A send hangs on a customs endpoint that never answers: the first SIGTERM waits, the second forces. */
+describe('shutdown (spawned daemon)', () => {
+  const redis = new Redis(TEST_REDIS_URL);
+  const prefix = uniquePrefix('shutdown');
+  const sockets: Socket[] = [];
+  const server = createServer((s) => sockets.push(s)); // accepts, never answers
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    server.close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('drains on the first signal and exits at once on the second', async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), 'eport-shutdown-'));
+    const id = generateSelfSignedIdentity({ commonName: 'shutdown', days: 30 });
+    writeFileSync(join(dir, 'k.pem'), id.keyPem + id.certPem);
+    writeFileSync(
+      join(dir, 'gw.yaml'),
+      `redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }\nlog: { level: info, pretty: false }\nhttp: { enabled: false }\nshutdownMs: 60s\n` +
+        `signers: [{ name: k, type: soft-key, key: ./k.pem }]\ntransports: [{ name: t, type: http, url: "http://127.0.0.1:${port}/x", timeoutMs: 60s }]\n` +
+        `channels: [{ name: d, dir: ./d, intake: [{ type: folder, stableMs: 0, pollMs: 30ms }], signer: k, transport: t }]\n`,
+    );
+    mkdirSync(join(dir, 'd', 'inbox'), { recursive: true });
+    writeFileSync(join(dir, 'd', 'inbox', 'a.xml'), decMessage('SHUTDOWN001'));
+    const daemon = spawnEport(['start', '--config', join(dir, 'gw.yaml')]);
+    await waitFor('a send in flight', () => sockets.length, (n) => n > 0, 15_000);
+    daemon.child.kill('SIGTERM');
+    await waitFor('drain message', () => daemon.output(), (o) => o.includes('shutting down'), 5_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(daemon.child.exitCode).toBeNull(); // still draining the hung send
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toBe(130);
+    expect(daemon.output()).toContain('forcing exit');
+  }, 40_000);
+});
