@@ -6,6 +6,7 @@ import { registerSandbox } from './cli/sandbox-command.js';
 import { registerDemo } from './cli/demo-command.js';
 import { registerSignCommands } from './cli/sign-command.js';
 import { registerDoctor } from './cli/doctor-command.js';
+import { registerRetry } from './cli/retry-command.js';
 
 const program = new Command()
   .name('eport')
@@ -20,6 +21,7 @@ registerSandbox(program);
 registerDemo(program);
 registerSignCommands(program);
 registerDoctor(program);
+registerRetry(program);
 
 await program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));

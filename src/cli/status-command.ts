@@ -7,12 +7,12 @@ import { ManagedRedis } from '../queues/managed-redis.js';
 import { createRedis } from '../queues/redis-connection.js';
 import { createLogger } from '../core/logger.js';
 
-function redisUrlOf(config: GatewayConfig): string {
+export function redisUrlOf(config: GatewayConfig): string {
   if (config.redis.url) return config.redis.url;
   return new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, createLogger({ level: 'silent', pretty: false })).url;
 }
 
-async function findRecord(ledger: Ledger, config: GatewayConfig, arg: string): Promise<MessageRecord | undefined> {
+export async function findRecord(ledger: Ledger, config: GatewayConfig, arg: string): Promise<MessageRecord | undefined> {
   if (/^[0-9a-f]{32}$/.test(arg)) return ledger.get(arg);
   const name = basename(arg);
   for (const ch of config.channels) {

@@ -3,6 +3,7 @@ import { jobIdFor, messageIdFor } from '../core/ids.js';
 import type { AcceptOutcome, InboundDocument, IntakeHandler } from '../gateway/intake.js';
 import type { PipelineDeps } from './deps.js';
 import { archiveToFailed, emitGatewayReceipt, failMessage } from './outcomes.js';
+import { RETRYABLE, retryMessage } from './operator.js';
 
 /**
  * Turns a complete inbound document into a message: spool (durable), ledger record, translate job.
@@ -17,6 +18,12 @@ export function createIntakeHandler(deps: PipelineDeps): IntakeHandler {
       const created = await deps.ledger.create({ id: messageId, channel: doc.channel, sourceName: doc.name, docRef, createdAt: Date.now() });
       if (!created) {
         const rec = await deps.ledger.get(messageId);
+        if (rec && RETRYABLE.has(rec.status)) {
+          // Dropping a dead message again is how an operator without the CLI says "send it again".
+          await retryMessage(deps, rec, `re-drop of ${doc.name}`);
+          deps.log.info({ messageId, file: doc.name }, 'dead message dropped again: retrying / 重新投递，开始重发');
+          return { kind: 'accepted', messageId };
+        }
         if (rec?.archivedAs) {
           await deps.ledger.event(messageId, { at: Date.now(), stage: 'intake', text: `duplicate drop of ${doc.name} ignored` });
           await emitGatewayReceipt(deps, {

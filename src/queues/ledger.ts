@@ -23,6 +23,8 @@ export interface MessageRecord {
   readonly errorCode?: string;
   /** Set by the deliver stage once the send is acknowledged and its response queued. */
   readonly deliveredAt?: number;
+  /** How often an operator re-opened the message; part of the deliver job id. */
+  readonly generation?: number;
 }
 
 export interface LedgerEvent {
@@ -35,7 +37,7 @@ export interface LedgerEvent {
 
 type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;
 
-const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt']);
+const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt', 'generation']);
 
 // Creates the record only if absent; indexes it by time and by source name in the same step.
 const CREATE_LUA = `
@@ -130,6 +132,23 @@ export class Ledger {
       if (ok === 1) return next;
     }
     throw new Error(`ledger record ${id} kept changing`);
+  }
+
+  /**
+   * An operator's decision to try a dead message again: the one way out of a terminal status.
+   * Returns the new generation, which gives the new delivery its own job id.
+   */
+  async reopen(id: string, to: GatewayStatus, text: string): Promise<number> {
+    const key = this.k('msg', id);
+    const at = Date.now();
+    const [[, gen]] = (await this.redis
+      .multi()
+      .hincrby(key, 'generation', 1)
+      .hset(key, 'status', to, 'updatedAt', String(at))
+      .hdel(key, 'errorCode')
+      .rpush(this.k('events', id), JSON.stringify({ at, stage: 'operator', text, status: to } satisfies LedgerEvent))
+      .exec()) as [[null, number], ...unknown[]];
+    return gen;
   }
 
   async event(id: string, ev: LedgerEvent): Promise<void> {

@@ -87,6 +87,19 @@ channels:
     expect(ls(folder('sent'))).toEqual([]);
   });
 
+  it('sends a dead message again when the operator drops the same file again, once the route is back', async () => {
+    // Customs answers 503 to all three attempts of the schedule, then is back.
+    const { folder } = await start({ failFirst: 3, schedule: '50ms*2' });
+    writeFileSync(folder('inbox/d.xml'), decMessage('DEAD0000002'));
+    await waitFor('dead receipt', () => ls(folder('outbox')), (f) => f.includes('d.dead.01.xml'), 20_000);
+    const id = (await gateway!.deps.ledger.findBySource('declaration', 'd.xml'))!;
+    await waitFor('source in failed', () => ls(folder('failed')), (f) => f.includes('d.xml'), 5_000);
+    writeFileSync(folder('inbox/d.xml'), readFileSync(join(folder('failed'), 'd.xml')));
+    await waitFor('closed after retry', async () => (await gateway!.deps.ledger.get(id))!.status, (s) => s === 'closed', 20_000);
+    expect(sandbox!.stats().byClientSeqNo.DEAD0000002).toEqual({ submissions: 4, accepted: 1 });
+    expect((await gateway!.deps.ledger.events(id)).some((e) => e.stage === 'operator' && /re-drop of d\.xml/.test(e.text))).toBe(true);
+  });
+
   it('wraps the signed message in a DxpMsg when the route asks for it', async () => {
     const { folder } = await start({ envelope: 'envelope: { type: dxp, senderId: DXPENT0000000001, receiverIds: [DXPEDCDEC0000001] }' });
     writeFileSync(folder('inbox/x.xml'), decMessage('DXP00000001'));

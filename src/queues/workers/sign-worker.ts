@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { toGatewayError } from '../../core/errors.js';
-import { jobIdFor } from '../../core/ids.js';
+import { deliverJobId } from '../operator.js';
 import { isTerminal } from '../../receipts/status.js';
 import { signEnveloped } from '../../signing/xmldsig.js';
 import { wrapDxp } from '../../signing/dxp-envelope.js';
@@ -15,7 +15,7 @@ export function signProcessor(deps: PipelineDeps) {
     const rec = await deps.ledger.get(messageId);
     if (!rec?.messageRef || isTerminal(rec.status)) return;
     if (rec.deliverRef) {
-      await deps.queues.add('deliver', jobIdFor(messageId, 'deliver'), { messageId });
+      await deps.queues.add('deliver', deliverJobId(messageId, rec.generation), { messageId });
       return;
     }
     const ch = channelOf(deps, rec.channel);
@@ -37,7 +37,7 @@ export function signProcessor(deps: PipelineDeps) {
       }
       await deps.ledger.set(messageId, { signedRef, deliverRef });
       await deps.ledger.advance(messageId, 'signed', { stage: 'sign', text: `signed by ${signer.name} (${ch.signature.algorithm})` });
-      await deps.queues.add('deliver', jobIdFor(messageId, 'deliver'), { messageId });
+      await deps.queues.add('deliver', deliverJobId(messageId, rec.generation), { messageId });
       deps.log.debug({ messageId, stage: 'sign' }, 'signed / 已签名');
     } catch (err) {
       const gwErr = toGatewayError(err);
