@@ -19,7 +19,7 @@ import { assertNoEviction, bullmqConnection, createRedis } from './queues/redis-
 import { StageQueues } from './queues/stage-queues.js';
 import { startWorkers, type WorkerTiming } from './queues/workers.js';
 import type { PipelineDeps } from './queues/deps.js';
-import { loadSoftKeySigner } from './signing/soft-key.js';
+import { createSigner } from './signing/signer-registry.js';
 import { watchCertificates } from './signing/certificate-watch.js';
 import type { Signer } from './signing/signer.js';
 import { DecXmlTranslator } from './translators/dec-xml/dec-xml-translator.js';
@@ -74,7 +74,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
         signers.set(s.name, injected);
         continue;
       }
-      const signer = await loadSoftKeySigner({ name: s.name, path: s.key, ...(s.passphrase !== undefined ? { passphrase: s.passphrase } : {}), ...(s.certNo ? { certNo: s.certNo } : {}) });
+      const signer = await createSigner(s, log);
       signers.set(s.name, signer);
       shutdown.add(`signer:${s.name}`, () => signer.close());
     }

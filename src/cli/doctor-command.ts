@@ -8,7 +8,10 @@ import type { GatewayConfig } from '../config/resolve.js';
 import { isGatewayError } from '../core/errors.js';
 import { createRedis } from '../queues/redis-connection.js';
 import { assertNoEviction } from '../queues/redis-connection.js';
-import { loadSoftKeySigner } from '../signing/soft-key.js';
+import { createSigner } from '../signing/signer-registry.js';
+import { createLogger } from '../core/logger.js';
+
+const silentLogger = () => createLogger({ level: 'silent', pretty: false });
 import { certificateStatus } from '../signing/certificate-watch.js';
 
 type Level = 'ok' | 'warn' | 'fail';
@@ -69,9 +72,16 @@ async function checkSigners(config: GatewayConfig): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const s of config.signers) {
     try {
-      const signer = await loadSoftKeySigner({ name: s.name, path: s.key, ...(s.passphrase !== undefined ? { passphrase: s.passphrase } : {}), ...(s.certNo ? { certNo: s.certNo } : {}) });
-      const st = await certificateStatus(signer);
-      await signer.close();
+      const signer = await createSigner(s, silentLogger());
+      let st;
+      try {
+        st = await Promise.race([
+          certificateStatus(signer),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 10 s / 10 秒内无响应')), 10_000).unref()),
+        ]);
+      } finally {
+        await signer.close();
+      }
       const detail = `certNo ${st.certNo}, ${st.subject}, expires / 到期 ${st.notAfter.toISOString().slice(0, 10)} (${st.daysLeft} days / 天)`;
       out.push({ level: st.level === 'ok' ? 'ok' : st.level === 'expired' ? 'fail' : 'warn', what: `signer ${s.name}`, detail });
     } catch (err) {

@@ -31,7 +31,7 @@ describe('config loading', () => {
     expect(ch.intake[0]!.path).toBe('/etc/eport/declaration/inbox');
     expect(ch.outbox).toBe('/etc/eport/declaration/outbox');
     expect(ch.intake[0]!.stableMs).toBe(1000);
-    expect(config!.signers[0]!.passphrase).toBe('s3cret');
+    expect((config!.signers[0] as { passphrase?: string }).passphrase).toBe('s3cret');
     expect(config!.retry.delaysMs).toEqual([30_000, 120_000, 600_000, 600_000, 600_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000]);
     expect(Object.isFrozen(config!.channels[0])).toBe(true);
   });
@@ -84,7 +84,7 @@ channels:
     const dir = mkdtempSync(join(tmpdir(), 'eport-cfg-'));
     writeFileSync(join(dir, 'pass.txt'), 'from-file\n');
     const text = VALID.replace('{ env: EPORT_TEST_PASS }', '{ file: ./pass.txt }');
-    expect(parseConfigText(text, join(dir, 'gw.yaml'), {}).config!.signers[0]!.passphrase).toBe('from-file');
+    expect((parseConfigText(text, join(dir, 'gw.yaml'), {}).config!.signers[0] as { passphrase?: string }).passphrase).toBe('from-file');
     const missing = parseConfigText(text, join(dir, 'sub', 'gw.yaml'), {});
     expect(missing.problems[0]!.path).toBe('signers[0].passphrase');
   });
@@ -109,5 +109,30 @@ describe('the shipped example configuration', () => {
     const { problems } = parseConfigText(VALID.replace('http://127.0.0.1:9/submit', '${NOPE}') + 'http: { tokens: [{ name: a, sha256: 123 }] }\n', '/x.yaml', { EPORT_TEST_PASS: 'p' });
     expect(problems.filter((p) => p.path === 'transports[0].url')).toHaveLength(1);
     expect(problems.find((p) => p.path === 'http.tokens[0].sha256')!.fix).toMatch(/quote it/);
+  });
+});
+
+describe('card signers in the config', () => {
+  it('reads card PINs from the environment and never keeps them in the file', () => {
+    const text = VALID.replace(
+      /signers:[\s\S]*?transports:/,
+      `signers:
+  - name: k1
+    type: pcsc-card
+    reader: Virtual PCD
+    profile: openpgp
+    pin: { env: CARD_PIN }
+  - name: k2
+    type: eport-service
+    pin: { env: CARD_PIN }
+transports:`,
+    );
+    const { config, problems } = parseConfigText(text, '/x/gw.yaml', { CARD_PIN: '123456' });
+    expect(problems).toEqual([]);
+    expect(config!.signers).toMatchObject([
+      { type: 'pcsc-card', reader: 'Virtual PCD', profile: 'openpgp', pin: '123456' },
+      { type: 'eport-service', url: 'ws://127.0.0.1:61232', pin: '123456', timeoutMs: 10_000 },
+    ]);
+    expect(parseConfigText(text, '/x/gw.yaml', {}).problems.map((p) => p.path)).toEqual(['signers[0].pin', 'signers[1].pin']);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ParsedConfig, SoftKeySignerConfig, HttpTransportConfig } from './schema.js';
+import type { ParsedConfig, SoftKeySignerConfig, SignerConfig, HttpTransportConfig } from './schema.js';
 import { parseSchedule, toMs } from './duration.js';
 import type { ConfigProblem } from './load.js';
 
@@ -34,10 +34,11 @@ export interface ResolvedChannel {
   readonly receiptSlaMs: number;
 }
 
-export interface ResolvedSigner extends Omit<SoftKeySignerConfig, 'passphrase'> {
-  /** The passphrase value, read from env or file at load time; never logged. */
-  readonly passphrase?: string;
-}
+/** A signer's settings with paths absolute, durations in ms and secrets read (never logged). */
+export type ResolvedSigner =
+  | (Omit<SoftKeySignerConfig, 'passphrase'> & { readonly passphrase?: string })
+  | (Omit<Extract<SignerConfig, { type: 'pcsc-card' }>, 'pin'> & { readonly pin: string })
+  | (Omit<Extract<SignerConfig, { type: 'eport-service' }>, 'pin' | 'timeoutMs'> & { readonly pin: string; readonly timeoutMs: number });
 
 export interface ResolvedTransport extends Omit<HttpTransportConfig, 'timeoutMs' | 'connectTimeoutMs'> {
   readonly timeoutMs: number;
@@ -153,10 +154,19 @@ export function resolveConfig(
     if (first && first[1] !== where) problems.push({ path: where, message: `folder ${p} is also used by ${first[1]} / 文件夹重复使用`, fix: 'give every folder one role' });
   }
 
-  const signers: ResolvedSigner[] = c.signers.map((s, i) => {
-    const { passphrase, ...rest } = s;
-    const value = passphrase ? readSecret(passphrase, `signers[${i}].passphrase`, abs, env, problems) : undefined;
-    return { ...rest, key: abs(s.key), ...(value !== undefined ? { passphrase: value } : {}) };
+  const signers: ResolvedSigner[] = c.signers.map((s, i): ResolvedSigner => {
+    if (s.type === 'soft-key') {
+      const { passphrase, ...rest } = s;
+      const value = passphrase ? readSecret(passphrase, `signers[${i}].passphrase`, abs, env, problems) : undefined;
+      return { ...rest, key: abs(s.key), ...(value !== undefined ? { passphrase: value } : {}) };
+    }
+    const pin = readSecret(s.pin, `signers[${i}].pin`, abs, env, problems) ?? '';
+    if (s.type === 'pcsc-card') {
+      const { pin: _pin, ...rest } = s;
+      return { ...rest, pin, ...(s.certificate ? { certificate: abs(s.certificate) } : {}) };
+    }
+    const { pin: _pin, ...rest } = s;
+    return { ...rest, pin, timeoutMs: toMs(s.timeoutMs) };
   });
 
   const config: GatewayConfig = {

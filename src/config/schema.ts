@@ -47,6 +47,31 @@ export const softKeySignerSchema = z
   })
   .strict();
 
+export const pcscCardSignerSchema = z
+  .object({
+    name,
+    type: z.literal('pcsc-card'),
+    reader: z.string().min(1).describe('part of the reader name (case-insensitive), as pcsc_scan shows it'),
+    profile: z.enum(['openpgp', 'piv']).describe('the card application that holds the signing key'),
+    pin: secret.describe('the signing PIN; from env or a file, never in the config'),
+    certificate: z.string().optional().describe('PEM certificate; default: read from the card'),
+    certNo: z.string().optional().describe('certificate number for ds:KeyName; default the serial number in hex'),
+  })
+  .strict();
+
+export const eportServiceSignerSchema = z
+  .object({
+    name,
+    type: z.literal('eport-service'),
+    url: z.string().default('ws://127.0.0.1:61232').describe('the E-Port client control (中国电子口岸客户端控件) websocket'),
+    pin: secret.describe('the operator card PIN; from env or a file, never in the config'),
+    algorithm: z.enum(['rsa-sha1', 'sm2-sm3']).optional().describe('what the card signs; default: from its certificate'),
+    timeoutMs: duration.default('10s'),
+  })
+  .strict();
+
+export const signerSchema = z.discriminatedUnion('type', [softKeySignerSchema, pcscCardSignerSchema, eportServiceSignerSchema]);
+
 export const httpTransportSchema = z
   .object({
     name,
@@ -172,7 +197,7 @@ export const configSchema = z
       .strict()
       .default({ translate: 4, sign: 1, deliver: 8, receipt: 4, writeback: 4 }),
     retry: retrySchema.default({ schedule: '30s, 2m, 10m*3, 1h*6', jitter: 0.2, maxAge: '2d' }),
-    signers: z.array(softKeySignerSchema).min(1),
+    signers: z.array(signerSchema).min(1),
     transports: z.array(httpTransportSchema).min(1),
     receiptSources: z.array(httpPullReceiptSourceSchema).default([]),
     channels: z.array(channelSchema).min(1),
@@ -184,6 +209,7 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type ChannelConfig = z.output<typeof channelSchema>;
 export type FolderIntakeConfig = z.output<typeof folderIntakeSchema>;
 export type SoftKeySignerConfig = z.output<typeof softKeySignerSchema>;
+export type SignerConfig = z.output<typeof signerSchema>;
 export type HttpTransportConfig = z.output<typeof httpTransportSchema>;
 export type HttpPullReceiptSourceConfig = z.output<typeof httpPullReceiptSourceSchema>;
 export type RetryConfig = z.output<typeof retrySchema>;

@@ -1,0 +1,455 @@
+/**
+ * The PC/SC card signer: an operator card (OpenPGP or PIV application) in a reader chosen by name.
+ *
+ * - One card operation at a time (FIFO mutex), so each VERIFY is followed by its own signature.
+ * - Card and reader presence come from pcsclite events; while there is no card, `sign` throws
+ *   GW_ERR_SIGN_CARD_ABSENT (transient) and `state` is 'absent', so the gateway can pause this
+ *   card's queue and resume on 'ready'.
+ * - PIN: the retry counter is read before every VERIFY; at one try left (or fewer) the PIN is not
+ *   presented (GW_ERR_SIGN_PIN_LOW). A wrong PIN gives GW_ERR_SIGN_PIN and state 'pin-blocked',
+ *   which stays until an operator calls `resetPinBlock()`: the signer never retries a PIN by itself.
+ * - Every signature is checked against the certificate before it is returned.
+ */
+import { verify as cryptoVerify } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { GatewayError } from '../../core/errors.js';
+import { onceClose } from '../../core/lifecycle.js';
+import type { SignatureAlgorithm, SignerCertificate, SignerState, SupervisedSigner } from '../signer.js';
+import type { CardLog } from './card-log.js';
+import { cardAbsentError, cardCertificateExpiredError, pinLowError, pinWrongError, toCardError } from './card-errors.js';
+import type { ShareMode } from './card-connection.js';
+import { inspectCertificate, openCardSession, type CardSession } from './card-session.js';
+import { digestInfoFor, rsaHashOf } from './digest-info.js';
+import { Mutex } from './mutex.js';
+import { openPgpProfile } from './openpgp-profile.js';
+import { loadPcsclite, type PcscFactory } from './pcsclite-binding.js';
+import { pivProfile } from './piv-profile.js';
+import type { CardProfile, CardProfileId } from './profile.js';
+import { ReaderWatch } from './reader-watch.js';
+import { CardStatusError } from './status-words.js';
+
+/** What the gateway needs to know about a card signer (the card states of SignerState). */
+export type CardState = Extract<SignerState, 'ready' | 'absent' | 'pin-blocked' | 'expired'>;
+
+/** Why the state changed, for logs and alerts. */
+export interface StateDetail {
+  readonly zh: string;
+  readonly en: string;
+}
+
+export type StateListener = (state: CardState, previous: CardState, detail: StateDetail) => void;
+
+export interface PcscCardSignerOptions {
+  readonly name: string;
+  /** Reader to use: a RegExp, or a string matched case-insensitively as a substring of the reader name. */
+  readonly readerPattern: RegExp | string;
+  readonly profile: CardProfileId;
+  /** The signing PIN (OpenPGP PW1 / PIV application PIN). Kept in memory only, never logged. */
+  readonly pin: string;
+  /** The signing certificate; default: read from the card (OpenPGP DO 7F21, PIV 5FC10A). */
+  readonly certificatePem?: string;
+  /** ds:KeyName; default the certificate serial number in lower-case hex. */
+  readonly certNo?: string;
+  readonly log: CardLog;
+  /** How long `createPcscCardSigner` waits for the card to be opened. Default 3000 ms; the signer starts 'absent' after that. */
+  readonly startWaitMs?: number;
+  /** Delay before reconnecting to pcscd or reopening a card after a transient failure. Default 2000 ms. */
+  readonly reconnectMs?: number;
+  /** Default 'exclusive' (see CardConnection.connect for why). */
+  readonly shareMode?: ShareMode;
+  /** Upper bound for one PC/SC call. Default 15000 ms. */
+  readonly timeoutMs?: number;
+  /** Log every APDU header and status word at debug level (never command data). */
+  readonly traceApdus?: boolean;
+  /** Clock for the validity checks (tests). */
+  readonly now?: () => number;
+  /** pcsclite, or a stand-in (tests). */
+  readonly pcsc?: PcscFactory;
+}
+
+/** A Signer backed by a card, with its presence and PIN state exposed for the sign queue. */
+export interface PcscCardSigner extends SupervisedSigner {
+  readonly kind: 'pcsc-card';
+  readonly state: CardState;
+  /** The reader in use, once one matched. */
+  readonly readerName: string | undefined;
+  on(event: 'state', listener: StateListener): this;
+  off(event: 'state', listener: StateListener): this;
+  /** Subscribes to state changes; returns the unsubscribe function. */
+  onStateChange(listener: StateListener): () => void;
+  /** Resolves once `state` is `target` (at once if it is); rejects after `timeoutMs`. */
+  waitForState(target: CardState, timeoutMs: number): Promise<void>;
+  /**
+   * Operator action after a PIN problem was fixed (a new PIN given, or the counter reset on a trusted
+   * terminal): leaves 'pin-blocked'. The next sign presents the PIN again. Never called by the signer.
+   */
+  resetPinBlock(newPin?: string): void;
+}
+
+const PROFILES: Readonly<Record<CardProfileId, CardProfile>> = { openpgp: openPgpProfile, piv: pivProfile };
+
+function matcher(pattern: RegExp | string): (name: string) => boolean {
+  if (typeof pattern === 'string') {
+    const needle = pattern.toLowerCase();
+    return (name) => name.toLowerCase().includes(needle);
+  }
+  return (name) => {
+    pattern.lastIndex = 0;
+    return pattern.test(name);
+  };
+}
+
+function pemToDer(pem: string, where: string): Buffer {
+  const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(pem);
+  if (!m?.[1]) {
+    throw new GatewayError('GW_ERR_SIGN_KEY', { where, zh: 'certificatePem 中没有 PEM 证书', en: 'certificatePem holds no PEM certificate' });
+  }
+  return Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
+}
+
+class CardSigner extends EventEmitter implements PcscCardSigner {
+  readonly kind = 'pcsc-card' as const;
+  readonly algorithms: readonly SignatureAlgorithm[] = ['rsa-sha1', 'rsa-sha256'];
+  readonly name: string;
+
+  private readonly profile: CardProfile;
+  private readonly log: CardLog;
+  private readonly watch: ReaderWatch;
+  private readonly mutex = new Mutex();
+  private readonly now: () => number;
+  private readonly reconnectMs: number;
+  private pin: Buffer;
+  private readonly configured: { der: Buffer; certificate: SignerCertificate } | undefined;
+  private session: CardSession | undefined;
+  private current: CardState = 'absent';
+  private pinProblem: GatewayError | undefined;
+  /** Last permanent failure to open the card (wrong application, certificate mismatch ...). */
+  private openProblem: GatewayError | undefined;
+  private reopenTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private firstOpen: Promise<void>;
+  private firstOpenDone: () => void = () => {};
+
+  constructor(private readonly options: PcscCardSignerOptions) {
+    super();
+    this.name = options.name;
+    this.profile = PROFILES[options.profile];
+    if (!this.profile) {
+      throw new GatewayError('GW_ERR_CONFIG', { where: options.name, zh: `未知的卡类型 "${String(options.profile)}"（可用：openpgp、piv）`, en: `unknown card profile "${String(options.profile)}" (use openpgp or piv)` });
+    }
+    this.log = options.log;
+    this.now = options.now ?? Date.now;
+    this.reconnectMs = options.reconnectMs ?? 2000;
+    this.pin = this.profile.encodePin(options.pin);
+    if (options.certificatePem !== undefined) {
+      const der = pemToDer(options.certificatePem, options.name);
+      this.configured = { der, certificate: inspectCertificate(der, options.certNo, options.name).certificate };
+    }
+    this.firstOpen = new Promise<void>((resolve) => (this.firstOpenDone = resolve));
+    const pcsc = options.pcsc;
+    this.watch = new ReaderWatch({
+      label: options.name,
+      matches: matcher(options.readerPattern),
+      reconnectMs: this.reconnectMs,
+      log: options.log,
+      factory: pcsc ? () => pcsc : loadPcsclite,
+    });
+    this.watch.on('present', () => this.openInBackground());
+    this.watch.on('absent', (reason) => this.dropSession(reason));
+  }
+
+  get state(): CardState {
+    return this.current;
+  }
+
+  get readerName(): string | undefined {
+    return this.watch.reader?.name;
+  }
+
+  /** The configured certificate when it has already expired (checked before any card work). */
+  configuredCertificateExpired(): GatewayError | undefined {
+    const c = this.configured?.certificate;
+    return c && this.now() > c.notAfter.getTime() ? cardCertificateExpiredError(this.name, c.certNo, c.notAfter) : undefined;
+  }
+
+  start(): void {
+    this.watch.start();
+  }
+
+  /** Waits until the first attempt to open the card has finished, or `ms` passed. */
+  async settle(ms: number): Promise<GatewayError | undefined> {
+    if (ms > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.firstOpen, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+      clearTimeout(timer);
+    }
+    return this.openProblem;
+  }
+
+  onStateChange(listener: StateListener): () => void {
+    this.on('state', listener);
+    return () => this.off('state', listener);
+  }
+
+  waitForState(target: CardState, timeoutMs: number): Promise<void> {
+    if (this.current === target) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('state', listener);
+        reject(new Error(`signer ${this.name}: state is '${this.current}', not '${target}', after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener: StateListener = (state) => {
+        if (state !== target) return;
+        clearTimeout(timer);
+        this.off('state', listener);
+        resolve();
+      };
+      this.on('state', listener);
+    });
+  }
+
+  resetPinBlock(newPin?: string): void {
+    if (newPin !== undefined) {
+      const encoded = this.profile.encodePin(newPin);
+      this.pin.fill(0);
+      this.pin = encoded;
+    }
+    if (!this.pinProblem) return;
+    this.pinProblem = undefined;
+    this.log.warn({ signer: this.name, reader: this.readerName }, 'PIN block cleared by operator / 操作员已解除 PIN 停用');
+    this.refreshState({ zh: '操作员已解除 PIN 停用', en: 'PIN block cleared by operator' });
+  }
+
+  async certificate(): Promise<SignerCertificate> {
+    if (this.session) return this.session.certificate;
+    if (this.configured) return this.configured.certificate;
+    this.assertUsable();
+    return this.mutex.run(async () => (await this.ensureSession()).certificate);
+  }
+
+  async sign(data: Buffer, algorithm: SignatureAlgorithm, options?: { signal?: AbortSignal }): Promise<Buffer> {
+    options?.signal?.throwIfAborted();
+    const hash = rsaHashOf(algorithm);
+    // Fail fast without queueing behind other jobs when the answer is known already.
+    this.assertUsable();
+    return this.mutex.run(async () => {
+      options?.signal?.throwIfAborted();
+      this.assertUsable();
+      let session: CardSession | undefined;
+      try {
+        session = await this.ensureSession();
+        const cert = session.certificate;
+        if (this.now() > cert.notAfter.getTime()) {
+          this.refreshState({ zh: '签名证书已过期', en: 'the signing certificate expired' });
+          throw cardCertificateExpiredError(this.name, cert.certNo, cert.notAfter);
+        }
+        const digestInfo = digestInfoFor(hash, data);
+        if (!(session.app.pinValidForMultipleSignatures && session.pinVerified)) await this.presentPin(session);
+        const signature = await this.profile.sign(session.apdu, digestInfo, session.modulusBytes);
+        if (!session.app.pinValidForMultipleSignatures) session.pinVerified = false;
+        if (!cryptoVerify(hash, data, session.publicKey, signature)) {
+          throw new GatewayError('GW_ERR_SIGN_KEY', {
+            where: this.where(),
+            zh: `卡片生成的签名无法用证书（证书号 ${cert.certNo}）验证：证书与卡内密钥不符`,
+            en: `the card's signature does not verify with the certificate (no. ${cert.certNo}): certificate and card key do not match`,
+            fixZh: '检查签名器配置的证书，或换用正确的卡',
+            fixEn: 'check the configured certificate, or insert the right card',
+          });
+        }
+        return signature;
+      } catch (err) {
+        throw this.failed(err, session);
+      }
+    });
+  }
+
+  readonly close: () => Promise<void> = onceClose(async () => {
+    this.closed = true;
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    this.watch.removeAllListeners();
+    // Queue behind any running operation, then reset the card so no verified PIN is left behind.
+    await this.mutex.run(async () => {
+      const s = this.session;
+      this.session = undefined;
+      await s?.connection.close('reset');
+    });
+    await this.watch.close();
+    this.pin.fill(0);
+    this.firstOpenDone();
+    this.log.info({ signer: this.name }, 'card signer closed / 智能卡签名器已关闭');
+  });
+
+  private where(): string {
+    return this.readerName ? `${this.name} (${this.readerName})` : this.name;
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw cardAbsentError('closed', this.where());
+    if (this.pinProblem) throw new GatewayError(this.pinProblem.code, this.pinProblem.details);
+    const expired = this.configuredCertificateExpired();
+    if (expired) throw expired;
+    if (!this.watch.present) throw cardAbsentError(this.watch.absence, this.where());
+    if (!this.session && this.openProblem) throw new GatewayError(this.openProblem.code, this.openProblem.details);
+  }
+
+  /** The open session, or a new one (caller holds the mutex). */
+  private async ensureSession(): Promise<CardSession> {
+    if (this.session) return this.session;
+    await this.openSession();
+    if (!this.session) throw cardAbsentError(this.watch.absence, this.where());
+    return this.session;
+  }
+
+  private async openSession(): Promise<void> {
+    const reader = this.watch.reader;
+    if (this.closed || this.session || !reader || !this.watch.present) return;
+    try {
+      const session = await openCardSession({
+        reader,
+        atr: this.watch.atr,
+        profile: this.profile,
+        shareMode: this.options.shareMode ?? 'exclusive',
+        timeoutMs: this.options.timeoutMs ?? 15_000,
+        ...(this.configured ? { certificateDer: this.configured.der } : {}),
+        ...(this.options.certNo !== undefined ? { certNo: this.options.certNo } : {}),
+        ...(this.options.traceApdus ? { trace: (line: string) => this.log.debug({ signer: this.name, reader: reader.name }, `APDU ${line}`) } : {}),
+      });
+      if (this.closed || !this.watch.present) {
+        await session.connection.close('leave');
+        return;
+      }
+      this.session = session;
+      this.openProblem = undefined;
+      const cert = session.certificate;
+      this.log.info(
+        { signer: this.name, reader: reader.name, card: session.app.label, certNo: cert.certNo, subject: cert.subject, notAfter: cert.notAfter.toISOString() },
+        'operator card ready / 操作员卡已就绪',
+      );
+      this.refreshState({ zh: '操作员卡已就绪', en: 'card ready' });
+    } catch (err) {
+      const gw = toCardError(err, { where: this.where(), profile: this.profile, phase: 'open' });
+      if (gw.transient) {
+        this.log.warn({ signer: this.name, reader: reader.name, code: gw.code, err: gw.message }, 'cannot open the card yet, will retry / 暂时无法打开操作员卡，稍后重试');
+        this.scheduleReopen();
+      } else {
+        this.openProblem = gw;
+        this.log.error({ signer: this.name, reader: reader.name, code: gw.code, err: gw.message }, 'card cannot be used / 操作员卡无法使用');
+      }
+      throw gw;
+    } finally {
+      this.firstOpenDone();
+    }
+  }
+
+  private openInBackground(): void {
+    this.mutex.run(() => this.openSession()).catch(() => {
+      // logged in openSession
+    });
+  }
+
+  private scheduleReopen(): void {
+    if (this.closed || this.reopenTimer) return;
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = undefined;
+      if (!this.session && this.watch.present) this.openInBackground();
+    }, this.reconnectMs);
+    this.reopenTimer.unref();
+  }
+
+  /** Reads the counter first, refuses at one try left, presents the PIN once. Caller holds the mutex. */
+  private async presentPin(session: CardSession): Promise<void> {
+    const tries = await this.profile.readPinTries(session.apdu);
+    if (tries !== undefined && tries <= 1) {
+      throw this.stopForPin(tries === 0 ? pinWrongError(this.where(), 0) : pinLowError(this.where(), tries), tries);
+    }
+    try {
+      await this.profile.verifyPin(session.apdu, this.pin);
+    } catch (err) {
+      // Wrong PIN, blocked, or a PIN the card rejects as malformed: retrying could only burn tries.
+      if (err instanceof CardStatusError && ['wrong-pin', 'pin-blocked', 'wrong-data', 'wrong-length'].includes(err.reason)) {
+        throw this.stopForPin(pinWrongError(this.where(), err.reason === 'pin-blocked' ? 0 : err.retriesLeft), err.retriesLeft);
+      }
+      throw err;
+    }
+    session.pinVerified = true;
+  }
+
+  private stopForPin(err: GatewayError, triesLeft: number | undefined): GatewayError {
+    this.pinProblem = err;
+    this.log.error({ signer: this.name, reader: this.readerName, code: err.code, triesLeft }, 'card PIN problem, signing stopped / 卡 PIN 异常，已停止签名');
+    this.refreshState({ zh: err.details[0]?.zh ?? '卡 PIN 异常', en: err.details[0]?.en ?? 'card PIN problem' });
+    return err;
+  }
+
+  /** Maps a failure; drops the session when the card's state is no longer known. */
+  private failed(err: unknown, session: CardSession | undefined): GatewayError {
+    const gw = toCardError(err, { where: this.where(), profile: this.profile, phase: 'sign' });
+    const keep = gw.code === 'GW_ERR_SIGN_PIN' || gw.code === 'GW_ERR_SIGN_PIN_LOW' || gw.code === 'GW_ERR_SIGN_CERT_EXPIRED' || gw.code === 'GW_ERR_SIGN_KEY';
+    if (session && !keep && this.session === session) {
+      this.session = undefined;
+      void session.connection.close('leave');
+      this.log.warn({ signer: this.name, reader: this.readerName, code: gw.code, err: gw.message }, 'card session dropped / 已断开与操作员卡的会话');
+      this.refreshState({ zh: gw.details[0]?.zh ?? '与操作员卡的会话已断开', en: gw.details[0]?.en ?? gw.message });
+      // The watcher may still see the card (a glitch, or pcscd has not polled yet): try again later.
+      this.scheduleReopen();
+    }
+    return gw;
+  }
+
+  private dropSession(reason: string): void {
+    const s = this.session;
+    this.session = undefined;
+    if (s) void this.mutex.run(() => s.connection.close('leave'));
+    this.log.warn({ signer: this.name, reader: this.readerName, reason }, 'operator card absent / 操作员卡不在位');
+    this.refreshState({ zh: '操作员卡不在位', en: `card absent (${reason})` });
+  }
+
+  private computeState(): CardState {
+    if (this.pinProblem) return 'pin-blocked';
+    if (this.configuredCertificateExpired()) return 'expired';
+    const s = this.session;
+    if (!s) return 'absent';
+    return this.now() > s.certificate.notAfter.getTime() ? 'expired' : 'ready';
+  }
+
+  private refreshState(detail: StateDetail): void {
+    const next = this.closed ? this.current : this.computeState();
+    if (next === this.current) return;
+    const previous = this.current;
+    this.current = next;
+    this.log.info({ signer: this.name, reader: this.readerName, state: next, previous }, `card signer state ${previous} → ${next} / 签名器状态变更`);
+    this.emit('state', next, previous, detail);
+  }
+}
+
+/**
+ * Creates and starts a card signer. Resolves once the card is open, or after `startWaitMs` with
+ * state 'absent' (the card may come later). Rejects with GW_ERR_SIGN_CERT_EXPIRED when the
+ * certificate (configured or on the card) has expired, with GW_ERR_CONFIG for a malformed PIN, and
+ * with the permanent error when the card in the reader cannot be used (wrong application, key and
+ * certificate do not match, ...). GW_ERR_SIGN_READER when the pcsclite module cannot be loaded.
+ */
+export async function createPcscCardSigner(options: PcscCardSignerOptions): Promise<PcscCardSigner> {
+  const signer = new CardSigner(options);
+  const expired = signer.configuredCertificateExpired();
+  if (expired) throw expired;
+  if (!options.pcsc) {
+    try {
+      loadPcsclite();
+    } catch (err) {
+      throw toCardError(err, { where: options.name, profile: PROFILES[options.profile], phase: 'open' });
+    }
+  }
+  signer.start();
+  const problem = await signer.settle(options.startWaitMs ?? 3000);
+  if (signer.state === 'expired') {
+    const cert = await signer.certificate();
+    await signer.close();
+    throw cardCertificateExpiredError(options.name, cert.certNo, cert.notAfter);
+  }
+  if (problem) {
+    await signer.close();
+    throw problem;
+  }
+  return signer;
+}
