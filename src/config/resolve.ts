@@ -23,7 +23,14 @@ export interface ResolvedChannel {
   readonly sent: string;
   readonly failed: string;
   readonly signer: string;
-  readonly signature: { readonly algorithm: 'rsa-sha1' | 'rsa-sha256' | 'sm2-sm3'; readonly uris: 'chinaport-2022' | 'w3-sm2' };
+  readonly signature: {
+    readonly algorithm: 'rsa-sha1' | 'rsa-sha256' | 'sm2-sm3';
+    readonly uris: 'chinaport-2022' | 'w3-sm2';
+    readonly signatureMethodUri?: string | undefined;
+    readonly digestMethodUri?: string | undefined;
+    readonly digestHash?: 'sha1' | 'sha256' | 'sm3' | undefined;
+    readonly sm2Encoding?: 'raw' | 'der' | undefined;
+  };
   readonly envelope: {
     readonly type: 'none' | 'dxp';
     readonly senderId?: string | undefined;

@@ -98,7 +98,11 @@ export const signatureSchema = z
     uris: z
       .enum(['chinaport-2022', 'w3-sm2'])
       .default('chinaport-2022')
-      .describe('SM2 URI preset; RSA always uses the W3C URIs'),
+      .describe('SM2 URI preset: chinaport-2022 (the 202205 spec) or w3-sm2 (w3 namespace, SHA-1 digest); RSA uses the W3C URIs'),
+    signatureMethodUri: z.string().optional().describe('override of the SignatureMethod Algorithm URI, for a site that wants another'),
+    digestMethodUri: z.string().optional().describe('override of the DigestMethod Algorithm URI'),
+    digestHash: z.enum(['sha1', 'sha256', 'sm3']).optional().describe('the hash behind digestMethodUri when the URI is not a known one'),
+    sm2Encoding: z.enum(['raw', 'der']).optional().describe('SM2 SignatureValue as 64-byte r||s (raw, what cards return) or DER'),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PipelineDeps } from '../queues/deps.js';
+import { createMetrics } from './metrics.js';
 
 /** Checks a bearer token against the configured SHA-256 hashes in constant time. */
 export function tokenMatches(token: string, hashes: readonly string[]): boolean {
@@ -18,6 +19,7 @@ export function tokenMatches(token: string, hashes: readonly string[]): boolean 
 export function buildHttpApi(deps: PipelineDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 1024 * 1024, disableRequestLogging: true });
   const hashes = deps.config.http.tokens.map((t) => t.sha256);
+  const metrics = createMetrics(deps);
 
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
@@ -36,6 +38,11 @@ export function buildHttpApi(deps: PipelineDeps): FastifyInstance {
       if (!m || !tokenMatches(m[1]!, hashes)) {
         return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authentication required / 需要认证' });
       }
+    });
+
+    v1.get('/metrics', async (_req, reply) => {
+      void reply.header('content-type', metrics.contentType);
+      return metrics.metrics();
     });
 
     v1.get<{ Params: { id: string } }>('/messages/:id', async (req, reply) => {

@@ -81,6 +81,16 @@ channels: [{ name: declaration, dir: ./declaration, intake: [{ type: folder, sta
     expect(empty).toEqual({ receipts: [], next: after });
   });
 
+  it('exposes Prometheus metrics to an authenticated scraper', async () => {
+    expect((await api.inject({ url: '/v1/metrics' })).statusCode).toBe(401);
+    const res = await api.inject({ url: '/v1/metrics', headers: auth });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/eport_queue_jobs\{queue="deliver",state="completed"\} [1-9]/);
+    expect(res.body).toMatch(/eport_signer_ready\{signer="k",state="ready"\} 1/);
+    expect(res.body).toMatch(/eport_certificate_expiry_timestamp_seconds\{signer="k",cert_no="[0-9a-f]+"\} \d{10}/);
+    expect(res.body).toMatch(/eport_ledger_messages 1/);
+  });
+
   it('shows a message with its timeline', async () => {
     const id = (await gateway.deps.ledger.findBySource('declaration', 'p.xml'))!;
     const res = (await api.inject({ url: `/v1/messages/${id}`, headers: auth })).json() as { status: string; businessKey: string; events: unknown[] };

@@ -101,7 +101,9 @@ channels:
   });
 
   it('wraps the signed message in a DxpMsg when the route asks for it', async () => {
-    const { folder } = await start({ envelope: 'envelope: { type: dxp, senderId: DXPENT0000000001, receiverIds: [DXPEDCDEC0000001] }' });
+    const { folder } = await start({
+      envelope: 'envelope: { type: dxp, senderId: DXPENT0000000001, receiverIds: [DXPEDCDEC0000001] }\n    signature: { algorithm: rsa-sha256 }',
+    });
     writeFileSync(folder('inbox/x.xml'), decMessage('DXP00000001'));
     await waitFor('closed', () => ls(folder('outbox')).length, (n) => n === 6, 20_000);
     const id = (await gateway!.deps.ledger.findBySource('declaration', 'x.xml'))!;
@@ -109,6 +111,9 @@ channels:
     const sent = (await gateway!.deps.spool.get(rec.deliverRef!)).toString('utf8');
     expect(sent).toMatch(/^<\?xml[^>]*\?>\s*<DxpMsg xmlns="http:\/\/www.chinaport.gov.cn\/dxp"/);
     expect(sent).toContain('<SenderId>DXPENT0000000001</SenderId>');
+    const signed = (await gateway!.deps.spool.get(rec.signedRef!)).toString('utf8');
+    expect(signed).toContain('Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"');
+    expect(Buffer.from(/<Data>([^<]+)<\/Data>/.exec(sent)![1]!, 'base64').toString('utf8')).toBe(signed);
     expect(sandbox!.stats().accepted).toBe(1);
   });
 

@@ -22,7 +22,8 @@ export function signProcessor(deps: PipelineDeps) {
     const signer = deps.signers.get(ch.signer)!;
     try {
       const xml = (await deps.spool.get(rec.messageRef)).toString('utf8');
-      const signed = await signEnveloped(xml, signer, { algorithm: ch.signature.algorithm, uris: ch.signature.uris });
+      const { algorithm, uris: preset, ...overrides } = ch.signature;
+      const signed = await signEnveloped(xml, signer, { algorithm, uris: { preset, ...overrides } });
       const signedRef = await deps.spool.put(signed);
       let deliverRef = signedRef;
       if (ch.envelope.type === 'dxp') {
