@@ -2,6 +2,9 @@ import { XMLParser } from 'fast-xml-parser';
 import { GatewayError, type ErrorDetail } from '../../core/errors.js';
 import { checkXml, decodeXml } from '../../core/xml-text.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
+import { loadCodeTables, type CodeTables } from '../codes/code-tables.js';
+import { parseDecXml } from '../dec/xml-parse.js';
+import { validateDec } from '../validation/validate-dec.js';
 
 export const DEC_NAMESPACE = 'http://www.chinaport.gov.cn/dec';
 
@@ -48,12 +51,25 @@ export function withUtf8Declaration(xml: string): string {
   return updated + xml.slice(decl[0].length);
 }
 
+/** Options of the pass-through translator; the defaults keep the original pass-through behaviour. */
+export interface DecXmlTranslatorOptions {
+  /** Also check the filling rules (eport-formats.md §10) before passing the message on; default false. */
+  readonly validate?: boolean;
+  /** Code tables for validation; default the bundled ones. */
+  readonly codes?: CodeTables;
+  /** Largest accepted |DeclTotal - DeclPrice × GQty|, decimal text; default 1. */
+  readonly totalTolerance?: string;
+}
+
 /**
  * Standard 报关单 DecMessage XML as enterprise systems write it (UTF-8, GBK or GB18030, BOM or
- * not, default or prefixed namespace), checked and passed through re-encoded as UTF-8.
+ * not, default or prefixed namespace), checked and passed through re-encoded as UTF-8. With
+ * `validate` the message must also pass the same filling-rule validation as translated files.
  */
 export class DecXmlTranslator implements Translator {
   readonly name = 'dec-xml';
+
+  constructor(private readonly options: DecXmlTranslatorOptions = {}) {}
 
   translate(bytes: Buffer, ctx: TranslateContext): StandardMessage {
     const where = ctx.fileName;
@@ -114,6 +130,15 @@ export class DecXmlTranslator implements Translator {
       });
     }
     if (problems.length) throw new GatewayError('GW_ERR_TRANSLATE_FIELD', problems);
+    if (this.options.validate) {
+      const model = parseDecXml(xml, where);
+      const found = validateDec(model, {
+        codes: this.options.codes ?? loadCodeTables(),
+        file: where,
+        ...(this.options.totalTolerance !== undefined ? { totalTolerance: this.options.totalTolerance } : {}),
+      });
+      if (found.length > 0) throw new GatewayError('GW_ERR_VALIDATION', found);
+    }
     return { messageType: 'DecMessage', xml: withUtf8Declaration(xml), businessKey: clientSeqNo! };
   }
 }

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { GatewayError } from '../core/errors.js';
+import { loadCodeTables } from './codes/code-tables.js';
+import { DecXmlTranslator } from './dec-xml/dec-xml-translator.js';
+import { EnterpriseTranslator } from './enterprise/enterprise-translator.js';
+import { loadMapping } from './mapping/load.js';
+import type { Translator } from './translator.js';
+
+/** Translator kinds a channel may name in `translator:`. */
+export const TRANSLATOR_KINDS = ['dec-xml', 'enterprise'] as const;
+export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
+
+/**
+ * Per-channel translation options, meant to sit beside `translator:` in a channel of the gateway
+ * configuration (e.g. `translation: { mapping: mappings/acme.yaml }`). Paths are relative to the
+ * configuration file; the caller resolves them.
+ */
+export const translationSchema = z
+  .object({
+    mapping: z.string().optional().describe('mapping YAML of the enterprise format (required for translator: enterprise)'),
+    format: z.enum(['auto', 'csv', 'json', 'xlsx', 'xml']).optional().describe('input format; default the mapping input.format'),
+    encoding: z.enum(['auto', 'UTF-8', 'GBK', 'GB18030']).optional().describe('text encoding of CSV/JSON inputs; default the mapping input.encoding'),
+    codesDir: z.string().optional().describe('folder with code-table JSON files that replace the bundled ones of the same name'),
+    validate: z
+      .boolean()
+      .optional()
+      .describe('check the filling rules before signing; dec-xml default false (pass-through), enterprise default the mapping validation.enabled'),
+  })
+  .strict();
+
+export type TranslationOptions = z.output<typeof translationSchema>;
+
+/**
+ * Makes the translator a channel names. Does all file I/O here (mapping, code tables), so the
+ * translator itself stays pure. Throws GW_ERR_MAPPING_CONFIG / GW_ERR_CONFIG for bad settings.
+ *
+ * @param resolvePath turns a configured path into an absolute one (relative to the config file).
+ */
+export function createTranslator(kind: TranslatorKind, options: TranslationOptions = {}, resolvePath: (p: string) => string = (p) => p): Translator {
+  const codes = loadCodeTables(options.codesDir ? { overrideDir: resolvePath(options.codesDir) } : {});
+  if (kind === 'dec-xml') {
+    return new DecXmlTranslator({ validate: options.validate ?? false, codes });
+  }
+  if (!options.mapping) {
+    throw new GatewayError('GW_ERR_CONFIG', { zh: 'translator: enterprise 需要 translation.mapping（映射文件）', en: 'translator: enterprise needs translation.mapping (a mapping file)' });
+  }
+  return new EnterpriseTranslator({
+    mapping: loadMapping(resolvePath(options.mapping)),
+    codes,
+    format: options.format,
+    encoding: options.encoding,
+    validate: options.validate,
+  });
+}
