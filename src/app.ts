@@ -22,7 +22,7 @@ import type { PipelineDeps } from './queues/deps.js';
 import { createSigner } from './signing/signer-registry.js';
 import { watchCertificates } from './signing/certificate-watch.js';
 import type { Signer } from './signing/signer.js';
-import { DecXmlTranslator } from './translators/dec-xml/dec-xml-translator.js';
+import { createTranslator } from './translators/factory.js';
 import type { Translator } from './translators/translator.js';
 import { HttpTransport } from './transports/http-transport.js';
 import type { Transport } from './transports/transport.js';
@@ -86,7 +86,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       transports.set(t.name, transport);
       shutdown.add(`transport:${t.name}`, () => transport.close());
     }
-    const translators = new Map<string, Translator>([['dec-xml', new DecXmlTranslator()]]);
+    // One translator per channel: each channel has its own mapping and code tables.
+    const translators = new Map<string, Translator>(config.channels.map((ch) => [ch.name, createTranslator(ch.translator, ch.translation)]));
 
     const deps: PipelineDeps = {
       config,

@@ -7,6 +7,8 @@ import { registerDemo } from './cli/demo-command.js';
 import { registerSignCommands } from './cli/sign-command.js';
 import { registerDoctor } from './cli/doctor-command.js';
 import { registerRetry } from './cli/retry-command.js';
+import { registerTranslate } from './cli/translate-command.js';
+import { registerValidate } from './cli/validate-command.js';
 
 const program = new Command()
   .name('eport')
@@ -22,6 +24,8 @@ registerDemo(program);
 registerSignCommands(program);
 registerDoctor(program);
 registerRetry(program);
+registerTranslate(program);
+registerValidate(program);
 
 await program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParsedConfig, SoftKeySignerConfig, SignerConfig, HttpTransportConfig } from './schema.js';
 import { parseSchedule, toMs } from './duration.js';
+import type { TranslationOptions, TranslatorKind } from '../translators/factory.js';
 import type { ConfigProblem } from './load.js';
 
 export interface ResolvedIntake {
@@ -17,7 +18,9 @@ export interface ResolvedIntake {
 export interface ResolvedChannel {
   readonly name: string;
   readonly messageType: 'DecMessage';
-  readonly translator: 'dec-xml';
+  readonly translator: TranslatorKind;
+  /** Translation options with their paths made absolute. */
+  readonly translation: TranslationOptions;
   readonly intake: readonly ResolvedIntake[];
   readonly outbox: string;
   readonly sent: string;
@@ -39,6 +42,7 @@ export interface ResolvedChannel {
   };
   readonly transport: string;
   readonly receiptSlaMs: number;
+  readonly gatewayReceipts: 'xml' | 'json';
 }
 
 /** A signer's settings with paths absolute, durations in ms and secrets read (never logged). */
@@ -122,6 +126,9 @@ export function resolveConfig(
     if (!signerNames.includes(ch.signer)) {
       problems.push({ path: `channels[${i}].signer`, message: `no signer named "${ch.signer}" / 找不到签名器`, fix: `use one of: ${signerNames.join(', ')}` });
     }
+    if (ch.translator === 'enterprise' && !ch.translation?.mapping) {
+      problems.push({ path: `channels[${i}].translation.mapping`, message: 'translator enterprise needs a mapping file / 需要映射文件', fix: 'translation: { mapping: ./mappings/NAME.yaml }' });
+    }
     if (!transportNames.includes(ch.transport)) {
       problems.push({ path: `channels[${i}].transport`, message: `no transport named "${ch.transport}" / 找不到传输通道`, fix: `use one of: ${transportNames.join(', ')}` });
     }
@@ -129,6 +136,11 @@ export function resolveConfig(
       name: ch.name,
       messageType: ch.messageType,
       translator: ch.translator,
+      translation: {
+        ...ch.translation,
+        ...(ch.translation?.mapping ? { mapping: abs(ch.translation.mapping) } : {}),
+        ...(ch.translation?.codesDir ? { codesDir: abs(ch.translation.codesDir) } : {}),
+      },
       intake: ch.intake.map((it) => ({
         type: it.type,
         path: it.path ? abs(it.path) : join(base!, 'inbox'),
@@ -146,6 +158,7 @@ export function resolveConfig(
       envelope: ch.envelope,
       transport: ch.transport,
       receiptSlaMs: toMs(ch.receiptSlaMs),
+      gatewayReceipts: ch.gatewayReceipts,
     };
   });
 

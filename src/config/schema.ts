@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRANSLATOR_KINDS, translationSchema } from '../translators/factory.js';
 
 /**
  * The one source of truth for configuration. Every field documents itself with `.describe()`;
@@ -120,7 +121,11 @@ export const channelSchema = z
   .object({
     name,
     messageType: z.enum(['DecMessage']).default('DecMessage').describe('the standard message this channel produces'),
-    translator: z.enum(['dec-xml']).default('dec-xml').describe('dec-xml: standard DecMessage XML, passed through'),
+    translator: z
+      .enum(TRANSLATOR_KINDS)
+      .default('dec-xml')
+      .describe('dec-xml: standard DecMessage XML, checked and passed through; enterprise: CSV/Excel/JSON/XML through a mapping'),
+    translation: translationSchema.optional().describe('mapping, input format, encoding, code tables, validation'),
     dir: z.string().optional().describe('base folder; inbox, outbox, sent and failed default to sub-folders of it'),
     intake: z.array(folderIntakeSchema).default(() => [folderIntakeSchema.parse({ type: 'folder' })]),
     outbox: z.string().optional().describe('where receipts are written; default <dir>/outbox'),
@@ -131,6 +136,10 @@ export const channelSchema = z
     envelope: envelopeSchema.default({ type: 'none', receiverIds: [] }),
     transport: name.describe('name of a transport'),
     receiptSlaMs: duration.default('4h').describe('alert when a sent message has no receipt after this long'),
+    gatewayReceipts: z
+      .enum(['xml', 'json'])
+      .default('xml')
+      .describe("format of the gateway's own receipts (error, dead, duplicate): XML like customs receipts, or JSON"),
   })
   .strict()
   .refine((c) => c.dir || (c.outbox && c.sent && c.failed && c.intake.every((i) => i.path)), {

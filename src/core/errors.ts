@@ -102,6 +102,10 @@ export interface ErrorDetail {
   /** Where: file name, and line/column or element path when known. */
   readonly where?: string;
   readonly field?: string;
+  /** The field's Chinese name (商品编号...), when known. */
+  readonly fieldZh?: string;
+  /** Stable id of the rule broken (hs-code, uscc-check, required...), when known. */
+  readonly rule?: string;
   readonly zh: string;
   readonly en: string;
   /** How to fix it, when the gateway can say. */

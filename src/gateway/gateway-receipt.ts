@@ -20,6 +20,15 @@ export interface GatewayReceipt {
 
 const builder = new XMLBuilder({ format: true, indentBy: '  ', ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true });
 
+export type ReceiptFormat = 'xml' | 'json';
+
+/** Renders a gateway receipt in the channel's format. */
+export function renderGatewayReceiptAs(r: GatewayReceipt, format: ReceiptFormat): Buffer {
+  if (format === 'xml') return renderGatewayReceipt(r);
+  const { time, ...rest } = r;
+  return Buffer.from(`${JSON.stringify({ receipt: 'eport-gateway/1', ...rest, time: time.toISOString() }, null, 2)}\n`, 'utf8');
+}
+
 /**
  * Renders a gateway receipt as UTF-8 XML, readable by people (Chinese and English) and machines
  * (stable element names and codes). The legacy system reads these like customs receipts.
@@ -42,6 +51,8 @@ export function renderGatewayReceipt(r: GatewayReceipt): Buffer {
             Detail: r.details.map((d) => ({
               Where: d.where,
               Field: d.field,
+              FieldZh: d.fieldZh,
+              Rule: d.rule,
               TextZh: d.zh,
               TextEn: d.en,
               FixZh: d.fixZh,

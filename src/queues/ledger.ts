@@ -25,6 +25,11 @@ export interface MessageRecord {
   readonly deliveredAt?: number;
   /** How often an operator re-opened the message; part of the deliver job id. */
   readonly generation?: number;
+  /** For one declaration of a document split into several (over 50 items): the document's id and the part number. */
+  readonly partOf?: string;
+  readonly part?: number;
+  /** For a split document: its parts' message ids, comma-separated. */
+  readonly parts?: string;
 }
 
 export interface LedgerEvent {
@@ -37,7 +42,7 @@ export interface LedgerEvent {
 
 type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;
 
-const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt', 'generation']);
+const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt', 'generation', 'part']);
 
 // Creates the record only if absent; indexes it by time and by source name in the same step.
 const CREATE_LUA = `
@@ -86,13 +91,16 @@ export class Ledger {
       status: 'received',
       createdAt: String(rec.createdAt),
       updatedAt: String(rec.createdAt),
+      ...(rec.partOf ? { partOf: rec.partOf, part: String(rec.part) } : {}),
     };
+    // A part is found through its document, which keeps the source-name index.
+    const sourceKey = rec.partOf ? this.k('part-source', rec.id) : this.k('by-source', rec.channel, rec.sourceName);
     const res = await this.redis.eval(
       CREATE_LUA,
       3,
       this.k('msg', rec.id),
       this.k('by-time'),
-      this.k('by-source', rec.channel, rec.sourceName),
+      sourceKey,
       String(rec.createdAt),
       rec.id,
       ...Object.entries(fields).flat(),

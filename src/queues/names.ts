@@ -23,6 +23,8 @@ export interface WritebackJob {
   readonly seq: number;
   /** The file the receipt answers, when not the message's own source (a duplicate drop). */
   readonly sourceName?: string;
+  /** File extension; default xml. */
+  readonly ext?: string;
 }
 
 export interface StageJobData {

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { GatewayError, ERRORS } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { jobIdFor } from '../core/ids.js';
-import { renderGatewayReceipt, type GatewayReceipt } from '../gateway/gateway-receipt.js';
+import { renderGatewayReceiptAs, type GatewayReceipt } from '../gateway/gateway-receipt.js';
 import { isNegativeStatus } from '../receipts/status.js';
 import { channelOf, type PipelineDeps } from './deps.js';
 import { isInside, moveUnique } from './archive.js';
 
 /** Queues a receipt the gateway itself issues; idempotent per (message, kind, code). */
 export async function emitGatewayReceipt(deps: PipelineDeps, receipt: GatewayReceipt): Promise<void> {
-  const ref = await deps.spool.put(renderGatewayReceipt(receipt));
+  const format = channelOf(deps, receipt.channel).gatewayReceipts;
+  const ref = await deps.spool.put(renderGatewayReceiptAs(receipt, format));
   const { seq } = await deps.ledger.receiptSeq(receipt.messageId, `gw:${receipt.kind}:${receipt.code}:${receipt.sourceFile}`);
   await deps.queues.add('writeback', jobIdFor(receipt.messageId, 'writeback', String(seq)), {
     messageId: receipt.messageId,
@@ -18,6 +19,7 @@ export async function emitGatewayReceipt(deps: PipelineDeps, receipt: GatewayRec
     kind: receipt.kind,
     seq,
     sourceName: receipt.sourceFile,
+    ext: format,
   });
 }
 

@@ -1,45 +1,72 @@
 import type { Job } from 'bullmq';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
-import { jobIdFor } from '../../core/ids.js';
+import { jobIdFor, messageIdFor } from '../../core/ids.js';
 import { isTerminal } from '../../receipts/status.js';
+import { translateAll } from '../../translators/translator.js';
+import type { StandardMessage } from '../../translators/translator.js';
 import { channelOf, type PipelineDeps } from '../deps.js';
+import type { MessageRecord } from '../ledger.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
 
-/** translate: document -> standard message; binds the business key; enqueues sign. */
+/** Binds the message's ClientSeqNo; a second document may not reuse one. */
+async function bindBusinessKey(deps: PipelineDeps, rec: MessageRecord, msg: StandardMessage, id: string): Promise<void> {
+  const other = await deps.ledger.bindKey(`${rec.channel}:clientSeqNo`, msg.businessKey, id);
+  if (other) {
+    throw new GatewayError('GW_ERR_TRANSLATE_FIELD', {
+      where: `${rec.sourceName}, ClientSeqNo`,
+      field: 'ClientSeqNo',
+      zh: `ClientSeqNo ${msg.businessKey} 已被另一份报文（${other}）使用`,
+      en: `ClientSeqNo ${msg.businessKey} is already used by another message (${other})`,
+      fixZh: '每份报关单使用新的 ClientSeqNo；重发同一报关单请重新投递原文件',
+      fixEn: 'give every declaration its own ClientSeqNo; to resend one, drop the original file again',
+    });
+  }
+}
+
+/** Records one translated message and queues its signing. */
+async function forward(deps: PipelineDeps, id: string, msg: StandardMessage, signer: string): Promise<void> {
+  const messageRef = await deps.spool.put(msg.xml);
+  await deps.ledger.set(id, { messageRef, businessKey: msg.businessKey });
+  await deps.ledger.advance(id, 'translated', { stage: 'translate', text: `${msg.messageType} ClientSeqNo=${msg.businessKey}` });
+  await deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, signer);
+}
+
+/**
+ * translate: document -> standard message(s). A document over the item limit may become several
+ * declarations (split mode): each part is a message of its own, id derived from the document's
+ * and its part number, so a re-run after a crash lands on the same parts.
+ */
 export function translateProcessor(deps: PipelineDeps) {
   return async (job: Job<MessageJob>): Promise<void> => {
     const { messageId } = job.data;
     const rec = await deps.ledger.get(messageId);
-    if (!rec) return;
-    const log = deps.log.child({ messageId, stage: 'translate', file: rec.sourceName });
-    if (isTerminal(rec.status)) return;
-    if (rec.messageRef) {
+    if (!rec || isTerminal(rec.status)) return;
+    const ch = channelOf(deps, rec.channel);
+    if (rec.messageRef || rec.parts) {
       // Done before a crash or a re-delivered job: make sure the next stage is queued, nothing else.
-      await deps.queues.add('sign', jobIdFor(messageId, 'sign'), { messageId }, channelOf(deps, rec.channel).signer);
+      for (const id of rec.parts ? rec.parts.split(',') : [messageId]) await deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, ch.signer);
       return;
     }
-    const ch = channelOf(deps, rec.channel);
-    const translator = deps.translators.get(ch.translator)!;
+    const log = deps.log.child({ messageId, stage: 'translate', file: rec.sourceName });
     try {
-      const bytes = await deps.spool.get(rec.docRef);
-      const msg = translator.translate(bytes, { channel: ch.name, fileName: rec.sourceName });
-      const other = await deps.ledger.bindKey(`${ch.name}:clientSeqNo`, msg.businessKey, messageId);
-      if (other) {
-        throw new GatewayError('GW_ERR_TRANSLATE_FIELD', {
-          where: `${rec.sourceName}, ClientSeqNo`,
-          field: 'ClientSeqNo',
-          zh: `ClientSeqNo ${msg.businessKey} 已被另一份报文（${other}）使用`,
-          en: `ClientSeqNo ${msg.businessKey} is already used by another message (${other})`,
-          fixZh: '每份报关单使用新的 ClientSeqNo；重发同一报关单请重新投递原文件',
-          fixEn: 'give every declaration its own ClientSeqNo; to resend one, drop the original file again',
-        });
+      const docBytes = await deps.spool.get(rec.docRef);
+      const msgs = await translateAll(deps.translators.get(ch.name)!, docBytes, { channel: ch.name, fileName: rec.sourceName });
+      if (msgs.length === 1) {
+        await bindBusinessKey(deps, rec, msgs[0]!, messageId);
+        await forward(deps, messageId, msgs[0]!, ch.signer);
+        log.info({ businessKey: msgs[0]!.businessKey }, 'translated / 已转换');
+        return;
       }
-      const messageRef = await deps.spool.put(msg.xml);
-      await deps.ledger.set(messageId, { messageRef, businessKey: msg.businessKey });
-      await deps.ledger.advance(messageId, 'translated', { stage: 'translate', text: `${msg.messageType} ClientSeqNo=${msg.businessKey}` });
-      await deps.queues.add('sign', jobIdFor(messageId, 'sign'), { messageId }, channelOf(deps, rec.channel).signer);
-      log.info({ businessKey: msg.businessKey }, 'translated / 已转换');
+      const ids = msgs.map((_, i) => messageIdFor(ch.name, Buffer.concat([docBytes, Buffer.from(`#part${i + 1}`)])));
+      for (const [i, msg] of msgs.entries()) await bindBusinessKey(deps, rec, msg, ids[i]!);
+      await deps.ledger.set(messageId, { parts: ids.join(',') });
+      for (const [i, msg] of msgs.entries()) {
+        await deps.ledger.create({ id: ids[i]!, channel: ch.name, sourceName: rec.sourceName, docRef: rec.docRef, createdAt: Date.now(), partOf: messageId, part: i + 1 });
+        await forward(deps, ids[i]!, msg, ch.signer);
+      }
+      await deps.ledger.advance(messageId, 'translated', { stage: 'translate', text: `split into ${msgs.length} declarations: ${msgs.map((m) => m.businessKey).join(', ')}` });
+      log.info({ parts: msgs.length }, 'translated and split / 已转换并拆分');
     } catch (err) {
       const gwErr = toGatewayError(err);
       if (gwErr.transient) throw gwErr;

@@ -6,11 +6,13 @@ import type { WritebackJob } from '../names.js';
 /** writeback: the receipt into the channel outbox as <stem>.<kind>.<seq>.xml, atomically. */
 export function writebackProcessor(deps: PipelineDeps) {
   return async (job: Job<WritebackJob>): Promise<void> => {
-    const { messageId, receiptRef, kind, seq, sourceName } = job.data;
+    const { messageId, receiptRef, kind, seq, sourceName, ext } = job.data;
     const rec = await deps.ledger.get(messageId);
     if (!rec) return;
     const ch = channelOf(deps, rec.channel);
-    const name = receiptFileName({ stem: stemOf(sourceName ?? rec.sourceName), kind, seq });
+    // Parts of a split document answer as <stem>-<part>, like their ClientSeqNo.
+    const stem = stemOf(sourceName ?? rec.sourceName) + (rec.part ? `-${rec.part}` : '');
+    const name = receiptFileName({ stem, kind, seq, ...(ext ? { ext } : {}) });
     const result = await deps.sink.write(ch.outbox, name, await deps.spool.get(receiptRef));
     if (result === 'written') {
       await deps.ledger.event(messageId, { at: Date.now(), stage: 'writeback', text: `wrote ${name}` });

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { parseConfigText } from '../../src/config/load.js';
+import { startGateway, type RunningGateway } from '../../src/app.js';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
+import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
+import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { ROOT, waitFor } from '../helpers/process.js';
+
+const ENT = join(ROOT, 'samples', 'enterprise');
+const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
+
+/**
+ * Every bundled enterprise sample (CSV, Excel, JSON, ERP XML; UTF-8, GBK, GB18030) dropped into a
+ * channel with its mapping becomes exactly the expected declaration, is signed, accepted by the
+ * sandbox, and answered in the outbox; the 60-item file becomes two linked declarations.
+ */
+describe('enterprise files through the daemon (real Redis, real sandbox)', () => {
+  const redis = new Redis(TEST_REDIS_URL);
+  const prefix = uniquePrefix('ent');
+  const dir = mkdtempSync(join(tmpdir(), 'eport-ent-'));
+  let gateway: RunningGateway;
+  let sandbox: SandboxHandle;
+  const channels = { zh: ['csv', 'xlsx'], json: ['json'], xml: ['xml'] } as const;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ stepMs: 5 });
+    const id = generateSelfSignedIdentity({ commonName: 'enterprise', days: 30 });
+    writeFileSync(join(dir, 'k.pem'), id.keyPem + id.certPem);
+    const channel = (name: string, mapping: string, pattern: string, extra = '') =>
+      `  - { name: ent-${name}, translator: enterprise, translation: { mapping: "${join(ENT, mapping)}" }, dir: ./${name}, intake: [{ type: folder, pattern: "${pattern}", stableMs: 0, pollMs: 30ms }], signer: k, transport: t${extra} }`;
+    const yaml = `dataDir: ./data
+redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }
+http: { enabled: false }
+signers: [{ name: k, type: soft-key, key: ./k.pem }]
+transports: [{ name: t, type: http, url: "${sandbox.url}/dec/submit" }]
+receiptSources: [{ name: feed, type: http-pull, url: "${sandbox.url}/receipts", intervalMs: 50ms }]
+channels:
+${channel('zh', 'mapping-zh.yaml', '*.{csv,xlsx}'.replace('{csv,xlsx}', '*'))}
+${channel('json', 'mapping-json.yaml', '*.json', ', gatewayReceipts: json')}
+${channel('xml', 'mapping-xml.yaml', '*.xml')}
+`;
+    const { config, problems } = parseConfigText(yaml, join(dir, 'gw.yaml'), {});
+    expect(problems).toEqual([]);
+    gateway = await startGateway(config!, pino({ level: 'silent' }));
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await sandbox?.close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('turns each sample into the expected declaration and brings its receipts back', async () => {
+    const inputs = readdirSync(ENT).filter((f) => /^ent-\d+/.test(f) && !f.endsWith('.yaml'));
+    const target = (f: string) => Object.entries(channels).find(([, exts]) => (exts as readonly string[]).includes(f.split('.').pop()!))![0];
+    for (const f of inputs) copyFileSync(join(ENT, f), join(dir, target(f), 'inbox', f));
+    const declarations = inputs.length + 1; // ent-08 splits in two
+    await waitFor('every declaration accepted', () => sandbox.stats().accepted, (n) => n === declarations, 30_000);
+
+    for (const f of inputs) {
+      const stem = f.replace(/\.[^.]+$/, '');
+      const ch = `ent-${target(f)}`;
+      const rec = (await gateway.deps.ledger.get((await gateway.deps.ledger.findBySource(ch, f))!))!;
+      const parts = rec.parts ? rec.parts.split(',') : [rec.id];
+      expect(parts).toHaveLength(f.includes('split') ? 2 : 1);
+      for (const [i, id] of parts.entries()) {
+        const msg = (await gateway.deps.ledger.get(id))!;
+        const expected = readFileSync(join(ENT, 'expected', parts.length > 1 ? `${stem}-${i + 1}.xml` : `${stem}.xml`), 'utf8');
+        expect((await gateway.deps.spool.get(msg.messageRef!)).toString('utf8'), f).toBe(expected);
+      }
+      const outStem = parts.length > 1 ? `${stem}-1` : stem;
+      await waitFor(`${f} import response`, () => ls(join(dir, target(f), 'outbox')), (o) => o.includes(`${outStem}.import-response.01.xml`), 10_000);
+    }
+    expect(ls(join(dir, 'zh', 'failed'))).toEqual([]);
+  }, 60_000);
+
+  it('answers a bad enterprise file with an error receipt naming row, column and rule', async () => {
+    const csv = readFileSync(join(ENT, 'ent-01-import-components-utf8-bom.csv'), 'utf8').replace(',8542319000,', ',854231,');
+    writeFileSync(join(dir, 'zh', 'inbox', 'bad-hs.csv'), csv);
+    const files = await waitFor('error receipt', () => ls(join(dir, 'zh', 'outbox')), (o) => o.some((f) => f.startsWith('bad-hs.error.')), 10_000);
+    const receipt = readFileSync(join(dir, 'zh', 'outbox', files.find((f) => f.startsWith('bad-hs.error.'))!), 'utf8');
+    expect(receipt).toMatch(/GW_ERR_VALIDATION|GW_ERR_TRANSLATE/);
+    expect(receipt).toMatch(/CodeTS/);
+    expect(receipt).toMatch(/row \d+|第 ?\d+ ?行/);
+    expect(receipt).toMatch(/<Rule>[a-z0-9-]+<\/Rule>/);
+    expect(receipt).toContain('<FieldZh>商品编号</FieldZh>');
+    expect(ls(join(dir, 'zh', 'failed'))).toContain('bad-hs.csv');
+  }, 20_000);
+
+  it('writes error receipts as JSON on a channel that asks for it, with every problem of the file', async () => {
+    const json = JSON.parse(readFileSync(join(ENT, 'ent-02-export-apparel.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'json', 'inbox', 'bad.json'), JSON.stringify({ ...json, items: [] }));
+    const files = await waitFor('json error receipt', () => ls(join(dir, 'json', 'outbox')), (o) => o.includes('bad.error.01.json'), 10_000);
+    expect(files).toContain('bad.error.01.json');
+    const receipt = JSON.parse(readFileSync(join(dir, 'json', 'outbox', 'bad.error.01.json'), 'utf8')) as { kind: string; code: string; sourceFile: string; details: { rule?: string; zh: string; en: string }[] };
+    expect(receipt).toMatchObject({ kind: 'error', sourceFile: 'bad.json' });
+    expect(receipt.code).toMatch(/^GW_ERR_/);
+    expect(receipt.details.length).toBeGreaterThan(0);
+    expect(receipt.details.every((d) => d.zh && d.en)).toBe(true);
+  }, 20_000);
+});
