@@ -24,7 +24,7 @@ export const translationSchema = z
     validate: z
       .boolean()
       .optional()
-      .describe('check the filling rules before signing; dec-xml default false (pass-through), enterprise default the mapping validation.enabled'),
+      .describe('check the filling rules before signing; default true (enterprise: the mapping validation.enabled)'),
   })
   .strict();
 
@@ -39,7 +39,7 @@ export type TranslationOptions = z.output<typeof translationSchema>;
 export function createTranslator(kind: TranslatorKind, options: TranslationOptions = {}, resolvePath: (p: string) => string = (p) => p): Translator {
   const codes = loadCodeTables(options.codesDir ? { overrideDir: resolvePath(options.codesDir) } : {});
   if (kind === 'dec-xml') {
-    return new DecXmlTranslator({ validate: options.validate ?? false, codes });
+    return new DecXmlTranslator({ validate: options.validate ?? true, codes });
   }
   if (!options.mapping) {
     throw new GatewayError('GW_ERR_CONFIG', { zh: 'translator: enterprise 需要 translation.mapping（映射文件）', en: 'translator: enterprise needs translation.mapping (a mapping file)' });

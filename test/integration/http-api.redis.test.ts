@@ -75,8 +75,8 @@ channels: [{ name: declaration, dir: ./declaration, intake: [{ type: folder, sta
       20_000,
     );
     expect(all.map((r) => r.fileName)).toEqual([...new Set(all.map((r) => r.fileName))]);
-    expect(all.map((r) => r.fileName)).toContain('p.import-response.01.xml');
-    expect(Buffer.from(all.at(-1)!.content, 'base64').toString('utf8')).toContain('<CHANNEL>R</CHANNEL>');
+    expect(all.map((r) => r.fileName).filter((f) => /^p\.import-response\.\d{2}\.xml$/.test(f))).toHaveLength(1);
+    expect(all.some((r) => Buffer.from(r.content, 'base64').toString('utf8').includes('<CHANNEL>R</CHANNEL>'))).toBe(true);
     const empty = (await api.inject({ url: `/v1/receipts?channel=declaration&after=${after}`, headers: auth })).json() as { receipts: unknown[]; next: string };
     expect(empty).toEqual({ receipts: [], next: after });
   });
