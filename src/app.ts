@@ -13,6 +13,7 @@ import { createIntakeHandler } from './queues/intake-handler.js';
 import { Ledger } from './queues/ledger.js';
 import { RedisLease } from './queues/lease.js';
 import { ReceiptFeed } from './queues/receipt-feed.js';
+import { ReceiptSla } from './queues/receipt-sla.js';
 import { buildHttpApi } from './gateway/http-api.js';
 import { ManagedRedis } from './queues/managed-redis.js';
 import { assertNoEviction, bullmqConnection, createRedis } from './queues/redis-connection.js';
@@ -89,12 +90,14 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     // One translator per channel: each channel has its own mapping and code tables.
     const translators = new Map<string, Translator>(config.channels.map((ch) => [ch.name, createTranslator(ch.translator, ch.translation)]));
 
+    const ledger = new Ledger(redis, config.redis.prefix);
     const deps: PipelineDeps = {
       config,
       log,
       redis,
-      ledger: new Ledger(redis, config.redis.prefix),
+      ledger,
       receiptFeed: new ReceiptFeed(redis, config.redis.prefix),
+      receiptSla: new ReceiptSla(redis, config.redis.prefix, ledger, log),
       spool,
       queues,
       sink: new FolderReceiptSink(),
@@ -104,6 +107,8 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       transports,
     };
 
+    const stopSla = deps.receiptSla.watch();
+    shutdown.add('receipt-sla', async () => stopSla());
     const workers = startWorkers(deps, connection, options.workerTiming);
     shutdown.add('workers', () => workers.close());
 

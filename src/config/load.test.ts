@@ -136,3 +136,12 @@ transports:`,
     expect(parseConfigText(text, '/x/gw.yaml', {}).problems.map((p) => p.path)).toEqual(['signers[0].pin', 'signers[1].pin']);
   });
 });
+
+describe('secrets through NAME_FILE', () => {
+  it('reads a secret from the file that NAME_FILE names when NAME is not set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eport-cfg-'));
+    writeFileSync(join(dir, 'secret'), 'from-env-file\n');
+    const { config } = parseConfigText(VALID, '/x/gw.yaml', { EPORT_TEST_PASS_FILE: join(dir, 'secret') });
+    expect((config!.signers[0] as { passphrase?: string }).passphrase).toBe('from-env-file');
+  });
+});

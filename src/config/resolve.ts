@@ -88,8 +88,12 @@ function readSecret(
 ): string | undefined {
   if (s.env) {
     const v = env[s.env];
-    if (v === undefined) problems.push({ path, message: `environment variable ${s.env} is not set / 环境变量未设置`, fix: `export ${s.env}=...` });
-    return v;
+    if (v !== undefined) return v;
+    // The NAME_FILE convention (Docker and Kubernetes secrets): the variable names a file.
+    const file = env[`${s.env}_FILE`];
+    if (file !== undefined) return readSecret({ file }, path, abs, env, problems);
+    problems.push({ path, message: `environment variable ${s.env} (or ${s.env}_FILE) is not set / 环境变量未设置`, fix: `export ${s.env}=... or ${s.env}_FILE=/run/secrets/...` });
+    return undefined;
   }
   try {
     return readFileSync(abs(s.file!), 'utf8').replace(/\r?\n$/, '');

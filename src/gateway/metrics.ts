@@ -54,5 +54,13 @@ export function createMetrics(deps: PipelineDeps): Registry {
       this.set(await deps.ledger.count());
     },
   });
+  new Gauge({
+    name: 'eport_receipt_sla_overdue',
+    help: 'Messages this process reported as having no customs receipt within their channel SLA',
+    registers: [registry],
+    collect() {
+      this.set(deps.receiptSla.overdue);
+    },
+  });
   return registry;
 }

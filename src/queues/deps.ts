@@ -8,6 +8,7 @@ import type { Translator } from '../translators/translator.js';
 import type { Transport } from '../transports/transport.js';
 import type { Ledger } from './ledger.js';
 import type { ReceiptFeed } from './receipt-feed.js';
+import type { ReceiptSla } from './receipt-sla.js';
 import type { StageQueues } from './stage-queues.js';
 
 /** What the stage processors work with; built once in the composition root. */
@@ -17,6 +18,7 @@ export interface PipelineDeps {
   readonly redis: Redis;
   readonly ledger: Ledger;
   readonly receiptFeed: ReceiptFeed;
+  readonly receiptSla: ReceiptSla;
   readonly spool: Spool;
   readonly queues: StageQueues;
   readonly sink: ReceiptSink;

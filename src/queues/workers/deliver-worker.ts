@@ -36,6 +36,7 @@ export function deliverProcessor(deps: PipelineDeps) {
         await deps.queues.add('receipt', `receipt-${receiptRef.slice(7)}`, { receiptRef, source: transport.name, fileName: `${rec.sourceName}.response` });
       }
       await deps.ledger.set(messageId, { deliveredAt: Date.now() });
+      await deps.receiptSla.expect(messageId, Date.now() + ch.receiptSlaMs);
       await deps.ledger.advance(messageId, 'sent', { stage: 'deliver', text: `delivered via ${transport.name}: ${ack.reference}` });
       log.info('delivered / 已发送');
     } catch (err) {

@@ -55,6 +55,7 @@ export function receiptProcessor(deps: PipelineDeps) {
       await park(deps, fileName, bytes, `no message matches ${JSON.stringify(parsed.keys)}`);
       return;
     }
+    if (parsed.kind !== 'import-response') await deps.receiptSla.answered(messageId);
     const { seq, isNew } = await deps.ledger.receiptSeq(messageId, receiptRef.slice(7));
     if (isNew) {
       if (parsed.keys.seqNo) {
