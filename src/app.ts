@@ -139,7 +139,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       shutdown.add(intake.name, () => intake.close());
     }
     if (config.http.enabled) {
-      const api = buildHttpApi(deps);
+      const api = buildHttpApi(deps, handler);
       await api.listen({ host: config.http.host, port: config.http.port });
       shutdown.add('http-api', () => api.close());
       log.info({ address: api.server.address() }, 'HTTP API listening / HTTP 接口已启动');

@@ -2,6 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PipelineDeps } from '../queues/deps.js';
 import { createMetrics } from './metrics.js';
+import type { IntakeHandler } from './intake.js';
+import { registerUploadRoutes } from './http-upload-routes.js';
 
 /** Checks a bearer token against the configured SHA-256 hashes in constant time. */
 export function tokenMatches(token: string, hashes: readonly string[]): boolean {
@@ -14,9 +16,9 @@ export function tokenMatches(token: string, hashes: readonly string[]): boolean 
 
 /**
  * The HTTP API: /health open; everything under /v1 needs a bearer token from the config. Legacy
- * systems poll /v1/receipts with a cursor instead of watching the outbox folder.
+ * systems upload documents and poll /v1/receipts with a cursor instead of using folders.
  */
-export function buildHttpApi(deps: PipelineDeps): FastifyInstance {
+export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): FastifyInstance {
   const app = Fastify({ loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 1024 * 1024, disableRequestLogging: true });
   const hashes = deps.config.http.tokens.map((t) => t.sha256);
   const metrics = createMetrics(deps);
@@ -39,6 +41,8 @@ export function buildHttpApi(deps: PipelineDeps): FastifyInstance {
         return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authentication required / 需要认证' });
       }
     });
+
+    if (intake) registerUploadRoutes(v1, deps, intake);
 
     v1.get('/metrics', async (_req, reply) => {
       void reply.header('content-type', metrics.contentType);

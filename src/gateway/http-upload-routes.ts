@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { basename } from 'node:path';
+import type { PipelineDeps } from '../queues/deps.js';
+import type { IntakeHandler } from './intake.js';
+
+/** Marks `archivedAs` of a document that came over HTTP (there is no file to move). */
+export const HTTP_ORIGIN = 'http-upload:';
+
+/** Upload limit: the same order as the folder intake's default maxBytes. */
+export const UPLOAD_LIMIT = 20 * 1024 * 1024;
+
+/** A file name from a client: one path segment, printable, bounded; else undefined. */
+export function safeUploadName(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let name: string;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+  if (name !== basename(name) || name.startsWith('.') || /[\u0000-\u001f\\/]/.test(name) || name.length > 200) return undefined;
+  return name;
+}
+
+/**
+ * HTTP intake and receipt push. POST /v1/channels/NAME/documents takes a document exactly as a
+ * dropped file would be taken (same spool, message id, duplicate detection, receipts); POST
+ * /v1/receipts/push lets a customs-side client push receipts instead of being polled.
+ */
+export function registerUploadRoutes(v1: FastifyInstance, deps: PipelineDeps, handler: IntakeHandler): void {
+  v1.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT }, (_req, body, done) => done(null, body));
+
+  v1.post<{ Params: { channel: string } }>('/channels/:channel/documents', { bodyLimit: UPLOAD_LIMIT }, async (req, reply) => {
+    const channel = req.params.channel;
+    if (!deps.channels.has(channel)) return reply.code(404).send({ error: `no channel ${channel} / 通道不存在` });
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? ''));
+    if (bytes.length === 0) return reply.code(400).send({ error: 'empty document / 文件为空' });
+    const header = req.headers['x-file-name'];
+    const name = safeUploadName(Array.isArray(header) ? header[0] : header);
+    if (header !== undefined && !name) {
+      return reply.code(400).send({ error: 'X-File-Name must be one file name, URL-encoded, not hidden / X-File-Name 须为单个文件名（URL 编码）' });
+    }
+    const fileName = name ?? `upload-${Date.now()}.xml`;
+    const outcome = await handler.accept({ channel, name: fileName, bytes });
+    // No file to move: record where it came from, so a second upload of it is a duplicate and a
+    // failure still leaves a copy in the channel's failed folder.
+    if (outcome.kind === 'accepted') await handler.archived(outcome.messageId, `${HTTP_ORIGIN}${fileName}`);
+    return reply.code(outcome.kind === 'duplicate' ? 200 : 202).send(outcome);
+  });
+
+  v1.post('/receipts/push', { bodyLimit: UPLOAD_LIMIT }, async (req, reply) => {
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (bytes.length === 0) return reply.code(400).send({ error: 'empty receipt / 回执为空' });
+    const header = req.headers['x-file-name'];
+    const fileName = safeUploadName(Array.isArray(header) ? header[0] : header) ?? 'pushed-receipt.xml';
+    const receiptRef = await deps.spool.put(bytes);
+    await deps.queues.add('receipt', `receipt-${receiptRef.slice(7)}`, { receiptRef, source: 'http-push', fileName });
+    return reply.code(202).send({ accepted: true });
+  });
+}
