@@ -9,6 +9,7 @@ import {
   statusRank,
   type GatewayStatus,
 } from './status.js';
+import { seededRandom } from '../../test/helpers/seeded-random.js';
 
 describe('statusRank', () => {
   it('orders the forward states as the lifecycle runs', () => {
@@ -95,18 +96,6 @@ describe('nextStatus', () => {
   });
 });
 
-/** Small deterministic PRNG so a failing sequence can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('nextStatus properties (random receipt sequences)', () => {
   // Incoming statuses as receipts produce them: DEC CHANNEL codes, CEB returnStatus codes, and
   // every status once more (gateway-side ones, and the 'sent' a code without meaning yields).
@@ -118,7 +107,7 @@ describe('nextStatus properties (random receipt sequences)', () => {
 
   it('for 500 seeded sequences: rank never decreases, terminal states stick', () => {
     for (let seed = 1; seed <= 500; seed++) {
-      const rnd = mulberry32(seed);
+      const rnd = seededRandom(seed);
       let status: GatewayStatus = 'received';
       const length = 1 + Math.floor(rnd() * 30);
       for (let step = 0; step < length; step++) {
@@ -136,7 +125,7 @@ describe('nextStatus properties (random receipt sequences)', () => {
   it('for forward-only receipts, order does not matter: the furthest step wins', () => {
     const forward = pool.filter((s) => !isTerminal(s));
     for (let seed = 1; seed <= 200; seed++) {
-      const rnd = mulberry32(seed);
+      const rnd = seededRandom(seed);
       const pick = (): GatewayStatus => forward[Math.floor(rnd() * forward.length)] as GatewayStatus;
       const seq = Array.from({ length: 1 + Math.floor(rnd() * 10) }, pick);
       const shuffled = [...seq].sort(() => rnd() - 0.5);
