@@ -76,7 +76,7 @@ export class FolderIntake implements IntakeSource {
     tick();
   }
 
-  /** One pass over the inbox; exported for tests through `scanOnce`. */
+  /** One pass over the inbox: take every complete file, refuse links. */
   private async scan(handler: IntakeHandler): Promise<void> {
     const names = await readdir(this.cfg.path);
     const present = new Set(names);

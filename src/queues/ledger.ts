@@ -194,7 +194,7 @@ export class Ledger {
     return this.redis.zrevrange(this.k('by-time'), 0, limit - 1);
   }
 
-  /** Counts of messages per status among the most recent `limit`. */
+  /** How many messages the ledger holds. */
   async count(): Promise<number> {
     return this.redis.zcard(this.k('by-time'));
   }
