@@ -4,10 +4,14 @@ import { loadCodeTables } from './codes/code-tables.js';
 import { DecXmlTranslator } from './dec-xml/dec-xml-translator.js';
 import { EnterpriseTranslator } from './enterprise/enterprise-translator.js';
 import { loadMapping } from './mapping/load.js';
+import { CebTranslator } from './ceb/ceb-translator.js';
+import { loadCebMapping } from './ceb/mapping.js';
+import { ManifestTranslator } from './manifest/manifest-translator.js';
+import { loadManifestMapping } from './manifest/mapping.js';
 import type { Translator } from './translator.js';
 
 /** Translator kinds a channel may name in `translator:`. */
-export const TRANSLATOR_KINDS = ['dec-xml', 'enterprise'] as const;
+export const TRANSLATOR_KINDS = ['dec-xml', 'enterprise', 'ceb', 'manifest'] as const;
 export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
 
 /**
@@ -17,7 +21,7 @@ export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
  */
 export const translationSchema = z
   .object({
-    mapping: z.string().optional().describe('mapping YAML of the enterprise format (required for translator: enterprise)'),
+    mapping: z.string().optional().describe('mapping YAML of the enterprise format (required for translator: enterprise, ceb, manifest)'),
     format: z.enum(['auto', 'csv', 'json', 'xlsx', 'xml']).optional().describe('input format; default the mapping input.format'),
     encoding: z.enum(['auto', 'UTF-8', 'GBK', 'GB18030']).optional().describe('text encoding of CSV/JSON inputs; default the mapping input.encoding'),
     codesDir: z.string().optional().describe('folder with code-table JSON files that replace the bundled ones of the same name'),
@@ -42,7 +46,14 @@ export function createTranslator(kind: TranslatorKind, options: TranslationOptio
     return new DecXmlTranslator({ validate: options.validate ?? true, codes });
   }
   if (!options.mapping) {
-    throw new GatewayError('GW_ERR_CONFIG', { zh: 'translator: enterprise 需要 translation.mapping（映射文件）', en: 'translator: enterprise needs translation.mapping (a mapping file)' });
+    throw new GatewayError('GW_ERR_CONFIG', { zh: `translator: ${kind} 需要 translation.mapping（映射文件）`, en: `translator: ${kind} needs translation.mapping (a mapping file)` });
+  }
+  // The CEB and manifest families read the same channel options; their mapping names the message.
+  if (kind === 'ceb') {
+    return new CebTranslator({ mapping: loadCebMapping(resolvePath(options.mapping)), codes, format: options.format, encoding: options.encoding, validate: options.validate });
+  }
+  if (kind === 'manifest') {
+    return new ManifestTranslator({ mapping: loadManifestMapping(resolvePath(options.mapping)), codes, encoding: options.encoding, validate: options.validate });
   }
   return new EnterpriseTranslator({
     mapping: loadMapping(resolvePath(options.mapping)),

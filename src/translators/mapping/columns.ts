@@ -1,5 +1,6 @@
 import type { SourceDocument } from '../source/document.js';
 import { problem, type TranslateProblem } from '../source/problems.js';
+import type { BlockMappings } from './layout.js';
 import type { FieldRule, Mapping } from './schema.js';
 
 /** The source columns a rule reads from its own record, and from the head record. */
@@ -16,11 +17,12 @@ export function columnsOf(rule: FieldRule): { own: string[]; head: string[] } {
  * are checked against their header; JSON and XML records one by one. A rule with `optional` or
  * a `default` tolerates a missing column.
  */
-export function missingColumns(doc: SourceDocument, mapping: Mapping): TranslateProblem[] {
+export function missingColumns(doc: SourceDocument, mapping: Pick<Mapping, 'blocks'> | Pick<BlockMappings, 'blocks'>, headBlock = 'DecHead'): TranslateProblem[] {
   const out: TranslateProblem[] = [];
-  const headSection = mapping.blocks.DecHead?.from;
+  const blocks: BlockMappings['blocks'] = mapping.blocks;
+  const headSection = blocks[headBlock]?.from;
   const seen = new Set<string>();
-  for (const [key, block] of Object.entries(mapping.blocks)) {
+  for (const [key, block] of Object.entries(blocks)) {
     if (!block) continue;
     for (const [name, rule] of Object.entries(block.fields)) {
       if (rule.optional || rule.default !== undefined) continue;

@@ -1,18 +1,20 @@
 import type { CodeTables } from '../codes/code-tables.js';
 import { add, decimalOf, formatDecimal, mul, ZERO, type Decimal } from '../decimal.js';
-import { BLOCKS, blockSpec, fieldSpec, type BlockKey } from '../dec/fields.js';
+import type { BlockKey } from '../dec/fields.js';
 import type { DecModel, DecRecord, FieldValue } from '../dec/model.js';
 import type { SourceDocument, SourceRecord } from '../source/document.js';
 import type { SourcePos } from '../source/position.js';
 import { problem, type TranslateProblem } from '../source/problems.js';
-import { fieldLabel } from '../validation/labels.js';
-import type { LoadedMapping } from './load.js';
+import { DEC_LAYOUT, type BlockMappings, type TargetLayout } from './layout.js';
 import type { FieldRule } from './schema.js';
 import { readDate, readNumber } from './values.js';
 
 export interface EvaluateInput {
   readonly doc: SourceDocument;
-  readonly loaded: LoadedMapping;
+  /** The mapping and the file it came from (a DecMessage LoadedMapping, or another family's). */
+  readonly loaded: { readonly file: string; readonly mapping: BlockMappings };
+  /** The target layout; DecMessage when absent. */
+  readonly layout?: TargetLayout;
   readonly codes: CodeTables;
   /** Indices into the DecList source section for this message (a split part); all items when absent. */
   readonly itemIndices?: readonly number[];
@@ -39,14 +41,16 @@ const PENDING = Symbol('pending');
  */
 class Evaluator {
   private readonly memo = new Map<string, FieldValue | typeof PENDING>();
-  private readonly sources = new Map<BlockKey, BlockSource>();
+  private readonly sources = new Map<string, BlockSource>();
   readonly problems: TranslateProblem[] = [];
   readonly reported = new Set<string>();
   private readonly file: string;
+  private readonly layout: TargetLayout;
 
   constructor(private readonly input: EvaluateInput) {
     this.file = input.doc.file;
-    for (const spec of BLOCKS) {
+    this.layout = input.layout ?? DEC_LAYOUT;
+    for (const spec of this.layout.blocks) {
       const block = input.loaded.mapping.blocks[spec.key];
       if (block) this.sources.set(spec.key, this.sourceOf(spec.key, spec.repeated, block.from));
     }
@@ -56,18 +60,18 @@ class Evaluator {
     return { file: this.input.loaded.file, path };
   }
 
-  private sourceOf(key: BlockKey, repeated: boolean, from: string | undefined): BlockSource {
+  private sourceOf(key: string, repeated: boolean, from: string | undefined): BlockSource {
     const mappingOrigin = this.mappingPos(`blocks.${key}`);
     if (!from) return { records: [undefined], origin: mappingOrigin };
     const section = this.input.doc.sections.get(from);
     const origin = section?.pos ?? { file: this.file };
     if (repeated) {
       const all = section?.records ?? [];
-      const records = key === 'DecList' && this.input.itemIndices ? this.input.itemIndices.map((i) => all[i]!) : all;
+      const records = key === this.layout.itemBlock && this.input.itemIndices ? this.input.itemIndices.map((i) => all[i]!) : all;
       return { records, origin };
     }
     const recs = section?.records ?? [];
-    const zh = blockSpec(key).zh;
+    const zh = this.layout.blocks.find((b) => b.key === key)?.zh ?? key;
     if (recs.length === 0) {
       this.problems.push(problem('section-missing', origin, `缺少${zh}数据（分段 ${from}）`, `the ${from} section with the ${key} data is missing or empty`, { field: key, fixZh: `提供一条 ${from} 记录`, fixEn: `provide one ${from} record` }));
     } else if (recs.length > 1) {
@@ -76,14 +80,14 @@ class Evaluator {
     return { records: [recs[0]], origin: recs[0]?.pos ?? origin };
   }
 
-  private fail(rule: string, key: BlockKey, index: number | undefined, name: string, pos: SourcePos, zh: string, en: string, fixZh?: string, fixEn?: string): void {
-    const l = fieldLabel(key, index, name);
+  private fail(rule: string, key: string, index: number | undefined, name: string, pos: SourcePos, zh: string, en: string, fixZh?: string, fixEn?: string): void {
+    const l = this.layout.label(key, index, name);
     this.reported.add(l.field);
     this.problems.push(problem(rule, pos, `${l.zh}：${zh}`, `${l.en}: ${en}`, { field: l.field, fieldZh: l.fieldZh, ...(fixZh ? { fixZh } : {}), ...(fixEn ? { fixEn } : {}) }));
   }
 
   /** The value of a mapped field, or undefined when the mapping does not map it. */
-  field(key: BlockKey, index: number, name: string): FieldValue | undefined {
+  field(key: string, index: number, name: string): FieldValue | undefined {
     const rule = this.input.loaded.mapping.blocks[key]?.fields[name];
     if (!rule) return undefined;
     const memoKey = `${key}#${index}#${name}`;
@@ -99,15 +103,15 @@ class Evaluator {
     return v;
   }
 
-  private record(key: BlockKey, index: number): SourceRecord | undefined {
+  private record(key: string, index: number): SourceRecord | undefined {
     return this.sources.get(key)?.records[index];
   }
 
-  recordOrigin(key: BlockKey, index: number): SourcePos {
+  recordOrigin(key: string, index: number): SourcePos {
     return this.record(key, index)?.pos ?? this.sources.get(key)?.origin ?? { file: this.file };
   }
 
-  recordCount(key: BlockKey): number {
+  recordCount(key: string): number {
     return this.sources.get(key)?.records.length ?? 0;
   }
 
@@ -116,15 +120,15 @@ class Evaluator {
     return c ? { value: c.value, origin: c.pos } : { value: '', origin: { ...(rec?.pos ?? fallback), columnName: column } };
   }
 
-  private source(key: BlockKey, index: number, name: string, rule: FieldRule): FieldValue {
+  private source(key: string, index: number, name: string, rule: FieldRule): FieldValue {
     const rec = this.record(key, index);
     const here = this.recordOrigin(key, index);
     if (rule.column !== undefined) return this.cell(rec, rule.column, here);
-    if (rule.headColumn !== undefined) return this.cell(this.record('DecHead', 0), rule.headColumn, this.recordOrigin('DecHead', 0));
+    if (rule.headColumn !== undefined) return this.cell(this.record(this.layout.headBlock, 0), rule.headColumn, this.recordOrigin(this.layout.headBlock, 0));
     if (rule.const !== undefined) return { value: rule.const, origin: this.mappingPos(`blocks.${key}.fields.${name}.const`) };
     if (rule.seq) return { value: String(index + 1), origin: here };
     if (rule.ref !== undefined) {
-      const [b, f] = rule.ref.includes('.') ? (rule.ref.split('.') as [BlockKey, string]) : [key, rule.ref];
+      const [b, f] = rule.ref.includes('.') ? (rule.ref.split('.') as [string, string]) : [key, rule.ref];
       const v = this.field(b, b === key ? index : 0, f) ?? { value: '' };
       return { ...v, copyOf: `${b}.${f}` };
     }
@@ -137,11 +141,12 @@ class Evaluator {
     }
     if (rule.sum !== undefined) {
       let total: Decimal = ZERO;
-      for (let i = 0; i < this.recordCount('DecList'); i++) {
-        const v = this.field('DecList', i, rule.sum);
+      const items = this.layout.itemBlock;
+      for (let i = 0; i < this.recordCount(items); i++) {
+        const v = this.field(items, i, rule.sum);
         const n = v && v.value !== '' ? readNumber(v.value) : undefined;
         if (!n) {
-          this.fail('sum-operand', 'DecList', i, rule.sum, v?.origin ?? this.recordOrigin('DecList', i), `求和（${key}.${name}）需要数值，实际为“${v?.value ?? ''}”`, `the sum for ${key}.${name} needs a number, found "${v?.value ?? ''}"`);
+          this.fail('sum-operand', items, i, rule.sum, v?.origin ?? this.recordOrigin('DecList', i), `求和（${key}.${name}）需要数值，实际为“${v?.value ?? ''}”`, `the sum for ${key}.${name} needs a number, found "${v?.value ?? ''}"`);
           return { value: '', origin: here };
         }
         total = add(total, n);
@@ -160,7 +165,7 @@ class Evaluator {
     return { value: any ? text : '', origin: first ?? here };
   }
 
-  private transform(key: BlockKey, index: number, name: string, rule: FieldRule, src: FieldValue): FieldValue {
+  private transform(key: string, index: number, name: string, rule: FieldRule, src: FieldValue): FieldValue {
     const origin = src.origin ?? this.recordOrigin(key, index);
     let value = src.value;
     if (value === '' && rule.default !== undefined) value = rule.default;
@@ -184,7 +189,7 @@ class Evaluator {
       }
       value = code;
     }
-    const kind = fieldSpec(key, name)?.kind;
+    const kind = this.layout.blocks.find((b) => b.key === key)?.fields.find((f) => f.name === name)?.kind;
     const numeric = kind?.t === 'number' || rule.factor !== undefined || rule.unit !== undefined || rule.decimals !== undefined;
     if (value !== '' && numeric) {
       const n = readNumber(value);
@@ -217,8 +222,8 @@ class Evaluator {
 /** Builds one message's model from the source document and the mapping. */
 export function evaluateMapping(input: EvaluateInput): Evaluation {
   const ev = new Evaluator(input);
-  const blocks = new Map<BlockKey, DecRecord[]>();
-  for (const spec of BLOCKS) {
+  const blocks = new Map<string, DecRecord[]>();
+  for (const spec of (input.layout ?? DEC_LAYOUT).blocks) {
     const block = input.loaded.mapping.blocks[spec.key];
     if (!block) continue;
     const recs: DecRecord[] = [];
@@ -229,5 +234,6 @@ export function evaluateMapping(input: EvaluateInput): Evaluation {
     }
     blocks.set(spec.key, recs);
   }
-  return { model: { version: input.loaded.mapping.version, blocks }, problems: ev.problems, reported: ev.reported };
+  // Block keys come from the layout; for DecMessage they are BlockKeys, other families read them as strings.
+  return { model: { version: input.loaded.mapping.version, blocks: blocks as Map<BlockKey, DecRecord[]> }, problems: ev.problems, reported: ev.reported };
 }

@@ -1,0 +1,44 @@
+import type { CodeTables } from '../codes/code-tables.js';
+import type { FieldSpec } from '../dec/fields.js';
+import type { DecRecord } from '../dec/model.js';
+import { problem, type TranslateProblem } from '../source/problems.js';
+import type { SourcePos } from '../source/position.js';
+import { checkValue } from '../validation/field-rules.js';
+import type { TargetLayout } from '../mapping/layout.js';
+
+/** The best position for a field: its own origin, else its record's, else the file. */
+export function posOf(rec: DecRecord | undefined, name: string, file: string): SourcePos {
+  return rec?.fields.get(name)?.origin ?? rec?.origin ?? { file };
+}
+
+/** A problem about one field of one record, labelled with the layout's names and positioned. */
+export function layoutProblem(layout: TargetLayout, rule: string, block: string, index: number | undefined, name: string, rec: DecRecord | undefined, file: string, zh: string, en: string, fix: { fixZh?: string; fixEn?: string } = {}): TranslateProblem {
+  const l = layout.label(block, index, name);
+  return problem(rule, posOf(rec, name, file), `${l.zh}：${zh}`, `${l.en}: ${en}`, { field: l.field, fieldZh: l.fieldZh, ...fix });
+}
+
+/**
+ * Required fields and value shapes (lengths, N19,5, enumerations, patterns, HS and container
+ * check digits) of every record of every block, against the family layout. Shared by the CEB
+ * and manifest families; `skip` holds fields the mapping stage already reported.
+ */
+export function checkLayoutFields(layout: TargetLayout & { readonly blocks: readonly { key: string; repeated: boolean; fields: readonly FieldSpec[] }[] }, blocks: ReadonlyMap<string, readonly DecRecord[]>, codes: CodeTables, file: string, skip: ReadonlySet<string>): TranslateProblem[] {
+  const out: TranslateProblem[] = [];
+  for (const spec of layout.blocks) {
+    const recs = blocks.get(spec.key) ?? [];
+    recs.forEach((rec, i) => {
+      const index = spec.repeated ? i : undefined;
+      for (const f of spec.fields) {
+        if (skip.has(layout.label(spec.key, index, f.name).field)) continue;
+        const v = rec.fields.get(f.name)?.value ?? '';
+        if (v === '') {
+          if (f.required) out.push(layoutProblem(layout, 'required', spec.key, index, f.name, rec, file, '必填项为空', 'is required but empty', { fixZh: '填写此项，或在映射中配置 default / const', fixEn: 'fill it in, or give it a default / const in the mapping' }));
+          continue;
+        }
+        const issue = checkValue(v, f, codes);
+        if (issue) out.push(layoutProblem(layout, issue.rule, spec.key, index, f.name, rec, file, issue.zh, issue.en, { ...(issue.fixZh ? { fixZh: issue.fixZh } : {}), ...(issue.fixEn ? { fixEn: issue.fixEn } : {}) }));
+      }
+    });
+  }
+  return out;
+}

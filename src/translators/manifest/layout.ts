@@ -1,0 +1,111 @@
+import type { FieldKind, FieldSpec } from '../dec/fields.js';
+import { layoutLabel, type TargetLayout } from '../mapping/layout.js';
+
+/**
+ * 舱单 layouts (eport-formats.md §4): Head, Declaration (single) and Consignment (one per bill of
+ * lading). Field names are element paths below their block (`BorderTransportMeans/JourneyID`);
+ * the writer nests consecutive paths that share a parent. `TransportEquipment` holds the
+ * container numbers of a bill separated by `;`. MT1101/MT2101 (and air MT1201/MT2201) share the
+ * full shape; the arrival reports MT3101/MT3201 use the simpler one (§4.3 last paragraph).
+ */
+
+export const MANIFEST_TYPES = ['MT1101', 'MT2101', 'MT3101', 'MT1201', 'MT2201', 'MT3201'] as const;
+export type ManifestType = (typeof MANIFEST_TYPES)[number];
+
+export interface ManifestLayout extends TargetLayout {
+  readonly message: ManifestType;
+  readonly blocks: readonly { key: string; zh: string; repeated: boolean; fields: readonly FieldSpec[] }[];
+}
+
+/** Namespace of a manifest message: urn:Declaration:datamodel:standard:CN:MT1101:1. */
+export const manifestNamespace = (type: string): string => `urn:Declaration:datamodel:standard:CN:${type}:1`;
+
+/** The list separator inside the container cell. */
+export const CONTAINER_SEPARATOR = /[;；]/;
+
+const text = (max: number): FieldKind => ({ t: 'text', max });
+const f = (name: string, zh: string, kind: FieldKind, required = false): FieldSpec => ({ name, zh, kind, ...(required ? { required } : {}) });
+const R = true;
+const weight: FieldKind = { t: 'number', int: 10, frac: 4, positive: true };
+const count: FieldKind = { t: 'pattern', re: /^[1-9]\d{0,7}$/, zh: '正整数', en: 'a positive whole number' };
+
+const head = (type: ManifestType): ManifestLayout['blocks'][number] => ({
+  key: 'Head',
+  zh: '报文头',
+  repeated: false,
+  fields: [
+    f('MessageID', '报文编号', { t: 'pattern', re: /^[A-Za-z0-9_@.-]{1,70}$/, zh: '字母、数字、_ - . @，最长 70 位', en: 'letters, digits, _ - . @, at most 70' }, R),
+    f('FunctionCode', '功能代码', { t: 'pattern', re: /^\d{1,2}$/, zh: '1–2 位数字（9 原始/新增，2 增加，3 删除）', en: '1–2 digits (9 original, 2 add, 3 delete)' }, R),
+    f('MessageType', '报文类型', { t: 'enum', values: [type] }, R),
+    f('SenderID', '发送方代码', { t: 'pattern', re: /^\d{4}[0-9A-Z]{9}([_@A-Za-z0-9]*)?$/, zh: '4 位关区 + 9 位组织机构代码（13 位起）', en: '4-digit customs area + 9-character organisation code (13+ characters)' }, R),
+    f('ReceiverID', '接收方代码', { t: 'pattern', re: /^(\d{4}|EPORT)$/, zh: '4 位关区代码或 EPORT', en: 'a 4-digit customs area or EPORT' }, R),
+    f('SendTime', '发送时间', { t: 'pattern', re: /^\d{17}$/, zh: '17 位数字 yyyyMMddHHmmssSSS', en: '17 digits yyyyMMddHHmmssSSS' }, R),
+    f('Version', '版本号', { t: 'enum', values: ['1.0'] }, R),
+  ],
+});
+
+const FULL_DECLARATION: readonly FieldSpec[] = [
+  f('RepresentativePerson/Name', '舱单传输人', text(70)),
+  f('ExitCustomsOffice/ID', '运输工具离境地海关', text(9)),
+  f('Agent/ID', '运输工具代理企业代码', text(50)),
+  f('Carrier/ID', '承运人代码', text(50)),
+  f('BorderTransportMeans/JourneyID', '航次航班编号', text(17), R),
+  f('BorderTransportMeans/TypeCode', '运输方式代码', text(3)),
+  f('BorderTransportMeans/ID', '运输工具代码', text(35), R),
+  f('BorderTransportMeans/Name', '运输工具名称', text(35)),
+  f('BorderTransportMeans/FirstArrivalLocationID', '抵达关境内第一个目的港', text(5)),
+  f('BorderTransportMeans/ArrivalDateTime', '抵达时间', text(14)),
+  f('BorderTransportMeans/DepartureDateTime', '启运时间', text(14)),
+  f('AdditionalInformation/Content', '备注', text(512)),
+];
+
+const FULL_CONSIGNMENT: readonly FieldSpec[] = [
+  f('TransportContractDocument/ID', '总提运单号', text(35), R),
+  f('TransportContractDocument/ConditionCode', '运输条款', text(3)),
+  f('AssociatedTransportDocument/ID', '分提运单号', text(35)),
+  f('GrossVolumeMeasure', '货物体积（立方米）', { t: 'number', int: 10, frac: 4 }),
+  f('LoadingLocation/ID', '装货地代码', text(5)),
+  f('LoadingLocation/LoadingDate', '装货日期', text(14)),
+  f('UnloadingLocation/ID', '卸货地代码', text(9)),
+  f('UnloadingLocation/ArrivalDate', '到达卸货地日期', text(8)),
+  f('GoodsReceiptPlace/ID', '收货地代码', text(5)),
+  f('GoodsReceiptPlace/Name', '收货地名称', text(70)),
+  f('FreightPayment/MethodCode', '运费支付方法', { t: 'enum', values: ['PP', 'CC', 'FF'] }),
+  f('ConsignmentPackaging/QuantityQuantity', '货物总件数', count, R),
+  f('ConsignmentPackaging/TypeCode', '包装种类', text(2), R),
+  f('TotalGrossMassMeasure', '货物总毛重（千克）', weight, R),
+  f('Consignee/Name', '收货人名称', text(70)),
+  f('Consignor/Name', '发货人名称', text(70)),
+  f('NotifyParty/Name', '通知人名称', text(70)),
+  f('TransportEquipment', '集装箱号（多个用 ; 分隔）', text(100000)),
+  f('ConsignmentItem/SequenceNumeric', '货物序号', count),
+  f('ConsignmentItem/Commodity/CargoDescription', '货物简要描述', text(512), R),
+];
+
+const ARRIVAL_DECLARATION: readonly FieldSpec[] = [
+  f('DeclarationOfficeID', '申报地海关', { t: 'pattern', re: /^\d{4}$/, zh: '4 位关区代码', en: 'a 4-digit customs code' }, R),
+  f('BorderTransportMeans/JourneyID', '航次航班编号', text(17), R),
+  f('BorderTransportMeans/ID', '运输工具代码', text(35), R),
+  f('AdditionalInformation/Content', '备注', text(512)),
+];
+
+const ARRIVAL_CONSIGNMENT: readonly FieldSpec[] = [
+  f('TransportContractDocument/ID', '总提运单号', text(35), R),
+  f('AssociatedTransportDocument/ID', '分提运单号', text(35)),
+  f('ConsignmentPackaging/QuantityQuantity', '货物总件数', count, R),
+  f('TotalGrossMassMeasure', '货物总毛重（千克）', weight, R),
+  f('TransportEquipment', '集装箱号（多个用 ; 分隔）', text(100000)),
+];
+
+function layout(type: ManifestType): ManifestLayout {
+  const arrival = type === 'MT3101' || type === 'MT3201';
+  const blocks: ManifestLayout['blocks'] = [
+    head(type),
+    { key: 'Declaration', zh: '舱单数据', repeated: false, fields: arrival ? ARRIVAL_DECLARATION : FULL_DECLARATION },
+    { key: 'Consignment', zh: '提运单', repeated: true, fields: arrival ? ARRIVAL_CONSIGNMENT : FULL_CONSIGNMENT },
+  ];
+  return { message: type, blocks, headBlock: 'Head', itemBlock: 'Consignment', label: layoutLabel(blocks) };
+}
+
+/** The manifest layouts by message type. */
+export const MANIFEST_LAYOUTS: Readonly<Record<ManifestType, ManifestLayout>> = Object.fromEntries(MANIFEST_TYPES.map((t) => [t, layout(t)])) as Record<ManifestType, ManifestLayout>;
