@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { basename, join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { GatewayConfig } from '../config/resolve.js';
-import { Ledger, type MessageRecord } from '../queues/ledger.js';
+import { Ledger, businessKeyIndex, type MessageRecord } from '../queues/ledger.js';
 import { ManagedRedis } from '../queues/managed-redis.js';
 import { createRedis } from '../queues/redis-connection.js';
 import { createLogger } from '../core/logger.js';
@@ -20,7 +20,7 @@ export async function findRecord(ledger: Ledger, config: GatewayConfig, arg: str
     if (id) return ledger.get(id);
   }
   for (const ch of config.channels) {
-    const id = await ledger.findByKey(`${ch.name}:clientSeqNo`, arg);
+    const id = await ledger.findByKey(businessKeyIndex(ch.name), arg);
     if (id) return ledger.get(id);
   }
   return undefined;

@@ -17,7 +17,7 @@ export interface ResolvedIntake {
 
 export interface ResolvedChannel {
   readonly name: string;
-  readonly messageType: 'DecMessage';
+  readonly messageType: string;
   readonly translator: TranslatorKind;
   /** Translation options with their paths made absolute. */
   readonly translation: TranslationOptions;

@@ -120,7 +120,10 @@ export const envelopeSchema = z
 export const channelSchema = z
   .object({
     name,
-    messageType: z.enum(['DecMessage']).default('DecMessage').describe('the standard message this channel produces'),
+    messageType: z
+      .string()
+      .default('DecMessage')
+      .describe('the standard message this channel produces (DecMessage, CEB311Message, MT2101...); the translator has the last word'),
     translator: z
       .enum(TRANSLATOR_KINDS)
       .default('dec-xml')

@@ -16,6 +16,8 @@ export interface MessageRecord {
   readonly signedRef?: SpoolRef;
   readonly deliverRef?: SpoolRef;
   readonly businessKey?: string;
+  /** The standard message's root (DecMessage, CEB311Message, MT2101...). */
+  readonly messageType?: string;
   readonly seqNo?: string;
   readonly entryId?: string;
   /** Where the source file was archived (sent/ or failed/). */
@@ -38,6 +40,14 @@ export interface LedgerEvent {
   readonly text: string;
   readonly status?: GatewayStatus;
   readonly code?: string;
+}
+
+/**
+ * Index of business keys (ClientSeqNo for 报关单, orderNo/copNo for CEB, MessageID for 舱单) per
+ * channel: unique within a channel, and what customs receipts are matched on.
+ */
+export function businessKeyIndex(channel: string): string {
+  return `${channel}:business-key`;
 }
 
 type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;

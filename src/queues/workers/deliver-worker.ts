@@ -25,7 +25,7 @@ export function deliverProcessor(deps: PipelineDeps) {
         {
           messageId,
           businessKey: rec.businessKey,
-          messageType: ch.messageType,
+          messageType: rec.messageType ?? ch.messageType,
           fileName: rec.sourceName,
           bytes: await deps.spool.get(rec.deliverRef),
         },

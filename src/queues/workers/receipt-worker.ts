@@ -7,26 +7,29 @@ import { parseReceipt } from '../../receipts/parse.js';
 import type { ParsedReceipt } from '../../receipts/receipt.js';
 import type { PipelineDeps } from '../deps.js';
 import type { ReceiptJob } from '../names.js';
+import { businessKeyIndex } from '../ledger.js';
 import { archiveToFailed } from '../outcomes.js';
 import { isNegativeStatus } from '../../receipts/status.js';
 
 /** Receipts that match nothing are retried this often (a key may be bound a moment later). */
 const UNMATCHED_ATTEMPTS = 5;
 
+/** Receipt keys that may carry a message's business key (ClientSeqNo, CEB orderNo/copNo...). */
+const BUSINESS_KEYS = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo', 'etpsPreentNo', 'sourceStem'] as const;
+
+/** Finds the message a receipt answers: by business key in any channel, then SeqNo, then CopMsgId. */
 async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string | undefined> {
-  const { clientSeqNo, seqNo, copMsgId } = r.keys;
-  if (clientSeqNo) {
+  for (const k of BUSINESS_KEYS) {
+    const value = r.keys[k];
+    if (!value) continue;
     for (const ch of deps.channels.keys()) {
-      const id = await deps.ledger.findByKey(`${ch}:clientSeqNo`, clientSeqNo);
+      const id = await deps.ledger.findByKey(businessKeyIndex(ch), value);
       if (id) return id;
     }
   }
-  if (seqNo) {
-    const id = await deps.ledger.findByKey('seqNo', seqNo);
-    if (id) return id;
-  }
-  if (copMsgId) {
-    const id = await deps.ledger.findByKey('copMsgId', copMsgId);
+  for (const [kind, value] of [['seqNo', r.keys.seqNo], ['copMsgId', r.keys.copMsgId]] as const) {
+    if (!value) continue;
+    const id = await deps.ledger.findByKey(kind, value);
     if (id) return id;
   }
   return undefined;

@@ -30,7 +30,7 @@ export function signProcessor(deps: PipelineDeps) {
         const envelope = wrapDxp(Buffer.from(signed, 'utf8'), {
           senderId: ch.envelope.senderId!,
           receiverIds: [...ch.envelope.receiverIds],
-          msgType: ch.messageType,
+          msgType: rec.messageType ?? ch.messageType,
           fileName: rec.sourceName,
           ...(ch.envelope.icCard ? { icCard: ch.envelope.icCard } : {}),
         });
