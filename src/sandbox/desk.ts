@@ -16,6 +16,7 @@ import { StatsCounter, type SandboxStats } from './stats.js';
 import { parseSubmission, type ParsedSubmission } from './submission.js';
 import { verifyEnvelopedSignature } from './verify.js';
 import { formatCompactDate } from './china-time.js';
+import { buildCebReturn, cebPlan, isCebDeclaration, readCeb } from './ceb.js';
 
 /** Settings of a desk (already defaulted). */
 export interface DeskSettings {
@@ -77,7 +78,7 @@ export class CustomsDesk {
     } catch (err) {
       refused = toGatewayError(err);
     }
-    const peeked = parsed ? peekClientSeqNo(parsed.doc) : '';
+    const peeked = parsed ? (isCebDeclaration(parsed.doc) ? readCeb(parsed.doc).key : peekClientSeqNo(parsed.doc)) : '';
     this.stats.addClientSubmission(peeked);
 
     if (this.faultNow()) {
@@ -129,6 +130,7 @@ export class CustomsDesk {
   }
 
   private importMessage(parsed: ParsedSubmission, peeked: string): ImportAnswer {
+    if (isCebDeclaration(parsed.doc)) return this.importCeb(parsed);
     if (!isDecMessage(parsed.doc)) {
       return this.failure(
         peeked,
@@ -177,6 +179,42 @@ export class CustomsDesk {
       ieDate: facts.ieDate,
       dDate: formatCompactDate(now),
     });
+    return answer;
+  }
+
+  /**
+   * A CEB311/CEB621: verified like a 报关单; acknowledged with an empty 200 (the DXP route has no
+   * import response), then its return messages appear on the feed. Same key again = duplicate.
+   */
+  private importCeb(parsed: ParsedSubmission): ImportAnswer {
+    const check = verifyEnvelopedSignature(parsed.text, parsed.doc, { ...(this.settings.trusted ? { trusted: this.settings.trusted } : {}) });
+    const facts = check.ok ? readCeb(parseDom(check.signedXml, 'signed content')) : readCeb(parsed.doc);
+    if (!check.ok) {
+      this.stats.add('rejected');
+      // The platform answers a bad signature with a -xxx029 验签失败 return, not an HTTP error.
+      this.feed.append(`Receipt_${facts.kind}_${facts.key}_sig.xml`, buildCebReturn(facts, facts.kind === 'CEB311Message' ? '-301029' : '-621029', `验签失败：${check.zh}`, new Date()));
+      return { status: 200, xml: '', responseCode: '1', clientSeqNo: facts.key, duplicate: false };
+    }
+    const prior = this.accepted.get(`${facts.kind}:${facts.key}`);
+    if (prior) {
+      this.stats.add('duplicates');
+      return { ...prior, duplicate: true };
+    }
+    const answer: ImportAnswer = { status: 200, xml: '', responseCode: '0', clientSeqNo: facts.key, duplicate: false };
+    this.accepted.set(`${facts.kind}:${facts.key}`, answer);
+    this.stats.add('accepted');
+    this.stats.addClientAccepted(facts.key);
+    const plan = cebPlan(facts.kind);
+    const emit = (i: number): void => {
+      const step = plan[i];
+      if (!step) return;
+      this.timers.after(this.settings.stepMs, () => {
+        this.feed.append(`Receipt_${facts.kind}_${facts.key}_${String(i + 1).padStart(2, '0')}.xml`, buildCebReturn(facts, step[0], step[1], new Date()));
+        this.stats.add('receiptsEmitted');
+        emit(i + 1);
+      });
+    };
+    emit(0);
     return answer;
   }
 

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { parseConfigText } from '../../src/config/load.js';
+import { startGateway, type RunningGateway } from '../../src/app.js';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
+import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
+import { verifyEnveloped } from '../../src/signing/xmldsig.js';
+import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { ROOT, waitFor } from '../helpers/process.js';
+
+const CEB = join(ROOT, 'samples', 'ceb');
+const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
+
+/** Cross-border order (CEB311) and inventory (CEB621) from enterprise files, through the daemon. */
+describe('跨境电商 CEB messages through the daemon (real Redis, sandbox)', () => {
+  const redis = new Redis(TEST_REDIS_URL);
+  const prefix = uniquePrefix('ceb');
+  const dir = mkdtempSync(join(tmpdir(), 'eport-ceb-'));
+  let gateway: RunningGateway;
+  let sandbox: SandboxHandle;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ stepMs: 5 });
+    const id = generateSelfSignedIdentity({ commonName: 'ceb', days: 30 });
+    writeFileSync(join(dir, 'k.pem'), id.keyPem + id.certPem);
+    const ch = (name: string, mapping: string, pattern: string) =>
+      `  - { name: ${name}, translator: ceb, translation: { mapping: "${join(CEB, mapping)}" }, dir: ./${name}, intake: [{ type: folder, pattern: "${pattern}", stableMs: 0, pollMs: 30ms }], signer: k, transport: t }`;
+    const yaml = `dataDir: ./data
+redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }
+http: { enabled: false }
+signers: [{ name: k, type: soft-key, key: ./k.pem }]
+transports: [{ name: t, type: http, url: "${sandbox.url}/dec/submit" }]
+receiptSources: [{ name: feed, type: http-pull, url: "${sandbox.url}/receipts", intervalMs: 50ms }]
+channels:
+${ch('orders', 'ceb311-order.yaml', '*.json')}
+${ch('inventory', 'ceb621-inventory.yaml', '*.csv')}
+`;
+    const { config, problems } = parseConfigText(yaml, join(dir, 'gw.yaml'), {});
+    expect(problems).toEqual([]);
+    gateway = await startGateway(config!, pino({ level: 'silent' }));
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await sandbox?.close();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('signs the expected messages, customs verifies them, and the CEB312/CEB622 returns drive the status', async () => {
+    copyFileSync(join(CEB, 'ceb311-order.json'), join(dir, 'orders', 'inbox', 'order.json'));
+    copyFileSync(join(CEB, 'ceb621-inventory.csv'), join(dir, 'inventory', 'inbox', 'invt.csv'));
+    await waitFor('order returns', () => ls(join(dir, 'orders', 'outbox')), (f) => f.length === 2, 20_000);
+    await waitFor('inventory returns', () => ls(join(dir, 'inventory', 'outbox')), (f) => f.length === 5, 20_000);
+    expect(sandbox.stats().accepted).toBe(2);
+    expect(ls(join(dir, 'inventory', 'outbox'))).toEqual([1, 2, 3, 4, 5].map((n) => `invt.ceb-return.0${n}.xml`));
+
+    const check = async (channel: string, file: string, expected: string, status: string) => {
+      const rec = (await gateway.deps.ledger.get((await gateway.deps.ledger.findBySource(channel, file))!))!;
+      expect(rec.status).toBe(status);
+      expect((await gateway.deps.spool.get(rec.messageRef!)).toString('utf8')).toBe(readFileSync(join(CEB, 'expected', expected), 'utf8'));
+      expect(verifyEnveloped((await gateway.deps.spool.get(rec.signedRef!)).toString('utf8')).ok).toBe(true);
+      return rec;
+    };
+    const expected = ls(join(CEB, 'expected'));
+    const order = await check('orders', 'order.json', expected.find((f) => f.includes('311'))!, 'accepted'); // 120 海关入库
+    const invt = await check('inventory', 'invt.csv', expected.find((f) => f.includes('621'))!, 'closed'); // 899 结关
+    expect(order.messageType).toBe('CEB311Message');
+    expect(invt.messageType).toBe('CEB621Message');
+  }, 30_000);
+});
