@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -102,8 +103,22 @@ export class CliTranslators {
         en: 'not a standard DecMessage: give a mapping with --mapping, or a channel with --config and --channel',
       });
     }
-    return this.make('enterprise', 'enterprise', { mapping: this.opts.mapping, ...this.overrides() }, (p) => p);
+    const kind = kindOfMapping(this.opts.mapping);
+    return this.make(kind, kind, { mapping: this.opts.mapping, ...this.overrides() }, (p) => p);
   }
+}
+
+/** The translator a mapping file is for, by its `message:` (DecMessage when absent). */
+export function kindOfMapping(path: string): TranslatorKind {
+  let message = '';
+  try {
+    message = String((parseYaml(readFileSync(path, 'utf8')) as { message?: unknown } | null)?.message ?? '');
+  } catch {
+    return 'enterprise'; // the translator reports the unreadable mapping with its position
+  }
+  if (/^CEB/i.test(message)) return 'ceb';
+  if (/^MT\d{4}$/i.test(message)) return 'manifest';
+  return 'enterprise';
 }
 
 /** Prints a GatewayError for an operator: code, catalogue text, then every detail with its fix. */

@@ -43,6 +43,18 @@ describe('eport CLI (spawned)', () => {
     expect(r.status).toBe(0);
   });
 
+  it.each([
+    ['ceb/ceb311-order.json', 'ceb/ceb311-order.yaml', 'ceb/expected/ceb311-order.xml'],
+    ['ceb/ceb621-inventory.csv', 'ceb/ceb621-inventory.yaml', 'ceb/expected/ceb621-inventory.xml'],
+    ['manifest/mt1101-sea.csv', 'manifest/mt1101-sea.yaml', 'manifest/expected/mt1101-sea.xml'],
+    ['enterprise/ent-04-import-food-gbk.csv', 'enterprise/mapping-zh.yaml', 'enterprise/expected/ent-04-import-food-gbk.xml'],
+  ])('`translate %s` picks the translator from the mapping and writes the expected message', (input, mapping, expected) => {
+    const s = join(ROOT, 'samples');
+    const r = eport('translate', join(s, input), '--mapping', join(s, mapping));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(s, expected), 'utf8'));
+  });
+
   it('`sign` keeps the GBK encoding of a file and `verify` accepts it, then rejects a tampered copy', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eport-cli-'));
     const id = generateSelfSignedIdentity({ commonName: '签名', days: 30 });
