@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { copyFile, mkdir, readdir, writeFile, access } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { startGateway } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../core/logger.js';
 import { startSandbox } from '../sandbox/server.js';
 import { generateSelfSignedIdentity } from '../signing/self-signed.js';
-import { demoConfigYaml } from './demo-config.js';
+import { DEMO_CHANNELS, demoConfigYaml } from './demo-config.js';
 import { packageRoot } from './package-root.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { watchOutbox } from './outbox-watcher.js';
@@ -18,14 +18,16 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('run the customs sandbox and the gateway with a demo config / 运行演示（模拟海关 + 网关）')
     .option('-d, --dir <dir>', 'demo folder (created if missing)', './demo')
-    .option('--seed', 'drop the bundled sample declarations into the inbox / 放入示例报关单')
+    .option('--seed', 'drop the bundled samples (DecMessage XML, ERP CSV/Excel, CEB JSON) into the inboxes / 放入示例文件')
     .option('--sandbox-port <port>', 'port of the customs sandbox (0 = any free port)', '0')
     .option('--step-ms <ms>', 'delay between business receipts', '700')
     .action(async (opts: { dir: string; seed?: boolean; sandboxPort: string; stepMs: string }) => {
       const dir = resolve(opts.dir);
       const log = createLogger({ level: process.env.EPORT_LOG_LEVEL ?? 'warn' });
       const say = (line: string): void => void process.stdout.write(`${line}\n`);
-      for (const sub of ['inbox', 'outbox', 'sent', 'failed']) await mkdir(join(dir, 'declaration', sub), { recursive: true });
+      for (const ch of DEMO_CHANNELS) {
+        for (const sub of ['inbox', 'outbox', 'sent', 'failed']) await mkdir(join(dir, ch.name, sub), { recursive: true });
+      }
       await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
       const keyFile = join(dir, 'keys', 'demo-signer.pem');
       if (!(await exists(keyFile))) {
@@ -35,7 +37,7 @@ export function registerDemo(program: Command): void {
       }
       const sandbox = await startSandbox({ port: Number(opts.sandboxPort), stepMs: Number(opts.stepMs), logger: log });
       const configFile = join(dir, 'eport.yaml');
-      await writeFile(configFile, demoConfigYaml({ sandboxUrl: sandbox.url, redisUrl: process.env.REDIS_URL, prefix: process.env.EPORT_REDIS_PREFIX }));
+      await writeFile(configFile, demoConfigYaml({ sandboxUrl: sandbox.url, samples: join(packageRoot(), 'samples'), redisUrl: process.env.REDIS_URL, prefix: process.env.EPORT_REDIS_PREFIX }));
       let gateway;
       try {
         gateway = await startGateway(loadConfig(configFile), log);
@@ -44,26 +46,33 @@ export function registerDemo(program: Command): void {
         console.error(`${(err as Error).message}`);
         process.exit(1);
       }
-      const inbox = join(dir, 'declaration', 'inbox');
+      const channelLines = DEMO_CHANNELS.map((c) => `  ${c.name.padEnd(13)} ${join(dir, c.name, 'inbox')}  (${c.title})`).join('\n');
       say(`
 eport demo is running / 演示已启动
   customs sandbox / 模拟海关:  ${sandbox.url}
   config / 配置:               ${configFile}
-  drop DecMessage XML into / 将报关单放入:  ${inbox}
-  receipts appear in / 回执输出:           ${join(dir, 'declaration', 'outbox')}
+  drop files into an inbox / 将文件放入收件箱:
+${channelLines}
+  receipts appear in each channel's outbox / 回执输出到各通道的 outbox
   status / 查询状态:  npx eport status --config ${configFile}
   stop / 停止: Ctrl-C
 `);
-      const stopWatch = watchOutbox(join(dir, 'declaration', 'outbox'), say);
+      const stops = DEMO_CHANNELS.map((c) => watchOutbox(join(dir, c.name, 'outbox'), (line) => say(`${c.name.padEnd(13)}${line}`)));
       if (opts.seed) {
-        const samples = join(packageRoot(), 'samples', 'declaration');
-        const files = (await readdir(samples)).filter((f) => f.toLowerCase().endsWith('.xml'));
-        for (const f of files) await copyFile(join(samples, f), join(inbox, f));
-        say(`seeded ${files.length} sample declarations / 已放入 ${files.length} 份示例报关单`);
+        const samples = join(packageRoot(), 'samples');
+        const list = async (d: string): Promise<string[]> => (await readdir(join(samples, d))).sort();
+        let n = 0;
+        for (const c of DEMO_CHANNELS) {
+          for (const f of await c.seed(samples, list)) {
+            await copyFile(join(samples, f), join(dir, c.name, 'inbox', basename(f)));
+            n++;
+          }
+        }
+        say(`seeded ${n} sample files / 已放入 ${n} 份示例文件`);
       }
       await runUntilSignal(
         async () => {
-          stopWatch();
+          for (const stop of stops) stop();
           await gateway.close();
           await sandbox.close();
         },

@@ -1,5 +1,43 @@
+import { join } from 'node:path';
+
+/** A channel of the demo: its folder, how it translates, and which bundled samples seed it. */
+export interface DemoChannel {
+  readonly name: string;
+  readonly title: string;
+  /** Channel YAML lines after `name:` (translator, translation, intake pattern). */
+  readonly yaml: (samples: string) => string;
+  /** Sample files (relative to samples/) dropped with --seed. */
+  readonly seed: (samples: string, list: (dir: string) => Promise<string[]>) => Promise<string[]>;
+}
+
+export const DEMO_CHANNELS: readonly DemoChannel[] = [
+  {
+    name: 'declaration',
+    title: '报关单 DecMessage XML',
+    yaml: () => `    translator: dec-xml\n    intake: [{ type: folder, pattern: "*.xml", stableMs: 500ms, pollMs: 250ms }]`,
+    seed: async (_s, list) => (await list('declaration')).filter((f) => f.endsWith('.xml')).map((f) => `declaration/${f}`),
+  },
+  {
+    name: 'erp',
+    title: '报关单 from ERP CSV / Excel (映射 mapping-zh.yaml)',
+    yaml: (s) =>
+      `    translator: enterprise\n    translation: { mapping: ${JSON.stringify(join(s, 'enterprise', 'mapping-zh.yaml'))} }\n    intake: [{ type: folder, pattern: "*", stableMs: 500ms, pollMs: 250ms }]`,
+    seed: async (_s, list) => (await list('enterprise')).filter((f) => /^ent-\d+.*\.(csv|xlsx)$/.test(f)).map((f) => `enterprise/${f}`),
+  },
+  {
+    name: 'cross-border',
+    title: '跨境电商 CEB311 orders from JSON',
+    yaml: (s) =>
+      `    translator: ceb\n    translation: { mapping: ${JSON.stringify(join(s, 'ceb', 'ceb311-order.yaml'))} }\n    intake: [{ type: folder, pattern: "*.json", stableMs: 500ms, pollMs: 250ms }]`,
+    seed: async () => ['ceb/ceb311-order.json'],
+  },
+];
+
 /** The demo's configuration, written to DIR/eport.yaml so the user can read and reuse it. */
-export function demoConfigYaml(opts: { sandboxUrl: string; redisUrl?: string | undefined; prefix?: string | undefined }): string {
+export function demoConfigYaml(opts: { sandboxUrl: string; samples: string; redisUrl?: string | undefined; prefix?: string | undefined }): string {
+  const channels = DEMO_CHANNELS.map(
+    (c) => `  - name: ${c.name}            # ${c.title}\n    dir: ./${c.name}\n${c.yaml(opts.samples)}\n    signer: demo-key\n    signature: { algorithm: rsa-sha1 }\n    transport: sandbox`,
+  ).join('\n');
   return `# Demo configuration written by \`eport demo\`. Paths are relative to this file.
 # 演示配置：由 eport demo 生成。
 dataDir: ./data
@@ -29,18 +67,6 @@ receiptSources:
     url: ${opts.sandboxUrl}/receipts
     intervalMs: 300ms
 channels:
-  - name: declaration
-    messageType: DecMessage
-    translator: dec-xml
-    dir: ./declaration
-    intake:
-      - type: folder
-        pattern: "*.xml"
-        stableMs: 500ms
-        pollMs: 250ms
-    signer: demo-key
-    signature:
-      algorithm: rsa-sha1
-    transport: sandbox
+${channels}
 `;
 }
