@@ -92,6 +92,23 @@ export const ERRORS = {
   GW_ERR_RECEIPT_UNSUPPORTED: { kind: 'permanent', zh: '回执格式暂不支持', en: 'receipt format not supported' },
   GW_ERR_CUSTOMS_IMPORT_FAILED: { kind: 'permanent', zh: '海关导入失败', en: 'customs import failed' },
   GW_ERR_CUSTOMS_REJECTED: { kind: 'permanent', zh: '海关退单', en: 'customs rejected the declaration' },
+  GW_ERR_SFTP_AUTH: {
+    kind: 'permanent',
+    zh: 'SFTP 登录被拒绝（用户名或私钥不符）',
+    en: 'SFTP login refused (user name or private key not accepted)',
+  },
+  GW_ERR_SFTP_HOST_KEY: {
+    kind: 'permanent',
+    zh: 'SFTP 服务器主机密钥与配置的指纹不符，已拒绝连接',
+    en: 'SFTP server host key does not match the pinned fingerprint; connection refused',
+  },
+  GW_ERR_SFTP_CONNECT: { kind: 'transient', zh: 'SFTP 连接失败或中断，稍后重试', en: 'SFTP connection failed or dropped, will retry' },
+  GW_ERR_SFTP_PATH: {
+    kind: 'permanent',
+    zh: 'SFTP 远程目录不存在或无权限',
+    en: 'SFTP remote path missing or permission denied',
+  },
+  GW_ERR_SFTP_IO: { kind: 'transient', zh: 'SFTP 文件操作失败，稍后重试', en: 'SFTP file operation failed, will retry' },
   GW_ERR_INTERNAL: { kind: 'transient', zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 
