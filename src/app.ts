@@ -5,13 +5,12 @@ import type { GatewayConfig } from './config/resolve.js';
 import type { Logger } from './core/logger.js';
 import { ShutdownManager } from './core/lifecycle.js';
 import { Spool } from './core/spool.js';
-import { FolderIntake } from './gateway/folder-intake.js';
+import { createIntake } from './gateway/intake-registry.js';
 import { FolderReceiptSink } from './gateway/folder-sink.js';
 import type { IntakeSource } from './gateway/intake.js';
-import { HttpPullReceiptSource } from './receipts/http-pull-source.js';
+import { createReceiptSource } from './receipts/receipt-source-registry.js';
 import { createIntakeHandler } from './queues/intake-handler.js';
 import { Ledger } from './queues/ledger.js';
-import { RedisLease } from './queues/lease.js';
 import { ReceiptFeed } from './queues/receipt-feed.js';
 import { ReceiptSla } from './queues/receipt-sla.js';
 import { buildHttpApi } from './gateway/http-api.js';
@@ -25,7 +24,7 @@ import { watchCertificates } from './signing/certificate-watch.js';
 import type { Signer } from './signing/signer.js';
 import { createTranslator } from './translators/factory.js';
 import type { Translator } from './translators/translator.js';
-import { HttpTransport } from './transports/http-transport.js';
+import { createTransport } from './transports/transport-registry.js';
 import type { Transport } from './transports/transport.js';
 
 export interface RunningGateway {
@@ -83,7 +82,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     shutdown.add('certificate-watch', async () => stopWatch());
     const transports = new Map<string, Transport>();
     for (const t of config.transports) {
-      const transport = new HttpTransport(t);
+      const transport = createTransport(t);
       transports.set(t.name, transport);
       shutdown.add(`transport:${t.name}`, () => transport.close());
     }
@@ -113,8 +112,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     shutdown.add('workers', () => workers.close());
 
     for (const r of config.receiptSources) {
-      const lease = new RedisLease(redis, `${config.redis.prefix}:lease:receipts:${r.name}`, Math.max(10_000, r.intervalMs * 5));
-      const source = new HttpPullReceiptSource(r.name, r.url, r.intervalMs, redis, `${config.redis.prefix}:cursor:${r.name}`, log, lease);
+      const source = createReceiptSource(r, redis, config.redis.prefix, log);
       await source.start(async (receipt) => {
         const receiptRef = await spool.put(receipt.bytes);
         await queues.add('receipt', `receipt-${receiptRef.slice(7)}`, { receiptRef, source: receipt.source, fileName: receipt.fileName });
@@ -124,16 +122,10 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
 
     // Folders exist from the start, so integrators can see the layout before the first file.
     for (const ch of config.channels) {
-      for (const d of [ch.outbox, ch.sent, ch.failed, ...ch.intake.map((i) => i.path)]) await mkdir(d, { recursive: true });
+      for (const d of [ch.outbox, ch.sent, ch.failed, ...ch.intake.flatMap((i) => (i.type === 'folder' ? [i.path] : []))]) await mkdir(d, { recursive: true });
     }
     const handler = createIntakeHandler(deps);
-    const intakes: IntakeSource[] = config.channels.flatMap((ch) =>
-      ch.intake.map(
-        (it) =>
-          new FolderIntake(ch.name, it, ch.sent, ch.failed, log.child({ channel: ch.name }),
-            new RedisLease(redis, `${config.redis.prefix}:lease:inbox:${it.path}`, Math.max(10_000, it.pollMs * 10))),
-      ),
-    );
+    const intakes: IntakeSource[] = config.channels.flatMap((ch) => ch.intake.map((it) => createIntake(ch, it, redis, config.redis.prefix, log)));
     for (const intake of intakes) {
       await intake.start(handler);
       shutdown.add(intake.name, () => intake.close());

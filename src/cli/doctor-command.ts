@@ -25,7 +25,7 @@ const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };
 
 function tcpReachable(url: string, timeoutMs = 3000): Promise<boolean> {
   const u = new URL(url);
-  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : u.protocol === 'sftp:' ? 22 : 80));
   return new Promise((resolve) => {
     const sock = connect({ host: u.hostname, port, timeout: timeoutMs });
     const done = (ok: boolean): void => {
@@ -94,7 +94,7 @@ async function checkSigners(config: GatewayConfig): Promise<Finding[]> {
 async function checkFolders(config: GatewayConfig): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const ch of config.channels) {
-    for (const [role, dir] of [...ch.intake.map((i) => ['inbox', i.path] as const), ['outbox', ch.outbox] as const, ['sent', ch.sent] as const, ['failed', ch.failed] as const]) {
+    for (const [role, dir] of [...ch.intake.flatMap((i) => (i.type === 'folder' ? [['inbox', i.path] as const] : [])), ['outbox', ch.outbox] as const, ['sent', ch.sent] as const, ['failed', ch.failed] as const]) {
       try {
         await mkdir(dir, { recursive: true });
         await access(dir, constants.W_OK | constants.R_OK);
@@ -114,7 +114,8 @@ async function checkFolders(config: GatewayConfig): Promise<Finding[]> {
 }
 
 async function checkRoutes(config: GatewayConfig): Promise<Finding[]> {
-  const targets = [...config.transports.map((t) => [`transport ${t.name}`, t.url] as const), ...config.receiptSources.map((r) => [`receipts ${r.name}`, r.url] as const)];
+  const urlOf = (x: { type: string; url?: string; host?: string; port?: number }): string => (x.type === 'sftp' ? `sftp://${x.host}:${x.port}` : x.url!);
+  const targets = [...config.transports.map((t) => [`transport ${t.name}`, urlOf(t)] as const), ...config.receiptSources.map((r) => [`receipts ${r.name}`, urlOf(r)] as const)];
   return Promise.all(
     targets.map(async ([what, url]) =>
       (await tcpReachable(url)) ? { level: 'ok' as const, what, detail: url } : { level: 'warn' as const, what, detail: `${url} not reachable now; messages will wait and retry / 当前无法连接，报文将排队重试` },

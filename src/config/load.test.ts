@@ -28,7 +28,7 @@ describe('config loading', () => {
     expect(problems).toEqual([]);
     expect(config!.dataDir).toBe('/etc/eport/data');
     const ch = config!.channels[0]!;
-    expect(ch.intake[0]!.path).toBe('/etc/eport/declaration/inbox');
+    expect(ch.intake[0]).toMatchObject({ type: 'folder', path: '/etc/eport/declaration/inbox' });
     expect(ch.outbox).toBe('/etc/eport/declaration/outbox');
     expect(ch.intake[0]!.stableMs).toBe(1000);
     expect((config!.signers[0] as { passphrase?: string }).passphrase).toBe('s3cret');
@@ -75,7 +75,7 @@ channels:
 
   it('expands ${ENV} and says which variable is missing', () => {
     const text = VALID.replace('http://127.0.0.1:9/submit', '${CUSTOMS_URL}');
-    expect(parseConfigText(text, '/x/gw.yaml', { EPORT_TEST_PASS: 'p', CUSTOMS_URL: 'http://127.0.0.1:7/x' }).config!.transports[0]!.url).toBe('http://127.0.0.1:7/x');
+    expect((parseConfigText(text, '/x/gw.yaml', { EPORT_TEST_PASS: 'p', CUSTOMS_URL: 'http://127.0.0.1:7/x' }).config!.transports[0] as { url: string }).url).toBe('http://127.0.0.1:7/x');
     const { problems } = parseConfigText(text, '/x/gw.yaml', { EPORT_TEST_PASS: 'p' });
     expect(problems[0]!.message).toContain('CUSTOMS_URL');
   });

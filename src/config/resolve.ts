@@ -1,11 +1,37 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ParsedConfig, SoftKeySignerConfig, SignerConfig, HttpTransportConfig } from './schema.js';
+import type { ParsedConfig, SoftKeySignerConfig, SignerConfig, HttpTransportConfig, SftpTransportConfig } from './schema.js';
+
+type SftpEndpointConfig = Pick<SftpTransportConfig, 'host' | 'port' | 'username' | 'privateKey' | 'passphrase' | 'knownHostKey' | 'timeoutMs'>;
 import { parseSchedule, toMs } from './duration.js';
 import type { TranslationOptions, TranslatorKind } from '../translators/factory.js';
 import type { ConfigProblem } from './load.js';
 
-export interface ResolvedIntake {
+/** SFTP connection settings with the key and passphrase read and the timeout in ms. */
+export interface ResolvedSftpEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly privateKey: string;
+  readonly passphrase?: string;
+  readonly knownHostKey?: string | undefined;
+  readonly timeoutMs: number;
+}
+
+export interface ResolvedSftpIntake extends ResolvedSftpEndpoint {
+  readonly type: 'sftp';
+  readonly remoteDir: string;
+  readonly sentDir: string;
+  readonly failedDir: string;
+  readonly pattern: string;
+  readonly stableMs: number;
+  readonly pollMs: number;
+  readonly maxBytes: number;
+}
+
+export type ResolvedIntake = ResolvedFolderIntake | ResolvedSftpIntake;
+
+export interface ResolvedFolderIntake {
   readonly type: 'folder';
   readonly path: string;
   readonly pattern: string;
@@ -51,10 +77,22 @@ export type ResolvedSigner =
   | (Omit<Extract<SignerConfig, { type: 'pcsc-card' }>, 'pin'> & { readonly pin: string })
   | (Omit<Extract<SignerConfig, { type: 'eport-service' }>, 'pin' | 'timeoutMs'> & { readonly pin: string; readonly timeoutMs: number });
 
-export interface ResolvedTransport extends Omit<HttpTransportConfig, 'timeoutMs' | 'connectTimeoutMs'> {
+export interface ResolvedHttpTransport extends Omit<HttpTransportConfig, 'timeoutMs' | 'connectTimeoutMs'> {
   readonly timeoutMs: number;
   readonly connectTimeoutMs: number;
 }
+
+export interface ResolvedSftpTransport extends ResolvedSftpEndpoint {
+  readonly name: string;
+  readonly type: 'sftp';
+  readonly remoteDir: string;
+}
+
+export type ResolvedTransport = ResolvedHttpTransport | ResolvedSftpTransport;
+
+export type ResolvedReceiptSource =
+  | { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number }
+  | (ResolvedSftpEndpoint & { readonly name: string; readonly type: 'sftp'; readonly remoteDir: string; readonly doneDir?: string | undefined; readonly pattern: string; readonly intervalMs: number });
 
 /** The validated configuration with paths made absolute and durations in milliseconds. Frozen. */
 export interface GatewayConfig {
@@ -67,7 +105,7 @@ export interface GatewayConfig {
   readonly retry: { readonly delaysMs: readonly number[]; readonly jitter: number; readonly maxAgeMs: number };
   readonly signers: readonly ResolvedSigner[];
   readonly transports: readonly ResolvedTransport[];
-  readonly receiptSources: readonly { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number }[];
+  readonly receiptSources: readonly ResolvedReceiptSource[];
   readonly channels: readonly ResolvedChannel[];
 }
 
@@ -125,6 +163,20 @@ export function resolveConfig(
     for (const d of duplicates(list)) problems.push({ path: label, message: `duplicate name "${d}" / 名称重复`, fix: 'give each entry a unique name' });
   }
 
+  /** Reads an SFTP adapter's key and passphrase (secrets) and converts its timeout. */
+  const sftpEndpoint = (e: SftpEndpointConfig, path: string): ResolvedSftpEndpoint => {
+    const passphrase = e.passphrase ? readSecret(e.passphrase, `${path}.passphrase`, abs, env, problems) : undefined;
+    return {
+      host: e.host,
+      port: e.port,
+      username: e.username,
+      privateKey: readSecret(e.privateKey, `${path}.privateKey`, abs, env, problems) ?? '',
+      ...(passphrase !== undefined ? { passphrase } : {}),
+      knownHostKey: e.knownHostKey,
+      timeoutMs: toMs(e.timeoutMs),
+    };
+  };
+
   const channels: ResolvedChannel[] = c.channels.map((ch, i) => {
     const base = ch.dir ? abs(ch.dir) : undefined;
     if (!signerNames.includes(ch.signer)) {
@@ -145,15 +197,29 @@ export function resolveConfig(
         ...(ch.translation?.mapping ? { mapping: abs(ch.translation.mapping) } : {}),
         ...(ch.translation?.codesDir ? { codesDir: abs(ch.translation.codesDir) } : {}),
       },
-      intake: ch.intake.map((it) => ({
-        type: it.type,
-        path: it.path ? abs(it.path) : join(base!, 'inbox'),
-        pattern: it.pattern,
-        stableMs: toMs(it.stableMs),
-        pollMs: toMs(it.pollMs),
-        doneMarker: it.doneMarker,
-        maxBytes: it.maxBytes,
-      })),
+      intake: ch.intake.map((it, j): ResolvedIntake =>
+        it.type === 'folder'
+          ? {
+              type: it.type,
+              path: it.path ? abs(it.path) : join(base!, 'inbox'),
+              pattern: it.pattern,
+              stableMs: toMs(it.stableMs),
+              pollMs: toMs(it.pollMs),
+              doneMarker: it.doneMarker,
+              maxBytes: it.maxBytes,
+            }
+          : {
+              ...sftpEndpoint(it, `channels[${i}].intake[${j}]`),
+              type: 'sftp',
+              remoteDir: it.remoteDir,
+              sentDir: it.sentDir,
+              failedDir: it.failedDir,
+              pattern: it.pattern,
+              stableMs: toMs(it.stableMs),
+              pollMs: toMs(it.pollMs),
+              maxBytes: it.maxBytes,
+            },
+      ),
       outbox: ch.outbox ? abs(ch.outbox) : join(base!, 'outbox'),
       sent: ch.sent ? abs(ch.sent) : join(base!, 'sent'),
       failed: ch.failed ? abs(ch.failed) : join(base!, 'failed'),
@@ -168,7 +234,7 @@ export function resolveConfig(
 
   // Two channels sharing a folder would steal each other's files.
   const folders = channels.flatMap((ch, i) => [
-    ...ch.intake.map((it) => [it.path, `channels[${i}].intake`] as const),
+    ...ch.intake.flatMap((it) => (it.type === 'folder' ? [[it.path, `channels[${i}].intake`] as const] : [])),
     [ch.outbox, `channels[${i}].outbox`] as const,
     [ch.sent, `channels[${i}].sent`] as const,
     [ch.failed, `channels[${i}].failed`] as const,
@@ -202,8 +268,24 @@ export function resolveConfig(
     concurrency: c.concurrency,
     retry: { delaysMs: parseSchedule(c.retry.schedule), jitter: c.retry.jitter, maxAgeMs: toMs(c.retry.maxAge) },
     signers,
-    transports: c.transports.map((t) => ({ ...t, timeoutMs: toMs(t.timeoutMs), connectTimeoutMs: toMs(t.connectTimeoutMs) })),
-    receiptSources: c.receiptSources.map((r) => ({ ...r, intervalMs: toMs(r.intervalMs) })),
+    transports: c.transports.map((t, i): ResolvedTransport =>
+      t.type === 'http'
+        ? { ...t, timeoutMs: toMs(t.timeoutMs), connectTimeoutMs: toMs(t.connectTimeoutMs) }
+        : { ...sftpEndpoint(t, `transports[${i}]`), name: t.name, type: 'sftp', remoteDir: t.remoteDir },
+    ),
+    receiptSources: c.receiptSources.map((r, i): ResolvedReceiptSource =>
+      r.type === 'http-pull'
+        ? { ...r, intervalMs: toMs(r.intervalMs) }
+        : {
+            ...sftpEndpoint(r, `receiptSources[${i}]`),
+            name: r.name,
+            type: 'sftp',
+            remoteDir: r.remoteDir,
+            doneDir: r.doneDir,
+            pattern: r.pattern,
+            intervalMs: toMs(r.intervalMs),
+          },
+    ),
     channels,
   };
   return { config: deepFreeze(config), problems };

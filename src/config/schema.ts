@@ -38,6 +38,53 @@ export const folderIntakeSchema = z
   })
   .strict();
 
+/** Connection settings shared by every SFTP adapter. */
+const sftpEndpoint = {
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(22),
+  username: z.string().min(1),
+  privateKey: secret.describe('the SSH private key (OpenSSH or PEM) from a file or env'),
+  passphrase: secret.optional(),
+  knownHostKey: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'SHA256:… as `ssh-keygen -l -E sha256 -f HOSTKEY.pub` prints it')
+    .optional()
+    .describe('pin the server host key; strongly recommended'),
+  timeoutMs: duration.default('15s'),
+};
+
+export const sftpIntakeSchema = z
+  .object({
+    type: z.literal('sftp'),
+    ...sftpEndpoint,
+    remoteDir: z.string().describe('remote inbox'),
+    sentDir: z.string().describe('remote folder for handled files'),
+    failedDir: z.string().describe('remote folder for refused files'),
+    pattern: z.string().default('*.xml'),
+    stableMs: duration.default('2s'),
+    pollMs: duration.default('5s'),
+    maxBytes: z.number().int().positive().default(20 * 1024 * 1024),
+  })
+  .strict();
+
+export const intakeSchema = z.discriminatedUnion('type', [folderIntakeSchema, sftpIntakeSchema]);
+
+export const sftpTransportSchema = z
+  .object({ name, type: z.literal('sftp'), ...sftpEndpoint, remoteDir: z.string().describe('where signed messages are uploaded') })
+  .strict();
+
+export const sftpReceiptSourceSchema = z
+  .object({
+    name,
+    type: z.literal('sftp'),
+    ...sftpEndpoint,
+    remoteDir: z.string().describe('remote folder receipts appear in'),
+    doneDir: z.string().optional().describe('move picked-up receipts here; default: delete them'),
+    pattern: z.string().default('*'),
+    intervalMs: duration.default('5s'),
+  })
+  .strict();
+
 export const softKeySignerSchema = z
   .object({
     name,
@@ -130,7 +177,7 @@ export const channelSchema = z
       .describe('dec-xml: standard DecMessage XML, checked and passed through; enterprise: CSV/Excel/JSON/XML through a mapping'),
     translation: translationSchema.optional().describe('mapping, input format, encoding, code tables, validation'),
     dir: z.string().optional().describe('base folder; inbox, outbox, sent and failed default to sub-folders of it'),
-    intake: z.array(folderIntakeSchema).default(() => [folderIntakeSchema.parse({ type: 'folder' })]),
+    intake: z.array(intakeSchema).default(() => [folderIntakeSchema.parse({ type: 'folder' })]),
     outbox: z.string().optional().describe('where receipts are written; default <dir>/outbox'),
     sent: z.string().optional().describe('where accepted source files go; default <dir>/sent'),
     failed: z.string().optional().describe('where rejected source files go; default <dir>/failed'),
@@ -145,7 +192,7 @@ export const channelSchema = z
       .describe("format of the gateway's own receipts (error, dead, duplicate): XML like customs receipts, or JSON"),
   })
   .strict()
-  .refine((c) => c.dir || (c.outbox && c.sent && c.failed && c.intake.every((i) => i.path)), {
+  .refine((c) => c.dir || (c.outbox && c.sent && c.failed && c.intake.every((i) => i.type !== 'folder' || i.path)), {
     message: 'give dir, or every one of intake[].path, outbox, sent and failed',
   });
 
@@ -214,8 +261,8 @@ export const configSchema = z
       .default({ translate: 4, sign: 1, deliver: 8, receipt: 4, writeback: 4 }),
     retry: retrySchema.default({ schedule: '30s, 2m, 10m*3, 1h*6', jitter: 0.2, maxAge: '2d' }),
     signers: z.array(signerSchema).min(1),
-    transports: z.array(httpTransportSchema).min(1),
-    receiptSources: z.array(httpPullReceiptSourceSchema).default([]),
+    transports: z.array(z.discriminatedUnion('type', [httpTransportSchema, sftpTransportSchema])).min(1),
+    receiptSources: z.array(z.discriminatedUnion('type', [httpPullReceiptSourceSchema, sftpReceiptSourceSchema])).default([]),
     channels: z.array(channelSchema).min(1),
   })
   .strict();
@@ -224,6 +271,9 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type ChannelConfig = z.output<typeof channelSchema>;
 export type FolderIntakeConfig = z.output<typeof folderIntakeSchema>;
+export type SftpIntakeConfig = z.output<typeof sftpIntakeSchema>;
+export type SftpTransportConfig = z.output<typeof sftpTransportSchema>;
+export type SftpReceiptSourceConfig = z.output<typeof sftpReceiptSourceSchema>;
 export type SoftKeySignerConfig = z.output<typeof softKeySignerSchema>;
 export type SignerConfig = z.output<typeof signerSchema>;
 export type HttpTransportConfig = z.output<typeof httpTransportSchema>;

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { FolderIntake, CLAIM_DIR } from './folder-intake.js';
 import type { AcceptOutcome, InboundDocument, IntakeHandler } from './intake.js';
 import type { GatewayError } from '../core/errors.js';
-import type { ResolvedIntake } from '../config/resolve.js';
+import type { ResolvedFolderIntake } from '../config/resolve.js';
 
 /** Records what the intake hands over; a stand-in for the pipeline's handler. */
 class RecordingHandler implements IntakeHandler {
@@ -40,7 +40,7 @@ describe('FolderIntake', () => {
   let inbox: string;
   let intake: FolderIntake;
   let handler: RecordingHandler;
-  const cfg = (over: Partial<ResolvedIntake> = {}): ResolvedIntake => ({
+  const cfg = (over: Partial<ResolvedFolderIntake> = {}): ResolvedFolderIntake => ({
     type: 'folder', path: inbox, pattern: '*.xml', stableMs: 150, pollMs: 30, doneMarker: false, maxBytes: 1000, ...over,
   });
 
@@ -52,7 +52,7 @@ describe('FolderIntake', () => {
   });
   afterEach(async () => intake?.close());
 
-  const start = async (over: Partial<ResolvedIntake> = {}) => {
+  const start = async (over: Partial<ResolvedFolderIntake> = {}) => {
     intake = new FolderIntake('declaration', cfg(over), join(root, 'sent'), join(root, 'failed'), log);
     await intake.start(handler);
   };

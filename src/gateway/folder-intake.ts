@@ -2,7 +2,7 @@ import { lstat, mkdir, readdir, readFile, rename, unlink } from 'node:fs/promise
 import { join } from 'node:path';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { ResolvedIntake } from '../config/resolve.js';
+import type { ResolvedFolderIntake } from '../config/resolve.js';
 import { moveLink, moveUnique } from '../queues/archive.js';
 import type { IntakeHandler, IntakeSource } from './intake.js';
 
@@ -40,7 +40,7 @@ export class FolderIntake implements IntakeSource {
 
   constructor(
     private readonly channel: string,
-    private readonly cfg: ResolvedIntake,
+    private readonly cfg: ResolvedFolderIntake,
     private readonly sentDir: string,
     private readonly failedDir: string,
     private readonly log: Logger,

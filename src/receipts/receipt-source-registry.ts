@@ -1,0 +1,18 @@
+import type { Redis } from 'ioredis';
+import type { ResolvedReceiptSource } from '../config/resolve.js';
+import type { Logger } from '../core/logger.js';
+import { RedisLease } from '../queues/lease.js';
+import { HttpPullReceiptSource } from './http-pull-source.js';
+import type { ReceiptSource } from './receipt-source.js';
+import { SftpReceiptSource } from './sftp-receipt-source.js';
+
+/** Receipt source adapters by config `type`; each polls under a lease so one node polls it. */
+export function createReceiptSource(r: ResolvedReceiptSource, redis: Redis, prefix: string, log: Logger): ReceiptSource {
+  const lease = new RedisLease(redis, `${prefix}:lease:receipts:${r.name}`, Math.max(10_000, r.intervalMs * 5));
+  switch (r.type) {
+    case 'http-pull':
+      return new HttpPullReceiptSource(r.name, r.url, r.intervalMs, redis, `${prefix}:cursor:${r.name}`, log, lease);
+    case 'sftp':
+      return new SftpReceiptSource({ ...r, pollMs: r.intervalMs }, log, lease);
+  }
+}

@@ -1,0 +1,14 @@
+import type { ResolvedTransport } from '../config/resolve.js';
+import { HttpTransport } from './http-transport.js';
+import { SftpTransport } from './sftp-transport.js';
+import type { Transport } from './transport.js';
+
+/** Transport adapters by config `type`. The composition root is the only caller. */
+export function createTransport(t: ResolvedTransport): Transport {
+  switch (t.type) {
+    case 'http':
+      return new HttpTransport(t);
+    case 'sftp':
+      return new SftpTransport(t);
+  }
+}
