@@ -192,6 +192,15 @@ export class Ledger {
     return existing === id ? undefined : (existing ?? undefined);
   }
 
+  /** Points non-unique correlation keys at a message (the latest message wins), in one round trip. */
+  async setKeys(kind: string, values: readonly string[], id: string): Promise<void> {
+    for (let i = 0; i < values.length; i += 1000) {
+      const p = this.redis.pipeline();
+      for (const v of values.slice(i, i + 1000)) p.set(this.k('key', kind, v), id);
+      await p.exec();
+    }
+  }
+
   findByKey(kind: string, value: string): Promise<string | null> {
     return this.redis.get(this.k('key', kind, value));
   }

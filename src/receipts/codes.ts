@@ -167,6 +167,19 @@ function cebInfo(code: string): CodeInfo | undefined {
   return undefined;
 }
 
+/**
+ * 舱单 MT9999 ResponseType/Code (ryanrong95/HXT CusMftStatus, eport-formats §4.4 [M]): 01 海关接受申报,
+ * 02 传输待人工审核, 03 不允许传输/退单, 11 提运单放行, 12 拒装, 13 禁卸.
+ */
+const MT9999: ReadonlyMap<string, CodeInfo> = new Map<string, CodeInfo>([
+  ['01', { status: 'accepted', negative: false, zh: '海关接受申报', en: 'accepted by customs' }],
+  ['02', { status: 'declared', negative: false, zh: '传输待人工审核', en: 'waiting for manual review' }],
+  ['03', { status: 'rejected', negative: true, zh: '不允许传输（退单）', en: 'refused (returned)' }],
+  ['11', { status: 'released', negative: false, zh: '提运单放行', en: 'bill released' }],
+  ['12', { status: 'rejected', negative: true, zh: '提（运）单或集装箱拒装', en: 'bill or container refused loading' }],
+  ['13', { status: 'rejected', negative: true, zh: '提（运）单或集装箱禁卸', en: 'bill or container refused unloading' }],
+]);
+
 function defaultKind(family: ReceiptFamily, code: string): ReceiptKind {
   switch (family) {
     case 'dec':
@@ -178,6 +191,8 @@ function defaultKind(family: ReceiptFamily, code: string): ReceiptKind {
       return /^(0|-\d+)$/.test(code) ? 'sas-response' : 'sas-receipt';
     case 'dxp-rep':
       return 'dxp-rep';
+    case 'manifest':
+      return 'mt9999';
     case 'unknown':
       return 'unknown';
   }
@@ -211,6 +226,8 @@ export function codeInfo(family: ReceiptFamily, code: string, kind?: ReceiptKind
       if (/^0+$/.test(c)) return DXP_OK;
       if (c === '') return undefined;
       return DXP.get(c) ?? { status: 'rejected', negative: true, zh: `交换平台错误（${c}）`, en: `platform error (${c})` };
+    case 'mt9999':
+      return MT9999.get(c);
     case 'unknown':
       return undefined;
   }

@@ -6,6 +6,7 @@ import { checkXml, decodeXml } from '../core/xml-text.js';
 import { CEB_ROOT, readCeb900, readCebReturn } from './ceb.js';
 import { readDecData, readDecImportResponse, readDecResult } from './dec.js';
 import { readDxpRep, unwrapDxpMsg } from './dxp.js';
+import { isMt9999, readMt9999 } from './manifest.js';
 import { responseSourceStem } from './naming.js';
 import type { ParsedReceipt, ReceiptEnvelope } from './receipt.js';
 import { unknownReceipt } from './record.js';
@@ -26,6 +27,7 @@ function classify(root: string, node: XNode, where: string): ParsedReceipt {
     return (pkg !== undefined ? readSasPackage(pkg) : undefined) ?? unknownReceipt(root);
   }
   if (root === 'DxpRep') return readDxpRep(node);
+  if (root === 'Manifest' && isMt9999(node)) return readMt9999(node);
   return unknownReceipt(root);
 }
 

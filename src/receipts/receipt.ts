@@ -3,7 +3,7 @@ import type { GatewayStatus } from './status.js';
 export type { GatewayStatus } from './status.js';
 
 /** Which customs system a receipt came from. */
-export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'unknown';
+export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'unknown';
 
 /**
  * What kind of receipt it is, stable and kebab-case because it goes into outbox file names:
@@ -14,6 +14,7 @@ export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'unknown';
  * - `sas-response` — 金二 client import result `CommonResponeMessage` (sic)
  * - `sas-receipt` — 金二 business receipt `Package` (INV201, SAS221, …)
  * - `dxp-rep` — DXP platform response `DxpRep`
+ * - `mt9999` — 舱单 response `Manifest` MT9999 (回执 / 指令通知), one record per bill
  * - `unknown` — anything else; still handed back so the gateway can write the file out
  */
 export type ReceiptKind =
@@ -24,6 +25,7 @@ export type ReceiptKind =
   | 'sas-response'
   | 'sas-receipt'
   | 'dxp-rep'
+  | 'mt9999'
   | 'unknown';
 
 /**
@@ -55,6 +57,8 @@ export interface ReceiptKeys {
   readonly etpsPreentNo?: string;
   /** 金二 业务编号 (HdeApprResult businessId: 清单编号, 核放单编号, …). */
   readonly businessId?: string;
+  /** 舱单 提运单号 (MT9999 Consignment/TransportContractDocument/ID). */
+  readonly billNo?: string;
   /** DXP CopMsgId of the message we sent (DxpRep OriHead, CEB900 oriCopMsgId). */
   readonly copMsgId?: string;
   /**

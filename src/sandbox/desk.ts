@@ -17,6 +17,7 @@ import { parseSubmission, type ParsedSubmission } from './submission.js';
 import { verifyEnvelopedSignature } from './verify.js';
 import { formatCompactDate } from './china-time.js';
 import { buildCebReturn, cebPlan, isCebDeclaration, readCeb } from './ceb.js';
+import { buildMt9999, isManifest, readManifest } from './manifest.js';
 
 /** Settings of a desk (already defaulted). */
 export interface DeskSettings {
@@ -78,7 +79,7 @@ export class CustomsDesk {
     } catch (err) {
       refused = toGatewayError(err);
     }
-    const peeked = parsed ? (isCebDeclaration(parsed.doc) ? readCeb(parsed.doc).key : peekClientSeqNo(parsed.doc)) : '';
+    const peeked = parsed ? (isCebDeclaration(parsed.doc) ? readCeb(parsed.doc).key : isManifest(parsed.doc) ? readManifest(parsed.doc).messageId : peekClientSeqNo(parsed.doc)) : '';
     this.stats.addClientSubmission(peeked);
 
     if (this.faultNow()) {
@@ -131,6 +132,7 @@ export class CustomsDesk {
 
   private importMessage(parsed: ParsedSubmission, peeked: string): ImportAnswer {
     if (isCebDeclaration(parsed.doc)) return this.importCeb(parsed);
+    if (isManifest(parsed.doc)) return this.importManifest(parsed);
     if (!isDecMessage(parsed.doc)) {
       return this.failure(
         peeked,
@@ -215,6 +217,31 @@ export class CustomsDesk {
       });
     };
     emit(0);
+    return answer;
+  }
+
+  /** A 舱单: verified, acknowledged with an empty 200, answered by one MT9999 per message. */
+  private importManifest(parsed: ParsedSubmission): ImportAnswer {
+    const check = verifyEnvelopedSignature(parsed.text, parsed.doc, { ...(this.settings.trusted ? { trusted: this.settings.trusted } : {}) });
+    if (!check.ok) {
+      this.stats.add('rejected');
+      return { status: 200, xml: '', responseCode: '1', clientSeqNo: '', duplicate: false };
+    }
+    const facts = readManifest(parseDom(check.signedXml, 'signed content'));
+    const prior = this.accepted.get(`manifest:${facts.messageId}`);
+    if (prior) {
+      this.stats.add('duplicates');
+      return { ...prior, duplicate: true };
+    }
+    const answer: ImportAnswer = { status: 200, xml: '', responseCode: '0', clientSeqNo: facts.messageId, duplicate: false };
+    this.accepted.set(`manifest:${facts.messageId}`, answer);
+    this.stats.add('accepted');
+    this.stats.addClientAccepted(facts.messageId);
+    const seq = this.received;
+    this.timers.after(this.settings.stepMs, () => {
+      this.feed.append(`MT9999_${facts.messageId}.xml`, buildMt9999(facts, new Date(), seq));
+      this.stats.add('receiptsEmitted');
+    });
     return answer;
   }
 

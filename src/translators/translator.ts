@@ -6,6 +6,11 @@ export interface StandardMessage {
   readonly xml: string;
   /** The correlation key customs receipts carry back (ClientSeqNo for 报关单). */
   readonly businessKey: string;
+  /**
+   * Further keys receipts may carry instead, e.g. `bill:<提运单号>` for each bill of a manifest
+   * (MT9999 answers per bill). Not unique: a later message listing the same bill takes it over.
+   */
+  readonly correlationKeys?: readonly string[];
 }
 
 export interface TranslateContext {

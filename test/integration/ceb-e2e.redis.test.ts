@@ -16,7 +16,7 @@ const CEB = join(ROOT, 'samples', 'ceb');
 const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
 
 /** Cross-border order (CEB311) and inventory (CEB621) from enterprise files, through the daemon. */
-describe('跨境电商 CEB messages through the daemon (real Redis, sandbox)', () => {
+describe('跨境电商 CEB and 舱单 manifest messages through the daemon (real Redis, sandbox)', () => {
   const redis = new Redis(TEST_REDIS_URL);
   const prefix = uniquePrefix('ceb');
   const dir = mkdtempSync(join(tmpdir(), 'eport-ceb-'));
@@ -38,6 +38,7 @@ receiptSources: [{ name: feed, type: http-pull, url: "${sandbox.url}/receipts", 
 channels:
 ${ch('orders', 'ceb311-order.yaml', '*.json')}
 ${ch('inventory', 'ceb621-inventory.yaml', '*.csv')}
+  - { name: manifest, translator: manifest, translation: { mapping: "${join(ROOT, 'samples', 'manifest', 'mt1101-sea.yaml')}" }, dir: ./manifest, intake: [{ type: folder, pattern: "*.csv", stableMs: 0, pollMs: 30ms }], signer: k, transport: t }
 `;
     const { config, problems } = parseConfigText(yaml, join(dir, 'gw.yaml'), {});
     expect(problems).toEqual([]);
@@ -70,5 +71,15 @@ ${ch('inventory', 'ceb621-inventory.yaml', '*.csv')}
     const invt = await check('inventory', 'invt.csv', expected.find((f) => f.includes('621'))!, 'closed'); // 899 结关
     expect(order.messageType).toBe('CEB311Message');
     expect(invt.messageType).toBe('CEB621Message');
+  }, 30_000);
+
+  it('sends a 舱单 MT1101 and matches the MT9999 answer to it by its bill numbers', async () => {
+    const MF = join(ROOT, 'samples', 'manifest');
+    copyFileSync(join(MF, 'mt1101-sea.csv'), join(dir, 'manifest', 'inbox', 'mt1101.csv'));
+    await waitFor('MT9999 in the outbox', () => ls(join(dir, 'manifest', 'outbox')), (f) => f.length === 1, 20_000);
+    expect(ls(join(dir, 'manifest', 'outbox'))).toEqual(['mt1101.mt9999.01.xml']);
+    const rec = (await gateway.deps.ledger.get((await gateway.deps.ledger.findBySource('manifest', 'mt1101.csv'))!))!;
+    expect(rec).toMatchObject({ status: 'accepted', messageType: 'MT1101' });
+    expect((await gateway.deps.spool.get(rec.messageRef!)).toString('utf8')).toBe(readFileSync(join(MF, 'expected', 'mt1101-sea.xml'), 'utf8'));
   }, 30_000);
 });

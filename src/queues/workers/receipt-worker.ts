@@ -17,10 +17,13 @@ const UNMATCHED_ATTEMPTS = 5;
 /** Receipt keys that may carry a message's business key (ClientSeqNo, CEB orderNo/copNo...). */
 const BUSINESS_KEYS = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo', 'etpsPreentNo', 'sourceStem'] as const;
 
-/** Finds the message a receipt answers: by business key in any channel, then SeqNo, then CopMsgId. */
+/**
+ * Finds the message a receipt answers: by business key (or a manifest bill number) in any
+ * channel, then SeqNo, then CopMsgId.
+ */
 async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string | undefined> {
-  for (const k of BUSINESS_KEYS) {
-    const value = r.keys[k];
+  const candidates = [...BUSINESS_KEYS.map((k) => r.keys[k]), r.keys.billNo ? `bill:${r.keys.billNo}` : undefined];
+  for (const value of candidates) {
     if (!value) continue;
     for (const ch of deps.channels.keys()) {
       const id = await deps.ledger.findByKey(businessKeyIndex(ch), value);

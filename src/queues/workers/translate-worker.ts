@@ -25,11 +25,12 @@ async function bindBusinessKey(deps: PipelineDeps, rec: MessageRecord, msg: Stan
 }
 
 /** Records one translated message and queues its signing. */
-async function forward(deps: PipelineDeps, id: string, msg: StandardMessage, signer: string): Promise<void> {
+async function forward(deps: PipelineDeps, id: string, msg: StandardMessage, ch: { name: string; signer: string }): Promise<void> {
+  if (msg.correlationKeys?.length) await deps.ledger.setKeys(businessKeyIndex(ch.name), msg.correlationKeys, id);
   const messageRef = await deps.spool.put(msg.xml);
   await deps.ledger.set(id, { messageRef, businessKey: msg.businessKey, messageType: msg.messageType });
   await deps.ledger.advance(id, 'translated', { stage: 'translate', text: `${msg.messageType} ClientSeqNo=${msg.businessKey}` });
-  await deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, signer);
+  await deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, ch.signer);
 }
 
 /**
@@ -54,7 +55,7 @@ export function translateProcessor(deps: PipelineDeps) {
       const msgs = await translateAll(deps.translators.get(ch.name)!, docBytes, { channel: ch.name, fileName: rec.sourceName });
       if (msgs.length === 1) {
         await bindBusinessKey(deps, rec, msgs[0]!, messageId);
-        await forward(deps, messageId, msgs[0]!, ch.signer);
+        await forward(deps, messageId, msgs[0]!, ch);
         log.info({ businessKey: msgs[0]!.businessKey }, 'translated / 已转换');
         return;
       }
@@ -63,7 +64,7 @@ export function translateProcessor(deps: PipelineDeps) {
       await deps.ledger.set(messageId, { parts: ids.join(',') });
       for (const [i, msg] of msgs.entries()) {
         await deps.ledger.create({ id: ids[i]!, channel: ch.name, sourceName: rec.sourceName, docRef: rec.docRef, createdAt: Date.now(), partOf: messageId, part: i + 1 });
-        await forward(deps, ids[i]!, msg, ch.signer);
+        await forward(deps, ids[i]!, msg, ch);
       }
       await deps.ledger.advance(messageId, 'translated', { stage: 'translate', text: `split into ${msgs.length} declarations: ${msgs.map((m) => m.businessKey).join(', ')}` });
       log.info({ parts: msgs.length }, 'translated and split / 已转换并拆分');

@@ -54,7 +54,7 @@ export class ManifestTranslator implements Translator {
   async translateMany(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
     const chunks: string[] = [];
     const r = await this.translateStream(Readable.from([bytes]), (c) => void chunks.push(c), ctx.fileName);
-    return [{ messageType: this.layout.message, xml: chunks.join(''), businessKey: r.businessKey }];
+    return [{ messageType: this.layout.message, xml: chunks.join(''), businessKey: r.businessKey, correlationKeys: r.billNos.map((b) => `bill:${b}`) }];
   }
 
   /**
@@ -62,7 +62,7 @@ export class ManifestTranslator implements Translator {
    * any problem the whole file's problems are thrown at the end and the caller must discard
    * what the sink received (write to a temporary file, rename on success).
    */
-  async translateStream(input: Readable, sink: XmlSink, file: string): Promise<{ businessKey: string; bills: number }> {
+  async translateStream(input: Readable, sink: XmlSink, file: string): Promise<{ businessKey: string; bills: number; billNos: string[] }> {
     const { mapping } = this.options.mapping;
     const csv = mapping.input.csv;
     const layout = this.layout;
@@ -116,7 +116,8 @@ export class ManifestTranslator implements Translator {
       const code: ErrorCode = problems.some((p) => MAPPING_RULES.has(p.rule)) ? 'GW_ERR_TRANSLATE_MAPPING' : 'GW_ERR_VALIDATION';
       throw new GatewayError(code, problems);
     }
-    return { businessKey, bills: index };
+    // Keys are master\0house; MT9999 answers per master bill (提运单号).
+    return { businessKey, bills: index, billNos: [...new Set([...bills.keys()].map((k) => k.split('\0')[0]!))] };
   }
 
   /** Maps, checks and writes one bill of lading. */
