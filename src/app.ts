@@ -20,6 +20,8 @@ import { StageQueues } from './queues/stage-queues.js';
 import { startWorkers, type WorkerTiming } from './queues/workers.js';
 import type { PipelineDeps } from './queues/deps.js';
 import { createSigner } from './signing/signer-registry.js';
+import { UnavailableSigner } from './signing/unavailable-signer.js';
+import { isGatewayError } from './core/errors.js';
 import { watchCertificates } from './signing/certificate-watch.js';
 import type { Signer } from './signing/signer.js';
 import { createTranslator } from './translators/factory.js';
@@ -74,7 +76,12 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
         signers.set(s.name, injected);
         continue;
       }
-      const signer = await createSigner(s, log);
+      const signer = await createSigner(s, log).catch((err: unknown) => {
+        // An expired certificate stops that signer, not the gateway: its messages wait.
+        if (!isGatewayError(err) || err.code !== 'GW_ERR_SIGN_CERT_EXPIRED') throw err;
+        log.error({ signer: s.name, err: err.details[0]?.en }, 'signing certificate expired: this signer is stopped, its messages wait / 证书已过期，该签名器停用，报文等待');
+        return new UnavailableSigner(s.name, err);
+      });
       signers.set(s.name, signer);
       shutdown.add(`signer:${s.name}`, () => signer.close());
     }

@@ -94,3 +94,47 @@ channels:
     }
   });
 });
+
+describe('an expired certificate stops that signer, not the gateway (real Redis)', () => {
+  const redis = new Redis(TEST_REDIS_URL);
+  const prefix = uniquePrefix('expired');
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('starts, keeps the expired signer’s messages waiting (not failed), and runs the other channels', async () => {
+    const { generateSelfSignedIdentity } = await import('../../src/signing/self-signed.js');
+    const sandbox = await startSandbox({ stepMs: 5 });
+    const dir = mkdtempSync(join(tmpdir(), 'eport-expired-'));
+    const old = generateSelfSignedIdentity({ commonName: 'expired', days: 1, notBefore: new Date(Date.now() - 10 * 86_400_000) });
+    const good = generateSelfSignedIdentity({ commonName: 'good', days: 30 });
+    writeFileSync(join(dir, 'old.pem'), old.keyPem + old.certPem);
+    writeFileSync(join(dir, 'good.pem'), good.keyPem + good.certPem);
+    const yaml = `dataDir: ./data
+redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }
+http: { enabled: false }
+signers: [{ name: old, type: soft-key, key: ./old.pem }, { name: good, type: soft-key, key: ./good.pem }]
+transports: [{ name: t, type: http, url: "${sandbox.url}/dec/submit" }]
+receiptSources: [{ name: feed, type: http-pull, url: "${sandbox.url}/receipts", intervalMs: 50ms }]
+channels:
+  - { name: a, dir: ./a, intake: [{ type: folder, stableMs: 0, pollMs: 30ms }], signer: old, transport: t }
+  - { name: b, dir: ./b, intake: [{ type: folder, stableMs: 0, pollMs: 30ms }], signer: good, transport: t }
+`;
+    const gateway = await startGateway(parseConfigText(yaml, join(dir, 'gw.yaml'), {}).config!, pino({ level: 'silent' }));
+    try {
+      writeFileSync(join(dir, 'a', 'inbox', 'a.xml'), decMessage('EXPIRED001'));
+      writeFileSync(join(dir, 'b', 'inbox', 'b.xml'), decMessage('GOODCERT01'));
+      await waitFor('channel b delivered', () => sandbox.stats().accepted, (n) => n === 1, 15_000);
+      await new Promise((r) => setTimeout(r, 500));
+      const a = (await gateway.deps.ledger.get((await gateway.deps.ledger.findBySource('a', 'a.xml'))!))!;
+      expect(a.status).toBe('translated');
+      expect(readdirSync(join(dir, 'a', 'failed'))).toEqual([]);
+      expect(readdirSync(join(dir, 'a', 'outbox'))).toEqual([]);
+      expect(sandbox.stats().byClientSeqNo.EXPIRED001).toBeUndefined();
+    } finally {
+      await gateway.close();
+      await sandbox.close();
+    }
+  });
+});
