@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifySftpError, globToRegExp, hostKeyFingerprint, isNoSuchFile, isWorkInProgressName, StabilityWindow } from './sftp-connection.js';
+import { classifySftpError, hostKeyFingerprint, isNoSuchFile } from './sftp-connection.js';
+import { globToRegExp, isWorkInProgressName, StabilityWindow } from './file-pickup.js';
 
 describe('sftp-connection helpers', () => {
   it('formats host key fingerprints like ssh-keygen -l -E sha256 (no base64 padding)', () => {

@@ -196,49 +196,6 @@ export class SftpSession {
   }
 }
 
-/** Names writers use while a file is still being written, and hidden files: never documents. */
-const WORK_IN_PROGRESS = /^(\.|~)|\.(tmp|temp|part|partial|filepart|writing|swp)$/i;
-
-/** True for names a remote poller must leave alone (hidden, or still being written). */
-export function isWorkInProgressName(name: string): boolean {
-  return WORK_IN_PROGRESS.test(name);
-}
-
-/**
- * Decides when a remote file is complete: its size and mtime stayed the same for `stableMs`.
- * SFTP has no write-finished event, so stability across polls is the only portable signal.
- */
-export class StabilityWindow {
-  private readonly seen = new Map<string, { size: number; mtimeMs: number; since: number }>();
-
-  constructor(private readonly stableMs: number) {}
-
-  /** Records one observation; true when the file has been unchanged long enough. */
-  ready(name: string, size: number, mtimeMs: number, now = Date.now()): boolean {
-    const prev = this.seen.get(name);
-    if (!prev || prev.size !== size || prev.mtimeMs !== mtimeMs) {
-      this.seen.set(name, { size, mtimeMs, since: now });
-      return this.stableMs === 0;
-    }
-    return now - prev.since >= this.stableMs;
-  }
-
-  /** Forgets names no longer listed, and one that was taken. */
-  retain(present: ReadonlySet<string>): void {
-    for (const k of this.seen.keys()) if (!present.has(k)) this.seen.delete(k);
-  }
-
-  forget(name: string): void {
-    this.seen.delete(name);
-  }
-}
-
-/** Glob (`*`, `?`) to an anchored, case-insensitive RegExp, for file name patterns in config. */
-export function globToRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i');
-}
-
 /**
  * Moves a remote file into `dir` under `name`, or `name.1.ext`, `name.2.ext`... when taken: never
  * overwrites. Plain SFTP v3 rename refuses an existing target, which is exactly the "taken" signal.

@@ -4,24 +4,12 @@ import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ResolvedFolderIntake } from '../config/resolve.js';
 import { moveLink, moveUnique } from '../queues/archive.js';
+import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { IntakeHandler, IntakeSource } from './intake.js';
 
 /** Where a claimed file waits between claim and archive; hidden so scans skip it. */
 export const CLAIM_DIR = '.eport-claimed';
 
-/** Names writers use while a file is still being written, and other files that are not documents. */
-const NOT_A_DOCUMENT = /^(\.|~)|\.(tmp|temp|part|partial|crdownload|swp|filepart|writing|done|ok)$/i;
-
-function globToRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i');
-}
-
-interface Seen {
-  size: number;
-  mtimeMs: number;
-  since: number;
-}
 
 /**
  * Watches one inbox folder by polling (works on local disks, NFS and SMB alike, and cannot miss an
@@ -33,7 +21,7 @@ export class FolderIntake implements IntakeSource {
   readonly name: string;
   private readonly claimDir: string;
   private readonly pattern: RegExp;
-  private readonly seen = new Map<string, Seen>();
+  private readonly stable: StabilityWindow;
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
   private stopped = false;
@@ -50,6 +38,7 @@ export class FolderIntake implements IntakeSource {
     this.name = `folder:${cfg.path}`;
     this.claimDir = join(cfg.path, CLAIM_DIR);
     this.pattern = globToRegExp(cfg.pattern);
+    this.stable = new StabilityWindow(cfg.stableMs);
   }
 
   async start(handler: IntakeHandler): Promise<void> {
@@ -80,11 +69,11 @@ export class FolderIntake implements IntakeSource {
   private async scan(handler: IntakeHandler): Promise<void> {
     const names = await readdir(this.cfg.path);
     const present = new Set(names);
-    for (const k of this.seen.keys()) if (!present.has(k)) this.seen.delete(k);
+    this.stable.retain(present);
     const now = Date.now();
     for (const name of names) {
       if (this.stopped) return;
-      if (name === CLAIM_DIR || NOT_A_DOCUMENT.test(name) || !this.pattern.test(name)) continue;
+      if (name === CLAIM_DIR || isWorkInProgressName(name) || !this.pattern.test(name)) continue;
       const path = join(this.cfg.path, name);
       const st = await lstat(path).catch(() => undefined);
       if (!st) continue;
@@ -94,19 +83,14 @@ export class FolderIntake implements IntakeSource {
       }
       if (!st.isFile()) continue;
       if (!this.ready(name, st.size, st.mtimeMs, now, present)) continue;
-      this.seen.delete(name);
+      this.stable.forget(name);
       await this.take(name, st.size, handler);
     }
   }
 
   private ready(name: string, size: number, mtimeMs: number, now: number, present: Set<string>): boolean {
     if (this.cfg.doneMarker) return present.has(`${name}.done`) || present.has(`${name}.ok`);
-    const prev = this.seen.get(name);
-    if (!prev || prev.size !== size || prev.mtimeMs !== mtimeMs) {
-      this.seen.set(name, { size, mtimeMs, since: now });
-      return this.cfg.stableMs === 0;
-    }
-    return now - prev.since >= this.cfg.stableMs;
+    return this.stable.ready(name, size, mtimeMs, now);
   }
 
   private async take(name: string, size: number, handler: IntakeHandler): Promise<void> {

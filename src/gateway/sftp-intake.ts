@@ -2,15 +2,8 @@ import { posix } from 'node:path';
 import type SftpClient from 'ssh2-sftp-client';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import {
-  globToRegExp,
-  isNoSuchFile,
-  isWorkInProgressName,
-  moveRemoteUnique,
-  SftpSession,
-  StabilityWindow,
-  type SftpEndpoint,
-} from '../core/sftp-connection.js';
+import { isNoSuchFile, moveRemoteUnique, SftpSession, type SftpEndpoint } from '../core/sftp-connection.js';
+import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';
 
 /** Remote folder (inside `remoteDir`) where a claimed file waits between claim and archive. */

@@ -1,13 +1,7 @@
 import { posix } from 'node:path';
 import type { Logger } from '../core/logger.js';
-import {
-  globToRegExp,
-  isWorkInProgressName,
-  moveRemoteUnique,
-  SftpSession,
-  StabilityWindow,
-  type SftpEndpoint,
-} from '../core/sftp-connection.js';
+import { moveRemoteUnique, SftpSession, type SftpEndpoint } from '../core/sftp-connection.js';
+import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
 
 /** A remote SFTP directory customs (or the relay client) drops receipts into. */
