@@ -1,7 +1,7 @@
 import { lstat, mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { intakeRefusals } from './intake-refusals.js';
 import type { ResolvedFolderIntake } from '../config/resolve.js';
 import { moveLink, moveUnique } from '../queues/archive.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
@@ -104,13 +104,7 @@ export class FolderIntake implements IntakeSource {
       for (const m of ['.done', '.ok']) await unlink(join(this.cfg.path, name + m)).catch(() => {});
     }
     if (size > this.cfg.maxBytes) {
-      const error = new GatewayError('GW_ERR_INTAKE_TOO_LARGE', {
-        where: name,
-        zh: `文件 ${size} 字节，超过上限 ${this.cfg.maxBytes}`,
-        en: `file is ${size} bytes, over the limit of ${this.cfg.maxBytes}`,
-        fixZh: '拆分文件，或调高通道的 maxBytes',
-        fixEn: 'split the file, or raise the channel intake maxBytes',
-      });
+      const error = intakeRefusals.tooLarge(name, size, this.cfg.maxBytes);
       await this.finish(name, await handler.refuse({ channel: this.channel, name, bytes: Buffer.alloc(0) }, error), handler);
       return;
     }
@@ -122,13 +116,7 @@ export class FolderIntake implements IntakeSource {
     const doc = { channel: this.channel, name, bytes };
     const outcome =
       bytes.length === 0
-        ? await handler.refuse(doc, new GatewayError('GW_ERR_INTAKE_EMPTY', {
-            where: name,
-            zh: '文件为空（0 字节）',
-            en: 'the file is empty (0 bytes)',
-            fixZh: '检查导出程序；文件写完后再放入收件箱',
-            fixEn: 'check the exporting system; move files into the inbox only once written',
-          }))
+        ? await handler.refuse(doc, intakeRefusals.empty(name, 'folder'))
         : await handler.accept(doc);
     await this.finish(name, outcome, handler);
   }
@@ -141,13 +129,7 @@ export class FolderIntake implements IntakeSource {
 
   private async refuseLink(name: string, handler: IntakeHandler): Promise<void> {
     const moved = await moveLink(join(this.cfg.path, name), this.failedDir);
-    const error = new GatewayError('GW_ERR_INTAKE_UNSAFE_NAME', {
-      where: name,
-      zh: '收件箱中的符号链接不被接受，已移到 failed 目录',
-      en: 'symbolic links are not accepted in the inbox; moved to failed',
-      fixZh: '请放入真实文件，而不是链接',
-      fixEn: 'drop the real file, not a link',
-    });
+    const error = intakeRefusals.symlink(name, 'folder');
     const outcome = await handler.refuse({ channel: this.channel, name, bytes: Buffer.alloc(0) }, error);
     await handler.archived(outcome.messageId, moved);
   }

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type SftpClient from 'ssh2-sftp-client';
-import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { intakeRefusals } from './intake-refusals.js';
 import { isNoSuchFile, moveRemoteUnique, SftpSession, type SftpEndpoint } from '../core/sftp-connection.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';
@@ -134,13 +134,7 @@ export class SftpIntake implements IntakeSource {
       throw err;
     }
     if (size > this.maxBytes) {
-      const error = new GatewayError('GW_ERR_INTAKE_TOO_LARGE', {
-        where: name,
-        zh: `文件 ${size} 字节，超过上限 ${this.maxBytes}`,
-        en: `file is ${size} bytes, over the limit of ${this.maxBytes}`,
-        fixZh: '拆分文件，或调高通道的 maxBytes',
-        fixEn: 'split the file, or raise the channel intake maxBytes',
-      });
+      const error = intakeRefusals.tooLarge(name, size, this.maxBytes);
       await this.finish(name, await handler.refuse({ channel: this.opts.channel, name, bytes: Buffer.alloc(0) }, error), handler);
       return;
     }
@@ -154,13 +148,7 @@ export class SftpIntake implements IntakeSource {
       bytes.length === 0
         ? await handler.refuse(
             doc,
-            new GatewayError('GW_ERR_INTAKE_EMPTY', {
-              where: name,
-              zh: '文件为空（0 字节）',
-              en: 'the file is empty (0 bytes)',
-              fixZh: '检查导出程序；上传时先用临时名（.part），写完再改名',
-              fixEn: 'check the exporting system; upload under a temporary name (.part) and rename when done',
-            }),
+            intakeRefusals.empty(name, 'sftp'),
           )
         : await handler.accept(doc);
     await this.finish(name, outcome, handler);
@@ -179,13 +167,7 @@ export class SftpIntake implements IntakeSource {
   private async refuseLink(name: string, handler: IntakeHandler): Promise<void> {
     // rename moves the link itself, never its target, so nothing outside the inbox is touched.
     const moved = await this.moveUnique(posix.join(this.opts.remoteDir, name), this.opts.failedDir, `${name}.symlink-${Date.now()}`);
-    const error = new GatewayError('GW_ERR_INTAKE_UNSAFE_NAME', {
-      where: name,
-      zh: 'SFTP 收件箱中的符号链接不被接受，已移到 failed 目录',
-      en: 'symbolic links are not accepted in the SFTP inbox; moved to failed',
-      fixZh: '请上传真实文件，而不是链接',
-      fixEn: 'upload the real file, not a link',
-    });
+    const error = intakeRefusals.symlink(name, 'sftp');
     const outcome = await handler.refuse({ channel: this.opts.channel, name, bytes: Buffer.alloc(0) }, error);
     await handler.archived(outcome.messageId, `sftp://${this.opts.host}${moved}`);
   }

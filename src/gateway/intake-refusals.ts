@@ -1,0 +1,37 @@
+import { GatewayError } from '../core/errors.js';
+
+/** Where the enterprise put the file: the advice differs (drop vs upload). */
+export type InboxKind = 'folder' | 'sftp';
+
+/** Errors every intake gives for a file it refuses before reading it as a document. */
+export const intakeRefusals = {
+  tooLarge(name: string, size: number, max: number): GatewayError {
+    return new GatewayError('GW_ERR_INTAKE_TOO_LARGE', {
+      where: name,
+      zh: `文件 ${size} 字节，超过上限 ${max}`,
+      en: `file is ${size} bytes, over the limit of ${max}`,
+      fixZh: '拆分文件，或调高通道的 maxBytes',
+      fixEn: 'split the file, or raise the channel intake maxBytes',
+    });
+  },
+
+  empty(name: string, inbox: InboxKind): GatewayError {
+    return new GatewayError('GW_ERR_INTAKE_EMPTY', {
+      where: name,
+      zh: '文件为空（0 字节）',
+      en: 'the file is empty (0 bytes)',
+      ...(inbox === 'sftp'
+        ? { fixZh: '检查导出程序；上传时先用临时名（.part），写完再改名', fixEn: 'check the exporting system; upload under a temporary name (.part) and rename when done' }
+        : { fixZh: '检查导出程序；文件写完后再放入收件箱', fixEn: 'check the exporting system; move files into the inbox only once written' }),
+    });
+  },
+
+  symlink(name: string, inbox: InboxKind): GatewayError {
+    return new GatewayError('GW_ERR_INTAKE_UNSAFE_NAME', {
+      where: name,
+      ...(inbox === 'sftp'
+        ? { zh: 'SFTP 收件箱中的符号链接不被接受，已移到 failed 目录', en: 'symbolic links are not accepted in the SFTP inbox; moved to failed', fixZh: '请上传真实文件，而不是链接', fixEn: 'upload the real file, not a link' }
+        : { zh: '收件箱中的符号链接不被接受，已移到 failed 目录', en: 'symbolic links are not accepted in the inbox; moved to failed', fixZh: '请放入真实文件，而不是链接', fixEn: 'drop the real file, not a link' }),
+    });
+  },
+};
