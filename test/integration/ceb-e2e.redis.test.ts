@@ -1,55 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { parseConfigText } from '../../src/config/load.js';
-import { startGateway, type RunningGateway } from '../../src/app.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
-import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 import { verifyEnveloped } from '../../src/signing/xmldsig.js';
-import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { ROOT, waitFor } from '../helpers/process.js';
+import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 
 const CEB = join(ROOT, 'samples', 'ceb');
 const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
 
 /** Cross-border order (CEB311) and inventory (CEB621) from enterprise files, through the daemon. */
 describe('跨境电商 CEB and 舱单 manifest messages through the daemon (real Redis, sandbox)', () => {
-  const redis = new Redis(TEST_REDIS_URL);
-  const prefix = uniquePrefix('ceb');
-  const dir = mkdtempSync(join(tmpdir(), 'eport-ceb-'));
-  let gateway: RunningGateway;
-  let sandbox: SandboxHandle;
+  let t: TestGateway;
+  let gateway: TestGateway['gateway'];
+  let sandbox: TestGateway['sandbox'];
+  let dir: string;
+  const mapped = (kind: string, mapping: string) => `translator: ${kind}, translation: { mapping: "${mapping}" }`;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ stepMs: 5 });
-    const id = generateSelfSignedIdentity({ commonName: 'ceb', days: 30 });
-    writeFileSync(join(dir, 'k.pem'), id.keyPem + id.certPem);
-    const ch = (name: string, mapping: string, pattern: string) =>
-      `  - { name: ${name}, translator: ceb, translation: { mapping: "${join(CEB, mapping)}" }, dir: ./${name}, intake: [{ type: folder, pattern: "${pattern}", stableMs: 0, pollMs: 30ms }], signer: k, transport: t }`;
-    const yaml = `dataDir: ./data
-redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }
-http: { enabled: false }
-signers: [{ name: k, type: soft-key, key: ./k.pem }]
-transports: [{ name: t, type: http, url: "${sandbox.url}/dec/submit" }]
-receiptSources: [{ name: feed, type: http-pull, url: "${sandbox.url}/receipts", intervalMs: 50ms }]
-channels:
-${ch('orders', 'ceb311-order.yaml', '*.json')}
-${ch('inventory', 'ceb621-inventory.yaml', '*.csv')}
-  - { name: manifest, translator: manifest, translation: { mapping: "${join(ROOT, 'samples', 'manifest', 'mt1101-sea.yaml')}" }, dir: ./manifest, intake: [{ type: folder, pattern: "*.csv", stableMs: 0, pollMs: 30ms }], signer: k, transport: t }
-`;
-    const { config, problems } = parseConfigText(yaml, join(dir, 'gw.yaml'), {});
-    expect(problems).toEqual([]);
-    gateway = await startGateway(config!, pino({ level: 'silent' }));
+    t = await startTestGateway(
+      'ceb',
+      [
+        testChannel('orders', mapped('ceb', join(CEB, 'ceb311-order.yaml'))),
+        testChannel('inventory', mapped('ceb', join(CEB, 'ceb621-inventory.yaml'))),
+        testChannel('manifest', mapped('manifest', join(ROOT, 'samples', 'manifest', 'mt1101-sea.yaml'))),
+      ].join('\n'),
+    );
+    ({ gateway, sandbox, dir } = t);
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await sandbox?.close();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-  });
+  afterAll(async () => t?.close());
 
   it('signs the expected messages, customs verifies them, and the CEB312/CEB622 returns drive the status', async () => {
     copyFileSync(join(CEB, 'ceb311-order.json'), join(dir, 'orders', 'inbox', 'order.json'));

@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { parseConfigText } from '../../src/config/load.js';
-import { startGateway, type RunningGateway } from '../../src/app.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
-import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
-import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { ROOT, waitFor } from '../helpers/process.js';
+import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 
 const ENT = join(ROOT, 'samples', 'enterprise');
 const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
@@ -20,40 +13,25 @@ const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort(
  * sandbox, and answered in the outbox; the 60-item file becomes two linked declarations.
  */
 describe('enterprise files through the daemon (real Redis, real sandbox)', () => {
-  const redis = new Redis(TEST_REDIS_URL);
-  const prefix = uniquePrefix('ent');
-  const dir = mkdtempSync(join(tmpdir(), 'eport-ent-'));
-  let gateway: RunningGateway;
-  let sandbox: SandboxHandle;
+  let t: TestGateway;
+  let gateway: TestGateway['gateway'];
+  let sandbox: TestGateway['sandbox'];
+  let dir: string;
   const channels = { zh: ['csv', 'xlsx'], json: ['json'], xml: ['xml'] } as const;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ stepMs: 5 });
-    const id = generateSelfSignedIdentity({ commonName: 'enterprise', days: 30 });
-    writeFileSync(join(dir, 'k.pem'), id.keyPem + id.certPem);
-    const channel = (name: string, mapping: string, pattern: string, extra = '') =>
-      `  - { name: ent-${name}, translator: enterprise, translation: { mapping: "${join(ENT, mapping)}" }, dir: ./${name}, intake: [{ type: folder, pattern: "${pattern}", stableMs: 0, pollMs: 30ms }], signer: k, transport: t${extra} }`;
-    const yaml = `dataDir: ./data
-redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }
-http: { enabled: false }
-signers: [{ name: k, type: soft-key, key: ./k.pem }]
-transports: [{ name: t, type: http, url: "${sandbox.url}/dec/submit" }]
-receiptSources: [{ name: feed, type: http-pull, url: "${sandbox.url}/receipts", intervalMs: 50ms }]
-channels:
-${channel('zh', 'mapping-zh.yaml', '*.{csv,xlsx}'.replace('{csv,xlsx}', '*'))}
-${channel('json', 'mapping-json.yaml', '*.json', ', gatewayReceipts: json')}
-${channel('xml', 'mapping-xml.yaml', '*.xml')}
-`;
-    const { config, problems } = parseConfigText(yaml, join(dir, 'gw.yaml'), {});
-    expect(problems).toEqual([]);
-    gateway = await startGateway(config!, pino({ level: 'silent' }));
+    const mapped = (mapping: string, extra = '') => `translator: enterprise, translation: { mapping: "${join(ENT, mapping)}" }${extra}`;
+    t = await startTestGateway(
+      'ent',
+      [
+        testChannel('zh', mapped('mapping-zh.yaml')),
+        testChannel('json', mapped('mapping-json.yaml', ', gatewayReceipts: json')),
+        testChannel('xml', mapped('mapping-xml.yaml')),
+      ].join('\n'),
+    );
+    ({ gateway, sandbox, dir } = t);
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await sandbox?.close();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-  });
+  afterAll(async () => t?.close());
 
   it('turns each sample into the expected declaration and brings its receipts back', async () => {
     const inputs = readdirSync(ENT).filter((f) => /^ent-\d+/.test(f) && !f.endsWith('.yaml'));
@@ -64,7 +42,7 @@ ${channel('xml', 'mapping-xml.yaml', '*.xml')}
 
     for (const f of inputs) {
       const stem = f.replace(/\.[^.]+$/, '');
-      const ch = `ent-${target(f)}`;
+      const ch = target(f);
       const rec = (await gateway.deps.ledger.get((await gateway.deps.ledger.findBySource(ch, f))!))!;
       const parts = rec.parts ? rec.parts.split(',') : [rec.id];
       expect(parts).toHaveLength(f.includes('split') ? 2 : 1);

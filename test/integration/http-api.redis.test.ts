@@ -1,57 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { parseConfigText } from '../../src/config/load.js';
-import { startGateway, type RunningGateway } from '../../src/app.js';
 import { buildHttpApi } from '../../src/gateway/http-api.js';
 import { createIntakeHandler } from '../../src/queues/intake-handler.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
-import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
-import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/process.js';
 import { decMessage } from '../helpers/dec-message.js';
+import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 
 const TOKEN = 'poller-secret-令牌';
 
 /** The polling API a legacy system uses instead of the outbox folder. */
 describe('HTTP API (real Redis)', () => {
-  const redis = new Redis(TEST_REDIS_URL);
-  const prefix = uniquePrefix('api');
-  let gateway: RunningGateway;
-  let sandbox: SandboxHandle;
+  let t: TestGateway;
+  let gateway: TestGateway['gateway'];
+  let sandbox: TestGateway['sandbox'];
   let api: FastifyInstance;
   const auth = { authorization: `Bearer ${TOKEN}` };
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ stepMs: 10 });
-    const dir = mkdtempSync(join(tmpdir(), 'eport-api-'));
-    const id = generateSelfSignedIdentity({ commonName: 'api', days: 30 });
-    writeFileSync(join(dir, 'k.pem'), id.keyPem + id.certPem);
-    const yaml = `dataDir: ./data
-redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }
-http: { enabled: false, tokens: [{ name: poller, sha256: ${createHash('sha256').update(TOKEN).digest('hex')} }] }
-signers: [{ name: k, type: soft-key, key: ./k.pem }]
-transports: [{ name: t, type: http, url: "${sandbox.url}/dec/submit" }]
-receiptSources: [{ name: feed, type: http-pull, url: "${sandbox.url}/receipts", intervalMs: 50ms }]
-channels: [{ name: declaration, dir: ./declaration, intake: [{ type: folder, stableMs: 0, pollMs: 30ms }], signer: k, transport: t }]
-`;
-    const { config, problems } = parseConfigText(yaml, join(dir, 'gw.yaml'), {});
-    expect(problems).toEqual([]);
-    gateway = await startGateway(config!, pino({ level: 'silent' }));
+    const tokens = `http: { enabled: false, tokens: [{ name: poller, sha256: ${createHash('sha256').update(TOKEN).digest('hex')} }] }`;
+    t = await startTestGateway('api', testChannel('declaration'), { sandbox: { stepMs: 10 }, extra: tokens });
+    ({ gateway, sandbox } = t);
     api = buildHttpApi(gateway.deps, createIntakeHandler(gateway.deps));
-    writeFileSync(join(dir, 'declaration', 'inbox', 'p.xml'), decMessage('APIPOLL0001'));
+    writeFileSync(join(t.dir, 'declaration', 'inbox', 'p.xml'), decMessage('APIPOLL0001'));
   });
   afterAll(async () => {
-    await api.close();
-    await gateway.close();
-    await sandbox.close();
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
+    await api?.close();
+    await t?.close();
   });
 
   it('answers /health without a token and refuses /v1 without a valid one', async () => {
