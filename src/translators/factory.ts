@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { GatewayError } from '../core/errors.js';
 import { loadCodeTables } from './codes/code-tables.js';
 import { DecXmlTranslator } from './dec-xml/dec-xml-translator.js';
+import { CebXmlTranslator } from './ceb/ceb-xml-translator.js';
+import { ManifestXmlTranslator } from './manifest/manifest-xml-translator.js';
 import { EnterpriseTranslator } from './enterprise/enterprise-translator.js';
 import { loadMapping } from './mapping/load.js';
 import { CebTranslator } from './ceb/ceb-translator.js';
@@ -11,7 +13,7 @@ import { loadManifestMapping } from './manifest/mapping.js';
 import type { Translator } from './translator.js';
 
 /** Translator kinds a channel may name in `translator:`. */
-export const TRANSLATOR_KINDS = ['dec-xml', 'enterprise', 'ceb', 'manifest'] as const;
+export const TRANSLATOR_KINDS = ['dec-xml', 'ceb-xml', 'manifest-xml', 'enterprise', 'ceb', 'manifest'] as const;
 export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
 
 /**
@@ -42,6 +44,8 @@ export type TranslationOptions = z.output<typeof translationSchema>;
  */
 export function createTranslator(kind: TranslatorKind, options: TranslationOptions = {}, resolvePath: (p: string) => string = (p) => p): Translator {
   const codes = loadCodeTables(options.codesDir ? { overrideDir: resolvePath(options.codesDir) } : {});
+  if (kind === 'ceb-xml') return new CebXmlTranslator({ codes, validate: options.validate ?? true });
+  if (kind === 'manifest-xml') return new ManifestXmlTranslator({ codes, validate: options.validate ?? true });
   if (kind === 'dec-xml') {
     return new DecXmlTranslator({ validate: options.validate ?? true, codes });
   }
