@@ -35,12 +35,22 @@ const ENCODINGS = ['auto', 'UTF-8', 'GBK', 'GB18030'] as const;
 
 /** True when the bytes are XML whose root element is DecMessage (any prefix). */
 export function looksLikeDecMessage(bytes: Buffer, file: string): boolean {
+  return standardXmlKind(bytes, file) === 'dec-xml';
+}
+
+/** The pass-through translator for a standard message by its root element, if it is one. */
+export function standardXmlKind(bytes: Buffer, file: string): 'dec-xml' | 'ceb-xml' | 'manifest-xml' | undefined {
+  let text: string;
   try {
-    const { text } = decodeXml(bytes, file);
-    return /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*:)?DecMessage[\s>/]/.test(text);
+    text = decodeXml(bytes, file).text;
   } catch {
-    return false;
+    return undefined;
   }
+  const root = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?(DecMessage|CEB\d{3}Message|Manifest)[\s>/]/.exec(text)?.[1];
+  if (root === 'DecMessage') return 'dec-xml';
+  if (root?.startsWith('CEB')) return 'ceb-xml';
+  if (root === 'Manifest') return 'manifest-xml';
+  return undefined;
 }
 
 /**
@@ -92,9 +102,10 @@ export class CliTranslators {
       return this.make('channel', kind, { ...options, ...this.overrides() }, (p) => (isAbsolute(p) ? p : join(base, p)));
     }
     const fmt = this.opts.format;
-    if ((!fmt || fmt === 'auto' || fmt === 'xml') && looksLikeDecMessage(bytes, file)) {
+    const standard = !fmt || fmt === 'auto' || fmt === 'xml' ? standardXmlKind(bytes, file) : undefined;
+    if (standard && !this.opts.mapping) {
       // Standard XML dropped as-is: the CLI validates it unless told not to.
-      return this.make('dec-xml', 'dec-xml', { validate: true, ...this.overrides() }, (p) => p);
+      return this.make(standard, standard, { validate: true, ...this.overrides() }, (p) => p);
     }
     if (!this.opts.mapping) {
       throw new GatewayError('GW_ERR_CONFIG', {
