@@ -1,39 +1,39 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { Ledger } from '../queues/ledger.js';
-import { retryMessage } from '../queues/operator.js';
-import { bullmqConnection, createRedis } from '../queues/redis-connection.js';
-import { StageQueues } from '../queues/stage-queues.js';
-import { findRecord, redisUrlOf } from './status-command.js';
+import { cancelMessage, retryMessage } from '../queues/operator.js';
+import { findRecord } from './status-command.js';
+import { openOperatorContext } from './operator-context.js';
 
-export function registerRetry(program: Command): void {
+/** An operator action on one message, found by id, file name or ClientSeqNo. */
+function operatorCommand(program: Command, name: string, description: string, act: typeof retryMessage | typeof cancelMessage, done: string): void {
   program
-    .command('retry')
-    .description('send a dead message again (same signed bytes, same ClientSeqNo) / 重发已放弃的报文')
+    .command(name)
+    .description(description)
     .argument('<id-or-file>', 'message id, source file name, or ClientSeqNo')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
     .action(async (arg: string, opts: { config: string }) => {
       const config = loadConfig(opts.config);
-      const url = redisUrlOf(config);
-      const redis = createRedis(url);
-      redis.on('error', () => {});
-      const queues = new StageQueues(bullmqConnection(url), config.redis.prefix, config.retry.delaysMs.length + 1, config.signers.map((s) => s.name));
+      let ctx: Awaited<ReturnType<typeof openOperatorContext>> | undefined;
       try {
-        const ledger = new Ledger(redis, config.redis.prefix);
-        const rec = await findRecord(ledger, config, arg);
+        ctx = await openOperatorContext(config);
+        const rec = await findRecord(ctx.deps.ledger, config, arg);
         if (!rec) {
           console.error(`no message found for "${arg}" / 未找到报文`);
           process.exitCode = 1;
           return;
         }
-        await retryMessage({ ledger, queues }, rec, `eport retry (${process.env.USER ?? 'operator'})`);
-        console.log(`message ${rec.id} (${rec.sourceName}) queued for delivery again / 已重新排队发送`);
+        await act(ctx.deps, rec, `eport ${name} (${process.env.USER ?? 'operator'})`);
+        console.log(`message ${rec.id} (${rec.sourceName}): ${done}`);
       } catch (err) {
         console.error((err as Error).message);
         process.exitCode = 1;
       } finally {
-        await queues.close();
-        redis.disconnect();
+        await ctx?.close();
       }
     });
+}
+
+export function registerRetry(program: Command): void {
+  operatorCommand(program, 'retry', 'send a dead message again (same signed bytes, same ClientSeqNo) / 重发已放弃的报文', retryMessage, 'queued for delivery again / 已重新排队发送');
+  operatorCommand(program, 'cancel', 'stop a message that has not been sent yet / 撤销尚未发送的报文', cancelMessage, 'cancelled, not sent / 已撤销，未发送');
 }

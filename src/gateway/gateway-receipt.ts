@@ -5,7 +5,7 @@ export const GATEWAY_RECEIPT_NS = 'urn:eport-gateway:receipt:1';
 
 /** A receipt the gateway itself issues: an error, a dead letter, a duplicate notice. */
 export interface GatewayReceipt {
-  readonly kind: 'error' | 'dead' | 'duplicate';
+  readonly kind: 'error' | 'dead' | 'duplicate' | 'cancelled';
   readonly messageId: string;
   readonly channel: string;
   readonly sourceFile: string;

@@ -56,4 +56,19 @@ describe('Ledger (real Redis)', () => {
     expect(await ledger.bindKey('declaration:clientSeqNo', 'C1', 'm9')).toBe('m1');
     expect(await ledger.findByKey('declaration:clientSeqNo', 'C1')).toBe('m1');
   });
+
+  it('lets an operator cancel only before a send has started or finished', async () => {
+    await ledger.create({ ...base, id: 'c1' });
+    expect(await ledger.beginSend('c1')).toBe(true);
+    expect(await ledger.cancel('c1', 'op')).toBe('sending');
+    await ledger.endSend('c1');
+    expect(await ledger.cancel('c1', 'op')).toBe('cancelled');
+    expect((await ledger.get('c1'))!.status).toBe('cancelled');
+    expect(await ledger.beginSend('c1')).toBe(false); // the deliver stage will not send it now
+    expect(await ledger.cancel('c1', 'op')).toBe('ended');
+    await ledger.create({ ...base, id: 'c2' });
+    await ledger.set('c2', { deliveredAt: 5 });
+    expect(await ledger.cancel('c2', 'op')).toBe('sent');
+    expect(await ledger.cancel('nope', 'op')).toBe('missing');
+  });
 });

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { SpoolRef } from '../core/spool.js';
-import { nextStatus, type GatewayStatus } from '../receipts/status.js';
+import { GATEWAY_STATUSES, isTerminal, nextStatus, type GatewayStatus } from '../receipts/status.js';
 
 /** One message's record: what arrived, where it is, what happened to it. */
 export interface MessageRecord {
@@ -76,6 +76,28 @@ if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
 redis.call('RPUSH', KEYS[2], ARGV[4])
 return 1`;
+
+// Marks a send as under way unless the message has ended (cancelled, failed...): the deliver
+// stage and an operator's cancel decide on the same hash, atomically.
+const BEGIN_SEND_LUA = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 0 end
+for i = 1, #ARGV do if ARGV[i] == status then return 0 end end
+redis.call('HSET', KEYS[1], 'sending', '1')
+return 1`;
+
+// Cancels a message that has not gone out and is not going out right now.
+const CANCEL_LUA = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 'missing' end
+if redis.call('HEXISTS', KEYS[1], 'deliveredAt') == 1 then return 'sent' end
+if redis.call('HGET', KEYS[1], 'sending') == '1' then return 'sending' end
+for i = 3, #ARGV do if ARGV[i] == status then return 'ended' end end
+redis.call('HSET', KEYS[1], 'status', 'cancelled', 'updatedAt', ARGV[1])
+redis.call('RPUSH', KEYS[2], ARGV[2])
+return 'cancelled'`;
+
+const TERMINAL_STATUSES = GATEWAY_STATUSES.filter(isTerminal);
 
 /**
  * The ledger: one Redis hash per message plus indexes (time, source name, business key, SeqNo).
@@ -167,6 +189,26 @@ export class Ledger {
       .rpush(this.k('events', id), JSON.stringify({ at, stage: 'operator', text, status: to } satisfies LedgerEvent))
       .exec()) as [[null, number], ...unknown[]];
     return gen;
+  }
+
+  /** The deliver stage's claim on a send; false when the message has ended (e.g. cancelled). */
+  async beginSend(id: string): Promise<boolean> {
+    return (await this.redis.eval(BEGIN_SEND_LUA, 1, this.k('msg', id), ...TERMINAL_STATUSES)) === 1;
+  }
+
+  /** Ends the claim after a failed attempt, so an operator may cancel between retries. */
+  async endSend(id: string): Promise<void> {
+    await this.redis.hdel(this.k('msg', id), 'sending');
+  }
+
+  /**
+   * An operator's cancel of a message that has not reached customs. Returns 'cancelled', or why
+   * not: 'sent' (ask customs to delete it: 删单), 'sending' (a send is under way), 'ended', 'missing'.
+   */
+  async cancel(id: string, text: string): Promise<'cancelled' | 'sent' | 'sending' | 'ended' | 'missing'> {
+    const at = Date.now();
+    const ev = JSON.stringify({ at, stage: 'operator', text, status: 'cancelled' } satisfies LedgerEvent);
+    return (await this.redis.eval(CANCEL_LUA, 2, this.k('msg', id), this.k('events', id), String(at), ev, ...TERMINAL_STATUSES)) as never;
   }
 
   async event(id: string, ev: LedgerEvent): Promise<void> {

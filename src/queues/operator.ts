@@ -1,6 +1,7 @@
 import { jobIdFor } from '../core/ids.js';
 import type { MessageRecord } from './ledger.js';
 import type { PipelineDeps } from './deps.js';
+import { archiveToFailed, emitGatewayReceipt } from './outcomes.js';
 
 /** The deliver job of a message; a re-opened message gets a fresh id so BullMQ runs it again. */
 export function deliverJobId(messageId: string, generation?: number): string {
@@ -20,4 +21,35 @@ export async function retryMessage(deps: Pick<PipelineDeps, 'ledger' | 'queues'>
   }
   const generation = await deps.ledger.reopen(rec.id, 'signed', `retry requested by ${who}`);
   await deps.queues.add('deliver', deliverJobId(rec.id, generation), { messageId: rec.id });
+}
+
+/** Why a cancel was refused, for the operator. */
+const CANCEL_REFUSED = {
+  sent: 'already delivered to customs: ask customs to delete it (删单) / 已送达海关，请向海关申请删单',
+  sending: 'a send is under way right now; try again in a moment / 正在发送，请稍后再试',
+  ended: 'the message has already ended / 报文已结束',
+  missing: 'no such message / 报文不存在',
+} as const;
+
+/**
+ * Stops a message that has not gone out: status 'cancelled' (final), a 'cancelled' receipt in the
+ * outbox so the enterprise hears of it, and the source moved to failed/. Refused once a send
+ * has started or finished: then only customs can delete the declaration.
+ */
+export async function cancelMessage(deps: PipelineDeps, rec: MessageRecord, who: string): Promise<void> {
+  const result = await deps.ledger.cancel(rec.id, `cancelled by ${who}`);
+  if (result !== 'cancelled') throw new Error(`message ${rec.id}: ${CANCEL_REFUSED[result]}`);
+  await emitGatewayReceipt(deps, {
+    kind: 'cancelled',
+    messageId: rec.id,
+    channel: rec.channel,
+    sourceFile: rec.sourceName,
+    status: 'cancelled',
+    code: 'GW_CANCELLED',
+    zh: `操作员已撤销，未发送（${who}）`,
+    en: `cancelled by the operator before sending (${who})`,
+    details: [],
+    time: new Date(),
+  });
+  await archiveToFailed(deps, rec.id);
 }

@@ -11,6 +11,7 @@ import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 import { waitFor } from '../helpers/process.js';
 import { decMessage } from '../helpers/dec-message.js';
+import { cancelMessage } from '../../src/queues/operator.js';
 
 const log = pino({ level: 'silent' });
 const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
@@ -98,6 +99,26 @@ channels:
     await waitFor('closed after retry', async () => (await gateway!.deps.ledger.get(id))!.status, (s) => s === 'closed', 20_000);
     expect(sandbox!.stats().byClientSeqNo.DEAD0000002).toEqual({ submissions: 4, accepted: 1 });
     expect((await gateway!.deps.ledger.events(id)).some((e) => e.stage === 'operator' && /re-drop of d\.xml/.test(e.text))).toBe(true);
+  });
+
+  it('lets an operator cancel a message stuck in retries: never sent, cancelled receipt, source in failed', async () => {
+    const { folder } = await start({ failFirst: 1000, schedule: '200ms*50' });
+    writeFileSync(folder('inbox/c.xml'), decMessage('CANCEL0001'));
+    await waitFor('first failed attempt', () => sandbox!.stats().faults, (n) => n >= 1, 10_000);
+    const rec = (await gateway!.deps.ledger.get((await gateway!.deps.ledger.findBySource('declaration', 'c.xml'))!))!;
+    for (let i = 0; i < 50; i++) {
+      // A send may be in flight at this instant; the operator simply tries again.
+      const ok = await cancelMessage(gateway!.deps, rec, 'test operator').then(() => true, (e: Error) => (/under way/.test(e.message) ? false : Promise.reject(e)));
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await gateway!.deps.ledger.get(rec.id))!.status).toBe('cancelled');
+    await waitFor('cancelled receipt', () => ls(folder('outbox')), (f) => f.includes('c.cancelled.01.xml'), 10_000);
+    await waitFor('source in failed', () => ls(folder('failed')), (f) => f.includes('c.xml'), 5_000);
+    const faults = sandbox!.stats().faults;
+    await new Promise((r) => setTimeout(r, 2500)); // the sandbox's Retry-After is 1 s
+    expect(sandbox!.stats().faults).toBe(faults); // no more attempts after the cancel
+    expect(sandbox!.stats().accepted).toBe(0);
   });
 
   it('wraps the signed message in a DxpMsg when the route asks for it', async () => {

@@ -17,6 +17,7 @@ export function deliverProcessor(deps: PipelineDeps) {
     // Its own marker, not the status: receipts from the feed can move the status past 'sent'
     // before a re-run of this job (after a crash) has queued the send's own response.
     if (rec.deliveredAt) return;
+    if (!(await deps.ledger.beginSend(messageId))) return; // cancelled by an operator, or ended
     const ch = channelOf(deps, rec.channel);
     const transport = deps.transports.get(ch.transport)!;
     const log = deps.log.child({ messageId, stage: 'deliver', attempt: job.attemptsMade + 1 });
@@ -40,6 +41,7 @@ export function deliverProcessor(deps: PipelineDeps) {
       await deps.ledger.advance(messageId, 'sent', { stage: 'deliver', text: `delivered via ${transport.name}: ${ack.reference}` });
       log.info('delivered / 已发送');
     } catch (err) {
+      await deps.ledger.endSend(messageId);
       const gwErr = toGatewayError(err);
       const attemptsMade = job.attemptsMade + 1;
       const age = Date.now() - rec.createdAt;
