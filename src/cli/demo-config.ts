@@ -22,7 +22,9 @@ export const DEMO_CHANNELS: readonly DemoChannel[] = [
     title: '报关单 from ERP CSV / Excel (映射 mapping-zh.yaml)',
     yaml: (s) =>
       `    translator: enterprise\n    translation: { mapping: ${JSON.stringify(join(s, 'enterprise', 'mapping-zh.yaml'))} }\n    intake: [{ type: folder, pattern: "*", stableMs: 500ms, pollMs: 250ms }]`,
-    seed: async (_s, list) => (await list('enterprise')).filter((f) => /^ent-\d+.*\.(csv|xlsx)$/.test(f)).map((f) => `enterprise/${f}`),
+    // The other ERP samples mirror the declaration samples, ClientSeqNo included: in one gateway
+    // they would be refused as reused keys. The 60-item file shows the split into two declarations.
+    seed: async () => ['enterprise/ent-08-export-tools-split.csv'],
   },
   {
     name: 'cross-border',

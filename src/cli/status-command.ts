@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { basename, join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { GatewayConfig } from '../config/resolve.js';
-import { Ledger, businessKeyIndex, type MessageRecord } from '../queues/ledger.js';
+import { Ledger, BUSINESS_KEY_INDEX, type MessageRecord } from '../queues/ledger.js';
 import { ManagedRedis } from '../queues/managed-redis.js';
-import { createRedis } from '../queues/redis-connection.js';
+import { bullmqConnection, createRedis } from '../queues/redis-connection.js';
+import { StageQueues } from '../queues/stage-queues.js';
 import { createLogger } from '../core/logger.js';
 
 export function redisUrlOf(config: GatewayConfig): string {
@@ -19,10 +20,8 @@ export async function findRecord(ledger: Ledger, config: GatewayConfig, arg: str
     const id = await ledger.findBySource(ch.name, name);
     if (id) return ledger.get(id);
   }
-  for (const ch of config.channels) {
-    const id = await ledger.findByKey(businessKeyIndex(ch.name), arg);
-    if (id) return ledger.get(id);
-  }
+  const id = await ledger.findByKey(BUSINESS_KEY_INDEX, arg);
+  if (id) return ledger.get(id);
   return undefined;
 }
 
@@ -68,6 +67,15 @@ export function registerStatus(program: Command): void {
         if (opts.json) {
           console.log(JSON.stringify(recs, null, 2));
           return;
+        }
+        const queues = new StageQueues(bullmqConnection(redisUrlOf(config)), config.redis.prefix, 1, config.signers.map((s) => s.name));
+        try {
+          console.log('queues / 队列            waiting  active  delayed  failed');
+          for (const [q, c] of Object.entries(await queues.counts())) {
+            console.log(`  ${q.padEnd(20)} ${String(c.waiting ?? 0).padStart(7)} ${String(c.active ?? 0).padStart(7)} ${String(c.delayed ?? 0).padStart(8)} ${String(c.failed ?? 0).padStart(7)}`);
+          }
+        } finally {
+          await queues.close();
         }
         console.log(`${await ledger.count()} message(s) in the ledger / 报文总数; most recent ${recs.length}:`);
         for (const r of recs) console.log(`  ${time(r.updatedAt)}  ${r.id}  ${r.channel.padEnd(12)} ${r.status.padEnd(10)} ${r.sourceName}`);

@@ -43,12 +43,11 @@ export interface LedgerEvent {
 }
 
 /**
- * Index of business keys (ClientSeqNo for 报关单, orderNo/copNo for CEB, MessageID for 舱单) per
- * channel: unique within a channel, and what customs receipts are matched on.
+ * Index of business keys (ClientSeqNo for 报关单, orderNo/copNo for CEB, MessageID for 舱单). One
+ * index for all channels: receipts do not say which channel they answer, so a key must be unique
+ * across the gateway (as ClientSeqNo is across an enterprise) for a receipt to find its message.
  */
-export function businessKeyIndex(channel: string): string {
-  return `${channel}:business-key`;
-}
+export const BUSINESS_KEY_INDEX = 'business-key';
 
 type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;
 

@@ -70,6 +70,20 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     expect(ls(decl('inbox'))).toEqual([]);
   });
 
+  it('runs the ERP (CSV mapping, 60 items split in two) and cross-border (CEB311) channels too', async () => {
+    const out = (c: string) => ls(join(dir, c, 'outbox'));
+    await waitFor('both parts of the split ERP file answered', () => out('erp'), (o) => [1, 2].every((p) => o.some((n) => n.startsWith(`ent-08-export-tools-split-${p}.import-response.`))), 60_000);
+    await waitFor('CEB312 returns', () => out('cross-border'), (o) => o.filter((n) => n.includes('.ceb-return.')).length === 2, 30_000);
+    expect(ls(join(dir, 'erp', 'failed'))).toEqual([]);
+  }, 70_000);
+
+  it('lists queue depths and recent messages through `eport status`', () => {
+    const out = execFileSync(process.execPath, [BIN, 'status', '--config', join(dir, 'eport.yaml')], { encoding: 'utf8' });
+    expect(out).toMatch(/^\s+deliver\s+\d+\s+\d+\s+\d+\s+\d+$/m);
+    expect(out).toMatch(/^\s+sign-demo-key\s+/m);
+    expect(out).toMatch(/message\(s\) in the ledger/);
+  });
+
   it('reports a closed declaration through `eport status FILE`', () => {
     const out = execFileSync(process.execPath, [BIN, 'status', '--config', join(dir, 'eport.yaml'), sampleFiles[0]!], { encoding: 'utf8' });
     expect(out).toMatch(/\[closed\]/);

@@ -7,7 +7,7 @@ import { parseReceipt } from '../../receipts/parse.js';
 import type { ParsedReceipt } from '../../receipts/receipt.js';
 import type { PipelineDeps } from '../deps.js';
 import type { ReceiptJob } from '../names.js';
-import { businessKeyIndex } from '../ledger.js';
+import { BUSINESS_KEY_INDEX } from '../ledger.js';
 import { archiveToFailed } from '../outcomes.js';
 import { isNegativeStatus } from '../../receipts/status.js';
 
@@ -18,17 +18,15 @@ const UNMATCHED_ATTEMPTS = 5;
 const BUSINESS_KEYS = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo', 'etpsPreentNo', 'sourceStem'] as const;
 
 /**
- * Finds the message a receipt answers: by business key (or a manifest bill number) in any
- * channel, then SeqNo, then CopMsgId.
+ * Finds the message a receipt answers: by business key (or a manifest bill number), then SeqNo,
+ * then CopMsgId.
  */
 async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string | undefined> {
   const candidates = [...BUSINESS_KEYS.map((k) => r.keys[k]), r.keys.billNo ? `bill:${r.keys.billNo}` : undefined];
   for (const value of candidates) {
     if (!value) continue;
-    for (const ch of deps.channels.keys()) {
-      const id = await deps.ledger.findByKey(businessKeyIndex(ch), value);
-      if (id) return id;
-    }
+    const id = await deps.ledger.findByKey(BUSINESS_KEY_INDEX, value);
+    if (id) return id;
   }
   for (const [kind, value] of [['seqNo', r.keys.seqNo], ['copMsgId', r.keys.copMsgId]] as const) {
     if (!value) continue;

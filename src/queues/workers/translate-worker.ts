@@ -5,13 +5,13 @@ import { isTerminal } from '../../receipts/status.js';
 import { translateAll } from '../../translators/translator.js';
 import type { StandardMessage } from '../../translators/translator.js';
 import { channelOf, type PipelineDeps } from '../deps.js';
-import { businessKeyIndex, type MessageRecord } from '../ledger.js';
+import { BUSINESS_KEY_INDEX, type MessageRecord } from '../ledger.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
 
 /** Binds the message's ClientSeqNo; a second document may not reuse one. */
 async function bindBusinessKey(deps: PipelineDeps, rec: MessageRecord, msg: StandardMessage, id: string): Promise<void> {
-  const other = await deps.ledger.bindKey(businessKeyIndex(rec.channel), msg.businessKey, id);
+  const other = await deps.ledger.bindKey(BUSINESS_KEY_INDEX, msg.businessKey, id);
   if (other) {
     throw new GatewayError('GW_ERR_TRANSLATE_FIELD', {
       where: `${rec.sourceName}, ClientSeqNo`,
@@ -26,7 +26,7 @@ async function bindBusinessKey(deps: PipelineDeps, rec: MessageRecord, msg: Stan
 
 /** Records one translated message and queues its signing. */
 async function forward(deps: PipelineDeps, id: string, msg: StandardMessage, ch: { name: string; signer: string }): Promise<void> {
-  if (msg.correlationKeys?.length) await deps.ledger.setKeys(businessKeyIndex(ch.name), msg.correlationKeys, id);
+  if (msg.correlationKeys?.length) await deps.ledger.setKeys(BUSINESS_KEY_INDEX, msg.correlationKeys, id);
   const messageRef = await deps.spool.put(msg.xml);
   await deps.ledger.set(id, { messageRef, businessKey: msg.businessKey, messageType: msg.messageType });
   await deps.ledger.advance(id, 'translated', { stage: 'translate', text: `${msg.messageType} ClientSeqNo=${msg.businessKey}` });
