@@ -10,6 +10,7 @@ import { FolderReceiptSink } from './gateway/folder-sink.js';
 import type { IntakeSource } from './gateway/intake.js';
 import { createReceiptSource } from './receipts/receipt-source-registry.js';
 import { createIntakeHandler } from './queues/intake-handler.js';
+import { queueReceipt } from './queues/queue-receipt.js';
 import { Ledger } from './queues/ledger.js';
 import { ReceiptFeed } from './queues/receipt-feed.js';
 import { ReceiptSla } from './queues/receipt-sla.js';
@@ -120,10 +121,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
 
     for (const r of config.receiptSources) {
       const source = createReceiptSource(r, redis, config.redis.prefix, log);
-      await source.start(async (receipt) => {
-        const receiptRef = await spool.put(receipt.bytes);
-        await queues.add('receipt', `receipt-${receiptRef.slice(7)}`, { receiptRef, source: receipt.source, fileName: receipt.fileName });
-      });
+      await source.start((receipt) => queueReceipt(deps, receipt.bytes, receipt.source, receipt.fileName));
       shutdown.add(`receipts:${r.name}`, () => source.close());
     }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { basename } from 'node:path';
 import type { PipelineDeps } from '../queues/deps.js';
+import { queueReceipt } from '../queues/queue-receipt.js';
 import type { IntakeHandler } from './intake.js';
 
 /** Marks `archivedAs` of a document that came over HTTP (there is no file to move). */
@@ -53,8 +54,7 @@ export function registerUploadRoutes(v1: FastifyInstance, deps: PipelineDeps, ha
     if (bytes.length === 0) return reply.code(400).send({ error: 'empty receipt / 回执为空' });
     const header = req.headers['x-file-name'];
     const fileName = safeUploadName(Array.isArray(header) ? header[0] : header) ?? 'pushed-receipt.xml';
-    const receiptRef = await deps.spool.put(bytes);
-    await deps.queues.add('receipt', `receipt-${receiptRef.slice(7)}`, { receiptRef, source: 'http-push', fileName });
+    await queueReceipt(deps, bytes, 'http-push', fileName);
     return reply.code(202).send({ accepted: true });
   });
 }

@@ -3,6 +3,7 @@ import { GatewayError, toGatewayError } from '../../core/errors.js';
 import { channelOf, type PipelineDeps } from '../deps.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
+import { queueReceipt } from '../queue-receipt.js';
 import { mayRetry } from '../retry-policy.js';
 
 /**
@@ -32,10 +33,7 @@ export function deliverProcessor(deps: PipelineDeps) {
         },
         { idempotencyKey: `${ch.name}:${rec.businessKey}` },
       );
-      if (ack.receipt) {
-        const receiptRef = await deps.spool.put(ack.receipt);
-        await deps.queues.add('receipt', `receipt-${receiptRef.slice(7)}`, { receiptRef, source: transport.name, fileName: `${rec.sourceName}.response` });
-      }
+      if (ack.receipt) await queueReceipt(deps, ack.receipt, transport.name, `${rec.sourceName}.response`);
       await deps.ledger.set(messageId, { deliveredAt: Date.now() });
       await deps.receiptSla.expect(messageId, Date.now() + ch.receiptSlaMs);
       await deps.ledger.advance(messageId, 'sent', { stage: 'deliver', text: `delivered via ${transport.name}: ${ack.reference}` });
