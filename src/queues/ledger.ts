@@ -56,9 +56,9 @@ const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt', 'generation', 
 // Creates the record only if absent; indexes it by time and by source name in the same step.
 const CREATE_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-redis.call('SET', KEYS[3], ARGV[2])
+if ARGV[3] == '1' then redis.call('SET', KEYS[3], ARGV[2]) end
 return 1`;
 
 // Gives a receipt (by content hash) a stable sequence number within its message, once.
@@ -124,16 +124,16 @@ export class Ledger {
       updatedAt: String(rec.createdAt),
       ...(rec.partOf ? { partOf: rec.partOf, part: String(rec.part) } : {}),
     };
-    // A part is found through its document, which keeps the source-name index.
-    const sourceKey = rec.partOf ? this.k('part-source', rec.id) : this.k('by-source', rec.channel, rec.sourceName);
     const res = await this.redis.eval(
       CREATE_LUA,
       3,
       this.k('msg', rec.id),
       this.k('by-time'),
-      sourceKey,
+      this.k('by-source', rec.channel, rec.sourceName),
       String(rec.createdAt),
       rec.id,
+      // A part of a split document is found through its document, which keeps the source index.
+      rec.partOf ? '0' : '1',
       ...Object.entries(fields).flat(),
     );
     if (res === 1) await this.event(rec.id, { at: rec.createdAt, stage: 'intake', text: `received ${rec.sourceName}`, status: 'received' });
