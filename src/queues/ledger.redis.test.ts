@@ -71,4 +71,13 @@ describe('Ledger (real Redis)', () => {
     expect(await ledger.cancel('c2', 'op')).toBe('sent');
     expect(await ledger.cancel('nope', 'op')).toBe('missing');
   });
+
+  it('still lets a send start after customs answered: a crash-interrupted send must run again to fetch its import response', async () => {
+    await ledger.create({ ...base, id: 'c3' });
+    await ledger.advance('c3', 'closed', { stage: 'receipt', text: 'R 结关 arrived before the re-run send' });
+    expect(await ledger.beginSend('c3')).toBe(true);
+    await ledger.create({ ...base, id: 'c4' });
+    await ledger.advance('c4', 'rejected', { stage: 'receipt', text: 'E 退单' });
+    expect(await ledger.beginSend('c4')).toBe(true);
+  });
 });

@@ -76,12 +76,13 @@ redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
 redis.call('RPUSH', KEYS[2], ARGV[4])
 return 1`;
 
-// Marks a send as under way unless the message has ended (cancelled, failed...): the deliver
-// stage and an operator's cancel decide on the same hash, atomically.
+// Marks a send as under way unless an operator cancelled the message: the deliver stage and
+// a cancel decide on the same hash, atomically. Customs' own verdicts (closed, 退单...) do not
+// stop a send: after a crash, the re-run send is what brings back a lost import response, and
+// the customs side recognises the resend by its idempotency key.
 const BEGIN_SEND_LUA = `
-local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return 0 end
-for i = 1, #ARGV do if ARGV[i] == status then return 0 end end
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HGET', KEYS[1], 'cancelledByOperator') == '1' then return 0 end
 redis.call('HSET', KEYS[1], 'sending', '1')
 return 1`;
 
@@ -92,7 +93,7 @@ if not status then return 'missing' end
 if redis.call('HEXISTS', KEYS[1], 'deliveredAt') == 1 then return 'sent' end
 if redis.call('HGET', KEYS[1], 'sending') == '1' then return 'sending' end
 for i = 3, #ARGV do if ARGV[i] == status then return 'ended' end end
-redis.call('HSET', KEYS[1], 'status', 'cancelled', 'updatedAt', ARGV[1])
+redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancelledByOperator', '1', 'updatedAt', ARGV[1])
 redis.call('RPUSH', KEYS[2], ARGV[2])
 return 'cancelled'`;
 
@@ -190,9 +191,9 @@ export class Ledger {
     return gen;
   }
 
-  /** The deliver stage's claim on a send; false when the message has ended (e.g. cancelled). */
+  /** The deliver stage's claim on a send; false when an operator cancelled the message. */
   async beginSend(id: string): Promise<boolean> {
-    return (await this.redis.eval(BEGIN_SEND_LUA, 1, this.k('msg', id), ...TERMINAL_STATUSES)) === 1;
+    return (await this.redis.eval(BEGIN_SEND_LUA, 1, this.k('msg', id))) === 1;
   }
 
   /** Ends the claim after a failed attempt, so an operator may cancel between retries. */

@@ -18,7 +18,7 @@ export function deliverProcessor(deps: PipelineDeps) {
     // Its own marker, not the status: receipts from the feed can move the status past 'sent'
     // before a re-run of this job (after a crash) has queued the send's own response.
     if (rec.deliveredAt) return;
-    if (!(await deps.ledger.beginSend(messageId))) return; // cancelled by an operator, or ended
+    if (!(await deps.ledger.beginSend(messageId))) return; // cancelled by an operator
     const ch = channelOf(deps, rec.channel);
     const transport = deps.transports.get(ch.transport)!;
     const log = deps.log.child({ messageId, stage: 'deliver', attempt: job.attemptsMade + 1 });
