@@ -1,9 +1,19 @@
-import { link, mkdir, rename, unlink, copyFile, stat } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, unlink, copyFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+
+/** True when `target` is already `src`: the same inode (our own link), or for copies the same bytes. */
+async function alreadyThere(src: string, target: string, copied: boolean): Promise<boolean> {
+  const [a, b] = await Promise.all([stat(src), stat(target).catch(() => undefined)]);
+  if (!b) return false;
+  if (a.ino === b.ino && a.dev === b.dev) return true;
+  return copied && a.size === b.size && (await readFile(src)).equals(await readFile(target));
+}
 
 /**
  * Moves a file into `dir` under its own name, or `name.1.ext`, `name.2.ext`... when taken: never
  * overwrites an archived file. link + unlink makes "taken" atomic; EXDEV falls back to copy.
+ * A crash between link and unlink leaves the file in both places: the next call finds its own
+ * link (same inode) and only removes the source, so a restart never archives a second copy.
  */
 export async function moveUnique(src: string, dir: string, name = basename(src)): Promise<string> {
   await mkdir(dir, { recursive: true });
@@ -15,10 +25,12 @@ export async function moveUnique(src: string, dir: string, name = basename(src))
       await link(src, target);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      if (code === 'EXDEV' || code === 'EPERM') {
-        if (await stat(target).then(() => true, () => false)) continue;
-        await copyFile(src, target);
+      if (code === 'EEXIST') {
+        if (!(await alreadyThere(src, target, false))) continue;
+      } else if (code === 'EXDEV' || code === 'EPERM') {
+        if (await stat(target).then(() => true, () => false)) {
+          if (!(await alreadyThere(src, target, true))) continue;
+        } else await copyFile(src, target);
       } else throw err;
     }
     await unlink(src);
