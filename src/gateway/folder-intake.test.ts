@@ -4,36 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { FolderIntake, CLAIM_DIR } from './folder-intake.js';
-import type { AcceptOutcome, InboundDocument, IntakeHandler } from './intake.js';
-import type { GatewayError } from '../core/errors.js';
+import { RecordingHandler, until } from '../../test/helpers/recording-intake.js';
 import type { ResolvedFolderIntake } from '../config/resolve.js';
 
-/** Records what the intake hands over; a stand-in for the pipeline's handler. */
-class RecordingHandler implements IntakeHandler {
-  accepted: InboundDocument[] = [];
-  refused: { doc: InboundDocument; code: string }[] = [];
-  archivedPaths: string[] = [];
-  async accept(doc: InboundDocument): Promise<AcceptOutcome> {
-    this.accepted.push(doc);
-    return { kind: 'accepted', messageId: `m${this.accepted.length}` };
-  }
-  async refuse(doc: InboundDocument, error: GatewayError): Promise<AcceptOutcome> {
-    this.refused.push({ doc, code: error.code });
-    return { kind: 'rejected', messageId: `r${this.refused.length}` };
-  }
-  async archived(_id: string, path: string): Promise<void> {
-    this.archivedPaths.push(path);
-  }
-}
-
 const log = pino({ level: 'silent' });
-const until = async (cond: () => boolean, ms = 3000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const waitUntil = (cond: () => boolean, ms = 3000): Promise<void> => until(cond, ms);
 
 describe('FolderIntake', () => {
   let root: string;
@@ -60,7 +35,7 @@ describe('FolderIntake', () => {
   it('takes a complete file, hands its bytes over, then moves it to sent', async () => {
     writeFileSync(join(inbox, 'a.xml'), '<a/>');
     await start();
-    await until(() => handler.archivedPaths.length === 1);
+    await waitUntil(() => handler.archivedPaths.length === 1);
     expect(handler.accepted[0]).toMatchObject({ channel: 'declaration', name: 'a.xml' });
     expect(handler.accepted[0]!.bytes.toString()).toBe('<a/>');
     expect(readdirSync(join(root, 'sent'))).toEqual(['a.xml']);
@@ -77,7 +52,7 @@ describe('FolderIntake', () => {
     }
     expect(handler.accepted).toHaveLength(0);
     appendFileSync(f, '</a>');
-    await until(() => handler.accepted.length === 1);
+    await waitUntil(() => handler.accepted.length === 1);
     expect(handler.accepted[0]!.bytes.toString()).toBe('<a>xxxxx</a>');
   });
 
@@ -95,10 +70,10 @@ describe('FolderIntake', () => {
     writeFileSync(join(root, 'target.xml'), '<secret/>');
     symlinkSync(join(root, 'target.xml'), join(inbox, 'link.xml'));
     await start();
-    await until(() => handler.refused.length === 3);
+    await waitUntil(() => handler.refused.length === 3);
     expect(handler.refused.map((r) => r.code).sort()).toEqual(['GW_ERR_INTAKE_EMPTY', 'GW_ERR_INTAKE_TOO_LARGE', 'GW_ERR_INTAKE_UNSAFE_NAME']);
     expect(handler.refused.every((r) => !r.doc.bytes.toString().includes('secret'))).toBe(true);
-    await until(() => readdirSync(join(root, 'failed')).length === 3);
+    await waitUntil(() => readdirSync(join(root, 'failed')).length === 3);
     expect(existsSync(join(root, 'target.xml'))).toBe(true);
   });
 
@@ -108,7 +83,7 @@ describe('FolderIntake', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(handler.accepted).toHaveLength(0);
     writeFileSync(join(inbox, 'd.xml.done'), '');
-    await until(() => handler.archivedPaths.length === 1);
+    await waitUntil(() => handler.archivedPaths.length === 1);
     expect(readdirSync(inbox)).toEqual([CLAIM_DIR]);
   });
 
@@ -116,16 +91,16 @@ describe('FolderIntake', () => {
     mkdirSync(join(inbox, CLAIM_DIR));
     writeFileSync(join(inbox, CLAIM_DIR, 'left.xml'), '<left/>');
     await start();
-    await until(() => handler.archivedPaths.length === 1);
+    await waitUntil(() => handler.archivedPaths.length === 1);
     expect(handler.accepted[0]!.name).toBe('left.xml');
   });
 
   it('never overwrites an archived file of the same name', async () => {
     await start();
     writeFileSync(join(inbox, 'same.xml'), '<one/>');
-    await until(() => handler.archivedPaths.length === 1);
+    await waitUntil(() => handler.archivedPaths.length === 1);
     writeFileSync(join(inbox, 'same.xml'), '<two/>');
-    await until(() => handler.archivedPaths.length === 2);
+    await waitUntil(() => handler.archivedPaths.length === 2);
     expect(readdirSync(join(root, 'sent')).sort()).toEqual(['same.1.xml', 'same.xml']);
   });
 });

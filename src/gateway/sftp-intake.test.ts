@@ -4,41 +4,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { pino } from 'pino';
-import type { GatewayError } from '../core/errors.js';
 import { startSshd, sshdUnavailable, type TestSshd } from '../../test/helpers/sshd.js';
-import type { AcceptOutcome, InboundDocument, IntakeHandler } from './intake.js';
+import { RecordingHandler, until } from '../../test/helpers/recording-intake.js';
 import { SFTP_CLAIM_DIR, SftpIntake, type SftpIntakeOptions } from './sftp-intake.js';
 
-/** Stands in for the pipeline: records what it got; `gate` holds accept() open when set. */
-class RecordingHandler implements IntakeHandler {
-  accepted: InboundDocument[] = [];
-  refused: { doc: InboundDocument; code: string }[] = [];
-  archivedPaths: string[] = [];
-  gate: Promise<void> | undefined;
-  reject = new Set<string>();
-  async accept(doc: InboundDocument): Promise<AcceptOutcome> {
-    this.accepted.push(doc);
-    await this.gate;
-    const messageId = `m${this.accepted.length}`;
-    return this.reject.has(doc.name) ? { kind: 'rejected', messageId } : { kind: 'accepted', messageId };
-  }
-  async refuse(doc: InboundDocument, error: GatewayError): Promise<AcceptOutcome> {
-    this.refused.push({ doc, code: error.code });
-    return { kind: 'rejected', messageId: `r${this.refused.length}` };
-  }
-  async archived(_id: string, path: string): Promise<void> {
-    this.archivedPaths.push(path);
-  }
-}
-
 const log = pino({ level: 'silent' });
-const until = async (cond: () => boolean, ms = 4000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const waitUntil = (cond: () => boolean, ms = 4000): Promise<void> => until(cond, ms);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const skip = sshdUnavailable();
@@ -94,7 +65,7 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
     const gbk = iconv.encode('<DecHead><OwnerName>宁波某某贸易有限公司</OwnerName></DecHead>', 'gbk');
     await writeFile(join(inbox, '报关单.xml'), gbk);
     await start();
-    await until(() => handler.archivedPaths.length === 1);
+    await waitUntil(() => handler.archivedPaths.length === 1);
     expect(handler.accepted).toHaveLength(1);
     expect(handler.accepted[0]!.name).toBe('报关单.xml');
     expect(handler.accepted[0]!.channel).toBe('declaration');
@@ -117,7 +88,7 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
     }
     expect(handler.accepted).toHaveLength(0);
     await appendFile(path, '</a>');
-    await until(() => handler.archivedPaths.length === 1);
+    await waitUntil(() => handler.archivedPaths.length === 1);
     expect(handler.accepted[0]!.bytes.toString()).toBe('<a><x>0</x><x>1</x><x>2</x><x>3</x><x>4</x><x>5</x><x>6</x><x>7</x></a>');
     await sleep(150);
     expect(handler.accepted).toHaveLength(1);
@@ -129,12 +100,12 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
     handler.gate = new Promise((r) => (open = r));
     await writeFile(join(inbox, 'a.xml'), '<a/>');
     await start({ stableMs: 0 });
-    await until(() => handler.accepted.length === 1);
+    await waitUntil(() => handler.accepted.length === 1);
     await sleep(100);
     expect(await readdir(join(inbox, SFTP_CLAIM_DIR))).toEqual(['a.xml']);
     expect(existsSync(join(root, 'sent', 'a.xml'))).toBe(false);
     open();
-    await until(() => handler.archivedPaths.length === 1);
+    await waitUntil(() => handler.archivedPaths.length === 1);
     expect(existsSync(join(root, 'sent', 'a.xml'))).toBe(true);
   });
 
@@ -145,7 +116,7 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
     await writeFile(join(inbox, 'bad.xml'), '<bad/>');
     await writeFile(join(inbox, 'ok.xml'), '<ok/>');
     await start({ stableMs: 0 });
-    await until(() => handler.archivedPaths.length === 2);
+    await waitUntil(() => handler.archivedPaths.length === 2);
     expect(await readdir(join(root, 'failed'))).toEqual(['bad.xml']);
     expect((await readdir(join(root, 'sent'))).sort()).toEqual(['ok.1.xml', 'ok.xml']);
     expect(await readFile(join(root, 'sent', 'ok.xml'), 'utf8')).toBe('older');
@@ -156,7 +127,7 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
     await writeFile(secret, '<secret/>');
     await symlink(secret, join(inbox, 'link.xml'));
     await start({ stableMs: 0 });
-    await until(() => handler.archivedPaths.length === 1);
+    await waitUntil(() => handler.archivedPaths.length === 1);
     expect(handler.accepted).toHaveLength(0);
     expect(handler.refused.map((r) => r.code)).toEqual(['GW_ERR_INTAKE_UNSAFE_NAME']);
     expect(await readFile(secret, 'utf8')).toBe('<secret/>');
@@ -169,7 +140,7 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
     await writeFile(join(inbox, 'empty.xml'), '');
     await writeFile(join(inbox, 'huge.xml'), Buffer.alloc(2000, 0x20));
     await start({ stableMs: 0, maxBytes: 1000 });
-    await until(() => handler.archivedPaths.length === 2);
+    await waitUntil(() => handler.archivedPaths.length === 2);
     expect(handler.accepted).toHaveLength(0);
     expect(handler.refused.map((r) => r.code).sort()).toEqual(['GW_ERR_INTAKE_EMPTY', 'GW_ERR_INTAKE_TOO_LARGE']);
     expect((await readdir(join(root, 'failed'))).sort()).toEqual(['empty.xml', 'huge.xml']);
@@ -180,7 +151,7 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
     await mkdir(join(inbox, SFTP_CLAIM_DIR));
     await writeFile(join(inbox, SFTP_CLAIM_DIR, 'crashed.xml'), '<crashed/>');
     await start();
-    await until(() => handler.archivedPaths.length === 1);
+    await waitUntil(() => handler.archivedPaths.length === 1);
     expect(handler.accepted.map((d) => d.name)).toEqual(['crashed.xml']);
     expect(await readdir(join(inbox, SFTP_CLAIM_DIR))).toEqual([]);
     expect(await readFile(join(root, 'sent', 'crashed.xml'), 'utf8')).toBe('<crashed/>');
@@ -188,7 +159,7 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
 
   it('keeps polling through an sshd outage and picks up files once it is back', async () => {
     await start({ stableMs: 0 });
-    await until(() => existsSync(join(root, 'sent')));
+    await waitUntil(() => existsSync(join(root, 'sent')));
     await sshd!.stop();
     try {
       await writeFile(join(inbox, 'later.xml'), '<later/>');
@@ -197,7 +168,7 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
     } finally {
       await sshd!.start();
     }
-    await until(() => handler.archivedPaths.length === 1);
+    await waitUntil(() => handler.archivedPaths.length === 1);
     expect(handler.accepted.map((d) => d.name)).toEqual(['later.xml']);
   });
 });

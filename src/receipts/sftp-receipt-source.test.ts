@@ -3,18 +3,13 @@ import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { pino } from 'pino';
+import { until } from '../../test/helpers/recording-intake.js';
 import { startSshd, sshdUnavailable, type TestSshd } from '../../test/helpers/sshd.js';
 import type { InboundReceipt } from './receipt-source.js';
 import { SftpReceiptSource, type SftpReceiptSourceOptions } from './sftp-receipt-source.js';
 
 const log = pino({ level: 'silent' });
-const until = async (cond: () => boolean, ms = 4000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const waitUntil = (cond: () => boolean, ms = 4000): Promise<void> => until(cond, ms);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const skip = sshdUnavailable();
@@ -72,14 +67,14 @@ describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
       got.push(r);
       await gate;
     });
-    await until(() => got.length === 1);
+    await waitUntil(() => got.length === 1);
     await sleep(100);
     // onReceipt has not resolved: nothing moved, nothing offered twice.
     expect((await readdir(inDir)).sort()).toEqual(['.Receipt_3.xml.part', 'Receipt_1.xml', 'Receipt_2.xml']);
     expect(got).toHaveLength(1);
     release();
-    await until(() => got.length === 2);
-    await until(dirHasCount(join(root, 'done'), 2));
+    await waitUntil(() => got.length === 2);
+    await waitUntil(dirHasCount(join(root, 'done'), 2));
     await sleep(150);
     expect(got.map((r) => r.fileName).sort()).toEqual(['Receipt_1.xml', 'Receipt_2.xml']);
     expect(got.find((r) => r.fileName === 'Receipt_1.xml')!.bytes.equals(gbk)).toBe(true);
@@ -95,10 +90,10 @@ describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
       calls++;
       if (calls <= 2) throw new Error('spool full');
     });
-    await until(() => calls >= 2);
+    await waitUntil(() => calls >= 2);
     expect(await readdir(inDir)).toEqual(['r.xml']);
-    await until(() => calls === 3);
-    await until(dirHasCount(join(root, 'done'), 1));
+    await waitUntil(() => calls === 3);
+    await waitUntil(dirHasCount(join(root, 'done'), 1));
     await sleep(120);
     expect(calls).toBe(3);
     expect(await readdir(inDir)).toEqual([]);
@@ -114,9 +109,9 @@ describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
       await appendFile(path, 'x');
     }
     expect(got).toEqual([]);
-    await until(() => got.length === 1);
+    await waitUntil(() => got.length === 1);
     expect(got).toEqual(['<a>xxxxx']);
-    await until(dirHasCount(inDir, 0));
+    await waitUntil(dirHasCount(inDir, 0));
   });
 });
 
