@@ -29,6 +29,11 @@ import { createTranslator } from './translators/factory.js';
 import type { Translator } from './translators/translator.js';
 import { createTransport } from './transports/transport-registry.js';
 import type { Transport } from './transports/transport.js';
+import { CLIENT_SIGNER, type ResolvedSwClientTransport } from './config/resolve.js';
+import { ClientSideSigner } from './signing/client-side-signer.js';
+import { SwClientTransport } from './transports/sw-client/sw-client-transport.js';
+import { SwClientWatch } from './transports/sw-client/client-watch.js';
+import { RedisLease } from './queues/lease.js';
 
 export interface RunningGateway {
   readonly deps: PipelineDeps;
@@ -67,7 +72,9 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     await assertNoEviction(redis);
 
     const connection = bullmqConnection(redisUrl);
-    const queues = new StageQueues(connection, config.redis.prefix, config.retry.delaysMs.length + 1, config.signers.map((s) => s.name));
+    const clientSigns = config.channels.some((ch) => ch.signer === CLIENT_SIGNER) && !config.signers.some((s) => s.name === CLIENT_SIGNER);
+    const signerNames = [...config.signers.map((s) => s.name), ...(clientSigns ? [CLIENT_SIGNER] : [])];
+    const queues = new StageQueues(connection, config.redis.prefix, config.retry.delaysMs.length + 1, signerNames);
     shutdown.add('queues', () => queues.close());
 
     const signers = new Map<string, Signer>();
@@ -88,6 +95,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     }
     const stopWatch = watchCertificates(signers.values(), log);
     shutdown.add('certificate-watch', async () => stopWatch());
+    if (clientSigns) signers.set(CLIENT_SIGNER, new ClientSideSigner(CLIENT_SIGNER));
     const transports = new Map<string, Transport>();
     for (const t of config.transports) {
       const transport = createTransport(t);
@@ -125,6 +133,14 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       shutdown.add(`receipts:${r.name}`, () => source.close());
     }
 
+    // The Single Window client route: its InBox, SentBox, FailBox and OutBox are watched.
+    for (const t of config.transports) {
+      if (t.type !== 'sw-client') continue;
+      const watch = swClientWatch(t, transports.get(t.name) as SwClientTransport, config, redis, log);
+      await watch.start((receipt) => queueReceipt(deps, receipt.bytes, receipt.source, receipt.fileName));
+      shutdown.add(`client-watch:${t.name}`, () => watch.close());
+    }
+
     // Folders exist from the start, so integrators can see the layout before the first file.
     for (const ch of config.channels) {
       for (const d of [ch.outbox, ch.sent, ch.failed, ...ch.intake.flatMap((i) => (i.type === 'folder' ? [i.path] : []))]) await mkdir(d, { recursive: true });
@@ -147,4 +163,24 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     await shutdown.shutdown(5_000);
     throw err;
   }
+}
+
+/** The watch over one Single Window client, for the modules of the channels that use it. */
+function swClientWatch(t: ResolvedSwClientTransport, transport: SwClientTransport, config: GatewayConfig, redis: Redis, log: Logger): SwClientWatch {
+  const modules = [...new Set(config.channels.filter((ch) => ch.transport === t.name && ch.module).map((ch) => ch.module!))];
+  return new SwClientWatch({
+    name: t.name,
+    transport,
+    modules,
+    subscriptions: t.subscriptions.filter((m) => !modules.includes(m)),
+    pollMs: t.pollMs,
+    stableMs: t.stableMs,
+    pickupTimeoutMs: t.pickupTimeoutMs,
+    receiptsAfter: t.receiptsAfter,
+    backupDir: t.backupDir,
+    redis,
+    keyPrefix: config.redis.prefix,
+    log: log.child({ transport: t.name }),
+    lease: new RedisLease(redis, `${config.redis.prefix}:lease:client-watch:${t.name}`, Math.max(10_000, t.pollMs * 5)),
+  });
 }

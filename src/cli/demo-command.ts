@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { copyFile, mkdir, readdir, writeFile, access } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile, access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { startGateway } from '../app.js';
 import { loadConfig } from '../config/load.js';
@@ -35,7 +35,8 @@ export function registerDemo(program: Command): void {
         await writeFile(keyFile, `${id.keyPem}${id.certPem}`, { mode: 0o600 });
         say(`generated a demo signing key / 已生成演示签名密钥: ${keyFile}`);
       }
-      const sandbox = await startSandbox({ port: Number(opts.sandboxPort), stepMs: Number(opts.stepMs), logger: log });
+      // The sandbox also plays the Single Window client on DIR/imppath for the sw-client channel.
+      const sandbox = await startSandbox({ port: Number(opts.sandboxPort), stepMs: Number(opts.stepMs), logger: log, impPath: join(dir, 'imppath') });
       const configFile = join(dir, 'eport.yaml');
       await writeFile(configFile, demoConfigYaml({ sandboxUrl: sandbox.url, samples: join(packageRoot(), 'samples'), redisUrl: process.env.REDIS_URL, prefix: process.env.EPORT_REDIS_PREFIX }));
       let gateway;
@@ -50,6 +51,7 @@ export function registerDemo(program: Command): void {
       say(`
 eport demo is running / 演示已启动
   customs sandbox / 模拟海关:  ${sandbox.url}
+  Single Window client (simulated) / 模拟单一窗口客户端:  ${join(dir, 'imppath')}
   config / 配置:               ${configFile}
   drop files into an inbox / 将文件放入收件箱:
 ${channelLines}
@@ -64,7 +66,9 @@ ${channelLines}
         let n = 0;
         for (const c of DEMO_CHANNELS) {
           for (const f of await c.seed(samples, list)) {
-            await copyFile(join(samples, f), join(dir, c.name, 'inbox', basename(f)));
+            const target = join(dir, c.name, 'inbox', basename(f));
+            if (c.reseed) await writeFile(target, c.reseed(await readFile(join(samples, f))));
+            else await copyFile(join(samples, f), target);
             n++;
           }
         }

@@ -8,6 +8,15 @@ export interface DemoChannel {
   readonly yaml: (samples: string) => string;
   /** Sample files (relative to samples/) dropped with --seed. */
   readonly seed: (samples: string, list: (dir: string) => Promise<string[]>) => Promise<string[]>;
+  /** Rewrites a seeded sample before it is dropped (e.g. a fresh business key). */
+  readonly reseed?: (bytes: Buffer) => Buffer;
+  /** Signer and transport lines when not the demo key and the HTTP sandbox. */
+  readonly route?: string;
+}
+
+/** Business keys are unique across channels: a sample seeded into a second channel gets its own ClientSeqNo. */
+function withClientSeqNo(bytes: Buffer, clientSeqNo: string): Buffer {
+  return Buffer.from(bytes.toString('utf8').replace(/<((?:\w+:)?ClientSeqNo)>[^<]*<\/\1>/, `<$1>${clientSeqNo}</$1>`), 'utf8');
 }
 
 export const DEMO_CHANNELS: readonly DemoChannel[] = [
@@ -33,12 +42,22 @@ export const DEMO_CHANNELS: readonly DemoChannel[] = [
       `    translator: ceb\n    translation: { mapping: ${JSON.stringify(join(s, 'ceb', 'ceb311-order.yaml'))} }\n    intake: [{ type: folder, pattern: "*.json", stableMs: 500ms, pollMs: 250ms }]`,
     seed: async () => ['ceb/ceb311-order.json'],
   },
+  {
+    name: 'sw-client',
+    title: '报关单 through the Single Window client folders (ImpPath, simulated)',
+    yaml: () => `    translator: dec-xml\n    module: DECCUS001\n    intake: [{ type: folder, pattern: "*.xml", stableMs: 500ms, pollMs: 250ms }]`,
+    seed: async () => ['declaration/dec-01-import-components-utf8.xml'],
+    reseed: (bytes) => withClientSeqNo(bytes, 'SWCDEMO00000000001'),
+    // As most enterprises do today: the client signs with the operator card plugged into its host.
+    route: '    signer: client\n    transport: sw-client',
+  },
 ];
 
 /** The demo's configuration, written to DIR/eport.yaml so the user can read and reuse it. */
 export function demoConfigYaml(opts: { sandboxUrl: string; samples: string; redisUrl?: string | undefined; prefix?: string | undefined }): string {
   const channels = DEMO_CHANNELS.map(
-    (c) => `  - name: ${c.name}            # ${c.title}\n    dir: ./${c.name}\n${c.yaml(opts.samples)}\n    signer: demo-key\n    signature: { algorithm: rsa-sha1 }\n    transport: sandbox`,
+    (c) =>
+      `  - name: ${c.name}            # ${c.title}\n    dir: ./${c.name}\n${c.yaml(opts.samples)}\n${c.route ?? '    signer: demo-key\n    signature: { algorithm: rsa-sha1 }\n    transport: sandbox'}`,
   ).join('\n');
   return `# Demo configuration written by \`eport demo\`. Paths are relative to this file.
 # 演示配置：由 eport demo 生成。
@@ -63,6 +82,12 @@ transports:
     type: http
     url: ${opts.sandboxUrl}/dec/submit
     timeoutMs: 10s
+  - name: sw-client             # the Single Window client's ImpPath folders (simulated by the sandbox)
+    type: sw-client
+    impPath: ./imppath
+    pickupTimeout: 1m
+    pollMs: 250ms
+    stableMs: 300ms
 receiptSources:
   - name: sandbox-feed
     type: http-pull

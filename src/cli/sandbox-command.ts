@@ -14,7 +14,17 @@ export function registerSandbox(program: Command): void {
     .option('--fail-first <n>', 'answer 503 to the first N submissions (fault injection)', '0')
     .option('--fail-rate <p>', 'answer 503 to this fraction of submissions (0..1)', '0')
     .option('--trust <pem...>', 'accept only signatures by these certificates (PEM files)')
-    .action(async (opts: { host: string; port: string; stepMs: string; failFirst: string; failRate: string; trust?: string[] }) => {
+    .option('--imppath <dir>', 'also simulate the Single Window client on this ImpPath folder / 同时模拟单一窗口客户端')
+    .option('--client-modules <folders>', 'module folders the simulated client serves, comma-separated', 'Deccus001')
+    .option('--client-stopped', 'simulated client not running: nothing leaves OutBox (fault)')
+    .option('--pickup-delay-ms <ms>', 'simulated client takes a file only after it waited this long', '0')
+    .option('--client-fail-rate <p>', 'fraction of files the simulated client refuses into FailBox (0..1)', '0')
+    .option('--duplicate-rate <p>', 'fraction of receipts the simulated client writes twice (0..1)', '0')
+    .option('--reorder-ms <ms>', 'random extra delay up to this, so receipts arrive out of order', '0')
+    .action(async (opts: {
+      host: string; port: string; stepMs: string; failFirst: string; failRate: string; trust?: string[];
+      imppath?: string; clientModules: string; clientStopped?: boolean; pickupDelayMs: string; clientFailRate: string; duplicateRate: string; reorderMs: string;
+    }) => {
       const log = createLogger({ level: 'info' });
       const sandbox = await startSandbox({
         host: opts.host,
@@ -24,8 +34,22 @@ export function registerSandbox(program: Command): void {
         failRate: Number(opts.failRate),
         ...(opts.trust ? { trustedCertsPem: opts.trust.map((f) => readFileSync(f, 'utf8')) } : {}),
         logger: log,
+        ...(opts.imppath
+          ? {
+              impPath: opts.imppath,
+              clientModules: opts.clientModules.split(',').map((m) => m.trim()).filter(Boolean),
+              clientFaults: {
+                stopped: Boolean(opts.clientStopped),
+                pickupDelayMs: Number(opts.pickupDelayMs),
+                failRate: Number(opts.clientFailRate),
+                duplicateRate: Number(opts.duplicateRate),
+                reorderMs: Number(opts.reorderMs),
+              },
+            }
+          : {}),
       });
       console.log(`customs sandbox listening / 模拟海关已启动: ${sandbox.url}  (POST /dec/submit, GET /receipts, GET /stats)`);
+      if (opts.imppath) console.log(`simulated Single Window client on / 模拟单一窗口客户端: ${opts.imppath} (${opts.clientModules})`);
       await runUntilSignal(() => sandbox.close(), () => {});
     });
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ParsedConfig, SoftKeySignerConfig, SignerConfig, HttpTransportConfig, SftpTransportConfig } from './schema.js';
+import type { ParsedConfig, SoftKeySignerConfig, SignerConfig, HttpTransportConfig, SftpTransportConfig, SwClientTransportConfig } from './schema.js';
+import { CLIENT_MODULES, defaultModuleFor } from '../core/client-modules.js';
 
 type SftpEndpointConfig = Pick<SftpTransportConfig, 'host' | 'port' | 'username' | 'privateKey' | 'passphrase' | 'knownHostKey' | 'timeoutMs'>;
 import { parseSchedule, toMs } from './duration.js';
@@ -67,6 +68,9 @@ export interface ResolvedChannel {
     readonly icCard?: string | undefined;
   };
   readonly transport: string;
+  /** Single Window client module (FormId) of this channel, when its messages have one. */
+  readonly module?: string | undefined;
+  readonly layout: 'folders' | 'imppath';
   readonly receiptSlaMs: number;
   readonly gatewayReceipts: 'xml' | 'json';
 }
@@ -88,7 +92,19 @@ export interface ResolvedSftpTransport extends ResolvedSftpEndpoint {
   readonly remoteDir: string;
 }
 
-export type ResolvedTransport = ResolvedHttpTransport | ResolvedSftpTransport;
+export interface ResolvedSwClientTransport
+  extends Omit<SwClientTransportConfig, 'pickupTimeout' | 'pollMs' | 'stableMs' | 'backupDir' | 'settingsFile'> {
+  readonly settingsFile?: string | undefined;
+  readonly pickupTimeoutMs: number;
+  readonly pollMs: number;
+  readonly stableMs: number;
+  readonly backupDir?: string | undefined;
+}
+
+export type ResolvedTransport = ResolvedHttpTransport | ResolvedSftpTransport | ResolvedSwClientTransport;
+
+/** The signer name that leaves signing to the Single Window client's own card. */
+export const CLIENT_SIGNER = 'client';
 
 export type ResolvedReceiptSource =
   | { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number }
@@ -179,9 +195,23 @@ export function resolveConfig(
 
   const channels: ResolvedChannel[] = c.channels.map((ch, i) => {
     const base = ch.dir ? abs(ch.dir) : undefined;
-    if (!signerNames.includes(ch.signer)) {
-      problems.push({ path: `channels[${i}].signer`, message: `no signer named "${ch.signer}" / 找不到签名器`, fix: `use one of: ${signerNames.join(', ')}` });
+    if (!signerNames.includes(ch.signer) && ch.signer !== CLIENT_SIGNER) {
+      problems.push({ path: `channels[${i}].signer`, message: `no signer named "${ch.signer}" / 找不到签名器`, fix: `use one of: ${[...signerNames, CLIENT_SIGNER].join(', ')}` });
     }
+    if (ch.name === 'orphans') {
+      problems.push({ path: `channels[${i}].name`, message: '"orphans" is the feed of receipts that match no message / "orphans" 为无主回执保留', fix: 'choose another channel name' });
+    }
+    const module = ch.module?.toUpperCase() ?? defaultModuleFor(ch.messageType);
+    const transportType = c.transports.find((t) => t.name === ch.transport)?.type;
+    if ((ch.layout === 'imppath' || transportType === 'sw-client') && !module) {
+      problems.push({ path: `channels[${i}].module`, message: `no Single Window client module for message type ${ch.messageType} / 无法确定客户端业务目录`, fix: 'module: DECCUS001 (or MFT, SAS, IMPCEB...)' });
+    }
+    if (ch.signer === CLIENT_SIGNER && transportType !== 'sw-client') {
+      problems.push({ path: `channels[${i}].signer`, message: 'signer "client" leaves signing to the Single Window client, so it needs a sw-client transport / 由客户端签名时必须经单一窗口客户端发送', fix: 'use a sw-client transport, or a real signer' });
+    }
+    // layout imppath: the enterprise sees the client's own folders, <dir>/<module folder>/<Box>.
+    const modDir = ch.layout === 'imppath' && base ? join(base, CLIENT_MODULES[module ?? '']?.folder ?? module ?? 'Others') : undefined;
+    const boxOr = (box: string, plain: string): string => (modDir ? join(modDir, box) : join(base!, plain));
     if (ch.translator === 'enterprise' && !ch.translation?.mapping) {
       problems.push({ path: `channels[${i}].translation.mapping`, message: 'translator enterprise needs a mapping file / 需要映射文件', fix: 'translation: { mapping: ./mappings/NAME.yaml }' });
     }
@@ -201,7 +231,7 @@ export function resolveConfig(
         it.type === 'folder'
           ? {
               type: it.type,
-              path: it.path ? abs(it.path) : join(base!, 'inbox'),
+              path: it.path ? abs(it.path) : boxOr('OutBox', 'inbox'),
               pattern: it.pattern,
               stableMs: toMs(it.stableMs),
               pollMs: toMs(it.pollMs),
@@ -220,13 +250,15 @@ export function resolveConfig(
               maxBytes: it.maxBytes,
             },
       ),
-      outbox: ch.outbox ? abs(ch.outbox) : join(base!, 'outbox'),
-      sent: ch.sent ? abs(ch.sent) : join(base!, 'sent'),
-      failed: ch.failed ? abs(ch.failed) : join(base!, 'failed'),
+      outbox: ch.outbox ? abs(ch.outbox) : boxOr('InBox', 'outbox'),
+      sent: ch.sent ? abs(ch.sent) : boxOr('SentBox', 'sent'),
+      failed: ch.failed ? abs(ch.failed) : boxOr('FailBox', 'failed'),
       signer: ch.signer,
       signature: ch.signature,
       envelope: ch.envelope,
       transport: ch.transport,
+      ...(module ? { module } : {}),
+      layout: ch.layout,
       receiptSlaMs: toMs(ch.receiptSlaMs),
       gatewayReceipts: ch.gatewayReceipts,
     };
@@ -268,11 +300,24 @@ export function resolveConfig(
     concurrency: c.concurrency,
     retry: { delaysMs: parseSchedule(c.retry.schedule), jitter: c.retry.jitter, maxAgeMs: toMs(c.retry.maxAge) },
     signers,
-    transports: c.transports.map((t, i): ResolvedTransport =>
-      t.type === 'http'
-        ? { ...t, timeoutMs: toMs(t.timeoutMs), connectTimeoutMs: toMs(t.connectTimeoutMs) }
-        : { ...sftpEndpoint(t, `transports[${i}]`), name: t.name, type: 'sftp', remoteDir: t.remoteDir },
-    ),
+    transports: c.transports.map((t, i): ResolvedTransport => {
+      if (t.type === 'http') return { ...t, timeoutMs: toMs(t.timeoutMs), connectTimeoutMs: toMs(t.connectTimeoutMs) };
+      if (t.type === 'sw-client') {
+        const { pickupTimeout, pollMs, stableMs, backupDir, settingsFile, ...rest } = t;
+        const impPath = abs(t.impPath);
+        return {
+          ...rest,
+          impPath,
+          ...(settingsFile ? { settingsFile: abs(settingsFile) } : {}),
+          subscriptions: t.subscriptions.map((m) => m.toUpperCase()),
+          pickupTimeoutMs: toMs(pickupTimeout),
+          pollMs: toMs(pollMs),
+          stableMs: toMs(stableMs),
+          ...(backupDir ? { backupDir: abs(backupDir) } : {}),
+        };
+      }
+      return { ...sftpEndpoint(t, `transports[${i}]`), name: t.name, type: 'sftp', remoteDir: t.remoteDir };
+    }),
     receiptSources: c.receiptSources.map((r, i): ResolvedReceiptSource =>
       r.type === 'http-pull'
         ? { ...r, intervalMs: toMs(r.intervalMs) }

@@ -131,6 +131,34 @@ export const httpTransportSchema = z
   })
   .strict();
 
+export const swClientTransportSchema = z
+  .object({
+    name,
+    type: z.literal('sw-client'),
+    impPath: z.string().min(1).describe("the Single Window client's ImpPath folder as this host sees it (local, or an SMB/NFS mount of the Windows host)"),
+    settingsFile: z
+      .string()
+      .optional()
+      .describe("the client's DFWJobSettings.xml; when given, module folders come from it (Windows paths are taken relative to impPath)"),
+    folders: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('module (FormId) -> folder under impPath, for a client set up differently from its defaults (e.g. DECCUS001: DecCus001)'),
+    subscriptions: z
+      .array(z.string())
+      .default(['DECSUB'])
+      .describe('modules whose InBox is read for receipts only (DECSUB: 报关单订阅 receipts of declarations made elsewhere)'),
+    pickupTimeout: duration.default('5m').describe('alert when the client has not taken a file from OutBox after this long'),
+    pollMs: duration.default('1s').describe('how often the client folders are scanned'),
+    stableMs: duration.default('1s').describe('an InBox file is complete once size and mtime held still this long'),
+    receiptsAfter: z
+      .enum(['delete', 'move'])
+      .default('move')
+      .describe('what happens to an InBox file once stored: delete, or move to the module\'s HDNBox (回执文件备份) or backupDir/<module>/'),
+    backupDir: z.string().optional().describe('where receiptsAfter: move puts InBox files; default the module folder\'s HDNBox (same share, so a rename)'),
+  })
+  .strict();
+
 export const httpPullReceiptSourceSchema = z
   .object({
     name,
@@ -181,10 +209,19 @@ export const channelSchema = z
     outbox: z.string().optional().describe('where receipts are written; default <dir>/outbox'),
     sent: z.string().optional().describe('where accepted source files go; default <dir>/sent'),
     failed: z.string().optional().describe('where rejected source files go; default <dir>/failed'),
-    signer: name.describe('name of a signer'),
+    signer: name.describe('name of a signer, or "client" to leave signing to the Single Window client\'s card (sent unsigned)'),
     signature: signatureSchema.default({ algorithm: 'rsa-sha1', uris: 'chinaport-2022' }),
     envelope: envelopeSchema.default({ type: 'none', receiverIds: [] }),
     transport: name.describe('name of a transport'),
+    module: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{2,20}$/)
+      .optional()
+      .describe('Single Window client module (FormId) this channel uses: DECCUS001 报关单, MFT 舱单, SAS, IMPCEB/EXPCEB...; default from messageType'),
+    layout: z
+      .enum(['folders', 'imppath'])
+      .default('folders')
+      .describe("folders: dir/{inbox,outbox,sent,failed}; imppath: dir/<module folder>/{OutBox,InBox,SentBox,FailBox} like the Single Window client"),
     receiptSlaMs: duration.default('4h').describe('alert when a sent message has no receipt after this long'),
     gatewayReceipts: z
       .enum(['xml', 'json'])
@@ -260,8 +297,8 @@ export const configSchema = z
       .strict()
       .default({ translate: 4, sign: 1, deliver: 8, receipt: 4, writeback: 4 }),
     retry: retrySchema.default({ schedule: '30s, 2m, 10m*3, 1h*6', jitter: 0.2, maxAge: '2d' }),
-    signers: z.array(signerSchema).min(1),
-    transports: z.array(z.discriminatedUnion('type', [httpTransportSchema, sftpTransportSchema])).min(1),
+    signers: z.array(signerSchema).default([]),
+    transports: z.array(z.discriminatedUnion('type', [httpTransportSchema, sftpTransportSchema, swClientTransportSchema])).min(1),
     receiptSources: z.array(z.discriminatedUnion('type', [httpPullReceiptSourceSchema, sftpReceiptSourceSchema])).default([]),
     channels: z.array(channelSchema).min(1),
   })
@@ -276,6 +313,7 @@ export type SftpTransportConfig = z.output<typeof sftpTransportSchema>;
 export type SftpReceiptSourceConfig = z.output<typeof sftpReceiptSourceSchema>;
 export type SoftKeySignerConfig = z.output<typeof softKeySignerSchema>;
 export type SignerConfig = z.output<typeof signerSchema>;
+export type SwClientTransportConfig = z.output<typeof swClientTransportSchema>;
 export type HttpTransportConfig = z.output<typeof httpTransportSchema>;
 export type HttpPullReceiptSourceConfig = z.output<typeof httpPullReceiptSourceSchema>;
 export type RetryConfig = z.output<typeof retrySchema>;

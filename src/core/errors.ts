@@ -109,6 +109,12 @@ export const ERRORS = {
     en: 'SFTP remote path missing or permission denied',
   },
   GW_ERR_SFTP_IO: { kind: 'transient', zh: 'SFTP 文件操作失败，稍后重试', en: 'SFTP file operation failed, will retry' },
+  GW_ERR_CLIENT_FOLDER: {
+    kind: 'transient',
+    zh: '单一窗口客户端目录不可用（共享目录未挂载或客户端未配置该业务），稍后重试',
+    en: 'Single Window client folder unavailable (share not mounted or module not set up in the client), will retry',
+  },
+  GW_ERR_CLIENT_REFUSED: { kind: 'permanent', zh: '单一窗口客户端拒收报文（移入 FailBox）', en: 'the Single Window client refused the message (moved to FailBox)' },
   GW_ERR_INTERNAL: { kind: 'transient', zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 

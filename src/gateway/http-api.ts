@@ -57,8 +57,9 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
 
     v1.get<{ Querystring: { channel?: string; after?: string; limit?: string } }>('/receipts', async (req, reply) => {
       const channel = req.query.channel;
-      if (!channel || !deps.channels.has(channel)) {
-        return reply.code(400).send({ error: `channel must be one of / 通道须为: ${[...deps.channels.keys()].join(', ')}` });
+      // `orphans`: receipts that match no message of ours (e.g. DECSUB subscription receipts).
+      if (!channel || (!deps.channels.has(channel) && channel !== 'orphans')) {
+        return reply.code(400).send({ error: `channel must be one of / 通道须为: ${[...deps.channels.keys(), 'orphans'].join(', ')}` });
       }
       const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
       const entries = await deps.receiptFeed.read(channel, req.query.after ?? '0', limit);

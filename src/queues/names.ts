@@ -25,6 +25,8 @@ export interface WritebackJob {
   readonly sourceName?: string;
   /** File extension; default xml. */
   readonly ext?: string;
+  /** The receipt reports a failure (names `Failed_…` in the client layout). */
+  readonly negative?: boolean;
 }
 
 export interface StageJobData {

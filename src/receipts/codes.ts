@@ -193,6 +193,8 @@ function defaultKind(family: ReceiptFamily, code: string): ReceiptKind {
       return 'dxp-rep';
     case 'manifest':
       return 'mt9999';
+    case 'sw-client':
+      return 'client-taken';
     case 'unknown':
       return 'unknown';
   }

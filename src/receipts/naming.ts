@@ -90,3 +90,28 @@ export function responseSourceStem(fileName: string): string | undefined {
   const m = /^(?:Successed|Failed)_(.+?)(?:_\d{14,})?$/i.exec(stemOf(fileName));
   return m?.[1];
 }
+
+/** `yyyyMMddHHmmssSSS` in China Standard Time, the stamp the client puts in response names. */
+export function clientStamp(at: Date): string {
+  const t = new Date(at.getTime() + 8 * 3_600_000).toISOString();
+  return t.slice(0, 23).replace(/[-T:.]/g, '');
+}
+
+/** Inputs of {@link clientReceiptFileName}. */
+export interface ClientReceiptNameParts extends ReceiptFileNameParts {
+  /** The import response said the import failed. */
+  readonly negative: boolean;
+  /** When the receipt was handled; fixed per receipt, so a re-run writes the same name. */
+  readonly at: Date;
+}
+
+/**
+ * Receipt names in the Single Window client's own layout (channel `layout: imppath`), for a system
+ * written against the client: import responses as `Successed_{stem}_{stamp}.xml` or
+ * `Failed_{stem}_{stamp}.xml`, other receipts as `Receipt_{stem}_{kind}_{seq}.xml`.
+ */
+export function clientReceiptFileName(p: ClientReceiptNameParts): string {
+  const stem = sanitizeStem(p.stem);
+  if (p.kind === 'import-response' || p.kind === 'sas-response') return `${p.negative ? 'Failed' : 'Successed'}_${stem}_${clientStamp(p.at)}.${p.ext ?? 'xml'}`;
+  return `Receipt_${receiptFileName(p).slice(0, -(`.${p.ext ?? 'xml'}`.length)).replace(/\./g, '_')}.${p.ext ?? 'xml'}`;
+}

@@ -7,6 +7,7 @@ import { CEB_ROOT, readCeb900, readCebReturn } from './ceb.js';
 import { readDecData, readDecImportResponse, readDecResult } from './dec.js';
 import { readDxpRep, unwrapDxpMsg } from './dxp.js';
 import { isMt9999, readMt9999 } from './manifest.js';
+import { CLIENT_EVENT_ROOT, readClientEvent } from './client-event.js';
 import { responseSourceStem } from './naming.js';
 import type { ParsedReceipt, ReceiptEnvelope } from './receipt.js';
 import { unknownReceipt } from './record.js';
@@ -28,6 +29,7 @@ function classify(root: string, node: XNode, where: string): ParsedReceipt {
   }
   if (root === 'DxpRep') return readDxpRep(node);
   if (root === 'Manifest' && isMt9999(node)) return readMt9999(node);
+  if (root === CLIENT_EVENT_ROOT) return readClientEvent(node);
   return unknownReceipt(root);
 }
 

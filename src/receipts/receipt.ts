@@ -3,7 +3,7 @@ import type { GatewayStatus } from './status.js';
 export type { GatewayStatus } from './status.js';
 
 /** Which customs system a receipt came from. */
-export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'unknown';
+export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'sw-client' | 'unknown';
 
 /**
  * What kind of receipt it is, stable and kebab-case because it goes into outbox file names:
@@ -15,6 +15,8 @@ export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'un
  * - `sas-receipt` — 金二 business receipt `Package` (INV201, SAS221, …)
  * - `dxp-rep` — DXP platform response `DxpRep`
  * - `mt9999` — 舱单 response `Manifest` MT9999 (回执 / 指令通知), one record per bill
+ * - `client-taken`, `client-refused`, `client-overdue` — what the Single Window client did with a
+ *   file in its OutBox (the gateway's own ClientEvent documents)
  * - `unknown` — anything else; still handed back so the gateway can write the file out
  */
 export type ReceiptKind =
@@ -26,6 +28,9 @@ export type ReceiptKind =
   | 'sas-receipt'
   | 'dxp-rep'
   | 'mt9999'
+  | 'client-taken'
+  | 'client-refused'
+  | 'client-overdue'
   | 'unknown';
 
 /**

@@ -30,6 +30,18 @@ export interface DeskSettings {
   readonly random?: () => number;
 }
 
+/** How a submission reached the desk. */
+export interface SubmitContext {
+  /**
+   * It came through the simulated Single Window client, which signs with its own card: an unsigned
+   * message is taken as signed by the client; a signed one is still verified.
+   */
+  readonly clientSigns?: boolean;
+}
+
+/** Called for every business receipt the desk emits, with the business key it answers. */
+export type ReceiptListener = (fileName: string, xml: string, key: string) => void;
+
 /** What the HTTP layer should answer. */
 export type SubmitOutcome =
   | {
@@ -65,11 +77,29 @@ export class CustomsDesk {
   /** Answers by Idempotency-Key. */
   private readonly byKey = new Map<string, ImportAnswer>();
   private received = 0;
+  private readonly listeners: ReceiptListener[] = [];
 
   constructor(private readonly settings: DeskSettings) {}
 
+  /** Also hands every emitted business receipt to `fn` (the client simulator's InBox writer). */
+  onReceipt(fn: ReceiptListener): void {
+    this.listeners.push(fn);
+  }
+
+  private emit(fileName: string, xml: string, key: string): void {
+    this.feed.append(fileName, xml);
+    for (const fn of this.listeners) fn(fileName, xml, key);
+  }
+
+  /** Verifies the signature, or, for a client-signed route, accepts an unsigned message as signed by the client. */
+  private verify(parsed: ParsedSubmission, ctx: SubmitContext): { ok: true; signedXml: string } | { ok: false; zh: string; en: string } {
+    const check = verifyEnvelopedSignature(parsed.text, parsed.doc, { ...(this.settings.trusted ? { trusted: this.settings.trusted } : {}) });
+    if (!check.ok && check.failure === 'missing' && ctx.clientSigns) return { ok: true, signedXml: parsed.text };
+    return check;
+  }
+
   /** Handles one `POST /dec/submit` body. Never throws. */
-  submit(body: Uint8Array, idempotencyKey?: string): SubmitOutcome {
+  submit(body: Uint8Array, idempotencyKey?: string, ctx: SubmitContext = {}): SubmitOutcome {
     this.stats.add('submissions');
     this.received += 1;
     let parsed: ParsedSubmission | undefined;
@@ -98,7 +128,7 @@ export class CustomsDesk {
       this.stats.add('duplicates');
       return { ...known, duplicate: true };
     }
-    const answer = this.importMessage(parsed, peeked);
+    const answer = this.importMessage(parsed, peeked, ctx);
     if (idempotencyKey) this.byKey.set(idempotencyKey, { ...answer, duplicate: false });
     return answer;
   }
@@ -130,9 +160,9 @@ export class CustomsDesk {
     return { status: 200, xml, responseCode: '1', clientSeqNo, duplicate: false };
   }
 
-  private importMessage(parsed: ParsedSubmission, peeked: string): ImportAnswer {
-    if (isCebDeclaration(parsed.doc)) return this.importCeb(parsed);
-    if (isManifest(parsed.doc)) return this.importManifest(parsed);
+  private importMessage(parsed: ParsedSubmission, peeked: string, ctx: SubmitContext): ImportAnswer {
+    if (isCebDeclaration(parsed.doc)) return this.importCeb(parsed, ctx);
+    if (isManifest(parsed.doc)) return this.importManifest(parsed, ctx);
     if (!isDecMessage(parsed.doc)) {
       return this.failure(
         peeked,
@@ -140,9 +170,7 @@ export class CustomsDesk {
         'not a DecMessage: the root must be DecMessage in namespace http://www.chinaport.gov.cn/dec',
       );
     }
-    const check = verifyEnvelopedSignature(parsed.text, parsed.doc, {
-      ...(this.settings.trusted ? { trusted: this.settings.trusted } : {}),
-    });
+    const check = this.verify(parsed, ctx);
     if (!check.ok) return this.failure(peeked, check.zh, check.en);
 
     // From here on only the signed content counts.
@@ -188,13 +216,13 @@ export class CustomsDesk {
    * A CEB311/CEB621: verified like a 报关单; acknowledged with an empty 200 (the DXP route has no
    * import response), then its return messages appear on the feed. Same key again = duplicate.
    */
-  private importCeb(parsed: ParsedSubmission): ImportAnswer {
-    const check = verifyEnvelopedSignature(parsed.text, parsed.doc, { ...(this.settings.trusted ? { trusted: this.settings.trusted } : {}) });
+  private importCeb(parsed: ParsedSubmission, ctx: SubmitContext): ImportAnswer {
+    const check = this.verify(parsed, ctx);
     const facts = check.ok ? readCeb(parseDom(check.signedXml, 'signed content')) : readCeb(parsed.doc);
     if (!check.ok) {
       this.stats.add('rejected');
       // The platform answers a bad signature with a -xxx029 验签失败 return, not an HTTP error.
-      this.feed.append(`Receipt_${facts.kind}_${facts.key}_sig.xml`, buildCebReturn(facts, facts.kind === 'CEB311Message' ? '-301029' : '-621029', `验签失败：${check.zh}`, new Date()));
+      this.emit(`Receipt_${facts.kind}_${facts.key}_sig.xml`, buildCebReturn(facts, facts.kind === 'CEB311Message' ? '-301029' : '-621029', `验签失败：${check.zh}`, new Date()), facts.key);
       return { status: 200, xml: '', responseCode: '1', clientSeqNo: facts.key, duplicate: false };
     }
     const prior = this.accepted.get(`${facts.kind}:${facts.key}`);
@@ -211,7 +239,7 @@ export class CustomsDesk {
       const step = plan[i];
       if (!step) return;
       this.timers.after(this.settings.stepMs, () => {
-        this.feed.append(`Receipt_${facts.kind}_${facts.key}_${String(i + 1).padStart(2, '0')}.xml`, buildCebReturn(facts, step[0], step[1], new Date()));
+        this.emit(`Receipt_${facts.kind}_${facts.key}_${String(i + 1).padStart(2, '0')}.xml`, buildCebReturn(facts, step[0], step[1], new Date()), facts.key);
         this.stats.add('receiptsEmitted');
         emit(i + 1);
       });
@@ -221,8 +249,8 @@ export class CustomsDesk {
   }
 
   /** A 舱单: verified, acknowledged with an empty 200, answered by one MT9999 per message. */
-  private importManifest(parsed: ParsedSubmission): ImportAnswer {
-    const check = verifyEnvelopedSignature(parsed.text, parsed.doc, { ...(this.settings.trusted ? { trusted: this.settings.trusted } : {}) });
+  private importManifest(parsed: ParsedSubmission, ctx: SubmitContext): ImportAnswer {
+    const check = this.verify(parsed, ctx);
     if (!check.ok) {
       this.stats.add('rejected');
       return { status: 200, xml: '', responseCode: '1', clientSeqNo: '', duplicate: false };
@@ -239,7 +267,7 @@ export class CustomsDesk {
     this.stats.addClientAccepted(facts.messageId);
     const seq = this.received;
     this.timers.after(this.settings.stepMs, () => {
-      this.feed.append(`MT9999_${facts.messageId}.xml`, buildMt9999(facts, new Date(), seq));
+      this.emit(`MT9999_${facts.messageId}.xml`, buildMt9999(facts, new Date(), seq), facts.messageId);
       this.stats.add('receiptsEmitted');
     });
     return answer;
@@ -266,7 +294,7 @@ export class CustomsDesk {
         clientSeqNo: d.clientSeqNo,
       });
       const fileName = `Receipt_DEC_${d.seqNo}_${String(i + 1).padStart(2, '0')}_${step.channel}.xml`;
-      this.feed.append(fileName, xml);
+      this.emit(fileName, xml, d.clientSeqNo);
       this.stats.add('receiptsEmitted');
       this.walk(steps, i + 1, d);
     });

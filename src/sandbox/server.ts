@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import { buildSandboxApp } from './app.js';
 import { CustomsDesk } from './desk.js';
 import type { SandboxStats } from './stats.js';
+import { startClientSimulator, type ClientFaults, type ClientSimulator } from './client-simulator.js';
 
 export type { SandboxStats } from './stats.js';
 
@@ -26,6 +27,11 @@ export interface SandboxOptions {
   /** When given, only signatures by one of these certificates (PEM) are accepted. */
   readonly trustedCertsPem?: readonly string[];
   readonly logger?: Logger;
+  /** Also simulate the Single Window client on these ImpPath folders (the sw-client route). */
+  readonly impPath?: string;
+  /** Module folders the simulated client serves; default Deccus001. */
+  readonly clientModules?: readonly string[];
+  readonly clientFaults?: ClientFaults;
 }
 
 /** A running sandbox. */
@@ -36,6 +42,8 @@ export interface SandboxHandle {
   close(): Promise<void>;
   /** A copy of the counters (same as GET /stats). */
   stats(): SandboxStats;
+  /** The simulated Single Window client, when started with impPath. */
+  readonly client?: ClientSimulator;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -83,6 +91,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await app.close().catch(() => undefined);
     throw err;
   }
+  let client: ClientSimulator | undefined;
+  if (options.impPath) {
+    client = await startClientSimulator({
+      impPath: options.impPath,
+      desk,
+      ...(options.clientModules ? { modules: options.clientModules } : {}),
+      ...(options.clientFaults ? { faults: options.clientFaults } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
   const shownHost = host === '::1' ? '[::1]' : host;
@@ -91,8 +109,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return {
     url: `http://${shownHost}:${port}`,
     stats: () => desk.snapshot(),
+    ...(client ? { client } : {}),
     close: () => {
       closing ??= (async () => {
+        await client?.close();
         desk.stop();
         await app.close();
       })();

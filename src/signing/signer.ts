@@ -26,7 +26,8 @@ export interface SignerCertificate {
  */
 export interface Signer extends Closable {
   readonly name: string;
-  readonly kind: 'soft-key' | 'pcsc-card' | 'eport-service' | 'fake';
+  /** `client`: signed later by the Single Window client's card (the message goes out unsigned). */
+  readonly kind: 'soft-key' | 'pcsc-card' | 'eport-service' | 'fake' | 'client';
   /** Algorithms this signer's key can produce. */
   readonly algorithms: readonly SignatureAlgorithm[];
   certificate(): Promise<SignerCertificate>;

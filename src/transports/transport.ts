@@ -8,6 +8,8 @@ export interface OutboundMessage {
   readonly messageType: string;
   readonly fileName: string;
   readonly bytes: Buffer;
+  /** The channel's customs-side module (Single Window client FormId, e.g. DECCUS001), when it names one. */
+  readonly module?: string | undefined;
 }
 
 export interface DeliveryAck {
@@ -15,6 +17,11 @@ export interface DeliveryAck {
   readonly reference: string;
   /** A receipt returned in the same exchange (e.g. an import response as the HTTP response body). */
   readonly receipt?: Buffer;
+  /**
+   * Further keys the far side will answer with (e.g. the file stem a relay client echoes in its
+   * response names); the deliver stage binds them to the message for correlation.
+   */
+  readonly correlationKeys?: readonly string[];
 }
 
 /**

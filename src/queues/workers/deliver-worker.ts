@@ -5,6 +5,7 @@ import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
 import { queueReceipt } from '../queue-receipt.js';
 import { mayRetry } from '../retry-policy.js';
+import { BUSINESS_KEY_INDEX } from '../ledger.js';
 
 /**
  * deliver: one attempt per job run; BullMQ re-runs the job on the configured schedule. The
@@ -30,9 +31,11 @@ export function deliverProcessor(deps: PipelineDeps) {
           messageType: rec.messageType ?? ch.messageType,
           fileName: rec.sourceName,
           bytes: await deps.spool.get(rec.deliverRef),
+          module: ch.module,
         },
         { idempotencyKey: `${ch.name}:${rec.businessKey}` },
       );
+      for (const key of ack.correlationKeys ?? []) await deps.ledger.bindKey(BUSINESS_KEY_INDEX, key, messageId);
       if (ack.receipt) await queueReceipt(deps, ack.receipt, transport.name, `${rec.sourceName}.response`);
       await deps.ledger.set(messageId, { deliveredAt: Date.now() });
       await deps.receiptSla.expect(messageId, Date.now() + ch.receiptSlaMs);

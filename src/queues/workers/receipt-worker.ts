@@ -10,6 +10,10 @@ import type { ReceiptJob } from '../names.js';
 import { BUSINESS_KEY_INDEX } from '../ledger.js';
 import { archiveToFailed } from '../outcomes.js';
 import { isNegativeStatus } from '../../receipts/status.js';
+import { TIMELINE_ONLY_KINDS } from '../../receipts/client-event.js';
+
+/** Feed (and HTTP polling channel) of receipts that match no message of ours. */
+export const ORPHANS_FEED = 'orphans';
 
 /** Receipts that match nothing are retried this often (a key may be bound a moment later). */
 const UNMATCHED_ATTEMPTS = 5;
@@ -48,15 +52,23 @@ export function receiptProcessor(deps: PipelineDeps) {
     try {
       parsed = parseReceipt(bytes, fileName);
     } catch (err) {
-      await park(deps, fileName, bytes, err instanceof GatewayError ? err.message : String(err));
+      await park(deps, fileName, bytes, err instanceof GatewayError ? err.message : String(err), receiptRef);
       return;
     }
     const messageId = await correlate(deps, parsed);
+    const timelineOnly = TIMELINE_ONLY_KINDS.has(parsed.kind);
     if (!messageId) {
       if (job.attemptsMade + 1 < UNMATCHED_ATTEMPTS) {
         throw new GatewayError('GW_ERR_RECEIPT_UNMATCHED', { where: fileName, zh: JSON.stringify(parsed.keys), en: JSON.stringify(parsed.keys) });
       }
-      await park(deps, fileName, bytes, `no message matches ${JSON.stringify(parsed.keys)}`);
+      // A client event about a file that is not ours (another tool shares the client) is no receipt.
+      if (timelineOnly) deps.log.debug({ fileName, source }, 'client event for a file of no message of ours / 非本网关报文的客户端事件');
+      else await park(deps, fileName, bytes, `no message matches ${JSON.stringify(parsed.keys)}`, receiptRef);
+      return;
+    }
+    if (timelineOnly) {
+      await deps.ledger.event(messageId, { at: Date.now(), stage: 'receipt', text: parsed.text, code: parsed.code });
+      if (parsed.kind === 'client-overdue') deps.log.error({ messageId, source }, parsed.text);
       return;
     }
     if (parsed.kind !== 'import-response') await deps.receiptSla.answered(messageId);
@@ -75,13 +87,20 @@ export function receiptProcessor(deps: PipelineDeps) {
       deps.log.info({ messageId, kind: parsed.kind, code: parsed.code, status, source }, `receipt / 回执: ${parsed.text}`);
       if (isNegativeStatus(status)) await archiveToFailed(deps, messageId);
     }
-    await deps.queues.add('writeback', jobIdFor(messageId, 'writeback', String(seq)), { messageId, receiptRef, kind: parsed.kind, seq });
+    await deps.queues.add('writeback', jobIdFor(messageId, 'writeback', String(seq)), { messageId, receiptRef, kind: parsed.kind, seq, ...(parsed.negative ? { negative: true } : {}) });
   };
 }
 
-/** Keeps a receipt nobody claims, so an operator can look at it; never drops it. */
-async function park(deps: PipelineDeps, fileName: string, bytes: Buffer, why: string): Promise<void> {
-  const safe = fileName.replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '') || 'receipt';
-  await writeFileAtomic(join(deps.config.dataDir, 'unmatched', `${Date.now()}-${safe}`), bytes);
-  deps.log.warn({ fileName, why }, 'receipt parked in unmatched/ / 回执无法对应，已存入 unmatched 目录');
+/**
+ * Keeps a receipt nobody claims (e.g. for a declaration made in the Single Window web UI, arriving
+ * through the DECSUB subscription) in `<dataDir>/orphans/` and on the `orphans` feed of the
+ * polling API, so an operator or a legacy system can pick it up; never drops it.
+ */
+async function park(deps: PipelineDeps, fileName: string, bytes: Buffer, why: string, receiptRef: ReceiptJob['receiptRef']): Promise<void> {
+  const base = fileName.split(/[/\\]/).pop() ?? '';
+  const safe = base.replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '').slice(0, 150) || 'receipt';
+  const name = `${receiptRef.slice('sha256:'.length, 'sha256:'.length + 12)}-${safe}`;
+  await writeFileAtomic(join(deps.config.dataDir, 'orphans', name), bytes);
+  await deps.receiptFeed.append(ORPHANS_FEED, { messageId: '', fileName: name, kind: 'orphan', receiptRef });
+  deps.log.warn({ fileName, why, file: name }, 'receipt matches no message: kept in orphans/ / 回执无法对应到报文，已存入 orphans 目录');
 }

@@ -26,7 +26,8 @@ export function signProcessor(deps: PipelineDeps) {
     try {
       const xml = (await deps.spool.get(rec.messageRef)).toString('utf8');
       const { algorithm, uris: preset, ...overrides } = ch.signature;
-      const signed = await signEnveloped(xml, signer, { algorithm, uris: { preset, ...overrides } });
+      // signer: client — the Single Window client signs with its own card; the message goes as it is.
+      const signed = signer.kind === 'client' ? xml : await signEnveloped(xml, signer, { algorithm, uris: { preset, ...overrides } });
       const signedRef = await deps.spool.put(signed);
       let deliverRef = signedRef;
       if (ch.envelope.type === 'dxp') {
@@ -40,7 +41,7 @@ export function signProcessor(deps: PipelineDeps) {
         deliverRef = await deps.spool.put(envelope);
       }
       await deps.ledger.set(messageId, { signedRef, deliverRef });
-      await deps.ledger.advance(messageId, 'signed', { stage: 'sign', text: `signed by ${signer.name} (${ch.signature.algorithm})` });
+      await deps.ledger.advance(messageId, 'signed', { stage: 'sign', text: signer.kind === 'client' ? 'left unsigned: the Single Window client signs / 由单一窗口客户端签名' : `signed by ${signer.name} (${ch.signature.algorithm})` });
       await deps.queues.add('deliver', deliverJobId(messageId, rec.generation), { messageId });
       deps.log.debug({ messageId, stage: 'sign' }, 'signed / 已签名');
     } catch (err) {
