@@ -21,9 +21,14 @@ export interface TestGateway {
 /**
  * A gateway in this process against the sandbox and the test Redis (own key prefix), with one
  * soft-key signer `k`, one HTTP transport `t` and the sandbox's receipt feed. `channels` is the
- * YAML list under `channels:`; `extra` adds top-level YAML (e.g. `http: { tokens: [...] }`).
+ * YAML list under `channels:`; `extra` adds top-level YAML (e.g. `http: { tokens: [...] }`);
+ * `transports` and `receiptSources` replace those lists (YAML flow sequences).
  */
-export async function startTestGateway(label: string, channels: string, options: { sandbox?: SandboxOptions; extra?: string } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  label: string,
+  channels: string,
+  options: { sandbox?: SandboxOptions; extra?: string; transports?: string; receiptSources?: string } = {},
+): Promise<TestGateway> {
   const sandbox = await startSandbox({ stepMs: 5, ...options.sandbox });
   const prefix = uniquePrefix(label);
   const dir = mkdtempSync(join(tmpdir(), `eport-${label}-`));
@@ -33,8 +38,8 @@ export async function startTestGateway(label: string, channels: string, options:
 redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }
 ${options.extra ?? 'http: { enabled: false }'}
 signers: [{ name: k, type: soft-key, key: ./k.pem }]
-transports: [{ name: t, type: http, url: "${sandbox.url}/dec/submit" }]
-receiptSources: [{ name: feed, type: http-pull, url: "${sandbox.url}/receipts", intervalMs: 50ms }]
+transports: ${options.transports ?? `[{ name: t, type: http, url: "${sandbox.url}/dec/submit" }]`}
+receiptSources: ${options.receiptSources ?? `[{ name: feed, type: http-pull, url: "${sandbox.url}/receipts", intervalMs: 50ms }]`}
 channels:
 ${channels}
 `;
