@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, appendFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, appendFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -76,6 +76,19 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     await waitFor('CEB312 returns', () => out('cross-border'), (o) => o.filter((n) => n.includes('.ceb-return.')).length === 2, 30_000);
     expect(ls(join(dir, 'erp', 'failed'))).toEqual([]);
   }, 70_000);
+
+  it('delivers the sw-client channel through the simulated Single Window client (ImpPath) with the same receipt naming', async () => {
+    const out = await waitFor(
+      'sw-client receipts',
+      () => ls(join(dir, 'sw-client', 'outbox')),
+      (o) => o.some((n) => n.includes('.import-response.')) && o.filter((n) => n.includes('.dec-result.')).length === 5,
+      60_000,
+    );
+    expect(out.every((n) => /^dec-01-import-components-utf8\.(import-response|dec-result)\.0\d\.xml$/.test(n))).toBe(true);
+    for (const box of ['OutBox', 'InBox', 'SentBox', 'FailBox']) expect(existsSync(join(dir, 'imppath', 'Deccus001', box))).toBe(true);
+    expect(ls(join(dir, 'imppath', 'Deccus001', 'SentBox'))).toEqual(['SWCDEMO00000000001.xml']);
+    expect(ls(join(dir, 'sw-client', 'sent'))).toEqual(['dec-01-import-components-utf8.xml']);
+  });
 
   it('lists queue depths and recent messages through `eport status`', () => {
     const out = execFileSync(process.execPath, [BIN, 'status', '--config', join(dir, 'eport.yaml')], { encoding: 'utf8' });
