@@ -33,6 +33,8 @@ export interface SwClientWatchOptions {
 /** Files next to a refused one that may hold the client's reason. */
 const REASON_SUFFIXES = ['.reason.txt', '.txt', '.log', '.err', '.reason'];
 const REASON_MAX = 2000;
+/** Polls between two prunings of the "already reported" sets. */
+const PRUNE_EVERY = 300;
 
 /**
  * Watches the Single Window client's folders for one route:
@@ -52,6 +54,7 @@ export class SwClientWatch implements ReceiptSource {
   private stopped = false;
   private failures = 0;
   private readonly warnedMissing = new Set<string>();
+  private polls = 0;
 
   constructor(private readonly opts: SwClientWatchOptions) {
     this.name = opts.name;
@@ -115,11 +118,13 @@ export class SwClientWatch implements ReceiptSource {
       await this.readInBox(module, onReceipt, seen);
     }
     this.stable.retain(seen);
+    // Now and then, forget reported names the client has since cleaned out of its boxes.
+    const prune = ++this.polls % PRUNE_EVERY === 0;
     for (const module of this.opts.modules) {
       if (this.stopped) return;
-      await this.reportBox(module, 'SentBox', 'taken', onReceipt);
-      await this.reportBox(module, 'FailBox', 'refused', onReceipt);
-      await this.reportOverdue(module, onReceipt);
+      await this.reportBox(module, 'SentBox', 'taken', onReceipt, prune);
+      await this.reportBox(module, 'FailBox', 'refused', onReceipt, prune);
+      await this.reportOverdue(module, onReceipt, prune);
     }
   }
 
@@ -188,10 +193,17 @@ export class SwClientWatch implements ReceiptSource {
     }
   }
 
-  private async reportBox(module: string, box: 'SentBox' | 'FailBox', kind: ClientEventType, onReceipt: (receipt: InboundReceipt) => Promise<void>): Promise<void> {
+  /** Drops reported names of `module` that are no longer in the box, so the sets stay as small as the boxes. */
+  private async pruneSeen(kind: ClientEventType, module: string, present: ReadonlySet<string>): Promise<void> {
+    const gone = (await this.opts.redis.smembers(this.key(kind))).filter((m) => m.startsWith(`${module}/`) && !present.has(m.slice(module.length + 1)));
+    if (gone.length) await this.opts.redis.srem(this.key(kind), ...gone);
+  }
+
+  private async reportBox(module: string, box: 'SentBox' | 'FailBox', kind: ClientEventType, onReceipt: (receipt: InboundReceipt) => Promise<void>, prune: boolean): Promise<void> {
     const dir = await this.opts.transport.box(module, box);
     const names = await this.list(dir);
     const lower = new Set(names.map((n) => n.toLowerCase()));
+    if (prune) await this.pruneSeen(kind, module, lower);
     for (const name of names) {
       if (this.stopped) return;
       // A reason file beside a refused message is read with it, not reported on its own.
@@ -219,10 +231,12 @@ export class SwClientWatch implements ReceiptSource {
     return text.slice(0, REASON_MAX) || undefined;
   }
 
-  private async reportOverdue(module: string, onReceipt: (receipt: InboundReceipt) => Promise<void>): Promise<void> {
+  private async reportOverdue(module: string, onReceipt: (receipt: InboundReceipt) => Promise<void>, prune: boolean): Promise<void> {
     const dir = await this.opts.transport.box(module, 'OutBox');
     const now = Date.now();
-    for (const name of await this.list(dir)) {
+    const names = await this.list(dir);
+    if (prune) await this.pruneSeen('overdue', module, new Set(names.map((n) => n.toLowerCase())));
+    for (const name of names) {
       const member = `${module}/${name.toLowerCase()}`;
       const st = await lstat(join(dir, name)).catch(() => undefined);
       if (!st?.isFile() || now - st.mtimeMs < this.opts.pickupTimeoutMs) continue;
