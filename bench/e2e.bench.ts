@@ -1,0 +1,230 @@
+/**
+ * End to end: the gateway (`eport start`, its managed Redis) and the customs sandbox
+ * (`eport sandbox`) as separate processes, folder intake, soft-key signing, HTTP delivery and the
+ * sandbox's receipt feed — what a broker runs. Results go to bench/results.json under `e2e`.
+ *
+ *   node --import tsx bench/e2e.bench.ts            (npm run build first: it runs bin/eport.js)
+ *   E2E_DOCS=2000 E2E_CEB=500 node --import tsx bench/e2e.bench.ts   (a shorter run)
+ *
+ * - docs_per_s: E2E_DOCS (default 10,000) declarations (1–20 items, 2–11 KB) renamed into the inbox
+ *   at once; declarations per second from the drop to the last import response in the outbox.
+ * - sign_only_per_s: the signing rate alone in this process on the same documents, same run;
+ *   ratio = docs_per_s / sign_only_per_s.
+ * - p50_ms, p99_ms: drop-to-import-response latency at a steady offered load of half docs_per_s.
+ * - rss_mb: peak RSS of the gateway's node processes during the backlog; redis_mb: the managed
+ *   Redis's used_memory_peak.
+ * - ceb_docs_per_s: the same rate for E2E_CEB (default 2,000) CEB311 orders from JSON.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { decMessage } from '../test/helpers/dec-message.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
+import { generateSelfSignedIdentity } from '../src/signing/self-signed.js';
+import { loadSoftKeySigner } from '../src/signing/soft-key.js';
+import { signEnveloped } from '../src/signing/xmldsig.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WORK = join(ROOT, 'bench', '.work', 'e2e');
+const BIN = join(ROOT, 'bin', 'eport.js');
+const DOCS = Number(process.env.E2E_DOCS ?? 10_000);
+const CEB_DOCS = Number(process.env.E2E_CEB ?? 2_000);
+const LATENCY_S = Number(process.env.E2E_LATENCY_S ?? 20);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const ls = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => void (out = (out + d.toString()).slice(-20_000)));
+  child.stderr!.on('data', (d: Buffer) => void (out = (out + d.toString()).slice(-20_000)));
+  return { child, output: () => out };
+}
+
+async function until<T>(what: string, probe: () => T | Promise<T>, ok: (v: T) => boolean, ms: number, every = 100): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await sleep(every);
+  }
+}
+
+/** RSS in MB of a process and its descendants except redis-server (reported on its own). */
+function rssMb(pid: number): number {
+  let total = 0;
+  const walk = (p: number): void => {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      const name = /^Name:\s+(\S+)/m.exec(status)?.[1] ?? '';
+      if (!name.startsWith('redis')) total += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      const kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+      for (const k of kids ? kids.split(/\s+/) : []) walk(Number(k));
+    } catch {
+      // gone
+    }
+  };
+  walk(pid);
+  return Math.round(total / 1024);
+}
+
+function declaration(i: number, random: () => number): string {
+  const items = 1 + Math.floor(random() * 20);
+  // A remark of up to 200 characters (the field allows 255).
+  return decMessage(`E2E${String(i).padStart(12, '0')}`, { items, note: '备注'.repeat(Math.floor(random() * 100)) });
+}
+
+function cebOrder(template: Record<string, Record<string, unknown>>, i: number): string {
+  const copy = structuredClone(template);
+  copy.order!['订单号'] = `SOE2E${String(i).padStart(10, '0')}`;
+  return JSON.stringify(copy);
+}
+
+function config(sandboxUrl: string, samples: string): string {
+  return `dataDir: ./data
+redis: { prefix: e2e }
+log: { level: warn, pretty: false }
+http: { enabled: false }
+retry: { schedule: "1s, 2s, 5s*5", jitter: 0.2, maxAge: 1h }
+signers: [{ name: k, type: soft-key, key: ./k.pem }]
+transports: [{ name: customs, type: http, url: "${sandboxUrl}/dec/submit", timeoutMs: 30s }]
+receiptSources: [{ name: feed, type: http-pull, url: "${sandboxUrl}/receipts", intervalMs: 200ms }]
+channels:
+  - { name: dec, dir: ./dec, intake: [{ type: folder, pattern: "*.xml", stableMs: 0, pollMs: 100ms }], signer: k, transport: customs }
+  - name: ceb
+    dir: ./ceb
+    translator: ceb
+    translation: { mapping: ${JSON.stringify(join(samples, 'ceb', 'ceb311-order.yaml'))} }
+    intake: [{ type: folder, pattern: "*.json", stableMs: 0, pollMs: 100ms }]
+    signer: k
+    transport: customs
+`;
+}
+
+async function signOnly(docs: readonly string[], keyFile: string): Promise<number> {
+  const signer = await loadSoftKeySigner({ name: 'k', path: keyFile });
+  const end = performance.now() + 3000;
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() < end) {
+    await signEnveloped(docs[n % docs.length]!, signer, { algorithm: 'rsa-sha1', uris: { preset: 'chinaport-2022' } });
+    n++;
+  }
+  return Math.round((n * 1000) / (performance.now() - t0));
+}
+
+async function main(): Promise<void> {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(join(WORK, 'stage'), { recursive: true });
+  const id = generateSelfSignedIdentity({ commonName: '性能测试 Bench', days: 30 });
+  writeFileSync(join(WORK, 'k.pem'), id.keyPem + id.certPem);
+  const random = seededRandom(8);
+  console.log(`generating ${DOCS} declarations and ${CEB_DOCS} CEB311 orders…`);
+  const docs = Array.from({ length: DOCS }, (_, i) => declaration(i, random));
+  const sizes = docs.map((d) => Buffer.byteLength(d)).sort((a, b) => a - b);
+  const signRate = await signOnly(docs.slice(0, 200), join(WORK, 'k.pem'));
+  console.log(`sign only: ${signRate}/s (soft key, rsa-sha1, same documents)`);
+
+  const sandbox = start(['sandbox', '--port', '0', '--step-ms', '50']);
+  const url = await until('sandbox', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, 20_000);
+  writeFileSync(join(WORK, 'gw.yaml'), config(url!, join(ROOT, 'samples')));
+  const gw = start(['start', '--config', join(WORK, 'gw.yaml')]);
+  const inbox = join(WORK, 'dec', 'inbox');
+  const outbox = join(WORK, 'dec', 'outbox');
+  await until('gateway started', () => existsSync(inbox) && existsSync(join(WORK, 'data', 'redis', 'redis.sock')), Boolean, 30_000).catch((e: Error) => {
+    throw new Error(`${e.message}\n${gw.output()}`);
+  });
+  const redis = new Redis({ path: join(WORK, 'data', 'redis', 'redis.sock') });
+  let peakRss = 0;
+  const sampler = setInterval(() => void (peakRss = Math.max(peakRss, rssMb(gw.child.pid!))), 250);
+  const responses = (): number => ls(outbox).filter((f) => f.includes('.import-response.')).length;
+
+  // 1. Backlog: all at once.
+  docs.forEach((d, i) => writeFileSync(join(WORK, 'stage', `d${i}.xml`), d));
+  const t0 = performance.now();
+  for (let i = 0; i < DOCS; i++) renameSync(join(WORK, 'stage', `d${i}.xml`), join(inbox, `d${i}.xml`));
+  let last = 0;
+  await until('all import responses', () => {
+    const n = responses();
+    if (n - last >= 1000) console.log(`  ${n} import responses after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    if (n - last >= 1000) last = n;
+    return n;
+  }, (n) => n >= DOCS, 3_600_000, 500);
+  const docsPerS = DOCS / ((performance.now() - t0) / 1000);
+  const backlogRss = peakRss;
+  const redisPeak = Number(/used_memory_peak:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0) / 1024 / 1024;
+  console.log(`declarations: ${docsPerS.toFixed(1)}/s, gateway peak RSS ${backlogRss} MB, Redis peak ${redisPeak.toFixed(0)} MB`);
+
+  // 2. Latency at half the sustained rate, for LATENCY_S seconds.
+  const rate = docsPerS / 2;
+  const dropped = new Map<string, number>();
+  const seen = new Map<string, number>();
+  const latencyDocs = Math.max(20, Math.round(rate * LATENCY_S));
+  const t1 = performance.now();
+  const watcher = setInterval(() => {
+    for (const f of ls(outbox)) {
+      const m = /^l(\d+)\.import-response\./.exec(f);
+      if (m && !seen.has(m[1]!)) seen.set(m[1]!, performance.now());
+    }
+  }, 20);
+  for (let i = 0; i < latencyDocs; i++) {
+    const due = t1 + (i * 1000) / rate;
+    if (due > performance.now()) await sleep(due - performance.now());
+    writeFileSync(join(WORK, 'stage', `l${i}.xml`), declaration(DOCS + i, random));
+    renameSync(join(WORK, 'stage', `l${i}.xml`), join(inbox, `l${i}.xml`));
+    dropped.set(String(i), performance.now());
+  }
+  await until('latency run answered', () => seen.size, (n) => n >= latencyDocs, 600_000, 100);
+  clearInterval(watcher);
+  const lat = [...dropped].map(([k, t]) => seen.get(k)! - t).sort((a, b) => a - b);
+  const pct = (p: number): number => Math.round(lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!);
+  console.log(`latency at ${rate.toFixed(0)}/s: p50 ${pct(50)} ms, p99 ${pct(99)} ms`);
+
+  // 3. CEB311 orders from JSON.
+  const template = JSON.parse(readFileSync(join(ROOT, 'samples', 'ceb', 'ceb311-order.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+  const cebIn = join(WORK, 'ceb', 'inbox');
+  const cebOut = join(WORK, 'ceb', 'outbox');
+  for (let i = 0; i < CEB_DOCS; i++) writeFileSync(join(WORK, 'stage', `c${i}.json`), cebOrder(template, i));
+  const t2 = performance.now();
+  for (let i = 0; i < CEB_DOCS; i++) renameSync(join(WORK, 'stage', `c${i}.json`), join(cebIn, `c${i}.json`));
+  await until('every order answered', () => new Set(ls(cebOut).filter((f) => f.includes('.ceb-return.')).map((f) => f.split('.')[0])).size, (n) => n >= CEB_DOCS, 3_600_000, 500);
+  const cebPerS = CEB_DOCS / ((performance.now() - t2) / 1000);
+  console.log(`CEB311 orders: ${cebPerS.toFixed(1)}/s`);
+
+  clearInterval(sampler);
+  redis.disconnect();
+  gw.child.kill('SIGTERM');
+  sandbox.child.kill('SIGTERM');
+  await Promise.all([gw, sandbox].map((p) => new Promise((r) => p.child.once('exit', r))));
+
+  const e2e = {
+    docs: DOCS,
+    docs_per_s: Math.round(docsPerS * 10) / 10,
+    sign_only_per_s: signRate,
+    ratio: Math.round((docsPerS / signRate) * 1000) / 1000,
+    p50_ms: pct(50),
+    p99_ms: pct(99),
+    latency_offered_per_s: Math.round(rate * 10) / 10,
+    rss_mb: backlogRss,
+    redis_mb: Math.round(redisPeak),
+    ceb_docs: CEB_DOCS,
+    ceb_docs_per_s: Math.round(cebPerS * 10) / 10,
+    document_bytes: { min: sizes[0], median: sizes[Math.floor(sizes.length / 2)], max: sizes.at(-1) },
+    machine: { date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, redis: execFileSync('redis-server', ['--version']).toString().trim() },
+  };
+  const resultsFile = join(ROOT, 'bench', 'results.json');
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
+  results.e2e = e2e;
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(JSON.stringify(e2e, null, 2));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
