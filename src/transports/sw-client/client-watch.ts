@@ -55,6 +55,8 @@ export class SwClientWatch implements ReceiptSource {
   private failures = 0;
   private readonly warnedMissing = new Set<string>();
   private polls = 0;
+  /** Local copy of the "already reported" sets, reloaded from Redis now and then (one poll may see thousands of SentBox files). */
+  private reported: Map<ClientEventType, Set<string>> | undefined;
 
   constructor(private readonly opts: SwClientWatchOptions) {
     this.name = opts.name;
@@ -118,8 +120,10 @@ export class SwClientWatch implements ReceiptSource {
       await this.readInBox(module, onReceipt, seen);
     }
     this.stable.retain(seen);
-    // Now and then, forget reported names the client has since cleaned out of its boxes.
+    // Now and then, forget reported names the client has since cleaned out of its boxes, and
+    // re-read what other nodes reported while they held the lease.
     const prune = ++this.polls % PRUNE_EVERY === 0;
+    if (prune || !this.reported) await this.loadReported();
     for (const module of this.opts.modules) {
       if (this.stopped) return;
       await this.reportBox(module, 'SentBox', 'taken', onReceipt, prune);
@@ -193,10 +197,26 @@ export class SwClientWatch implements ReceiptSource {
     }
   }
 
+  private async loadReported(): Promise<void> {
+    const sets = new Map<ClientEventType, Set<string>>();
+    for (const kind of ['taken', 'refused', 'overdue'] as const) sets.set(kind, new Set(await this.opts.redis.smembers(this.key(kind))));
+    this.reported = sets;
+  }
+
+  private wasReported(kind: ClientEventType, member: string): boolean {
+    return this.reported?.get(kind)?.has(member) ?? false;
+  }
+
+  private async markReported(kind: ClientEventType, member: string): Promise<void> {
+    await this.opts.redis.sadd(this.key(kind), member);
+    this.reported?.get(kind)?.add(member);
+  }
+
   /** Drops reported names of `module` that are no longer in the box, so the sets stay as small as the boxes. */
   private async pruneSeen(kind: ClientEventType, module: string, present: ReadonlySet<string>): Promise<void> {
     const gone = (await this.opts.redis.smembers(this.key(kind))).filter((m) => m.startsWith(`${module}/`) && !present.has(m.slice(module.length + 1)));
     if (gone.length) await this.opts.redis.srem(this.key(kind), ...gone);
+    for (const m of gone) this.reported?.get(kind)?.delete(m);
   }
 
   private async reportBox(module: string, box: 'SentBox' | 'FailBox', kind: ClientEventType, onReceipt: (receipt: InboundReceipt) => Promise<void>, prune: boolean): Promise<void> {
@@ -212,13 +232,13 @@ export class SwClientWatch implements ReceiptSource {
         if (lower.has(base.toLowerCase()) || lower.has(`${base.toLowerCase()}.xml`) || lower.has(`${base.toLowerCase()}.zip`)) continue;
       }
       const member = `${module}/${name.toLowerCase()}`;
-      if (await this.opts.redis.sismember(this.key(kind), member)) continue;
+      if (this.wasReported(kind, member)) continue;
       const reason = box === 'FailBox' ? await this.reasonFor(dir, name, names) : undefined;
       if (kind === 'refused') {
         this.opts.log.warn({ source: this.name, module, file: name, reason }, 'the client refused a message (FailBox) / 客户端拒收报文（FailBox）');
       }
       await onReceipt({ source: `${this.name}:${module}`, fileName: `${box}/${name}`, bytes: renderClientEvent({ event: kind, module, fileName: name, ...(reason ? { reason } : {}) }) });
-      await this.opts.redis.sadd(this.key(kind), member);
+      await this.markReported(kind, member);
     }
   }
 
@@ -240,13 +260,13 @@ export class SwClientWatch implements ReceiptSource {
       const member = `${module}/${name.toLowerCase()}`;
       const st = await lstat(join(dir, name)).catch(() => undefined);
       if (!st?.isFile() || now - st.mtimeMs < this.opts.pickupTimeoutMs) continue;
-      if (await this.opts.redis.sismember(this.key('overdue'), member)) continue;
+      if (this.wasReported('overdue', member)) continue;
       this.opts.log.error(
         { source: this.name, module, file: name, waitingMs: now - st.mtimeMs },
         'the Single Window client has not taken a message: is the client running? it will not be sent twice / 单一窗口客户端未取走报文：客户端是否在运行？报文不会重复发送',
       );
       await onReceipt({ source: `${this.name}:${module}`, fileName: `OutBox/${name}`, bytes: renderClientEvent({ event: 'overdue', module, fileName: name }) });
-      await this.opts.redis.sadd(this.key('overdue'), member);
+      await this.markReported('overdue', member);
     }
   }
 
