@@ -1,4 +1,4 @@
-import { open, rename, mkdir, readFile, unlink } from 'node:fs/promises';
+import { link, open, rename, mkdir, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -23,6 +23,31 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   await fh.close();
   await rename(tmp, path);
   await fsyncDir(dir);
+}
+
+/**
+ * Like writeFileAtomic, but never replaces a file: the temp file is linked to the final name,
+ * which fails when the name exists. Returns 'exists' (and writes nothing) in that case.
+ */
+export async function writeFileExclusive(path: string, data: Uint8Array | string, mode = 0o644): Promise<'written' | 'exists'> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+    await fh.close();
+    await link(tmp, path);
+  } catch (err) {
+    await fh.close().catch(() => {});
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+    throw err;
+  } finally {
+    await unlink(tmp).catch(() => {});
+  }
+  await fsyncDir(dir);
+  return 'written';
 }
 
 export async function fsyncDir(dir: string): Promise<void> {

@@ -89,6 +89,11 @@ export const ERRORS = {
   },
   GW_ERR_RECEIPT_UNPARSEABLE: { kind: 'permanent', zh: '回执无法解析', en: 'receipt cannot be parsed' },
   GW_ERR_RECEIPT_UNMATCHED: { kind: 'permanent', zh: '回执无法对应到报文', en: 'receipt matches no message' },
+  GW_ERR_RECEIPT_KEY_CONFLICT: {
+    kind: 'permanent',
+    zh: '回执中的关联编号指向不同的报文，未应用',
+    en: 'the receipt’s keys point to different messages; not applied',
+  },
   GW_ERR_RECEIPT_UNSUPPORTED: { kind: 'permanent', zh: '回执格式暂不支持', en: 'receipt format not supported' },
   GW_ERR_CUSTOMS_IMPORT_FAILED: { kind: 'permanent', zh: '海关导入失败', en: 'customs import failed' },
   GW_ERR_CUSTOMS_REJECTED: { kind: 'permanent', zh: '海关退单', en: 'customs rejected the declaration' },

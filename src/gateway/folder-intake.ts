@@ -5,7 +5,7 @@ import { intakeRefusals } from './intake-refusals.js';
 import type { ResolvedFolderIntake } from '../config/resolve.js';
 import { moveLink, moveUnique } from '../queues/archive.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
-import type { IntakeHandler, IntakeSource } from './intake.js';
+import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';
 
 /** Where a claimed file waits between claim and archive; hidden so scans skip it. */
 export const CLAIM_DIR = '.eport-claimed';
@@ -121,10 +121,10 @@ export class FolderIntake implements IntakeSource {
     await this.finish(name, outcome, handler);
   }
 
-  private async finish(name: string, outcome: { kind: string; messageId: string }, handler: IntakeHandler): Promise<void> {
+  private async finish(name: string, outcome: AcceptOutcome, handler: IntakeHandler): Promise<void> {
     const dest = outcome.kind === 'rejected' ? this.failedDir : this.sentDir;
     const path = await moveUnique(join(this.claimDir, name), dest, name);
-    await handler.archived(outcome.messageId, path);
+    await handler.archived(outcome.messageId, path, outcome.kind);
   }
 
   private async refuseLink(name: string, handler: IntakeHandler): Promise<void> {
