@@ -22,6 +22,11 @@ export const ERRORS = {
   GW_ERR_REDIS_UNAVAILABLE: { kind: 'transient', zh: 'Redis 不可用', en: 'Redis unavailable' },
   GW_ERR_INTAKE_UNSAFE_NAME: { kind: 'permanent', zh: '文件名不安全', en: 'unsafe file name' },
   GW_ERR_INTAKE_EMPTY: { kind: 'permanent', zh: '文件为空（0 字节）', en: 'file is empty (0 bytes)' },
+  GW_ERR_INTAKE_BLOCKED: {
+    kind: 'permanent',
+    zh: '文件无法从收件箱取走（权限、不可变属性或文件名），已留在原处',
+    en: 'the file cannot be taken from the inbox (permissions, immutable attribute or name); left in place',
+  },
   GW_ERR_INTAKE_TOO_LARGE: { kind: 'permanent', zh: '文件超过大小上限', en: 'file exceeds the size limit' },
   GW_ERR_XML_ENCODING: { kind: 'permanent', zh: '无法按声明的编码解码', en: 'cannot decode with the declared encoding' },
   GW_ERR_XML_MALFORMED: { kind: 'permanent', zh: 'XML 格式不正确', en: 'XML is not well-formed' },
