@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config/resolve.js';
 import type { Logger } from './core/logger.js';
 import { ShutdownManager } from './core/lifecycle.js';
+import { DataDirLock } from './core/data-dir-lock.js';
 import { Spool } from './core/spool.js';
 import { createIntake } from './gateway/intake-registry.js';
 import { FolderReceiptSink } from './gateway/folder-sink.js';
@@ -55,7 +56,10 @@ export interface StartOptions {
 export async function startGateway(config: GatewayConfig, log: Logger, options: StartOptions = {}): Promise<RunningGateway> {
   const shutdown = new ShutdownManager((name, err) => log.error({ err, component: name }, 'component did not close cleanly / 组件未能正常关闭'));
   try {
-    await mkdir(config.dataDir, { recursive: true });
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    // Before anything touches the data directory or its managed Redis: one gateway per directory.
+    const lock = await DataDirLock.acquire(config.dataDir);
+    shutdown.add('data-dir-lock', () => lock.release());
     const spool = new Spool(join(config.dataDir, 'spool'));
 
     let redisUrl = config.redis.url;

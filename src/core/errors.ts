@@ -19,6 +19,7 @@ export const ERRORS = {
     zh: 'Redis 的淘汰策略可能丢弃数据，请设置 maxmemory-policy noeviction',
     en: 'Redis eviction policy can drop keys; set maxmemory-policy noeviction',
   },
+  GW_ERR_DATA_DIR_LOCKED: { kind: 'permanent', zh: '数据目录已被另一个网关实例占用', en: 'the data directory is in use by another gateway instance' },
   GW_ERR_REDIS_UNAVAILABLE: { kind: 'transient', zh: 'Redis 不可用', en: 'Redis unavailable' },
   GW_ERR_INTAKE_UNSAFE_NAME: { kind: 'permanent', zh: '文件名不安全', en: 'unsafe file name' },
   GW_ERR_INTAKE_EMPTY: { kind: 'permanent', zh: '文件为空（0 字节）', en: 'file is empty (0 bytes)' },
