@@ -55,6 +55,7 @@ export interface StartOptions {
  */
 export async function startGateway(config: GatewayConfig, log: Logger, options: StartOptions = {}): Promise<RunningGateway> {
   const shutdown = new ShutdownManager((name, err) => log.error({ err, component: name }, 'component did not close cleanly / 组件未能正常关闭'));
+  let managed: ManagedRedis | undefined;
   try {
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     // Before anything touches the data directory or its managed Redis: one gateway per directory.
@@ -64,9 +65,10 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
 
     let redisUrl = config.redis.url;
     if (!redisUrl) {
-      const managed = new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, log);
+      managed = new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, log);
       await managed.start();
-      shutdown.add('managed-redis', () => managed.close());
+      const started = managed;
+      shutdown.add('managed-redis', () => started.close());
       redisUrl = managed.url;
       log.info({ socket: managed.socketPath }, 'managed redis-server started / 内置 Redis 已启动');
     }
@@ -162,8 +164,16 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       log.info({ address: api.server.address() }, 'HTTP API listening / HTTP 接口已启动');
     }
     log.info({ channels: config.channels.map((c) => c.name), redis: redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'gateway started / 网关已启动');
-    return { deps, redisUrl, close: () => shutdown.shutdown(config.shutdownMs) };
+    return {
+      deps,
+      redisUrl,
+      close: () => {
+        managed?.stopRestarting();
+        return shutdown.shutdown(config.shutdownMs);
+      },
+    };
   } catch (err) {
+    managed?.stopRestarting();
     await shutdown.shutdown(5_000);
     throw err;
   }

@@ -81,7 +81,10 @@ ${channelLines}
           await sandbox.close();
         },
         (_s, forced) => say(forced ? 'forced exit / 强制退出' : 'stopping / 正在停止…'),
+        // The demo's shutdownMs plus time for the sandbox and the managed redis-server.
+        30_000,
       );
       say('demo stopped / 演示已停止');
+      process.exit(0);
     });
 }

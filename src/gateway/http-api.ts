@@ -7,6 +7,9 @@ import { createMetrics } from './metrics.js';
 import type { IntakeHandler } from './intake.js';
 import { registerUploadRoutes } from './http-upload-routes.js';
 
+/** How long /health waits for Redis to answer a PING before it reports it down. */
+const HEALTH_REDIS_TIMEOUT_MS = 1_000;
+
 /** Checks a bearer token against the configured SHA-256 hashes in constant time. */
 export function tokenMatches(token: string, hashes: readonly string[]): boolean {
   const h = createHash('sha256').update(token).digest();
@@ -41,7 +44,10 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
   });
 
   app.get('/health', async () => {
-    const redis = await deps.redis.ping().then(() => 'ok', () => 'down');
+    // Commands wait for a reconnect while Redis is away: /health must answer anyway, at once.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('down'), HEALTH_REDIS_TIMEOUT_MS)));
+    const redis = await Promise.race([deps.redis.ping().then(() => 'ok', () => 'down'), timeout]).finally(() => clearTimeout(timer));
     return { status: redis === 'ok' ? 'ok' : 'degraded', redis };
   });
 
