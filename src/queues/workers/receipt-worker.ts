@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { join } from 'node:path';
 import { GatewayError } from '../../core/errors.js';
 import { jobIdFor } from '../../core/ids.js';
-import { writeFileAtomic } from '../../core/atomic-file.js';
+import { PRIVATE_MODES, writeFileAtomic } from '../../core/atomic-file.js';
 import { parseReceipt } from '../../receipts/parse.js';
 import type { ParsedReceipt } from '../../receipts/receipt.js';
 import type { PipelineDeps } from '../deps.js';
@@ -125,7 +125,7 @@ async function park(deps: PipelineDeps, fileName: string | undefined, bytes: Buf
   const base = String(fileName ?? '').split(/[/\\]/).pop() ?? '';
   const safe = base.replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '').slice(0, 150) || 'receipt';
   const name = `${receiptRef.slice('sha256:'.length, 'sha256:'.length + 12)}-${safe}`;
-  await writeFileAtomic(join(deps.config.dataDir, 'orphans', name), bytes);
+  await writeFileAtomic(join(deps.config.dataDir, 'orphans', name), bytes, PRIVATE_MODES);
   await deps.receiptFeed.append(ORPHANS_FEED, { messageId: '', fileName: name, kind: 'orphan', receiptRef });
   deps.log.warn({ fileName, why, file: name }, 'receipt matches no message: kept in orphans/ / 回执无法对应到报文，已存入 orphans 目录');
 }
