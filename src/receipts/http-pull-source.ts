@@ -122,8 +122,8 @@ export class HttpPullReceiptSource implements ReceiptSource {
       if (entry) {
         await onReceipt({ source: this.name, fileName: entry.fileName, bytes: Buffer.from(entry.content, 'base64') });
       } else {
-        // Handed on as it came, so the receipt stage parks it in unmatched/ like any unreadable receipt.
-        this.log.error({ source: this.name, seq }, 'bad feed entry (no content or file name): parked in unmatched/, the feed goes on / 回执源条目无效（缺内容或文件名），已存入 unmatched 目录，继续读取');
+        // Handed on as it came, so the receipt stage parks it in orphans/ like any unreadable receipt.
+        this.log.error({ source: this.name, seq }, 'bad feed entry (no content or file name): kept in orphans/, the feed goes on / 回执源条目无效（缺内容或文件名），已存入 orphans 目录，继续读取');
         await onReceipt({ source: this.name, fileName: `feed-entry-${seq}.json`, bytes: Buffer.from(JSON.stringify(raw) ?? 'null') });
       }
       last = Math.max(last, seq);
