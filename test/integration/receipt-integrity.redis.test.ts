@@ -66,6 +66,7 @@ describe('receipts and archived files stay with their own message (real Redis, s
     const recB = (await t.gateway.deps.ledger.get(b!))!;
     expect(recA.seqNo).toBeTruthy();
     expect(recB.seqNo).not.toBe(recA.seqNo);
+    await waitFor('all twelve receipts written', () => ls(folder('outbox')).filter((f) => /^k[ab]\./.test(f)).length, (n) => n === 12, 10_000);
     const outboxBefore = ls(folder('outbox'));
     const mixed = `<?xml version="1.0" encoding="UTF-8"?><DEC_RESULT><CUS_CIQ_NO>${recB.seqNo}</CUS_CIQ_NO><CLIENT_SEQ_NO>KEYCONFA001</CLIENT_SEQ_NO><CHANNEL>C</CHANNEL><NOTE>mixed keys</NOTE><NOTICE_DATE>2026-11-27T10:00:00</NOTICE_DATE></DEC_RESULT>`;
     await queueReceipt(t.gateway.deps, Buffer.from(mixed), 'test', 'mixed.xml');
