@@ -44,7 +44,7 @@ describe('data directory lock (spawned daemons, managed Redis)', () => {
       return p;
     };
     const first = start();
-    await waitFor('first started', () => first.output(), (o) => o.includes('gateway started'), 20_000);
+    await waitFor('first started', () => first.output(), (o) => o.includes('gateway started'), 60_000);
     const socket = JSON.parse(first.output().split('\n').find((l) => l.includes('managed redis-server started'))!).socket as string;
 
     const second = start();
@@ -58,9 +58,9 @@ describe('data directory lock (spawned daemons, managed Redis)', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     const third = start();
-    await waitFor('third started over the stale lock', () => third.output(), (o) => o.includes('gateway started') || third.child.exitCode !== null, 20_000);
+    await waitFor('third started over the stale lock', () => third.output(), (o) => o.includes('gateway started') || third.child.exitCode !== null, 60_000);
     expect(third.output()).toContain('gateway started');
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });
