@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { GatewayConfig } from './config/resolve.js';
 import type { Logger } from './core/logger.js';
 import { ShutdownManager } from './core/lifecycle.js';
+import { DataDirLock } from './core/data-dir-lock.js';
 import { Spool } from './core/spool.js';
 import { createIntake } from './gateway/intake-registry.js';
 import { FolderReceiptSink } from './gateway/folder-sink.js';
@@ -54,15 +55,20 @@ export interface StartOptions {
  */
 export async function startGateway(config: GatewayConfig, log: Logger, options: StartOptions = {}): Promise<RunningGateway> {
   const shutdown = new ShutdownManager((name, err) => log.error({ err, component: name }, 'component did not close cleanly / 组件未能正常关闭'));
+  let managed: ManagedRedis | undefined;
   try {
-    await mkdir(config.dataDir, { recursive: true });
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    // Before anything touches the data directory or its managed Redis: one gateway per directory.
+    const lock = await DataDirLock.acquire(config.dataDir);
+    shutdown.add('data-dir-lock', () => lock.release());
     const spool = new Spool(join(config.dataDir, 'spool'));
 
     let redisUrl = config.redis.url;
     if (!redisUrl) {
-      const managed = new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, log);
+      managed = new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, log);
       await managed.start();
-      shutdown.add('managed-redis', () => managed.close());
+      const started = managed;
+      shutdown.add('managed-redis', () => started.close());
       redisUrl = managed.url;
       log.info({ socket: managed.socketPath }, 'managed redis-server started / 内置 Redis 已启动');
     }
@@ -158,8 +164,16 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       log.info({ address: api.server.address() }, 'HTTP API listening / HTTP 接口已启动');
     }
     log.info({ channels: config.channels.map((c) => c.name), redis: redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'gateway started / 网关已启动');
-    return { deps, redisUrl, close: () => shutdown.shutdown(config.shutdownMs) };
+    return {
+      deps,
+      redisUrl,
+      close: () => {
+        managed?.stopRestarting();
+        return shutdown.shutdown(config.shutdownMs);
+      },
+    };
   } catch (err) {
+    managed?.stopRestarting();
     await shutdown.shutdown(5_000);
     throw err;
   }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { copyFile, mkdir, readdir, readFile, writeFile, access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { startGateway } from '../app.js';
+import { isGatewayError } from '../core/errors.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../core/logger.js';
 import { startSandbox } from '../sandbox/server.js';
@@ -44,7 +45,9 @@ export function registerDemo(program: Command): void {
         gateway = await startGateway(loadConfig(configFile), log);
       } catch (err) {
         await sandbox.close();
-        console.error(`${(err as Error).message}`);
+        // Operators read this one: both languages and the fix (e.g. the PID holding the data directory).
+        const d = isGatewayError(err) ? err.details[0] : undefined;
+        console.error(d ? `${d.zh} / ${d.en}${d.fixEn ? ` (fix / 修正: ${d.fixZh ?? ''} ${d.fixEn})` : ''}` : `${(err as Error).message}`);
         process.exit(1);
       }
       const channelLines = DEMO_CHANNELS.map((c) => `  ${c.name.padEnd(13)} ${join(dir, c.name, 'inbox')}  (${c.title})`).join('\n');
@@ -81,7 +84,10 @@ ${channelLines}
           await sandbox.close();
         },
         (_s, forced) => say(forced ? 'forced exit / 强制退出' : 'stopping / 正在停止…'),
+        // The demo's shutdownMs plus time for the sandbox and the managed redis-server.
+        30_000,
       );
       say('demo stopped / 演示已停止');
+      process.exit(0);
     });
 }

@@ -105,7 +105,7 @@ async function checkFolders(config: GatewayConfig): Promise<Finding[]> {
     }
   }
   try {
-    await mkdir(join(config.dataDir, 'spool'), { recursive: true });
+    await mkdir(join(config.dataDir, 'spool'), { recursive: true, mode: 0o700 });
     out.push({ level: 'ok', what: 'dataDir', detail: config.dataDir });
   } catch (err) {
     out.push({ level: 'fail', what: 'dataDir', detail: `${config.dataDir}: ${(err as Error).message}` });

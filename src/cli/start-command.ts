@@ -5,6 +5,9 @@ import { startGateway } from '../app.js';
 import { isGatewayError } from '../core/errors.js';
 import { runUntilSignal } from './run-until-signal.js';
 
+/** Beyond shutdownMs, time for the last steps (Redis, the managed redis-server) before a forced exit. */
+const SHUTDOWN_MARGIN_MS = 10_000;
+
 function describe(err: unknown): string {
   if (isGatewayError(err)) {
     const d = err.details[0];
@@ -45,8 +48,11 @@ export function registerStart(program: Command): void {
           forced
             ? log.warn({ signal }, 'second signal: forcing exit / 再次收到信号，强制退出')
             : log.info({ signal }, 'shutting down: intake stops, workers drain / 正在关闭'),
+        config.shutdownMs + SHUTDOWN_MARGIN_MS,
       );
       log.info('stopped / 已停止');
       log.flush();
+      // Closed is closed: a reconnect timer of a client whose Redis is gone must not keep us alive.
+      process.exit(0);
     });
 }

@@ -115,7 +115,7 @@ export interface GatewayConfig {
   readonly dataDir: string;
   readonly redis: { readonly url?: string | undefined; readonly prefix: string; readonly serverBinary: string };
   readonly log: { readonly level: string; readonly pretty?: boolean | undefined };
-  readonly http: ParsedConfig['http'];
+  readonly http: Omit<ParsedConfig['http'], 'requestTimeoutMs'> & { readonly requestTimeoutMs: number };
   readonly shutdownMs: number;
   readonly concurrency: ParsedConfig['concurrency'];
   readonly retry: { readonly delaysMs: readonly number[]; readonly jitter: number; readonly maxAgeMs: number };
@@ -295,7 +295,7 @@ export function resolveConfig(
     dataDir: abs(c.dataDir),
     redis: c.redis,
     log: c.log,
-    http: c.http,
+    http: { ...c.http, requestTimeoutMs: toMs(c.http.requestTimeoutMs) },
     shutdownMs: toMs(c.shutdownMs),
     concurrency: c.concurrency,
     retry: { delaysMs: parseSchedule(c.retry.schedule), jitter: c.retry.jitter, maxAgeMs: toMs(c.retry.maxAge) },

@@ -271,6 +271,7 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8470),
+        requestTimeoutMs: duration.default('30s').describe('a request must arrive whole (headers and body) within this time, or its connection is closed'),
         tokens: z
           .array(
             z
@@ -284,7 +285,7 @@ export const configSchema = z
           .describe('API clients; without any token only /health answers'),
       })
       .strict()
-      .default({ enabled: true, host: '127.0.0.1', port: 8470, tokens: [] }),
+      .default({ enabled: true, host: '127.0.0.1', port: 8470, requestTimeoutMs: 30_000, tokens: [] }),
     shutdownMs: duration.default('20s').describe('how long workers may drain at shutdown'),
     concurrency: z
       .object({

@@ -43,5 +43,6 @@ export class StabilityWindow {
 /** Glob (`*`, `?`) to an anchored, case-insensitive RegExp, for file name patterns in config. */
 export function globToRegExp(glob: string): RegExp {
   const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i');
+  // 's': `*` matches every character, a newline in a name included (such files were never taken).
+  return new RegExp(`^${re}$`, 'is');
 }

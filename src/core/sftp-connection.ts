@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import SftpClient from 'ssh2-sftp-client';
 import { GatewayError, isGatewayError } from './errors.js';
+import { fitName } from './fit-name.js';
 
 /**
  * What every SFTP adapter (customs transport, enterprise inbox, receipt pick-up) needs to reach
@@ -204,7 +205,7 @@ export async function moveRemoteUnique(session: SftpSession, src: string, dir: s
   const ext = posix.extname(name);
   const stem = name.slice(0, name.length - ext.length);
   for (let n = 0; n < 1000; n++) {
-    const target = posix.join(dir, n === 0 ? name : `${stem}.${n}${ext}`);
+    const target = posix.join(dir, fitName(stem, n === 0 ? '' : `.${n}`, ext));
     try {
       await session.run(`${session.label}${src}`, (c) => c.rename(src, target));
       return target;

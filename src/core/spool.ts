@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import { sha256Hex } from './ids.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { PRIVATE_MODES, writeFileAtomic } from './atomic-file.js';
 
 /** A reference to immutable bytes in the spool: what jobs carry instead of payloads. */
 export type SpoolRef = `sha256:${string}`;
@@ -25,7 +25,8 @@ export class Spool {
     const path = this.pathOf(ref);
     const existing = await stat(path).catch(() => undefined);
     if (existing?.size === bytes.length) return ref;
-    await writeFileAtomic(path, bytes);
+    // Declarations and signed messages are the enterprise's business: readable by the gateway only.
+    await writeFileAtomic(path, bytes, PRIVATE_MODES);
     return ref;
   }
 

@@ -1,14 +1,27 @@
 import { lstat, mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Logger } from '../core/logger.js';
 import { intakeRefusals } from './intake-refusals.js';
 import type { ResolvedFolderIntake } from '../config/resolve.js';
 import { moveLink, moveUnique } from '../queues/archive.js';
+import { fitName } from '../core/fit-name.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
-import type { IntakeHandler, IntakeSource } from './intake.js';
+import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';
 
 /** Where a claimed file waits between claim and archive; hidden so scans skip it. */
 export const CLAIM_DIR = '.eport-claimed';
+
+/** File-system errors that no retry will cure: the file is left alone and answered with an error receipt. */
+const FILE_ERRORS = new Set(['EPERM', 'EACCES', 'ENAMETOOLONG', 'EROFS', 'EINVAL', 'ELOOP', 'EISDIR', 'ENOTDIR', 'EFBIG', 'EILSEQ']);
+
+/** A name that is valid UTF-8 for one whose raw bytes are not: `?` for bad bytes plus a hash of them. */
+function decodableName(raw: Buffer): string {
+  const lossy = raw.toString('utf8').replace(/\uFFFD/g, '_');
+  const ext = extname(lossy);
+  const tag = `~${createHash('sha256').update(raw).digest('hex').slice(0, 8)}`;
+  return fitName(`${lossy.slice(0, lossy.length - ext.length)}${tag}`, '', ext);
+}
 
 
 /**
@@ -25,6 +38,8 @@ export class FolderIntake implements IntakeSource {
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
   private stopped = false;
+  /** Files that could not be taken, logged once each (keys: inbox name, or `claimed/NAME`). */
+  private readonly leftAlone = new Set<string>();
 
   constructor(
     private readonly channel: string,
@@ -45,15 +60,15 @@ export class FolderIntake implements IntakeSource {
     await mkdir(this.claimDir, { recursive: true });
     await mkdir(this.sentDir, { recursive: true });
     await mkdir(this.failedDir, { recursive: true });
-    let recovered = false;
     const tick = (): void => {
       if (this.stopped) return;
       this.scanning = (async () => {
         if (this.lease && !(await this.lease.holds())) return;
-        if (!recovered) {
-          // Files claimed before a crash are finished first; the pipeline maps them to their message.
-          for (const name of await readdir(this.claimDir)) await this.handleClaimed(name, handler);
-          recovered = true;
+        // Files claimed before a crash (or whose hand-over failed) are finished first; the
+        // pipeline maps them to their message. One that fails never holds up the others.
+        for (const name of await readdir(this.claimDir)) {
+          if (this.stopped) return;
+          await this.guard(`claimed/${name}`, name, handler, () => this.handleClaimed(name, handler));
         }
         await this.scan(handler);
       })()
@@ -65,26 +80,65 @@ export class FolderIntake implements IntakeSource {
     tick();
   }
 
-  /** One pass over the inbox: take every complete file, refuse links. */
+  /**
+   * One pass over the inbox: take every complete file, refuse links. Names are read as bytes: a
+   * name that is not UTF-8 cannot be opened through a decoded string, so it is renamed first.
+   */
   private async scan(handler: IntakeHandler): Promise<void> {
-    const names = await readdir(this.cfg.path);
+    const raw = await readdir(this.cfg.path, { encoding: 'buffer' });
+    const names: string[] = [];
+    for (const r of raw) {
+      const name = r.toString('utf8');
+      if (Buffer.from(name, 'utf8').equals(r)) names.push(name);
+      else if (!isWorkInProgressName(name)) await this.guard(name, name, handler, () => this.renameUndecodable(r));
+    }
     const present = new Set(names);
     this.stable.retain(present);
+    for (const key of this.leftAlone) if (!key.startsWith('claimed/') && !present.has(key) && !raw.some((r) => r.toString('utf8') === key)) this.leftAlone.delete(key);
     const now = Date.now();
     for (const name of names) {
       if (this.stopped) return;
       if (name === CLAIM_DIR || isWorkInProgressName(name) || !this.pattern.test(name)) continue;
-      const path = join(this.cfg.path, name);
-      const st = await lstat(path).catch(() => undefined);
-      if (!st) continue;
-      if (st.isSymbolicLink()) {
-        await this.refuseLink(name, handler);
-        continue;
-      }
-      if (!st.isFile()) continue;
-      if (!this.ready(name, st.size, st.mtimeMs, now, present)) continue;
-      this.stable.forget(name);
-      await this.take(name, st.size, handler);
+      await this.guard(name, name, handler, () => this.consider(name, now, present, handler));
+    }
+  }
+
+  private async consider(name: string, now: number, present: Set<string>, handler: IntakeHandler): Promise<void> {
+    const path = join(this.cfg.path, name);
+    const st = await lstat(path).catch(() => undefined);
+    if (!st) return;
+    if (st.isSymbolicLink()) return this.refuseLink(name, handler);
+    if (!st.isFile()) return;
+    if (!this.ready(name, st.size, st.mtimeMs, now, present)) return;
+    this.stable.forget(name);
+    await this.take(name, st.size, handler);
+  }
+
+  /** Gives a name with bytes that are not UTF-8 a safe one in place; the next scan takes it. */
+  private async renameUndecodable(raw: Buffer): Promise<void> {
+    const safe = decodableName(raw);
+    await rename(Buffer.concat([Buffer.from(`${this.cfg.path}/`), raw]), join(this.cfg.path, safe));
+    this.log.warn({ inbox: this.cfg.path, file: safe }, 'file name is not valid UTF-8: renamed to a safe name / 文件名不是有效的 UTF-8，已改为安全的文件名');
+  }
+
+  /**
+   * Runs one file's step; a failure leaves that file alone and never stops the scan. Each file
+   * left alone gets one log line, and for errors no retry cures (permissions, immutable, name)
+   * an error receipt; transient ones (Redis down) are simply tried again on the next scan.
+   */
+  private async guard(key: string, name: string, handler: IntakeHandler, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+      this.leftAlone.delete(key);
+    } catch (err) {
+      if (this.leftAlone.has(key)) return;
+      this.leftAlone.add(key);
+      const code = (err as NodeJS.ErrnoException).code;
+      this.log.warn({ err, inbox: this.cfg.path, file: name }, 'file left in the inbox: it cannot be taken now / 文件暂时无法取走，留在收件箱');
+      if (!code || !FILE_ERRORS.has(code)) return;
+      await handler
+        .refuse({ channel: this.channel, name, bytes: Buffer.alloc(0) }, intakeRefusals.blocked(name, code))
+        .catch((e: unknown) => this.log.error({ err: e, file: name }, 'cannot write the error receipt / 无法生成错误回执'));
     }
   }
 
@@ -121,10 +175,10 @@ export class FolderIntake implements IntakeSource {
     await this.finish(name, outcome, handler);
   }
 
-  private async finish(name: string, outcome: { kind: string; messageId: string }, handler: IntakeHandler): Promise<void> {
+  private async finish(name: string, outcome: AcceptOutcome, handler: IntakeHandler): Promise<void> {
     const dest = outcome.kind === 'rejected' ? this.failedDir : this.sentDir;
     const path = await moveUnique(join(this.claimDir, name), dest, name);
-    await handler.archived(outcome.messageId, path);
+    await handler.archived(outcome.messageId, path, outcome.kind);
   }
 
   private async refuseLink(name: string, handler: IntakeHandler): Promise<void> {

@@ -1,9 +1,14 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import { isFeedCursor } from '../queues/receipt-feed.js';
 import type { PipelineDeps } from '../queues/deps.js';
 import { createMetrics } from './metrics.js';
 import type { IntakeHandler } from './intake.js';
 import { registerUploadRoutes } from './http-upload-routes.js';
+
+/** How long /health waits for Redis to answer a PING before it reports it down. */
+const HEALTH_REDIS_TIMEOUT_MS = 1_000;
 
 /** Checks a bearer token against the configured SHA-256 hashes in constant time. */
 export function tokenMatches(token: string, hashes: readonly string[]): boolean {
@@ -19,7 +24,16 @@ export function tokenMatches(token: string, hashes: readonly string[]): boolean 
  * systems upload documents and poll /v1/receipts with a cursor instead of using folders.
  */
 export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 1024 * 1024, disableRequestLogging: true });
+  const timeout = deps.config.http.requestTimeoutMs;
+  const app = Fastify({
+    loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: true,
+    // A request must arrive whole within the timeout, however slowly it trickles; Node checks
+    // that only every connectionsCheckingInterval, so the interval follows the timeout.
+    serverFactory: (handler) =>
+      createServer({ requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: Math.max(100, Math.min(30_000, timeout / 4)) }, handler),
+  });
   const hashes = deps.config.http.tokens.map((t) => t.sha256);
   const metrics = createMetrics(deps);
 
@@ -30,7 +44,10 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
   });
 
   app.get('/health', async () => {
-    const redis = await deps.redis.ping().then(() => 'ok', () => 'down');
+    // Commands wait for a reconnect while Redis is away: /health must answer anyway, at once.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('down'), HEALTH_REDIS_TIMEOUT_MS)));
+    const redis = await Promise.race([deps.redis.ping().then(() => 'ok', () => 'down'), timeout]).finally(() => clearTimeout(timer));
     return { status: redis === 'ok' ? 'ok' : 'degraded', redis };
   });
 
@@ -38,7 +55,8 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
     v1.addHook('onRequest', async (req, reply) => {
       const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
       if (!m || !tokenMatches(m[1]!, hashes)) {
-        return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'authentication required / 需要认证' });
+        // Connection: close, so a client refused here cannot keep the socket by sending its body slowly.
+        return reply.code(401).header('www-authenticate', 'Bearer').header('connection', 'close').send({ error: 'authentication required / 需要认证' });
       }
     });
 
@@ -61,8 +79,12 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
       if (!channel || (!deps.channels.has(channel) && channel !== 'orphans')) {
         return reply.code(400).send({ error: `channel must be one of / 通道须为: ${[...deps.channels.keys(), 'orphans'].join(', ')}` });
       }
+      const after = req.query.after ?? '0';
+      if (!isFeedCursor(after)) {
+        return reply.code(400).send({ error: 'after must be 0 or a cursor returned as next / after 须为 0 或上次返回的 next' });
+      }
       const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
-      const entries = await deps.receiptFeed.read(channel, req.query.after ?? '0', limit);
+      const entries = await deps.receiptFeed.read(channel, after, limit);
       const receipts = await Promise.all(
         entries.map(async (e) => ({ ...e, content: (await deps.spool.get(e.receiptRef)).toString('base64') })),
       );

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { basename } from 'node:path';
+import { messageIdFor } from '../core/ids.js';
 import type { PipelineDeps } from '../queues/deps.js';
 import { queueReceipt } from '../queues/queue-receipt.js';
 import type { IntakeHandler } from './intake.js';
@@ -23,25 +24,38 @@ export function safeUploadName(raw: string | undefined): string | undefined {
   return name;
 }
 
+/** A file extension for an unnamed upload, from its Content-Type (formats are told apart by it). */
+export function extensionFor(contentType: string | undefined): string {
+  const t = (contentType ?? '').toLowerCase();
+  if (t.includes('json')) return '.json';
+  if (t.includes('csv')) return '.csv';
+  if (t.includes('spreadsheetml') || t.includes('excel')) return '.xlsx';
+  return '.xml';
+}
+
 /**
  * HTTP intake and receipt push. POST /v1/channels/NAME/documents takes a document exactly as a
  * dropped file would be taken (same spool, message id, duplicate detection, receipts); POST
  * /v1/receipts/push lets a customs-side client push receipts instead of being polled.
  */
 export function registerUploadRoutes(v1: FastifyInstance, deps: PipelineDeps, handler: IntakeHandler): void {
+  // The body is the document, byte for byte, whatever the Content-Type says: no JSON re-serialising
+  // (it rounds big numbers) and no text decoding (it mangles GBK and hides invalid UTF-8).
+  v1.removeAllContentTypeParsers();
   v1.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT }, (_req, body, done) => done(null, body));
 
   v1.post<{ Params: { channel: string } }>('/channels/:channel/documents', { bodyLimit: UPLOAD_LIMIT }, async (req, reply) => {
     const channel = req.params.channel;
     if (!deps.channels.has(channel)) return reply.code(404).send({ error: `no channel ${channel} / 通道不存在` });
-    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? ''));
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (bytes.length === 0) return reply.code(400).send({ error: 'empty document / 文件为空' });
     const header = req.headers['x-file-name'];
     const name = safeUploadName(Array.isArray(header) ? header[0] : header);
     if (header !== undefined && !name) {
       return reply.code(400).send({ error: 'X-File-Name must be one file name, URL-encoded, not hidden / X-File-Name 须为单个文件名（URL 编码）' });
     }
-    const fileName = name ?? `upload-${Date.now()}.xml`;
+    // Unnamed uploads are named after their message id: unique per document, so receipts never collide.
+    const fileName = name ?? `${messageIdFor(channel, bytes)}${extensionFor(req.headers['content-type'])}`;
     const outcome = await handler.accept({ channel, name: fileName, bytes });
     // No file to move: record where it came from, so a second upload of it is a duplicate and a
     // failure still leaves a copy in the channel's failed folder.

@@ -26,6 +26,16 @@ export const intakeRefusals = {
     });
   },
 
+  blocked(name: string, reason: string): GatewayError {
+    return new GatewayError('GW_ERR_INTAKE_BLOCKED', {
+      where: name,
+      zh: `文件无法从收件箱取走（${reason}），已留在原处`,
+      en: `the file cannot be taken from the inbox (${reason}); it is left where it is`,
+      fixZh: '检查文件权限和属性（lsattr / chattr -i），或删除后重新放入',
+      fixEn: 'check the file permissions and attributes (lsattr / chattr -i), or remove it and drop it again',
+    });
+  },
+
   symlink(name: string, inbox: InboxKind): GatewayError {
     return new GatewayError('GW_ERR_INTAKE_UNSAFE_NAME', {
       where: name,

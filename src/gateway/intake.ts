@@ -20,8 +20,11 @@ export interface IntakeHandler {
   accept(doc: InboundDocument): Promise<AcceptOutcome>;
   /** A file the source refuses before reading it as a document (empty, too large, symlink...). */
   refuse(doc: InboundDocument, error: GatewayError): Promise<AcceptOutcome>;
-  /** Where the source should archive the file once handled: the path it was moved to is recorded. */
-  archived(messageId: string, path: string): Promise<void>;
+  /**
+   * Where the source archived the file once handled: the path it was moved to is recorded. Pass
+   * the outcome's kind: a duplicate's copy is only noted, never recorded as the message's file.
+   */
+  archived(messageId: string, path: string, kind?: AcceptOutcome['kind']): Promise<void>;
 }
 
 /**

@@ -157,7 +157,7 @@ export class SftpIntake implements IntakeSource {
   private async finish(name: string, outcome: AcceptOutcome, handler: IntakeHandler): Promise<void> {
     const dest = outcome.kind === 'rejected' ? this.opts.failedDir : this.opts.archiveDir;
     const path = await this.moveUnique(posix.join(this.claimDir, name), dest, name);
-    await handler.archived(outcome.messageId, `sftp://${this.opts.host}${path}`);
+    await handler.archived(outcome.messageId, `sftp://${this.opts.host}${path}`, outcome.kind);
   }
 
   private moveUnique(src: string, dir: string, name: string): Promise<string> {

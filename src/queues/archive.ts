@@ -1,5 +1,6 @@
 import { link, mkdir, readFile, rename, unlink, copyFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { fitName } from '../core/fit-name.js';
 
 /** True when `target` is already `src`: the same inode (our own link), or for copies the same bytes. */
 async function alreadyThere(src: string, target: string, copied: boolean): Promise<boolean> {
@@ -11,7 +12,7 @@ async function alreadyThere(src: string, target: string, copied: boolean): Promi
 
 /**
  * Moves a file into `dir` under its own name, or `name.1.ext`, `name.2.ext`... when taken: never
- * overwrites an archived file. link + unlink makes "taken" atomic; EXDEV falls back to copy.
+ * overwrites an archived file. A name that would pass 255 bytes is shortened (fitName). link + unlink makes "taken" atomic; EXDEV falls back to copy.
  * A crash between link and unlink leaves the file in both places: the next call finds its own
  * link (same inode) and only removes the source, so a restart never archives a second copy.
  */
@@ -20,7 +21,7 @@ export async function moveUnique(src: string, dir: string, name = basename(src))
   const ext = extname(name);
   const stem = name.slice(0, name.length - ext.length);
   for (let n = 0; n < 10_000; n++) {
-    const target = join(dir, n === 0 ? name : `${stem}.${n}${ext}`);
+    const target = join(dir, fitName(stem, n === 0 ? '' : `.${n}`, ext));
     try {
       await link(src, target);
     } catch (err) {
@@ -42,7 +43,7 @@ export async function moveUnique(src: string, dir: string, name = basename(src))
 /** Moves a symlink itself (never its target) into `dir`. */
 export async function moveLink(src: string, dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const target = join(dir, `${basename(src)}.symlink-${Date.now()}`);
+  const target = join(dir, fitName(basename(src), `.symlink-${Date.now()}`, ''));
   await rename(src, target);
   return target;
 }

@@ -56,7 +56,12 @@ export function createIntakeHandler(deps: PipelineDeps): IntakeHandler {
       return { kind: 'rejected', messageId };
     },
 
-    async archived(messageId: string, path: string): Promise<void> {
+    async archived(messageId: string, path: string, kind?: AcceptOutcome['kind']): Promise<void> {
+      if (kind === 'duplicate') {
+        // The message's own file stays where it is: a 退单 later must move that one to failed/.
+        await deps.ledger.event(messageId, { at: Date.now(), stage: 'intake', text: `duplicate copy archived as ${path}` });
+        return;
+      }
       await deps.ledger.set(messageId, { archivedAs: path });
       // A stage may have failed the message before the file left the inbox: move it on now.
       await archiveToFailed(deps, messageId);

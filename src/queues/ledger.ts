@@ -22,6 +22,8 @@ export interface MessageRecord {
   readonly entryId?: string;
   /** Where the source file was archived (sent/ or failed/). */
   readonly archivedAs?: string;
+  /** Stem of this message's receipt file names, chosen once (see receiptStemFor). */
+  readonly receiptStem?: string;
   readonly errorCode?: string;
   /** Set by the deliver stage once the send is acknowledged and its response queued. */
   readonly deliveredAt?: number;
@@ -153,6 +155,13 @@ export class Ledger {
     const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
     if (!entries.length) return;
     await this.redis.hset(this.k('msg', id), ...entries.flat().map(String), 'updatedAt', String(Date.now()));
+  }
+
+  /** Sets one field unless it is already set; returns the value the record holds afterwards. */
+  async setOnce(id: string, field: 'receiptStem', value: string): Promise<string> {
+    const key = this.k('msg', id);
+    await this.redis.hsetnx(key, field, value);
+    return (await this.redis.hget(key, field)) ?? value;
   }
 
   /**

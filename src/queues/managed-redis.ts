@@ -7,9 +7,14 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import { GatewayError } from '../core/errors.js';
 
+/** How long a stopping redis-server may take to write its AOF before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
 /**
  * A private redis-server for single-node installs that configure no redis.url: unix socket only,
- * AOF on (fsync every second), noeviction. Restarted when it dies; stopped on close.
+ * AOF on (fsync every second), noeviction. It runs in its own process group, so a Ctrl-C meant
+ * for the gateway (SIGINT to the terminal's group) does not reach it: the gateway stops it last.
+ * Restarted when it dies, but never once shutdown began; stopped on close.
  */
 export class ManagedRedis {
   readonly socketPath: string;
@@ -79,8 +84,16 @@ export class ManagedRedis {
       '--daemonize', 'no',
       '--logfile', join(this.dir, 'redis.log'),
     ];
-    const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (this.closing) return;
+    const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     this.child = child;
+    // Never leave it behind when this process ends without closing it (a deadline passed, a crash
+    // in shutdown); kill -9 of the gateway still leaves it, and the next start stops it cleanly.
+    const reap = (): void => {
+      if (child.exitCode === null && child.signalCode === null && this.closing) child.kill('SIGKILL');
+    };
+    process.once('exit', reap);
+    child.once('exit', () => process.off('exit', reap));
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (err) => {
@@ -121,6 +134,11 @@ export class ManagedRedis {
     });
   }
 
+  /** Shutdown began: from now on an exit of redis-server is not answered with a restart. */
+  stopRestarting(): void {
+    this.closing = true;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     const child = this.child;
@@ -129,7 +147,7 @@ export class ManagedRedis {
       const t = setTimeout(() => {
         child.kill('SIGKILL');
         resolve();
-      }, 10_000);
+      }, STOP_GRACE_MS);
       child.once('exit', () => {
         clearTimeout(t);
         resolve();

@@ -10,6 +10,11 @@ export interface FeedEntry {
   readonly receiptRef: SpoolRef;
 }
 
+/** True for a cursor `read` accepts: '0' (from the start) or a stream id as `next` returns it. */
+export function isFeedCursor(after: string): boolean {
+  return after === '0' || /^\d{1,16}-\d{1,16}$/.test(after);
+}
+
 /**
  * Per-channel log of the receipts written to the outbox, as a Redis stream: the HTTP polling API
  * reads it with a cursor, so a legacy system that cannot watch folders gets every receipt once.

@@ -3,9 +3,24 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
 
+/** A feed page as it arrives: nothing in it is trusted until checked. */
 interface FeedPage {
-  readonly receipts: { seq: number; fileName: string; content: string }[];
-  readonly next: number;
+  readonly receipts?: unknown;
+  readonly next?: unknown;
+  /** Identifies one run of the feed; a new value means its sequence started again. */
+  readonly feedId?: unknown;
+}
+
+/** An idle feed checks this often (in empty polls) that it still knows the stored cursor. */
+const PROBE_EVERY_EMPTY_POLLS = 20;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** A usable entry, or undefined for one to park (no content, no file name, not base64). */
+function goodEntry(e: unknown): { seq: number; fileName: string; content: string } | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const { seq, fileName, content } = e as Record<string, unknown>;
+  if (typeof seq !== 'number' || typeof fileName !== 'string' || !fileName || typeof content !== 'string' || !BASE64.test(content)) return undefined;
+  return { seq, fileName, content };
 }
 
 /**
@@ -53,22 +68,70 @@ export class HttpPullReceiptSource implements ReceiptSource {
     this.running = loop();
   }
 
-  /** Reads one page; returns how many receipts it handed on. */
-  async pollOnce(onReceipt: (r: InboundReceipt) => Promise<void>): Promise<number> {
-    const after = Number((await this.redis.get(this.cursorKey)) ?? '0');
+  private emptyPolls = 0;
+
+  private async fetchPage(after: number, limit?: number): Promise<FeedPage> {
     const u = new URL(this.url);
     u.searchParams.set('after', String(after));
+    if (limit) u.searchParams.set('limit', String(limit));
     const res = await request(u, { method: 'GET', headersTimeout: 10_000, bodyTimeout: 10_000 });
     if (res.statusCode !== 200) {
       await res.body.dump();
       throw new Error(`receipt feed answered HTTP ${res.statusCode}`);
     }
-    const page = (await res.body.json()) as FeedPage;
-    for (const r of page.receipts) {
-      await onReceipt({ source: this.name, fileName: r.fileName, bytes: Buffer.from(r.content, 'base64') });
+    const page = (await res.body.json()) as FeedPage | null;
+    if (typeof page !== 'object' || page === null) throw new Error('receipt feed answered something that is not a page');
+    return page;
+  }
+
+  /**
+   * True when the feed no longer knows the stored cursor: it says it is another run (feedId), it
+   * reports an end below the cursor, or (checked now and then while idle) the entry at the cursor
+   * is gone. A customs side that restarted, or a second demo in the same folder, does that.
+   */
+  private async forgotCursor(after: number, page: FeedPage, receipts: unknown[]): Promise<boolean> {
+    const known = await this.redis.get(`${this.cursorKey}:feed`);
+    if (typeof page.feedId === 'string' && known !== null && known !== page.feedId) return true;
+    if (after === 0 || receipts.length > 0) return false;
+    if (typeof page.next === 'number' && page.next < after) return true;
+    if (this.emptyPolls++ % PROBE_EVERY_EMPTY_POLLS !== 0) return false;
+    const probe = await this.fetchPage(after - 1, 1);
+    return !Array.isArray(probe.receipts) || probe.receipts.length === 0;
+  }
+
+  /** Reads one page; returns how many entries it handed on. */
+  async pollOnce(onReceipt: (r: InboundReceipt) => Promise<void>): Promise<number> {
+    const after = Number((await this.redis.get(this.cursorKey)) ?? '0');
+    const page = await this.fetchPage(after);
+    const receipts: unknown[] = Array.isArray(page.receipts) ? page.receipts : [];
+    if (await this.forgotCursor(after, page, receipts)) {
+      this.log.warn(
+        { source: this.name, cursor: after, feedId: page.feedId },
+        'receipt feed no longer knows the stored cursor (restarted?): rewinding to its start; receipts are deduplicated / 回执源已不认识当前游标（可能已重启），从头重新读取，回执会去重',
+      );
+      await this.redis.set(this.cursorKey, '0');
+      await this.redis.del(`${this.cursorKey}:feed`);
+      this.emptyPolls = 0;
+      return 1;
     }
-    if (page.next > after) await this.redis.set(this.cursorKey, String(page.next));
-    return page.receipts.length;
+    if (typeof page.feedId === 'string') await this.redis.set(`${this.cursorKey}:feed`, page.feedId);
+    let last = after;
+    for (const [i, raw] of receipts.entries()) {
+      const entry = goodEntry(raw);
+      const seq = typeof (raw as { seq?: unknown } | null)?.seq === 'number' ? (raw as { seq: number }).seq : after + i + 1;
+      if (entry) {
+        await onReceipt({ source: this.name, fileName: entry.fileName, bytes: Buffer.from(entry.content, 'base64') });
+      } else {
+        // Handed on as it came, so the receipt stage parks it in orphans/ like any unreadable receipt.
+        this.log.error({ source: this.name, seq }, 'bad feed entry (no content or file name): kept in orphans/, the feed goes on / 回执源条目无效（缺内容或文件名），已存入 orphans 目录，继续读取');
+        await onReceipt({ source: this.name, fileName: `feed-entry-${seq}.json`, bytes: Buffer.from(JSON.stringify(raw) ?? 'null') });
+      }
+      last = Math.max(last, seq);
+    }
+    const next = typeof page.next === 'number' && Number.isSafeInteger(page.next) ? Math.max(page.next, last) : last;
+    if (next > after) await this.redis.set(this.cursorKey, String(next));
+    if (receipts.length > 0) this.emptyPolls = 0;
+    return receipts.length;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 /** The pull feed of business receipts behind `GET /receipts`, in emission order. */
+import { randomUUID } from 'node:crypto';
 
 /** One receipt on the feed. */
 export interface FeedReceipt {
@@ -13,6 +14,8 @@ export interface FeedReceipt {
 export interface FeedPage {
   readonly receipts: readonly FeedReceipt[];
   readonly next: number;
+  /** This run of the feed: a restarted sandbox numbers from 1 again under a new id. */
+  readonly feedId: string;
 }
 
 export const FEED_DEFAULT_LIMIT = 100;
@@ -21,6 +24,7 @@ export const FEED_MAX_LIMIT = 500;
 /** Append-only receipt list with cursor paging. */
 export class ReceiptFeed {
   private readonly items: FeedReceipt[] = [];
+  readonly id = randomUUID();
 
   /** Appends a receipt and returns its seq. */
   append(fileName: string, xml: string): number {
@@ -38,6 +42,7 @@ export class ReceiptFeed {
     const start = Math.max(0, Math.floor(after));
     const receipts = this.items.slice(start, start + limit);
     const last = receipts[receipts.length - 1];
-    return { receipts, next: last ? last.seq : Math.max(0, Math.floor(after)) };
+    // Past the end, `next` says where the end is: a client whose cursor came from an earlier run sees it.
+    return { receipts, next: last ? last.seq : Math.min(start, this.items.length), feedId: this.id };
   }
 }

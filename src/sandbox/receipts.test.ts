@@ -98,7 +98,10 @@ describe('ReceiptFeed', () => {
     const p2 = feed.page(p1.next, 10);
     expect(p2.receipts.map((r) => r.seq)).toEqual([3, 4, 5]);
     const p3 = feed.page(p2.next, 10);
-    expect(p3).toEqual({ receipts: [], next: 5 });
+    expect(p3).toEqual({ receipts: [], next: 5, feedId: feed.id });
+    // A cursor from an earlier run of the feed: the page says where this run ends.
+    expect(feed.page(30, 10).next).toBe(5);
+    expect(new ReceiptFeed().id).not.toBe(feed.id);
     expect(Buffer.from(p2.receipts[0]!.content, 'base64').toString('utf8')).toBe('<a>2</a>');
   });
 });

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { join } from 'node:path';
 import { GatewayError } from '../../core/errors.js';
 import { jobIdFor } from '../../core/ids.js';
-import { writeFileAtomic } from '../../core/atomic-file.js';
+import { PRIVATE_MODES, writeFileAtomic } from '../../core/atomic-file.js';
 import { parseReceipt } from '../../receipts/parse.js';
 import type { ParsedReceipt } from '../../receipts/receipt.js';
 import type { PipelineDeps } from '../deps.js';
@@ -41,6 +41,22 @@ async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string |
 }
 
 /**
+ * Why a receipt must not be applied to `messageId` although its business key names it: its
+ * 统一编号 (SeqNo) is bound to another message, or the message already has another one. Business
+ * keys of different messages may legitimately meet in one receipt (a CEB inventory return names
+ * its order), a 统一编号 may not. Undefined when the keys agree.
+ */
+async function keyConflict(deps: PipelineDeps, messageId: string, r: ParsedReceipt): Promise<{ why: string; others: string[] } | undefined> {
+  const seqNo = r.keys.seqNo;
+  if (!seqNo) return undefined;
+  const owner = await deps.ledger.findByKey('seqNo', seqNo);
+  if (owner && owner !== messageId) return { why: `conflicting keys: seqNo ${seqNo} belongs to ${owner}`, others: [owner] };
+  const own = (await deps.ledger.get(messageId))?.seqNo;
+  if (own && own !== seqNo) return { why: `conflicting keys: message already has seqNo ${own}, receipt says ${seqNo}`, others: [] };
+  return undefined;
+}
+
+/**
  * receipt: parse, correlate by business key, advance the status machine (never backwards), and
  * queue the write-back. Idempotent by the receipt's content hash.
  */
@@ -71,11 +87,20 @@ export function receiptProcessor(deps: PipelineDeps) {
       if (parsed.kind === 'client-overdue') deps.log.error({ messageId, source }, parsed.text);
       return;
     }
+    const conflict = await keyConflict(deps, messageId, parsed);
+    if (conflict) {
+      for (const id of [messageId, ...conflict.others]) {
+        await deps.ledger.event(id, { at: Date.now(), stage: 'receipt', text: `receipt ${fileName} not applied: ${conflict.why}`, code: 'GW_ERR_RECEIPT_KEY_CONFLICT' });
+      }
+      deps.log.error({ fileName, messageId, others: conflict.others, why: conflict.why }, 'receipt keys point to different messages: not applied, kept in orphans/ / 回执关联编号互相矛盾，未应用，已存入 orphans 目录');
+      await park(deps, fileName, bytes, conflict.why, receiptRef);
+      return;
+    }
     if (parsed.kind !== 'import-response') await deps.receiptSla.answered(messageId);
     const { seq, isNew } = await deps.ledger.receiptSeq(messageId, receiptRef.slice(7));
     if (isNew) {
-      if (parsed.keys.seqNo) {
-        await deps.ledger.bindKey('seqNo', parsed.keys.seqNo, messageId);
+      // bindKey is the atomic check: a 统一编号 bound to another message meanwhile is not taken over.
+      if (parsed.keys.seqNo && !(await deps.ledger.bindKey('seqNo', parsed.keys.seqNo, messageId))) {
         await deps.ledger.set(messageId, { seqNo: parsed.keys.seqNo });
       }
       if (parsed.keys.entryId) await deps.ledger.set(messageId, { entryId: parsed.keys.entryId });
@@ -96,11 +121,11 @@ export function receiptProcessor(deps: PipelineDeps) {
  * through the DECSUB subscription) in `<dataDir>/orphans/` and on the `orphans` feed of the
  * polling API, so an operator or a legacy system can pick it up; never drops it.
  */
-async function park(deps: PipelineDeps, fileName: string, bytes: Buffer, why: string, receiptRef: ReceiptJob['receiptRef']): Promise<void> {
-  const base = fileName.split(/[/\\]/).pop() ?? '';
+async function park(deps: PipelineDeps, fileName: string | undefined, bytes: Buffer, why: string, receiptRef: ReceiptJob['receiptRef']): Promise<void> {
+  const base = String(fileName ?? '').split(/[/\\]/).pop() ?? '';
   const safe = base.replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '').slice(0, 150) || 'receipt';
   const name = `${receiptRef.slice('sha256:'.length, 'sha256:'.length + 12)}-${safe}`;
-  await writeFileAtomic(join(deps.config.dataDir, 'orphans', name), bytes);
+  await writeFileAtomic(join(deps.config.dataDir, 'orphans', name), bytes, PRIVATE_MODES);
   await deps.receiptFeed.append(ORPHANS_FEED, { messageId: '', fileName: name, kind: 'orphan', receiptRef });
   deps.log.warn({ fileName, why, file: name }, 'receipt matches no message: kept in orphans/ / 回执无法对应到报文，已存入 orphans 目录');
 }

@@ -2,20 +2,38 @@ import type { Job } from 'bullmq';
 import { clientReceiptFileName, receiptFileName, stemOf } from '../../receipts/naming.js';
 import { channelOf, type PipelineDeps } from '../deps.js';
 import type { WritebackJob } from '../names.js';
+import { receiptStemFor } from '../receipt-stem.js';
 
-/** writeback: the receipt into the channel outbox as <stem>.<kind>.<seq>.xml, atomically. */
+/**
+ * writeback: the receipt into the channel outbox as <stem>.<kind>.<seq>.xml, atomically. The stem
+ * is the message's own (receiptStemFor). A file of other content already under the name (put
+ * there by hand, or by a gateway whose Redis was reset) is never replaced: the receipt goes to
+ * <stem>.<message id prefix>.<kind>.<seq>.xml instead, with a warning.
+ */
 export function writebackProcessor(deps: PipelineDeps) {
   return async (job: Job<WritebackJob>): Promise<void> => {
     const { messageId, receiptRef, kind, seq, sourceName, ext, negative } = job.data;
     const rec = await deps.ledger.get(messageId);
     if (!rec) return;
     const ch = channelOf(deps, rec.channel);
-    // Parts of a split document answer as <stem>-<part>, like their ClientSeqNo.
-    const stem = stemOf(sourceName ?? rec.sourceName) + (rec.part ? `-${rec.part}` : '');
-    const parts = { stem, kind, seq, ...(ext ? { ext } : {}) };
-    // The job's creation time: a re-run after a crash writes the same name.
-    const name = ch.layout === 'imppath' ? clientReceiptFileName({ ...parts, negative: negative ?? false, at: new Date(job.timestamp) }) : receiptFileName(parts);
-    const result = await deps.sink.write(ch.outbox, name, await deps.spool.get(receiptRef));
+    // A receipt about another drop of the same bytes (a duplicate) is named after that drop.
+    const stem = sourceName !== undefined && sourceName !== rec.sourceName ? stemOf(sourceName) : await receiptStemFor(deps, rec);
+    const nameFor = (s: string): string => {
+      const parts = { stem: s, kind, seq, ...(ext ? { ext } : {}) };
+      // The job's creation time: a re-run after a crash writes the same name.
+      return ch.layout === 'imppath' ? clientReceiptFileName({ ...parts, negative: negative ?? false, at: new Date(job.timestamp) }) : receiptFileName(parts);
+    };
+    const bytes = await deps.spool.get(receiptRef);
+    let name = nameFor(stem);
+    let result = await deps.sink.write(ch.outbox, name, bytes);
+    for (const tag of [messageId.slice(0, 12), messageId]) {
+      if (result !== 'taken') break;
+      const taken = name;
+      name = nameFor(`${stem}.${tag}`);
+      deps.log.warn({ messageId, taken, file: name }, 'outbox name holds another file: not replaced, receipt written under another name / 回执文件名已被占用，未覆盖，改用新文件名');
+      result = await deps.sink.write(ch.outbox, name, bytes);
+    }
+    if (result === 'taken') throw new Error(`no free outbox name for ${name}`);
     if (result === 'written') {
       await deps.ledger.event(messageId, { at: Date.now(), stage: 'writeback', text: `wrote ${name}` });
       await deps.receiptFeed.append(ch.name, { messageId, fileName: name, kind, receiptRef });
