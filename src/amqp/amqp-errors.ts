@@ -16,7 +16,8 @@ function codeOf(err: unknown): ErrorCode {
   const e = err as { code?: unknown; message?: unknown };
   const message = typeof e?.message === 'string' ? e.message : '';
   if (/Handshake terminated by server: 403|ACCESS[-_]REFUSED - Login/i.test(message)) return 'GW_ERR_AMQP_AUTH';
-  if (/\b530\b|NOT[-_]ALLOWED/i.test(message)) return 'GW_ERR_AMQP_AUTH';
+  // A refused vhost: 530 NOT_ALLOWED, which amqplib reports as a close instead of the open-ok.
+  if (/\b530\b|NOT[-_]ALLOWED|Expected ConnectionOpenOk; got <ConnectionClose/i.test(message)) return 'GW_ERR_AMQP_AUTH';
   if (e?.code === 404 || /\b404 \(NOT[-_]FOUND\)/.test(message)) return 'GW_ERR_AMQP_NOT_FOUND';
   if (e?.code === 403 || /\b403 \(ACCESS[-_]REFUSED\)/.test(message)) return 'GW_ERR_AMQP_ACCESS';
   if (message === 'message nacked') return 'GW_ERR_AMQP_NACK';
@@ -24,7 +25,7 @@ function codeOf(err: unknown): ErrorCode {
 }
 
 const FIX: Partial<Record<ErrorCode, { zh: string; en: string }>> = {
-  GW_ERR_AMQP_AUTH: { zh: '检查 AMQP 地址中的用户名、密码和 vhost', en: 'check the user, password and vhost in the AMQP URL' },
+  GW_ERR_AMQP_AUTH: { zh: '检查 AMQP 地址中的用户名、密码和 vhost（及该用户对 vhost 的权限）', en: "check the user, password and vhost in the AMQP URL (and the user's access to that vhost)" },
   GW_ERR_AMQP_ACCESS: { zh: '在 RabbitMQ 中为该用户授予 configure/write/read 权限', en: 'grant the user configure/write/read permissions in RabbitMQ' },
   GW_ERR_AMQP_NOT_FOUND: { zh: '先声明交换机或队列（或检查名称拼写）', en: 'declare the exchange or queue first (or check the name)' },
 };

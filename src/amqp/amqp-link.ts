@@ -66,7 +66,11 @@ export class AmqpLink {
     await this.connecting?.catch(() => undefined);
     const conn = this.conn;
     this.conn = undefined;
-    await conn?.close().catch(() => undefined);
+    if (!conn) return;
+    // A connection whose socket died unnoticed would wait for the broker's close-ok forever.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([conn.close().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
   }
 
   private async open(): Promise<ChannelModel> {
