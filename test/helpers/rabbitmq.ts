@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
+import { sandboxAmqpNames } from '../../src/sandbox/amqp-desk.js';
 
 /** The machine's RabbitMQ (CI starts one on 127.0.0.1:5672); tests use their own names on it. */
 export const TEST_AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -114,7 +115,8 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
     closeSync(out);
     const c = child;
     exited = new Promise((resolve) => c.once('exit', () => resolve()));
-    const deadline = Date.now() + 60_000;
+    // A node boots in a few seconds, but far slower on a busy machine.
+    const deadline = Date.now() + 180_000;
     for (;;) {
       const ok = await connect(url)
         .then(async (conn) => {
@@ -124,7 +126,10 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
         })
         .catch(() => false);
       if (ok) return;
-      if (c.exitCode !== null || Date.now() > deadline) throw new Error(`private RabbitMQ node did not start; see ${join(dir, 'server.out')}`);
+      if (c.exitCode !== null || Date.now() > deadline) {
+        const out = await readFile(join(dir, 'server.out'), 'utf8').catch(() => '');
+        throw new Error(`private RabbitMQ node did not start (exit ${c.exitCode}):\n${out.slice(-3000)}`);
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
   };
@@ -154,5 +159,26 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
       await stop();
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Deletes the sandbox's exchange and queues (names from its prefix). */
+export async function dropSandboxNames(url: string, prefix: string): Promise<void> {
+  const n = sandboxAmqpNames(prefix);
+  const conn = await connect(url);
+  conn.on('error', () => undefined);
+  const ch = await conn.createChannel();
+  await ch.deleteQueue(n.submissions).catch(() => undefined);
+  await ch.deleteQueue(n.receipts).catch(() => undefined);
+  await ch.deleteExchange(n.exchange).catch(() => undefined);
+  await conn.close().catch(() => undefined);
+}
+
+/** The gateway's AMQP transport and receipt source against the sandbox's AMQP desk, on one broker. */
+export function amqpRoutes(prefix: string): { transports: string; receiptSources: string } {
+  const n = sandboxAmqpNames(prefix);
+  return {
+    transports: `[{ name: t, type: amqp, url: { env: EPORT_AMQP_URL }, exchange: "${n.exchange}", routingKey: ${n.submitKey}, confirmTimeoutMs: 5s }]`,
+    receiptSources: `[{ name: customs, type: amqp, url: { env: EPORT_AMQP_URL }, queue: "${n.receipts}", prefetch: 10 }]`,
   };
 }

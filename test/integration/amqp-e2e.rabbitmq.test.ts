@@ -1,35 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from 'amqplib';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { waitFor } from '../helpers/process.js';
-import { TEST_AMQP_URL, uniqueAmqpName } from '../helpers/rabbitmq.js';
-import { sandboxAmqpNames } from '../../src/sandbox/amqp-desk.js';
+import { TEST_AMQP_URL, amqpRoutes, dropSandboxNames, uniqueAmqpName } from '../helpers/rabbitmq.js';
 
 const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
-
-/** Deletes the sandbox's exchange and queues (names from its prefix). */
-export async function dropSandboxNames(url: string, prefix: string): Promise<void> {
-  const n = sandboxAmqpNames(prefix);
-  const conn = await connect(url);
-  conn.on('error', () => undefined);
-  const ch = await conn.createChannel();
-  await ch.deleteQueue(n.submissions).catch(() => undefined);
-  await ch.deleteQueue(n.receipts).catch(() => undefined);
-  await ch.deleteExchange(n.exchange).catch(() => undefined);
-  await conn.close().catch(() => undefined);
-}
-
-/** The gateway's AMQP transport and receipt source against the sandbox's AMQP desk, on one broker. */
-export function amqpRoutes(prefix: string): { transports: string; receiptSources: string } {
-  const n = sandboxAmqpNames(prefix);
-  return {
-    transports: `[{ name: t, type: amqp, url: { env: EPORT_AMQP_URL }, exchange: "${n.exchange}", routingKey: ${n.submitKey}, confirmTimeoutMs: 5s }]`,
-    receiptSources: `[{ name: customs, type: amqp, url: { env: EPORT_AMQP_URL }, queue: "${n.receipts}", prefetch: 10 }]`,
-  };
-}
 
 /**
  * End to end over RabbitMQ: the daemon (in process, real Redis) publishes declarations to the
