@@ -1,8 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { createTestIdentity, signEnveloped } from '../../src/sandbox/testing.js';
 import { decMessage } from '../helpers/dec-message.js';
-import { spawnEport, waitFor, type Spawned } from '../helpers/process.js';
+import { BIN, ROOT, spawnEport, waitFor, type Spawned } from '../helpers/process.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
+import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 import { dropSandboxNames, TEST_AMQP_URL, uniqueAmqpName } from '../helpers/rabbitmq.js';
 
 /** `eport sandbox --amqp URL` as an operator runs it (built CLI, real RabbitMQ). */
@@ -48,6 +54,33 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
       expect((await ch.checkQueue(`${prefix}.submissions`)).messageCount).toBe(0);
     } finally {
       await conn.close();
+    }
+  });
+
+  it('`eport doctor` checks an AMQP route without showing its password', () => {
+    prefix = uniqueAmqpName('doctor'); // nothing declared; afterEach deletes nothing
+    const dir = mkdtempSync(join(tmpdir(), 'eport-amqp-doctor-'));
+    try {
+      const id = generateSelfSignedIdentity({ commonName: '自检', days: 30 });
+      writeFileSync(join(dir, 'k.pem'), id.keyPem + id.certPem);
+      writeFileSync(
+        join(dir, 'gw.yaml'),
+        `redis: { url: "${TEST_REDIS_URL}" }\nsigners: [{ name: k, type: soft-key, key: ./k.pem }]\n` +
+          `transports: [{ name: mq, type: amqp, url: { env: EPORT_AMQP_URL }, exchange: x, routingKey: k }]\n` +
+          `receiptSources: [{ name: back, type: amqp, url: { env: EPORT_AMQP_URL }, queue: q }]\n` +
+          `channels: [{ name: d, dir: ./d, signer: k, transport: mq }]\n`,
+      );
+      const url = new URL(TEST_AMQP_URL);
+      const r = spawnSync(process.execPath, [BIN, 'doctor', '--config', join(dir, 'gw.yaml')], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, FORCE_COLOR: '0', EPORT_AMQP_URL: TEST_AMQP_URL },
+      });
+      expect(r.stdout).toMatch(new RegExp(`✓ transport mq\\s+amqp://${url.hostname}:${url.port || 5672}`));
+      expect(r.stdout).toMatch(/✓ receipts back/);
+      expect(r.stdout + r.stderr).not.toContain(`:${url.password}@`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
