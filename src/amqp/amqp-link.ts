@@ -26,6 +26,8 @@ export class AmqpLink {
   private connecting: Promise<ChannelModel> | undefined;
   private retryAt = 0;
   private closed = false;
+  /** Set while the broker blocks publishers (memory or disk alarm): publishes would hang. */
+  private blockedBy: string | undefined;
   private readonly downListeners = new Set<(err?: Error) => void>();
 
   constructor(private readonly opts: AmqpLinkOptions) {
@@ -52,6 +54,11 @@ export class AmqpLink {
       this.connecting = undefined;
     });
     return this.connecting;
+  }
+
+  /** Why the broker currently blocks publishing on this connection, if it does. */
+  get blocked(): string | undefined {
+    return this.conn ? this.blockedBy : undefined;
   }
 
   /** Calls `fn` whenever an open connection is lost. Returns a function that unsubscribes. */
@@ -83,6 +90,12 @@ export class AmqpLink {
     }
     // Without an 'error' listener a lost connection would crash the process; 'close' follows it.
     conn.on('error', () => undefined);
+    conn.on('blocked', (reason: string) => {
+      this.blockedBy = reason || 'resource alarm';
+    });
+    conn.on('unblocked', () => {
+      this.blockedBy = undefined;
+    });
     conn.on('close', (err?: Error) => {
       if (this.conn !== conn) return;
       this.conn = undefined;
@@ -93,6 +106,7 @@ export class AmqpLink {
       throw new GatewayError('GW_ERR_AMQP_CONNECT', { where: this.where, zh: '连接已关闭（正在停止）', en: 'connection closed (shutting down)' });
     }
     this.conn = conn;
+    this.blockedBy = undefined;
     this.retryAt = 0;
     this.backoff.reset();
     return conn;

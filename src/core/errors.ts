@@ -128,6 +128,11 @@ export const ERRORS = {
     zh: 'AMQP 报文无法路由：没有队列绑定到该交换机和路由键',
     en: 'AMQP message unroutable: no queue is bound to the exchange with this routing key',
   },
+  GW_ERR_AMQP_BLOCKED: {
+    kind: 'transient',
+    zh: 'RabbitMQ 因内存或磁盘告警暂停接收，稍后重试',
+    en: 'RabbitMQ blocks publishers (memory or disk alarm), will retry',
+  },
   GW_ERR_AMQP_NACK: { kind: 'transient', zh: 'RabbitMQ 未确认接收报文（nack），稍后重试', en: 'RabbitMQ refused to confirm the message (nack), will retry' },
   GW_ERR_INTERNAL: { kind: 'transient', zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -55,6 +55,11 @@ export class AmqpTransport implements Transport {
     const state = await this.channel();
     const publishId = randomUUID();
     const where = `${this.link.where} exchange "${this.opts.exchange}" key "${this.opts.routingKey}"`;
+    const blocked = this.link.blocked;
+    if (blocked) {
+      // The broker would hold the publish until its alarm clears; let the queue retry later instead.
+      throw new GatewayError('GW_ERR_AMQP_BLOCKED', { where, zh: `RabbitMQ 暂停接收（${blocked}）`, en: `RabbitMQ blocks publishing (${blocked})` });
+    }
     return new Promise<DeliveryAck>((resolve, reject) => {
       let settled = false;
       const finish = (err: GatewayError | undefined): void => {

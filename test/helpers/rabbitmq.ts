@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -7,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { sandboxAmqpNames } from '../../src/sandbox/amqp-desk.js';
+
+const run = promisify(execFile);
 
 /** The machine's RabbitMQ (CI starts one on 127.0.0.1:5672); tests use their own names on it. */
 export const TEST_AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -77,6 +80,8 @@ export interface PrivateBroker {
   stop(): Promise<void>;
   /** Starts the same node again with the same data. */
   start(): Promise<void>;
+  /** Runs `rabbitmqctl ARGS` against this node. */
+  ctl(...args: string[]): Promise<string>;
   /** Stops the node and removes its files. */
   dispose(): Promise<void>;
 }
@@ -155,6 +160,7 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
     url,
     start,
     stop,
+    ctl: async (...args) => (await run('/usr/lib/rabbitmq/bin/rabbitmqctl', ['-n', node, ...args], { env, cwd: dir, timeout: 60_000 })).stdout,
     dispose: async () => {
       await stop();
       await rm(dir, { recursive: true, force: true });
@@ -182,3 +188,29 @@ export function amqpRoutes(prefix: string): { transports: string; receiptSources
     receiptSources: `[{ name: customs, type: amqp, url: { env: EPORT_AMQP_URL }, queue: "${n.receipts}", prefetch: 10 }]`,
   };
 }
+
+/**
+ * The outbox names of each declaration, as `{ kinds, seqs }` per source stem: receipts over a
+ * queue may be written in any order, so the sequence numbers say nothing about which is which.
+ */
+export function receiptsByStem(names: readonly string[]): Record<string, { kinds: string[]; seqs: string[] }> {
+  const out: Record<string, { kinds: string[]; seqs: string[] }> = {};
+  for (const n of names) {
+    const m = /^(.+)\.([a-z-]+)\.(\d{2})\.xml$/.exec(n);
+    if (!m) throw new Error(`unexpected outbox name ${n}`);
+    const e = (out[m[1]!] ??= { kinds: [], seqs: [] });
+    e.kinds.push(m[2]!);
+    e.seqs.push(m[3]!);
+  }
+  for (const e of Object.values(out)) {
+    e.kinds.sort();
+    e.seqs.sort();
+  }
+  return out;
+}
+
+/** What a 报关单 walked to 结关 leaves in the outbox: one import response and five DEC_RESULT, numbered 01..06. */
+export const CLOSED_DECLARATION = {
+  kinds: ['dec-result', 'dec-result', 'dec-result', 'dec-result', 'dec-result', 'import-response'],
+  seqs: ['01', '02', '03', '04', '05', '06'],
+};
