@@ -22,15 +22,19 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
     await dropSandboxNames(TEST_AMQP_URL, prefix);
   });
 
-  it('declares its names, takes a submission from the queue and answers on the receipts queue', async () => {
+  it('declares its names, takes submissions from the queue and answers on the receipts queue, faults and bad bodies included', async () => {
     prefix = uniqueAmqpName('cli');
-    proc = spawnEport(['sandbox', '--port', '0', '--step-ms', '20', '--amqp', TEST_AMQP_URL, '--amqp-prefix', prefix]);
+    proc = spawnEport(['sandbox', '--port', '0', '--step-ms', '20', '--fail-first', '1', '--amqp', TEST_AMQP_URL, '--amqp-prefix', prefix]);
     await waitFor('the AMQP line', () => proc!.output(), (o) => o.includes(`receipts in queue "${prefix}.receipts"`), 20_000);
     expect(proc.output()).not.toContain('guest:guest');
 
     const conn = await connect(TEST_AMQP_URL);
     try {
       const ch = await conn.createConfirmChannel();
+      // First an unreadable body: the injected fault sends it back to the queue once, then it is
+      // answered with an import failure that names the sender's correlation id.
+      ch.publish(prefix, 'submit', Buffer.from('not xml'), { persistent: true, messageId: 'declaration:BADBODY1', correlationId: 'BADBODY1' });
+      await ch.waitForConfirms();
       const signed = signEnveloped(decMessage('CLIAMQP000001'), createTestIdentity());
       ch.publish(prefix, 'submit', Buffer.from(signed), { persistent: true, messageId: 'declaration:CLIAMQP000001', correlationId: 'CLIAMQP000001' });
       await ch.waitForConfirms();
@@ -45,12 +49,19 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
           }
           return got.length;
         },
-        (n) => n === 6,
+        (n) => n === 7,
         20_000,
       );
-      expect(got[0]!.name).toBe('DecImportResponse_CLIAMQP000001.xml');
-      expect(got[0]!.body).toMatch(/<ResponseCode>0<\/ResponseCode>/);
-      expect(got.slice(1).map((g) => /<CHANNEL>(\w)<\/CHANNEL>/.exec(g.body)?.[1])).toEqual(['7', 'L', 'J', 'P', 'R']);
+      const bad = got.find((g) => g.name === 'DecImportResponse_BADBODY1.xml')!;
+      expect(bad.body).toMatch(/<ResponseCode>1<\/ResponseCode>/);
+      expect(bad.body).toContain('GW_ERR_XML_MALFORMED');
+      const good = got.filter((g) => g.name !== bad.name);
+      expect(good[0]!.name).toBe('DecImportResponse_CLIAMQP000001.xml');
+      expect(good[0]!.body).toMatch(/<ResponseCode>0<\/ResponseCode>/);
+      expect(good.slice(1).map((g) => /<CHANNEL>(\w)<\/CHANNEL>/.exec(g.body)?.[1])).toEqual(['7', 'L', 'J', 'P', 'R']);
+      const url = /listening[^:]*: (http:\/\/\S+)/.exec(proc.output())![1]!;
+      const stats = (await (await fetch(`${url}/stats`)).json()) as { faults: number; accepted: number; rejected: number };
+      expect(stats).toMatchObject({ faults: 1, accepted: 1, rejected: 1 });
       expect((await ch.checkQueue(`${prefix}.submissions`)).messageCount).toBe(0);
     } finally {
       await conn.close();
