@@ -120,32 +120,36 @@ export class AmqpTransport implements Transport {
 
   /** The confirm channel, opening the connection and channel when needed (one attempt each). */
   private channel(): Promise<ChannelState> {
-    this.state ??= (async () => {
-      const conn = await this.link.connection();
-      let ch: ConfirmChannel;
-      try {
-        ch = await conn.createConfirmChannel();
-      } catch (err) {
-        throw amqpError(err, this.link.where);
-      }
-      const state: ChannelState = { ch, returned: new Set() };
-      ch.on('return', (msg: { properties: { headers?: Record<string, unknown> } }) => {
-        const id = msg.properties.headers?.[PUBLISH_ID];
-        if (typeof id === 'string') state.returned.add(id);
+    if (!this.state) {
+      const opening = this.openChannel(() => {
+        if (this.state === opening) this.state = undefined;
       });
-      ch.on('error', (err: unknown) => {
-        state.error = err;
+      this.state = opening;
+      opening.catch(() => {
+        if (this.state === opening) this.state = undefined;
       });
-      ch.on('close', () => {
-        if (this.state === current) this.state = undefined;
-      });
-      return state;
-    })();
-    const current = this.state;
-    current.catch(() => {
-      if (this.state === current) this.state = undefined;
+    }
+    return this.state;
+  }
+
+  private async openChannel(onClose: () => void): Promise<ChannelState> {
+    const conn = await this.link.connection();
+    let ch: ConfirmChannel;
+    try {
+      ch = await conn.createConfirmChannel();
+    } catch (err) {
+      throw amqpError(err, this.link.where);
+    }
+    const state: ChannelState = { ch, returned: new Set() };
+    ch.on('return', (msg: { properties: { headers?: Record<string, unknown> } }) => {
+      const id = msg.properties.headers?.[PUBLISH_ID];
+      if (typeof id === 'string') state.returned.add(id);
     });
-    return current;
+    ch.on('error', (err: unknown) => {
+      state.error = err;
+    });
+    ch.on('close', onClose);
+    return state;
   }
 
   private publishError(err: unknown, state: ChannelState, where: string): GatewayError {
