@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { GatewayConfig } from '../config/resolve.js';
+import { redactAmqpUrl } from '../amqp/amqp-errors.js';
 import { isGatewayError } from '../core/errors.js';
 import { createRedis } from '../queues/redis-connection.js';
 import { assertNoEviction } from '../queues/redis-connection.js';
@@ -25,7 +26,8 @@ const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };
 
 function tcpReachable(url: string, timeoutMs = 3000): Promise<boolean> {
   const u = new URL(url);
-  const port = Number(u.port || (u.protocol === 'https:' ? 443 : u.protocol === 'sftp:' ? 22 : 80));
+  const defaults: Record<string, number> = { 'https:': 443, 'sftp:': 22, 'amqp:': 5672, 'amqps:': 5671 };
+  const port = Number(u.port || (defaults[u.protocol] ?? 80));
   return new Promise((resolve) => {
     const sock = connect({ host: u.hostname, port, timeout: timeoutMs });
     const done = (ok: boolean): void => {
@@ -114,7 +116,9 @@ async function checkFolders(config: GatewayConfig): Promise<Finding[]> {
 }
 
 async function checkRoutes(config: GatewayConfig): Promise<Finding[]> {
-  const urlOf = (x: { type: string; url?: string; host?: string; port?: number }): string => (x.type === 'sftp' ? `sftp://${x.host}:${x.port}` : x.url!);
+  // An AMQP URL holds the password: only its host part is shown.
+  const urlOf = (x: { type: string; url?: string; host?: string; port?: number }): string =>
+    x.type === 'sftp' ? `sftp://${x.host}:${x.port}` : x.type === 'amqp' ? redactAmqpUrl(x.url!) : x.url!;
   const targets = [...config.transports.map((t) => [`transport ${t.name}`, urlOf(t)] as const), ...config.receiptSources.map((r) => [`receipts ${r.name}`, urlOf(r)] as const)];
   return Promise.all(
     targets.map(async ([what, url]) =>

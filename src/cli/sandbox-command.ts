@@ -21,9 +21,12 @@ export function registerSandbox(program: Command): void {
     .option('--client-fail-rate <p>', 'fraction of files the simulated client refuses into FailBox (0..1)', '0')
     .option('--duplicate-rate <p>', 'fraction of receipts the simulated client writes twice (0..1)', '0')
     .option('--reorder-ms <ms>', 'random extra delay up to this, so receipts arrive out of order', '0')
+    .option('--amqp <url>', 'also take submissions from RabbitMQ and answer there, e.g. amqp://guest:guest@127.0.0.1:5672')
+    .option('--amqp-prefix <name>', 'stem of the exchange and queue names on RabbitMQ', 'eport.sandbox')
     .action(async (opts: {
       host: string; port: string; stepMs: string; failFirst: string; failRate: string; trust?: string[];
       imppath?: string; clientModules: string; clientStopped?: boolean; pickupDelayMs: string; clientFailRate: string; duplicateRate: string; reorderMs: string;
+      amqp?: string; amqpPrefix: string;
     }) => {
       const log = createLogger({ level: 'info' });
       const sandbox = await startSandbox({
@@ -33,6 +36,7 @@ export function registerSandbox(program: Command): void {
         failFirst: Number(opts.failFirst),
         failRate: Number(opts.failRate),
         ...(opts.trust ? { trustedCertsPem: opts.trust.map((f) => readFileSync(f, 'utf8')) } : {}),
+        ...(opts.amqp ? { amqp: { url: opts.amqp, prefix: opts.amqpPrefix } } : {}),
         logger: log,
         ...(opts.imppath
           ? {
@@ -50,6 +54,13 @@ export function registerSandbox(program: Command): void {
       });
       console.log(`customs sandbox listening / 模拟海关已启动: ${sandbox.url}  (POST /dec/submit, GET /receipts, GET /stats)`);
       if (opts.imppath) console.log(`simulated Single Window client on / 模拟单一窗口客户端: ${opts.imppath} (${opts.clientModules})`);
+      if (sandbox.amqp) {
+        const n = sandbox.amqp;
+        console.log(
+          `AMQP / RabbitMQ: submissions to exchange "${n.exchange}" key "${n.submitKey}" (queue ${n.submissions}); ` +
+            `receipts in queue "${n.receipts}" / 报文发往交换机 ${n.exchange}（路由键 ${n.submitKey}），回执在队列 ${n.receipts}`,
+        );
+      }
       await runUntilSignal(() => sandbox.close(), () => {});
     });
 }

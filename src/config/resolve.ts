@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ParsedConfig, SoftKeySignerConfig, SignerConfig, HttpTransportConfig, SftpTransportConfig, SwClientTransportConfig } from './schema.js';
+import type { ParsedConfig, SoftKeySignerConfig, SignerConfig, HttpTransportConfig, SftpTransportConfig, SwClientTransportConfig, AmqpTransportConfig, AmqpReceiptSourceConfig } from './schema.js';
 import { CLIENT_MODULES, defaultModuleFor } from '../core/client-modules.js';
 
 type SftpEndpointConfig = Pick<SftpTransportConfig, 'host' | 'port' | 'username' | 'privateKey' | 'passphrase' | 'knownHostKey' | 'timeoutMs'>;
@@ -101,14 +101,27 @@ export interface ResolvedSwClientTransport
   readonly backupDir?: string | undefined;
 }
 
-export type ResolvedTransport = ResolvedHttpTransport | ResolvedSftpTransport | ResolvedSwClientTransport;
+export type ResolvedTransport = ResolvedHttpTransport | ResolvedSftpTransport | ResolvedSwClientTransport | ResolvedAmqpTransport;
 
 /** The signer name that leaves signing to the Single Window client's own card. */
 export const CLIENT_SIGNER = 'client';
 
+/** An AMQP adapter's settings with the URL (a secret: it holds the password) read and durations in ms. */
+export interface ResolvedAmqpTransport extends Omit<AmqpTransportConfig, 'url' | 'connectTimeoutMs' | 'confirmTimeoutMs'> {
+  readonly url: string;
+  readonly connectTimeoutMs: number;
+  readonly confirmTimeoutMs: number;
+}
+
+export interface ResolvedAmqpReceiptSource extends Omit<AmqpReceiptSourceConfig, 'url' | 'connectTimeoutMs'> {
+  readonly url: string;
+  readonly connectTimeoutMs: number;
+}
+
 export type ResolvedReceiptSource =
   | { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number }
-  | (ResolvedSftpEndpoint & { readonly name: string; readonly type: 'sftp'; readonly remoteDir: string; readonly doneDir?: string | undefined; readonly pattern: string; readonly intervalMs: number });
+  | (ResolvedSftpEndpoint & { readonly name: string; readonly type: 'sftp'; readonly remoteDir: string; readonly doneDir?: string | undefined; readonly pattern: string; readonly intervalMs: number })
+  | ResolvedAmqpReceiptSource;
 
 /** The validated configuration with paths made absolute and durations in milliseconds. Frozen. */
 export interface GatewayConfig {
@@ -191,6 +204,15 @@ export function resolveConfig(
       knownHostKey: e.knownHostKey,
       timeoutMs: toMs(e.timeoutMs),
     };
+  };
+
+  /** Reads an AMQP adapter's URL (a secret) and checks its scheme. */
+  const amqpUrl = (url: AmqpTransportConfig['url'], path: string): string => {
+    const value = readSecret(url, `${path}.url`, abs, env, problems) ?? '';
+    if (value && !/^amqps?:\/\/[^/]/.test(value)) {
+      problems.push({ path: `${path}.url`, message: 'not an amqp:// or amqps:// URL / 不是 AMQP 地址', fix: 'amqp://user:password@host:5672/vhost' });
+    }
+    return value;
   };
 
   const channels: ResolvedChannel[] = c.channels.map((ch, i) => {
@@ -302,6 +324,7 @@ export function resolveConfig(
     signers,
     transports: c.transports.map((t, i): ResolvedTransport => {
       if (t.type === 'http') return { ...t, timeoutMs: toMs(t.timeoutMs), connectTimeoutMs: toMs(t.connectTimeoutMs) };
+      if (t.type === 'amqp') return { ...t, url: amqpUrl(t.url, `transports[${i}]`), connectTimeoutMs: toMs(t.connectTimeoutMs), confirmTimeoutMs: toMs(t.confirmTimeoutMs) };
       if (t.type === 'sw-client') {
         const { pickupTimeout, pollMs, stableMs, backupDir, settingsFile, ...rest } = t;
         const impPath = abs(t.impPath);
@@ -321,7 +344,9 @@ export function resolveConfig(
     receiptSources: c.receiptSources.map((r, i): ResolvedReceiptSource =>
       r.type === 'http-pull'
         ? { ...r, intervalMs: toMs(r.intervalMs) }
-        : {
+        : r.type === 'amqp'
+          ? { ...r, url: amqpUrl(r.url, `receiptSources[${i}]`), connectTimeoutMs: toMs(r.connectTimeoutMs) }
+          : {
             ...sftpEndpoint(r, `receiptSources[${i}]`),
             name: r.name,
             type: 'sftp',

@@ -168,6 +168,34 @@ export const httpPullReceiptSourceSchema = z
   })
   .strict();
 
+/** Connection settings shared by the AMQP (RabbitMQ) adapters. */
+const amqpEndpoint = {
+  url: secret.describe('amqp://user:password@host:5672/vhost (or amqps://); from env or a file, since it holds the password'),
+  connectTimeoutMs: duration.default('10s'),
+};
+
+export const amqpTransportSchema = z
+  .object({
+    name,
+    type: z.literal('amqp'),
+    ...amqpEndpoint,
+    exchange: z.string().describe('exchange signed messages are published to; "" = the default exchange (routingKey = queue name)'),
+    routingKey: z.string().describe('routing key of every published message'),
+    mandatory: z.boolean().default(true).describe('a message no queue takes is a permanent error instead of being dropped by the broker'),
+    confirmTimeoutMs: duration.default('30s').describe("how long to wait for the broker's publisher confirm"),
+  })
+  .strict();
+
+export const amqpReceiptSourceSchema = z
+  .object({
+    name,
+    type: z.literal('amqp'),
+    ...amqpEndpoint,
+    queue: z.string().min(1).describe('queue receipts arrive in (must exist); each is acknowledged once stored'),
+    prefetch: z.number().int().min(1).max(1000).default(20).describe('receipts in hand (unacknowledged) at most'),
+  })
+  .strict();
+
 export const signatureSchema = z
   .object({
     algorithm: z.enum(['rsa-sha1', 'rsa-sha256', 'sm2-sm3']).default('rsa-sha1'),
@@ -299,8 +327,8 @@ export const configSchema = z
       .default({ translate: 4, sign: 1, deliver: 8, receipt: 4, writeback: 4 }),
     retry: retrySchema.default({ schedule: '30s, 2m, 10m*3, 1h*6', jitter: 0.2, maxAge: '2d' }),
     signers: z.array(signerSchema).default([]),
-    transports: z.array(z.discriminatedUnion('type', [httpTransportSchema, sftpTransportSchema, swClientTransportSchema])).min(1),
-    receiptSources: z.array(z.discriminatedUnion('type', [httpPullReceiptSourceSchema, sftpReceiptSourceSchema])).default([]),
+    transports: z.array(z.discriminatedUnion('type', [httpTransportSchema, sftpTransportSchema, swClientTransportSchema, amqpTransportSchema])).min(1),
+    receiptSources: z.array(z.discriminatedUnion('type', [httpPullReceiptSourceSchema, sftpReceiptSourceSchema, amqpReceiptSourceSchema])).default([]),
     channels: z.array(channelSchema).min(1),
   })
   .strict();
@@ -318,3 +346,5 @@ export type SwClientTransportConfig = z.output<typeof swClientTransportSchema>;
 export type HttpTransportConfig = z.output<typeof httpTransportSchema>;
 export type HttpPullReceiptSourceConfig = z.output<typeof httpPullReceiptSourceSchema>;
 export type RetryConfig = z.output<typeof retrySchema>;
+export type AmqpTransportConfig = z.output<typeof amqpTransportSchema>;
+export type AmqpReceiptSourceConfig = z.output<typeof amqpReceiptSourceSchema>;

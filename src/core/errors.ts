@@ -126,6 +126,25 @@ export const ERRORS = {
     en: 'Single Window client folder unavailable (share not mounted or module not set up in the client), will retry',
   },
   GW_ERR_CLIENT_REFUSED: { kind: 'permanent', zh: '单一窗口客户端拒收报文（移入 FailBox）', en: 'the Single Window client refused the message (moved to FailBox)' },
+  GW_ERR_AMQP_CONNECT: { kind: 'transient', zh: 'AMQP（RabbitMQ）连接失败或中断，稍后重试', en: 'AMQP (RabbitMQ) connection failed or dropped, will retry' },
+  GW_ERR_AMQP_AUTH: {
+    kind: 'permanent',
+    zh: 'AMQP 登录被拒绝（用户名、密码或虚拟主机 vhost 不符）',
+    en: 'AMQP login refused (user name, password or vhost not accepted)',
+  },
+  GW_ERR_AMQP_ACCESS: { kind: 'permanent', zh: 'AMQP 用户无权访问该交换机或队列', en: 'AMQP user has no permission on the exchange or queue' },
+  GW_ERR_AMQP_NOT_FOUND: { kind: 'permanent', zh: 'AMQP 交换机或队列不存在', en: 'AMQP exchange or queue does not exist' },
+  GW_ERR_AMQP_UNROUTABLE: {
+    kind: 'permanent',
+    zh: 'AMQP 报文无法路由：没有队列绑定到该交换机和路由键',
+    en: 'AMQP message unroutable: no queue is bound to the exchange with this routing key',
+  },
+  GW_ERR_AMQP_BLOCKED: {
+    kind: 'transient',
+    zh: 'RabbitMQ 因内存或磁盘告警暂停接收，稍后重试',
+    en: 'RabbitMQ blocks publishers (memory or disk alarm), will retry',
+  },
+  GW_ERR_AMQP_NACK: { kind: 'transient', zh: 'RabbitMQ 未确认接收报文（nack），稍后重试', en: 'RabbitMQ refused to confirm the message (nack), will retry' },
   GW_ERR_INTERNAL: { kind: 'transient', zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 

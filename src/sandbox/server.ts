@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { AmqpDesk, type SandboxAmqpNames, type SandboxAmqpOptions } from './amqp-desk.js';
 import { buildSandboxApp } from './app.js';
 import { CustomsDesk } from './desk.js';
 import type { SandboxStats } from './stats.js';
@@ -32,6 +33,8 @@ export interface SandboxOptions {
   /** Module folders the simulated client serves; default Deccus001. */
   readonly clientModules?: readonly string[];
   readonly clientFaults?: ClientFaults;
+  /** Also take submissions from RabbitMQ and answer there (see amqp-desk.ts for the names). */
+  readonly amqp?: SandboxAmqpOptions;
 }
 
 /** A running sandbox. */
@@ -44,6 +47,8 @@ export interface SandboxHandle {
   stats(): SandboxStats;
   /** The simulated Single Window client, when started with impPath. */
   readonly client?: ClientSimulator;
+  /** Exchange and queue names, when the sandbox also listens on AMQP. */
+  readonly amqp?: SandboxAmqpNames;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -101,6 +106,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(options.logger ? { logger: options.logger } : {}),
     });
   }
+  const amqp = options.amqp ? new AmqpDesk(desk, options.amqp, options.logger) : undefined;
+  try {
+    await amqp?.start();
+  } catch (err) {
+    await client?.close();
+    desk.stop();
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
   const shownHost = host === '::1' ? '[::1]' : host;
@@ -110,8 +124,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: `http://${shownHost}:${port}`,
     stats: () => desk.snapshot(),
     ...(client ? { client } : {}),
+    ...(amqp ? { amqp: amqp.names } : {}),
     close: () => {
       closing ??= (async () => {
+        await amqp?.close();
         await client?.close();
         desk.stop();
         await app.close();

@@ -1,4 +1,5 @@
 import type { ResolvedTransport } from '../config/resolve.js';
+import { AmqpTransport } from './amqp-transport.js';
 import { HttpTransport } from './http-transport.js';
 import { SftpTransport } from './sftp-transport.js';
 import type { Transport } from './transport.js';
@@ -13,5 +14,7 @@ export function createTransport(t: ResolvedTransport): Transport {
       return new SftpTransport(t);
     case 'sw-client':
       return new SwClientTransport(t);
+    case 'amqp':
+      return new AmqpTransport(t);
   }
 }

@@ -27,7 +27,14 @@ export interface TestGateway {
 export async function startTestGateway(
   label: string,
   channels: string,
-  options: { sandbox?: SandboxOptions; extra?: string; transports?: string; receiptSources?: string } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    extra?: string;
+    transports?: string;
+    receiptSources?: string;
+    /** Environment the config's secrets are read from. */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<TestGateway> {
   const sandbox = await startSandbox({ stepMs: 5, ...options.sandbox });
   const prefix = uniquePrefix(label);
@@ -43,7 +50,7 @@ receiptSources: ${options.receiptSources ?? `[{ name: feed, type: http-pull, url
 channels:
 ${channels}
 `;
-  const { config, problems } = parseConfigText(yaml, join(dir, 'gw.yaml'), {});
+  const { config, problems } = parseConfigText(yaml, join(dir, 'gw.yaml'), options.env ?? {});
   expect(problems).toEqual([]);
   const gateway = await startGateway(config!, pino({ level: 'silent' }));
   const redis = new Redis(TEST_REDIS_URL);
