@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { assertTlsLoads, normalisePin, type ClientTls } from '../core/tls-client.js';
 import type { ConfigProblem } from './load.js';
-import type { BreakerConfig, ClientTlsConfig } from './schema.js';
-import { toMs } from './duration.js';
+import type { ClientTlsConfig } from './schema.js';
 
 type SecretRef = { env?: string | undefined; file?: string | undefined };
 
@@ -66,16 +65,4 @@ export function resolveClientTls(
     return undefined;
   }
   return tls;
-}
-
-/** Circuit breaker settings with the defaults of the schema; for any transport type. */
-export interface ResolvedBreaker {
-  readonly failures: number;
-  readonly openForMs: number;
-}
-
-export const DEFAULT_BREAKER: ResolvedBreaker = { failures: 5, openForMs: 30_000 };
-
-export function resolveBreaker(b: BreakerConfig | undefined): ResolvedBreaker {
-  return b ? { failures: b.failures, openForMs: toMs(b.openFor) } : DEFAULT_BREAKER;
 }

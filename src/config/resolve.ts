@@ -8,7 +8,8 @@ import { parseSchedule, toMs } from './duration.js';
 import type { TranslationOptions, TranslatorKind } from '../translators/factory.js';
 import type { ConfigProblem } from './load.js';
 import type { ClientTls } from '../core/tls-client.js';
-import { resolveBreaker, resolveClientTls, type ResolvedBreaker } from './resolve-tls.js';
+import { resolveClientTls } from './resolve-tls.js';
+import { resolveBreaker, type ResolvedBreaker } from './resolve-breaker.js';
 
 /** SFTP connection settings with the key and passphrase read and the timeout in ms. */
 export interface ResolvedSftpEndpoint {
