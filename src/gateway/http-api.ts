@@ -4,6 +4,7 @@ import type { PipelineDeps } from '../queues/deps.js';
 import { createMetrics } from './metrics.js';
 import type { IntakeHandler } from './intake.js';
 import { registerUploadRoutes } from './http-upload-routes.js';
+import { registerDeliveryRoutes } from './http-delivery-routes.js';
 
 /** Checks a bearer token against the configured SHA-256 hashes in constant time. */
 export function tokenMatches(token: string, hashes: readonly string[]): boolean {
@@ -43,6 +44,7 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
     });
 
     if (intake) registerUploadRoutes(v1, deps, intake);
+    registerDeliveryRoutes(v1, deps);
 
     v1.get('/metrics', async (_req, reply) => {
       void reply.header('content-type', metrics.contentType);
