@@ -150,6 +150,8 @@ describe('DeliveryControl (real Redis)', () => {
     expect(await control.replay('r1', 'ops', 'lost at customs')).toBe('not-sent');
     await ledger.set('r1', { deliveredAt: 7 });
     expect(await control.replay('r1', 'ops', 'lost at customs')).toBe(1);
+    expect(await control.replay('r1', 'ops', 'again')).toBe('pending'); // #1 has not gone out yet
+    await ledger.set('r1', { replaysDone: 1 });
     expect(await control.replay('r1', 'ops', 'again')).toBe(2);
     expect((await ledger.events('r1')).map((e) => e.text)).toContain('replay #1 requested by ops: lost at customs / 操作员要求重放');
   });

@@ -12,7 +12,7 @@ export interface ChannelHold {
 export type ClaimResult = 'ok' | 'held' | 'cancelled' | 'missing';
 export type HoldResult = 'held' | 'already' | 'sent' | 'sending' | 'ended' | 'missing';
 export type ReleaseResult = { readonly result: 'released'; readonly jobId?: string } | { readonly result: 'channel-held' | 'not-held' | 'missing' };
-export type ReplayResult = number | 'not-sent' | 'sending' | 'missing';
+export type ReplayResult = number | 'not-sent' | 'pending' | 'missing';
 
 // The deliver stage's claim on a send, decided on the same keys as hold and cancel: a cancelled
 // message ends; a held message (or one of a held channel) parks (its job id is noted so a release
@@ -88,11 +88,13 @@ for i = 1, #parked, 2 do
 end
 return out`;
 
-// An operator's deliberate resend of a delivered message: numbered, with the reason in the timeline.
+// An operator's deliberate resend of a delivered message: numbered, with the reason in the timeline;
+// one at a time (the previous replay must have been sent or given up).
 const REPLAY_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
 if redis.call('HEXISTS', KEYS[1], 'deliveredAt') == 0 then return 'not-sent' end
-if redis.call('HGET', KEYS[1], 'sending') == '1' then return 'sending' end
+local asked = tonumber(redis.call('HGET', KEYS[1], 'replays') or '0')
+if asked > tonumber(redis.call('HGET', KEYS[1], 'replaysDone') or '0') then return 'pending' end
 local n = redis.call('HINCRBY', KEYS[1], 'replays', 1)
 redis.call('RPUSH', KEYS[2], cjson.encode({at = tonumber(ARGV[1]), stage = 'operator', text = 'replay #' .. n .. ' requested by ' .. ARGV[2] .. ': ' .. ARGV[3] .. ' / 操作员要求重放'}))
 return n`;

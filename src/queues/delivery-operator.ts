@@ -66,7 +66,7 @@ export async function releaseChannel(deps: Deps, channel: string, who: string): 
 
 const REPLAY_REFUSED = {
   'not-sent': 'never delivered yet: nothing to replay (use `eport retry` for a dead message) / 尚未送达，无法重放',
-  sending: 'a send is under way right now; try again in a moment / 正在发送，请稍后再试',
+  pending: 'the previous replay has not gone out yet / 上一次重放尚未完成',
   missing: 'no such message / 报文不存在',
 } as const;
 

@@ -35,9 +35,9 @@ export interface MessageRecord {
   /** An operator's hold: when and by whom; the message is not sent until released. */
   readonly heldAt?: number;
   readonly heldBy?: string;
-  /** Operator replays of a delivered message: requested, and sent. */
+  /** Operator replays of a delivered message: requested, and finished (sent or given up). */
   readonly replays?: number;
-  readonly replaysSent?: number;
+  readonly replaysDone?: number;
   /** The breaker outage (transport:since) this message last noted in its timeline while waiting. */
   readonly breakerWait?: string;
 }
@@ -59,7 +59,7 @@ export const BUSINESS_KEY_INDEX = 'business-key';
 
 type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;
 
-const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt', 'generation', 'part', 'heldAt', 'replays', 'replaysSent']);
+const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt', 'generation', 'part', 'heldAt', 'replays', 'replaysDone']);
 
 // Creates the record only if absent; indexes it by time and by source name in the same step.
 const CREATE_LUA = `

@@ -61,7 +61,7 @@ export function deliverProcessor(deps: PipelineDeps) {
     const rec = await deps.ledger.get(messageId);
     if (!rec?.deliverRef || !rec.businessKey) return;
     if (replay) {
-      if ((rec.replaysSent ?? 0) >= replay) return;
+      if ((rec.replaysDone ?? 0) >= replay) return;
     } else if (rec.deliveredAt) {
       // Its own marker, not the status: receipts from the feed can move the status past 'sent'
       // before a re-run of this job (after a crash) has queued the send's own response.
@@ -105,7 +105,7 @@ export function deliverProcessor(deps: PipelineDeps) {
       }
       if (ack.receipt) await queueReceipt(deps, ack.receipt, transport.name, `${rec.sourceName}.response`);
       if (replay) {
-        await deps.ledger.set(messageId, { replaysSent: replay });
+        await deps.ledger.set(messageId, { replaysDone: replay });
         await deps.ledger.endSend(messageId);
         await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `replay #${replay} sent via ${transport.name}: ${ack.reference} / 重放已发送` });
         log.info('replayed / 已重放');
@@ -156,5 +156,6 @@ export function deliverProcessor(deps: PipelineDeps) {
 
 /** A replay that did not go out: the message itself was delivered before, so only the timeline says so. */
 async function replayFailed(deps: PipelineDeps, messageId: string, n: number, err: GatewayError): Promise<void> {
+  await deps.ledger.set(messageId, { replaysDone: n });
   await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `replay #${n} not sent: ${err.message} / 重放未发送`, code: err.code });
 }
