@@ -183,6 +183,7 @@ export const swClientTransportSchema = z
       .default('move')
       .describe('what happens to an InBox file once stored: delete, or move to the module\'s HDNBox (回执文件备份) or backupDir/<module>/'),
     backupDir: z.string().optional().describe('where receiptsAfter: move puts InBox files; default the module folder\'s HDNBox (same share, so a rename)'),
+    breaker: breakerSchema.optional(),
   })
   .strict();
 
