@@ -117,6 +117,16 @@ describe('HTTPS with client certificates (real TLS server, own CA)', () => {
     expectPermanent(await send({ cert: client.cert, key: client.key, ca: [serverCa.certPem], pinSha256: [spkiSha256(other.cert)] }), 'GW_ERR_TLS_PIN');
   });
 
+  it('a server that hangs up for another reason is still a transient network error (the hang-up check does not guess)', async () => {
+    const s = await startTlsServer(serverCa.issue('server'), clientCa, (req) => req.socket.destroy(), { requestCert: false, rejectUnauthorized: false });
+    try {
+      const err = await send({ cert: client.cert, key: client.key, ca: [serverCa.certPem] }, `${s.url}/x`);
+      expect(isGatewayError(err) && [err.code, err.kind]).toEqual(['GW_ERR_DELIVER_NETWORK', 'transient']);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('the HTTP receipt feed uses the same TLS settings', async () => {
     const redis = new Redis(TEST_REDIS_URL);
     const prefix = uniquePrefix('tls-feed');

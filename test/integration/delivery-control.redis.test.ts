@@ -15,7 +15,7 @@ import { deliverJobId } from '../../src/queues/operator.js';
 const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
 
 /** Delivery control end to end: a gateway in this process, real Redis, a customs endpoint on loopback. */
-describe('delivery control (circuit breaker, fairness, hold/release, replay)', () => {
+describe('delivery control (circuit breaker, fairness, hold/release, replay)', { timeout: 120_000 }, () => {
   let tg: TestGateway | undefined;
   let customs: FakeCustoms | undefined;
   afterEach(async () => {
