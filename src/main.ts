@@ -7,6 +7,7 @@ import { registerDemo } from './cli/demo-command.js';
 import { registerSignCommands } from './cli/sign-command.js';
 import { registerDoctor } from './cli/doctor-command.js';
 import { registerRetry } from './cli/retry-command.js';
+import { registerDeliveryCommands } from './cli/delivery-commands.js';
 import { registerTranslate } from './cli/translate-command.js';
 import { registerValidate } from './cli/validate-command.js';
 
@@ -24,6 +25,7 @@ registerDemo(program);
 registerSignCommands(program);
 registerDoctor(program);
 registerRetry(program);
+registerDeliveryCommands(program);
 registerTranslate(program);
 registerValidate(program);
 

@@ -14,6 +14,7 @@ import { createLogger } from '../core/logger.js';
 
 const silentLogger = () => createLogger({ level: 'silent', pretty: false });
 import { certificateStatus } from '../signing/certificate-watch.js';
+import { clientCertificateFindings } from './doctor-tls.js';
 
 type Level = 'ok' | 'warn' | 'fail';
 interface Finding {
@@ -140,7 +141,7 @@ export function registerDoctor(program: Command): void {
         console.error(err instanceof ConfigError ? err.message : String(err));
         process.exit(2);
       }
-      const findings = [...(await checkRedis(config)), ...(await checkSigners(config)), ...(await checkFolders(config)), ...(await checkRoutes(config))];
+      const findings = [...(await checkRedis(config)), ...(await checkSigners(config)), ...(await checkFolders(config)), ...(await checkRoutes(config)), ...clientCertificateFindings(config)];
       for (const f of findings) console.log(`${MARK[f.level]} ${f.what.padEnd(26)} ${f.detail}`);
       const fails = findings.filter((f) => f.level === 'fail').length;
       const warns = findings.filter((f) => f.level === 'warn').length;

@@ -7,6 +7,9 @@ type SftpEndpointConfig = Pick<SftpTransportConfig, 'host' | 'port' | 'username'
 import { parseSchedule, toMs } from './duration.js';
 import type { TranslationOptions, TranslatorKind } from '../translators/factory.js';
 import type { ConfigProblem } from './load.js';
+import type { ClientTls } from '../core/tls-client.js';
+import { resolveClientTls } from './resolve-tls.js';
+import { resolveBreaker, type ResolvedBreaker } from './resolve-breaker.js';
 
 /** SFTP connection settings with the key and passphrase read and the timeout in ms. */
 export interface ResolvedSftpEndpoint {
@@ -81,9 +84,10 @@ export type ResolvedSigner =
   | (Omit<Extract<SignerConfig, { type: 'pcsc-card' }>, 'pin'> & { readonly pin: string })
   | (Omit<Extract<SignerConfig, { type: 'eport-service' }>, 'pin' | 'timeoutMs'> & { readonly pin: string; readonly timeoutMs: number });
 
-export interface ResolvedHttpTransport extends Omit<HttpTransportConfig, 'timeoutMs' | 'connectTimeoutMs'> {
+export interface ResolvedHttpTransport extends Omit<HttpTransportConfig, 'timeoutMs' | 'connectTimeoutMs' | 'tls' | 'breaker'> {
   readonly timeoutMs: number;
   readonly connectTimeoutMs: number;
+  readonly tls?: ClientTls | undefined;
 }
 
 export interface ResolvedSftpTransport extends ResolvedSftpEndpoint {
@@ -119,7 +123,7 @@ export interface ResolvedAmqpReceiptSource extends Omit<AmqpReceiptSourceConfig,
 }
 
 export type ResolvedReceiptSource =
-  | { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number }
+  | { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number; readonly tls?: ClientTls | undefined }
   | (ResolvedSftpEndpoint & { readonly name: string; readonly type: 'sftp'; readonly remoteDir: string; readonly doneDir?: string | undefined; readonly pattern: string; readonly intervalMs: number })
   | ResolvedAmqpReceiptSource;
 
@@ -134,6 +138,8 @@ export interface GatewayConfig {
   readonly retry: { readonly delaysMs: readonly number[]; readonly jitter: number; readonly maxAgeMs: number };
   readonly signers: readonly ResolvedSigner[];
   readonly transports: readonly ResolvedTransport[];
+  /** Circuit breaker settings by transport name (every transport has an entry). */
+  readonly breakers: Readonly<Record<string, ResolvedBreaker>>;
   readonly receiptSources: readonly ResolvedReceiptSource[];
   readonly channels: readonly ResolvedChannel[];
 }
@@ -323,8 +329,19 @@ export function resolveConfig(
     retry: { delaysMs: parseSchedule(c.retry.schedule), jitter: c.retry.jitter, maxAgeMs: toMs(c.retry.maxAge) },
     signers,
     transports: c.transports.map((t, i): ResolvedTransport => {
-      if (t.type === 'http') return { ...t, timeoutMs: toMs(t.timeoutMs), connectTimeoutMs: toMs(t.connectTimeoutMs) };
-      if (t.type === 'amqp') return { ...t, url: amqpUrl(t.url, `transports[${i}]`), connectTimeoutMs: toMs(t.connectTimeoutMs), confirmTimeoutMs: toMs(t.confirmTimeoutMs) };
+      if (t.type === 'http') {
+        const { tls, breaker: _b, ...rest } = t;
+        return {
+          ...rest,
+          timeoutMs: toMs(t.timeoutMs),
+          connectTimeoutMs: toMs(t.connectTimeoutMs),
+          tls: resolveClientTls(tls, `transports[${i}].tls`, abs, (sec, at) => readSecret(sec, at, abs, env, problems), problems),
+        };
+      }
+      if (t.type === 'amqp') {
+        const { breaker: _b, ...rest } = t;
+        return { ...rest, url: amqpUrl(t.url, `transports[${i}]`), connectTimeoutMs: toMs(t.connectTimeoutMs), confirmTimeoutMs: toMs(t.confirmTimeoutMs) };
+      }
       if (t.type === 'sw-client') {
         const { pickupTimeout, pollMs, stableMs, backupDir, settingsFile, ...rest } = t;
         const impPath = abs(t.impPath);
@@ -341,9 +358,10 @@ export function resolveConfig(
       }
       return { ...sftpEndpoint(t, `transports[${i}]`), name: t.name, type: 'sftp', remoteDir: t.remoteDir };
     }),
+    breakers: Object.fromEntries(c.transports.map((t) => [t.name, resolveBreaker('breaker' in t ? t.breaker : undefined)])),
     receiptSources: c.receiptSources.map((r, i): ResolvedReceiptSource =>
       r.type === 'http-pull'
-        ? { ...r, intervalMs: toMs(r.intervalMs) }
+        ? { ...r, intervalMs: toMs(r.intervalMs), tls: resolveClientTls(r.tls, `receiptSources[${i}].tls`, abs, (sec, at) => readSecret(sec, at, abs, env, problems), problems) }
         : r.type === 'amqp'
           ? { ...r, url: amqpUrl(r.url, `receiptSources[${i}]`), connectTimeoutMs: toMs(r.connectTimeoutMs) }
           : {

@@ -23,6 +23,31 @@ const secret = z
   .refine((s) => Boolean(s.env) !== Boolean(s.file), 'give exactly one of env or file')
   .describe('a secret read from the environment or a file, never written in the config itself');
 
+/** Client-side TLS of the HTTP adapters: mutual TLS as the customs data-centre endpoints use it. */
+export const clientTlsSchema = z
+  .object({
+    cert: z.string().optional().describe('PEM file with the client certificate (and its chain) for mutual TLS'),
+    key: secret.optional().describe('the PEM private key of the client certificate, from a file or env'),
+    passphrase: secret.optional().describe('passphrase of an encrypted private key'),
+    ca: z.union([z.string(), z.array(z.string()).min(1)]).optional().describe('PEM file(s) of the CA the server certificate must chain to; default the system CAs'),
+    pinSha256: z
+      .union([z.string(), z.array(z.string()).min(1)])
+      .optional()
+      .describe("SHA-256 of the server certificate's public key (SubjectPublicKeyInfo), base64 or hex; one of them must match"),
+  })
+  .strict()
+  .refine((t) => Boolean(t.cert) === Boolean(t.key), 'give both cert and key, or neither')
+  .describe('TLS for https:// URLs: client certificate, private CA, public-key pin');
+
+/** Circuit breaker of one transport: stops sending to an endpoint that keeps failing. */
+export const breakerSchema = z
+  .object({
+    failures: z.number().int().min(1).default(5).describe('consecutive transient failures that open the breaker'),
+    openFor: duration.default('30s').describe('how long it stays open before one probe message is let through'),
+  })
+  .strict()
+  .describe('circuit breaker per transport; while open, messages wait without spending retry attempts');
+
 export const folderIntakeSchema = z
   .object({
     type: z.literal('folder'),
@@ -70,7 +95,7 @@ export const sftpIntakeSchema = z
 export const intakeSchema = z.discriminatedUnion('type', [folderIntakeSchema, sftpIntakeSchema]);
 
 export const sftpTransportSchema = z
-  .object({ name, type: z.literal('sftp'), ...sftpEndpoint, remoteDir: z.string().describe('where signed messages are uploaded') })
+  .object({ name, type: z.literal('sftp'), ...sftpEndpoint, remoteDir: z.string().describe('where signed messages are uploaded'), breaker: breakerSchema.optional() })
   .strict();
 
 export const sftpReceiptSourceSchema = z
@@ -128,6 +153,8 @@ export const httpTransportSchema = z
     timeoutMs: duration.default('30s').describe('whole request timeout'),
     connectTimeoutMs: duration.default('10s'),
     headers: z.record(z.string(), z.string()).default({}).describe('extra request headers'),
+    tls: clientTlsSchema.optional(),
+    breaker: breakerSchema.optional(),
   })
   .strict();
 
@@ -156,6 +183,7 @@ export const swClientTransportSchema = z
       .default('move')
       .describe('what happens to an InBox file once stored: delete, or move to the module\'s HDNBox (回执文件备份) or backupDir/<module>/'),
     backupDir: z.string().optional().describe('where receiptsAfter: move puts InBox files; default the module folder\'s HDNBox (same share, so a rename)'),
+    breaker: breakerSchema.optional(),
   })
   .strict();
 
@@ -165,6 +193,7 @@ export const httpPullReceiptSourceSchema = z
     type: z.literal('http-pull'),
     url: z.string().url().describe('receipt feed: GET url?after=CURSOR returns {receipts:[{seq,fileName,content}], next}'),
     intervalMs: duration.default('1s').describe('poll interval when the feed is empty'),
+    tls: clientTlsSchema.optional(),
   })
   .strict();
 
@@ -183,6 +212,7 @@ export const amqpTransportSchema = z
     routingKey: z.string().describe('routing key of every published message'),
     mandatory: z.boolean().default(true).describe('a message no queue takes is a permanent error instead of being dropped by the broker'),
     confirmTimeoutMs: duration.default('30s').describe("how long to wait for the broker's publisher confirm"),
+    breaker: breakerSchema.optional(),
   })
   .strict();
 
@@ -348,3 +378,5 @@ export type HttpPullReceiptSourceConfig = z.output<typeof httpPullReceiptSourceS
 export type RetryConfig = z.output<typeof retrySchema>;
 export type AmqpTransportConfig = z.output<typeof amqpTransportSchema>;
 export type AmqpReceiptSourceConfig = z.output<typeof amqpReceiptSourceSchema>;
+export type ClientTlsConfig = z.output<typeof clientTlsSchema>;
+export type BreakerConfig = z.output<typeof breakerSchema>;

@@ -93,6 +93,24 @@ export const ERRORS = {
     zh: '重试次数或时限已用尽，报文未送达',
     en: 'retries exhausted, message not delivered',
   },
+  GW_ERR_TLS_SERVER_UNTRUSTED: {
+    kind: 'permanent',
+    zh: '对方 TLS 证书不是由配置的 CA 签发，已拒绝连接',
+    en: 'server TLS certificate is not issued by the configured CA; connection refused',
+  },
+  GW_ERR_TLS_SERVER_EXPIRED: { kind: 'permanent', zh: '对方 TLS 证书已过期或尚未生效', en: 'server TLS certificate has expired or is not yet valid' },
+  GW_ERR_TLS_SERVER_NAME: { kind: 'permanent', zh: '对方 TLS 证书与访问的主机名不符', en: 'server TLS certificate does not match the host name' },
+  GW_ERR_TLS_PIN: {
+    kind: 'permanent',
+    zh: '对方 TLS 证书公钥与配置的 pinSha256 不符，已拒绝连接',
+    en: 'server TLS public key does not match the configured pinSha256; connection refused',
+  },
+  GW_ERR_TLS_CLIENT_REJECTED: {
+    kind: 'permanent',
+    zh: '对方拒绝了网关的客户端证书（缺少、不受信任或已过期）',
+    en: "the server refused the gateway's client certificate (missing, untrusted or expired)",
+  },
+  GW_ERR_BREAKER_OPEN: { kind: 'transient', zh: '熔断器已打开，报文等待发送', en: 'circuit breaker open, message waits' },
   GW_ERR_RECEIPT_UNPARSEABLE: { kind: 'permanent', zh: '回执无法解析', en: 'receipt cannot be parsed' },
   GW_ERR_RECEIPT_UNMATCHED: { kind: 'permanent', zh: '回执无法对应到报文', en: 'receipt matches no message' },
   GW_ERR_RECEIPT_KEY_CONFLICT: {

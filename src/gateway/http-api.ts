@@ -6,6 +6,7 @@ import type { PipelineDeps } from '../queues/deps.js';
 import { createMetrics } from './metrics.js';
 import type { IntakeHandler } from './intake.js';
 import { registerUploadRoutes } from './http-upload-routes.js';
+import { registerDeliveryRoutes } from './http-delivery-routes.js';
 
 /** How long /health waits for Redis to answer a PING before it reports it down. */
 const HEALTH_REDIS_TIMEOUT_MS = 1_000;
@@ -61,6 +62,7 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
     });
 
     if (intake) registerUploadRoutes(v1, deps, intake);
+    registerDeliveryRoutes(v1, deps);
 
     v1.get('/metrics', async (_req, reply) => {
       void reply.header('content-type', metrics.contentType);

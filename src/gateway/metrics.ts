@@ -1,6 +1,7 @@
 import { Gauge, Registry } from 'prom-client';
 import type { PipelineDeps } from '../queues/deps.js';
 import { isSupervised } from '../signing/signer.js';
+import { registerDeliveryMetrics } from './delivery-metrics.js';
 
 /**
  * Prometheus metrics, computed when scraped (no background timers): queue depth per queue and
@@ -62,5 +63,6 @@ export function createMetrics(deps: PipelineDeps): Registry {
       this.set(deps.receiptSla.overdue);
     },
   });
+  registerDeliveryMetrics(registry, deps);
   return registry;
 }

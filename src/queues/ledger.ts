@@ -34,6 +34,14 @@ export interface MessageRecord {
   readonly part?: number;
   /** For a split document: its parts' message ids, comma-separated. */
   readonly parts?: string;
+  /** An operator's hold: when and by whom; the message is not sent until released. */
+  readonly heldAt?: number;
+  readonly heldBy?: string;
+  /** Operator replays of a delivered message: requested, and finished (sent or given up). */
+  readonly replays?: number;
+  readonly replaysDone?: number;
+  /** The breaker outage (transport:since) this message last noted in its timeline while waiting. */
+  readonly breakerWait?: string;
 }
 
 export interface LedgerEvent {
@@ -53,7 +61,7 @@ export const BUSINESS_KEY_INDEX = 'business-key';
 
 type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;
 
-const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt', 'generation', 'part']);
+const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt', 'generation', 'part', 'heldAt', 'replays', 'replaysDone']);
 
 // Creates the record only if absent; indexes it by time and by source name in the same step.
 const CREATE_LUA = `

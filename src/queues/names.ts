@@ -7,6 +7,8 @@ export type Stage = (typeof STAGES)[number];
 /** Job data: ids and spool references only; never payloads, PINs or keys. */
 export interface MessageJob {
   readonly messageId: string;
+  /** Deliver only: the number of an operator's replay of a delivered message. */
+  readonly replay?: number;
 }
 
 export interface ReceiptJob {

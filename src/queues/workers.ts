@@ -10,7 +10,7 @@ import { deliverProcessor } from './workers/deliver-worker.js';
 import { receiptProcessor } from './workers/receipt-worker.js';
 import { writebackProcessor } from './workers/writeback-worker.js';
 
-const PROCESSORS: Record<Stage, (deps: PipelineDeps) => (job: Job) => Promise<void>> = {
+const PROCESSORS: Record<Stage, (deps: PipelineDeps) => (job: Job, token?: string) => Promise<void>> = {
   translate: translateProcessor,
   sign: signProcessor,
   deliver: deliverProcessor,

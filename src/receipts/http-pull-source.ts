@@ -1,4 +1,6 @@
-import { request } from 'undici';
+import { Agent, request } from 'undici';
+import { probeClientRejection, tlsConnectOptions, tlsError, type ClientTls } from '../core/tls-client.js';
+import { isGatewayError } from '../core/errors.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
@@ -32,6 +34,7 @@ export class HttpPullReceiptSource implements ReceiptSource {
   private running: Promise<void> | undefined;
   private stopped = false;
   private failures = 0;
+  private readonly agent: Agent;
 
   constructor(
     readonly name: string,
@@ -42,7 +45,11 @@ export class HttpPullReceiptSource implements ReceiptSource {
     private readonly log: Logger,
     /** In a cluster, only the lease holder polls the feed (receipts are idempotent either way). */
     private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
-  ) {}
+    /** Client certificate, private CA and pin for an https:// feed (mutual TLS). */
+    private readonly tls?: ClientTls,
+  ) {
+    this.agent = new Agent({ connect: { timeout: 10_000, ...tlsConnectOptions(this.tls) } });
+  }
 
   async start(onReceipt: (r: InboundReceipt) => Promise<void>): Promise<void> {
     const loop = async (): Promise<void> => {
@@ -57,7 +64,11 @@ export class HttpPullReceiptSource implements ReceiptSource {
         this.failures++;
         delay = Math.min(30_000, this.intervalMs * 2 ** Math.min(this.failures, 5));
         if (this.failures === 1 || this.failures % 20 === 0) {
-          this.log.warn({ err, source: this.name, failures: this.failures }, 'receipt feed poll failed / 回执拉取失败');
+          // A certificate problem will not go away by itself: say so loudly, with the fix.
+          if (isGatewayError(err) && !err.transient) {
+            const d = err.details[0];
+            this.log.error({ code: err.code, source: this.name, failures: this.failures, fix: d ? `${d.fixZh ?? ''} / ${d.fixEn ?? ''}` : undefined }, `${err.message} / ${d?.zh ?? ''}`);
+          } else this.log.warn({ err, source: this.name, failures: this.failures }, 'receipt feed poll failed / 回执拉取失败');
         }
       }
       if (this.stopped) return;
@@ -74,7 +85,11 @@ export class HttpPullReceiptSource implements ReceiptSource {
     const u = new URL(this.url);
     u.searchParams.set('after', String(after));
     if (limit) u.searchParams.set('limit', String(limit));
-    const res = await request(u, { method: 'GET', headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const res = await request(u, { method: 'GET', dispatcher: this.agent, headersTimeout: 10_000, bodyTimeout: 10_000 }).catch(async (err: unknown) => {
+      const code = (err as { code?: string }).code;
+      const hungUp = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+      throw tlsError(err, this.url) ?? (hungUp ? await probeClientRejection(this.url, this.tls, 10_000) : undefined) ?? err;
+    });
     if (res.statusCode !== 200) {
       await res.body.dump();
       throw new Error(`receipt feed answered HTTP ${res.statusCode}`);
@@ -139,5 +154,6 @@ export class HttpPullReceiptSource implements ReceiptSource {
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => {});
     await this.lease?.release().catch(() => {});
+    await this.agent.close();
   }
 }

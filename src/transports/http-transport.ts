@@ -1,5 +1,6 @@
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { GatewayError } from '../core/errors.js';
+import { probeClientRejection, tlsConnectOptions, tlsError, type ClientTls } from '../core/tls-client.js';
 import type { DeliveryAck, OutboundMessage, Transport } from './transport.js';
 
 export interface HttpTransportOptions {
@@ -8,6 +9,8 @@ export interface HttpTransportOptions {
   readonly timeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Client certificate, private CA and public-key pin for https:// URLs (mutual TLS). */
+  readonly tls?: ClientTls | undefined;
 }
 
 /** Parses Retry-After (seconds or HTTP date) into milliseconds. */
@@ -30,7 +33,7 @@ export class HttpTransport implements Transport {
   constructor(private readonly opts: HttpTransportOptions) {
     this.name = opts.name;
     this.agent = new Agent({
-      connect: { timeout: opts.connectTimeoutMs },
+      connect: { timeout: opts.connectTimeoutMs, ...tlsConnectOptions(opts.tls) },
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
       keepAliveTimeout: 10_000,
@@ -56,7 +59,7 @@ export class HttpTransport implements Transport {
         body: message.bytes,
       });
     } catch (err) {
-      throw this.networkError(err);
+      throw await this.networkError(err);
     }
     const body = Buffer.from(await res.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
     const status = res.statusCode;
@@ -74,6 +77,15 @@ export class HttpTransport implements Transport {
       if (after !== undefined) Object.assign(err, { retryAfterMs: after });
       throw err;
     }
+    if (status === 495 || status === 496 || (status === 400 && /SSL certificate/i.test(snippet))) {
+      throw new GatewayError('GW_ERR_TLS_CLIENT_REJECTED', {
+        where: this.opts.url,
+        zh: `对方拒绝客户端证书：HTTP ${status} ${snippet}`,
+        en: `the server refused the client certificate: HTTP ${status} ${snippet}`,
+        fixZh: '检查 tls.cert 与 tls.key 是否为对方登记的客户端证书、是否过期',
+        fixEn: 'check that tls.cert and tls.key are the client certificate the server has on record, and not expired',
+      });
+    }
     throw new GatewayError('GW_ERR_DELIVER_REJECTED', {
       where: this.opts.url,
       zh: `对方拒收：HTTP ${status} ${snippet}`,
@@ -83,7 +95,9 @@ export class HttpTransport implements Transport {
     });
   }
 
-  private networkError(err: unknown): GatewayError {
+  private async networkError(err: unknown): Promise<GatewayError> {
+    const tls = tlsError(err, this.opts.url) ?? (await this.closedAfterHandshake(err));
+    if (tls) return tls;
     const e = err as { code?: string; name?: string; message?: string };
     const timedOut =
       e.name === 'TimeoutError' ||
@@ -95,6 +109,13 @@ export class HttpTransport implements Transport {
       { where: this.opts.url, zh: `${e.code ?? e.name ?? ''} ${e.message ?? ''}`.trim(), en: `${e.code ?? e.name ?? ''} ${e.message ?? ''}`.trim() },
       { cause: err },
     );
+  }
+
+  /** A server that hangs up on an https request may be refusing the client certificate: ask it once. */
+  private async closedAfterHandshake(err: unknown): Promise<GatewayError | undefined> {
+    const code = (err as { code?: string }).code;
+    if (!this.opts.url.startsWith('https:') || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET')) return undefined;
+    return probeClientRejection(this.opts.url, this.opts.tls, this.opts.connectTimeoutMs);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,13 @@ export interface OutboundMessage {
   readonly module?: string | undefined;
 }
 
+export interface SendOptions {
+  readonly idempotencyKey: string;
+  readonly signal?: AbortSignal;
+  /** An operator's deliberate resend (eport replay), numbered from 1: not the same send again. */
+  readonly replay?: number;
+}
+
 export interface DeliveryAck {
   /** Free-form transport reference (HTTP status, remote id), for the ledger. */
   readonly reference: string;
@@ -33,5 +40,5 @@ export interface DeliveryAck {
  */
 export interface Transport extends Closable {
   readonly name: string;
-  send(message: OutboundMessage, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<DeliveryAck>;
+  send(message: OutboundMessage, options: SendOptions): Promise<DeliveryAck>;
 }

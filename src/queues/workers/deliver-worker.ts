@@ -1,5 +1,7 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
+import { CircuitBreakers, type Admission } from '../circuit-breaker.js';
+import { DeliveryControl } from '../delivery-control.js';
 import { channelOf, type PipelineDeps } from '../deps.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
@@ -8,21 +10,81 @@ import { mayRetry } from '../retry-policy.js';
 import { BUSINESS_KEY_INDEX } from '../ledger.js';
 
 /**
+ * BullMQ priority of deliver jobs that already waited (a failed attempt, an open breaker, a hold).
+ * A first attempt has no priority, and BullMQ takes jobs without one first: a fresh declaration is
+ * never queued behind a long backlog of retries that all came due at once.
+ */
+export const BACKLOG_PRIORITY = 10;
+
+/** How often a parked (held) job looks again by itself; a release wakes it at once anyway. */
+const PARK_RECHECK_MS = 60_000;
+
+const time = (ms: number): string => new Date(ms).toISOString();
+
+/**
  * deliver: one attempt per job run; BullMQ re-runs the job on the configured schedule. The
  * business key is the idempotency key, so a resend after a crash is recognisable on the far side.
+ * Before sending, the operator's hold and the transport's circuit breaker are asked; a message
+ * that must wait goes back to the delayed set without spending one of its attempts.
  */
 export function deliverProcessor(deps: PipelineDeps) {
-  return async (job: Job<MessageJob>): Promise<void> => {
+  const control = new DeliveryControl(deps.redis, deps.config.redis.prefix);
+  const breakers = new CircuitBreakers(deps.redis, deps.config.redis.prefix, deps.config.breakers);
+
+  /** Back to the delayed set until `at`, attempts untouched, behind fresh messages. */
+  const waitUntil = async (job: Job<MessageJob>, token: string | undefined, at: number): Promise<void> => {
+    if (!job.priority) await job.changePriority({ priority: BACKLOG_PRIORITY });
+    await job.moveToDelayed(at, token);
+  };
+
+  /** A breaker that is not letting this message through: note it once per outage, then wait. */
+  const waitForBreaker = async (job: Job<MessageJob>, token: string | undefined, transport: string, a: Extract<Admission, { send: false }>, seen?: string) => {
     const { messageId } = job.data;
+    const mark = `${transport}:${a.since}`;
+    if (seen !== mark) {
+      await deps.ledger.set(messageId, { breakerWait: mark });
+      await deps.ledger.event(messageId, {
+        at: Date.now(),
+        stage: 'deliver',
+        code: 'GW_ERR_BREAKER_OPEN',
+        text: `waiting: circuit breaker of transport ${transport} is ${a.state} since ${time(a.since)}; attempts are not spent / 熔断器已打开，报文等待，不计重试次数`,
+      });
+    }
+    const { openForMs } = breakers.settingsOf(transport);
+    // While one probe runs, look again soon rather than a whole open period later.
+    const base = a.state === 'open' ? a.until : Math.min(a.until, Date.now() + Math.max(250, openForMs / 5));
+    await waitUntil(job, token, base + Math.floor(Math.random() * Math.min(1000, openForMs / 10 + 1)));
+  };
+
+  return async (job: Job<MessageJob>, token?: string): Promise<void> => {
+    const { messageId, replay } = job.data;
     const rec = await deps.ledger.get(messageId);
     if (!rec?.deliverRef || !rec.businessKey) return;
-    // Its own marker, not the status: receipts from the feed can move the status past 'sent'
-    // before a re-run of this job (after a crash) has queued the send's own response.
-    if (rec.deliveredAt) return;
-    if (!(await deps.ledger.beginSend(messageId))) return; // cancelled by an operator
+    if (replay) {
+      if ((rec.replaysDone ?? 0) >= replay) return;
+    } else if (rec.deliveredAt) {
+      // Its own marker, not the status: receipts from the feed can move the status past 'sent'
+      // before a re-run of this job (after a crash) has queued the send's own response.
+      return;
+    }
     const ch = channelOf(deps, rec.channel);
+    const claim = await control.claim(messageId, ch.name, job.id!);
+    if (claim === 'cancelled' || claim === 'missing') return; // cancelled by an operator
+    if (claim === 'held') {
+      await waitUntil(job, token, Date.now() + PARK_RECHECK_MS);
+      // A release between the claim and the move could not wake a job that was still active.
+      if (!(await control.isHeld(messageId, ch.name))) await job.promote().catch(() => {});
+      throw new DelayedError();
+    }
+    const admission = await breakers.admit(ch.transport);
+    if (!admission.send) {
+      await deps.ledger.endSend(messageId);
+      await waitForBreaker(job, token, ch.transport, admission, rec.breakerWait);
+      throw new DelayedError();
+    }
+
     const transport = deps.transports.get(ch.transport)!;
-    const log = deps.log.child({ messageId, stage: 'deliver', attempt: job.attemptsMade + 1 });
+    const log = deps.log.child({ messageId, stage: 'deliver', attempt: job.attemptsMade + 1, ...(replay ? { replay } : {}) });
     try {
       const ack = await transport.send(
         {
@@ -33,10 +95,22 @@ export function deliverProcessor(deps: PipelineDeps) {
           bytes: await deps.spool.get(rec.deliverRef),
           module: ch.module,
         },
-        { idempotencyKey: `${ch.name}:${rec.businessKey}` },
+        // A replay is a deliberate second send: its own key, so an idempotent receiver takes it.
+        { idempotencyKey: replay ? `${ch.name}:${rec.businessKey}:replay-${replay}` : `${ch.name}:${rec.businessKey}`, ...(replay ? { replay } : {}) },
       );
       for (const key of ack.correlationKeys ?? []) await deps.ledger.bindKey(BUSINESS_KEY_INDEX, key, messageId);
+      const before = await breakers.answered(ch.transport);
+      if (before !== 'closed') {
+        await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `circuit breaker of transport ${ch.transport} closed: the endpoint answered${admission.probe ? ' the probe' : ''} / 熔断器已关闭` });
+      }
       if (ack.receipt) await queueReceipt(deps, ack.receipt, transport.name, `${rec.sourceName}.response`);
+      if (replay) {
+        await deps.ledger.set(messageId, { replaysDone: replay });
+        await deps.ledger.endSend(messageId);
+        await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `replay #${replay} sent via ${transport.name}: ${ack.reference} / 重放已发送` });
+        log.info('replayed / 已重放');
+        return;
+      }
       await deps.ledger.set(messageId, { deliveredAt: Date.now() });
       await deps.receiptSla.expect(messageId, Date.now() + ch.receiptSlaMs);
       await deps.ledger.advance(messageId, 'sent', { stage: 'deliver', text: `delivered via ${transport.name}: ${ack.reference}` });
@@ -45,21 +119,43 @@ export function deliverProcessor(deps: PipelineDeps) {
       await deps.ledger.endSend(messageId);
       const gwErr = toGatewayError(err);
       const attemptsMade = job.attemptsMade + 1;
-      const age = Date.now() - rec.createdAt;
       if (!gwErr.transient) {
+        await breakers.answered(ch.transport); // the endpoint answered: it refused this message
+        if (replay) return void (await replayFailed(deps, messageId, replay, gwErr));
         await failMessage(deps, messageId, gwErr, 'failed', 'deliver');
         return;
       }
+      const b = await breakers.failure(ch.transport, gwErr.message);
+      if (b.opened) {
+        const { openForMs } = breakers.settingsOf(ch.transport);
+        await deps.ledger.event(messageId, {
+          at: Date.now(),
+          stage: 'deliver',
+          code: 'GW_ERR_BREAKER_OPEN',
+          text: `circuit breaker of transport ${ch.transport} opened after ${b.failures} consecutive transient failure(s); sends pause for ${openForMs} ms / 连续失败，熔断器打开`,
+        });
+        log.warn({ transport: ch.transport, failures: b.failures }, 'circuit breaker opened / 熔断器打开');
+      }
+      // A replay's age counts from the operator's request, not from the original arrival.
+      const age = Date.now() - (replay ? job.timestamp : rec.createdAt);
       if (!mayRetry(deps.config.retry.delaysMs, attemptsMade, age, deps.config.retry.maxAgeMs)) {
         const dead = new GatewayError('GW_ERR_DELIVER_EXHAUSTED', [
           { zh: `共尝试 ${attemptsMade} 次，最后错误：${gwErr.details[0]?.zh ?? gwErr.code}`, en: `${attemptsMade} attempts; last error: ${gwErr.message}` },
         ]);
+        if (replay) return void (await replayFailed(deps, messageId, replay, dead));
         await failMessage(deps, messageId, dead, 'dead', 'deliver');
         return;
       }
       await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `attempt ${attemptsMade} failed: ${gwErr.message}`, code: gwErr.code });
       log.warn({ code: gwErr.code }, 'delivery failed, will retry / 发送失败，稍后重试');
+      if (!job.priority) await job.changePriority({ priority: BACKLOG_PRIORITY });
       throw gwErr;
     }
   };
+}
+
+/** A replay that did not go out: the message itself was delivered before, so only the timeline says so. */
+async function replayFailed(deps: PipelineDeps, messageId: string, n: number, err: GatewayError): Promise<void> {
+  await deps.ledger.set(messageId, { replaysDone: n });
+  await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `replay #${n} not sent: ${err.message} / 重放未发送`, code: err.code });
 }

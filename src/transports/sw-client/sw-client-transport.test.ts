@@ -96,6 +96,17 @@ describe('SwClientTransport', () => {
     }
   });
 
+  it('writes an operator replay as its own file once, bound for correlation', async () => {
+    const root = await impPath();
+    const t = new SwClientTransport({ name: 'c', impPath: root });
+    await t.send(msg(), { idempotencyKey: 'k' });
+    const ack = await t.send(msg(), { idempotencyKey: 'k:replay-1', replay: 1 });
+    expect(ack.reference).toBe('DECCUS001/OutBox/EPGW20260105000101_r-1.xml');
+    expect(ack.correlationKeys).toEqual(['EPGW20260105000101_r-1']);
+    expect((await t.send(msg(), { idempotencyKey: 'k:replay-1', replay: 1 })).reference).toContain('(already handed over');
+    expect((await readdir(join(root, 'Deccus001', 'OutBox'))).sort()).toEqual(['EPGW20260105000101.xml', 'EPGW20260105000101_r-1.xml']);
+  });
+
   it('gives another message with the same business key a new name and binds it', async () => {
     const root = await impPath();
     const t = new SwClientTransport({ name: 'c', impPath: root });

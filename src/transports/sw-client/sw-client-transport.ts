@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../../core/errors.js';
 import { defaultModuleFor, type BoxName } from '../../core/client-modules.js';
-import type { DeliveryAck, OutboundMessage, Transport } from '../transport.js';
+import type { DeliveryAck, OutboundMessage, SendOptions, Transport } from '../transport.js';
 import { clientFileName, clientStem } from './client-file-name.js';
 import { moduleLayout, resolveOnDisk } from './folders.js';
 import { readClientSettings, type ModuleBoxes } from './settings-file.js';
@@ -62,7 +62,7 @@ async function syncDir(dir: string): Promise<void> {
  * Never twice: before writing, the OutBox, SentBox and FailBox are searched for the same name;
  * the same bytes there mean the message was already handed over (a re-run after a crash), and
  * other bytes under that name (another message with the same business key) move this one to
- * `stem_t-2.xml`. What the client does next is watched by {@link SwClientWatch}.
+ * `stem_t-2.xml`. An operator's replay is written as `stem_r-N.xml`. What the client does next is watched by {@link SwClientWatch}.
  */
 export class SwClientTransport implements Transport {
   readonly name: string;
@@ -103,7 +103,7 @@ export class SwClientTransport implements Transport {
     return module;
   }
 
-  async send(message: OutboundMessage, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<DeliveryAck> {
+  async send(message: OutboundMessage, options: SendOptions): Promise<DeliveryAck> {
     if (options.signal?.aborted) {
       throw new GatewayError('GW_ERR_DELIVER_TIMEOUT', { where: this.name, zh: '发送前已取消', en: 'aborted before sending' });
     }
@@ -114,7 +114,8 @@ export class SwClientTransport implements Transport {
     } catch (err) {
       throw folderError(outBox, err);
     }
-    const stem = clientStem(message.businessKey, message.messageId);
+    // A replay is handed over again on purpose, as its own file: `<stem>_r-N.xml`.
+    const stem = clientStem(message.businessKey, message.messageId) + (options.replay ? `_r-${options.replay}` : '');
     const boxes = await Promise.all(HANDED_OVER.map(async (b) => [b, await this.box(module, b)] as const));
     const listings = await Promise.all(boxes.map(async ([b, dir]) => [b, dir, await readdir(dir).catch(() => [] as string[])] as const));
 

@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { PipelineDeps } from '../queues/deps.js';
+import { readDeliveryState } from '../queues/delivery-state.js';
+import { holdChannel, holdMessage, releaseChannel, releaseMessage, replayMessage } from '../queues/delivery-operator.js';
+
+/** The name of the API client, from its bearer token (the auth hook has already checked it). */
+function caller(req: FastifyRequest, deps: PipelineDeps): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const hash = createHash('sha256').update(token).digest('hex');
+  return `api ${deps.config.http.tokens.find((t) => t.sha256 === hash)?.name ?? 'client'}`;
+}
+
+/** `{ "reason": "..." }` from a JSON body (or a body another parser left as bytes). */
+function reasonOf(body: unknown): string | undefined {
+  let b = body;
+  if (Buffer.isBuffer(b)) {
+    try {
+      b = b.length ? JSON.parse(b.toString('utf8')) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const r = (b as { reason?: unknown } | undefined)?.reason;
+  return typeof r === 'string' && r.trim() ? r.trim().slice(0, 500) : undefined;
+}
+
+/**
+ * Delivery control over HTTP, the same actions as `eport hold`, `release` and `replay`, each
+ * recorded in the ledger with the API client's name: POST /v1/messages/ID/{hold,release,replay},
+ * POST /v1/channels/NAME/{hold,release}; GET /v1/delivery shows breakers and held channels.
+ * A refused action (already sent, a send under way...) answers 409 with the reason.
+ */
+export function registerDeliveryRoutes(v1: FastifyInstance, deps: PipelineDeps): void {
+  const act = async (reply: { code(n: number): { send(b: unknown): unknown } }, fn: () => Promise<string>) => {
+    try {
+      return { result: await fn() };
+    } catch (err) {
+      return reply.code(409).send({ error: (err as Error).message });
+    }
+  };
+
+  v1.get('/delivery', async () => readDeliveryState(deps.redis, deps.config));
+
+  for (const action of ['hold', 'release', 'replay'] as const) {
+    v1.post<{ Params: { id: string } }>(`/messages/:id/${action}`, async (req, reply) => {
+      const rec = await deps.ledger.get(req.params.id);
+      if (!rec) return reply.code(404).send({ error: 'no such message / 报文不存在' });
+      const who = caller(req, deps);
+      const reason = reasonOf(req.body);
+      if (action === 'replay' && !reason) return reply.code(400).send({ error: 'a replay needs { "reason": "..." } / 重放须说明原因' });
+      return act(reply, () =>
+        action === 'hold' ? holdMessage(deps, rec, who, reason) : action === 'release' ? releaseMessage(deps, rec, who) : replayMessage(deps, rec, who, reason!),
+      );
+    });
+  }
+
+  for (const action of ['hold', 'release'] as const) {
+    v1.post<{ Params: { channel: string } }>(`/channels/:channel/${action}`, async (req, reply) => {
+      if (!deps.channels.has(req.params.channel)) return reply.code(404).send({ error: `no channel ${req.params.channel} / 通道不存在` });
+      const who = caller(req, deps);
+      return act(reply, () => (action === 'hold' ? holdChannel(deps, req.params.channel, who, reasonOf(req.body)) : releaseChannel(deps, req.params.channel, who)));
+    });
+  }
+}
