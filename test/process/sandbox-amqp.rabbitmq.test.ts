@@ -25,7 +25,7 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
   it('declares its names, takes submissions from the queue and answers on the receipts queue, faults and bad bodies included', async () => {
     prefix = uniqueAmqpName('cli');
     proc = spawnEport(['sandbox', '--port', '0', '--step-ms', '20', '--fail-first', '1', '--amqp', TEST_AMQP_URL, '--amqp-prefix', prefix]);
-    await waitFor('the AMQP line', () => proc!.output(), (o) => o.includes(`receipts in queue "${prefix}.receipts"`), 20_000);
+    await waitFor('the AMQP line', () => proc!.output(), (o) => o.includes(`receipts in queue "${prefix}.receipts"`), 60_000);
     expect(proc.output()).not.toContain('guest:guest');
 
     const conn = await connect(TEST_AMQP_URL);
@@ -50,7 +50,7 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
           return got.length;
         },
         (n) => n === 7,
-        20_000,
+        60_000,
       );
       const bad = got.find((g) => g.name === 'DecImportResponse_BADBODY1.xml')!;
       expect(bad.body).toMatch(/<ResponseCode>1<\/ResponseCode>/);
@@ -66,7 +66,7 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
     } finally {
       await conn.close();
     }
-  });
+  }, 120_000);
 
   it('`eport doctor` checks an AMQP route without showing its password', () => {
     prefix = uniqueAmqpName('doctor'); // nothing declared; afterEach deletes nothing
@@ -93,5 +93,5 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });
