@@ -98,13 +98,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   let client: ClientSimulator | undefined;
   if (options.impPath) {
-    client = await startClientSimulator({
-      impPath: options.impPath,
-      desk,
-      ...(options.clientModules ? { modules: options.clientModules } : {}),
-      ...(options.clientFaults ? { faults: options.clientFaults } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
+    try {
+      client = await startClientSimulator({
+        impPath: options.impPath,
+        desk,
+        ...(options.clientModules ? { modules: options.clientModules } : {}),
+        ...(options.clientFaults ? { faults: options.clientFaults } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      });
+    } catch (err) {
+      // e.g. the ImpPath cannot be created: nothing of the sandbox stays open.
+      desk.stop();
+      await app.close().catch(() => undefined);
+      throw err;
+    }
   }
   const amqp = options.amqp ? new AmqpDesk(desk, options.amqp, options.logger) : undefined;
   try {
