@@ -3,7 +3,7 @@ import { loadConfig } from '../config/load.js';
 import type { MessageRecord } from '../queues/ledger.js';
 import type { PipelineDeps } from '../queues/deps.js';
 import { holdChannel, holdMessage, releaseChannel, releaseMessage, replayMessage } from '../queues/delivery-operator.js';
-import { findRecord } from './status-command.js';
+import { findRecord } from './operator-context.js';
 import { openOperatorContext } from './operator-context.js';
 
 const operator = (cmd: string): string => `eport ${cmd} (${process.env.USER ?? 'operator'})`;
