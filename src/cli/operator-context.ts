@@ -1,33 +1,15 @@
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { GatewayConfig } from '../config/resolve.js';
 import { createLogger } from '../core/logger.js';
 import { Spool } from '../core/spool.js';
 import type { PipelineDeps } from '../queues/deps.js';
-import { BUSINESS_KEY_INDEX, Ledger, type MessageRecord } from '../queues/ledger.js';
-import { ManagedRedis } from '../queues/managed-redis.js';
+import { Ledger } from '../queues/ledger.js';
 import { ReceiptFeed } from '../queues/receipt-feed.js';
 import { bullmqConnection, createRedis } from '../queues/redis-connection.js';
 import { StageQueues } from '../queues/stage-queues.js';
+import { redisUrlOf } from './message-lookup.js';
 
-/** The Redis the daemon uses: the configured one, or the socket of the managed redis-server. */
-export function redisUrlOf(config: GatewayConfig): string {
-  if (config.redis.url) return config.redis.url;
-  return new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, createLogger({ level: 'silent', pretty: false })).url;
-}
-
-/** A message by id, source file name or ClientSeqNo. */
-export async function findRecord(ledger: Ledger, config: GatewayConfig, arg: string): Promise<MessageRecord | undefined> {
-  if (/^[0-9a-f]{32}$/.test(arg)) return ledger.get(arg);
-  const name = basename(arg);
-  for (const ch of config.channels) {
-    const id = await ledger.findBySource(ch.name, name);
-    if (id) return ledger.get(id);
-  }
-  const id = await ledger.findByKey(BUSINESS_KEY_INDEX, arg);
-  if (id) return ledger.get(id);
-  return undefined;
-}
-
+export { findRecord, redisUrlOf } from './message-lookup.js';
 
 /**
  * What an operator command needs to act on messages like the daemon would (ledger, queues, spool,

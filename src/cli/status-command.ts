@@ -22,7 +22,7 @@ export function registerStatus(program: Command): void {
         reportError(err);
         return;
       }
-      const { findRecord, redisUrlOf } = await import('./operator-context.js');
+      const { findRecord, redisUrlOf } = await import('./message-lookup.js');
       const { Ledger } = await import('../queues/ledger.js');
       const { createRedis } = await import('../queues/redis-connection.js');
       const redis = createRedis(redisUrlOf(config));
