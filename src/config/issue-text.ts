@@ -160,6 +160,7 @@ export function problemsFromIssue(issue: z.core.$ZodIssue, root: AnySchema, raw:
       return [{ path: pathText(path), message: `${list ? 'needs' : `${shown(value)} is out of range; must be`} ${en} / ${zh}`, fix: `${list ? (big ? 'remove entries' : 'add an entry') : `use a value ${en}`}${about ? ` — ${about}` : ''} / 请修改` }];
     }
     default:
-      return [{ path: pathText(path), message: issue.message, ...(about ? { fix: about } : {}) }];
+      // A rule of the schema's own (refine): its message says what is missing.
+      return [{ path: pathText(path), message: issue.message, fix: `${about ? `${about}; ` : ''}complete this entry as the message says; \`eport config schema\` lists its fields / 按提示补全该项` }];
   }
 }

@@ -23,8 +23,8 @@ describe('eport CLI (spawned)', () => {
     const r = eport('config', 'check', join(dir, 'bad.yaml'));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/problem\(s\)/);
-    for (const path of ['signers', 'transports[0].url', 'channels[0].name', 'extra']) expect(r.stderr).toMatch(new RegExp(`✗ ${path.replace(/[[\].]/g, '\\$&')} \\(line \\d+\\): `));
-    expect(r.stderr).toContain('修正 / fix');
+    for (const path of ['transports[0].url', 'channels[0].name', 'channels[0]', 'channels[0].signer', 'extra']) expect(r.stderr).toMatch(new RegExp(`✗ ${path.replace(/[[\].]/g, '\\$&')} \\(line \\d+\\): `));
+    expect(r.stderr.match(/ {2}✗ /g)).toHaveLength(r.stderr.match(/ {6}修正 \/ fix: /g)!.length); // every problem has a fix
   });
 
   it('`doctor` checks Redis, the key and certificate, and the folders', () => {
