@@ -10,6 +10,8 @@ import { registerRetry } from './cli/retry-command.js';
 import { registerDeliveryCommands } from './cli/delivery-commands.js';
 import { registerTranslate } from './cli/translate-command.js';
 import { registerValidate } from './cli/validate-command.js';
+import { formatError } from './cli/format-error.js';
+import { refuseUnknownCommand } from './cli/unknown-command.js';
 
 const program = new Command()
   .name('eport')
@@ -29,7 +31,9 @@ registerDeliveryCommands(program);
 registerTranslate(program);
 registerValidate(program);
 
+// Each command loads what it needs when it runs, so registering them all costs little.
+refuseUnknownCommand(program, process.argv.slice(2));
 await program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
+  console.error(formatError(err));
   process.exit(1);
 });

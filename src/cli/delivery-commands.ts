@@ -1,16 +1,33 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
 import type { MessageRecord } from '../queues/ledger.js';
 import type { PipelineDeps } from '../queues/deps.js';
-import { holdChannel, holdMessage, releaseChannel, releaseMessage, replayMessage } from '../queues/delivery-operator.js';
-import { findRecord } from './status-command.js';
-import { openOperatorContext } from './operator-context.js';
+import type * as DeliveryOperator from '../queues/delivery-operator.js';
+import type { openOperatorContext } from './operator-context.js';
+import { reportError } from './format-error.js';
+
+// Loaded when a command runs, not at every CLI start (they bring Redis and BullMQ).
+type Ops = typeof DeliveryOperator;
+const lazy = <K extends 'holdChannel' | 'holdMessage' | 'releaseChannel' | 'releaseMessage' | 'replayMessage'>(name: K): Ops[K] =>
+  (async (...args: unknown[]) => ((await import('../queues/delivery-operator.js'))[name] as (...a: unknown[]) => unknown)(...args)) as unknown as Ops[K];
+const holdChannel = lazy('holdChannel');
+const holdMessage = lazy('holdMessage');
+const releaseChannel = lazy('releaseChannel');
+const releaseMessage = lazy('releaseMessage');
+const replayMessage = lazy('replayMessage');
 
 const operator = (cmd: string): string => `eport ${cmd} (${process.env.USER ?? 'operator'})`;
 
 /** Runs one delivery action against the gateway's Redis, printing its outcome or why it was refused. */
 async function run(configFile: string, act: (deps: PipelineDeps, find: (arg: string) => Promise<MessageRecord>) => Promise<string>): Promise<void> {
-  const config = loadConfig(configFile);
+  const { loadConfig } = await import('../config/load.js');
+  let config;
+  try {
+    config = loadConfig(configFile);
+  } catch (err) {
+    reportError(err);
+    return;
+  }
+  const { findRecord, openOperatorContext } = await import('./operator-context.js');
   let ctx: Awaited<ReturnType<typeof openOperatorContext>> | undefined;
   try {
     ctx = await openOperatorContext(config);

@@ -1,16 +1,11 @@
 import type { Command } from 'commander';
 import { copyFile, mkdir, readdir, readFile, writeFile, access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { startGateway } from '../app.js';
-import { isGatewayError } from '../core/errors.js';
-import { loadConfig } from '../config/load.js';
-import { createLogger } from '../core/logger.js';
-import { startSandbox } from '../sandbox/server.js';
-import { generateSelfSignedIdentity } from '../signing/self-signed.js';
 import { DEMO_CHANNELS, demoConfigYaml } from './demo-config.js';
 import { packageRoot } from './package-root.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { watchOutbox } from './outbox-watcher.js';
+import { formatError } from './format-error.js';
 
 const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
@@ -23,6 +18,14 @@ export function registerDemo(program: Command): void {
     .option('--sandbox-port <port>', 'port of the customs sandbox (0 = any free port)', '0')
     .option('--step-ms <ms>', 'delay between business receipts', '700')
     .action(async (opts: { dir: string; seed?: boolean; sandboxPort: string; stepMs: string }) => {
+      // Loaded here, not at CLI start: the gateway and the sandbox are most of the code.
+      const [{ startGateway }, { loadConfig }, { createLogger }, { startSandbox }, { generateSelfSignedIdentity }] = await Promise.all([
+        import('../app.js'),
+        import('../config/load.js'),
+        import('../core/logger.js'),
+        import('../sandbox/server.js'),
+        import('../signing/self-signed.js'),
+      ]);
       const dir = resolve(opts.dir);
       const log = createLogger({ level: process.env.EPORT_LOG_LEVEL ?? 'warn' });
       const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -46,8 +49,7 @@ export function registerDemo(program: Command): void {
       } catch (err) {
         await sandbox.close();
         // Operators read this one: both languages and the fix (e.g. the PID holding the data directory).
-        const d = isGatewayError(err) ? err.details[0] : undefined;
-        console.error(d ? `${d.zh} / ${d.en}${d.fixEn ? ` (fix / 修正: ${d.fixZh ?? ''} ${d.fixEn})` : ''}` : `${(err as Error).message}`);
+        console.error(formatError(err));
         process.exit(1);
       }
       const channelLines = DEMO_CHANNELS.map((c) => `  ${c.name.padEnd(13)} ${join(dir, c.name, 'inbox')}  (${c.title})`).join('\n');

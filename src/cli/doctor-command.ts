@@ -1,19 +1,13 @@
 import type { Command } from 'commander';
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { dirname, join } from 'node:path';
+import type { ConfigProblem } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/resolve.js';
 import { redactAmqpUrl } from '../amqp/amqp-errors.js';
 import { isGatewayError } from '../core/errors.js';
-import { createRedis } from '../queues/redis-connection.js';
-import { assertNoEviction } from '../queues/redis-connection.js';
-import { createSigner } from '../signing/signer-registry.js';
-import { createLogger } from '../core/logger.js';
-
-const silentLogger = () => createLogger({ level: 'silent', pretty: false });
-import { certificateStatus } from '../signing/certificate-watch.js';
+import { reportError } from './format-error.js';
 import { clientCertificateFindings } from './doctor-tls.js';
 
 type Level = 'ok' | 'warn' | 'fail';
@@ -50,6 +44,7 @@ async function checkRedis(config: GatewayConfig): Promise<Finding[]> {
       return [{ level: 'fail', what: 'redis (managed / 内置)', detail: `${config.redis.serverBinary} not found / 未安装: apt-get install redis-server, or set redis.url` }];
     }
   }
+  const { createRedis, assertNoEviction } = await import('../queues/redis-connection.js');
   const redis = createRedis(config.redis.url);
   redis.on('error', () => {});
   try {
@@ -72,10 +67,13 @@ async function checkRedis(config: GatewayConfig): Promise<Finding[]> {
 }
 
 async function checkSigners(config: GatewayConfig): Promise<Finding[]> {
+  const { createSigner } = await import('../signing/signer-registry.js');
+  const { certificateStatus } = await import('../signing/certificate-watch.js');
+  const { createLogger } = await import('../core/logger.js');
   const out: Finding[] = [];
   for (const s of config.signers) {
     try {
-      const signer = await createSigner(s, silentLogger());
+      const signer = await createSigner(s, createLogger({ level: 'silent', pretty: false }));
       let st;
       try {
         st = await Promise.race([
@@ -94,26 +92,41 @@ async function checkSigners(config: GatewayConfig): Promise<Finding[]> {
   return out;
 }
 
+/**
+ * A folder the gateway needs: there and readable/writable, or missing. Doctor only looks: `start`
+ * creates missing folders, so a missing one is a warning when its parent lets the gateway create it.
+ */
+async function checkFolder(what: string, dir: string): Promise<Finding> {
+  const st = await stat(dir).catch(() => undefined);
+  if (st) {
+    if (!st.isDirectory()) return { level: 'fail', what, detail: `${dir} is not a folder / 不是文件夹` };
+    return access(dir, constants.W_OK | constants.R_OK).then(
+      () => ({ level: 'ok' as const, what, detail: dir }),
+      () => ({ level: 'fail' as const, what, detail: `${dir}: not readable and writable by this user / 当前用户无法读写` }),
+    );
+  }
+  let parent = dirname(dir);
+  while (parent !== dirname(parent) && !(await stat(parent).catch(() => undefined))) parent = dirname(parent);
+  const creatable = await access(parent, constants.W_OK).then(() => true, () => false);
+  return creatable
+    ? { level: 'warn', what, detail: `${dir} does not exist yet; \`eport start\` creates it / 文件夹不存在，启动时将自动创建` }
+    : { level: 'fail', what, detail: `${dir} does not exist and ${parent} is not writable: create it (mkdir -p) for the gateway user / 文件夹不存在且无法创建` };
+}
+
 async function checkFolders(config: GatewayConfig): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const ch of config.channels) {
     for (const [role, dir] of [...ch.intake.flatMap((i) => (i.type === 'folder' ? [['inbox', i.path] as const] : [])), ['outbox', ch.outbox] as const, ['sent', ch.sent] as const, ['failed', ch.failed] as const]) {
-      try {
-        await mkdir(dir, { recursive: true });
-        await access(dir, constants.W_OK | constants.R_OK);
-        out.push({ level: 'ok', what: `${ch.name} ${role}`, detail: dir });
-      } catch (err) {
-        out.push({ level: 'fail', what: `${ch.name} ${role}`, detail: `${dir}: ${(err as Error).message} / 无法读写` });
-      }
+      out.push(await checkFolder(`${ch.name} ${role}`, dir));
     }
   }
-  try {
-    await mkdir(join(config.dataDir, 'spool'), { recursive: true, mode: 0o700 });
-    out.push({ level: 'ok', what: 'dataDir', detail: config.dataDir });
-  } catch (err) {
-    out.push({ level: 'fail', what: 'dataDir', detail: `${config.dataDir}: ${(err as Error).message}` });
-  }
+  out.push(await checkFolder('dataDir', config.dataDir));
   return out;
+}
+
+/** Files the configuration names (keys, mappings, code tables…), as `config check` reports them. */
+function fileFindings(problems: readonly ConfigProblem[]): Finding[] {
+  return problems.map((p) => ({ level: 'fail', what: p.path, detail: `${p.message}${p.fix ? ` — ${p.fix}` : ''}` }));
 }
 
 async function checkRoutes(config: GatewayConfig): Promise<Finding[]> {
@@ -134,14 +147,14 @@ export function registerDoctor(program: Command): void {
     .description('check a configuration against this machine: Redis, keys and certificates, folders, routes / 运行环境自检')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
     .action(async (opts: { config: string }) => {
-      let config: GatewayConfig;
-      try {
-        config = loadConfig(opts.config);
-      } catch (err) {
-        console.error(err instanceof ConfigError ? err.message : String(err));
-        process.exit(2);
+      const { checkConfigFile } = await import('../config/check.js');
+      const { ConfigError } = await import('../config/config-error.js');
+      const { config, problems } = await checkConfigFile(opts.config);
+      if (!config) {
+        reportError(new ConfigError(opts.config, problems));
+        return;
       }
-      const findings = [...(await checkRedis(config)), ...(await checkSigners(config)), ...(await checkFolders(config)), ...(await checkRoutes(config)), ...clientCertificateFindings(config)];
+      const findings = [...fileFindings(problems), ...(await checkRedis(config)), ...(await checkSigners(config)), ...(await checkFolders(config)), ...(await checkRoutes(config)), ...clientCertificateFindings(config)];
       for (const f of findings) console.log(`${MARK[f.level]} ${f.what.padEnd(26)} ${f.detail}`);
       const fails = findings.filter((f) => f.level === 'fail').length;
       const warns = findings.filter((f) => f.level === 'warn').length;

@@ -7,7 +7,9 @@ import { Ledger } from '../queues/ledger.js';
 import { ReceiptFeed } from '../queues/receipt-feed.js';
 import { bullmqConnection, createRedis } from '../queues/redis-connection.js';
 import { StageQueues } from '../queues/stage-queues.js';
-import { redisUrlOf } from './status-command.js';
+import { redisUrlOf } from './message-lookup.js';
+
+export { findRecord, redisUrlOf } from './message-lookup.js';
 
 /**
  * What an operator command needs to act on messages like the daemon would (ledger, queues, spool,

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseReceipt } from '../receipts/parse.js';
+import { summarizeReceipt } from './receipt-summary.js';
 
 /** Prints each new outbox file once, with what it says, so a demo shows receipts arriving. */
 export function watchOutbox(dir: string, print: (line: string) => void, intervalMs = 400): () => void {
@@ -13,14 +13,7 @@ export function watchOutbox(dir: string, print: (line: string) => void, interval
       seen.add(name);
       const bytes = await readFile(join(dir, name)).catch(() => undefined);
       if (!bytes) continue;
-      let summary = '';
-      try {
-        const r = parseReceipt(bytes, name);
-        summary = `${r.kind} ${r.code} ${r.text}`;
-      } catch {
-        summary = /<TextZh>([^<]*)<\/TextZh>/.exec(bytes.toString('utf8'))?.[1] ?? '';
-      }
-      print(`  📄 ${name}  ${summary}`);
+      print(`  📄 ${name}  ${await summarizeReceipt(bytes, name)}`);
     }
   };
   const timer = setInterval(() => {

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
-import { cancelMessage, retryMessage } from '../queues/operator.js';
-import { findRecord } from './status-command.js';
-import { openOperatorContext } from './operator-context.js';
+import type { cancelMessage, retryMessage } from '../queues/operator.js';
+import { reportError } from './format-error.js';
 
-/** An operator action on one message, found by id, file name or ClientSeqNo. */
+// The operator actions, loaded when a command runs rather than at every CLI start.
+const retry: typeof retryMessage = async (...a) => (await import('../queues/operator.js')).retryMessage(...a);
+const cancel: typeof cancelMessage = async (...a) => (await import('../queues/operator.js')).cancelMessage(...a);
+
+/** An operator action on one message, found by id, file name or ClientSeqNo; Redis and the queues load when it runs. */
 function operatorCommand(program: Command, name: string, description: string, act: typeof retryMessage | typeof cancelMessage, done: string): void {
   program
     .command(name)
@@ -12,7 +14,15 @@ function operatorCommand(program: Command, name: string, description: string, ac
     .argument('<id-or-file>', 'message id, source file name, or ClientSeqNo')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
     .action(async (arg: string, opts: { config: string }) => {
-      const config = loadConfig(opts.config);
+      const { loadConfig } = await import('../config/load.js');
+      let config;
+      try {
+        config = loadConfig(opts.config);
+      } catch (err) {
+        reportError(err);
+        return;
+      }
+      const { findRecord, openOperatorContext } = await import('./operator-context.js');
       let ctx: Awaited<ReturnType<typeof openOperatorContext>> | undefined;
       try {
         ctx = await openOperatorContext(config);
@@ -25,8 +35,7 @@ function operatorCommand(program: Command, name: string, description: string, ac
         await act(ctx.deps, rec, `eport ${name} (${process.env.USER ?? 'operator'})`);
         console.log(`message ${rec.id} (${rec.sourceName}): ${done}`);
       } catch (err) {
-        console.error((err as Error).message);
-        process.exitCode = 1;
+        reportError(err);
       } finally {
         await ctx?.close();
       }
@@ -34,6 +43,6 @@ function operatorCommand(program: Command, name: string, description: string, ac
 }
 
 export function registerRetry(program: Command): void {
-  operatorCommand(program, 'retry', 'send a dead message again (same signed bytes, same ClientSeqNo) / 重发已放弃的报文', retryMessage, 'queued for delivery again / 已重新排队发送');
-  operatorCommand(program, 'cancel', 'stop a message that has not been sent yet / 撤销尚未发送的报文', cancelMessage, 'cancelled, not sent / 已撤销，未发送');
+  operatorCommand(program, 'retry', 'send a dead message again (same signed bytes, same ClientSeqNo) / 重发已放弃的报文', retry, 'queued for delivery again / 已重新排队发送');
+  operatorCommand(program, 'cancel', 'stop a message that has not been sent yet / 撤销尚未发送的报文', cancel, 'cancelled, not sent / 已撤销，未发送');
 }

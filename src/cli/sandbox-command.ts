@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { createLogger } from '../core/logger.js';
-import { startSandbox } from '../sandbox/server.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 export function registerSandbox(program: Command): void {
@@ -28,6 +26,8 @@ export function registerSandbox(program: Command): void {
       imppath?: string; clientModules: string; clientStopped?: boolean; pickupDelayMs: string; clientFailRate: string; duplicateRate: string; reorderMs: string;
       amqp?: string; amqpPrefix: string;
     }) => {
+      const { createLogger } = await import('../core/logger.js');
+      const { startSandbox } = await import('../sandbox/server.js');
       const log = createLogger({ level: 'info' });
       const sandbox = await startSandbox({
         host: opts.host,

@@ -1,19 +1,13 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import { decodeXml, encodeXml, checkXml } from '../core/xml-text.js';
-import { isGatewayError } from '../core/errors.js';
-import { loadSoftKeySigner } from '../signing/soft-key.js';
-import { signEnveloped, verifyEnveloped } from '../signing/xmldsig.js';
 import type { SignatureAlgorithm } from '../signing/signer.js';
+import { reportError } from './format-error.js';
 
 const ALGS: readonly SignatureAlgorithm[] = ['rsa-sha1', 'rsa-sha256', 'sm2-sm3'];
 
 function fail(err: unknown): never {
-  if (isGatewayError(err)) {
-    const d = err.details[0];
-    console.error(`${err.code}: ${d ? `${d.zh} / ${d.en}` : err.message}${d?.fixEn ? `\n  fix / 修正: ${d.fixZh ?? ''} ${d.fixEn}` : ''}`);
-  } else console.error(err instanceof Error ? err.message : String(err));
+  reportError(err);
   process.exit(1);
 }
 
@@ -29,9 +23,13 @@ export function registerSignCommands(program: Command): void {
     .action(async (file: string, opts: { key: string; alg: string; uris: string; passFile?: string }) => {
       try {
         if (!ALGS.includes(opts.alg as SignatureAlgorithm)) throw new Error(`--alg must be one of ${ALGS.join(', ')}`);
+        const { decodeXml, encodeXml, checkXml } = await import('../core/xml-text.js');
+        const { loadSoftKeySigner } = await import('../signing/soft-key.js');
+        const { signEnveloped } = await import('../signing/xmldsig.js');
+        const { readInput } = await import('./read-input.js');
         const passphrase = opts.passFile ? readFileSync(opts.passFile, 'utf8').replace(/\r?\n$/, '') : process.env.EPORT_KEY_PASS;
         const signer = await loadSoftKeySigner({ name: 'cli', path: opts.key, ...(passphrase !== undefined ? { passphrase } : {}) });
-        const decoded = decodeXml(readFileSync(file), file);
+        const decoded = decodeXml(readInput(file), file);
         checkXml(decoded.text, file);
         const signed = await signEnveloped(decoded.text, signer, {
           algorithm: opts.alg as SignatureAlgorithm,
@@ -51,9 +49,12 @@ export function registerSignCommands(program: Command): void {
     .description('verify the enveloped signature of an XML message; exit 1 if invalid / 验签')
     .argument('<file>', 'signed XML file')
     .option('--cert <path>', 'trust only this certificate (PEM); default: the one embedded in the signature')
-    .action((file: string, opts: { cert?: string }) => {
+    .action(async (file: string, opts: { cert?: string }) => {
       try {
-        const { text } = decodeXml(readFileSync(file), file);
+        const { decodeXml, checkXml } = await import('../core/xml-text.js');
+        const { verifyEnveloped } = await import('../signing/xmldsig.js');
+        const { readInput } = await import('./read-input.js');
+        const { text } = decodeXml(readInput(file), file);
         checkXml(text, file);
         const trustedCertDer = opts.cert ? new X509Certificate(readFileSync(opts.cert)).raw : undefined;
         const r = verifyEnveloped(text, trustedCertDer ? { trustedCertDer } : {});

@@ -1,20 +1,9 @@
 import type { Command } from 'commander';
-import { loadConfig, ConfigError } from '../config/load.js';
-import { createLogger } from '../core/logger.js';
-import { startGateway } from '../app.js';
-import { isGatewayError } from '../core/errors.js';
+import { formatError, reportError } from './format-error.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 /** Beyond shutdownMs, time for the last steps (Redis, the managed redis-server) before a forced exit. */
 const SHUTDOWN_MARGIN_MS = 10_000;
-
-function describe(err: unknown): string {
-  if (isGatewayError(err)) {
-    const d = err.details[0];
-    return d ? `${d.zh} / ${d.en}${d.fixEn ? ` (fix / 修正: ${d.fixZh ?? ''} ${d.fixEn})` : ''}` : err.message;
-  }
-  return err instanceof Error ? err.message : String(err);
-}
 
 export function registerStart(program: Command): void {
   program
@@ -22,16 +11,16 @@ export function registerStart(program: Command): void {
     .description('run the gateway daemon in the foreground / 启动网关守护进程')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
     .action(async (opts: { config: string }) => {
+      const { loadConfig } = await import('../config/load.js');
       let config;
       try {
         config = loadConfig(opts.config);
       } catch (err) {
-        if (err instanceof ConfigError) {
-          console.error(err.message);
-          process.exit(2);
-        }
-        throw err;
+        reportError(err);
+        return;
       }
+      const { createLogger } = await import('../core/logger.js');
+      const { startGateway } = await import('../app.js');
       const log = createLogger({ level: config.log.level, ...(config.log.pretty !== undefined ? { pretty: config.log.pretty } : {}) });
       let gateway;
       try {
@@ -39,7 +28,7 @@ export function registerStart(program: Command): void {
       } catch (err) {
         log.fatal({ err }, 'gateway failed to start / 网关启动失败');
         log.flush();
-        console.error(`eport: gateway failed to start / 网关启动失败: ${describe(err)}`);
+        console.error(`eport: gateway failed to start / 网关启动失败\n${formatError(err)}`);
         process.exit(1);
       }
       await runUntilSignal(

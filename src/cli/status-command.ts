@@ -1,30 +1,7 @@
 import type { Command } from 'commander';
-import { basename, join } from 'node:path';
-import { loadConfig } from '../config/load.js';
-import type { GatewayConfig } from '../config/resolve.js';
-import { Ledger, BUSINESS_KEY_INDEX, type MessageRecord } from '../queues/ledger.js';
-import { ManagedRedis } from '../queues/managed-redis.js';
-import { bullmqConnection, createRedis } from '../queues/redis-connection.js';
-import { StageQueues } from '../queues/stage-queues.js';
-import { createLogger } from '../core/logger.js';
+import type { MessageRecord } from '../queues/ledger.js';
+import { reportError } from './format-error.js';
 import { formatDeliveryState, readDeliveryState } from './delivery-status.js';
-
-export function redisUrlOf(config: GatewayConfig): string {
-  if (config.redis.url) return config.redis.url;
-  return new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, createLogger({ level: 'silent', pretty: false })).url;
-}
-
-export async function findRecord(ledger: Ledger, config: GatewayConfig, arg: string): Promise<MessageRecord | undefined> {
-  if (/^[0-9a-f]{32}$/.test(arg)) return ledger.get(arg);
-  const name = basename(arg);
-  for (const ch of config.channels) {
-    const id = await ledger.findBySource(ch.name, name);
-    if (id) return ledger.get(id);
-  }
-  const id = await ledger.findByKey(BUSINESS_KEY_INDEX, arg);
-  if (id) return ledger.get(id);
-  return undefined;
-}
 
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
 
@@ -37,7 +14,17 @@ export function registerStatus(program: Command): void {
     .option('-n, --limit <n>', 'how many recent messages to list', '20')
     .option('--json', 'machine-readable output')
     .action(async (arg: string | undefined, opts: { config: string; limit: string; json?: boolean }) => {
-      const config = loadConfig(opts.config);
+      const { loadConfig } = await import('../config/load.js');
+      let config;
+      try {
+        config = loadConfig(opts.config);
+      } catch (err) {
+        reportError(err);
+        return;
+      }
+      const { findRecord, redisUrlOf } = await import('./message-lookup.js');
+      const { Ledger } = await import('../queues/ledger.js');
+      const { createRedis } = await import('../queues/redis-connection.js');
       const redis = createRedis(redisUrlOf(config));
       redis.on('error', () => {});
       try {
@@ -69,6 +56,8 @@ export function registerStatus(program: Command): void {
           console.log(JSON.stringify(recs, null, 2));
           return;
         }
+        const { StageQueues } = await import('../queues/stage-queues.js');
+        const { bullmqConnection } = await import('../queues/redis-connection.js');
         const queues = new StageQueues(bullmqConnection(redisUrlOf(config)), config.redis.prefix, 1, config.signers.map((s) => s.name));
         try {
           console.log('queues / 队列            waiting  active  delayed  failed');

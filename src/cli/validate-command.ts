@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { isGatewayError, toGatewayError } from '../core/errors.js';
-import { translateAll } from '../translators/index.js';
-import { CliTranslators, formatError, type TranslatorCliOptions } from './translate-command.js';
+import type { GatewayError } from '../core/errors.js';
+import type { TranslatorCliOptions } from './cli-translators.js';
+import { reportError } from './format-error.js';
 
 const INPUT_EXTENSIONS = new Set(['.csv', '.txt', '.json', '.xlsx', '.xml']);
 
@@ -13,10 +13,13 @@ export interface ValidateResult {
   readonly ok: boolean;
   /** ClientSeqNo of each message the file makes. */
   readonly messages: readonly string[];
-  readonly error?: ReturnType<ReturnType<typeof toGatewayError>['toJSON']>;
+  readonly error?: ReturnType<GatewayError['toJSON']>;
 }
 
-/** Files named on the command line, with folders expanded (recursively, dot-files skipped). */
+/**
+ * Files named on the command line, with folders expanded (recursively, dot-files skipped). A path
+ * that does not exist stays in the list, so it is reported like any other bad file.
+ */
 export function expandInputs(args: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (p: string): void => {
@@ -25,7 +28,7 @@ export function expandInputs(args: readonly string[]): string[] {
     } else if (INPUT_EXTENSIONS.has(extname(p).toLowerCase())) out.push(p);
   };
   for (const a of args) {
-    if (statSync(a).isDirectory()) walk(a);
+    if (statSync(a, { throwIfNoEntry: false })?.isDirectory()) walk(a);
     else out.push(a);
   }
   return out;
@@ -64,12 +67,16 @@ class Progress {
 
 /** Validates files one by one; never throws for a bad file. */
 export async function validateFiles(files: readonly string[], opts: TranslatorCliOptions, onProgress?: (done: number, file: string) => void): Promise<ValidateResult[]> {
+  const { CliTranslators } = await import('./cli-translators.js');
+  const { readInput } = await import('./read-input.js');
+  const { translateAll } = await import('../translators/translator.js');
+  const { toGatewayError } = await import('../core/errors.js');
   const translators = new CliTranslators(opts);
   const results: ValidateResult[] = [];
   for (const [i, file] of files.entries()) {
     onProgress?.(i, file);
     try {
-      const bytes = readFileSync(file);
+      const bytes = readInput(file);
       const messages = await translateAll(translators.for(file, bytes), bytes, { channel: opts.channel ?? 'cli', fileName: basename(file) });
       results.push({ file, ok: true, messages: messages.map((m) => m.businessKey) });
     } catch (err) {
@@ -98,8 +105,7 @@ export function registerValidate(program: Command): void {
       try {
         files = expandInputs(args);
       } catch (err) {
-        console.error(err instanceof Error ? err.message : String(err));
-        process.exitCode = 1;
+        reportError(err);
         return;
       }
       const progress = new Progress(files.length);
@@ -108,8 +114,7 @@ export function registerValidate(program: Command): void {
         results = await validateFiles(files, opts, (done, file) => progress.show(done, file));
       } catch (err) {
         progress.end();
-        console.error(isGatewayError(err) ? formatError(err) : err instanceof Error ? err.message : String(err));
-        process.exitCode = 1;
+        reportError(err);
         return;
       }
       progress.end();

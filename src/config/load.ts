@@ -1,30 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import { LineCounter, parseDocument } from 'yaml';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { resolveConfig, type GatewayConfig } from './resolve.js';
+import { problemsFromIssue } from './issue-text.js';
+import { rawReferenceProblems } from './raw-references.js';
+import { byLine } from './problem-text.js';
+import { lineOf } from './yaml-lines.js';
 
-/** One problem in a configuration file: where it is, what is wrong, how to fix it. */
-export interface ConfigProblem {
-  readonly path: string;
-  readonly message: string;
-  readonly fix?: string;
-}
-
-export class ConfigError extends Error {
-  readonly code = 'GW_ERR_CONFIG';
-  constructor(
-    readonly file: string,
-    readonly problems: readonly ConfigProblem[],
-  ) {
-    super(
-      `配置文件有 ${problems.length} 处错误 / ${problems.length} problem(s) in ${file}:\n` +
-        problems.map((p) => `  - ${p.path}: ${p.message}${p.fix ? `\n      fix: ${p.fix}` : ''}`).join('\n'),
-    );
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError, type ConfigProblem } from './config-error.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
 
 /** Replaces ${NAME} in every string with the environment variable NAME; missing ones are problems. */
 function expandEnv(value: unknown, path: string, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): unknown {
@@ -32,7 +17,7 @@ function expandEnv(value: unknown, path: string, env: NodeJS.ProcessEnv, problem
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, key: string) => {
       const v = env[key];
       if (v === undefined) {
-        problems.push({ path, message: `environment variable ${key} is not set / 环境变量 ${key} 未设置`, fix: `export ${key}=...` });
+        problems.push({ path, message: `environment variable ${key} is not set / 环境变量 ${key} 未设置`, fix: `export ${key}=... before running eport / 运行前设置该环境变量` });
         return '';
       }
       return v;
@@ -47,47 +32,36 @@ function expandEnv(value: unknown, path: string, env: NodeJS.ProcessEnv, problem
   return value;
 }
 
-function zodPath(issue: z.core.$ZodIssue): string {
-  return issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
-}
-
-function fixFor(issue: z.core.$ZodIssue): string | undefined {
-  if (issue.code === 'unrecognized_keys') return `remove or correct the key(s): ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_type') {
-    return /received undefined/.test(issue.message) ? 'add this field' : `write a ${issue.expected}${issue.expected === 'string' ? ' (quote it: "...")' : ''}`;
-  }
-  if (issue.code === 'invalid_value') return `use one of: ${issue.values.map(String).join(', ')}`;
-  return undefined;
-}
-
 /** Parses and validates config text; returns every problem at once. */
 export function parseConfigText(
   text: string,
   file: string,
   env: NodeJS.ProcessEnv = process.env,
-): { config?: GatewayConfig; problems: ConfigProblem[] } {
+): { config?: GatewayConfig; problems: ConfigProblem[]; raw?: unknown; lines?: (path: string) => number | undefined } {
   const problems: ConfigProblem[] = [];
-  const doc = parseDocument(text, { prettyErrors: true });
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter: counter });
   for (const e of doc.errors) {
-    problems.push({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message, fix: 'fix the YAML syntax' });
+    problems.push({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: `YAML syntax error / YAML 语法错误: ${e.message.split('\n')[0]}`, fix: 'fix the YAML syntax (indentation, quotes, colons) / 修正 YAML 语法' });
   }
   if (problems.length) return { problems };
+  const lines = (path: string): number | undefined => lineOf(doc, counter, path);
+  const withLines = (ps: ConfigProblem[]): ConfigProblem[] => byLine(ps.map((p) => (p.line ? p : { ...p, line: lines(p.path) })));
   const raw = expandEnv(doc.toJS() ?? {}, '', env, problems);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
+    // Everything at once: missing variables, every schema issue, and the cross-references.
     const envPaths = new Set(problems.map((p) => p.path));
     for (const issue of parsed.error.issues) {
-      const path = zodPath(issue);
-      if (envPaths.has(path)) continue; // the missing variable already explains it
-      const fix = fixFor(issue);
-      problems.push({ path, message: issue.message, ...(fix ? { fix } : {}) });
+      for (const p of problemsFromIssue(issue, configSchema, raw)) if (!envPaths.has(p.path)) problems.push(p); // a missing variable already explains it
     }
-    return { problems };
+    problems.push(...rawReferenceProblems(raw, env));
+    return { problems: withLines(problems), raw, lines };
   }
   const baseDir = dirname(resolve(file));
   const resolved = resolveConfig(parsed.data as ParsedConfig, (p) => (isAbsolute(p) ? p : join(baseDir, p)), env);
   problems.push(...resolved.problems);
-  return problems.length ? { problems } : { config: resolved.config, problems };
+  return problems.length ? { problems: withLines(problems), raw, lines } : { config: resolved.config, problems, raw, lines };
 }
 
 /** Loads a config file; throws ConfigError listing every problem. The result is deeply frozen. */
@@ -97,7 +71,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError(file, [
-      { path: '(file)', message: `cannot read: ${(err as Error).message} / 无法读取配置文件`, fix: 'check the path' },
+      { path: '(file)', message: `cannot read: ${(err as Error).message} / 无法读取配置文件`, fix: 'check the path / 检查文件路径' },
     ]);
   }
   const { config, problems } = parseConfigText(text, file, env);

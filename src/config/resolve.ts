@@ -5,7 +5,7 @@ import { CLIENT_MODULES, defaultModuleFor } from '../core/client-modules.js';
 
 type SftpEndpointConfig = Pick<SftpTransportConfig, 'host' | 'port' | 'username' | 'privateKey' | 'passphrase' | 'knownHostKey' | 'timeoutMs'>;
 import { parseSchedule, toMs } from './duration.js';
-import type { TranslationOptions, TranslatorKind } from '../translators/factory.js';
+import type { TranslationOptions, TranslatorKind } from '../translators/translation-options.js';
 import type { ConfigProblem } from './load.js';
 import type { ClientTls } from '../core/tls-client.js';
 import { resolveClientTls } from './resolve-tls.js';
@@ -165,13 +165,13 @@ function readSecret(
     // The NAME_FILE convention (Docker and Kubernetes secrets): the variable names a file.
     const file = env[`${s.env}_FILE`];
     if (file !== undefined) return readSecret({ file }, path, abs, env, problems);
-    problems.push({ path, message: `environment variable ${s.env} (or ${s.env}_FILE) is not set / 环境变量未设置`, fix: `export ${s.env}=... or ${s.env}_FILE=/run/secrets/...` });
+    problems.push({ path, message: `environment variable ${s.env} (or ${s.env}_FILE) is not set / 环境变量未设置`, fix: `export ${s.env}=... or ${s.env}_FILE=/run/secrets/... / 运行前设置该环境变量` });
     return undefined;
   }
   try {
     return readFileSync(abs(s.file!), 'utf8').replace(/\r?\n$/, '');
   } catch (err) {
-    problems.push({ path, message: `cannot read secret file: ${(err as Error).message} / 无法读取密码文件`, fix: 'check the path and permissions' });
+    problems.push({ path, message: `cannot read secret file: ${(err as Error).message} / 无法读取密码文件`, fix: 'check the path and permissions; relative paths are relative to the configuration file / 检查路径和权限' });
     return undefined;
   }
 }
@@ -195,7 +195,7 @@ export function resolveConfig(
     [c.channels.map((ch) => ch.name), 'channels'],
     [c.receiptSources.map((r) => r.name), 'receiptSources'],
   ] as const) {
-    for (const d of duplicates(list)) problems.push({ path: label, message: `duplicate name "${d}" / 名称重复`, fix: 'give each entry a unique name' });
+    for (const d of duplicates(list)) problems.push({ path: label, message: `duplicate name "${d}" / 名称重复`, fix: 'give each entry a unique name / 每项使用唯一的名称' });
   }
 
   /** Reads an SFTP adapter's key and passphrase (secrets) and converts its timeout. */
@@ -224,7 +224,7 @@ export function resolveConfig(
   const channels: ResolvedChannel[] = c.channels.map((ch, i) => {
     const base = ch.dir ? abs(ch.dir) : undefined;
     if (!signerNames.includes(ch.signer) && ch.signer !== CLIENT_SIGNER) {
-      problems.push({ path: `channels[${i}].signer`, message: `no signer named "${ch.signer}" / 找不到签名器`, fix: `use one of: ${[...signerNames, CLIENT_SIGNER].join(', ')}` });
+      problems.push({ path: `channels[${i}].signer`, message: `no signer named "${ch.signer}" / 找不到签名器`, fix: `use one of: ${[...signerNames, CLIENT_SIGNER].join(', ')} / 请使用已定义的签名器` });
     }
     if (ch.name === 'orphans') {
       problems.push({ path: `channels[${i}].name`, message: '"orphans" is the feed of receipts that match no message / "orphans" 为无主回执保留', fix: 'choose another channel name' });
@@ -241,10 +241,10 @@ export function resolveConfig(
     const modDir = ch.layout === 'imppath' && base ? join(base, CLIENT_MODULES[module ?? '']?.folder ?? module ?? 'Others') : undefined;
     const boxOr = (box: string, plain: string): string => (modDir ? join(modDir, box) : join(base!, plain));
     if (ch.translator === 'enterprise' && !ch.translation?.mapping) {
-      problems.push({ path: `channels[${i}].translation.mapping`, message: 'translator enterprise needs a mapping file / 需要映射文件', fix: 'translation: { mapping: ./mappings/NAME.yaml }' });
+      problems.push({ path: `channels[${i}].translation.mapping`, message: 'translator enterprise needs a mapping file / 需要映射文件', fix: 'translation: { mapping: ./mappings/NAME.yaml } / 请指定映射文件' });
     }
     if (!transportNames.includes(ch.transport)) {
-      problems.push({ path: `channels[${i}].transport`, message: `no transport named "${ch.transport}" / 找不到传输通道`, fix: `use one of: ${transportNames.join(', ')}` });
+      problems.push({ path: `channels[${i}].transport`, message: `no transport named "${ch.transport}" / 找不到传输通道`, fix: `use one of: ${transportNames.join(', ')} / 请使用已定义的传输通道` });
     }
     return {
       name: ch.name,
@@ -301,7 +301,7 @@ export function resolveConfig(
   ]);
   for (const [p, where] of folders) {
     const first = folders.find(([q]) => q === p);
-    if (first && first[1] !== where) problems.push({ path: where, message: `folder ${p} is also used by ${first[1]} / 文件夹重复使用`, fix: 'give every folder one role' });
+    if (first && first[1] !== where) problems.push({ path: where, message: `folder ${p} is also used by ${first[1]} / 文件夹重复使用`, fix: 'give every folder one role / 每个文件夹只用于一个用途' });
   }
 
   const signers: ResolvedSigner[] = c.signers.map((s, i): ResolvedSigner => {

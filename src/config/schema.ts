@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TRANSLATOR_KINDS, translationSchema } from '../translators/factory.js';
+import { TRANSLATOR_KINDS, translationSchema } from '../translators/translation-options.js';
 
 /**
  * The one source of truth for configuration. Every field documents itself with `.describe()`;
@@ -12,7 +12,7 @@ const duration = z
 
 const name = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lower-case letters, digits and "-", starting with a letter, at most 40 characters');
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'lower-case letters, digits and "-", starting with a letter, at most 40 characters (小写字母、数字和 -，以字母开头)');
 
 const secret = z
   .object({
@@ -20,7 +20,7 @@ const secret = z
     file: z.string().optional().describe('path of a file holding the secret (trailing newline ignored)'),
   })
   .strict()
-  .refine((s) => Boolean(s.env) !== Boolean(s.file), 'give exactly one of env or file')
+  .refine((s) => Boolean(s.env) !== Boolean(s.file), 'give exactly one of env or file / env 与 file 只能给出其一')
   .describe('a secret read from the environment or a file, never written in the config itself');
 
 /** Client-side TLS of the HTTP adapters: mutual TLS as the customs data-centre endpoints use it. */
@@ -248,7 +248,7 @@ export const envelopeSchema = z
     icCard: z.string().max(13).optional(),
   })
   .strict()
-  .refine((e) => e.type === 'none' || (e.senderId && e.receiverIds.length > 0), 'a dxp envelope needs senderId and receiverIds');
+  .refine((e) => e.type === 'none' || (e.senderId && e.receiverIds.length > 0), 'a dxp envelope needs senderId and receiverIds / DXP 信封需要 senderId 和 receiverIds');
 
 export const channelSchema = z
   .object({
@@ -288,7 +288,7 @@ export const channelSchema = z
   })
   .strict()
   .refine((c) => c.dir || (c.outbox && c.sent && c.failed && c.intake.every((i) => i.type !== 'folder' || i.path)), {
-    message: 'give dir, or every one of intake[].path, outbox, sent and failed',
+    message: 'give dir, or every one of intake[].path, outbox, sent and failed / 请给出 dir，或者全部给出 intake[].path、outbox、sent 和 failed',
   });
 
 export const retrySchema = z

@@ -28,6 +28,7 @@ export const ERRORS = {
     zh: '文件无法从收件箱取走（权限、不可变属性或文件名），已留在原处',
     en: 'the file cannot be taken from the inbox (permissions, immutable attribute or name); left in place',
   },
+  GW_ERR_INPUT_MISSING: { kind: 'permanent', zh: '文件不存在或无法读取', en: 'file does not exist or cannot be read' },
   GW_ERR_INTAKE_TOO_LARGE: { kind: 'permanent', zh: '文件超过大小上限', en: 'file exceeds the size limit' },
   GW_ERR_XML_ENCODING: { kind: 'permanent', zh: '无法按声明的编码解码', en: 'cannot decode with the declared encoding' },
   GW_ERR_XML_MALFORMED: { kind: 'permanent', zh: 'XML 格式不正确', en: 'XML is not well-formed' },
@@ -184,7 +185,14 @@ export interface ErrorDetail {
   readonly fixEn?: string;
 }
 
+/**
+ * Marks real GatewayErrors. Global (Symbol.for), so two copies of this module still agree; other
+ * errors that merely carry a catalogue code (ConfigError, a JSON copy) are not GatewayErrors.
+ */
+const BRAND = Symbol.for('eport-gateway.GatewayError');
+
 export class GatewayError extends Error {
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly kind: ErrorClass;
   readonly details: readonly ErrorDetail[];
@@ -219,7 +227,7 @@ export class GatewayError extends Error {
 }
 
 export function isGatewayError(err: unknown): err is GatewayError {
-  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && (err as GatewayError).code in ERRORS;
+  return err instanceof Error && (err as Partial<Record<typeof BRAND, unknown>>)[BRAND] === true && (err as GatewayError).code in ERRORS;
 }
 
 /** Wraps anything thrown into a GatewayError; unknown errors count as transient internal errors. */

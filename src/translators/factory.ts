@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { GatewayError } from '../core/errors.js';
 import { loadCodeTables } from './codes/code-tables.js';
 import { DecXmlTranslator } from './dec-xml/dec-xml-translator.js';
@@ -12,29 +11,10 @@ import { ManifestTranslator } from './manifest/manifest-translator.js';
 import { loadManifestMapping } from './manifest/mapping.js';
 import type { Translator } from './translator.js';
 
-/** Translator kinds a channel may name in `translator:`. */
-export const TRANSLATOR_KINDS = ['dec-xml', 'ceb-xml', 'manifest-xml', 'enterprise', 'ceb', 'manifest'] as const;
-export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
-
-/**
- * Per-channel translation options, meant to sit beside `translator:` in a channel of the gateway
- * configuration (e.g. `translation: { mapping: mappings/acme.yaml }`). Paths are relative to the
- * configuration file; the caller resolves them.
- */
-export const translationSchema = z
-  .object({
-    mapping: z.string().optional().describe('mapping YAML of the enterprise format (required for translator: enterprise, ceb, manifest)'),
-    format: z.enum(['auto', 'csv', 'json', 'xlsx', 'xml']).optional().describe('input format; default the mapping input.format'),
-    encoding: z.enum(['auto', 'UTF-8', 'GBK', 'GB18030']).optional().describe('text encoding of CSV/JSON inputs; default the mapping input.encoding'),
-    codesDir: z.string().optional().describe('folder with code-table JSON files that replace the bundled ones of the same name'),
-    validate: z
-      .boolean()
-      .optional()
-      .describe('check the filling rules before signing; default true (enterprise: the mapping validation.enabled)'),
-  })
-  .strict();
-
-export type TranslationOptions = z.output<typeof translationSchema>;
+// The channel options live in a file of their own: the configuration schema needs them without
+// loading every translator (and exceljs) on each CLI start.
+export { TRANSLATOR_KINDS, translationSchema, type TranslatorKind, type TranslationOptions } from './translation-options.js';
+import type { TranslationOptions, TranslatorKind } from './translation-options.js';
 
 /**
  * Makes the translator a channel names. Does all file I/O here (mapping, code tables), so the

@@ -117,13 +117,21 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     expect(read('empty')).toContain('GW_ERR_INTAKE_EMPTY');
     expect(read('manifest')).toContain('GW_ERR_TRANSLATE_ROOT');
     expect(read('noseq')).toMatch(/ClientSeqNo[\s\S]*客户端唯一编号/);
+    // The demo prints the gateway's own receipts by kind, code and status, not as "unknown".
+    const printed = await waitFor('error receipts printed', () => demo.output(), (o) => errors.every((e) => o.includes(e)), 5_000);
+    for (const e of errors) expect(printed).toMatch(new RegExp(`📄 ${e.replace(/\./g, '\\.')}  error GW_ERR_\\w+ \\[failed\\] \\S`));
+    expect(printed).not.toMatch(/📄 \S+  unknown/);
   }, 30_000);
 
   it('reports an identical re-drop as a duplicate and does not send it again', async () => {
     const first = sampleFiles.find((f) => !rejected.includes(f))!;
     copyFileSync(join(SAMPLES, first), decl('inbox/again.xml'));
     const dup = await waitFor('duplicate receipt', () => ls(decl('outbox')).filter((f) => f.startsWith('again.')), (f) => f.length === 1, 15_000);
-    expect(dup[0]).toMatch(/^again\.duplicate\.\d+\.xml$/);
+    // A receipt of the first message: the next number after that message's receipts, as the README shows.
+    const seq = String(ls(decl('outbox')).filter((o) => o.startsWith(`${stem(first)}.`)).length + 1).padStart(2, '0');
+    expect(dup[0]).toBe(`again.duplicate.${seq}.xml`);
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`| \`copy.duplicate.${seq}.xml\` |`);
+    expect(await waitFor('duplicate printed', () => demo.output(), (o) => o.includes(dup[0]!), 5_000)).toMatch(new RegExp(`📄 again\\.duplicate\\.${seq}\\.xml  duplicate GW_DUPLICATE \\[closed\\] `));
     expect(readFileSync(join(decl('outbox'), dup[0]!), 'utf8')).toContain(first);
     await new Promise((r) => setTimeout(r, 500));
     expect(ls(decl('outbox')).filter((f) => f.startsWith('again.'))).toHaveLength(1);

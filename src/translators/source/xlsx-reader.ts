@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { GatewayError } from '../../core/errors.js';
 import { cleanCell, type SourceCell, type SourceDocument, type SourceRecord, type SourceSection } from './document.js';
 import { columnLetter, type SourcePos } from './position.js';
@@ -146,7 +146,9 @@ function readSheet(ws: ExcelJS.Worksheet, sheetName: string, o: XlsxSheetOptions
 /** Reads an .xlsx workbook into sections. Asynchronous because exceljs is. */
 export async function readXlsx(bytes: Uint8Array, opts: ReadOptions): Promise<SourceDocument> {
   const { file } = opts;
-  const wb = new ExcelJS.Workbook();
+  // exceljs is large: loaded with the first workbook, not with every process that can translate.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
   } catch (err) {

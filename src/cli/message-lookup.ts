@@ -1,0 +1,24 @@
+import { basename, join } from 'node:path';
+import type { GatewayConfig } from '../config/resolve.js';
+import { createLogger } from '../core/logger.js';
+import { BUSINESS_KEY_INDEX, type Ledger, type MessageRecord } from '../queues/ledger.js';
+import { ManagedRedis } from '../queues/managed-redis.js';
+
+/** The Redis the daemon uses: the configured one, or the socket of the managed redis-server. */
+export function redisUrlOf(config: GatewayConfig): string {
+  if (config.redis.url) return config.redis.url;
+  return new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, createLogger({ level: 'silent', pretty: false })).url;
+}
+
+/** A message by id, source file name or ClientSeqNo. */
+export async function findRecord(ledger: Ledger, config: GatewayConfig, arg: string): Promise<MessageRecord | undefined> {
+  if (/^[0-9a-f]{32}$/.test(arg)) return ledger.get(arg);
+  const name = basename(arg);
+  for (const ch of config.channels) {
+    const id = await ledger.findBySource(ch.name, name);
+    if (id) return ledger.get(id);
+  }
+  const id = await ledger.findByKey(BUSINESS_KEY_INDEX, arg);
+  if (id) return ledger.get(id);
+  return undefined;
+}

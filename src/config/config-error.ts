@@ -1,0 +1,21 @@
+import { describeProblems } from './problem-text.js';
+
+/** One problem in a configuration file: where it is, what is wrong, how to fix it. */
+export interface ConfigProblem {
+  readonly path: string;
+  readonly message: string;
+  readonly fix?: string;
+  /** Line in the configuration file, when the path points at something written there. */
+  readonly line?: number;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'GW_ERR_CONFIG';
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(describeProblems(file, problems));
+    this.name = 'ConfigError';
+  }
+}

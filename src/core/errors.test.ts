@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError, isGatewayError, toGatewayError } from './errors.js';
+import { ConfigError } from '../config/load.js';
+
+describe('isGatewayError', () => {
+  it('accepts a GatewayError, also one made by another copy of the module (the brand is global)', () => {
+    const err = new GatewayError('GW_ERR_XML_MALFORMED', 'x');
+    expect(isGatewayError(err)).toBe(true);
+    const foreign = Object.assign(Object.create(Object.getPrototypeOf(err) as object) as object, err);
+    expect(isGatewayError(foreign)).toBe(true);
+  });
+
+  it('never takes an error that only carries a catalogue code for one', () => {
+    const config = new ConfigError('gw.yaml', [{ path: 'channels', message: 'x' }]);
+    expect(config.code).toBe('GW_ERR_CONFIG');
+    expect(isGatewayError(config)).toBe(false);
+    expect(isGatewayError(Object.assign(new Error('x'), { code: 'GW_ERR_CONFIG' }))).toBe(false);
+    expect(toGatewayError(config).code).toBe('GW_ERR_INTERNAL');
+  });
+});

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** Translator kinds a channel may name in `translator:`. */
+export const TRANSLATOR_KINDS = ['dec-xml', 'ceb-xml', 'manifest-xml', 'enterprise', 'ceb', 'manifest'] as const;
+export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
+
+/**
+ * Per-channel translation options, meant to sit beside `translator:` in a channel of the gateway
+ * configuration (e.g. `translation: { mapping: mappings/acme.yaml }`). Paths are relative to the
+ * configuration file; the caller resolves them.
+ */
+export const translationSchema = z
+  .object({
+    mapping: z.string().optional().describe('mapping YAML of the enterprise format (required for translator: enterprise, ceb, manifest)'),
+    format: z.enum(['auto', 'csv', 'json', 'xlsx', 'xml']).optional().describe('input format; default the mapping input.format'),
+    encoding: z.enum(['auto', 'UTF-8', 'GBK', 'GB18030']).optional().describe('text encoding of CSV/JSON inputs; default the mapping input.encoding'),
+    codesDir: z.string().optional().describe('folder with code-table JSON files that replace the bundled ones of the same name'),
+    validate: z
+      .boolean()
+      .optional()
+      .describe('check the filling rules before signing; default true (enterprise: the mapping validation.enabled)'),
+  })
+  .strict();
+
+export type TranslationOptions = z.output<typeof translationSchema>;
