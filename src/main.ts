@@ -10,6 +10,7 @@ import { registerRetry } from './cli/retry-command.js';
 import { registerDeliveryCommands } from './cli/delivery-commands.js';
 import { registerTranslate } from './cli/translate-command.js';
 import { registerValidate } from './cli/validate-command.js';
+import { registerOperations } from './cli/operations-commands.js';
 
 const program = new Command()
   .name('eport')
@@ -28,6 +29,7 @@ registerRetry(program);
 registerDeliveryCommands(program);
 registerTranslate(program);
 registerValidate(program);
+registerOperations(program);
 
 await program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));
