@@ -46,7 +46,15 @@ export async function verifyAuditDir(dir: string): Promise<VerifyResult> {
     lines.forEach((line, i) => {
       const problem = line.endsWith('\u0000') ? 'incomplete last line / 最后一行不完整' : lineProblem(line);
       if (problem) {
-        problems.push({ order: lastSeq + 0.5, b: { file, line: i + 1, problem } });
+        // The sequence number it claims, when it can still be read (it may be the changed part).
+        const claimed = (() => {
+          try {
+            return (JSON.parse(line) as { seq?: unknown }).seq;
+          } catch {
+            return undefined;
+          }
+        })();
+        problems.push({ order: lastSeq + 0.5, b: { file, line: i + 1, ...(typeof claimed === 'number' ? { seq: claimed } : {}), problem } });
         return;
       }
       const e = JSON.parse(line) as AuditEntry;

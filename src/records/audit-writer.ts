@@ -27,7 +27,13 @@ export interface AuditWriterOptions {
 
 const BATCH = 500;
 const LEASE_MS = 30_000;
-const ARCHIVED_KINDS = ['original', 'signed', 'delivered', 'receipt'] as const;
+/**
+ * What is archived, from the event that brings it into being: the original at intake, the signed
+ * message (and its envelope, when it has one) at signing, each receipt as written to the outbox.
+ * Other events name the same content (every send attempt, the receipt stage) only by hash.
+ */
+const ARCHIVED_AT = { original: 'intake', signed: 'sign', delivered: 'sign', receipt: 'writeback' } as const;
+const ARCHIVED_KINDS = Object.keys(ARCHIVED_AT) as (keyof typeof ARCHIVED_AT)[];
 
 const day = (iso: string): string => iso.slice(0, 10);
 
@@ -160,9 +166,7 @@ export class AuditWriter {
       const rec = records.get(messageId);
       for (const kind of ARCHIVED_KINDS) {
         const ref = refs[kind] as SpoolRef | undefined;
-        if (!ref || (kind === 'delivered' && ref === refs.signed) || seen.has(`${messageId}:${ref}`)) continue;
-        // A receipt is archived as written to the outbox, under its outbox name.
-        if (kind === 'receipt' && stage !== 'writeback') continue;
+        if (!ref || stage !== ARCHIVED_AT[kind] || (kind === 'delivered' && ref === refs.signed) || seen.has(`${messageId}:${ref}`)) continue;
         seen.add(`${messageId}:${ref}`);
         const bytes = await this.o.spool.get(ref).catch(() => undefined);
         if (!bytes) {

@@ -113,7 +113,7 @@ export function deliverProcessor(deps: PipelineDeps) {
       }
       await deps.ledger.set(messageId, { deliveredAt: Date.now() });
       await deps.receiptSla.expect(messageId, Date.now() + ch.receiptSlaMs);
-      await deps.ledger.advance(messageId, 'sent', { stage: 'deliver', text: `attempt ${job.attemptsMade + 1} delivered via ${transport.name}: ${ack.reference}`, refs: { delivered: rec.deliverRef } });
+      await deps.ledger.advance(messageId, 'sent', { stage: 'deliver', text: `delivered via ${transport.name}: ${ack.reference} (attempt ${job.attemptsMade + 1})`, refs: { delivered: rec.deliverRef } });
       log.info('delivered / 已发送');
     } catch (err) {
       await deps.ledger.endSend(messageId);
