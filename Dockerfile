@@ -59,8 +59,9 @@ USER eport:eport
 # dataDir (spool, audit log, archives, managed Redis) and the channel folders (inbox/outbox/...).
 VOLUME ["/var/lib/eport", "/srv/eport"]
 EXPOSE 8470
-# Ready = Redis reachable and not evicting, signers ready, not overloaded. The config must set
-# http.enabled (the default) and http.host: 0.0.0.0 to publish the port.
+# Ready = Redis reachable and not evicting, signers ready, not overloaded (GET /readyz of the HTTP
+# API; a build without that route answers 404 and shows unhealthy). The config must keep
+# http.enabled (the default) and set http.host: 0.0.0.0 to publish the port.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(process.env.EPORT_HEALTH_URL).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: tini is PID 1 and hands SIGTERM to node, which drains (shutdownMs) and exits.
