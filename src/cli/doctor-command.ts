@@ -111,7 +111,8 @@ async function checkRoutes(config: GatewayConfig): Promise<Finding[]> {
   // An AMQP URL holds the password: checkEndpoint shows only its host.
   const urlOf = (x: { type: string; url?: string; host?: string; port?: number }): string => (x.type === 'sftp' ? `sftp://${x.host}:${x.port}` : x.url!);
   const targets = [
-    ...config.transports.map((t) => ({ what: `transport ${t.name}`, url: urlOf(t), ...(t.type === 'http' ? { headers: t.headers } : {}) })),
+    // A Single Window client route is folders on this machine, not an endpoint.
+    ...config.transports.flatMap((t) => (t.type === 'sw-client' ? [] : [{ what: `transport ${t.name}`, url: urlOf(t), ...(t.type === 'http' ? { headers: t.headers } : {}) }])),
     ...config.receiptSources.map((r) => ({ what: `receipts ${r.name}`, url: urlOf(r) })),
     ...config.signers.flatMap((s) => (s.type === 'eport-service' ? [{ what: `signer ${s.name} control`, url: s.url }] : [])),
   ];
