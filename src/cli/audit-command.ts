@@ -2,6 +2,24 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { verifyAuditDir } from '../records/audit-verify.js';
+import type { ChainHead } from '../records/audit-chain.js';
+import { createRedis } from '../queues/redis-connection.js';
+import { redisUrlOf } from './status-command.js';
+
+/** The chain head the writer stored in Redis, if Redis answers: it shows entries cut off the end. */
+async function storedHead(configFile: string): Promise<ChainHead | undefined> {
+  const config = loadConfig(configFile);
+  const redis = createRedis(redisUrlOf(config));
+  redis.on('error', () => {});
+  try {
+    const raw = await Promise.race([redis.get(`${config.redis.prefix}:audit:head`), new Promise<null>((r) => setTimeout(() => r(null), 3000).unref())]);
+    return raw ? (JSON.parse(raw) as ChainHead) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('the hash-chained audit log / 审计日志');
@@ -30,6 +48,12 @@ export function registerAudit(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      console.log(`✓ chain intact / 哈希链完整: ${r.entries} entries, seq 1..${r.lastSeq}, ${r.files} file(s) in ${dir}`);
+      const head = opts.config ? await storedHead(opts.config) : undefined;
+      if (head && head.seq > r.lastSeq) {
+        console.log(`✗ entries ${r.lastSeq + 1}..${head.seq} are missing from the end (removed, or on another node's disk) / 末尾记录缺失`);
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`✓ chain intact / 哈希链完整: ${r.entries} entries, seq 1..${r.lastSeq}, ${r.files} file(s) in ${dir}${head ? ', matches the head in Redis' : ''}`);
     });
 }

@@ -34,7 +34,7 @@ describe('records end to end (in-process gateway, real Redis, sandbox)', () => {
     mkdirSync(folder('inbox'), { recursive: true });
     const original = decMessage('RECORDS00001');
     writeFileSync(folder('inbox/rec.xml'), original);
-    await waitFor('closed', () => readdirSync(folder('outbox')).filter((f) => !f.startsWith('.')), (f) => f.length === 6, 30_000);
+    await waitFor('closed', () => readdirSync(folder('outbox')).filter((f) => !f.startsWith('.')), (f) => f.length === 6, 60_000);
     const id = (await gw.gateway.deps.ledger.findBySource('declaration', 'rec.xml'))!;
     const rec = (await gw.gateway.deps.ledger.get(id))!;
     expect(rec.seqNo).toBeTruthy();
@@ -51,6 +51,17 @@ describe('records end to end (in-process gateway, real Redis, sandbox)', () => {
     expect(mine[0]!.body.refs!.original).toBe(`sha256:${sha256(original)}`);
     expect(mine.find((e) => e.body.stage === 'sign')!.body.refs!.signed).toBe(rec.signedRef);
     expect(mine.filter((e) => e.body.stage === 'writeback' && e.body.refs?.receipt)).toHaveLength(6);
+
+    // with --config, the chain head in Redis shows entries cut off the end
+    const cfg = join(gw.dir, 'verify.yaml');
+    writeFileSync(cfg, `dataDir: ./data\nredis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }\nsigners: [{ name: k, type: soft-key, key: ./k.pem }]\ntransports: [{ name: t, type: http, url: "http://127.0.0.1:1/" }]\nchannels: [{ name: declaration, dir: ./declaration, signer: k, transport: t }]\n`);
+    expect(eport('audit', 'verify', '--config', cfg).stdout).toContain('matches the head in Redis');
+    const whole = readFileSync(join(auditDir, file!), 'utf8');
+    writeFileSync(join(auditDir, file!), whole.slice(0, whole.lastIndexOf('\n', whole.length - 2) + 1));
+    const cut = eport('audit', 'verify', '--config', cfg);
+    expect(cut.status).toBe(1);
+    expect(cut.stdout).toContain(`entries ${entries.length}..${entries.length} are missing from the end`);
+    writeFileSync(join(auditDir, file!), whole);
 
     await dropPrefix(redis, prefix); // the ledger and its indexes expired
     const store = new ArchiveStore(join(dataDir, 'archive'));
@@ -78,5 +89,5 @@ describe('records end to end (in-process gateway, real Redis, sandbox)', () => {
     expect(broken.status).toBe(1);
     expect(broken.stdout).toContain(`${join(auditDir, file!)} line 5 (seq 5)`);
     expect(broken.stdout).toContain('hash does not match');
-  }, 90_000);
+  }, 240_000);
 });
