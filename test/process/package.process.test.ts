@@ -38,7 +38,7 @@ describe('npm package (packed, installed elsewhere, run with npx)', () => {
     const install = run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--omit=dev', tarball], app);
     expect(install.status, install.stderr).toBe(0);
   }, 10 * 60_000);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  afterAll(() => rmSync(work, { recursive: true, force: true }), 5 * 60_000);
 
   it('ships the built CLI, config example, samples and code tables, and no sources or test code', () => {
     for (const f of ['bin/eport.js', 'dist/main.js', 'dist/app.js', 'dist/records/audit-verify.js', 'config/example.yaml', 'README.md', 'package.json']) expect(files, f).toContain(f);
@@ -53,7 +53,7 @@ describe('npm package (packed, installed elsewhere, run with npx)', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Usage: eport /);
     for (const cmd of ['start', 'doctor', 'audit', 'archive', 'receipts']) expect(r.stdout).toContain(cmd);
-  });
+  }, 3 * 60_000);
 
   it('`npx eport config check` accepts the example config shipped in the package', () => {
     const app = join(work, 'app');
@@ -67,5 +67,5 @@ describe('npm package (packed, installed elsewhere, run with npx)', () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('OK / 配置正确');
     expect(readFileSync(join(app, 'node_modules', 'eport-gateway', 'package.json'), 'utf8')).toContain('"eport": "bin/eport.js"');
-  });
+  }, 3 * 60_000);
 });

@@ -43,7 +43,7 @@ channels:
     const old = await spool.put('<DEC_RESULT><CHANNEL>7</CHANNEL></DEC_RESULT>');
     await feed.append('declaration', { messageId: 'm-old', fileName: 'old.dec-result.01.xml', kind: 'dec-result', receiptRef: old });
     const tail = spawnEport(['receipts', 'tail', '--config', config, '--channel', 'declaration', '--count', '1']);
-    await waitFor('tail ready', () => tail.output(), (o) => o.includes('following receipts'), 20_000);
+    await waitFor('tail ready', () => tail.output(), (o) => o.includes('following receipts'), 90_000);
     const other = await spool.put('<Manifest/>');
     await feed.append('manifest', { messageId: 'm-man', fileName: 'man.mt9999.01.xml', kind: 'mt9999', receiptRef: other });
     const bytes = await spool.put(
@@ -54,11 +54,11 @@ channels:
     const lines = tail.output().split('\n').filter((l) => /^\d{4}-/.test(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/declaration\s+import-response\s+new\.import-response\.01\.xml\s+m-new\s+0 imported 导入成功/);
-  }, 40_000);
+  }, 150_000);
 
   it('refuses an unknown channel and names the ones there are', async () => {
     const t = spawnEport(['receipts', 'tail', '--config', config, '--channel', 'nope']);
     expect(await t.exited).toBe(2);
     expect(t.output()).toContain('channels: declaration, manifest');
-  });
+  }, 90_000);
 });
