@@ -21,6 +21,7 @@ import { assertNoEviction, bullmqConnection, createRedis } from './queues/redis-
 import { StageQueues } from './queues/stage-queues.js';
 import { startWorkers, type WorkerTiming } from './queues/workers.js';
 import type { PipelineDeps } from './queues/deps.js';
+import { AuditWriter } from './records/audit-writer.js';
 import { createSigner } from './signing/signer-registry.js';
 import { UnavailableSigner } from './signing/unavailable-signer.js';
 import { isGatewayError } from './core/errors.js';
@@ -130,6 +131,10 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
 
     const stopSla = deps.receiptSla.watch();
     shutdown.add('receipt-sla', async () => stopSla());
+    // Before the workers, so it closes after them and writes what their drain recorded.
+    const audit = new AuditWriter({ redis, prefix: config.redis.prefix, dataDir: config.dataDir, spool, ledger, log, archive: config.records.archive, archiveRetentionMs: config.records.archiveRetentionMs });
+    audit.start();
+    shutdown.add('audit-writer', () => audit.close());
     const workers = startWorkers(deps, connection, options.workerTiming);
     shutdown.add('workers', () => workers.close());
 

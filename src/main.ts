@@ -12,6 +12,7 @@ import { registerTranslate } from './cli/translate-command.js';
 import { registerValidate } from './cli/validate-command.js';
 import { formatError } from './cli/format-error.js';
 import { refuseUnknownCommand } from './cli/unknown-command.js';
+import { registerOperations } from './cli/operations-commands.js';
 
 const program = new Command()
   .name('eport')
@@ -30,6 +31,7 @@ registerRetry(program);
 registerDeliveryCommands(program);
 registerTranslate(program);
 registerValidate(program);
+registerOperations(program);
 
 // Each command loads what it needs when it runs, so registering them all costs little.
 refuseUnknownCommand(program, process.argv.slice(2));

@@ -10,30 +10,13 @@ import { isGatewayError } from '../core/errors.js';
 import { reportError } from './format-error.js';
 import { clientCertificateFindings } from './doctor-tls.js';
 
-type Level = 'ok' | 'warn' | 'fail';
-interface Finding {
-  readonly level: Level;
-  readonly what: string;
-  readonly detail: string;
-}
+import type { Finding, Level } from './doctor/finding.js';
+import { checkClockSkew, checkRedisPersistence } from './doctor/redis-checks.js';
+import { checkEndpoint } from './doctor/endpoint-checks.js';
+import { checkFilesystems } from './doctor/filesystem-checks.js';
+import { certificateFix, checkPcscd } from './doctor/card-checks.js';
 
 const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };
-
-function tcpReachable(url: string, timeoutMs = 3000): Promise<boolean> {
-  const u = new URL(url);
-  const defaults: Record<string, number> = { 'https:': 443, 'sftp:': 22, 'amqp:': 5672, 'amqps:': 5671 };
-  const port = Number(u.port || (defaults[u.protocol] ?? 80));
-  return new Promise((resolve) => {
-    const sock = connect({ host: u.hostname, port, timeout: timeoutMs });
-    const done = (ok: boolean): void => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.once('connect', () => done(true));
-    sock.once('timeout', () => done(false));
-    sock.once('error', () => done(false));
-  });
-}
 
 async function checkRedis(config: GatewayConfig): Promise<Finding[]> {
   if (!config.redis.url) {
@@ -54,13 +37,17 @@ async function checkRedis(config: GatewayConfig): Promise<Finding[]> {
       await assertNoEviction(redis);
       out.push({ level: 'ok', what: 'redis maxmemory-policy', detail: 'noeviction' });
     } catch (err) {
-      out.push({ level: 'fail', what: 'redis maxmemory-policy', detail: isGatewayError(err) ? (err.details[0]?.en ?? err.message) : String(err) });
+      out.push({
+        level: 'fail',
+        what: 'redis maxmemory-policy',
+        detail: isGatewayError(err) ? (err.details[0]?.en ?? err.message) : String(err),
+        fix: 'redis-cli CONFIG SET maxmemory-policy noeviction; and in redis.conf: maxmemory-policy noeviction',
+      });
     }
-    const aof = (await redis.info('persistence')).match(/aof_enabled:(\d)/)?.[1];
-    out.push(aof === '1' ? { level: 'ok', what: 'redis persistence', detail: 'AOF on' } : { level: 'warn', what: 'redis persistence', detail: 'AOF off: queued messages are lost if Redis restarts / 未开启 AOF' });
+    out.push(...(await checkRedisPersistence(redis)), await checkClockSkew(redis));
     return out;
   } catch (err) {
-    return [{ level: 'fail', what: 'redis', detail: `cannot reach ${config.redis.url}: ${(err as Error).message} / 无法连接` }];
+    return [{ level: 'fail', what: 'redis', detail: `cannot reach ${config.redis.url}: ${(err as Error).message} / 无法连接`, fix: 'start Redis (systemctl start redis-server) or correct redis.url / 启动 Redis 或修正 redis.url' }];
   } finally {
     redis.disconnect();
   }
@@ -84,9 +71,13 @@ async function checkSigners(config: GatewayConfig): Promise<Finding[]> {
         await signer.close();
       }
       const detail = `certNo ${st.certNo}, ${st.subject}, expires / 到期 ${st.notAfter.toISOString().slice(0, 10)} (${st.daysLeft} days / 天)`;
-      out.push({ level: st.level === 'ok' ? 'ok' : st.level === 'expired' ? 'fail' : 'warn', what: `signer ${s.name}`, detail });
+      const level = st.level === 'ok' ? 'ok' : st.level === 'expired' ? 'fail' : 'warn';
+      const fix = certificateFix(level, st.notAfter);
+      out.push({ level, what: `signer ${s.name}`, detail, ...(fix ? { fix } : {}) });
     } catch (err) {
-      out.push({ level: 'fail', what: `signer ${s.name}`, detail: isGatewayError(err) ? `${err.details[0]?.zh ?? ''} / ${err.details[0]?.en ?? err.message}` : String(err) });
+      const d = isGatewayError(err) ? err.details[0] : undefined;
+      const fix = d?.fixEn ? `${d.fixEn}${d.fixZh ? ` / ${d.fixZh}` : ''}` : 'see the signer section of the README (card in the reader? PIN file? key file path?) / 参见 README 签名器一节';
+      out.push({ level: 'fail', what: `signer ${s.name}`, detail: isGatewayError(err) ? `${d?.zh ?? ''} / ${d?.en ?? err.message}` : String(err), fix });
     }
   }
   return out;
@@ -129,16 +120,17 @@ function fileFindings(problems: readonly ConfigProblem[]): Finding[] {
   return problems.map((p) => ({ level: 'fail', what: p.path, detail: `${p.message}${p.fix ? ` — ${p.fix}` : ''}` }));
 }
 
+/** Every endpoint the gateway talks to: customs routes, receipt sources, the E-Port control. */
 async function checkRoutes(config: GatewayConfig): Promise<Finding[]> {
-  // An AMQP URL holds the password: only its host part is shown.
-  const urlOf = (x: { type: string; url?: string; host?: string; port?: number }): string =>
-    x.type === 'sftp' ? `sftp://${x.host}:${x.port}` : x.type === 'amqp' ? redactAmqpUrl(x.url!) : x.url!;
-  const targets = [...config.transports.map((t) => [`transport ${t.name}`, urlOf(t)] as const), ...config.receiptSources.map((r) => [`receipts ${r.name}`, urlOf(r)] as const)];
-  return Promise.all(
-    targets.map(async ([what, url]) =>
-      (await tcpReachable(url)) ? { level: 'ok' as const, what, detail: url } : { level: 'warn' as const, what, detail: `${url} not reachable now; messages will wait and retry / 当前无法连接，报文将排队重试` },
-    ),
-  );
+  // An AMQP URL holds the password: checkEndpoint shows only its host.
+  const urlOf = (x: { type: string; url?: string; host?: string; port?: number }): string => (x.type === 'sftp' ? `sftp://${x.host}:${x.port}` : x.url!);
+  const targets = [
+    // A Single Window client route is folders on this machine, not an endpoint.
+    ...config.transports.flatMap((t) => (t.type === 'sw-client' ? [] : [{ what: `transport ${t.name}`, url: urlOf(t), ...(t.type === 'http' ? { headers: t.headers } : {}) }])),
+    ...config.receiptSources.map((r) => ({ what: `receipts ${r.name}`, url: urlOf(r) })),
+    ...config.signers.flatMap((s) => (s.type === 'eport-service' ? [{ what: `signer ${s.name} control`, url: s.url }] : [])),
+  ];
+  return (await Promise.all(targets.map((t) => checkEndpoint(t)))).flat();
 }
 
 export function registerDoctor(program: Command): void {
@@ -154,8 +146,20 @@ export function registerDoctor(program: Command): void {
         reportError(new ConfigError(opts.config, problems));
         return;
       }
-      const findings = [...fileFindings(problems), ...(await checkRedis(config)), ...(await checkSigners(config)), ...(await checkFolders(config)), ...(await checkRoutes(config)), ...clientCertificateFindings(config)];
-      for (const f of findings) console.log(`${MARK[f.level]} ${f.what.padEnd(26)} ${f.detail}`);
+      const findings: Finding[] = [
+        ...fileFindings(problems),
+        ...(await checkRedis(config)),
+        ...(await checkPcscd(config)),
+        ...(await checkSigners(config)),
+        ...(await checkFolders(config)),
+        ...(await checkFilesystems(config)),
+        ...(await checkRoutes(config)),
+        ...clientCertificateFindings(config),
+      ];
+      for (const f of findings) {
+        console.log(`${MARK[f.level]} ${f.what.padEnd(26)} ${f.detail}`);
+        if (f.fix && f.level !== 'ok') console.log(`  ${' '.repeat(26)} fix / 修正: ${f.fix}`);
+      }
       const fails = findings.filter((f) => f.level === 'fail').length;
       const warns = findings.filter((f) => f.level === 'warn').length;
       console.log(`\n${fails} problem(s), ${warns} warning(s) / ${fails} 个错误，${warns} 个警告`);

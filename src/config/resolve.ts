@@ -134,6 +134,7 @@ export interface GatewayConfig {
   readonly log: { readonly level: string; readonly pretty?: boolean | undefined };
   readonly http: Omit<ParsedConfig['http'], 'requestTimeoutMs'> & { readonly requestTimeoutMs: number };
   readonly shutdownMs: number;
+  readonly records: { readonly archive: boolean; readonly archiveRetentionMs: number };
   readonly concurrency: ParsedConfig['concurrency'];
   readonly retry: { readonly delaysMs: readonly number[]; readonly jitter: number; readonly maxAgeMs: number };
   readonly signers: readonly ResolvedSigner[];
@@ -325,6 +326,7 @@ export function resolveConfig(
     log: c.log,
     http: { ...c.http, requestTimeoutMs: toMs(c.http.requestTimeoutMs) },
     shutdownMs: toMs(c.shutdownMs),
+    records: { archive: c.records.archive, archiveRetentionMs: toMs(c.records.archiveRetention) },
     concurrency: c.concurrency,
     retry: { delaysMs: parseSchedule(c.retry.schedule), jitter: c.retry.jitter, maxAgeMs: toMs(c.retry.maxAge) },
     signers,

@@ -345,6 +345,14 @@ export const configSchema = z
       .strict()
       .default({ enabled: true, host: '127.0.0.1', port: 8470, requestTimeoutMs: 30_000, tokens: [] }),
     shutdownMs: duration.default('20s').describe('how long workers may drain at shutdown'),
+    records: z
+      .object({
+        archive: z.boolean().default(true).describe('keep originals, signed messages and receipts in compressed daily archives under <dataDir>/archive'),
+        archiveRetention: duration.default('3650d').describe('archives of days older than this are deleted; the audit log (<dataDir>/audit) is never deleted'),
+      })
+      .strict()
+      .default({ archive: true, archiveRetention: '3650d' })
+      .describe('records kept for years: the hash-chained audit log and the document archive'),
     concurrency: z
       .object({
         translate: z.number().int().min(1).default(4),

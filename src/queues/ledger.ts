@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { SpoolRef } from '../core/spool.js';
 import { GATEWAY_STATUSES, isTerminal, nextStatus, type GatewayStatus } from '../receipts/status.js';
+import { auditStreamKey } from '../records/audit-trail.js';
 
 /** One message's record: what arrived, where it is, what happened to it. */
 export interface MessageRecord {
@@ -50,6 +51,8 @@ export interface LedgerEvent {
   readonly text: string;
   readonly status?: GatewayStatus;
   readonly code?: string;
+  /** Content hashes of what the event is about, for the audit log and the archive. */
+  readonly refs?: Partial<Record<'original' | 'message' | 'signed' | 'delivered' | 'receipt', SpoolRef>>;
 }
 
 /**
@@ -84,6 +87,7 @@ const ADVANCE_LUA = `
 if redis.call('HGET', KEYS[1], 'status') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updatedAt', ARGV[3])
 redis.call('RPUSH', KEYS[2], ARGV[4])
+redis.call('XADD', KEYS[3], '*', 'm', ARGV[5], 'e', ARGV[4])
 return 1`;
 
 // Marks a send as under way unless an operator cancelled the message: the deliver stage and
@@ -102,9 +106,10 @@ local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return 'missing' end
 if redis.call('HEXISTS', KEYS[1], 'deliveredAt') == 1 then return 'sent' end
 if redis.call('HGET', KEYS[1], 'sending') == '1' then return 'sending' end
-for i = 3, #ARGV do if ARGV[i] == status then return 'ended' end end
+for i = 4, #ARGV do if ARGV[i] == status then return 'ended' end end
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'cancelledByOperator', '1', 'updatedAt', ARGV[1])
 redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('XADD', KEYS[3], '*', 'm', ARGV[3], 'e', ARGV[2])
 return 'cancelled'`;
 
 const TERMINAL_STATUSES = GATEWAY_STATUSES.filter(isTerminal);
@@ -147,7 +152,7 @@ export class Ledger {
       rec.partOf ? '0' : '1',
       ...Object.entries(fields).flat(),
     );
-    if (res === 1) await this.event(rec.id, { at: rec.createdAt, stage: 'intake', text: `received ${rec.sourceName}`, status: 'received' });
+    if (res === 1) await this.event(rec.id, { at: rec.createdAt, stage: 'intake', text: `received ${rec.sourceName}`, status: 'received', refs: { original: rec.docRef } });
     return res === 1;
   }
 
@@ -185,7 +190,7 @@ export class Ledger {
       const next = nextStatus(current, incoming);
       const at = Date.now();
       const ev = JSON.stringify({ ...event, at, status: incoming } satisfies LedgerEvent);
-      const ok = await this.redis.eval(ADVANCE_LUA, 2, key, this.k('events', id), current, next, String(at), ev);
+      const ok = await this.redis.eval(ADVANCE_LUA, 3, key, this.k('events', id), auditStreamKey(this.prefix), current, next, String(at), ev, id);
       if (ok === 1) return next;
     }
     throw new Error(`ledger record ${id} kept changing`);
@@ -198,12 +203,14 @@ export class Ledger {
   async reopen(id: string, to: GatewayStatus, text: string): Promise<number> {
     const key = this.k('msg', id);
     const at = Date.now();
+    const ev = JSON.stringify({ at, stage: 'operator', text, status: to } satisfies LedgerEvent);
     const [[, gen]] = (await this.redis
       .multi()
       .hincrby(key, 'generation', 1)
       .hset(key, 'status', to, 'updatedAt', String(at))
       .hdel(key, 'errorCode')
-      .rpush(this.k('events', id), JSON.stringify({ at, stage: 'operator', text, status: to } satisfies LedgerEvent))
+      .rpush(this.k('events', id), ev)
+      .xadd(auditStreamKey(this.prefix), '*', 'm', id, 'e', ev)
       .exec()) as [[null, number], ...unknown[]];
     return gen;
   }
@@ -225,11 +232,13 @@ export class Ledger {
   async cancel(id: string, text: string): Promise<'cancelled' | 'sent' | 'sending' | 'ended' | 'missing'> {
     const at = Date.now();
     const ev = JSON.stringify({ at, stage: 'operator', text, status: 'cancelled' } satisfies LedgerEvent);
-    return (await this.redis.eval(CANCEL_LUA, 2, this.k('msg', id), this.k('events', id), String(at), ev, ...TERMINAL_STATUSES)) as never;
+    return (await this.redis.eval(CANCEL_LUA, 3, this.k('msg', id), this.k('events', id), auditStreamKey(this.prefix), String(at), ev, id, ...TERMINAL_STATUSES)) as never;
   }
 
+  /** Adds an event to the message's timeline and, in the same step, to the audit log. */
   async event(id: string, ev: LedgerEvent): Promise<void> {
-    await this.redis.rpush(this.k('events', id), JSON.stringify(ev));
+    const json = JSON.stringify(ev);
+    await this.redis.multi().rpush(this.k('events', id), json).xadd(auditStreamKey(this.prefix), '*', 'm', id, 'e', json).exec();
   }
 
   async events(id: string): Promise<LedgerEvent[]> {

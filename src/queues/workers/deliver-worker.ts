@@ -113,7 +113,7 @@ export function deliverProcessor(deps: PipelineDeps) {
       }
       await deps.ledger.set(messageId, { deliveredAt: Date.now() });
       await deps.receiptSla.expect(messageId, Date.now() + ch.receiptSlaMs);
-      await deps.ledger.advance(messageId, 'sent', { stage: 'deliver', text: `delivered via ${transport.name}: ${ack.reference}` });
+      await deps.ledger.advance(messageId, 'sent', { stage: 'deliver', text: `delivered via ${transport.name}: ${ack.reference} (attempt ${job.attemptsMade + 1})`, refs: { delivered: rec.deliverRef } });
       log.info('delivered / 已发送');
     } catch (err) {
       await deps.ledger.endSend(messageId);
@@ -146,7 +146,7 @@ export function deliverProcessor(deps: PipelineDeps) {
         await failMessage(deps, messageId, dead, 'dead', 'deliver');
         return;
       }
-      await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `attempt ${attemptsMade} failed: ${gwErr.message}`, code: gwErr.code });
+      await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `attempt ${attemptsMade} failed: ${gwErr.message}`, code: gwErr.code, refs: { delivered: rec.deliverRef } });
       log.warn({ code: gwErr.code }, 'delivery failed, will retry / 发送失败，稍后重试');
       if (!job.priority) await job.changePriority({ priority: BACKLOG_PRIORITY });
       throw gwErr;

@@ -108,6 +108,7 @@ export function receiptProcessor(deps: PipelineDeps) {
         stage: 'receipt',
         text: `${parsed.kind} ${parsed.code} ${parsed.text}`.trim(),
         code: parsed.code,
+        refs: { receipt: receiptRef },
       });
       deps.log.info({ messageId, kind: parsed.kind, code: parsed.code, status, source }, `receipt / 回执: ${parsed.text}`);
       if (isNegativeStatus(status)) await archiveToFailed(deps, messageId);

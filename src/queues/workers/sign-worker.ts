@@ -41,7 +41,11 @@ export function signProcessor(deps: PipelineDeps) {
         deliverRef = await deps.spool.put(envelope);
       }
       await deps.ledger.set(messageId, { signedRef, deliverRef });
-      await deps.ledger.advance(messageId, 'signed', { stage: 'sign', text: signer.kind === 'client' ? 'left unsigned: the Single Window client signs / 由单一窗口客户端签名' : `signed by ${signer.name} (${ch.signature.algorithm})` });
+      await deps.ledger.advance(messageId, 'signed', {
+        stage: 'sign',
+        text: signer.kind === 'client' ? 'left unsigned: the Single Window client signs / 由单一窗口客户端签名' : `signed by ${signer.name} (${ch.signature.algorithm})`,
+        refs: { signed: signedRef, delivered: deliverRef },
+      });
       await deps.queues.add('deliver', deliverJobId(messageId, rec.generation), { messageId });
       deps.log.debug({ messageId, stage: 'sign' }, 'signed / 已签名');
     } catch (err) {

@@ -29,7 +29,7 @@ async function forward(deps: PipelineDeps, id: string, msg: StandardMessage, ch:
   if (msg.correlationKeys?.length) await deps.ledger.setKeys(BUSINESS_KEY_INDEX, msg.correlationKeys, id);
   const messageRef = await deps.spool.put(msg.xml);
   await deps.ledger.set(id, { messageRef, businessKey: msg.businessKey, messageType: msg.messageType });
-  await deps.ledger.advance(id, 'translated', { stage: 'translate', text: `${msg.messageType} ClientSeqNo=${msg.businessKey}` });
+  await deps.ledger.advance(id, 'translated', { stage: 'translate', text: `${msg.messageType} ClientSeqNo=${msg.businessKey}`, refs: { message: messageRef } });
   await deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, ch.signer);
 }
 

@@ -35,7 +35,7 @@ export function writebackProcessor(deps: PipelineDeps) {
     }
     if (result === 'taken') throw new Error(`no free outbox name for ${name}`);
     if (result === 'written') {
-      await deps.ledger.event(messageId, { at: Date.now(), stage: 'writeback', text: `wrote ${name}` });
+      await deps.ledger.event(messageId, { at: Date.now(), stage: 'writeback', text: `wrote ${name}`, refs: { receipt: receiptRef } });
       await deps.receiptFeed.append(ch.name, { messageId, fileName: name, kind, receiptRef });
       deps.log.info({ messageId, file: name }, 'receipt written / 回执已写出');
     }
