@@ -136,6 +136,7 @@ export interface GatewayConfig {
   readonly shutdownMs: number;
   readonly concurrency: ParsedConfig['concurrency'];
   readonly retry: { readonly delaysMs: readonly number[]; readonly jitter: number; readonly maxAgeMs: number };
+  readonly limits: ParsedConfig['limits'];
   readonly signers: readonly ResolvedSigner[];
   readonly transports: readonly ResolvedTransport[];
   /** Circuit breaker settings by transport name (every transport has an entry). */
@@ -327,6 +328,7 @@ export function resolveConfig(
     shutdownMs: toMs(c.shutdownMs),
     concurrency: c.concurrency,
     retry: { delaysMs: parseSchedule(c.retry.schedule), jitter: c.retry.jitter, maxAgeMs: toMs(c.retry.maxAge) },
+    limits: c.limits,
     signers,
     transports: c.transports.map((t, i): ResolvedTransport => {
       if (t.type === 'http') {

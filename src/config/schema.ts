@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_INPUT_LIMITS } from '../core/input-limits.js';
 import { TRANSLATOR_KINDS, translationSchema } from '../translators/factory.js';
 
 /**
@@ -303,6 +304,26 @@ export const retrySchema = z
   })
   .strict();
 
+const LIMIT_DEFAULTS = { memoryBudgetMb: 512, ...DEFAULT_INPUT_LIMITS };
+
+export const limitsSchema = z
+  .object({
+    memoryBudgetMb: z
+      .number()
+      .int()
+      .min(64)
+      .default(512)
+      .describe('memory the gateway plans for; the translate stage takes documents only while its estimate of their parse cost fits in half of it'),
+    maxFieldBytes: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxFieldBytes).describe('longest field (XML text or attribute, JSON string, CSV field, Excel cell) in bytes'),
+    maxElements: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxElements).describe('most XML elements, JSON values or CSV fields in one input'),
+    maxRows: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxRows).describe('most CSV lines or Excel rows in one input'),
+    maxCells: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxCells).describe('most Excel cells in one workbook'),
+    maxUnzippedBytes: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxUnzippedBytes).describe('most bytes an .xlsx may unpack to'),
+    maxZipEntries: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxZipEntries).describe('most entries in an .xlsx'),
+  })
+  .strict()
+  .describe('bounds checked on every input before it is parsed, and the memory budget');
+
 export const configSchema = z
   .object({
     dataDir: z.string().default('./data').describe('spool, managed Redis and other state; relative to the config file'),
@@ -356,6 +377,7 @@ export const configSchema = z
       .strict()
       .default({ translate: 4, sign: 1, deliver: 8, receipt: 4, writeback: 4 }),
     retry: retrySchema.default({ schedule: '30s, 2m, 10m*3, 1h*6', jitter: 0.2, maxAge: '2d' }),
+    limits: limitsSchema.default(LIMIT_DEFAULTS),
     signers: z.array(signerSchema).default([]),
     transports: z.array(z.discriminatedUnion('type', [httpTransportSchema, sftpTransportSchema, swClientTransportSchema, amqpTransportSchema])).min(1),
     receiptSources: z.array(z.discriminatedUnion('type', [httpPullReceiptSourceSchema, sftpReceiptSourceSchema, amqpReceiptSourceSchema])).default([]),
