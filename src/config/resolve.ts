@@ -123,8 +123,17 @@ export interface ResolvedAmqpReceiptSource extends Omit<AmqpReceiptSourceConfig,
 }
 
 export type ResolvedReceiptSource =
-  | { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number; readonly tls?: ClientTls | undefined }
-  | (ResolvedSftpEndpoint & { readonly name: string; readonly type: 'sftp'; readonly remoteDir: string; readonly doneDir?: string | undefined; readonly pattern: string; readonly intervalMs: number })
+  | { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number; readonly tls?: ClientTls | undefined; readonly maxBytes: number; readonly timeoutMs: number }
+  | (ResolvedSftpEndpoint & {
+      readonly name: string;
+      readonly type: 'sftp';
+      readonly remoteDir: string;
+      readonly doneDir?: string | undefined;
+      readonly pattern: string;
+      readonly intervalMs: number;
+      readonly maxBytes: number;
+      readonly pollTimeoutMs: number;
+    })
   | ResolvedAmqpReceiptSource;
 
 /** The validated configuration with paths made absolute and durations in milliseconds. Frozen. */
@@ -363,7 +372,7 @@ export function resolveConfig(
     breakers: Object.fromEntries(c.transports.map((t) => [t.name, resolveBreaker('breaker' in t ? t.breaker : undefined)])),
     receiptSources: c.receiptSources.map((r, i): ResolvedReceiptSource =>
       r.type === 'http-pull'
-        ? { ...r, intervalMs: toMs(r.intervalMs), tls: resolveClientTls(r.tls, `receiptSources[${i}].tls`, abs, (sec, at) => readSecret(sec, at, abs, env, problems), problems) }
+        ? { ...r, intervalMs: toMs(r.intervalMs), timeoutMs: toMs(r.timeoutMs), tls: resolveClientTls(r.tls, `receiptSources[${i}].tls`, abs, (sec, at) => readSecret(sec, at, abs, env, problems), problems) }
         : r.type === 'amqp'
           ? { ...r, url: amqpUrl(r.url, `receiptSources[${i}]`), connectTimeoutMs: toMs(r.connectTimeoutMs) }
           : {
@@ -374,6 +383,8 @@ export function resolveConfig(
             doneDir: r.doneDir,
             pattern: r.pattern,
             intervalMs: toMs(r.intervalMs),
+            maxBytes: r.maxBytes,
+            pollTimeoutMs: toMs(r.pollTimeoutMs),
           },
     ),
     channels,

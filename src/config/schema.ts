@@ -108,6 +108,8 @@ export const sftpReceiptSourceSchema = z
     doneDir: z.string().optional().describe('move picked-up receipts here; default: delete them'),
     pattern: z.string().default('*'),
     intervalMs: duration.default('5s'),
+    maxBytes: z.number().int().positive().default(16 * 1024 * 1024).describe('larger receipt files are left on the server with a warning'),
+    pollTimeoutMs: duration.default('2m').describe('one poll (listing and downloads together) gives up after this long'),
   })
   .strict();
 
@@ -194,6 +196,8 @@ export const httpPullReceiptSourceSchema = z
     type: z.literal('http-pull'),
     url: z.string().url().describe('receipt feed: GET url?after=CURSOR returns {receipts:[{seq,fileName,content}], next}'),
     intervalMs: duration.default('1s').describe('poll interval when the feed is empty'),
+    maxBytes: z.number().int().positive().default(16 * 1024 * 1024).describe('a larger answer is refused unread'),
+    timeoutMs: duration.default('30s').describe('one poll gives up after this long, from connect to the last byte'),
     tls: clientTlsSchema.optional(),
   })
   .strict();
