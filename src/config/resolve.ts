@@ -76,6 +76,8 @@ export interface ResolvedChannel {
   readonly layout: 'folders' | 'imppath';
   readonly receiptSlaMs: number;
   readonly gatewayReceipts: 'xml' | 'json';
+  /** Largest document the channel takes, on every intake (HTTP included). */
+  readonly maxBytes: number;
 }
 
 /** A signer's settings with paths absolute, durations in ms and secrets read (never logged). */
@@ -152,6 +154,18 @@ export interface GatewayConfig {
   readonly breakers: Readonly<Record<string, ResolvedBreaker>>;
   readonly receiptSources: readonly ResolvedReceiptSource[];
   readonly channels: readonly ResolvedChannel[];
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * Size limits that fit real documents with a wide margin: a 50-item 报关单 or a CEB order is tens
+ * of KB; an enterprise export with several split declarations, a few MB; a large 舱单, more.
+ */
+function defaultMaxBytes(translator: TranslatorKind): number {
+  if (translator === 'dec-xml' || translator === 'ceb-xml') return 4 * MB;
+  if (translator === 'manifest' || translator === 'manifest-xml') return 20 * MB;
+  return 10 * MB;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -256,9 +270,11 @@ export function resolveConfig(
     if (!transportNames.includes(ch.transport)) {
       problems.push({ path: `channels[${i}].transport`, message: `no transport named "${ch.transport}" / 找不到传输通道`, fix: `use one of: ${transportNames.join(', ')}` });
     }
+    const maxBytes = ch.maxBytes ?? defaultMaxBytes(ch.translator);
     return {
       name: ch.name,
       messageType: ch.messageType,
+      maxBytes,
       translator: ch.translator,
       translation: {
         ...ch.translation,
@@ -274,7 +290,7 @@ export function resolveConfig(
               stableMs: toMs(it.stableMs),
               pollMs: toMs(it.pollMs),
               doneMarker: it.doneMarker,
-              maxBytes: it.maxBytes,
+              maxBytes: it.maxBytes ?? maxBytes,
             }
           : {
               ...sftpEndpoint(it, `channels[${i}].intake[${j}]`),
@@ -285,7 +301,7 @@ export function resolveConfig(
               pattern: it.pattern,
               stableMs: toMs(it.stableMs),
               pollMs: toMs(it.pollMs),
-              maxBytes: it.maxBytes,
+              maxBytes: it.maxBytes ?? maxBytes,
             },
       ),
       outbox: ch.outbox ? abs(ch.outbox) : boxOr('InBox', 'outbox'),

@@ -60,7 +60,7 @@ export const folderIntakeSchema = z
       .boolean()
       .default(false)
       .describe('when true, pick up FILE only once FILE.done or FILE.ok exists (the marker is removed afterwards)'),
-    maxBytes: z.number().int().positive().default(20 * 1024 * 1024).describe('larger files go to failed'),
+    maxBytes: z.number().int().positive().optional().describe("larger files go to failed; default the channel's maxBytes"),
   })
   .strict();
 
@@ -89,7 +89,7 @@ export const sftpIntakeSchema = z
     pattern: z.string().default('*.xml'),
     stableMs: duration.default('2s'),
     pollMs: duration.default('5s'),
-    maxBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    maxBytes: z.number().int().positive().optional().describe("larger files go to failed; default the channel's maxBytes"),
   })
   .strict();
 
@@ -269,6 +269,12 @@ export const channelSchema = z
     translation: translationSchema.optional().describe('mapping, input format, encoding, code tables, validation'),
     dir: z.string().optional().describe('base folder; inbox, outbox, sent and failed default to sub-folders of it'),
     intake: z.array(intakeSchema).default(() => [folderIntakeSchema.parse({ type: 'folder' })]),
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('largest document the channel takes (folder, SFTP, HTTP); default by translator: dec-xml and ceb-xml 4 MB, enterprise and ceb 10 MB, manifest and manifest-xml 20 MB'),
     outbox: z.string().optional().describe('where receipts are written; default <dir>/outbox'),
     sent: z.string().optional().describe('where accepted source files go; default <dir>/sent'),
     failed: z.string().optional().describe('where rejected source files go; default <dir>/failed'),
