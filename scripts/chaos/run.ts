@@ -72,7 +72,7 @@ async function startGateway(gw: Gateway, config: string, httpUrl: string): Promi
   gw.starts++;
   const me = gw.current;
   void me.exited.then(() => (gw.log += me.output().slice(-4000)));
-  await waitFor('the gateway to answer /health', async () => (await fetch(`${httpUrl}/health`, { signal: AbortSignal.timeout(2000) })).status, (s) => s < 500, 60_000).catch(
+  await waitFor('the gateway to answer /health', async () => (await fetch(`${httpUrl}/health`, { signal: AbortSignal.timeout(2000) })).status, (s) => s < 500, 120_000).catch(
     (err: Error) => {
       throw new Error(`${err.message}\n${me.output().slice(-3000)}`);
     },
@@ -89,7 +89,7 @@ async function main(args: ChaosArgs): Promise<number> {
   const dataDir = join(dir, 'data');
   let ok = false;
   try {
-    const sandboxUrl = (await waitFor('the sandbox', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, 30_000))!;
+    const sandboxUrl = (await waitFor('the sandbox', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, 120_000))!;
     const port = await freePort();
     const httpUrl = `http://127.0.0.1:${port}`;
     const config = writeConfig(dir, sandboxUrl, port, token);
