@@ -330,6 +330,7 @@ export const limitsSchema = z
     maxCells: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxCells).describe('most Excel cells in one workbook'),
     maxUnzippedBytes: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxUnzippedBytes).describe('most bytes an .xlsx may unpack to'),
     maxZipEntries: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxZipEntries).describe('most entries in an .xlsx'),
+    maxDepth: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxDepth).describe('deepest nesting of XML elements or JSON objects and arrays'),
   })
   .strict()
   .describe('bounds checked on every input before it is parsed, and the memory budget');

@@ -18,6 +18,8 @@ export interface InputLimits {
   readonly maxUnzippedBytes: number;
   /** Most entries in an .xlsx zip. */
   readonly maxZipEntries: number;
+  /** Deepest nesting of XML elements or JSON objects and arrays (parsers recurse on it). */
+  readonly maxDepth: number;
 }
 
 export const DEFAULT_INPUT_LIMITS: InputLimits = {
@@ -27,4 +29,5 @@ export const DEFAULT_INPUT_LIMITS: InputLimits = {
   maxCells: 200_000,
   maxUnzippedBytes: 32 * 1024 * 1024,
   maxZipEntries: 1_000,
+  maxDepth: 64,
 };

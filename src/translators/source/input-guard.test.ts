@@ -41,6 +41,13 @@ describe('input limits are enforced on the raw bytes, before a parser builds any
     expect((await refusal(enterprise(), csv, 'a.csv')).code).toBe('GW_ERR_INPUT_LIMIT');
   });
 
+  it('refuses nesting deeper than the parsers should recurse, in XML and JSON', async () => {
+    const deepXml = Buffer.from(`<?xml version="1.0"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec">${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}</DecMessage>`);
+    expect((await refusal(new DecXmlTranslator({ codes }), deepXml, 'deep.xml')).details[0]!.rule).toBe('max-depth');
+    const deepJson = Buffer.from(`{"head":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)},"items":[]}`);
+    expect((await refusal(enterprise(), deepJson, 'deep.json')).details[0]!.rule).toBe('max-depth');
+  });
+
   it('refuses a CSV with more rows than the limit', async () => {
     const csv = Buffer.from(`记录类型,商品名称\n${'I,螺丝\n'.repeat(60_000)}`);
     const err = await refusal(enterprise(), csv, 'rows.csv');

@@ -28,6 +28,8 @@ function textProblem(hit: LimitHit, bytes: Uint8Array, file: string): TranslateP
       return problem('max-rows', pos, `行数超过上限 ${hit.limit}`, `more than ${hit.limit} rows`, FIX);
     case 'max-elements':
       return problem('max-elements', pos, `元素或值的数量超过上限 ${hit.limit}`, `more than ${hit.limit} elements or values`, FIX);
+    case 'max-depth':
+      return problem('max-depth', pos, `嵌套超过 ${hit.limit} 层`, `nested deeper than ${hit.limit} levels`, FIX);
   }
 }
 

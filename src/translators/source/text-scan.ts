@@ -2,7 +2,7 @@ import type { InputLimits } from '../../core/input-limits.js';
 
 /** What a scan found over a limit: the rule, the byte offset, and the numbers for the message. */
 export interface LimitHit {
-  readonly rule: 'field-length' | 'max-elements' | 'max-rows';
+  readonly rule: 'field-length' | 'max-elements' | 'max-rows' | 'max-depth';
   readonly offset: number;
   readonly found: number;
   readonly limit: number;
@@ -21,12 +21,20 @@ const NL = 0x0a;
 export function scanXml(bytes: Uint8Array, limits: InputLimits): LimitHit | undefined {
   let last = -1;
   let marks = 0;
+  let depth = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b !== LT && b !== GT) continue;
     if (i - last - 1 > limits.maxFieldBytes) return { rule: 'field-length', offset: last + 1, found: i - last - 1, limit: limits.maxFieldBytes };
     last = i;
-    if (b === LT && ++marks > limits.maxElements) return { rule: 'max-elements', offset: i, found: marks, limit: limits.maxElements };
+    if (b === GT) {
+      if (bytes[i - 1] === 0x2f) depth--; // <empty/>
+      continue;
+    }
+    if (++marks > limits.maxElements) return { rule: 'max-elements', offset: i, found: marks, limit: limits.maxElements };
+    const next = bytes[i + 1];
+    if (next === 0x2f) depth--;
+    else if (next !== 0x3f && next !== 0x21 && ++depth > limits.maxDepth) return { rule: 'max-depth', offset: i, found: depth, limit: limits.maxDepth };
   }
   if (bytes.length - last - 1 > limits.maxFieldBytes) return { rule: 'field-length', offset: last + 1, found: bytes.length - last - 1, limit: limits.maxFieldBytes };
   return undefined;
@@ -37,6 +45,7 @@ export function scanJson(bytes: Uint8Array, limits: InputLimits): LimitHit | und
   let inString = false;
   let start = 0;
   let values = 0;
+  let depth = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (inString) {
@@ -48,6 +57,10 @@ export function scanJson(bytes: Uint8Array, limits: InputLimits): LimitHit | und
     } else if (b === QUOTE) {
       inString = true;
       start = i + 1;
+    } else if (b === 0x7b || b === 0x5b) {
+      if (++depth > limits.maxDepth) return { rule: 'max-depth', offset: i, found: depth, limit: limits.maxDepth };
+    } else if (b === 0x7d || b === 0x5d) {
+      depth--;
     } else if ((b === 0x2c || b === 0x3a) && ++values > limits.maxElements) {
       return { rule: 'max-elements', offset: i, found: values, limit: limits.maxElements };
     }

@@ -4,7 +4,7 @@ import { scanXml, type LimitHit } from './text-scan.js';
 
 /** What the zip check refused, with the entry it is about. */
 export interface ZipHit {
-  readonly rule: 'zip-entries' | 'unzipped-size' | 'max-cells' | 'max-rows' | 'field-length' | 'max-elements' | 'zip-corrupt';
+  readonly rule: 'zip-entries' | 'unzipped-size' | 'max-cells' | 'max-rows' | 'field-length' | 'max-elements' | 'max-depth' | 'zip-corrupt';
   readonly entry?: string;
   readonly found?: number;
   readonly limit?: number;
@@ -99,7 +99,7 @@ export function checkXlsx(zip: Buffer, limits: InputLimits): ZipHit | undefined 
     if (xml === 'corrupt') return undefined; // exceljs reports a broken zip with its own words
     if (xml === 'too-large' || xml.length > left) return { rule: 'unzipped-size', entry: e.name, limit: limits.maxUnzippedBytes };
     left -= xml.length;
-    const text: LimitHit | undefined = scanXml(xml, { ...limits, maxElements: Number.MAX_SAFE_INTEGER });
+    const text: LimitHit | undefined = scanXml(xml, { ...limits, maxElements: Number.MAX_SAFE_INTEGER, maxDepth: Number.MAX_SAFE_INTEGER });
     if (text) return { rule: text.rule, entry: e.name, found: text.found, limit: text.limit };
     if (!/sharedStrings/i.test(e.name)) {
       const n = countCellsAndRows(xml);
