@@ -10,7 +10,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../../test/helpers/seeded-random.js';
@@ -22,16 +21,7 @@ import { dropAll, planDrops } from './workload.js';
 
 const progress = (msg: string): void => void process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
-/** A free loopback port, asked of the OS, kept for the gateway across its restarts. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-function writeConfig(dir: string, sandboxUrl: string, port: number, token: string): string {
+function writeConfig(dir: string, sandboxUrl: string, token: string): string {
   const id = generateSelfSignedIdentity({ commonName: '混沌测试 Chaos', days: 30 });
   mkdirSync(join(dir, 'keys'));
   writeFileSync(join(dir, 'keys', 'k.pem'), id.keyPem + id.certPem);
@@ -41,9 +31,9 @@ function writeConfig(dir: string, sandboxUrl: string, port: number, token: strin
     `# written by the chaos run; no redis url: the gateway runs its own redis-server, as the demo does
 dataDir: ./data
 redis: { prefix: chaos }
-log: { level: warn, pretty: false }
+log: { level: info, pretty: false }
 http:
-  port: ${port}
+  port: 0   # a new port at every start, read from the log: a port kept across restarts may meanwhile be some connection's
   tokens: [{ name: chaos, sha256: ${createHash('sha256').update(token).digest('hex')} }]
 retry: { schedule: "300ms, 1s*4, 3s*30", jitter: 0.2, maxAge: 2h }
 signers: [{ name: k, type: soft-key, key: ./keys/k.pem }]
@@ -64,14 +54,18 @@ channels:
 interface Gateway {
   current: Eport | undefined;
   starts: number;
-  log: string;
+  httpUrl: string;
 }
 
-async function startGateway(gw: Gateway, config: string, httpUrl: string): Promise<void> {
+async function startGateway(gw: Gateway, config: string): Promise<void> {
   gw.current = spawnEport(['start', '--config', config]);
   gw.starts++;
   const me = gw.current;
-  void me.exited.then(() => (gw.log += me.output().slice(-4000)));
+  const port = await waitFor('the gateway HTTP API', () => /"port":(\d+)[^\n]*?"msg":"HTTP API listening/.exec(me.output())?.[1], Boolean, 300_000).catch((err: Error) => {
+    throw new Error(`${err.message}\n${me.output().slice(-3000)}`);
+  });
+  const httpUrl = `http://127.0.0.1:${port}`;
+  gw.httpUrl = httpUrl;
   // Any answer will do (503 = degraded while its Redis comes back); uploads retry until accepted.
   await waitFor('the gateway to answer /health', async () => (await fetch(`${httpUrl}/health`, { signal: AbortSignal.timeout(5000) })).status, (s) => s > 0, 300_000).catch(
     (err: Error) => {
@@ -86,16 +80,14 @@ async function main(args: ChaosArgs): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'eport-chaos-'));
   const token = randomBytes(24).toString('hex');
   const sandbox = spawnEport(['sandbox', '--port', '0', '--step-ms', '50', '--fail-rate', String(args.faultRate)]);
-  const gw: Gateway = { current: undefined, starts: 0, log: '' };
+  const gw: Gateway = { current: undefined, starts: 0, httpUrl: '' };
   const dataDir = join(dir, 'data');
   let ok = false;
   try {
     const sandboxUrl = (await waitFor('the sandbox', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, 120_000))!;
-    const port = await freePort();
-    const httpUrl = `http://127.0.0.1:${port}`;
-    const config = writeConfig(dir, sandboxUrl, port, token);
+    const config = writeConfig(dir, sandboxUrl, token);
     progress(`work folder ${dir}, seed ${args.seed}, sandbox ${sandboxUrl}`);
-    await startGateway(gw, config, httpUrl);
+    await startGateway(gw, config);
 
     const drops = planDrops(args.files, args.httpShare, args.repeatShare, random);
     const perSecond = 25;
@@ -123,12 +115,12 @@ async function main(args: ChaosArgs): Promise<number> {
         for (const p of redis) killPid(p);
         await victim.exited;
         await sleep(300 + random() * 1500);
-        await startGateway(gw, config, httpUrl);
+        await startGateway(gw, config);
       }
     })();
     const inbox = join(dir, 'declaration', 'inbox');
     // A failed restart ends the run (after cleaning up), not an unhandled rejection.
-    const [dropper] = await Promise.all([dropAll(drops, inbox, () => httpUrl, token, perSecond), chaos]);
+    const [dropper] = await Promise.all([dropAll(drops, inbox, () => gw.httpUrl, token, perSecond), chaos]);
     progress(`all ${args.files} declarations dropped (${dropper.httpRetries} upload retries)`);
 
     const outbox = join(dir, 'declaration', 'outbox');
