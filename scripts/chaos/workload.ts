@@ -31,6 +31,8 @@ export interface Dropper {
   /** Uploads that needed more than one attempt (the gateway was down or busy). */
   httpRetries: number;
   httpFailures: string[];
+  /** Files never dropped because the earlier file of the same name was never taken (intake stalled). */
+  neverDropped: Drop[];
 }
 
 /**
@@ -38,8 +40,8 @@ export interface Dropper {
  * inbox (as an ERP should), a reused name only once the previous file of that name was taken;
  * uploads retried until the gateway answers, since it is killed now and then.
  */
-export async function dropAll(drops: readonly Drop[], inbox: string, httpUrl: () => string, token: string, perSecond: number): Promise<Dropper> {
-  const state: Dropper = { httpRetries: 0, httpFailures: [] };
+export async function dropAll(drops: readonly Drop[], inbox: string, httpUrl: () => string, token: string, perSecond: number, maxWaitMs: number): Promise<Dropper> {
+  const state: Dropper = { httpRetries: 0, httpFailures: [], neverDropped: [] };
   const waiting: Drop[] = [];
   const uploads: Promise<void>[] = [];
   const start = Date.now();
@@ -59,10 +61,12 @@ export async function dropAll(drops: readonly Drop[], inbox: string, httpUrl: ()
     else if (!(await tryFolder(d))) waiting.unshift(d);
   }
   progress(`folder drops done, ${waiting.length} waiting for a reused name, ${uploads.length} uploads`);
-  while (waiting.length > 0) {
+  const giveUp = Date.now() + maxWaitMs;
+  while (waiting.length > 0 && Date.now() < giveUp) {
     for (let j = waiting.length - 1; j >= 0; j--) if (await tryFolder(waiting[j]!)) waiting.splice(j, 1);
     await sleep(100);
   }
+  state.neverDropped.push(...waiting);
   await Promise.all(uploads);
   return state;
 }
