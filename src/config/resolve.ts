@@ -76,6 +76,8 @@ export interface ResolvedChannel {
   readonly layout: 'folders' | 'imppath';
   readonly receiptSlaMs: number;
   readonly gatewayReceipts: 'xml' | 'json';
+  /** Largest document the channel takes, on every intake (HTTP included). */
+  readonly maxBytes: number;
 }
 
 /** A signer's settings with paths absolute, durations in ms and secrets read (never logged). */
@@ -123,8 +125,17 @@ export interface ResolvedAmqpReceiptSource extends Omit<AmqpReceiptSourceConfig,
 }
 
 export type ResolvedReceiptSource =
-  | { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number; readonly tls?: ClientTls | undefined }
-  | (ResolvedSftpEndpoint & { readonly name: string; readonly type: 'sftp'; readonly remoteDir: string; readonly doneDir?: string | undefined; readonly pattern: string; readonly intervalMs: number })
+  | { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number; readonly tls?: ClientTls | undefined; readonly maxBytes: number; readonly timeoutMs: number }
+  | (ResolvedSftpEndpoint & {
+      readonly name: string;
+      readonly type: 'sftp';
+      readonly remoteDir: string;
+      readonly doneDir?: string | undefined;
+      readonly pattern: string;
+      readonly intervalMs: number;
+      readonly maxBytes: number;
+      readonly pollTimeoutMs: number;
+    })
   | ResolvedAmqpReceiptSource;
 
 /** The validated configuration with paths made absolute and durations in milliseconds. Frozen. */
@@ -137,12 +148,25 @@ export interface GatewayConfig {
   readonly records: { readonly archive: boolean; readonly archiveRetentionMs: number };
   readonly concurrency: ParsedConfig['concurrency'];
   readonly retry: { readonly delaysMs: readonly number[]; readonly jitter: number; readonly maxAgeMs: number };
+  readonly limits: ParsedConfig['limits'];
   readonly signers: readonly ResolvedSigner[];
   readonly transports: readonly ResolvedTransport[];
   /** Circuit breaker settings by transport name (every transport has an entry). */
   readonly breakers: Readonly<Record<string, ResolvedBreaker>>;
   readonly receiptSources: readonly ResolvedReceiptSource[];
   readonly channels: readonly ResolvedChannel[];
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * Size limits that fit real documents with a wide margin: a 50-item 报关单 or a CEB order is tens
+ * of KB; an enterprise export with several split declarations, a few MB; a large 舱单, more.
+ */
+function defaultMaxBytes(translator: TranslatorKind): number {
+  if (translator === 'dec-xml' || translator === 'ceb-xml') return 4 * MB;
+  if (translator === 'manifest' || translator === 'manifest-xml') return 20 * MB;
+  return 10 * MB;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -247,9 +271,11 @@ export function resolveConfig(
     if (!transportNames.includes(ch.transport)) {
       problems.push({ path: `channels[${i}].transport`, message: `no transport named "${ch.transport}" / 找不到传输通道`, fix: `use one of: ${transportNames.join(', ')} / 请使用已定义的传输通道` });
     }
+    const maxBytes = ch.maxBytes ?? defaultMaxBytes(ch.translator);
     return {
       name: ch.name,
       messageType: ch.messageType,
+      maxBytes,
       translator: ch.translator,
       translation: {
         ...ch.translation,
@@ -265,7 +291,7 @@ export function resolveConfig(
               stableMs: toMs(it.stableMs),
               pollMs: toMs(it.pollMs),
               doneMarker: it.doneMarker,
-              maxBytes: it.maxBytes,
+              maxBytes: it.maxBytes ?? maxBytes,
             }
           : {
               ...sftpEndpoint(it, `channels[${i}].intake[${j}]`),
@@ -276,7 +302,7 @@ export function resolveConfig(
               pattern: it.pattern,
               stableMs: toMs(it.stableMs),
               pollMs: toMs(it.pollMs),
-              maxBytes: it.maxBytes,
+              maxBytes: it.maxBytes ?? maxBytes,
             },
       ),
       outbox: ch.outbox ? abs(ch.outbox) : boxOr('InBox', 'outbox'),
@@ -329,6 +355,7 @@ export function resolveConfig(
     records: { archive: c.records.archive, archiveRetentionMs: toMs(c.records.archiveRetention) },
     concurrency: c.concurrency,
     retry: { delaysMs: parseSchedule(c.retry.schedule), jitter: c.retry.jitter, maxAgeMs: toMs(c.retry.maxAge) },
+    limits: c.limits,
     signers,
     transports: c.transports.map((t, i): ResolvedTransport => {
       if (t.type === 'http') {
@@ -363,7 +390,7 @@ export function resolveConfig(
     breakers: Object.fromEntries(c.transports.map((t) => [t.name, resolveBreaker('breaker' in t ? t.breaker : undefined)])),
     receiptSources: c.receiptSources.map((r, i): ResolvedReceiptSource =>
       r.type === 'http-pull'
-        ? { ...r, intervalMs: toMs(r.intervalMs), tls: resolveClientTls(r.tls, `receiptSources[${i}].tls`, abs, (sec, at) => readSecret(sec, at, abs, env, problems), problems) }
+        ? { ...r, intervalMs: toMs(r.intervalMs), timeoutMs: toMs(r.timeoutMs), tls: resolveClientTls(r.tls, `receiptSources[${i}].tls`, abs, (sec, at) => readSecret(sec, at, abs, env, problems), problems) }
         : r.type === 'amqp'
           ? { ...r, url: amqpUrl(r.url, `receiptSources[${i}]`), connectTimeoutMs: toMs(r.connectTimeoutMs) }
           : {
@@ -374,6 +401,8 @@ export function resolveConfig(
             doneDir: r.doneDir,
             pattern: r.pattern,
             intervalMs: toMs(r.intervalMs),
+            maxBytes: r.maxBytes,
+            pollTimeoutMs: toMs(r.pollTimeoutMs),
           },
     ),
     channels,

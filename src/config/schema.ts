@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_INPUT_LIMITS } from '../core/input-limits.js';
 import { TRANSLATOR_KINDS, translationSchema } from '../translators/translation-options.js';
 
 /**
@@ -59,7 +60,7 @@ export const folderIntakeSchema = z
       .boolean()
       .default(false)
       .describe('when true, pick up FILE only once FILE.done or FILE.ok exists (the marker is removed afterwards)'),
-    maxBytes: z.number().int().positive().default(20 * 1024 * 1024).describe('larger files go to failed'),
+    maxBytes: z.number().int().positive().optional().describe("larger files go to failed; default the channel's maxBytes"),
   })
   .strict();
 
@@ -88,7 +89,7 @@ export const sftpIntakeSchema = z
     pattern: z.string().default('*.xml'),
     stableMs: duration.default('2s'),
     pollMs: duration.default('5s'),
-    maxBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    maxBytes: z.number().int().positive().optional().describe("larger files go to failed; default the channel's maxBytes"),
   })
   .strict();
 
@@ -107,6 +108,8 @@ export const sftpReceiptSourceSchema = z
     doneDir: z.string().optional().describe('move picked-up receipts here; default: delete them'),
     pattern: z.string().default('*'),
     intervalMs: duration.default('5s'),
+    maxBytes: z.number().int().positive().default(16 * 1024 * 1024).describe('larger receipt files are left on the server with a warning'),
+    pollTimeoutMs: duration.default('2m').describe('one poll (listing and downloads together) gives up after this long'),
   })
   .strict();
 
@@ -193,6 +196,8 @@ export const httpPullReceiptSourceSchema = z
     type: z.literal('http-pull'),
     url: z.string().url().describe('receipt feed: GET url?after=CURSOR returns {receipts:[{seq,fileName,content}], next}'),
     intervalMs: duration.default('1s').describe('poll interval when the feed is empty'),
+    maxBytes: z.number().int().positive().default(16 * 1024 * 1024).describe('a larger answer is refused unread'),
+    timeoutMs: duration.default('30s').describe('one poll gives up after this long, from connect to the last byte'),
     tls: clientTlsSchema.optional(),
   })
   .strict();
@@ -264,6 +269,12 @@ export const channelSchema = z
     translation: translationSchema.optional().describe('mapping, input format, encoding, code tables, validation'),
     dir: z.string().optional().describe('base folder; inbox, outbox, sent and failed default to sub-folders of it'),
     intake: z.array(intakeSchema).default(() => [folderIntakeSchema.parse({ type: 'folder' })]),
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('largest document the channel takes (folder, SFTP, HTTP); default by translator: dec-xml and ceb-xml 4 MB, enterprise and ceb 10 MB, manifest and manifest-xml 20 MB'),
     outbox: z.string().optional().describe('where receipts are written; default <dir>/outbox'),
     sent: z.string().optional().describe('where accepted source files go; default <dir>/sent'),
     failed: z.string().optional().describe('where rejected source files go; default <dir>/failed'),
@@ -302,6 +313,27 @@ export const retrySchema = z
     maxAge: duration.default('2d').describe('a message older than this is not retried again'),
   })
   .strict();
+
+const LIMIT_DEFAULTS = { memoryBudgetMb: 512, ...DEFAULT_INPUT_LIMITS };
+
+export const limitsSchema = z
+  .object({
+    memoryBudgetMb: z
+      .number()
+      .int()
+      .min(64)
+      .default(512)
+      .describe('memory the gateway plans for; the translate stage takes documents only while its estimate of their parse cost fits in half of it'),
+    maxFieldBytes: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxFieldBytes).describe('longest field (XML text or attribute, JSON string, CSV field, Excel cell) in bytes'),
+    maxElements: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxElements).describe('most XML elements, JSON values or CSV fields in one input'),
+    maxRows: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxRows).describe('most CSV lines or Excel rows in one input'),
+    maxCells: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxCells).describe('most Excel cells in one workbook'),
+    maxUnzippedBytes: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxUnzippedBytes).describe('most bytes an .xlsx may unpack to'),
+    maxZipEntries: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxZipEntries).describe('most entries in an .xlsx'),
+    maxDepth: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxDepth).describe('deepest nesting of XML elements or JSON objects and arrays'),
+  })
+  .strict()
+  .describe('bounds checked on every input before it is parsed, and the memory budget');
 
 export const configSchema = z
   .object({
@@ -364,6 +396,7 @@ export const configSchema = z
       .strict()
       .default({ translate: 4, sign: 1, deliver: 8, receipt: 4, writeback: 4 }),
     retry: retrySchema.default({ schedule: '30s, 2m, 10m*3, 1h*6', jitter: 0.2, maxAge: '2d' }),
+    limits: limitsSchema.default(LIMIT_DEFAULTS),
     signers: z.array(signerSchema).default([]),
     transports: z.array(z.discriminatedUnion('type', [httpTransportSchema, sftpTransportSchema, swClientTransportSchema, amqpTransportSchema])).min(1),
     receiptSources: z.array(z.discriminatedUnion('type', [httpPullReceiptSourceSchema, sftpReceiptSourceSchema, amqpReceiptSourceSchema])).default([]),

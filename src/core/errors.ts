@@ -34,6 +34,11 @@ export const ERRORS = {
   GW_ERR_XML_MALFORMED: { kind: 'permanent', zh: 'XML 格式不正确', en: 'XML is not well-formed' },
   GW_ERR_XML_DTD: { kind: 'permanent', zh: '不允许 DTD 或实体声明', en: 'DTDs and entity declarations are not allowed' },
   GW_ERR_XML_LIMIT: { kind: 'permanent', zh: 'XML 超过大小或深度限制', en: 'XML exceeds size or depth limits' },
+  GW_ERR_INPUT_LIMIT: {
+    kind: 'permanent',
+    zh: '输入超出限制（字段长度、行数、单元格数或解压后大小），未予读取',
+    en: 'input exceeds a limit (field length, rows, cells or unpacked size) and was not read',
+  },
   GW_ERR_TRANSLATE_ROOT: { kind: 'permanent', zh: '根元素或命名空间不符', en: 'wrong root element or namespace' },
   GW_ERR_TRANSLATE_FIELD: { kind: 'permanent', zh: '必填字段缺失或无效', en: 'required field missing or invalid' },
   GW_ERR_INPUT_ENCODING: {
@@ -164,10 +169,27 @@ export const ERRORS = {
     en: 'RabbitMQ blocks publishers (memory or disk alarm), will retry',
   },
   GW_ERR_AMQP_NACK: { kind: 'transient', zh: 'RabbitMQ 未确认接收报文（nack），稍后重试', en: 'RabbitMQ refused to confirm the message (nack), will retry' },
+  GW_ERR_FEED_TOO_LARGE: { kind: 'transient', zh: '回执源的应答超过大小上限，未读取', en: 'the receipt feed answer exceeds the size limit and was not read' },
+  GW_ERR_FEED_TIMEOUT: { kind: 'transient', zh: '回执源在总时限内未答完', en: 'the receipt feed did not answer within the total timeout' },
   GW_ERR_INTERNAL: { kind: 'transient', zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/**
+ * At most this many problems are kept per error (receipts, ledger, logs); the rest are counted in
+ * one closing entry. A file with a million bad cells must not make a receipt of a hundred MB.
+ */
+export const MAX_ERROR_DETAILS = 100;
+
+function capDetails(details: ErrorDetail[]): ErrorDetail[] {
+  if (details.length <= MAX_ERROR_DETAILS) return details;
+  const rest = details.length - MAX_ERROR_DETAILS;
+  return [
+    ...details.slice(0, MAX_ERROR_DETAILS),
+    { rule: 'more-problems', zh: `另有 ${rest} 个问题未列出；请先修正以上问题`, en: `${rest} more problems not listed; fix the ones above first` },
+  ];
+}
 
 /** One problem inside a document, pointing at where it is. */
 export interface ErrorDetail {
@@ -212,7 +234,7 @@ export class GatewayError extends Error {
     this.name = 'GatewayError';
     this.code = code;
     this.kind = entry.kind;
-    this.details = details;
+    this.details = capDetails(details);
   }
 
   get transient(): boolean {

@@ -41,14 +41,20 @@ export function extensionFor(contentType: string | undefined): string {
 export function registerUploadRoutes(v1: FastifyInstance, deps: PipelineDeps, handler: IntakeHandler): void {
   // The body is the document, byte for byte, whatever the Content-Type says: no JSON re-serialising
   // (it rounds big numbers) and no text decoding (it mangles GBK and hides invalid UTF-8).
+  // The body limit is the largest channel's; each channel's own limit is checked below.
+  const documentLimit = Math.max(UPLOAD_LIMIT, ...[...deps.channels.values()].map((c) => c.maxBytes));
   v1.removeAllContentTypeParsers();
-  v1.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT }, (_req, body, done) => done(null, body));
+  v1.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: documentLimit }, (_req, body, done) => done(null, body));
 
-  v1.post<{ Params: { channel: string } }>('/channels/:channel/documents', { bodyLimit: UPLOAD_LIMIT }, async (req, reply) => {
+  v1.post<{ Params: { channel: string } }>('/channels/:channel/documents', { bodyLimit: documentLimit }, async (req, reply) => {
     const channel = req.params.channel;
     if (!deps.channels.has(channel)) return reply.code(404).send({ error: `no channel ${channel} / 通道不存在` });
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (bytes.length === 0) return reply.code(400).send({ error: 'empty document / 文件为空' });
+    const max = deps.channels.get(channel)!.maxBytes;
+    if (bytes.length > max) {
+      return reply.code(413).send({ error: `document larger than the channel limit of ${max} bytes / 文件超过通道大小上限 ${max} 字节`, code: 'GW_ERR_INTAKE_TOO_LARGE' });
+    }
     const header = req.headers['x-file-name'];
     const name = safeUploadName(Array.isArray(header) ? header[0] : header);
     if (header !== undefined && !name) {

@@ -1,8 +1,9 @@
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { probeClientRejection, tlsConnectOptions, tlsError, type ClientTls } from '../core/tls-client.js';
 import { isGatewayError } from '../core/errors.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
+import { DEFAULT_FEED_BOUNDS, fetchFeedText, type FeedBounds } from './feed-fetch.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
 
 /** A feed page as it arrives: nothing in it is trusted until checked. */
@@ -47,6 +48,8 @@ export class HttpPullReceiptSource implements ReceiptSource {
     private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
     /** Client certificate, private CA and pin for an https:// feed (mutual TLS). */
     private readonly tls?: ClientTls,
+    /** Size cap and total timeout of one poll. */
+    private readonly bounds: FeedBounds = DEFAULT_FEED_BOUNDS,
   ) {
     this.agent = new Agent({ connect: { timeout: 10_000, ...tlsConnectOptions(this.tls) } });
   }
@@ -85,16 +88,12 @@ export class HttpPullReceiptSource implements ReceiptSource {
     const u = new URL(this.url);
     u.searchParams.set('after', String(after));
     if (limit) u.searchParams.set('limit', String(limit));
-    const res = await request(u, { method: 'GET', dispatcher: this.agent, headersTimeout: 10_000, bodyTimeout: 10_000 }).catch(async (err: unknown) => {
+    const text = await fetchFeedText(u, this.bounds, this.agent, async (err: unknown) => {
       const code = (err as { code?: string }).code;
       const hungUp = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
-      throw tlsError(err, this.url) ?? (hungUp ? await probeClientRejection(this.url, this.tls, 10_000) : undefined) ?? err;
+      return tlsError(err, this.url) ?? (hungUp ? await probeClientRejection(this.url, this.tls, 10_000) : undefined) ?? err;
     });
-    if (res.statusCode !== 200) {
-      await res.body.dump();
-      throw new Error(`receipt feed answered HTTP ${res.statusCode}`);
-    }
-    const page = (await res.body.json()) as FeedPage | null;
+    const page = JSON.parse(text) as FeedPage | null;
     if (typeof page !== 'object' || page === null) throw new Error('receipt feed answered something that is not a page');
     return page;
   }

@@ -1,3 +1,6 @@
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../core/input-limits.js';
+import { guardInput } from './source/input-guard.js';
+
 /** The standard customs message a translator made from a document. */
 export interface StandardMessage {
   /** Root element name, e.g. DecMessage. */
@@ -40,9 +43,16 @@ export interface Translator {
 
 /**
  * The messages a translator makes of one input: `translateMany` when the translator has it, else
- * the one message of `translate`. The pipeline's translate stage should call this.
+ * the one message of `translate`. The pipeline's translate stage should call this. The input is
+ * first checked against the limits on its raw bytes (see source/input-guard.ts).
  */
-export async function translateAll(translator: Translator, bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
+export async function translateAll(
+  translator: Translator,
+  bytes: Buffer,
+  ctx: TranslateContext,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): Promise<readonly StandardMessage[]> {
+  guardInput(bytes, ctx.fileName, limits);
   if (translator.translateMany) return translator.translateMany(bytes, ctx);
   return [translator.translate(bytes, ctx)];
 }

@@ -8,6 +8,7 @@ import { channelOf, type PipelineDeps } from '../deps.js';
 import { BUSINESS_KEY_INDEX, type MessageRecord } from '../ledger.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
+import { MemoryBudget, parseCostOf } from '../memory-budget.js';
 
 /** Binds the message's ClientSeqNo; a second document may not reuse one. */
 async function bindBusinessKey(deps: PipelineDeps, rec: MessageRecord, msg: StandardMessage, id: string): Promise<void> {
@@ -39,6 +40,9 @@ async function forward(deps: PipelineDeps, id: string, msg: StandardMessage, ch:
  * and its part number, so a re-run after a crash lands on the same parts.
  */
 export function translateProcessor(deps: PipelineDeps) {
+  const { memoryBudgetMb, ...inputLimits } = deps.config.limits;
+  // Translation takes half of the memory budget; the rest is the process itself and other stages.
+  const budget = new MemoryBudget((memoryBudgetMb * 1024 * 1024) / 2);
   return async (job: Job<MessageJob>): Promise<void> => {
     const { messageId } = job.data;
     const rec = await deps.ledger.get(messageId);
@@ -52,7 +56,13 @@ export function translateProcessor(deps: PipelineDeps) {
     const log = deps.log.child({ messageId, stage: 'translate', file: rec.sourceName });
     try {
       const docBytes = await deps.spool.get(rec.docRef);
-      const msgs = await translateAll(deps.translators.get(ch.name)!, docBytes, { channel: ch.name, fileName: rec.sourceName });
+      const release = await budget.acquire(parseCostOf(docBytes));
+      let msgs: readonly StandardMessage[];
+      try {
+        msgs = await translateAll(deps.translators.get(ch.name)!, docBytes, { channel: ch.name, fileName: rec.sourceName }, inputLimits);
+      } finally {
+        release();
+      }
       if (msgs.length === 1) {
         await bindBusinessKey(deps, rec, msgs[0]!, messageId);
         await forward(deps, messageId, msgs[0]!, ch);

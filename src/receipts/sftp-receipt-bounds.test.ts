@@ -1,0 +1,69 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { until } from '../../test/helpers/recording-intake.js';
+import { startSshd, sshdUnavailable, type TestSshd } from '../../test/helpers/sshd.js';
+import type { InboundReceipt } from './receipt-source.js';
+import { SftpReceiptSource, type SftpReceiptSourceOptions } from './sftp-receipt-source.js';
+
+const skip = sshdUnavailable();
+if (skip) console.warn(`[sftp-receipt-bounds.test] ${skip}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Line {
+  level: number;
+  msg: string;
+  file?: string;
+  err?: { code?: string };
+}
+
+describe.skipIf(skip)('SftpReceiptSource bounds (OpenSSH sshd on loopback)', () => {
+  let sshd: TestSshd | undefined;
+  let n = 0;
+  let inDir: string;
+  let source: SftpReceiptSource | undefined;
+  let lines: Line[];
+
+  beforeEach(async () => {
+    sshd ??= await startSshd();
+    inDir = join(sshd.dataDir, `bounds-${++n}`, 'receipts');
+    await mkdir(inDir, { recursive: true });
+    lines = [];
+  });
+  afterEach(async () => {
+    await source?.close();
+    source = undefined;
+  });
+  afterAll(async () => sshd?.dispose());
+
+  const start = async (onReceipt: (r: InboundReceipt) => Promise<void>, over: Partial<SftpReceiptSourceOptions>) => {
+    const s = sshd!;
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Line) });
+    source = new SftpReceiptSource(
+      { host: s.host, port: s.port, username: s.username, privateKey: s.privateKey, knownHostKey: s.hostKeyFingerprint, timeoutMs: 3000, remoteDir: inDir, pollMs: 40, stableMs: 0, ...over },
+      log,
+    );
+    await source.start(onReceipt);
+  };
+
+  it('leaves a receipt file over maxBytes on the server with one warning, and takes the others', async () => {
+    await writeFile(join(inDir, 'huge.xml'), Buffer.alloc(2 * 1024 * 1024, 0x20));
+    await writeFile(join(inDir, 'ok.xml'), '<DEC_RESULT/>');
+    const got: string[] = [];
+    await start(async (r) => void got.push(r.fileName), { maxBytes: 1024 * 1024 });
+    await until(() => got.length === 1, 5000);
+    await sleep(300); // several more polls
+    expect(got).toEqual(['ok.xml']);
+    expect(await readdir(inDir)).toEqual(['huge.xml']);
+    const warnings = lines.filter((l) => l.level === 40 && l.file === 'huge.xml');
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('ends a poll that outlives pollTimeoutMs with a logged timeout', async () => {
+    await writeFile(join(inDir, 'r.xml'), '<DEC_RESULT/>');
+    await start(async () => {}, { pollTimeoutMs: 1 });
+    await until(() => lines.some((l) => l.level === 40), 5000);
+    expect(lines.find((l) => l.level === 40)!.err?.code).toBe('GW_ERR_FEED_TIMEOUT');
+  });
+});
