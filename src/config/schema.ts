@@ -360,7 +360,7 @@ export const configSchema = z
           .strict()
           .default({ max: 600, window: '1m' })
           .describe('per-token rate limit, shared by every gateway node through Redis'),
-        maxEventLoopDelayMs: duration.default(1000).describe('answer 503 (load shedding) while the event loop lags more than this'),
+        maxEventLoopDelayMs: duration.default(1000).describe('answer 503 (load shedding) while the event loop lags more than this; 0 turns load shedding off'),
         maxWaitSeconds: z.number().int().min(0).max(120).default(60).describe('longest long-poll wait a client may ask for'),
         tls: z
           .object({

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 /** How long one wait may go without looking at the feed again, should a wake-up be lost. */
-const RECHECK_MS = 5_000;
+export const RECHECK_MS = 5_000;
 
 /** A wait that ends on a wake-up, its time limit, or cancel(); it never rejects. */
 export interface FeedWait {
@@ -13,7 +13,7 @@ export interface FeedWait {
  * Wakes long polls when a receipt is appended to a channel's feed: one Redis subscriber for the
  * whole process (not one blocking connection per waiting client), listening to the feed's
  * pub/sub signal, which every gateway node publishes on append. Pub/sub may drop a message (a
- * reconnect), so no wait lasts longer than RECHECK_MS before the caller reads the feed again.
+ * reconnect), so no wait lasts longer than `recheckMs` before the caller reads the feed again.
  */
 export class FeedWaiter {
   private readonly waiters = new Map<string, Set<() => void>>();
@@ -24,6 +24,7 @@ export class FeedWaiter {
   constructor(
     private readonly redis: Redis,
     private readonly signal: string,
+    private readonly recheckMs = RECHECK_MS,
   ) {}
 
   /** Subscribes once; later calls share the first. */
@@ -57,7 +58,7 @@ export class FeedWaiter {
       if (set.size === 0 && this.waiters.get(channel) === set) this.waiters.delete(channel);
       finish();
     };
-    const timer = setTimeout(end, Math.min(ms, RECHECK_MS));
+    const timer = setTimeout(end, Math.min(ms, this.recheckMs));
     timer.unref();
     set.add(end);
     return { done, cancel: end };
