@@ -49,8 +49,9 @@ describe('HTTP API hardening (real Redis)', () => {
     const api = buildHttpApi(deps, createIntakeHandler(deps));
     try {
       expect((await api.inject({ url: '/v1/openapi.json' })).statusCode).toBe(401);
-      const doc = (await api.inject({ url: '/v1/openapi.json', headers: auth })).json() as OpenAPI.Document & { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown; security?: unknown[] }>> };
-      await SwaggerParser.validate(structuredClone(doc) as OpenAPI.Document);
+      type Op = { parameters?: { name: string; in: string }[]; requestBody?: unknown; security?: unknown[] };
+      const doc = (await api.inject({ url: '/v1/openapi.json', headers: auth })).json() as { paths: Record<string, Record<string, Op>> };
+      await SwaggerParser.validate(structuredClone(doc) as unknown as OpenAPI.Document);
       expect(Object.keys(doc.paths).sort()).toEqual(
         ['/health', '/healthz', '/readyz', '/v1/channels/{channel}/documents', '/v1/messages/{id}', '/v1/metrics', '/v1/openapi.json', '/v1/receipts', '/v1/receipts/ack', '/v1/receipts/push', '/v1/receipts/unclaimed'].sort(),
       );
