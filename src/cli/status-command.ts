@@ -8,6 +8,7 @@ import { bullmqConnection, createRedis } from '../queues/redis-connection.js';
 import { StageQueues } from '../queues/stage-queues.js';
 import { createLogger } from '../core/logger.js';
 import { formatDeliveryState, readDeliveryState } from './delivery-status.js';
+import { unclaimedReceiptLines } from './unclaimed-receipts.js';
 
 export function redisUrlOf(config: GatewayConfig): string {
   if (config.redis.url) return config.redis.url;
@@ -79,6 +80,7 @@ export function registerStatus(program: Command): void {
           await queues.close();
         }
         for (const line of formatDeliveryState(await readDeliveryState(redis, config))) console.log(line);
+        for (const line of await unclaimedReceiptLines(redis, config)) console.log(line);
         console.log(`${await ledger.count()} message(s) in the ledger / 报文总数; most recent ${recs.length}:`);
         for (const r of recs) console.log(`  ${time(r.updatedAt)}  ${r.id}  ${r.channel.padEnd(12)} ${r.status.padEnd(10)} ${r.sourceName}`);
       } finally {

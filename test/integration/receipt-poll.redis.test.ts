@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildHttpApi } from '../../src/gateway/http-api.js';
 import { createIntakeHandler } from '../../src/queues/intake-handler.js';
 import { FeedWaiter } from '../../src/queues/feed-waiter.js';
+import { unclaimedReceiptLines } from '../../src/cli/unclaimed-receipts.js';
 import { waitFor } from '../helpers/process.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
@@ -136,6 +137,9 @@ describe('receipt polling API (real Redis)', () => {
     // Nobody has collected them yet.
     const unclaimedBefore = (await get('/v1/receipts/unclaimed?channel=declaration', 'reader')).json() as { receipts: { cursor: string }[] };
     expect(unclaimedBefore.receipts.map((r) => r.cursor)).toEqual(first.cursors);
+    const status = await unclaimedReceiptLines(t.gateway.deps.redis, t.gateway.deps.config);
+    expect(status[0]).toMatch(/^receipts not collected through the API/);
+    expect(status[1]).toMatch(new RegExp(`^  declaration +${first.cursors.length} receipt\\(s\\) nobody collected, oldest \\d+ min`));
 
     const restarted = await runClient(url, 'ack', 5);
     expect(restarted.code).toBe(0);
@@ -147,6 +151,7 @@ describe('receipt polling API (real Redis)', () => {
     const third = await runClient(url, 'look', 1);
     expect((third.lines[0] as { cursors: string[] }).cursors).toEqual([]);
     expect(((await get('/v1/receipts/unclaimed?channel=declaration', 'reader')).json() as { receipts: unknown[] }).receipts).toEqual([]);
+    expect(await unclaimedReceiptLines(t.gateway.deps.redis, t.gateway.deps.config)).toEqual([]);
 
     // The ledger says who collected which receipt.
     const msg = (await get(`/v1/messages/${id}`, 'reader')).json() as { collected: { client: string; fileName: string }[]; events: { stage: string; text: string }[] };
