@@ -1,4 +1,4 @@
-import { decodeXml } from '../core/xml-text.js';
+import { checkXml, decodeXml } from '../core/xml-text.js';
 import type { FeedEntry } from '../queues/receipt-feed.js';
 import { CSV_HEADER, csvLine, csvRows } from '../receipts/forms/csv-form.js';
 import type { ReceiptView } from '../receipts/forms/receipt-view.js';
@@ -25,6 +25,17 @@ export function storedExtension(bytes: Buffer): 'json' | 'xml' {
 
 const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** The receipt's XML text without its declaration, or undefined when it is not well-formed. */
+function wellFormed(bytes: Buffer, name: string): string | undefined {
+  try {
+    const text = decodeXml(bytes, name).text.replace(/^\uFEFF/, '');
+    checkXml(text, name);
+    return text.replace(/^\s*<\?xml[^?]*\?>\s*/, '').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A page as one XML document: each receipt as it came (its XML declaration removed, re-encoded
  * as UTF-8) inside a <Receipt> element that carries the cursor.
@@ -34,8 +45,10 @@ export function xmlPage(channel: string, next: string, items: readonly { entry: 
     .map(({ entry: e, original }) => {
       const head = `  <Receipt cursor="${attr(e.cursor)}" messageId="${attr(e.messageId)}" fileName="${attr(e.fileName)}" kind="${attr(e.kind)}">`;
       if (storedExtension(original) === 'json') return `${head}<Json>${attr(original.toString('utf8'))}</Json></Receipt>\n`;
-      const inner = decodeXml(original, e.fileName).text.replace(/^\uFEFF/, '').replace(/^\s*<\?xml[^?]*\?>\s*/, '');
-      return `${head}\n${inner.trim()}\n  </Receipt>\n`;
+      const inner = wellFormed(original, e.fileName);
+      // Bytes that are not well-formed XML (an orphan kept as it came) travel as base64.
+      if (inner === undefined) return `${head}<Base64>${original.toString('base64')}</Base64></Receipt>\n`;
+      return `${head}\n${inner}\n  </Receipt>\n`;
     })
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Receipts channel="${attr(channel)}" next="${attr(next)}">\n${body}</Receipts>\n`;

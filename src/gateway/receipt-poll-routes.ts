@@ -4,7 +4,8 @@ import type { PipelineDeps } from '../queues/deps.js';
 import type { FeedWaiter } from '../queues/feed-waiter.js';
 import { AckBeyondFeedError, ReceiptAcks } from '../queues/receipt-acks.js';
 import type { FeedEntry } from '../queues/receipt-feed.js';
-import { receiptView, type ReceiptContext } from '../receipts/forms/receipt-view.js';
+import { ORPHANS_FEED } from '../queues/workers/receipt-worker.js';
+import { readableView, type ReceiptContext } from '../receipts/forms/receipt-view.js';
 import { ROUTE_SCOPES, requireScope } from './http-auth.js';
 import { API_FORMATS, csvPage, negotiateFormat, storedExtension, xmlPage } from './receipt-api-formats.js';
 
@@ -27,8 +28,10 @@ interface PollQuery {
  */
 export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiDeps, waiter: FeedWaiter): ReceiptAcks {
   const acks = new ReceiptAcks(deps.redis, deps.config.redis.prefix, deps.receiptFeed, deps.ledger);
-  const channels = [...deps.channels.keys()];
+  // `orphans`: receipts that match no message of ours (e.g. DECSUB subscription receipts).
+  const channels = [...deps.channels.keys(), ORPHANS_FEED];
   const unknownChannel = { error: `channel must be one of / 通道须为: ${channels.join(', ')}` };
+  const known = (channel: string): boolean => channels.includes(channel);
 
   async function contextOf(channel: string, e: FeedEntry): Promise<ReceiptContext> {
     const rec = await deps.ledger.get(e.messageId);
@@ -87,7 +90,7 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
     },
     async (req, reply) => {
       const q = req.query;
-      if (!deps.channels.has(q.channel)) return reply.code(400).send(unknownChannel);
+      if (!known(q.channel)) return reply.code(400).send(unknownChannel);
       const format = negotiateFormat(q.format, req.headers.accept);
       if (format === 'mapping' && !deps.receiptForms.hasMapping(q.channel)) {
         return reply.code(400).send({ error: `channel ${q.channel} has no receiptMapping / 该通道未配置回执映射` });
@@ -102,7 +105,7 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
       const rendered = await Promise.all(
         items.map(async ({ entry, original }) => {
           const ctx = await contextOf(q.channel, entry);
-          return { entry, original, ctx, view: receiptView(original, entry.fileName, ctx) };
+          return { entry, original, ctx, view: readableView(original, entry.fileName, entry.kind, ctx) };
         }),
       );
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvPage(rendered));
@@ -136,7 +139,7 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
     },
     async (req, reply) => {
       const { channel, cursor } = req.body;
-      if (!deps.channels.has(channel)) return reply.code(400).send(unknownChannel);
+      if (!known(channel)) return reply.code(400).send(unknownChannel);
       try {
         const res = await acks.ack(channel, req.apiClient!.name, cursor);
         return { channel, ...res };
@@ -168,7 +171,7 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
     },
     async (req, reply) => {
       const { channel, olderThan, limit } = req.query;
-      if (!deps.channels.has(channel)) return reply.code(400).send(unknownChannel);
+      if (!known(channel)) return reply.code(400).send(unknownChannel);
       const receipts = await acks.unclaimed(channel, limit, olderThan * 1000);
       return { channel, clients: await acks.all(channel), receipts };
     },

@@ -187,6 +187,17 @@ describe('receipt polling API (real Redis)', () => {
     expect((await get('/v1/receipts?channel=declaration&format=mapping')).statusCode).toBe(400);
   });
 
+  it('serves orphan receipts too, an unreadable one included, in every format', async () => {
+    const push = await api.inject({ method: 'POST', url: '/v1/receipts/push', headers: { ...auth('legacy'), 'content-type': 'application/octet-stream', 'x-file-name': 'broken.xml' }, payload: Buffer.from('<DEC_RESULT><CHANNEL>R</CHA') });
+    expect(push.statusCode).toBe(202);
+    const page = await waitFor('orphan in the feed', async () => (await get('/v1/receipts?channel=orphans&after=0&format=json')).json() as Page, (p) => p.receipts.length > 0, 20_000);
+    expect(page.receipts[0]).toMatchObject({ kind: 'orphan', messageId: '', receipt: { statusZh: '回执无法解析', negative: true } });
+    const xml = await get('/v1/receipts?channel=orphans&after=0&format=xml');
+    expect(xml.statusCode).toBe(200);
+    expect(xml.body).toContain(`<Base64>${Buffer.from('<DEC_RESULT><CHANNEL>R</CHA').toString('base64')}</Base64>`);
+    expect((await get('/v1/receipts?channel=orphans&after=0&format=csv')).body).toContain('回执无法解析');
+  });
+
   it('validates every input and enforces each token\'s scopes', async () => {
     expect((await get('/v1/receipts?channel=declaration&after=nope')).statusCode).toBe(400);
     expect((await get('/v1/receipts?channel=declaration&wait=999')).statusCode).toBe(400);

@@ -187,3 +187,29 @@ export function receiptView(bytes: Buffer, fileName: string, ctx: ReceiptContext
   if (g) return gatewayView(g, ctx);
   return customsView(parseReceipt(bytes, fileName), ctx);
 }
+
+/**
+ * The view of a receipt that may not be readable (an orphan kept because it could not be
+ * parsed): such a receipt still gets a row, saying so, instead of failing the whole page.
+ */
+export function readableView(bytes: Buffer, fileName: string, kind: string, ctx: ReceiptContext): ReceiptView {
+  try {
+    return receiptView(bytes, fileName, ctx);
+  } catch (err) {
+    const en = err instanceof Error ? err.message : String(err);
+    const row: ReceiptRowView = {
+      businessKey: ctx.businessKey ?? '',
+      seqNo: ctx.seqNo ?? '',
+      entryId: ctx.entryId ?? '',
+      code: '',
+      statusZh: '回执无法解析',
+      statusEn: 'receipt cannot be parsed',
+      text: en,
+      status: 'unknown',
+      negative: true,
+      time: chinaTime(ctx.writtenAt),
+      errors: [{ zh: '回执无法解析', en }],
+    };
+    return { form: 'eport-receipt/1', channel: ctx.channel, messageId: ctx.messageId, kind, family: 'unknown', messageType: '', ...row, rows: [row] };
+  }
+}
