@@ -45,7 +45,8 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
   const metrics = createMetrics(deps);
   const waiter = new FeedWaiter(deps.redis, deps.receiptFeed.feedSignal);
   app.addHook('onReady', async () => waiter.start());
-  app.addHook('onClose', async () => waiter.close());
+  // preClose: before the server waits for requests in flight, so long polls answer at once.
+  app.addHook('preClose', async () => waiter.close());
   const unscoped = unscopedTokens(http.tokens);
   if (unscoped.length) {
     deps.log.warn({ tokens: unscoped }, 'API tokens without scopes have every scope; set scopes: [upload, receipts, operate, read-only] / 未设置权限范围的令牌拥有全部权限');

@@ -50,7 +50,7 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
       for (;;) {
         const wait = waiter.wait(channel, deadline - Date.now());
         const entries = await deps.receiptFeed.read(channel, after, limit);
-        if (entries.length || gone || Date.now() >= deadline) {
+        if (entries.length || gone || waiter.isClosed || Date.now() >= deadline) {
           wait.cancel();
           return entries;
         }

@@ -64,6 +64,11 @@ export class FeedWaiter {
     return { done, cancel: end };
   }
 
+  /** True once closed: waits end at once, so pollers should answer with what they have. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Waits in progress, for tests and metrics. */
   get waiting(): number {
     let n = 0;

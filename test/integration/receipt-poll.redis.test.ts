@@ -104,6 +104,18 @@ describe('receipt polling API (real Redis)', () => {
     expect(res.headers['x-next-cursor']).toBe(latest);
   });
 
+  it('a long poll in flight answers at once when the API shuts down, instead of holding the shutdown', async () => {
+    const other = buildHttpApi(t.gateway.deps);
+    await other.listen({ host: '127.0.0.1', port: 0 });
+    const latest = await t.gateway.deps.receiptFeed.latest('declaration');
+    const port = (other.server.address() as AddressInfo).port;
+    const poll = fetch(`http://127.0.0.1:${port}/v1/receipts?channel=declaration&after=${latest}&wait=60`, { headers: auth('poller') }).then(async (r) => ({ status: r.status, body: (await r.json()) as Page }));
+    await waitFor('poll waiting', () => other.inject({ url: '/healthz' }).then(() => true), (v) => v, 5_000);
+    await new Promise((r) => setTimeout(r, 300));
+    await other.close(); // the test's 30 s timeout is shorter than the 60 s wait
+    expect(await poll).toEqual({ status: 200, body: { receipts: [], next: latest } });
+  });
+
   it('wakes a waiting poll through Redis pub/sub when the feed grows', async () => {
     const waiter = new FeedWaiter(t.gateway.deps.redis, t.gateway.deps.receiptFeed.feedSignal, 600_000);
     await waiter.start();
