@@ -98,6 +98,8 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
       const after = q.after ?? (await acks.cursorOf(q.channel, req.apiClient!.name));
       const entries = await poll(q.channel, after, q.limit, q.wait * 1000, reply);
       const next = entries.at(-1)?.cursor ?? after;
+      // Shutting down: no keep-alive, or the server would wait for this connection to idle out.
+      if (waiter.isClosed) void reply.header('connection', 'close');
       const items = await Promise.all(entries.map(async (entry) => ({ entry, original: await deps.spool.get(entry.receiptRef) })));
       void reply.header('x-next-cursor', next);
       if (format === 'xml') return reply.type('application/xml; charset=utf-8').send(xmlPage(q.channel, next, items));
