@@ -14,6 +14,7 @@ import { createIntakeHandler } from './queues/intake-handler.js';
 import { queueReceipt } from './queues/queue-receipt.js';
 import { Ledger } from './queues/ledger.js';
 import { ReceiptFeed } from './queues/receipt-feed.js';
+import { ReceiptForms } from './receipts/forms/receipt-forms.js';
 import { ReceiptSla } from './queues/receipt-sla.js';
 import { buildHttpApi } from './gateway/http-api.js';
 import { ManagedRedis } from './queues/managed-redis.js';
@@ -123,6 +124,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       spool,
       queues,
       sink: new FolderReceiptSink(),
+      receiptForms: new ReceiptForms(config.channels),
       channels: new Map(config.channels.map((c) => [c.name, c])),
       translators,
       signers,

@@ -5,6 +5,7 @@ import { Spool } from '../core/spool.js';
 import type { PipelineDeps } from '../queues/deps.js';
 import { Ledger } from '../queues/ledger.js';
 import { ReceiptFeed } from '../queues/receipt-feed.js';
+import { ReceiptForms } from '../receipts/forms/receipt-forms.js';
 import { bullmqConnection, createRedis } from '../queues/redis-connection.js';
 import { StageQueues } from '../queues/stage-queues.js';
 import { redisUrlOf } from './message-lookup.js';
@@ -30,6 +31,7 @@ export async function openOperatorContext(config: GatewayConfig): Promise<{ deps
     redis,
     ledger,
     receiptFeed: new ReceiptFeed(redis, config.redis.prefix),
+    receiptForms: new ReceiptForms(config.channels),
     spool: new Spool(join(config.dataDir, 'spool')),
     queues,
     channels: new Map(config.channels.map((c) => [c.name, c])),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { MessageRecord } from '../queues/ledger.js';
 import { reportError } from './format-error.js';
 import { formatDeliveryState, readDeliveryState } from './delivery-status.js';
+import { unclaimedReceiptLines } from './unclaimed-receipts.js';
 
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
 
@@ -68,6 +69,7 @@ export function registerStatus(program: Command): void {
           await queues.close();
         }
         for (const line of formatDeliveryState(await readDeliveryState(redis, config))) console.log(line);
+        for (const line of await unclaimedReceiptLines(redis, config)) console.log(line);
         console.log(`${await ledger.count()} message(s) in the ledger / 报文总数; most recent ${recs.length}:`);
         for (const r of recs) console.log(`  ${time(r.updatedAt)}  ${r.id}  ${r.channel.padEnd(12)} ${r.status.padEnd(10)} ${r.sourceName}`);
       } finally {

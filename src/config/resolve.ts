@@ -10,6 +10,8 @@ import type { ConfigProblem } from './load.js';
 import type { ClientTls } from '../core/tls-client.js';
 import { resolveClientTls } from './resolve-tls.js';
 import { resolveBreaker, type ResolvedBreaker } from './resolve-breaker.js';
+import { resolveHttp, type ResolvedHttp } from './resolve-http.js';
+import type { ReceiptFormName } from '../receipts/forms/receipt-forms.js';
 
 /** SFTP connection settings with the key and passphrase read and the timeout in ms. */
 export interface ResolvedSftpEndpoint {
@@ -78,6 +80,9 @@ export interface ResolvedChannel {
   readonly gatewayReceipts: 'xml' | 'json';
   /** Largest document the channel takes, on every intake (HTTP included). */
   readonly maxBytes: number;
+  readonly receiptForm: ReceiptFormName;
+  /** Absolute path of the receipt mapping YAML. */
+  readonly receiptMapping?: string | undefined;
 }
 
 /** A signer's settings with paths absolute, durations in ms and secrets read (never logged). */
@@ -143,7 +148,7 @@ export interface GatewayConfig {
   readonly dataDir: string;
   readonly redis: { readonly url?: string | undefined; readonly prefix: string; readonly serverBinary: string };
   readonly log: { readonly level: string; readonly pretty?: boolean | undefined };
-  readonly http: Omit<ParsedConfig['http'], 'requestTimeoutMs'> & { readonly requestTimeoutMs: number };
+  readonly http: ResolvedHttp;
   readonly shutdownMs: number;
   readonly records: { readonly archive: boolean; readonly archiveRetentionMs: number };
   readonly concurrency: ParsedConfig['concurrency'];
@@ -316,6 +321,8 @@ export function resolveConfig(
       layout: ch.layout,
       receiptSlaMs: toMs(ch.receiptSlaMs),
       gatewayReceipts: ch.gatewayReceipts,
+      receiptForm: ch.receiptForm,
+      ...(ch.receiptMapping ? { receiptMapping: abs(ch.receiptMapping) } : {}),
     };
   });
 
@@ -350,7 +357,7 @@ export function resolveConfig(
     dataDir: abs(c.dataDir),
     redis: c.redis,
     log: c.log,
-    http: { ...c.http, requestTimeoutMs: toMs(c.http.requestTimeoutMs) },
+    http: resolveHttp(c.http, (s, path) => readSecret(s, path, abs, env, problems), problems),
     shutdownMs: toMs(c.shutdownMs),
     records: { archive: c.records.archive, archiveRetentionMs: toMs(c.records.archiveRetention) },
     concurrency: c.concurrency,

@@ -296,8 +296,14 @@ export const channelSchema = z
       .enum(['xml', 'json'])
       .default('xml')
       .describe("format of the gateway's own receipts (error, dead, duplicate): XML like customs receipts, or JSON"),
+    receiptForm: z
+      .enum(['xml', 'json', 'csv', 'mapping'])
+      .default('xml')
+      .describe('form of the receipts in the outbox: xml as customs sent them, json, csv with Chinese status text, or mapping (receiptMapping)'),
+    receiptMapping: z.string().optional().describe('receipt mapping YAML: the enterprise\'s own receipt layout and encoding (GBK...); needed by receiptForm mapping'),
   })
   .strict()
+  .refine((c) => c.receiptForm !== 'mapping' || c.receiptMapping, { message: 'receiptForm mapping needs receiptMapping: ./receipt-mapping.yaml', path: ['receiptMapping'] })
   .refine((c) => c.dir || (c.outbox && c.sent && c.failed && c.intake.every((i) => i.type !== 'folder' || i.path)), {
     message: 'give dir, or every one of intake[].path, outbox, sent and failed / 请给出 dir，或者全部给出 intake[].path、outbox、sent 和 failed',
   });
@@ -368,14 +374,38 @@ export const configSchema = z
               .object({
                 name: z.string(),
                 sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('hex SHA-256 of the bearer token'),
+                scopes: z
+                  .array(z.enum(['upload', 'receipts', 'operate', 'read-only']))
+                  .min(1)
+                  .optional()
+                  .describe('what the token may do; unset = every scope (a warning at start asks to set them)'),
               })
               .strict(),
           )
           .default([])
           .describe('API clients; without any token only /health answers'),
+        rateLimit: z
+          .object({
+            max: z.number().int().positive().default(600).describe('requests per token per window'),
+            window: duration.default('1m'),
+          })
+          .strict()
+          .default({ max: 600, window: '1m' })
+          .describe('per-token rate limit, shared by every gateway node through Redis'),
+        maxEventLoopDelayMs: duration.default(1000).describe('answer 503 (load shedding) while the event loop lags more than this; 0 turns load shedding off'),
+        maxWaitSeconds: z.number().int().min(0).max(120).default(60).describe('longest long-poll wait a client may ask for'),
+        tls: z
+          .object({
+            cert: z.string().describe('PEM server certificate (chain)'),
+            key: secret.describe('PEM server private key'),
+            clientCa: z.string().optional().describe('PEM CA bundle: when set, clients must present a certificate it signed (mTLS)'),
+          })
+          .strict()
+          .optional()
+          .describe('serve HTTPS; with clientCa, mutual TLS'),
       })
       .strict()
-      .default({ enabled: true, host: '127.0.0.1', port: 8470, requestTimeoutMs: 30_000, tokens: [] }),
+      .default({ enabled: true, host: '127.0.0.1', port: 8470, requestTimeoutMs: 30_000, tokens: [], rateLimit: { max: 600, window: '1m' }, maxEventLoopDelayMs: 1000, maxWaitSeconds: 60 }),
     shutdownMs: duration.default('20s').describe('how long workers may drain at shutdown'),
     records: z
       .object({

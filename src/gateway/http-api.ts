@@ -1,98 +1,121 @@
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
-import { isFeedCursor } from '../queues/receipt-feed.js';
+import { createServer as createHttpsServer } from 'node:https';
+import swagger from '@fastify/swagger';
 import type { PipelineDeps } from '../queues/deps.js';
+import { FeedWaiter } from '../queues/feed-waiter.js';
 import { createMetrics } from './metrics.js';
 import type { IntakeHandler } from './intake.js';
 import { registerUploadRoutes } from './http-upload-routes.js';
 import { registerDeliveryRoutes } from './http-delivery-routes.js';
+import { authenticate, ROUTE_SCOPES, requireScope, unscopedTokens } from './http-auth.js';
+import { registerHealthRoutes } from './health-routes.js';
+import { httpsOptions } from './http-tls.js';
+import { openApiOptions, registerOpenApiRoute } from './openapi.js';
+import { registerReceiptPollRoutes } from './receipt-poll-routes.js';
 
-/** How long /health waits for Redis to answer a PING before it reports it down. */
-const HEALTH_REDIS_TIMEOUT_MS = 1_000;
+export { tokenMatches } from './http-auth.js';
 
-/** Checks a bearer token against the configured SHA-256 hashes in constant time. */
-export function tokenMatches(token: string, hashes: readonly string[]): boolean {
-  const h = createHash('sha256').update(token).digest();
-  return hashes.some((hex) => {
-    const want = Buffer.from(hex, 'hex');
-    return want.length === h.length && timingSafeEqual(want, h);
-  });
-}
+/** Requests without a larger route limit: JSON bodies are small. */
+const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 /**
- * The HTTP API: /health open; everything under /v1 needs a bearer token from the config. Legacy
- * systems upload documents and poll /v1/receipts with a cursor instead of using folders.
+ * The HTTP API: health open; everything under /v1 needs a bearer token from the config, with
+ * the scope the route asks for. Legacy systems upload documents and long-poll /v1/receipts
+ * instead of using folders. Every route validates its input with a JSON schema; the OpenAPI
+ * description made from those schemas is at /v1/openapi.json.
  */
 export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): FastifyInstance {
-  const timeout = deps.config.http.requestTimeoutMs;
+  const http = deps.config.http;
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
     disableRequestLogging: true,
+    // Unknown query or body fields are an error, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
     // A request must arrive whole within the timeout, however slowly it trickles; Node checks
     // that only every connectionsCheckingInterval, so the interval follows the timeout.
-    serverFactory: (handler) =>
-      createServer({ requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: Math.max(100, Math.min(30_000, timeout / 4)) }, handler),
-  });
-  const hashes = deps.config.http.tokens.map((t) => t.sha256);
+    serverFactory: (handler) => {
+      const timeouts = { requestTimeout: http.requestTimeoutMs, headersTimeout: http.requestTimeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(30_000, http.requestTimeoutMs / 4)) };
+      return http.tls ? createHttpsServer({ ...httpsOptions(http.tls), ...timeouts }, handler) : createServer(timeouts, handler);
+    },
+  }) as unknown as FastifyInstance;
   const metrics = createMetrics(deps);
+  const waiter = new FeedWaiter(deps.redis, deps.receiptFeed.feedSignal);
+  app.addHook('onReady', async () => waiter.start());
+  // preClose: before the server waits for requests in flight, so long polls answer at once.
+  app.addHook('preClose', async () => waiter.close());
+  const unscoped = unscopedTokens(http.tokens);
+  if (unscoped.length) {
+    deps.log.warn({ tokens: unscoped }, 'API tokens without scopes have every scope; set scopes: [upload, receipts, operate, read-only] / 未设置权限范围的令牌拥有全部权限');
+  }
 
-  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
-    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+  app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 && err.statusCode !== 500 ? err.statusCode : 500;
     if (status === 500) deps.log.error({ err }, 'http api error');
-    void reply.code(status).send({ error: status === 500 ? 'internal error / 内部错误' : err.message });
+    const message =
+      status === 500 ? 'internal error / 内部错误' : err.validation ? `invalid request / 请求无效: ${err.message}` : status === 503 ? 'overloaded, retry later / 服务繁忙，请稍后重试' : err.message;
+    void reply.code(status).send({ error: message });
   });
 
-  app.get('/health', async () => {
-    // Commands wait for a reconnect while Redis is away: /health must answer anyway, at once.
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('down'), HEALTH_REDIS_TIMEOUT_MS)));
-    const redis = await Promise.race([deps.redis.ping().then(() => 'ok', () => 'down'), timeout]).finally(() => clearTimeout(timer));
-    return { status: redis === 'ok' ? 'ok' : 'degraded', redis };
-  });
+  // Plugins load in this order when the app starts; swagger first, so it sees every route.
+  app.register(swagger, openApiOptions('1'));
+  app.register(underPressure, { maxEventLoopDelay: http.maxEventLoopDelayMs, retryAfter: 10 });
+  app.register(async (root) => registerHealthRoutes(root, deps, () => app.isUnderPressure()));
 
-  app.register(async (v1) => {
-    v1.addHook('onRequest', async (req, reply) => {
-      const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-      if (!m || !tokenMatches(m[1]!, hashes)) {
+  app.register(
+    async (v1) => {
+      v1.addHook('onRequest', async (req, reply) => {
+        const client = authenticate(req.headers.authorization, http.tokens);
         // Connection: close, so a client refused here cannot keep the socket by sending its body slowly.
-        return reply.code(401).header('www-authenticate', 'Bearer').header('connection', 'close').send({ error: 'authentication required / 需要认证' });
-      }
-    });
+        if (!client) return reply.code(401).header('www-authenticate', 'Bearer').header('connection', 'close').send({ error: 'authentication required / 需要认证' });
+        req.apiClient = client;
+      });
+      // After authentication (preHandler), so the limit is per token, not per address.
+      await v1.register(rateLimit, {
+        hook: 'preHandler',
+        max: http.rateLimit.max,
+        timeWindow: http.rateLimit.windowMs,
+        keyGenerator: (req) => `token:${req.apiClient?.name ?? req.ip}`,
+        errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, message: `too many requests, retry in ${ctx.after} / 请求过多，请稍后重试` }),
+      });
 
-    if (intake) registerUploadRoutes(v1, deps, intake);
-    registerDeliveryRoutes(v1, deps);
+      registerOpenApiRoute(v1, app);
+      // Own scope: the upload routes take every body as raw bytes, JSON routes keep their parser.
+      if (intake) v1.register(async (uploads) => registerUploadRoutes(uploads, deps, intake));
+      registerReceiptPollRoutes(v1, deps, waiter);
+      // Operator actions need the operate scope; reading the delivery state any reading scope.
+      v1.register(async (ops) => {
+        ops.addHook('preHandler', (req, reply) => requireScope(req.method === 'GET' ? ROUTE_SCOPES.read : ROUTE_SCOPES.operate)(req, reply));
+        registerDeliveryRoutes(ops, deps);
+      });
 
-    v1.get('/metrics', async (_req, reply) => {
-      void reply.header('content-type', metrics.contentType);
-      return metrics.metrics();
-    });
+      v1.get('/metrics', { preHandler: requireScope(ROUTE_SCOPES.read), schema: { summary: 'Prometheus metrics', tags: ['meta'] } }, async (_req, reply) => {
+        void reply.header('content-type', metrics.contentType);
+        return metrics.metrics();
+      });
 
-    v1.get<{ Params: { id: string } }>('/messages/:id', async (req, reply) => {
-      const rec = await deps.ledger.get(req.params.id);
-      if (!rec) return reply.code(404).send({ error: 'no such message / 报文不存在' });
-      return { ...rec, events: await deps.ledger.events(rec.id) };
-    });
-
-    v1.get<{ Querystring: { channel?: string; after?: string; limit?: string } }>('/receipts', async (req, reply) => {
-      const channel = req.query.channel;
-      // `orphans`: receipts that match no message of ours (e.g. DECSUB subscription receipts).
-      if (!channel || (!deps.channels.has(channel) && channel !== 'orphans')) {
-        return reply.code(400).send({ error: `channel must be one of / 通道须为: ${[...deps.channels.keys(), 'orphans'].join(', ')}` });
-      }
-      const after = req.query.after ?? '0';
-      if (!isFeedCursor(after)) {
-        return reply.code(400).send({ error: 'after must be 0 or a cursor returned as next / after 须为 0 或上次返回的 next' });
-      }
-      const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
-      const entries = await deps.receiptFeed.read(channel, after, limit);
-      const receipts = await Promise.all(
-        entries.map(async (e) => ({ ...e, content: (await deps.spool.get(e.receiptRef)).toString('base64') })),
+      v1.get<{ Params: { id: string } }>(
+        '/messages/:id',
+        {
+          preHandler: requireScope(ROUTE_SCOPES.read),
+          schema: {
+            summary: 'a message with its timeline and who collected its receipts',
+            tags: ['messages'],
+            params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{1,64}$' } } },
+          },
+        },
+        async (req, reply) => {
+          const rec = await deps.ledger.get(req.params.id);
+          if (!rec) return reply.code(404).send({ error: 'no such message / 报文不存在' });
+          return { ...rec, events: await deps.ledger.events(rec.id), collected: await deps.ledger.collected(rec.id) };
+        },
       );
-      return { receipts, next: entries.at(-1)?.cursor ?? req.query.after ?? '0' };
-    });
-  }, { prefix: '/v1' });
+    },
+    { prefix: '/v1' },
+  );
 
   return app;
 }

@@ -4,6 +4,9 @@ import { messageIdFor } from '../core/ids.js';
 import type { PipelineDeps } from '../queues/deps.js';
 import { queueReceipt } from '../queues/queue-receipt.js';
 import type { IntakeHandler } from './intake.js';
+import { ROUTE_SCOPES, requireScope } from './http-auth.js';
+
+const FILE_NAME_HEADER = { type: 'object', properties: { 'x-file-name': { type: 'string', minLength: 1, maxLength: 1000 } } } as const;
 
 /** Marks `archivedAs` of a document that came over HTTP (there is no file to move). */
 export const HTTP_ORIGIN = 'http-upload:';
@@ -46,7 +49,16 @@ export function registerUploadRoutes(v1: FastifyInstance, deps: PipelineDeps, ha
   v1.removeAllContentTypeParsers();
   v1.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: documentLimit }, (_req, body, done) => done(null, body));
 
-  v1.post<{ Params: { channel: string } }>('/channels/:channel/documents', { bodyLimit: documentLimit }, async (req, reply) => {
+  v1.post<{ Params: { channel: string } }>('/channels/:channel/documents', {
+    bodyLimit: documentLimit,
+    preHandler: requireScope(ROUTE_SCOPES.upload),
+    schema: {
+      summary: 'upload a document, taken like a dropped file',
+      tags: ['documents'],
+      params: { type: 'object', required: ['channel'], properties: { channel: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,39}$' } } },
+      headers: FILE_NAME_HEADER,
+    },
+  }, async (req, reply) => {
     const channel = req.params.channel;
     if (!deps.channels.has(channel)) return reply.code(404).send({ error: `no channel ${channel} / 通道不存在` });
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -69,7 +81,11 @@ export function registerUploadRoutes(v1: FastifyInstance, deps: PipelineDeps, ha
     return reply.code(outcome.kind === 'duplicate' ? 200 : 202).send(outcome);
   });
 
-  v1.post('/receipts/push', { bodyLimit: UPLOAD_LIMIT }, async (req, reply) => {
+  v1.post('/receipts/push', {
+    bodyLimit: UPLOAD_LIMIT,
+    preHandler: requireScope(ROUTE_SCOPES.upload),
+    schema: { summary: 'push a customs receipt (customs-side clients)', tags: ['receipts'], headers: FILE_NAME_HEADER },
+  }, async (req, reply) => {
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (bytes.length === 0) return reply.code(400).send({ error: 'empty receipt / 回执为空' });
     const header = req.headers['x-file-name'];

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { Spool } from '../core/spool.js';
 import type { GatewayConfig, ResolvedChannel } from '../config/resolve.js';
 import type { ReceiptSink } from '../gateway/receipt-sink.js';
+import type { ReceiptForms } from '../receipts/forms/receipt-forms.js';
 import type { Signer } from '../signing/signer.js';
 import type { Translator } from '../translators/translator.js';
 import type { Transport } from '../transports/transport.js';
@@ -22,6 +23,8 @@ export interface PipelineDeps {
   readonly spool: Spool;
   readonly queues: StageQueues;
   readonly sink: ReceiptSink;
+  /** Each channel's receipt form (outbox files and the polling API). */
+  readonly receiptForms: ReceiptForms;
   readonly channels: ReadonlyMap<string, ResolvedChannel>;
   readonly translators: ReadonlyMap<string, Translator>;
   readonly signers: ReadonlyMap<string, Signer>;

@@ -112,6 +112,12 @@ redis.call('RPUSH', KEYS[2], ARGV[2])
 redis.call('XADD', KEYS[3], '*', 'm', ARGV[3], 'e', ARGV[2])
 return 'cancelled'`;
 
+// Records once that a client collected a receipt, with a timeline event.
+const COLLECTED_LUA = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[3])
+return 1`;
+
 const TERMINAL_STATUSES = GATEWAY_STATUSES.filter(isTerminal);
 
 /**
@@ -243,6 +249,23 @@ export class Ledger {
 
   async events(id: string): Promise<LedgerEvent[]> {
     return (await this.redis.lrange(this.k('events', id), 0, -1)).map((s) => JSON.parse(s) as LedgerEvent);
+  }
+
+  /** Records that an API client collected one of the message's receipts; false when already recorded. */
+  async markCollected(id: string, client: string, fileName: string, at: number): Promise<boolean> {
+    const ev = JSON.stringify({ at, stage: 'api', text: `receipt ${fileName} collected by ${client} / 回执已被 ${client} 取走` } satisfies LedgerEvent);
+    return (await this.redis.eval(COLLECTED_LUA, 2, this.k('collected', id), this.k('events', id), `${client}\t${fileName}`, String(at), ev)) === 1;
+  }
+
+  /** Which clients collected which of the message's receipts, and when. */
+  async collected(id: string): Promise<{ client: string; fileName: string; at: number }[]> {
+    const h = await this.redis.hgetall(this.k('collected', id));
+    return Object.entries(h)
+      .map(([field, at]) => {
+        const [client = '', fileName = ''] = field.split('\t');
+        return { client, fileName, at: Number(at) };
+      })
+      .sort((a, b) => a.at - b.at || a.fileName.localeCompare(b.fileName));
   }
 
   /** Sequence number of a receipt within its message; `isNew` is false for a receipt seen before. */

@@ -20,7 +20,7 @@ describe('HTTP API (real Redis)', () => {
   const auth = { authorization: `Bearer ${TOKEN}` };
 
   beforeAll(async () => {
-    const tokens = `http: { enabled: false, tokens: [{ name: poller, sha256: ${createHash('sha256').update(TOKEN).digest('hex')} }] }`;
+    const tokens = `http: { enabled: false, maxEventLoopDelayMs: 0, tokens: [{ name: poller, sha256: ${createHash('sha256').update(TOKEN).digest('hex')} }] }`;
     t = await startTestGateway('api', testChannel('declaration'), { sandbox: { stepMs: 10 }, extra: tokens });
     ({ gateway, sandbox } = t);
     api = buildHttpApi(gateway.deps, createIntakeHandler(gateway.deps));

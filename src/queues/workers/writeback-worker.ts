@@ -5,10 +5,11 @@ import type { WritebackJob } from '../names.js';
 import { receiptStemFor } from '../receipt-stem.js';
 
 /**
- * writeback: the receipt into the channel outbox as <stem>.<kind>.<seq>.xml, atomically. The stem
- * is the message's own (receiptStemFor). A file of other content already under the name (put
+ * writeback: the receipt into the channel outbox as <stem>.<kind>.<seq>.<ext>, atomically, in
+ * the channel's receipt form (customs XML as it came, JSON, CSV or the enterprise's mapping). The
+ * stem is the message's own (receiptStemFor). A file of other content already under the name (put
  * there by hand, or by a gateway whose Redis was reset) is never replaced: the receipt goes to
- * <stem>.<message id prefix>.<kind>.<seq>.xml instead, with a warning.
+ * <stem>.<message id prefix>.<kind>.<seq>.<ext> instead, with a warning.
  */
 export function writebackProcessor(deps: PipelineDeps) {
   return async (job: Job<WritebackJob>): Promise<void> => {
@@ -18,12 +19,21 @@ export function writebackProcessor(deps: PipelineDeps) {
     const ch = channelOf(deps, rec.channel);
     // A receipt about another drop of the same bytes (a duplicate) is named after that drop.
     const stem = sourceName !== undefined && sourceName !== rec.sourceName ? stemOf(sourceName) : await receiptStemFor(deps, rec);
+    const out = deps.receiptForms.render(ch.name, deps.receiptForms.formOf(ch.name), await deps.spool.get(receiptRef), ext ?? 'xml', {
+      channel: ch.name,
+      messageId,
+      businessKey: rec.businessKey,
+      seqNo: rec.seqNo,
+      entryId: rec.entryId,
+      // The job's own creation time: a retried write renders the same bytes.
+      writtenAt: new Date(job.timestamp),
+    });
     const nameFor = (s: string): string => {
-      const parts = { stem: s, kind, seq, ...(ext ? { ext } : {}) };
+      const parts = { stem: s, kind, seq, ext: out.ext };
       // The job's creation time: a re-run after a crash writes the same name.
       return ch.layout === 'imppath' ? clientReceiptFileName({ ...parts, negative: negative ?? false, at: new Date(job.timestamp) }) : receiptFileName(parts);
     };
-    const bytes = await deps.spool.get(receiptRef);
+    const bytes = out.bytes;
     let name = nameFor(stem);
     let result = await deps.sink.write(ch.outbox, name, bytes);
     for (const tag of [messageId.slice(0, 12), messageId]) {
@@ -36,8 +46,10 @@ export function writebackProcessor(deps: PipelineDeps) {
     if (result === 'taken') throw new Error(`no free outbox name for ${name}`);
     if (result === 'written') {
       await deps.ledger.event(messageId, { at: Date.now(), stage: 'writeback', text: `wrote ${name}`, refs: { receipt: receiptRef } });
-      await deps.receiptFeed.append(ch.name, { messageId, fileName: name, kind, receiptRef });
       deps.log.info({ messageId, file: name }, 'receipt written / 回执已写出');
     }
+    // Also when the file was already there: a crash between writing it and this line must not
+    // keep the receipt from the polling API. The feed appends each (message, seq) once.
+    await deps.receiptFeed.append(ch.name, { messageId, fileName: name, kind, receiptRef, writtenAt: job.timestamp }, seq);
   };
 }

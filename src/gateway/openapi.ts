@@ -1,0 +1,47 @@
+import type { SwaggerOptions } from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import type { OpenAPIV3 } from 'openapi-types';
+
+/** Routes that take raw bytes (no JSON body schema to generate a requestBody from). */
+const RAW_BODIES: Record<string, string> = {
+  '/v1/channels/{channel}/documents': 'the document exactly as a dropped file (XML, CSV, Excel, JSON)',
+  '/v1/receipts/push': 'a customs receipt (XML)',
+};
+
+/**
+ * Options of @fastify/swagger for the OpenAPI 3 description generated from the route schemas.
+ * Register swagger before any route; the document is served at /v1/openapi.json.
+ */
+export function openApiOptions(version: string): SwaggerOptions {
+  return {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'eport gateway API / 电子口岸网关接口',
+        version,
+        description: 'Upload documents, long-poll and acknowledge receipts (回执), read message status. Bearer token per client; scopes upload, receipts, operate, read-only.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    hideUntagged: false,
+    transformObject: (doc) => {
+      const spec = (doc as { openapiObject: Partial<OpenAPIV3.Document> }).openapiObject;
+      for (const [path, text] of Object.entries(RAW_BODIES)) {
+        const op = spec.paths?.[path]?.post;
+        if (op) op.requestBody = { required: true, description: text, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } };
+      }
+      // Health routes are open.
+      for (const p of ['/health', '/healthz', '/readyz']) {
+        const op = spec.paths?.[p]?.get;
+        if (op) op.security = [];
+      }
+      return spec;
+    },
+  };
+}
+
+/** GET /v1/openapi.json: the description of every route, for any client with a token. */
+export function registerOpenApiRoute(v1: FastifyInstance, app: FastifyInstance): void {
+  v1.get('/openapi.json', { schema: { summary: 'this API as an OpenAPI 3 document', tags: ['meta'] } }, async () => app.swagger());
+}
