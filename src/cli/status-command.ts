@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import type { MessageRecord } from '../queues/ledger.js';
 import { reportError } from './format-error.js';
-import { formatDeliveryState, readDeliveryState } from './delivery-status.js';
-import { unclaimedReceiptLines } from './unclaimed-receipts.js';
 
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
 
@@ -68,6 +66,8 @@ export function registerStatus(program: Command): void {
         } finally {
           await queues.close();
         }
+        const { formatDeliveryState, readDeliveryState } = await import('./delivery-status.js');
+        const { unclaimedReceiptLines } = await import('./unclaimed-receipts.js');
         for (const line of formatDeliveryState(await readDeliveryState(redis, config))) console.log(line);
         for (const line of await unclaimedReceiptLines(redis, config)) console.log(line);
         console.log(`${await ledger.count()} message(s) in the ledger / 报文总数; most recent ${recs.length}:`);

@@ -40,6 +40,8 @@ export class FolderIntake implements IntakeSource {
   private stopped = false;
   /** Files that could not be taken, logged once each (keys: inbox name, or `claimed/NAME`). */
   private readonly leftAlone = new Set<string>();
+  /** Folders, FIFOs and sockets in the inbox, each logged once while it stays there. */
+  private readonly notDocuments = new Set<string>();
 
   constructor(
     private readonly channel: string,
@@ -94,6 +96,7 @@ export class FolderIntake implements IntakeSource {
     }
     const present = new Set(names);
     this.stable.retain(present);
+    for (const n of this.notDocuments) if (!present.has(n)) this.notDocuments.delete(n);
     for (const key of this.leftAlone) if (!key.startsWith('claimed/') && !present.has(key) && !raw.some((r) => r.toString('utf8') === key)) this.leftAlone.delete(key);
     const now = Date.now();
     for (const name of names) {
@@ -108,7 +111,15 @@ export class FolderIntake implements IntakeSource {
     const st = await lstat(path).catch(() => undefined);
     if (!st) return;
     if (st.isSymbolicLink()) return this.refuseLink(name, handler);
-    if (!st.isFile()) return;
+    if (!st.isFile()) {
+      // A folder, FIFO or socket is no document: one line says so, then it is left alone.
+      if (!this.notDocuments.has(name)) {
+        this.notDocuments.add(name);
+        const kind = st.isDirectory() ? 'folder' : st.isFIFO() ? 'FIFO' : st.isSocket() ? 'socket' : 'device';
+        this.log.warn({ inbox: this.cfg.path, file: name, kind }, `not a regular file (${kind}): left alone, move it out of the inbox / 不是普通文件，已跳过，请移出收件箱`);
+      }
+      return;
+    }
     if (!this.ready(name, st.size, st.mtimeMs, now, present)) return;
     this.stable.forget(name);
     await this.take(name, st.size, handler);
@@ -118,7 +129,7 @@ export class FolderIntake implements IntakeSource {
   private async renameUndecodable(raw: Buffer): Promise<void> {
     const safe = decodableName(raw);
     await rename(Buffer.concat([Buffer.from(`${this.cfg.path}/`), raw]), join(this.cfg.path, safe));
-    this.log.warn({ inbox: this.cfg.path, file: safe }, 'file name is not valid UTF-8: renamed to a safe name / 文件名不是有效的 UTF-8，已改为安全的文件名');
+    this.log.warn({ inbox: this.cfg.path, file: safe, original: raw.toString('utf8') }, 'file name is not valid UTF-8: renamed to a safe name / 文件名不是有效的 UTF-8，已改为安全的文件名');
   }
 
   /**

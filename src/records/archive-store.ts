@@ -35,9 +35,9 @@ export class ArchiveStore {
 
   async append(day: string, run: string, records: readonly ArchiveRecord[]): Promise<void> {
     if (!records.length) return;
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const path = join(this.dir, `${day}.${run}.jsonl.gz`);
-    await appendFile(path, gzipSync(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+    await appendFile(path, gzipSync(records.map((r) => JSON.stringify(r)).join('\n') + '\n'), { mode: 0o600 });
     await fsyncPath(path);
   }
 

@@ -43,10 +43,10 @@ export async function lastEntry(path: string): Promise<AuditEntry | undefined> {
 /** Appends lines and fsyncs before returning: a line counts as written only once it is on disk. */
 export async function appendLines(dir: string, name: string, lines: readonly string[]): Promise<void> {
   if (!lines.length) return;
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, name);
   const isNew = !(await stat(path).catch(() => undefined));
-  await appendFile(path, lines.join('\n') + '\n');
+  await appendFile(path, lines.join('\n') + '\n', { mode: 0o600 });
   await fsyncPath(path);
   if (isNew) await fsyncPath(dir); // the new file's name must survive a power cut too
 }

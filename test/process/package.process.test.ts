@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/process.js';
+import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -59,7 +60,11 @@ describe('npm package (packed, installed elsewhere, run with npx)', () => {
     const app = join(work, 'app');
     const example = join(app, 'node_modules', 'eport-gateway', 'config', 'example.yaml');
     expect(existsSync(example)).toBe(true);
+    // The example names its key through EPORT_KEY_FILE, and config check opens every file named.
+    const id = generateSelfSignedIdentity({ commonName: 'package test', days: 30 });
+    writeFileSync(join(work, 'operator.pem'), id.keyPem + id.certPem);
     const r = run('npx', ['--no-install', 'eport', 'config', 'check', example], app, {
+      EPORT_KEY_FILE: join(work, 'operator.pem'),
       CUSTOMS_SUBMIT_URL: 'https://customs.example.invalid/submit',
       CUSTOMS_RECEIPT_URL: 'https://customs.example.invalid/receipts',
       EPORT_KEY_PASS: 'not-used-by-check',

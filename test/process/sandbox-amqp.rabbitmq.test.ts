@@ -87,7 +87,7 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
         encoding: 'utf8',
         env: { ...process.env, FORCE_COLOR: '0', EPORT_AMQP_URL: TEST_AMQP_URL },
       });
-      expect(r.stdout).toMatch(new RegExp(`✓ transport mq\\s+amqp://${url.hostname}:${url.port || 5672}`));
+      expect(r.stdout).toMatch(new RegExp(`✓ transport mq\\s+(amqp://)?${url.hostname}:${url.port || 5672}`));
       expect(r.stdout).toMatch(/✓ receipts back/);
       expect(r.stdout + r.stderr).not.toContain(`:${url.password}@`);
     } finally {
