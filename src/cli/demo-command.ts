@@ -40,7 +40,7 @@ export function registerDemo(program: Command): void {
         say(`generated a demo signing key / 已生成演示签名密钥: ${keyFile}`);
       }
       // The sandbox also plays the Single Window client on DIR/imppath for the sw-client channel.
-      const sandbox = await startSandbox({ port: Number(opts.sandboxPort), stepMs: Number(opts.stepMs), logger: log, impPath: join(dir, 'imppath') });
+      const sandbox = await startSandbox({ port: Number(opts.sandboxPort), stepMs: Number(opts.stepMs), logger: log, impPath: join(dir, 'imppath'), clientModules: ['Deccus001', 'Decsub'] });
       const configFile = join(dir, 'eport.yaml');
       await writeFile(configFile, demoConfigYaml({ sandboxUrl: sandbox.url, samples: join(packageRoot(), 'samples'), redisUrl: process.env.REDIS_URL, prefix: process.env.EPORT_REDIS_PREFIX }));
       let gateway;
