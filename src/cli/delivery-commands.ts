@@ -3,7 +3,7 @@ import type { MessageRecord } from '../queues/ledger.js';
 import type { PipelineDeps } from '../queues/deps.js';
 import type * as DeliveryOperator from '../queues/delivery-operator.js';
 import type { openOperatorContext } from './operator-context.js';
-import { reportError } from './format-error.js';
+import { loadConfigOrReport } from './load-config-or-report.js';
 
 // Loaded when a command runs, not at every CLI start (they bring Redis and BullMQ).
 type Ops = typeof DeliveryOperator;
@@ -19,14 +19,8 @@ const operator = (cmd: string): string => `eport ${cmd} (${process.env.USER ?? '
 
 /** Runs one delivery action against the gateway's Redis, printing its outcome or why it was refused. */
 async function run(configFile: string, act: (deps: PipelineDeps, find: (arg: string) => Promise<MessageRecord>) => Promise<string>): Promise<void> {
-  const { loadConfig } = await import('../config/load.js');
-  let config;
-  try {
-    config = loadConfig(configFile);
-  } catch (err) {
-    reportError(err);
-    return;
-  }
+  const config = await loadConfigOrReport(configFile);
+  if (!config) return;
   const { findRecord, openOperatorContext } = await import('./operator-context.js');
   let ctx: Awaited<ReturnType<typeof openOperatorContext>> | undefined;
   try {

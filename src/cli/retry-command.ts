@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { cancelMessage, retryMessage } from '../queues/operator.js';
 import { reportError } from './format-error.js';
+import { loadConfigOrReport } from './load-config-or-report.js';
 
 // The operator actions, loaded when a command runs rather than at every CLI start.
 const retry: typeof retryMessage = async (...a) => (await import('../queues/operator.js')).retryMessage(...a);
@@ -14,14 +15,8 @@ function operatorCommand(program: Command, name: string, description: string, ac
     .argument('<id-or-file>', 'message id, source file name, or ClientSeqNo')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
     .action(async (arg: string, opts: { config: string }) => {
-      const { loadConfig } = await import('../config/load.js');
-      let config;
-      try {
-        config = loadConfig(opts.config);
-      } catch (err) {
-        reportError(err);
-        return;
-      }
+      const config = await loadConfigOrReport(opts.config);
+      if (!config) return;
       const { findRecord, openOperatorContext } = await import('./operator-context.js');
       let ctx: Awaited<ReturnType<typeof openOperatorContext>> | undefined;
       try {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { formatError, reportError } from './format-error.js';
+import { formatError } from './format-error.js';
+import { loadConfigOrReport } from './load-config-or-report.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 /** Beyond shutdownMs, time for the last steps (Redis, the managed redis-server) before a forced exit. */
@@ -11,14 +12,8 @@ export function registerStart(program: Command): void {
     .description('run the gateway daemon in the foreground / 启动网关守护进程')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
     .action(async (opts: { config: string }) => {
-      const { loadConfig } = await import('../config/load.js');
-      let config;
-      try {
-        config = loadConfig(opts.config);
-      } catch (err) {
-        reportError(err);
-        return;
-      }
+      const config = await loadConfigOrReport(opts.config);
+      if (!config) return;
       const { createLogger } = await import('../core/logger.js');
       const { startGateway } = await import('../app.js');
       const log = createLogger({ level: config.log.level, ...(config.log.pretty !== undefined ? { pretty: config.log.pretty } : {}) });

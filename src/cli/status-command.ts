@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { MessageRecord } from '../queues/ledger.js';
-import { reportError } from './format-error.js';
+import { loadConfigOrReport } from './load-config-or-report.js';
 
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
 
@@ -13,14 +13,8 @@ export function registerStatus(program: Command): void {
     .option('-n, --limit <n>', 'how many recent messages to list', '20')
     .option('--json', 'machine-readable output')
     .action(async (arg: string | undefined, opts: { config: string; limit: string; json?: boolean }) => {
-      const { loadConfig } = await import('../config/load.js');
-      let config;
-      try {
-        config = loadConfig(opts.config);
-      } catch (err) {
-        reportError(err);
-        return;
-      }
+      const config = await loadConfigOrReport(opts.config);
+      if (!config) return;
       const { findRecord, redisUrlOf } = await import('./message-lookup.js');
       const { Ledger } = await import('../queues/ledger.js');
       const { createRedis } = await import('../queues/redis-connection.js');
