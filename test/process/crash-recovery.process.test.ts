@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { spawnEport, waitFor, type Spawned } from '../helpers/process.js';
-import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { spawnEport, waitFor } from '../helpers/process.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
+import { spawnedWorkspace } from '../helpers/spawned-workspace.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 
@@ -17,16 +16,7 @@ const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.'));
  * is in the outbox exactly once.
  */
 describe('crash recovery (kill -9 mid-batch, spawned daemon, real Redis)', () => {
-  const prefix = uniquePrefix('crash');
-  const dir = mkdtempSync(join(tmpdir(), 'eport-crash-'));
-  const redis = new Redis(TEST_REDIS_URL);
-  const procs: Spawned[] = [];
-
-  afterAll(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-  });
+  const { prefix, dir, procs } = spawnedWorkspace('crash');
 
   it('delivers 200 messages once each and writes every receipt once', async () => {
     const sandbox = spawnEport(['sandbox', '--port', '0', '--step-ms', '40']);

@@ -1,15 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 import { writeGenerated } from '../corpus/hostile/generated.js';
 import { decMessage } from '../helpers/dec-message.js';
-import { ROOT, spawnEport, waitFor, type Spawned } from '../helpers/process.js';
-import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { ROOT, spawnEport, waitFor } from '../helpers/process.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
+import { spawnedWorkspace } from '../helpers/spawned-workspace.js';
 
 const CORPUS = join(ROOT, 'test', 'corpus', 'hostile');
 const CHANNELS = ['declaration', 'erp', 'erp-json'] as const;
@@ -48,17 +47,7 @@ function receipts(dir: string): { file: string; xml: string }[] {
  * of its receipts, none overwritten, although two canaries share a file name.
  */
 describe('hostile corpus (spawned gateway and sandbox, real Redis)', () => {
-  const prefix = uniquePrefix('hostile');
-  const dir = mkdtempSync(join(tmpdir(), 'eport-hostile-'));
-  const redis = new Redis(TEST_REDIS_URL);
-  const procs: Spawned[] = [];
-
-  afterAll(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { prefix, dir, procs } = spawnedWorkspace('hostile', { removeDir: true });
 
   it('refuses every hostile input with a receipt or one log line, stays up and under budget, and delivers every canary', async () => {
     const sandbox = spawnEport(['sandbox', '--port', '0', '--step-ms', '40']);

@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { spawnEport, waitFor, type Spawned } from '../helpers/process.js';
-import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { spawnEport, waitFor } from '../helpers/process.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
+import { spawnedWorkspace } from '../helpers/spawned-workspace.js';
 import { decMessage } from '../helpers/dec-message.js';
 
 const N = 120;
@@ -22,16 +21,7 @@ const ls = (d: string): string[] => {
  * folders twice (no `_t-2` copy, each accepted once) and each receipt is written once.
  */
 describe('sw-client route: kill -9 between writing into OutBox and recording it', () => {
-  const prefix = uniquePrefix('swc-crash');
-  const dir = mkdtempSync(join(tmpdir(), 'eport-swc-crash-'));
-  const redis = new Redis(TEST_REDIS_URL);
-  const procs: Spawned[] = [];
-
-  afterAll(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-  });
+  const { prefix, dir, procs } = spawnedWorkspace('swc-crash');
 
   it(`hands ${N} declarations to the client once each`, async () => {
     const imp = join(dir, 'imppath');
