@@ -4,10 +4,19 @@ import { pathText } from './issue-text.js';
 
 /**
  * Keys whose string value names a file or folder, wherever they sit in the configuration: a
- * soft-key `key`, a card `certificate`, a channel's `mapping` and `codesDir`, and the `file` of
- * every secret (`{ file: ... }`). Keyed by name so a new adapter's files are checked too.
+ * soft-key `key`, a card `certificate`, a channel's `mapping` and `codesDir`, the `file` of
+ * every secret (`{ file: ... }`), and the Single Window client's `impPath` (a share that must be
+ * mounted) and `settingsFile`. Keyed by name so a new adapter's files are checked too.
  */
-const NAMED: Readonly<Record<string, 'file' | 'folder'>> = { key: 'file', certificate: 'file', mapping: 'file', file: 'file', codesDir: 'folder' };
+const NAMED: Readonly<Record<string, 'file' | 'folder'>> = {
+  key: 'file',
+  certificate: 'file',
+  mapping: 'file',
+  file: 'file',
+  codesDir: 'folder',
+  impPath: 'folder',
+  settingsFile: 'file',
+};
 
 /** One problem for each file or folder the configuration names that is missing or unreadable. */
 export function namedFileProblems(raw: unknown, abs: (p: string) => string): ConfigProblem[] {
