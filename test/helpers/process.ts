@@ -37,3 +37,13 @@ export async function waitFor<T>(what: string, probe: () => Promise<T> | T, cond
   }
   throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
 }
+
+/**
+ * Starts `eport sandbox --port 0 ARGS` as its own process (added to `procs` for clean-up) and
+ * resolves with its base URL once it listens.
+ */
+export async function spawnSandbox(args: string[], procs: Spawned[], ms = 15_000): Promise<string> {
+  const sandbox = spawnEport(['sandbox', '--port', '0', ...args]);
+  procs.push(sandbox);
+  return (await waitFor('sandbox url', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, ms))!;
+}

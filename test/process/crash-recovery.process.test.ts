@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnEport, waitFor } from '../helpers/process.js';
+import { spawnEport, spawnSandbox, waitFor } from '../helpers/process.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { spawnedWorkspace } from '../helpers/spawned-workspace.js';
 import { decMessage } from '../helpers/dec-message.js';
@@ -19,9 +19,7 @@ describe('crash recovery (kill -9 mid-batch, spawned daemon, real Redis)', () =>
   const { prefix, dir, procs } = spawnedWorkspace('crash');
 
   it('delivers 200 messages once each and writes every receipt once', async () => {
-    const sandbox = spawnEport(['sandbox', '--port', '0', '--step-ms', '40']);
-    procs.push(sandbox);
-    const url = (await waitFor('sandbox url', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, 15_000))!;
+    const url = await spawnSandbox(['--step-ms', '40'], procs);
 
     const id = generateSelfSignedIdentity({ commonName: '崩溃测试 Crash Test', days: 30 });
     mkdirSync(join(dir, 'keys'));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 import { writeGenerated } from '../corpus/hostile/generated.js';
 import { decMessage } from '../helpers/dec-message.js';
-import { ROOT, spawnEport, waitFor } from '../helpers/process.js';
+import { ROOT, spawnEport, spawnSandbox, waitFor } from '../helpers/process.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { spawnedWorkspace } from '../helpers/spawned-workspace.js';
 
@@ -50,9 +50,7 @@ describe('hostile corpus (spawned gateway and sandbox, real Redis)', () => {
   const { prefix, dir, procs } = spawnedWorkspace('hostile', { removeDir: true });
 
   it('refuses every hostile input with a receipt or one log line, stays up and under budget, and delivers every canary', async () => {
-    const sandbox = spawnEport(['sandbox', '--port', '0', '--step-ms', '40']);
-    procs.push(sandbox);
-    const sandboxUrl = (await waitFor('sandbox url', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, 60_000))!;
+    const sandboxUrl = await spawnSandbox(['--step-ms', '40'], procs, 60_000);
     const id = generateSelfSignedIdentity({ commonName: '恶意输入测试 Hostile', days: 30 });
     mkdirSync(join(dir, 'keys'));
     writeFileSync(join(dir, 'keys', 'k.pem'), id.keyPem + id.certPem);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnEport, waitFor } from '../helpers/process.js';
+import { spawnEport, spawnSandbox, waitFor } from '../helpers/process.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { spawnedWorkspace } from '../helpers/spawned-workspace.js';
 import { decMessage } from '../helpers/dec-message.js';
@@ -26,9 +26,7 @@ describe('sw-client route: kill -9 between writing into OutBox and recording it'
   it(`hands ${N} declarations to the client once each`, async () => {
     const imp = join(dir, 'imppath');
     // The client is slow to pick up, so kills find files written but not yet taken.
-    const sandbox = spawnEport(['sandbox', '--port', '0', '--step-ms', '40', '--imppath', imp, '--pickup-delay-ms', '300']);
-    procs.push(sandbox);
-    const url = (await waitFor('sandbox url', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, 15_000))!;
+    const url = await spawnSandbox(['--step-ms', '40', '--imppath', imp, '--pickup-delay-ms', '300'], procs);
     writeFileSync(
       join(dir, 'gw.yaml'),
       `dataDir: ./data
