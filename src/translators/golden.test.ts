@@ -55,22 +55,6 @@ describe('golden: samples/enterprise -> expected DecMessage', () => {
     expect(messages.map((m) => (m.xml.match(/<DecList>/g) ?? []).length)).toEqual([50, 10]);
   });
 
-  it('the synchronous translate() serves single-message text inputs and refuses the rest with GW_ERR_CONFIG', () => {
-    const ctx = (fileName: string) => ({ channel: 'golden', fileName });
-    const one = 'ent-04-import-food-gbk.csv';
-    expect(translatorFor(one).translate(readFileSync(join(dir, one)), ctx(one)).xml).toBe(expectedFor(one)[0]);
-    for (const file of ['ent-03-import-instrument.xlsx', 'ent-08-export-tools-split.csv']) {
-      let err: GatewayError | undefined;
-      try {
-        translatorFor(file).translate(readFileSync(join(dir, file)), ctx(file));
-      } catch (e) {
-        err = e as GatewayError;
-      }
-      expect(err?.code).toBe('GW_ERR_CONFIG');
-      expect(err?.details[0]?.en).toContain('translateAll');
-    }
-  });
-
   it('standard XML validated by dec-xml passes through unchanged for every expected output', async () => {
     const t = createTranslator('dec-xml', { validate: true });
     for (const f of readdirSync(join(dir, 'expected'))) {

@@ -179,7 +179,7 @@ describe('property: enterprise JSON -> DecMessage -> parse back', () => {
         containers: [],
         documents: [],
       };
-      const [m] = await t.translateMany(Buffer.from(JSON.stringify(doc)), { channel: 'prop', fileName: `prop-${seed}.json` });
+      const [m] = await t.translate(Buffer.from(JSON.stringify(doc)), { channel: 'prop', fileName: `prop-${seed}.json` });
       const root = node(node(parser.parse(m!.xml))['DecMessage']![0]);
       const head = node(root['DecHead']![0]);
       const h = (k: string): string => textOf(head[k]?.[0]);

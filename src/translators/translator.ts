@@ -22,29 +22,21 @@ export interface TranslateContext {
 }
 
 /**
- * Enterprise document -> standard message. Pure: no I/O beyond what `ctx` gives.
- * Throws GatewayError (permanent) listing every problem found, each with where and how to fix.
+ * Enterprise document -> standard messages. Pure: no I/O beyond what `ctx` gives. Rejects with a
+ * GatewayError (permanent) listing every problem found, each with where and how to fix.
  *
  * One input may yield several messages (a 报关单 holds at most 50 items, so a larger input is split
- * into linked declarations), and some readers are asynchronous (exceljs loads .xlsx with promises).
- * Translators that can do either implement `translateMany`; callers should go through
- * {@link translateAll}, which works for both kinds. `translate` stays for the single-message,
- * synchronous case and throws GW_ERR_CONFIG when the input needs `translateMany`.
+ * into linked declarations, ClientSeqNo `<base>-1`, `-2`, …), and some readers are asynchronous
+ * (exceljs loads .xlsx with promises), hence one asynchronous method returning a list.
  */
 export interface Translator {
   readonly name: string;
-  translate(bytes: Buffer, ctx: TranslateContext): StandardMessage;
-  /**
-   * All messages one input yields, in order (split parts as `<ClientSeqNo>-1`, `-2`, …).
-   * Rejects with the same GatewayError `translate` would throw. Optional for backward compatibility.
-   */
-  translateMany?(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]>;
+  translate(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]>;
 }
 
 /**
- * The messages a translator makes of one input: `translateMany` when the translator has it, else
- * the one message of `translate`. The pipeline's translate stage should call this. The input is
- * first checked against the limits on its raw bytes (see source/input-guard.ts).
+ * The messages a translator makes of one input, after checking the raw bytes against the input
+ * limits (see source/input-guard.ts). The pipeline's translate stage and the CLI call this.
  */
 export async function translateAll(
   translator: Translator,
@@ -53,6 +45,5 @@ export async function translateAll(
   limits: InputLimits = DEFAULT_INPUT_LIMITS,
 ): Promise<readonly StandardMessage[]> {
   guardInput(bytes, ctx.fileName, limits);
-  if (translator.translateMany) return translator.translateMany(bytes, ctx);
-  return [translator.translate(bytes, ctx)];
+  return translator.translate(bytes, ctx);
 }

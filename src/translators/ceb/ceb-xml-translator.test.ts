@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { createTranslator } from '../factory.js';
+import { CebXmlTranslator } from './ceb-xml-translator.js';
+import { loadCodeTables } from '../codes/code-tables.js';
 import type { GatewayError } from '../../core/errors.js';
 
 const SAMPLES = join(import.meta.dirname, '..', '..', '..', 'samples', 'ceb', 'expected');
-const t = createTranslator('ceb-xml');
+const t = new CebXmlTranslator({ codes: loadCodeTables() });
 const ctx = (fileName: string) => ({ channel: 'c', fileName });
 const errorOf = (bytes: Buffer, name = 'x.xml'): GatewayError => {
   try {
-    t.translate(bytes, ctx(name));
+    t.translateOne(bytes, ctx(name));
   } catch (err) {
     return err as GatewayError;
   }
@@ -23,7 +24,7 @@ describe('standard CEB XML dropped as it is (ceb-xml)', () => {
     ['ceb621-inventory.xml', 'CEB621Message', 'copNo'],
   ])('%s passes the same rules as a mapped one and goes through unchanged', (file, type, keyField) => {
     const xml = readFileSync(join(SAMPLES, file), 'utf8');
-    const m = t.translate(Buffer.from(xml), ctx(file));
+    const m = t.translateOne(Buffer.from(xml), ctx(file));
     expect(m.messageType).toBe(type);
     expect(m.businessKey).toBe(new RegExp(`<ceb:${keyField}>([^<]+)<`).exec(xml)![1]);
     expect(m.xml).toBe(xml);
@@ -31,7 +32,7 @@ describe('standard CEB XML dropped as it is (ceb-xml)', () => {
 
   it('reads GBK and re-encodes as UTF-8', () => {
     const xml = readFileSync(join(SAMPLES, 'ceb311-order.xml'), 'utf8').replace('encoding="UTF-8"', 'encoding="GBK"');
-    const m = t.translate(iconv.encode(xml, 'gbk'), ctx('gbk.xml'));
+    const m = t.translateOne(iconv.encode(xml, 'gbk'), ctx('gbk.xml'));
     expect(m.xml).toBe(xml.replace('encoding="GBK"', 'encoding="UTF-8"'));
   });
 

@@ -11,7 +11,7 @@ const sign = '<DecSign><OperType>G</OperType><ClientSeqNo>EPGW2026000001</Client
 
 function errorOf(bytes: Buffer): GatewayError {
   try {
-    t.translate(bytes, ctx);
+    t.translateOne(bytes, ctx);
   } catch (err) {
     return err as GatewayError;
   }
@@ -21,20 +21,20 @@ function errorOf(bytes: Buffer): GatewayError {
 describe('dec-xml translator', () => {
   it('passes a standard DecMessage through and takes ClientSeqNo as the business key', () => {
     const xml = dec(sign);
-    const m = t.translate(Buffer.from(xml), ctx);
+    const m = t.translateOne(Buffer.from(xml), ctx);
     expect(m).toEqual({ messageType: 'DecMessage', businessKey: 'EPGW2026000001', xml });
   });
 
   it('re-encodes GBK input as UTF-8 and rewrites the declaration', () => {
     const xml = dec(sign).replace('UTF-8', 'GBK');
-    const m = t.translate(iconv.encode(xml, 'gbk'), ctx);
+    const m = t.translateOne(iconv.encode(xml, 'gbk'), ctx);
     expect(m.xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
     expect(m.xml).toContain('上海示例贸易有限公司');
   });
 
   it('accepts a prefixed namespace and a BOM', () => {
     const xml = dec(sign, '<dec:DecMessage xmlns:dec="http://www.chinaport.gov.cn/dec">', '</dec:DecMessage>').replace(/<(\/?)(Dec\w+|IEFlag|TradeName|OperType|ClientSeqNo)>/g, '<$1dec:$2>');
-    const m = t.translate(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml)]), ctx);
+    const m = t.translateOne(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml)]), ctx);
     expect(m.businessKey).toBe('EPGW2026000001');
   });
 

@@ -71,7 +71,12 @@ export class DecXmlTranslator implements Translator {
 
   constructor(private readonly options: DecXmlTranslatorOptions = {}) {}
 
-  translate(bytes: Buffer, ctx: TranslateContext): StandardMessage {
+  async translate(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
+    return [this.translateOne(bytes, ctx)];
+  }
+
+  /** The checks and the re-encoding, all synchronous: standard XML is one message. */
+  translateOne(bytes: Buffer, ctx: TranslateContext): StandardMessage {
     const where = ctx.fileName;
     const { text: xml } = decodeXml(bytes, where);
     checkXml(xml, where);

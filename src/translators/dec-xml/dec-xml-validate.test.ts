@@ -12,7 +12,7 @@ const ctx = (fileName: string) => ({ channel: 'declaration', fileName });
 
 function problemsOf(xml: string): TranslateProblem[] {
   try {
-    validating.translate(Buffer.from(xml), ctx('dec.xml'));
+    validating.translateOne(Buffer.from(xml), ctx('dec.xml'));
   } catch (err) {
     expect((err as GatewayError).code).toBe('GW_ERR_VALIDATION');
     return (err as GatewayError).details as TranslateProblem[];
@@ -25,7 +25,7 @@ describe('dec-xml with validation', () => {
     expect(samples).toHaveLength(7);
     for (const f of samples) {
       const bytes = readFileSync(join(dir, f));
-      expect(validating.translate(bytes, ctx(f))).toEqual(new DecXmlTranslator().translate(bytes, ctx(f)));
+      expect(validating.translateOne(bytes, ctx(f))).toEqual(new DecXmlTranslator().translateOne(bytes, ctx(f)));
     }
   });
 
@@ -56,6 +56,6 @@ describe('dec-xml with validation', () => {
 
   it('is off by default: the pass-through translator does not check the filling rules', () => {
     const xml = readFileSync(join(dir, 'dec-01-import-components-utf8.xml'), 'utf8').replace('<CodeTS>8536690000</CodeTS>', '<CodeTS>1</CodeTS>');
-    expect(new DecXmlTranslator().translate(Buffer.from(xml), ctx('dec.xml')).businessKey).toBe('EPGW20260105000101');
+    expect(new DecXmlTranslator().translateOne(Buffer.from(xml), ctx('dec.xml')).businessKey).toBe('EPGW20260105000101');
   });
 });

@@ -42,7 +42,7 @@ type Doc = { DecMessage: { DecHead: Record<string, string>; DecLists: { DecList:
 describe('enterprise translator: split and reject', () => {
   it('splits into linked declarations, shares the head totals and renumbers container items', async () => {
     const t = new EnterpriseTranslator({ mapping: mapping('{ mode: split, maxItems: 3, apportion: [GrossWet, NetWt, PackNo] }', 'false'), codes });
-    const out = await t.translateMany(csv(7), { channel: 't', fileName: 'in.csv' });
+    const out = await t.translate(csv(7), { channel: 't', fileName: 'in.csv' });
     expect(out.map((m) => m.businessKey)).toEqual(['BASE-01-1', 'BASE-01-2', 'BASE-01-3']);
     const docs = out.map((m) => (parser.parse(m.xml) as Doc).DecMessage);
     expect(docs.map((d) => d.DecLists.DecList.length)).toEqual([3, 3, 1]);
@@ -57,7 +57,7 @@ describe('enterprise translator: split and reject', () => {
     const t = new EnterpriseTranslator({ mapping: mapping('{ mode: reject, maxItems: 3 }', 'false'), codes });
     let e: GatewayError | undefined;
     try {
-      await t.translateMany(csv(4), { channel: 't', fileName: 'in.csv' });
+      await t.translate(csv(4), { channel: 't', fileName: 'in.csv' });
     } catch (err) {
       e = err as GatewayError;
     }
@@ -69,8 +69,8 @@ describe('enterprise translator: split and reject', () => {
   it('with validation off still refuses what would break the pipeline (ClientSeqNo)', async () => {
     const t = new EnterpriseTranslator({ mapping: mapping('{ mode: reject }', 'false'), codes });
     const bad = Buffer.from(csv(2).toString().replace('BASE-01', 'BASE 01'));
-    await expect(t.translateMany(bad, { channel: 't', fileName: 'in.csv' })).rejects.toMatchObject({ code: 'GW_ERR_VALIDATION' });
+    await expect(t.translate(bad, { channel: 't', fileName: 'in.csv' })).rejects.toMatchObject({ code: 'GW_ERR_VALIDATION' });
     // …but not the filling rules: this declaration lacks nearly every required field.
-    expect(await t.translateMany(csv(2), { channel: 't', fileName: 'in.csv' })).toHaveLength(1);
+    expect(await t.translate(csv(2), { channel: 't', fileName: 'in.csv' })).toHaveLength(1);
   });
 });

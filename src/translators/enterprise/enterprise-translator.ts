@@ -9,7 +9,7 @@ import { linkParts, planParts } from '../mapping/split.js';
 import type { InputFormat, SourceDocument } from '../source/document.js';
 import { problem, type TranslateProblem } from '../source/problems.js';
 import type { ReadOptions } from '../source/read-options.js';
-import { detectFormat, readInput, readInputSync } from '../source/read-input.js';
+import { detectFormat, readInput } from '../source/read-input.js';
 import type { TextEncodingSetting } from '../source/text-encoding.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
 import { validateDec } from '../validation/validate-dec.js';
@@ -80,21 +80,8 @@ export class EnterpriseTranslator implements Translator {
     return readInput(bytes, this.formatOf(bytes, ctx.fileName), this.readOptions(ctx.fileName));
   }
 
-  async translateMany(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
+  async translate(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
     return this.fromDocument(await this.read(bytes, ctx));
-  }
-
-  /** The synchronous path: CSV, JSON and XML inputs that make exactly one declaration. */
-  translate(bytes: Buffer, ctx: TranslateContext): StandardMessage {
-    const format = this.formatOf(bytes, ctx.fileName);
-    if (format === 'xlsx') {
-      throw new GatewayError('GW_ERR_CONFIG', { where: ctx.fileName, zh: '.xlsx 需异步读取：流水线应调用 translateAll / translateMany', en: '.xlsx is read asynchronously: the pipeline must call translateAll / translateMany' });
-    }
-    const messages = this.fromDocument(readInputSync(bytes, format, this.readOptions(ctx.fileName)));
-    if (messages.length !== 1) {
-      throw new GatewayError('GW_ERR_CONFIG', { where: ctx.fileName, zh: `此输入拆分为 ${messages.length} 份报关单：流水线应调用 translateAll / translateMany`, en: `this input splits into ${messages.length} declarations: the pipeline must call translateAll / translateMany` });
-    }
-    return messages[0]!;
   }
 
   /** Maps, splits, validates and builds; the part of translation after reading. Pure. */

@@ -13,7 +13,7 @@ const ctx = { channel: 'test', fileName: 'm.csv' };
 
 async function rules(text: string): Promise<string[]> {
   try {
-    await t.translateMany(Buffer.from(text), ctx);
+    await t.translate(Buffer.from(text), ctx);
   } catch (e) {
     return ((e as { details?: { rule: string }[] }).details ?? []).map((d) => d.rule);
   }
@@ -40,6 +40,6 @@ describe('manifest MT1101 translator', () => {
 
   it('refuses a bad SenderID from the mapping', async () => {
     const bad = new ManifestTranslator({ mapping: { ...t['options'].mapping, mapping: { ...t['options'].mapping.mapping, blocks: { ...t['options'].mapping.mapping.blocks, Head: { from: 'head', fields: { ...t['options'].mapping.mapping.blocks['Head']!.fields, SenderID: { const: '42011' } } } } } }, codes: loadCodeTables() });
-    await expect(bad.translateMany(Buffer.from(input()), ctx)).rejects.toMatchObject({ details: [expect.objectContaining({ field: 'Head.SenderID' })] });
+    await expect(bad.translate(Buffer.from(input()), ctx)).rejects.toMatchObject({ details: [expect.objectContaining({ field: 'Head.SenderID' })] });
   });
 });

@@ -46,12 +46,7 @@ export class ManifestTranslator implements Translator {
     this.layout = options.mapping.layout as ManifestLayout;
   }
 
-  /** Synchronous translation of a small input held in memory. */
-  translate(): StandardMessage {
-    throw new GatewayError('GW_ERR_CONFIG', { zh: '舱单按流读取：流水线应调用 translateAll / translateMany', en: 'manifests are streamed: the pipeline must call translateAll / translateMany' });
-  }
-
-  async translateMany(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
+  async translate(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
     const chunks: string[] = [];
     const r = await this.translateStream(Readable.from([bytes]), (c) => void chunks.push(c), ctx.fileName);
     return [{ messageType: this.layout.message, xml: chunks.join(''), businessKey: r.businessKey, correlationKeys: r.billNos.map((b) => `bill:${b}`) }];

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTranslator } from '../factory.js';
+import { ManifestXmlTranslator } from './manifest-xml-translator.js';
+import { loadCodeTables } from '../codes/code-tables.js';
 import type { GatewayError } from '../../core/errors.js';
 
 const EXPECTED = readFileSync(join(import.meta.dirname, '..', '..', '..', 'samples', 'manifest', 'expected', 'mt1101-sea.xml'), 'utf8');
-const t = createTranslator('manifest-xml');
+const t = new ManifestXmlTranslator({ codes: loadCodeTables() });
 const ctx = { channel: 'm', fileName: 'mt.xml' };
 const errorOf = (xml: string): GatewayError => {
   try {
-    t.translate(Buffer.from(xml), ctx);
+    t.translateOne(Buffer.from(xml), ctx);
   } catch (err) {
     return err as GatewayError;
   }
@@ -18,7 +19,7 @@ const errorOf = (xml: string): GatewayError => {
 
 describe('standard 舱单 XML dropped as it is (manifest-xml)', () => {
   it('passes the same rules as a mapped manifest and goes through unchanged, bound to its bills', () => {
-    const m = t.translate(Buffer.from(EXPECTED), ctx);
+    const m = t.translateOne(Buffer.from(EXPECTED), ctx);
     expect(m.messageType).toBe('MT1101');
     expect(m.businessKey).toBe(/<MessageID>([^<]+)</.exec(EXPECTED)![1]);
     expect(m.xml).toBe(EXPECTED);

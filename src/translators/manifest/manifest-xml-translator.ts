@@ -41,7 +41,12 @@ export class ManifestXmlTranslator implements Translator {
 
   constructor(private readonly options: { readonly codes: CodeTables; readonly validate?: boolean }) {}
 
-  translate(bytes: Buffer, ctx: TranslateContext): StandardMessage {
+  async translate(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
+    return [this.translateOne(bytes, ctx)];
+  }
+
+  /** The checks and the re-encoding, all synchronous: standard XML is one message. */
+  translateOne(bytes: Buffer, ctx: TranslateContext): StandardMessage {
     const file = ctx.fileName;
     const { text } = decodeXml(bytes, file);
     checkXml(text, file);

@@ -46,11 +46,11 @@ export async function readInput(bytes: Uint8Array, format: InputFormat, opts: Re
     refuseOldExcel(bytes, opts.file);
     return readXlsx(bytes, opts);
   }
-  return readInputSync(bytes, format, opts);
+  return readText(bytes, format, opts);
 }
 
-/** The synchronous readers (everything but .xlsx). */
-export function readInputSync(bytes: Uint8Array, format: InputFormat, opts: ReadOptions): SourceDocument {
+/** The readers of text formats, all synchronous. */
+function readText(bytes: Uint8Array, format: Exclude<InputFormat, 'xlsx'>, opts: ReadOptions): SourceDocument {
   refuseOldExcel(bytes, opts.file);
   if (bytes.length === 0) throw new GatewayError('GW_ERR_INPUT_FORMAT', problem('empty', { file: opts.file }, '文件为空', 'the file is empty'));
   switch (format) {
@@ -63,7 +63,5 @@ export function readInputSync(bytes: Uint8Array, format: InputFormat, opts: Read
       return readJson(bytes, opts);
     case 'xml':
       return readXml(bytes, opts);
-    case 'xlsx':
-      throw new GatewayError('GW_ERR_CONFIG', '.xlsx is read asynchronously; call translateMany / translateAll / .xlsx 须异步读取');
   }
 }
