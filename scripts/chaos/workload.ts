@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decMessage } from '../../test/helpers/dec-message.js';
 import { sleep } from './processes.js';
@@ -31,7 +31,7 @@ export interface Dropper {
   /** Uploads that needed more than one attempt (the gateway was down or busy). */
   httpRetries: number;
   httpFailures: string[];
-  /** Files never dropped because the earlier file of the same name was never taken (intake stalled). */
+  /** Files never dropped because the earlier file of the same name was not taken while the intake stood still. */
   neverDropped: Drop[];
 }
 
@@ -61,9 +61,21 @@ export async function dropAll(drops: readonly Drop[], inbox: string, httpUrl: ()
     else if (!(await tryFolder(d))) waiting.unshift(d);
   }
   progress(`folder drops done, ${waiting.length} waiting for a reused name, ${uploads.length} uploads`);
-  const giveUp = Date.now() + maxWaitMs;
-  while (waiting.length > 0 && Date.now() < giveUp) {
-    for (let j = waiting.length - 1; j >= 0; j--) if (await tryFolder(waiting[j]!)) waiting.splice(j, 1);
+  // Each reused name holds one file at a time, so the waiting files go in one after another as the
+  // intake works through its backlog. Give up only when the intake stops taking files (a real
+  // stall) for maxWaitMs, not when a long backlog is merely slow.
+  let inboxCount = (await readdir(inbox)).length;
+  let lastProgress = Date.now();
+  while (waiting.length > 0 && Date.now() - lastProgress < maxWaitMs) {
+    for (let j = waiting.length - 1; j >= 0; j--) {
+      if (await tryFolder(waiting[j]!)) {
+        waiting.splice(j, 1);
+        lastProgress = Date.now();
+      }
+    }
+    const now = (await readdir(inbox)).length;
+    if (now < inboxCount) lastProgress = Date.now();
+    inboxCount = now;
     await sleep(100);
   }
   state.neverDropped.push(...waiting);
