@@ -41,6 +41,8 @@ import { RedisLease } from './queues/lease.js';
 export interface RunningGateway {
   readonly deps: PipelineDeps;
   readonly redisUrl: string;
+  /** Base URL of the HTTP API and console (e.g. http://127.0.0.1:8470), when HTTP is enabled. */
+  readonly httpUrl?: string;
   /** Ordered, bounded shutdown; idempotent. */
   close(): Promise<void>;
 }
@@ -164,9 +166,12 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       await intake.start(handler);
       shutdown.add(intake.name, () => intake.close());
     }
+    let httpUrl: string | undefined;
     if (config.http.enabled) {
       const api = buildHttpApi(deps, handler);
       await api.listen({ host: config.http.host, port: config.http.port });
+      const address = api.server.address();
+      if (address && typeof address === 'object') httpUrl = `${config.http.tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       shutdown.add('http-api', () => api.close());
       log.info({ address: api.server.address() }, 'HTTP API listening / HTTP 接口已启动');
     }
@@ -174,6 +179,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     return {
       deps,
       redisUrl,
+      ...(httpUrl ? { httpUrl } : {}),
       close: () => {
         managed?.stopRestarting();
         return shutdown.shutdown(config.shutdownMs);

@@ -4,7 +4,7 @@ import type { ConfigProblem } from './load.js';
 
 type SecretReader = (s: { env?: string | undefined; file?: string | undefined }, path: string) => string | undefined;
 
-export type ApiScope = 'upload' | 'receipts' | 'operate' | 'read-only';
+export type ApiScope = 'upload' | 'receipts' | 'operate' | 'read-only' | 'admin';
 
 export interface ResolvedHttp {
   readonly enabled: boolean;

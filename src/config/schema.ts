@@ -375,7 +375,7 @@ export const configSchema = z
                 name: z.string(),
                 sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('hex SHA-256 of the bearer token'),
                 scopes: z
-                  .array(z.enum(['upload', 'receipts', 'operate', 'read-only']))
+                  .array(z.enum(['upload', 'receipts', 'operate', 'read-only', 'admin']))
                   .min(1)
                   .optional()
                   .describe('what the token may do; unset = every scope (a warning at start asks to set them)'),

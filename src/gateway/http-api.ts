@@ -15,6 +15,7 @@ import { registerHealthRoutes } from './health-routes.js';
 import { httpsOptions } from './http-tls.js';
 import { openApiOptions, registerOpenApiRoute } from './openapi.js';
 import { registerReceiptPollRoutes } from './receipt-poll-routes.js';
+import { registerConsole } from '../console/console-routes.js';
 
 export { tokenMatches } from './http-auth.js';
 
@@ -49,7 +50,7 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
   app.addHook('preClose', async () => waiter.close());
   const unscoped = unscopedTokens(http.tokens);
   if (unscoped.length) {
-    deps.log.warn({ tokens: unscoped }, 'API tokens without scopes have every scope; set scopes: [upload, receipts, operate, read-only] / 未设置权限范围的令牌拥有全部权限');
+    deps.log.warn({ tokens: unscoped }, 'API tokens without scopes have every scope; set scopes: [upload, receipts, operate, read-only, admin] / 未设置权限范围的令牌拥有全部权限');
   }
 
   app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, _req, reply) => {
@@ -64,6 +65,9 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
   app.register(swagger, openApiOptions('1'));
   app.register(underPressure, { maxEventLoopDelay: http.maxEventLoopDelayMs, retryAfter: 10 });
   app.register(async (root) => registerHealthRoutes(root, deps, () => app.isUnderPressure()));
+
+  // The web console: its own login (a token into a session cookie), pages and the queue board.
+  app.register(async (c) => registerConsole(c, deps), { prefix: '/console' });
 
   app.register(
     async (v1) => {

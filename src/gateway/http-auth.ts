@@ -5,7 +5,7 @@ import type { ApiScope, ResolvedHttp } from '../config/resolve-http.js';
 export type { ApiScope } from '../config/resolve-http.js';
 
 /** Every scope; a token configured without `scopes` has all of them (see the README). */
-export const ALL_SCOPES: readonly ApiScope[] = ['upload', 'receipts', 'operate', 'read-only'];
+export const ALL_SCOPES: readonly ApiScope[] = ['upload', 'receipts', 'operate', 'read-only', 'admin'];
 
 /** The authenticated API client: its token's name and scopes. */
 export interface ApiClient {
@@ -29,6 +29,8 @@ export const ROUTE_SCOPES = {
   ackReceipts: ['receipts'],
   read: ['read-only', 'operate', 'receipts', 'upload'],
   operate: ['operate'],
+  /** Engineers' tools in the console (the BullMQ board): jobs can be retried, removed, cleaned there. */
+  admin: ['admin'],
 } as const satisfies Record<string, readonly ApiScope[]>;
 
 /** Checks a bearer token against the configured SHA-256 hashes in constant time. */
@@ -50,7 +52,12 @@ function findToken<T extends { sha256: string }>(token: string, tokens: readonly
 /** The client a request's bearer token belongs to, or undefined. */
 export function authenticate(authorization: string | undefined, tokens: ResolvedHttp['tokens']): ApiClient | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  const t = m ? findToken(m[1]!, tokens) : undefined;
+  return m ? clientOfToken(m[1]!, tokens) : undefined;
+}
+
+/** The client a bare token (as typed into the console's login page) belongs to, or undefined. */
+export function clientOfToken(token: string, tokens: ResolvedHttp['tokens']): ApiClient | undefined {
+  const t = findToken(token, tokens);
   return t ? { name: t.name, scopes: new Set(t.scopes ?? ALL_SCOPES) } : undefined;
 }
 

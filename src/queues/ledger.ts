@@ -62,6 +62,9 @@ export interface LedgerEvent {
  */
 export const BUSINESS_KEY_INDEX = 'business-key';
 
+/** Index of 报关单号 (the entry number customs gives a declaration), set from its receipts. */
+export const ENTRY_ID_INDEX = 'entryId';
+
 type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;
 
 const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt', 'generation', 'part', 'heldAt', 'replays', 'replaysDone']);

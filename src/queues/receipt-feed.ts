@@ -101,8 +101,16 @@ export class ReceiptFeed {
     return rows[0]?.[0] ?? '0';
   }
 
+  /** The newest entry of the channel, or undefined when the feed is empty. */
+  async newest(channel: string): Promise<FeedEntry | undefined> {
+    return ReceiptFeed.entries(await this.redis.xrevrange(this.key(channel), '+', '-', 'COUNT', 1))[0];
+  }
+
   private async range(channel: string, start: string, end: string, limit: number): Promise<FeedEntry[]> {
-    const rows = await this.redis.xrange(this.key(channel), start, end, 'COUNT', limit);
+    return ReceiptFeed.entries(await this.redis.xrange(this.key(channel), start, end, 'COUNT', limit));
+  }
+
+  private static entries(rows: [string, string[]][]): FeedEntry[] {
     return rows.map(([cursor, fields]) => {
       const f: Record<string, string> = {};
       for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;

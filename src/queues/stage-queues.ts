@@ -33,6 +33,11 @@ export class StageQueues {
     return q;
   }
 
+  /** Every queue (each stage, one sign queue per signer), e.g. for the console's queue board. */
+  all(): Queue[] {
+    return [...this.queues.values()];
+  }
+
   /** Adds a job; `signer` names the sign queue for the 'sign' stage. */
   async add<S extends Stage>(stage: S, jobId: string, data: StageJobData[S], signer?: string): Promise<void> {
     const opts: JobsOptions = {

@@ -7,7 +7,7 @@ import { parseReceipt } from '../../receipts/parse.js';
 import type { ParsedReceipt } from '../../receipts/receipt.js';
 import type { PipelineDeps } from '../deps.js';
 import type { ReceiptJob } from '../names.js';
-import { BUSINESS_KEY_INDEX } from '../ledger.js';
+import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX } from '../ledger.js';
 import { archiveToFailed } from '../outcomes.js';
 import { isNegativeStatus } from '../../receipts/status.js';
 import { TIMELINE_ONLY_KINDS } from '../../receipts/client-event.js';
@@ -103,7 +103,10 @@ export function receiptProcessor(deps: PipelineDeps) {
       if (parsed.keys.seqNo && !(await deps.ledger.bindKey('seqNo', parsed.keys.seqNo, messageId))) {
         await deps.ledger.set(messageId, { seqNo: parsed.keys.seqNo });
       }
-      if (parsed.keys.entryId) await deps.ledger.set(messageId, { entryId: parsed.keys.entryId });
+      if (parsed.keys.entryId) {
+        await deps.ledger.set(messageId, { entryId: parsed.keys.entryId });
+        await deps.ledger.setKeys(ENTRY_ID_INDEX, [parsed.keys.entryId], messageId);
+      }
       const status = await deps.ledger.advance(messageId, parsed.status, {
         stage: 'receipt',
         text: `${parsed.kind} ${parsed.code} ${parsed.text}`.trim(),
