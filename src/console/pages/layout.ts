@@ -14,7 +14,7 @@ export interface PageContext {
 }
 
 const STYLE = `
-body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;margin:0;color:#1d2733;background:#f5f7fa;font-size:14px}
+body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",system-ui,sans-serif;margin:0;color:#1d2733;background:#f5f7fa;font-size:14px}
 header{background:#17324d;color:#fff;display:flex;align-items:center;gap:18px;padding:10px 20px;flex-wrap:wrap}
 header a{color:#dbe8f5;text-decoration:none}header a:hover{text-decoration:underline}
 header .brand{font-weight:600;color:#fff;margin-right:12px}header .right{margin-left:auto;display:flex;gap:12px;align-items:center}
