@@ -3,7 +3,6 @@ import type { BreakerSnapshot } from '../queues/circuit-breaker.js';
 import type { PipelineDeps } from '../queues/deps.js';
 import { readDeliveryState, type DeliveryState } from '../queues/delivery-state.js';
 import type { LedgerEvent, MessageRecord } from '../queues/ledger.js';
-import { Ledger } from '../queues/ledger.js';
 import { ReceiptAcks } from '../queues/receipt-acks.js';
 import type { FeedEntry } from '../queues/receipt-feed.js';
 import { ORPHANS_FEED } from '../queues/workers/receipt-worker.js';
@@ -37,7 +36,7 @@ function hasPollers(deps: ConsoleDeps): boolean {
 }
 
 function acksOf(deps: ConsoleDeps): ReceiptAcks {
-  return new ReceiptAcks(deps.redis, deps.config.redis.prefix, deps.receiptFeed, deps.ledger as Ledger);
+  return new ReceiptAcks(deps.redis, deps.config.redis.prefix, deps.receiptFeed, deps.ledger);
 }
 
 /** Queue depths per stage, and per channel: breaker, hold, last receipt, receipts nobody collected. */
@@ -87,7 +86,7 @@ export interface SearchQuery {
 export async function searchMessages(deps: ConsoleDeps, query: SearchQuery): Promise<MessageRecord[]> {
   const keep = (r: MessageRecord) => (!query.channel || r.channel === query.channel) && (!query.status || r.status === query.status);
   if (query.q) {
-    const rec = await findRecord(deps.ledger as Ledger, deps.config, query.q);
+    const rec = await findRecord(deps.ledger, deps.config, query.q);
     return rec && keep(rec) ? [rec] : [];
   }
   return (await recentRecords(deps)).filter(keep).slice(0, LIST_LIMIT);

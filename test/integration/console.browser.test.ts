@@ -68,7 +68,7 @@ retry: { schedule: "50ms*2", jitter: 0, maxAge: 1h }`,
     await waitFor('receipts of the second message', () => tg.gateway.deps.ledger.get(okId), (r) => r?.status === 'closed' && Boolean(r.seqNo && r.entryId), 30_000);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  });
+  }, 150_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -15,7 +15,7 @@ ${Object.entries(o.queues).map(([q, c]) => html`<tr data-queue="${q}"><td>${q}</
   const rows = o.channels.map((ch) => {
     const b = ch.breaker;
     const breaker = b
-      ? html`<span class="badge ${b.state === 'closed' ? 'good' : 'bad'}">${t(lang, `breaker.${b.state}`)}</span> ${b.since ? t(lang, 'breaker.since', { at: when(b.since) }) : ''}${b.lastError ? html`<div class="muted">${b.lastError.slice(0, 160)}</div>` : ''}`
+      ? html`<span class="badge ${b.state === 'closed' ? 'good' : 'bad'}">${t(lang, `breaker.${b.state}`)}</span> ${b.since ? t(lang, 'breaker.since', { at: when(b.since) }) : ''}${b.state !== 'closed' && b.lastError ? html`<div class="muted">${b.lastError.slice(0, 160)}</div>` : ''}`
       : '';
     const hold = ch.hold
       ? html`<span class="badge warn" data-held="1">${t(lang, 'hold.held', { by: ch.hold.by, at: when(ch.hold.at) })}</span>${ch.hold.reason ? html` <span class="muted">${ch.hold.reason}</span>` : ''}<div>${t(lang, 'hold.waiting', { n: ch.hold.waiting })}</div>`
