@@ -6,14 +6,29 @@ import type { LedgerEvent, MessageRecord } from '../queues/ledger.js';
 import { ReceiptAcks } from '../queues/receipt-acks.js';
 import type { FeedEntry } from '../queues/receipt-feed.js';
 import { ORPHANS_FEED } from '../queues/workers/receipt-worker.js';
-import type { GatewayStatus } from '../receipts/status.js';
+import { isTerminal, type GatewayStatus } from '../receipts/status.js';
+import { certificateStatus, type CertificateStatus } from '../signing/certificate-watch.js';
+import { isSupervised, type SignerState } from '../signing/signer.js';
 
 /** How many of the most recent messages the lists (search without a key, problems) look through. */
 export const SCAN_LIMIT = 2000;
 /** Rows a list shows at most. */
 export const LIST_LIMIT = 200;
 
-export type ConsoleDeps = Pick<PipelineDeps, 'config' | 'redis' | 'ledger' | 'queues' | 'receiptFeed' | 'channels' | 'spool'>;
+export type ConsoleDeps = Pick<PipelineDeps, 'config' | 'redis' | 'ledger' | 'queues' | 'receiptFeed' | 'channels' | 'spool' | 'signers'>;
+
+/** A signer as the overview shows it: whether it can sign now, and its certificate's days left. */
+export interface SignerRow {
+  readonly name: string;
+  readonly kind: string;
+  readonly state: SignerState;
+  readonly certificate?: CertificateStatus;
+  /** Why the certificate could not be read (a card out of its reader...). */
+  readonly problem?: string;
+}
+
+/** How long the overview waits for a signer to say what its certificate is. */
+const CERTIFICATE_WAIT_MS = 2000;
 
 export interface ChannelRow {
   readonly name: string;
@@ -28,6 +43,26 @@ export interface ChannelRow {
 export interface Overview {
   readonly queues: Record<string, Record<string, number>>;
   readonly channels: readonly ChannelRow[];
+  readonly signers: readonly SignerRow[];
+}
+
+/** Each signer's state (card present, service reachable...) and certificate expiry. */
+async function readSigners(deps: ConsoleDeps): Promise<SignerRow[]> {
+  return Promise.all(
+    [...deps.signers.values()].map(async (s): Promise<SignerRow> => {
+      const row = { name: s.name, kind: s.kind, state: isSupervised(s) ? s.state : ('ready' as const) };
+      if (s.kind === 'client') return row;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const wait = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer / 无响应')), CERTIFICATE_WAIT_MS)));
+        return { ...row, certificate: await Promise.race([certificateStatus(s), wait]) };
+      } catch (err) {
+        return { ...row, problem: (err as Error).message.slice(0, 200) };
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
 }
 
 /** Whether any token may collect receipts through the API (else nobody is expected to). */
@@ -59,7 +94,7 @@ export async function readOverview(deps: ConsoleDeps): Promise<Overview> {
       };
     }),
   );
-  return { queues, channels };
+  return { queues, channels, signers: await readSigners(deps) };
 }
 
 /** The most recent messages, newest first (at most SCAN_LIMIT looked at). */
@@ -93,15 +128,19 @@ export async function searchMessages(deps: ConsoleDeps, query: SearchQuery): Pro
 }
 
 export interface Problems {
+  /** Messages not yet delivered nor ended, the longest waiting first. */
+  readonly waiting: readonly MessageRecord[];
   readonly dead: readonly MessageRecord[];
   readonly failed: readonly MessageRecord[];
   readonly held: readonly MessageRecord[];
 }
 
-/** Dead (retries used up), failed (permanent error) and held messages among the most recent. */
+/** The oldest messages still waiting to go out, dead (retries used up), failed (permanent error) and held ones, among the most recent. */
 export async function readProblems(deps: ConsoleDeps): Promise<Problems> {
   const recs = await recentRecords(deps);
+  const waiting = recs.filter((r) => !r.deliveredAt && !isTerminal(r.status)).sort((a, b) => a.createdAt - b.createdAt);
   return {
+    waiting: waiting.slice(0, 20),
     dead: recs.filter((r) => r.status === 'dead').slice(0, LIST_LIMIT),
     failed: recs.filter((r) => r.status === 'failed').slice(0, LIST_LIMIT),
     held: recs.filter((r) => r.heldBy).slice(0, LIST_LIMIT),

@@ -95,6 +95,8 @@ retry: { schedule: "50ms*2", jitter: 0, maxAge: 1h }`,
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await login(context, TOKENS.officer);
     await expect(page.textContent('#channels tr[data-channel=dec]')).resolves.toContain('正常');
+    // The soft key's certificate (made for 30 days by the harness): subject and days left.
+    await expect(page.textContent('#signers tr[data-signer=k]')).resolves.toMatch(/console 测试[\s\S]*剩 (29|30) 天/);
     await shot(page, '02-overview');
 
     const rec = (await tg.gateway.deps.ledger.get(okId))!;
@@ -144,7 +146,7 @@ retry: { schedule: "50ms*2", jitter: 0, maxAge: 1h }`,
     await context.close();
   });
 
-  it('holds and releases the channel from the overview, recorded with the operator name', async () => {
+  it('holds and releases the channel from the overview, recorded with the operator name; what waits meanwhile goes out after', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await login(context, TOKENS.officer);
     const row = page.locator('#channels tr[data-channel=dec]');
@@ -154,11 +156,21 @@ retry: { schedule: "50ms*2", jitter: 0, maxAge: 1h }`,
     expect(await row.locator('[data-held]').getAttribute('data-held')).toBe('1');
     const held = await readDeliveryState(tg.gateway.deps.redis, tg.gateway.deps.config);
     expect(held.heldChannels).toEqual([expect.objectContaining({ channel: 'dec', by: 'console duty-officer', reason: '海关系统维护' })]);
+    // A file dropped meanwhile is taken in and signed, and waits: the longest waiting are listed.
+    drop('held-1.xml', 'CONSOLE00002');
+    const heldId = await idOf('held-1.xml');
+    await waitFor('parked by the hold', () => tg.gateway.deps.ledger.events(heldId), (ev) => ev.some((e) => e.text.startsWith('not sent while channel dec is on hold')), 30_000);
+    await page.goto(`${base}/console/problems`);
+    expect(await page.locator(`#waiting tr[data-message="${heldId}"]`).count()).toBe(1);
+    await page.goto(`${base}/console/`);
+    await expect(row.textContent()).resolves.toContain('1 个报文等待');
     await shot(page, '06-channel-held');
     await Promise.all([page.waitForURL(`${base}/console/`), row.locator('form[data-action=release-channel] button').click()]);
     await expect(page.textContent('.flash.ok')).resolves.toContain('通道已恢复发送');
     expect(await row.locator('[data-held]').getAttribute('data-held')).toBe('0');
     expect((await readDeliveryState(tg.gateway.deps.redis, tg.gateway.deps.config)).heldChannels).toEqual([]);
+    await waitFor('held message sent after the release', () => statusOf(heldId), (st) => st === 'closed', 30_000);
+    expect(tg.sandbox.stats().byClientSeqNo.CONSOLE00002).toEqual({ submissions: 1, accepted: 1 });
     await context.close();
   });
 

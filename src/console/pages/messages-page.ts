@@ -43,6 +43,7 @@ export function problemsPage(ctx: PageContext, p: Problems): string {
     ctx,
     t(lang, 'problems.title'),
     html`<p class="muted">${t(lang, 'search.scope', { n: SCAN_LIMIT })}</p>
+<h2>${t(lang, 'problems.waiting')}</h2>${messageTable(ctx, p.waiting, undefined, 'waiting')}
 <h2>${t(lang, 'problems.dead')}</h2>${messageTable(ctx, p.dead, retry, 'dead')}
 <h2>${t(lang, 'problems.failed')}</h2>${messageTable(ctx, p.failed, undefined, 'failed')}
 <h2>${t(lang, 'problems.held')}</h2>${messageTable(ctx, p.held, release, 'held')}`,

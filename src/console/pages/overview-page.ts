@@ -33,5 +33,13 @@ ${Object.entries(o.queues).map(([q, c]) => html`<tr data-queue="${q}"><td>${q}</
   });
   const channels = html`<table id="channels"><thead><tr><th>${t(lang, 'col.channel')}</th><th>${t(lang, 'col.transport')}</th><th>${t(lang, 'col.breaker')}</th><th>${t(lang, 'col.hold')}</th>
 <th>${t(lang, 'col.lastReceipt')}</th><th>${t(lang, 'col.unclaimed')}</th><th>${t(lang, 'col.actions')}</th></tr></thead><tbody>${rows}</tbody></table>`;
-  return layout(ctx, t(lang, 'nav.overview'), html`<h2>${t(lang, 'overview.channels')}</h2>${channels}<h2>${t(lang, 'overview.queues')}</h2>${queues}`);
+  const signers = html`<table id="signers"><thead><tr><th>${t(lang, 'col.signer')}</th><th>${t(lang, 'col.state')}</th><th>${t(lang, 'col.certificate')}</th><th>${t(lang, 'col.expiry')}</th></tr></thead><tbody>
+${o.signers.map((s) => {
+  const c = s.certificate;
+  const days = c ? (c.level === 'expired' ? t(lang, 'cert.expired') : t(lang, 'cert.daysLeft', { n: c.daysLeft })) : '';
+  return html`<tr data-signer="${s.name}"><td>${s.name} <span class="muted">${s.kind}</span></td><td><span class="badge ${s.state === 'ready' ? 'good' : 'bad'}">${s.state}</span></td>
+<td>${c ? html`${c.subject}<div class="muted">${c.certNo}</div>` : html`<span class="muted">${s.problem ?? ''}</span>`}</td>
+<td>${c ? html`${when(c.notAfter.getTime())} <span class="badge ${c.level === 'ok' ? 'good' : c.level === 'expired' ? 'bad' : 'warn'}">${days}</span>` : ''}</td></tr>`;
+})}</tbody></table>`;
+  return layout(ctx, t(lang, 'nav.overview'), html`<h2>${t(lang, 'overview.channels')}</h2>${channels}<h2>${t(lang, 'overview.signers')}</h2>${signers}<h2>${t(lang, 'overview.queues')}</h2>${queues}`);
 }
