@@ -127,6 +127,7 @@ export function kindOfMapping(path: string): TranslatorKind {
   }
   if (/^CEB/i.test(message)) return 'ceb';
   if (/^MT\d{4}$/i.test(message)) return 'manifest';
+  if (/^(INV|SAS)\d{3}$/i.test(message)) return 'jin2';
   return 'enterprise';
 }
 

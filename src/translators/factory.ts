@@ -9,6 +9,8 @@ import { CebTranslator } from './ceb/ceb-translator.js';
 import { loadCebMapping } from './ceb/mapping.js';
 import { ManifestTranslator } from './manifest/manifest-translator.js';
 import { loadManifestMapping } from './manifest/mapping.js';
+import { Jin2Translator } from './jin2/jin2-translator.js';
+import { loadJin2Mapping } from './jin2/mapping.js';
 import type { Translator } from './translator.js';
 
 // The channel options live in a file of their own: the configuration schema needs them without
@@ -38,6 +40,9 @@ export function createTranslator(kind: TranslatorKind, options: TranslationOptio
   }
   if (kind === 'manifest') {
     return new ManifestTranslator({ mapping: loadManifestMapping(resolvePath(options.mapping)), codes, encoding: options.encoding, validate: options.validate });
+  }
+  if (kind === 'jin2') {
+    return new Jin2Translator({ mapping: loadJin2Mapping(resolvePath(options.mapping)), codes, format: options.format, encoding: options.encoding, validate: options.validate });
   }
   return new EnterpriseTranslator({
     mapping: loadMapping(resolvePath(options.mapping)),

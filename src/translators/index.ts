@@ -27,3 +27,6 @@ export { CEB_LAYOUTS, CEB_NAMESPACE, type CebMessageType } from './ceb/layout.js
 export { ManifestTranslator, type ManifestTranslatorOptions, type XmlSink } from './manifest/manifest-translator.js';
 export { loadManifestMapping, parseManifestMapping } from './manifest/mapping.js';
 export { MANIFEST_LAYOUTS, MANIFEST_TYPES, manifestNamespace, type ManifestType } from './manifest/layout.js';
+export { Jin2Translator, type Jin2TranslatorOptions } from './jin2/jin2-translator.js';
+export { loadJin2Mapping, parseJin2Mapping, type LoadedJin2Mapping } from './jin2/mapping.js';
+export { JIN2_LAYOUTS, JIN2_TYPES, type Jin2MessageType } from './jin2/layout.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Translator kinds a channel may name in `translator:`. */
-export const TRANSLATOR_KINDS = ['dec-xml', 'ceb-xml', 'manifest-xml', 'enterprise', 'ceb', 'manifest'] as const;
+export const TRANSLATOR_KINDS = ['dec-xml', 'ceb-xml', 'manifest-xml', 'enterprise', 'ceb', 'manifest', 'jin2'] as const;
 export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
 
 /**
@@ -11,7 +11,7 @@ export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
  */
 export const translationSchema = z
   .object({
-    mapping: z.string().optional().describe('mapping YAML of the enterprise format (required for translator: enterprise, ceb, manifest)'),
+    mapping: z.string().optional().describe('mapping YAML of the enterprise format (required for translator: enterprise, ceb, manifest, jin2)'),
     format: z.enum(['auto', 'csv', 'json', 'xlsx', 'xml']).optional().describe('input format; default the mapping input.format'),
     encoding: z.enum(['auto', 'UTF-8', 'GBK', 'GB18030']).optional().describe('text encoding of CSV/JSON inputs; default the mapping input.encoding'),
     codesDir: z.string().optional().describe('folder with code-table JSON files that replace the bundled ones of the same name'),
