@@ -17,7 +17,7 @@ if (!xmllint) console.warn('xmllint not installed (apt-get install libxml2-utils
 
 const translator = (mapping: string): Jin2Translator => new Jin2Translator({ mapping: loadJin2Mapping(join(SAMPLES, mapping)), codes });
 const one = async (t: Jin2Translator, bytes: Buffer, fileName: string): Promise<StandardMessage> => {
-  const [m, ...rest] = await t.translateMany(bytes, { channel: 'test', fileName });
+  const [m, ...rest] = await t.translate(bytes, { channel: 'test', fileName });
   expect(rest).toHaveLength(0);
   return m!;
 };
@@ -90,7 +90,7 @@ describe('金二 translator: golden files', () => {
 
   it('is made by createTranslator("jin2")', async () => {
     const t = createTranslator('jin2', { mapping: join(SAMPLES, 'sas111-stock-in.yaml') });
-    expect((await t.translateMany!(sample('sas111-stock-in.json'), { channel: 'c', fileName: 's.json' }))[0]!.messageType).toBe('SAS111');
+    expect((await t.translate(sample('sas111-stock-in.json'), { channel: 'c', fileName: 's.json' }))[0]!.messageType).toBe('SAS111');
   });
 });
 

@@ -7,7 +7,7 @@ import { missingColumns } from '../mapping/columns.js';
 import { evaluateMapping } from '../mapping/evaluate.js';
 import type { InputFormat, SourceDocument } from '../source/document.js';
 import type { TranslateProblem } from '../source/problems.js';
-import { detectFormat, readInput, readInputSync } from '../source/read-input.js';
+import { detectFormat, readInput } from '../source/read-input.js';
 import type { ReadOptions } from '../source/read-options.js';
 import type { TextEncodingSetting } from '../source/text-encoding.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
@@ -55,17 +55,8 @@ export class Jin2Translator implements Translator {
     return f === 'auto' ? detectFormat(bytes, fileName) : f;
   }
 
-  async translateMany(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
+  async translate(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
     return [this.fromDocument(await readInput(bytes, this.formatOf(bytes, ctx.fileName), this.readOptions(ctx.fileName)))];
-  }
-
-  /** Synchronous path for CSV, JSON and XML inputs (.xlsx needs translateMany). */
-  translate(bytes: Buffer, ctx: TranslateContext): StandardMessage {
-    const format = this.formatOf(bytes, ctx.fileName);
-    if (format === 'xlsx') {
-      throw new GatewayError('GW_ERR_CONFIG', { where: ctx.fileName, zh: '.xlsx 需异步读取：流水线应调用 translateAll / translateMany', en: '.xlsx is read asynchronously: the pipeline must call translateAll / translateMany' });
-    }
-    return this.fromDocument(readInputSync(bytes, format, this.readOptions(ctx.fileName)));
   }
 
   /** Maps, validates and builds one message from a read document. */
