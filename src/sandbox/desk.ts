@@ -2,7 +2,7 @@
  * The customs side of the sandbox without HTTP: takes submission bodies, answers with
  * `DecImportResponse`, and walks accepted declarations through their business receipts.
  */
-import type { X509Certificate } from 'node:crypto';
+import { randomInt, type X509Certificate } from 'node:crypto';
 import { toGatewayError, type GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { parseDom } from './dom.js';
@@ -18,6 +18,8 @@ import { verifyEnvelopedSignature } from './verify.js';
 import { formatCompactDate } from './china-time.js';
 import { buildCebReturn, cebPlan, isCebDeclaration, readCeb } from './ceb.js';
 import { buildMt9999, isManifest, readManifest } from './manifest.js';
+import { buildCommonResponse, buildJin2Receipt, documentNumber, isJin2, isUnsignedEnveloping, readJin2 } from './jin2.js';
+import { chinaYear } from './china-time.js';
 
 /** Settings of a desk (already defaulted). */
 export interface DeskSettings {
@@ -77,6 +79,9 @@ export class CustomsDesk {
   /** Answers by Idempotency-Key. */
   private readonly byKey = new Map<string, ImportAnswer>();
   private received = 0;
+  /** 金二 预录入统一编号 and document numbers: a random base per sandbox, then a counter. */
+  private readonly jin2Base = randomInt(1, 100_000_000);
+  private jin2Seq = 0;
   private readonly listeners: ReceiptListener[] = [];
 
   constructor(private readonly settings: DeskSettings) {}
@@ -109,7 +114,7 @@ export class CustomsDesk {
     } catch (err) {
       refused = toGatewayError(err);
     }
-    const peeked = parsed ? (isCebDeclaration(parsed.doc) ? readCeb(parsed.doc).key : isManifest(parsed.doc) ? readManifest(parsed.doc).messageId : peekClientSeqNo(parsed.doc)) : '';
+    const peeked = parsed ? (isCebDeclaration(parsed.doc) ? readCeb(parsed.doc).key : isManifest(parsed.doc) ? readManifest(parsed.doc).messageId : isJin2(parsed.doc) ? readJin2(parsed.doc).key : peekClientSeqNo(parsed.doc)) : '';
     this.stats.addClientSubmission(peeked);
 
     if (this.faultNow()) {
@@ -163,6 +168,7 @@ export class CustomsDesk {
   private importMessage(parsed: ParsedSubmission, peeked: string, ctx: SubmitContext): ImportAnswer {
     if (isCebDeclaration(parsed.doc)) return this.importCeb(parsed, ctx);
     if (isManifest(parsed.doc)) return this.importManifest(parsed, ctx);
+    if (isJin2(parsed.doc)) return this.importJin2(parsed, ctx);
     if (!isDecMessage(parsed.doc)) {
       return this.failure(
         peeked,
@@ -268,6 +274,41 @@ export class CustomsDesk {
     const seq = this.received;
     this.timers.after(this.settings.stepMs, () => {
       this.emit(`MT9999_${facts.messageId}.xml`, buildMt9999(facts, new Date(), seq), facts.messageId);
+      this.stats.add('receiptsEmitted');
+    });
+    return answer;
+  }
+
+  /**
+   * A 金二 message (INV101, SAS101, SAS111, SAS121): verified, answered with CommonResponeMessage
+   * (DealFlag 0 and a new 预录入统一编号, or -1 for a bad signature), then one audit receipt
+   * (INV201, SAS201, SAS211, SAS221). Same key again = duplicate, same answer, no new receipt.
+   */
+  private importJin2(parsed: ParsedSubmission, ctx: SubmitContext): ImportAnswer {
+    // Signature/Object/Package without SignedInfo is the unsigned shape the client signs itself.
+    const check = ctx.clientSigns && isUnsignedEnveloping(parsed.doc) ? ({ ok: true, signedXml: parsed.text } as const) : this.verify(parsed, ctx);
+    const facts = readJin2(check.ok ? parseDom(check.signedXml, 'signed content') : parsed.doc);
+    if (!check.ok) {
+      this.stats.add('rejected');
+      const xml = buildCommonResponse(facts, '', false, `${check.zh} / ${check.en}`);
+      return { status: 200, xml, responseCode: '-1', clientSeqNo: facts.key, duplicate: false };
+    }
+    const prior = this.accepted.get(`jin2:${facts.key}`);
+    if (prior) {
+      this.stats.add('duplicates');
+      return { ...prior, duplicate: true };
+    }
+    const now = new Date();
+    this.jin2Seq += 1;
+    const seqNo = `${chinaYear(now)}${String(this.jin2Base + this.jin2Seq).padStart(14, '0')}`;
+    const answer: ImportAnswer = { status: 200, xml: buildCommonResponse(facts, seqNo, true), responseCode: '0', clientSeqNo: facts.key, duplicate: false };
+    this.accepted.set(`jin2:${facts.key}`, answer);
+    this.stats.add('accepted');
+    this.stats.addClientAccepted(facts.key);
+    const seq = this.jin2Seq;
+    this.timers.after(this.settings.stepMs, () => {
+      const at = new Date();
+      this.emit(`Receipt_${facts.kind}_${seqNo}.xml`, buildJin2Receipt(facts, seqNo, documentNumber(facts, at, this.jin2Base + seq), at, seq), facts.key);
       this.stats.add('receiptsEmitted');
     });
     return answer;
