@@ -62,6 +62,8 @@ export interface ReceiptKeys {
   readonly etpsPreentNo?: string;
   /** 金二 业务编号 (HdeApprResult businessId: 清单编号, 核放单编号, …). */
   readonly businessId?: string;
+  /** 金二 pocket_id of the message we sent (= its message_id), echoed by SAS200 as pocketId. */
+  readonly pocketId?: string;
   /** 舱单 提运单号 (MT9999 Consignment/TransportContractDocument/ID). */
   readonly billNo?: string;
   /** DXP CopMsgId of the message we sent (DxpRep OriHead, CEB900 oriCopMsgId). */

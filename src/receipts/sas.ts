@@ -28,10 +28,35 @@ function businessBody(pkg: XNode, messageType: string | undefined): XNode | unde
     const named = child(data, messageType);
     if (named !== undefined) return named;
   }
-  // Fall back to whichever child holds an HdeApprResult.
+  // Fall back to whichever child holds an HdeApprResult (or a SAS200 MsgReceResult).
   return childNames(data)
     .flatMap((n) => children(data, n))
-    .find((n) => child(n, 'HdeApprResult') !== undefined);
+    .find((n) => child(n, 'HdeApprResult') !== undefined || child(n, 'MsgReceResult') !== undefined);
+}
+
+/** The receipt's own words: rmk, then every CheckInfo/note (0..n in the SAS2xx XSDs). */
+function wordsOf(rmk: string | undefined, body: XNode | undefined): string {
+  const notes = children(body, 'CheckInfo').map((c) => text(c, 'note') ?? deepText(c) ?? '');
+  return [rmk ?? '', ...notes].filter((x) => x.trim() !== '').join('; ');
+}
+
+/**
+ * SAS200 子报文入库回执 `MsgReceResult{resutType (sic), etpsPreentNo, pocketId, …, bizNo, manageResult}`:
+ * the part arrived and was stored. Its pocketId is the pocket_id (= message_id) we sent, which
+ * correlates it even before any number is known. What its codes mean is not sourced: it records
+ * the event and claims no progress (code left empty), the codes quoted in the text.
+ */
+function readMsgReceResult(type: string, body: XNode | undefined): ParsedReceipt {
+  const r = child(body, 'MsgReceResult');
+  const codes = `回执类型 resutType ${text(r, 'resutType') ?? ''}，处理结果 manageResult ${text(r, 'manageResult') ?? ''}`;
+  return toReceipt('sas', 'sas-receipt', type, [
+    {
+      keys: { seqNo: text(r, 'etpsPreentNo'), businessId: text(r, 'bizNo'), pocketId: text(r, 'pocketId') },
+      code: '',
+      text: `子报文入库回执（${codes}）${text(r, 'rmk') ? `：${text(r, 'rmk')}` : ''}`,
+      noticeTime: text(r, 'manageDate'),
+    },
+  ]);
 }
 
 /**
@@ -44,8 +69,9 @@ export function readSasPackage(pkg: XNode): ParsedReceipt | undefined {
   if (envelope === undefined) return undefined;
   const messageType = text(envelope, 'message_type');
   const body = businessBody(pkg, messageType);
-  const appr = child(body, 'HdeApprResult');
   const type = messageType ?? 'Package';
+  if (child(body, 'MsgReceResult') !== undefined) return readMsgReceResult(type, body);
+  const appr = child(body, 'HdeApprResult');
   // The head block is whatever sibling ends in Bsc (BondInvtBsc, SasPassportBsc, …).
   const head = childNames(body)
     .filter((n) => n.endsWith('Bsc'))
@@ -62,7 +88,7 @@ export function readSasPackage(pkg: XNode): ParsedReceipt | undefined {
         etpsPreentNo: firstText(head, 'etpsInnerInvtNo'),
       },
       code: text(appr, 'manageResult'),
-      text: text(appr, 'rmk'),
+      text: wordsOf(text(appr, 'rmk'), body),
       noticeTime: text(appr, 'manageDate'),
     },
   ]);

@@ -22,11 +22,12 @@ const UNMATCHED_ATTEMPTS = 5;
 const BUSINESS_KEYS = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo', 'etpsPreentNo', 'sourceStem'] as const;
 
 /**
- * Finds the message a receipt answers: by business key (or a manifest bill number), then SeqNo,
+ * Finds the message a receipt answers: by business key (or a manifest bill number, or a 金二
+ * pocket_id), then SeqNo,
  * then CopMsgId.
  */
 async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string | undefined> {
-  const candidates = [...BUSINESS_KEYS.map((k) => r.keys[k]), r.keys.billNo ? `bill:${r.keys.billNo}` : undefined];
+  const candidates = [...BUSINESS_KEYS.map((k) => r.keys[k]), r.keys.billNo ? `bill:${r.keys.billNo}` : undefined, r.keys.pocketId ? `pocket:${r.keys.pocketId}` : undefined];
   for (const value of candidates) {
     if (!value) continue;
     const id = await deps.ledger.findByKey(BUSINESS_KEY_INDEX, value);

@@ -81,6 +81,7 @@ export class Jin2Translator implements Translator {
     const xml = buildJin2Xml(layout, blocks, { messageId, fileName: `${messageId}.${layout.fileSuffix}` }, output);
     const text = (block: string, name: string): string => blocks.get(block)?.[0]?.fields.get(name)?.value ?? '';
     const key = (layout.keyField ? text(layout.headBlock, layout.keyField) : '') || text('EnvelopInfo', 'business_id') || messageId;
-    return { messageType: layout.message, xml, businessKey: key };
+    // SAS200 子报文入库回执 quote the pocket_id (= message_id) before any number is known.
+    return { messageType: layout.message, xml, businessKey: key, correlationKeys: [`pocket:${messageId}`] };
   }
 }
