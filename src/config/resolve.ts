@@ -259,7 +259,9 @@ export function resolveConfig(
     if (ch.name === 'orphans') {
       problems.push({ path: `channels[${i}].name`, message: '"orphans" is the feed of receipts that match no message / "orphans" 为无主回执保留', fix: 'choose another channel name' });
     }
-    const module = ch.module?.toUpperCase() ?? defaultModuleFor(ch.messageType);
+    // A 金二 channel makes INV/SAS messages whatever its messageType says: the client's SAS module
+    // unless it names another (NEMS for a 加贸账册's 核注清单).
+    const module = ch.module?.toUpperCase() ?? (ch.translator === 'jin2' ? 'SAS' : defaultModuleFor(ch.messageType));
     const transportType = c.transports.find((t) => t.name === ch.transport)?.type;
     if ((ch.layout === 'imppath' || transportType === 'sw-client') && !module) {
       problems.push({ path: `channels[${i}].module`, message: `no Single Window client module for message type ${ch.messageType} / 无法确定客户端业务目录`, fix: 'module: DECCUS001 (or MFT, SAS, IMPCEB...)' });
