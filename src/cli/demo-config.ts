@@ -42,6 +42,22 @@ export const DEMO_CHANNELS: readonly DemoChannel[] = [
       `    translator: ceb\n    translation: { mapping: ${JSON.stringify(join(s, 'ceb', 'ceb311-order.yaml'))} }\n    intake: [{ type: folder, pattern: "*.json", stableMs: 500ms, pollMs: 250ms }]`,
     seed: async () => ['ceb/ceb311-order.json'],
   },
+  ...(
+    [
+      ['inv101', '核注清单', 'inv101-bonded-import.csv'],
+      ['sas101', '业务申报表', 'sas101-application.csv'],
+      ['sas111', '出入库单', 'sas111-stock-in.json'],
+      ['sas121', '核放单', 'sas121-passport.xlsx'],
+    ] as const
+  ).map(
+    ([type, zh, file]): DemoChannel => ({
+      name: `jin2-${type}`,
+      title: `金二 ${zh} ${type.toUpperCase()} (加贸/保税, samples/jin2)`,
+      yaml: (s) =>
+        `    translator: jin2\n    translation: { mapping: ${JSON.stringify(join(s, 'jin2', file.replace(/\.\w+$/, '.yaml')))} }\n    intake: [{ type: folder, pattern: "*", stableMs: 500ms, pollMs: 250ms }]`,
+      seed: async () => [`jin2/${file}`],
+    }),
+  ),
   {
     name: 'sw-client',
     title: '报关单 through the Single Window client folders (ImpPath, simulated)',

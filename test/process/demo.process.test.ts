@@ -77,6 +77,13 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     expect(ls(join(dir, 'erp', 'failed'))).toEqual([]);
   }, 70_000);
 
+  it('runs the four 金二 channels: each sample answered by CommonResponeMessage and its audit receipt', async () => {
+    for (const [type, file] of [['inv101', 'inv101-bonded-import'], ['sas101', 'sas101-application'], ['sas111', 'sas111-stock-in'], ['sas121', 'sas121-passport']]) {
+      const out = await waitFor(`jin2-${type} receipts`, () => ls(join(dir, `jin2-${type}`, 'outbox')), (o) => o.length === 2, 30_000);
+      expect(out).toEqual([`${file}.sas-receipt.02.xml`, `${file}.sas-response.01.xml`]);
+    }
+  }, 130_000);
+
   it('delivers the sw-client channel through the simulated Single Window client (ImpPath) with the same receipt naming', async () => {
     const out = await waitFor(
       'sw-client receipts',
