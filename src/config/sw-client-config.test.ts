@@ -22,6 +22,12 @@ describe('sw-client configuration', () => {
     expect(config!.channels[0]!.module).toBe('DECCUS001');
   });
 
+  it('a 金二 (jin2) channel goes to the SAS module unless it names one (NEMS for a 加贸账册)', () => {
+    const jin2 = (extra: string) => yaml('{ name: c, type: sw-client, impPath: ./i }', `translator: jin2, translation: { mapping: m.yaml }, signer: client, transport: c${extra}`);
+    expect(parseConfigText(jin2(''), join(dir, 'j.yaml'), {}).config!.channels[0]!.module).toBe('SAS');
+    expect(parseConfigText(jin2(', module: nems'), join(dir, 'k.yaml'), {}).config!.channels[0]!.module).toBe('NEMS');
+  });
+
   it('refuses signer client on another route, a message type with no module, and the orphans name', () => {
     const other = parseConfigText(yaml('{ name: c, type: http, url: "http://127.0.0.1:1/x" }'), join(dir, 'b.yaml'), {});
     expect(other.problems.map((p) => p.path)).toContain('channels[0].signer');
