@@ -274,7 +274,7 @@ export const channelSchema = z
       .int()
       .positive()
       .optional()
-      .describe('largest document the channel takes (folder, SFTP, HTTP); default by translator: dec-xml and ceb-xml 4 MB, enterprise and ceb 10 MB, manifest and manifest-xml 20 MB'),
+      .describe('largest document the channel takes (folder, SFTP, HTTP); default by translator: dec-xml and ceb-xml 4 MB, enterprise, ceb and jin2 10 MB, manifest and manifest-xml 20 MB'),
     outbox: z.string().optional().describe('where receipts are written; default <dir>/outbox'),
     sent: z.string().optional().describe('where accepted source files go; default <dir>/sent'),
     failed: z.string().optional().describe('where rejected source files go; default <dir>/failed'),
