@@ -171,6 +171,11 @@ export const ERRORS = {
   GW_ERR_AMQP_NACK: { kind: 'transient', zh: 'RabbitMQ 未确认接收报文（nack），稍后重试', en: 'RabbitMQ refused to confirm the message (nack), will retry' },
   GW_ERR_FEED_TOO_LARGE: { kind: 'transient', zh: '回执源的应答超过大小上限，未读取', en: 'the receipt feed answer exceeds the size limit and was not read' },
   GW_ERR_FEED_TIMEOUT: { kind: 'transient', zh: '回执源在总时限内未答完', en: 'the receipt feed did not answer within the total timeout' },
+  GW_ERR_FEED_MALFORMED: {
+    kind: 'transient',
+    zh: '回执源的应答不是回执页（格式不符），游标不变，稍后重试',
+    en: 'the receipt feed answered something that is not a feed page; the cursor stays, will retry',
+  },
   GW_ERR_INTERNAL: { kind: 'transient', zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 
