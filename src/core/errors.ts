@@ -212,6 +212,15 @@ export interface ErrorDetail {
   readonly fixEn?: string;
 }
 
+/** A GatewayError as plain data: what receipts, logs and the ledger carry. */
+export interface GatewayErrorJson {
+  readonly code: ErrorCode;
+  readonly kind: ErrorClass;
+  readonly zh: string;
+  readonly en: string;
+  readonly details: readonly ErrorDetail[];
+}
+
 /**
  * Marks real GatewayErrors. Global (Symbol.for), so two copies of this module still agree; other
  * errors that merely carry a catalogue code (ConfigError, a JSON copy) are not GatewayErrors.
@@ -247,7 +256,7 @@ export class GatewayError extends Error {
   }
 
   /** Plain data for receipts, logs and the ledger. */
-  toJSON(): { code: ErrorCode; kind: ErrorClass; zh: string; en: string; details: readonly ErrorDetail[] } {
+  toJSON(): GatewayErrorJson {
     const entry = ERRORS[this.code];
     return { code: this.code, kind: this.kind, zh: entry.zh, en: entry.en, details: this.details };
   }
