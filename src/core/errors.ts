@@ -232,8 +232,10 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly kind: ErrorClass;
   readonly details: readonly ErrorDetail[];
+  /** A transient error's earliest sensible retry, when the far side said (Retry-After, a reconnect backoff). */
+  declare readonly retryAfterMs?: number;
 
-  constructor(code: ErrorCode, detail?: string | ErrorDetail | readonly ErrorDetail[], options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, detail?: string | ErrorDetail | readonly ErrorDetail[], options?: { cause?: unknown; retryAfterMs?: number }) {
     const entry = ERRORS[code];
     const details: ErrorDetail[] =
       detail === undefined
@@ -249,6 +251,7 @@ export class GatewayError extends Error {
     this.code = code;
     this.kind = entry.kind;
     this.details = capDetails(details);
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   get transient(): boolean {
