@@ -176,10 +176,37 @@ export const ERRORS = {
     zh: '回执源的应答不是回执页（格式不符），游标不变，稍后重试',
     en: 'the receipt feed answered something that is not a feed page; the cursor stays, will retry',
   },
+  GW_ERR_LEDGER_RECORD: {
+    kind: 'transient',
+    zh: '账本中的报文记录已损坏或格式不符，无法读取',
+    en: 'the message record in the ledger is damaged or not in the expected form',
+  },
   GW_ERR_INTERNAL: { kind: 'transient', zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+interface NoticeEntry {
+  readonly zh: string;
+  readonly en: string;
+}
+
+/**
+ * Codes that are not failures: what the gateway tells the ERP or the operator about a message
+ * that is fine (a duplicate it did not send again, an operator's cancel, a receipt overdue). They
+ * travel in gateway receipts and ledger events next to the error codes; no code is in both tables
+ * and no code is ever reused for another meaning.
+ */
+export const NOTICES = {
+  GW_DUPLICATE: { zh: '重复文件：与已接收的文件相同，未再次发送', en: 'duplicate: identical to a file already received, not sent again' },
+  GW_CANCELLED: { zh: '操作员已在发送前撤销', en: 'cancelled by the operator before sending' },
+  GW_ALERT_NO_RECEIPT: { zh: '在通道的回执时限（receiptSlaMs）内未收到海关回执', en: 'no customs receipt within the channel SLA (receiptSlaMs)' },
+} as const satisfies Record<string, NoticeEntry>;
+
+export type NoticeCode = keyof typeof NOTICES;
+
+/** Every code a receipt or a ledger event may carry. */
+export type GatewayCode = ErrorCode | NoticeCode;
 
 /**
  * At most this many problems are kept per error (receipts, ledger, logs); the rest are counted in
