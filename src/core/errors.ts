@@ -176,6 +176,11 @@ export const ERRORS = {
     zh: '回执源的应答不是回执页（格式不符），游标不变，稍后重试',
     en: 'the receipt feed answered something that is not a feed page; the cursor stays, will retry',
   },
+  GW_ERR_OPERATOR_REFUSED: {
+    kind: 'permanent',
+    zh: '操作员的操作被拒绝（报文或通道的状态不允许）',
+    en: "the operator's action was refused (the message or channel is not in a state that allows it)",
+  },
   GW_ERR_LEDGER_RECORD: {
     kind: 'transient',
     zh: '账本中的报文记录已损坏或格式不符，无法读取',
