@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { PipelineDeps } from '../queues/deps.js';
 import { readDeliveryState } from '../queues/delivery-state.js';
 import { holdChannel, holdMessage, releaseChannel, releaseMessage, replayMessage } from '../queues/delivery-operator.js';
-import { isOperatorRefusal } from '../queues/operator-refusal.js';
+import { isOperatorRefusal, refusalText } from '../queues/operator-refusal.js';
 
 /** The name of the API client, from its bearer token (the auth hook has already checked it). */
 function caller(req: FastifyRequest, deps: PipelineDeps): string {
@@ -39,8 +39,7 @@ export function registerDeliveryRoutes(v1: FastifyInstance, deps: PipelineDeps):
     } catch (err) {
       // Refused by the message's state: 409 with the reason. Anything else (Redis gone) is a 500.
       if (!isOperatorRefusal(err)) throw err;
-      const d = err.details[0];
-      return reply.code(409).send({ error: d?.where ? `${d.where}: ${d.en}` : (d?.en ?? err.message), code: err.code });
+      return reply.code(409).send({ error: refusalText(err), code: err.code });
     }
   };
 

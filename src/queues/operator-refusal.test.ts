@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../core/errors.js';
 import { retryMessage } from './operator.js';
-import { isOperatorRefusal, operatorRefusal } from './operator-refusal.js';
+import { isOperatorRefusal, operatorRefusal, refusalText } from './operator-refusal.js';
 import type { MessageRecord } from './ledger.js';
 
 describe('operator refusals', () => {
@@ -11,6 +11,8 @@ describe('operator refusals', () => {
     expect(refusal).toMatchObject({ code: 'GW_ERR_OPERATOR_REFUSED', kind: 'permanent', details: [{ where: 'message m1', en: 'already on hold / 已暂停' }] });
     expect(isOperatorRefusal(new GatewayError('GW_ERR_REDIS_UNAVAILABLE'))).toBe(false);
     expect(isOperatorRefusal(new Error('connection closed'))).toBe(false);
+    expect(refusalText(refusal)).toBe('message m1: already on hold / 已暂停');
+    expect(refusalText(new Error('connection closed'))).toBe('connection closed');
   });
 
   it('a retry of a message that is not dead is refused before anything is touched', async () => {

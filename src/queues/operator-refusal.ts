@@ -12,3 +12,11 @@ export function operatorRefusal(why: string, where?: string): GatewayError {
 export function isOperatorRefusal(err: unknown): err is GatewayError {
   return isGatewayError(err) && err.code === 'GW_ERR_OPERATOR_REFUSED';
 }
+
+/** What to show the operator: a refusal's reason ("message m1: already on hold / 已暂停"), else the message. */
+export function refusalText(err: unknown): string {
+  if (!isOperatorRefusal(err)) return err instanceof Error ? err.message : String(err);
+  const d = err.details[0];
+  if (!d) return err.message;
+  return d.where ? `${d.where}: ${d.en}` : d.en;
+}
