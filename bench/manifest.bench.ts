@@ -30,12 +30,12 @@ await once(w, 'close');
 const translator = new ManifestTranslator({ mapping: loadManifestMapping('samples/manifest/mt1101-sea.yaml'), codes: loadCodeTables() });
 let peakRss = 0;
 let peakHeap = 0;
-const sample_ = (): void => {
+const sampleMemory = (): void => {
   const m = process.memoryUsage();
   peakRss = Math.max(peakRss, m.rss);
   peakHeap = Math.max(peakHeap, m.heapUsed);
 };
-const timer = setInterval(sample_, 20);
+const timer = setInterval(sampleMemory, 20);
 const started = process.hrtime.bigint();
 const out = createWriteStream(output);
 const result = await translator.translateStream(createReadStream(input), async (chunk) => {
@@ -44,7 +44,7 @@ const result = await translator.translateStream(createReadStream(input), async (
 out.end();
 await once(out, 'close');
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-sample_();
+sampleMemory();
 clearInterval(timer);
 
 const MiB = 1024 * 1024;

@@ -45,6 +45,8 @@ export interface RunningGateway {
   readonly httpUrl?: string;
   /** Ordered, bounded shutdown; idempotent. */
   close(): Promise<void>;
+  /** During close(): stop waiting for drains; the remaining steps get a short bound each. */
+  hurry(): void;
 }
 
 export interface StartOptions {
@@ -184,6 +186,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
         managed?.stopRestarting();
         return shutdown.shutdown(config.shutdownMs);
       },
+      hurry: () => shutdown.hurry(),
     };
   } catch (err) {
     managed?.stopRestarting();

@@ -43,12 +43,11 @@ export class AmqpLink {
     const wait = this.retryAt - Date.now();
     if (wait > 0) {
       const s = (wait / 1000).toFixed(1);
-      const err = new GatewayError('GW_ERR_AMQP_CONNECT', {
-        where: this.where,
-        zh: `上次连接失败，${s} 秒后再试`,
-        en: `the last connection attempt failed; next attempt in ${s}s`,
-      });
-      throw Object.assign(err, { retryAfterMs: wait });
+      throw new GatewayError(
+        'GW_ERR_AMQP_CONNECT',
+        { where: this.where, zh: `上次连接失败，${s} 秒后再试`, en: `the last connection attempt failed; next attempt in ${s}s` },
+        { retryAfterMs: wait },
+      );
     }
     this.connecting = this.open().finally(() => {
       this.connecting = undefined;

@@ -4,6 +4,7 @@ import type { PipelineDeps } from '../queues/deps.js';
 import type * as DeliveryOperator from '../queues/delivery-operator.js';
 import type { openOperatorContext } from './operator-context.js';
 import { loadConfigOrReport } from './load-config-or-report.js';
+import { reportError } from './format-error.js';
 
 // Loaded when a command runs, not at every CLI start (they bring Redis and BullMQ).
 type Ops = typeof DeliveryOperator;
@@ -33,8 +34,7 @@ async function run(configFile: string, act: (deps: PipelineDeps, find: (arg: str
     };
     console.log(await act(deps, find));
   } catch (err) {
-    console.error((err as Error).message);
-    process.exitCode = 1;
+    reportError(err);
   } finally {
     await ctx?.close();
   }

@@ -3,7 +3,7 @@ import { copyFile, mkdir, readdir, readFile, writeFile, access } from 'node:fs/p
 import { basename, join, resolve } from 'node:path';
 import { DEMO_CHANNELS, demoConfigYaml } from './demo-config.js';
 import { packageRoot } from './package-root.js';
-import { runUntilSignal } from './run-until-signal.js';
+import { exitCodeAfter, runUntilSignal } from './run-until-signal.js';
 import { watchOutbox } from './outbox-watcher.js';
 import { formatError } from './format-error.js';
 
@@ -79,17 +79,20 @@ ${channelLines}
         }
         say(`seeded ${n} sample files / 已放入 ${n} 份示例文件`);
       }
-      await runUntilSignal(
-        async () => {
-          for (const stop of stops) stop();
-          await gateway.close();
-          await sandbox.close();
+      const outcome = await runUntilSignal(
+        {
+          stop: async () => {
+            for (const stop of stops) stop();
+            await gateway.close();
+            await sandbox.close();
+          },
+          hurry: () => gateway.hurry(),
         },
-        (_s, forced) => say(forced ? 'forced exit / 强制退出' : 'stopping / 正在停止…'),
+        (_s, stage) => say(stage === 'graceful' ? 'stopping / 正在停止…' : stage === 'hurry' ? 'stopping faster / 加快停止' : 'forced exit / 强制退出'),
         // The demo's shutdownMs plus time for the sandbox and the managed redis-server.
         30_000,
       );
       say('demo stopped / 演示已停止');
-      process.exit(0);
+      process.exit(exitCodeAfter(outcome));
     });
 }

@@ -6,7 +6,7 @@ import type { ConfigProblem } from '../config/config-error.js';
 import type { GatewayConfig } from '../config/resolve.js';
 import { redactAmqpUrl } from '../amqp/amqp-errors.js';
 import { isGatewayError } from '../core/errors.js';
-import { reportError } from './format-error.js';
+import { formatErrorLine, reportError } from './format-error.js';
 import { clientCertificateFindings } from './doctor-tls.js';
 
 import type { Finding, Level } from './doctor/finding.js';
@@ -39,7 +39,7 @@ async function checkRedis(config: GatewayConfig): Promise<Finding[]> {
       out.push({
         level: 'fail',
         what: 'redis maxmemory-policy',
-        detail: isGatewayError(err) ? (err.details[0]?.en ?? err.message) : String(err),
+        detail: formatErrorLine(err),
         fix: 'redis-cli CONFIG SET maxmemory-policy noeviction; and in redis.conf: maxmemory-policy noeviction',
       });
     }
@@ -76,7 +76,7 @@ async function checkSigners(config: GatewayConfig): Promise<Finding[]> {
     } catch (err) {
       const d = isGatewayError(err) ? err.details[0] : undefined;
       const fix = d?.fixEn ? `${d.fixEn}${d.fixZh ? ` / ${d.fixZh}` : ''}` : 'see the signer section of the README (card in the reader? PIN file? key file path?) / 参见 README 签名器一节';
-      out.push({ level: 'fail', what: `signer ${s.name}`, detail: isGatewayError(err) ? `${d?.zh ?? ''} / ${d?.en ?? err.message}` : String(err), fix });
+      out.push({ level: 'fail', what: `signer ${s.name}`, detail: formatErrorLine(err), fix });
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { runUntilSignal } from './run-until-signal.js';
+import { exitCodeAfter, runUntilSignal } from './run-until-signal.js';
 
 export function registerSandbox(program: Command): void {
   program
@@ -61,6 +61,7 @@ export function registerSandbox(program: Command): void {
             `receipts in queue "${n.receipts}" / 报文发往交换机 ${n.exchange}（路由键 ${n.submitKey}），回执在队列 ${n.receipts}`,
         );
       }
-      await runUntilSignal(() => sandbox.close(), () => {});
+      const outcome = await runUntilSignal({ stop: () => sandbox.close() }, () => {});
+      process.exitCode = exitCodeAfter(outcome);
     });
 }

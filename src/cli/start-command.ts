@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatError } from './format-error.js';
 import { loadConfigOrReport } from './load-config-or-report.js';
-import { runUntilSignal } from './run-until-signal.js';
+import { exitCodeAfter, runUntilSignal } from './run-until-signal.js';
 
 /** Beyond shutdownMs, time for the last steps (Redis, the managed redis-server) before a forced exit. */
 const SHUTDOWN_MARGIN_MS = 10_000;
@@ -26,17 +26,22 @@ export function registerStart(program: Command): void {
         console.error(`eport: gateway failed to start / 网关启动失败\n${formatError(err)}`);
         process.exit(1);
       }
-      await runUntilSignal(
-        () => gateway.close(),
-        (signal, forced) =>
-          forced
-            ? log.warn({ signal }, 'second signal: forcing exit / 再次收到信号，强制退出')
-            : log.info({ signal }, 'shutting down: intake stops, workers drain / 正在关闭'),
+      const running = gateway;
+      const outcome = await runUntilSignal(
+        { stop: () => running.close(), hurry: () => running.hurry() },
+        (signal, stage) => {
+          if (stage === 'graceful') log.info({ signal }, 'shutting down: intake stops, workers drain / 正在关闭');
+          else if (stage === 'hurry') log.warn({ signal }, 'second signal: forcing a faster stop, drains cut short (a third exits at once) / 再次收到信号，加快关闭');
+          else {
+            log.warn({ signal }, 'third signal: forcing exit now / 第三次收到信号，立即退出');
+            log.flush();
+          }
+        },
         config.shutdownMs + SHUTDOWN_MARGIN_MS,
       );
-      log.info('stopped / 已停止');
+      log.info({ signal: outcome.signal, hurried: outcome.hurried }, 'stopped / 已停止');
       log.flush();
       // Closed is closed: a reconnect timer of a client whose Redis is gone must not keep us alive.
-      process.exit(0);
+      process.exit(exitCodeAfter(outcome));
     });
 }

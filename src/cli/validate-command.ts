@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { GatewayError } from '../core/errors.js';
 import type { TranslatorCliOptions } from './cli-translators.js';
-import { reportError } from './format-error.js';
+import { formatErrorJson, reportError } from './format-error.js';
 
 const INPUT_EXTENSIONS = new Set(['.csv', '.txt', '.json', '.xlsx', '.xml']);
 
@@ -128,13 +128,7 @@ export function registerValidate(program: Command): void {
       console.log(table(rows));
       for (const r of failed) {
         console.log(`\n${r.file}:`);
-        const e = r.error!;
-        console.log(`  ${e.code}: ${e.zh} / ${e.en}`);
-        for (const d of e.details) {
-          console.log(`  - ${d.where ? `[${d.where}] ` : ''}${d.zh}`);
-          if (d.en !== d.zh) console.log(`    ${d.en}`);
-          if (d.fixZh || d.fixEn) console.log(`    修正 / fix: ${[d.fixZh, d.fixEn].filter(Boolean).join(' / ')}`);
-        }
+        console.log(`  ${formatErrorJson(r.error!)}`);
       }
       console.log(`\n${results.length} 个文件 file(s), ${results.length - failed.length} 通过 passed, ${failed.length} 未通过 failed`);
     });

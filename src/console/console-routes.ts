@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PipelineDeps } from '../queues/deps.js';
 import { holdChannel, holdMessage, releaseChannel, releaseMessage } from '../queues/delivery-operator.js';
 import { cancelMessage, retryMessage } from '../queues/operator.js';
+import { refusalText } from '../queues/operator-refusal.js';
 import { isGatewayStatus } from '../receipts/status.js';
 import { CONSOLE_SCOPES, langOfRequest, pageContext, registerConsoleAuth, requireConsoleScope, safeBack, sendPage } from './console-auth.js';
 import { downloadableRefs, readMessage, readOverview, readProblems, readUnclaimed, searchMessages } from './console-data.js';
@@ -65,7 +66,7 @@ export async function registerConsole(c: FastifyInstance, deps: PipelineDeps): P
     try {
       outcome = { text: await fn(), kind: 'ok' };
     } catch (err) {
-      outcome = { text: (err as Error).message, kind: 'error' };
+      outcome = { text: refusalText(err), kind: 'error' };
     }
     if (req.consoleSid) await sessions.flash(req.consoleSid, outcome.text, outcome.kind);
     return reply.redirect(safeBack(req.body?.back), 303);

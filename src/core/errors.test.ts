@@ -18,3 +18,12 @@ describe('isGatewayError', () => {
     expect(toGatewayError(config).code).toBe('GW_ERR_INTERNAL');
   });
 });
+
+describe('GatewayError.retryAfterMs', () => {
+  it('is a field of the error, set only when the far side named a delay', () => {
+    expect(new GatewayError('GW_ERR_DELIVER_REMOTE_5XX', 'HTTP 503', { retryAfterMs: 7000 }).retryAfterMs).toBe(7000);
+    const plain = new GatewayError('GW_ERR_DELIVER_REMOTE_5XX', 'HTTP 503');
+    expect(plain.retryAfterMs).toBeUndefined();
+    expect('retryAfterMs' in plain).toBe(false);
+  });
+});

@@ -171,10 +171,47 @@ export const ERRORS = {
   GW_ERR_AMQP_NACK: { kind: 'transient', zh: 'RabbitMQ 未确认接收报文（nack），稍后重试', en: 'RabbitMQ refused to confirm the message (nack), will retry' },
   GW_ERR_FEED_TOO_LARGE: { kind: 'transient', zh: '回执源的应答超过大小上限，未读取', en: 'the receipt feed answer exceeds the size limit and was not read' },
   GW_ERR_FEED_TIMEOUT: { kind: 'transient', zh: '回执源在总时限内未答完', en: 'the receipt feed did not answer within the total timeout' },
+  GW_ERR_FEED_MALFORMED: {
+    kind: 'transient',
+    zh: '回执源的应答不是回执页（格式不符），游标不变，稍后重试',
+    en: 'the receipt feed answered something that is not a feed page; the cursor stays, will retry',
+  },
+  GW_ERR_OPERATOR_REFUSED: {
+    kind: 'permanent',
+    zh: '操作员的操作被拒绝（报文或通道的状态不允许）',
+    en: "the operator's action was refused (the message or channel is not in a state that allows it)",
+  },
+  GW_ERR_LEDGER_RECORD: {
+    kind: 'transient',
+    zh: '账本中的报文记录已损坏或格式不符，无法读取',
+    en: 'the message record in the ledger is damaged or not in the expected form',
+  },
   GW_ERR_INTERNAL: { kind: 'transient', zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+interface NoticeEntry {
+  readonly zh: string;
+  readonly en: string;
+}
+
+/**
+ * Codes that are not failures: what the gateway tells the ERP or the operator about a message
+ * that is fine (a duplicate it did not send again, an operator's cancel, a receipt overdue). They
+ * travel in gateway receipts and ledger events next to the error codes; no code is in both tables
+ * and no code is ever reused for another meaning.
+ */
+export const NOTICES = {
+  GW_DUPLICATE: { zh: '重复文件：与已接收的文件相同，未再次发送', en: 'duplicate: identical to a file already received, not sent again' },
+  GW_CANCELLED: { zh: '操作员已在发送前撤销', en: 'cancelled by the operator before sending' },
+  GW_ALERT_NO_RECEIPT: { zh: '在通道的回执时限（receiptSlaMs）内未收到海关回执', en: 'no customs receipt within the channel SLA (receiptSlaMs)' },
+} as const satisfies Record<string, NoticeEntry>;
+
+export type NoticeCode = keyof typeof NOTICES;
+
+/** Every code a receipt or a ledger event may carry. */
+export type GatewayCode = ErrorCode | NoticeCode;
 
 /**
  * At most this many problems are kept per error (receipts, ledger, logs); the rest are counted in
@@ -207,6 +244,15 @@ export interface ErrorDetail {
   readonly fixEn?: string;
 }
 
+/** A GatewayError as plain data: what receipts, logs and the ledger carry. */
+export interface GatewayErrorJson {
+  readonly code: ErrorCode;
+  readonly kind: ErrorClass;
+  readonly zh: string;
+  readonly en: string;
+  readonly details: readonly ErrorDetail[];
+}
+
 /**
  * Marks real GatewayErrors. Global (Symbol.for), so two copies of this module still agree; other
  * errors that merely carry a catalogue code (ConfigError, a JSON copy) are not GatewayErrors.
@@ -218,8 +264,10 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly kind: ErrorClass;
   readonly details: readonly ErrorDetail[];
+  /** A transient error's earliest sensible retry, when the far side said (Retry-After, a reconnect backoff). */
+  declare readonly retryAfterMs?: number;
 
-  constructor(code: ErrorCode, detail?: string | ErrorDetail | readonly ErrorDetail[], options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, detail?: string | ErrorDetail | readonly ErrorDetail[], options?: { cause?: unknown; retryAfterMs?: number }) {
     const entry = ERRORS[code];
     const details: ErrorDetail[] =
       detail === undefined
@@ -235,6 +283,7 @@ export class GatewayError extends Error {
     this.code = code;
     this.kind = entry.kind;
     this.details = capDetails(details);
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   get transient(): boolean {
@@ -242,7 +291,7 @@ export class GatewayError extends Error {
   }
 
   /** Plain data for receipts, logs and the ledger. */
-  toJSON(): { code: ErrorCode; kind: ErrorClass; zh: string; en: string; details: readonly ErrorDetail[] } {
+  toJSON(): GatewayErrorJson {
     const entry = ERRORS[this.code];
     return { code: this.code, kind: this.kind, zh: entry.zh, en: entry.en, details: this.details };
   }

@@ -14,13 +14,20 @@ export interface ShutdownStep {
   readonly close: () => Promise<void>;
 }
 
+/** After hurry(): each step still to close gets at most this long (Redis quit, lock release). */
+export const HURRIED_STEP_MS = 1_000;
+
 /**
  * Closes components in the reverse of their start order, each bounded by what is left of the
- * deadline; a failing or hanging step is logged and skipped so the rest still close.
+ * deadline; a failing or hanging step is logged and skipped so the rest still close. hurry() (an
+ * operator's second signal) gives up the step in progress and bounds each later one by
+ * HURRIED_STEP_MS: drains are cut short, yet the lock, Redis and its managed server still close.
  */
 export class ShutdownManager {
   private readonly steps: ShutdownStep[] = [];
   private running: Promise<void> | undefined;
+  private hurried = false;
+  private giveUpCurrent: (() => void) | undefined;
 
   constructor(private readonly onStepError: (name: string, err: unknown) => void = () => {}) {}
 
@@ -33,22 +40,31 @@ export class ShutdownManager {
     return this.running;
   }
 
+  /** Cuts the shutdown short: the step in progress is given up, later steps get HURRIED_STEP_MS. */
+  hurry(): void {
+    this.hurried = true;
+    this.giveUpCurrent?.();
+  }
+
   private async run(deadlineMs: number): Promise<void> {
     const end = Date.now() + deadlineMs;
     for (const step of [...this.steps].reverse()) {
       const left = Math.max(100, end - Date.now());
+      const bound = this.hurried ? Math.min(left, HURRIED_STEP_MS) : left;
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
           step.close(),
           new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`${step.name} did not close within ${left} ms`)), left);
+            timer = setTimeout(() => reject(new Error(`${step.name} did not close within ${bound} ms`)), bound);
             timer.unref();
+            this.giveUpCurrent = () => reject(new Error(`${step.name}: shutdown hurried, not waiting for it`));
           }),
         ]);
       } catch (err) {
         this.onStepError(step.name, err);
       } finally {
+        this.giveUpCurrent = undefined;
         if (timer) clearTimeout(timer);
       }
     }

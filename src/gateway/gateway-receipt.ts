@@ -1,5 +1,5 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import type { ErrorClass, ErrorDetail } from '../core/errors.js';
+import type { ErrorClass, ErrorDetail, GatewayCode } from '../core/errors.js';
 
 export const GATEWAY_RECEIPT_NS = 'urn:eport-gateway:receipt:1';
 
@@ -10,7 +10,7 @@ export interface GatewayReceipt {
   readonly channel: string;
   readonly sourceFile: string;
   readonly status: string;
-  readonly code: string;
+  readonly code: GatewayCode;
   readonly errorClass?: ErrorClass;
   readonly zh: string;
   readonly en: string;

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { PipelineDeps } from '../queues/deps.js';
 import { readDeliveryState } from '../queues/delivery-state.js';
 import { holdChannel, holdMessage, releaseChannel, releaseMessage, replayMessage } from '../queues/delivery-operator.js';
+import { isOperatorRefusal, refusalText } from '../queues/operator-refusal.js';
 
 /** The name of the API client, from its bearer token (the auth hook has already checked it). */
 function caller(req: FastifyRequest, deps: PipelineDeps): string {
@@ -36,7 +37,9 @@ export function registerDeliveryRoutes(v1: FastifyInstance, deps: PipelineDeps):
     try {
       return { result: await fn() };
     } catch (err) {
-      return reply.code(409).send({ error: (err as Error).message });
+      // Refused by the message's state: 409 with the reason. Anything else (Redis gone) is a 500.
+      if (!isOperatorRefusal(err)) throw err;
+      return reply.code(409).send({ error: refusalText(err), code: err.code });
     }
   };
 

@@ -1,6 +1,7 @@
 import { jobIdFor } from '../core/ids.js';
 import type { PipelineDeps } from './deps.js';
 import { DeliveryControl } from './delivery-control.js';
+import { operatorRefusal } from './operator-refusal.js';
 import type { MessageRecord } from './ledger.js';
 
 type Deps = Pick<PipelineDeps, 'redis' | 'config' | 'queues' | 'channels'>;
@@ -35,21 +36,21 @@ export async function wakeDeliverJob(deps: Pick<PipelineDeps, 'queues'>, jobId: 
 
 export async function holdMessage(deps: Deps, rec: MessageRecord, who: string, reason?: string): Promise<string> {
   const r = await deliveryControl(deps).hold(rec.id, who, reason);
-  if (r !== 'held') throw new Error(`message ${rec.id}: ${HOLD_REFUSED[r]}`);
+  if (r !== 'held') throw operatorRefusal(HOLD_REFUSED[r], `message ${rec.id}`);
   return 'on hold: it will not be sent until released / 已暂停发送，释放后才会发送';
 }
 
 export async function releaseMessage(deps: Deps, rec: MessageRecord, who: string): Promise<string> {
   const r = await deliveryControl(deps).release(rec.id, rec.channel, who);
-  if (r.result === 'missing') throw new Error(`message ${rec.id}: ${HOLD_REFUSED.missing}`);
-  if (r.result === 'not-held') throw new Error(`message ${rec.id}: not on hold / 报文未暂停`);
+  if (r.result === 'missing') throw operatorRefusal(HOLD_REFUSED.missing, `message ${rec.id}`);
+  if (r.result === 'not-held') throw operatorRefusal('not on hold / 报文未暂停', `message ${rec.id}`);
   if (r.result === 'channel-held') return `released, but channel ${rec.channel} is still on hold / 已释放，但通道仍暂停发送`;
   if (r.result === 'released' && r.jobId) await wakeDeliverJob(deps, r.jobId);
   return 'released: it goes out now / 已释放，将立即发送';
 }
 
 export async function holdChannel(deps: Deps, channel: string, who: string, reason?: string): Promise<string> {
-  if (!deps.channels.has(channel)) throw new Error(`no channel "${channel}"; channels: ${[...deps.channels.keys()].join(', ')} / 通道不存在`);
+  if (!deps.channels.has(channel)) throw operatorRefusal(`no channel "${channel}"; channels: ${[...deps.channels.keys()].join(', ')} / 通道不存在`);
   const fresh = await deliveryControl(deps).holdChannel(channel, who, reason);
   return fresh
     ? `channel ${channel} on hold: files are still accepted and checked, nothing is sent / 通道已暂停发送（仍接收和校验文件）`
@@ -57,10 +58,10 @@ export async function holdChannel(deps: Deps, channel: string, who: string, reas
 }
 
 export async function releaseChannel(deps: Deps, channel: string, who: string): Promise<string> {
-  if (!deps.channels.has(channel)) throw new Error(`no channel "${channel}"; channels: ${[...deps.channels.keys()].join(', ')} / 通道不存在`);
+  if (!deps.channels.has(channel)) throw operatorRefusal(`no channel "${channel}"; channels: ${[...deps.channels.keys()].join(', ')} / 通道不存在`);
   const { wasHeld, parked } = await deliveryControl(deps).releaseChannel(channel, who);
   for (const jobId of parked.values()) await wakeDeliverJob(deps, jobId);
-  if (!wasHeld && parked.size === 0) throw new Error(`channel ${channel} is not on hold / 通道未暂停`);
+  if (!wasHeld && parked.size === 0) throw operatorRefusal(`channel ${channel} is not on hold / 通道未暂停`);
   return `channel ${channel} released; ${parked.size} waiting message(s) go out now / 通道已恢复发送，${parked.size} 个等待的报文将立即发送`;
 }
 
@@ -76,9 +77,9 @@ const REPLAY_REFUSED = {
  * so that an idempotent receiver does not swallow it as a duplicate.
  */
 export async function replayMessage(deps: Deps, rec: MessageRecord, who: string, reason: string): Promise<string> {
-  if (!reason.trim()) throw new Error('a replay needs a reason (--reason TEXT) / 重放须说明原因');
+  if (!reason.trim()) throw operatorRefusal('a replay needs a reason (--reason TEXT) / 重放须说明原因');
   const n = await deliveryControl(deps).replay(rec.id, who, reason.trim());
-  if (typeof n !== 'number') throw new Error(`message ${rec.id}: ${REPLAY_REFUSED[n]}`);
+  if (typeof n !== 'number') throw operatorRefusal(REPLAY_REFUSED[n], `message ${rec.id}`);
   await deps.queues.add('deliver', replayJobId(rec.id, n), { messageId: rec.id, replay: n });
   return `replay #${n} queued: the same signed bytes go out again / 第 ${n} 次重放已排队`;
 }

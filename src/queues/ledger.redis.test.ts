@@ -27,6 +27,13 @@ describe('Ledger (real Redis)', () => {
     expect(await ledger.findBySource('declaration', 'a.xml')).toBe('m1');
   });
 
+  it('reads a record through its schema: a damaged hash is GW_ERR_LEDGER_RECORD, not a record with a bad status', async () => {
+    await ledger.create({ ...base, id: 'm-damaged' });
+    await redis.hset(`${prefix}:ledger:msg:m-damaged`, 'status', 'lost-in-transit');
+    await expect(ledger.get('m-damaged')).rejects.toMatchObject({ code: 'GW_ERR_LEDGER_RECORD' });
+    expect(await ledger.get('no-such-message')).toBeUndefined();
+  });
+
   it('never moves a status backwards, even under concurrent receipts', async () => {
     await ledger.create({ ...base, id: 'm2' });
     const order = ['sent', 'released', 'declared', 'accepted', 'imported', 'audited'] as const;

@@ -2,54 +2,16 @@ import type { Redis } from 'ioredis';
 import type { SpoolRef } from '../core/spool.js';
 import { GATEWAY_STATUSES, isTerminal, nextStatus, type GatewayStatus } from '../receipts/status.js';
 import { auditStreamKey } from '../records/audit-trail.js';
+import { parseMessageRecord, type MessageRecord } from './message-record.js';
 
-/** One message's record: what arrived, where it is, what happened to it. */
-export interface MessageRecord {
-  readonly id: string;
-  readonly channel: string;
-  /** The file name as it arrived. */
-  readonly sourceName: string;
-  readonly docRef: SpoolRef;
-  readonly status: GatewayStatus;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly messageRef?: SpoolRef;
-  readonly signedRef?: SpoolRef;
-  readonly deliverRef?: SpoolRef;
-  readonly businessKey?: string;
-  /** The standard message's root (DecMessage, CEB311Message, MT2101...). */
-  readonly messageType?: string;
-  readonly seqNo?: string;
-  readonly entryId?: string;
-  /** Where the source file was archived (sent/ or failed/). */
-  readonly archivedAs?: string;
-  /** Stem of this message's receipt file names, chosen once (see receiptStemFor). */
-  readonly receiptStem?: string;
-  readonly errorCode?: string;
-  /** Set by the deliver stage once the send is acknowledged and its response queued. */
-  readonly deliveredAt?: number;
-  /** How often an operator re-opened the message; part of the deliver job id. */
-  readonly generation?: number;
-  /** For one declaration of a document split into several (over 50 items): the document's id and the part number. */
-  readonly partOf?: string;
-  readonly part?: number;
-  /** For a split document: its parts' message ids, comma-separated. */
-  readonly parts?: string;
-  /** An operator's hold: when and by whom; the message is not sent until released. */
-  readonly heldAt?: number;
-  readonly heldBy?: string;
-  /** Operator replays of a delivered message: requested, and finished (sent or given up). */
-  readonly replays?: number;
-  readonly replaysDone?: number;
-  /** The breaker outage (transport:since) this message last noted in its timeline while waiting. */
-  readonly breakerWait?: string;
-}
+export type { MessageRecord } from './message-record.js';
 
 export interface LedgerEvent {
   readonly at: number;
   readonly stage: string;
   readonly text: string;
   readonly status?: GatewayStatus;
+  /** A gateway code (GatewayCode: GW_ERR_…, GW_DUPLICATE…) or a customs receipt's own status code. */
   readonly code?: string;
   /** Content hashes of what the event is about, for the audit log and the archive. */
   readonly refs?: Partial<Record<'original' | 'message' | 'signed' | 'delivered' | 'receipt', SpoolRef>>;
@@ -67,7 +29,6 @@ export const ENTRY_ID_INDEX = 'entryId';
 
 type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;
 
-const NUMERIC = new Set(['createdAt', 'updatedAt', 'deliveredAt', 'generation', 'part', 'heldAt', 'replays', 'replaysDone']);
 
 // Creates the record only if absent; indexes it by time and by source name in the same step.
 const CREATE_LUA = `
@@ -167,10 +128,9 @@ export class Ledger {
 
   async get(id: string): Promise<MessageRecord | undefined> {
     const h = await this.redis.hgetall(this.k('msg', id));
+    // A hash without id is no record: only create() writes the id.
     if (!h.id) return undefined;
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(h)) out[key] = NUMERIC.has(key) ? Number(v) : v;
-    return out as unknown as MessageRecord;
+    return parseMessageRecord(id, h);
   }
 
   async set(id: string, fields: Partial<Pick<MessageRecord, Field>>): Promise<void> {

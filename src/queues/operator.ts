@@ -2,6 +2,7 @@ import { jobIdFor } from '../core/ids.js';
 import type { MessageRecord } from './ledger.js';
 import type { PipelineDeps } from './deps.js';
 import { archiveToFailed, emitGatewayReceipt } from './outcomes.js';
+import { operatorRefusal } from './operator-refusal.js';
 
 /** The deliver job of a message; a re-opened message gets a fresh id so BullMQ runs it again. */
 export function deliverJobId(messageId: string, generation?: number): string {
@@ -17,7 +18,7 @@ export const RETRYABLE = new Set(['dead']);
  */
 export async function retryMessage(deps: Pick<PipelineDeps, 'ledger' | 'queues'>, rec: MessageRecord, who: string): Promise<void> {
   if (!RETRYABLE.has(rec.status) || !rec.deliverRef) {
-    throw new Error(`message ${rec.id} is ${rec.status}; only dead messages can be retried / 仅可重发状态为 dead 的报文`);
+    throw operatorRefusal(`message ${rec.id} is ${rec.status}; only dead messages can be retried / 仅可重发状态为 dead 的报文`, `message ${rec.id}`);
   }
   const generation = await deps.ledger.reopen(rec.id, 'signed', `retry requested by ${who}`);
   await deps.queues.add('deliver', deliverJobId(rec.id, generation), { messageId: rec.id });
@@ -38,7 +39,7 @@ const CANCEL_REFUSED = {
  */
 export async function cancelMessage(deps: PipelineDeps, rec: MessageRecord, who: string): Promise<void> {
   const result = await deps.ledger.cancel(rec.id, `cancelled by ${who}`);
-  if (result !== 'cancelled') throw new Error(`message ${rec.id}: ${CANCEL_REFUSED[result]}`);
+  if (result !== 'cancelled') throw operatorRefusal(CANCEL_REFUSED[result], `message ${rec.id}`);
   await emitGatewayReceipt(deps, {
     kind: 'cancelled',
     messageId: rec.id,

@@ -2,6 +2,7 @@ import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Stage } from './names.js';
 import type { PipelineDeps } from './deps.js';
 import { retryDelay } from './retry-policy.js';
+import { isGatewayError } from '../core/errors.js';
 import { queueName } from './stage-queues.js';
 import { isSupervised, type SignerState } from '../signing/signer.js';
 import { translateProcessor } from './workers/translate-worker.js';
@@ -48,7 +49,7 @@ export function startWorkers(deps: PipelineDeps, connection: ConnectionOptions, 
       settings: {
         backoffStrategy: (attemptsMade: number, type?: string, err?: Error) =>
           type === 'schedule'
-            ? retryDelay(retry.delaysMs, retry.jitter, attemptsMade, (err as { retryAfterMs?: number } | undefined)?.retryAfterMs)
+            ? retryDelay(retry.delaysMs, retry.jitter, attemptsMade, isGatewayError(err) ? err.retryAfterMs : undefined)
             : Math.min(60_000, 500 * 2 ** Math.min(Math.max(0, attemptsMade - 1), 10)),
       },
     });

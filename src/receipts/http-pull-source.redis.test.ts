@@ -88,4 +88,19 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
     expect(JSON.parse(parked[0]!.bytes.toString('utf8'))).toMatchObject({ seq: 2, content: null });
     expect(lines.filter((l) => l.level >= 50 && /bad feed entry/.test(l.msg))).toHaveLength(3);
   });
+
+  it('fails the poll of an answer that is no feed page (receipts not a list) and keeps the cursor', async () => {
+    const key = `${prefix}:cursor:malformed`;
+    await redis.set(key, '4');
+    server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ receipts: 'maintenance', next: 99 }));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    source = new HttpPullReceiptSource('feed', `http://127.0.0.1:${(server.address() as AddressInfo).port}/receipts`, 20, redis, key, log);
+    const got: InboundReceipt[] = [];
+    await expect(source.pollOnce(async (r) => void got.push(r))).rejects.toMatchObject({ code: 'GW_ERR_FEED_MALFORMED', kind: 'transient' });
+    expect(await redis.get(key)).toBe('4');
+    expect(got).toEqual([]);
+  });
 });

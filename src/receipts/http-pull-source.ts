@@ -4,27 +4,11 @@ import { isGatewayError } from '../core/errors.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import { DEFAULT_FEED_BOUNDS, fetchFeedText, type FeedBounds } from './feed-fetch.js';
+import { entrySeq, feedEntry, parseFeedPage, type FeedPage } from './feed-page.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
-
-/** A feed page as it arrives: nothing in it is trusted until checked. */
-interface FeedPage {
-  readonly receipts?: unknown;
-  readonly next?: unknown;
-  /** Identifies one run of the feed; a new value means its sequence started again. */
-  readonly feedId?: unknown;
-}
 
 /** An idle feed checks this often (in empty polls) that it still knows the stored cursor. */
 const PROBE_EVERY_EMPTY_POLLS = 20;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-/** A usable entry, or undefined for one to park (no content, no file name, not base64). */
-function goodEntry(e: unknown): { seq: number; fileName: string; content: string } | undefined {
-  if (typeof e !== 'object' || e === null) return undefined;
-  const { seq, fileName, content } = e as Record<string, unknown>;
-  if (typeof seq !== 'number' || typeof fileName !== 'string' || !fileName || typeof content !== 'string' || !BASE64.test(content)) return undefined;
-  return { seq, fileName, content };
-}
 
 /**
  * Polls an HTTP receipt feed (`GET url?after=CURSOR`). The cursor lives in Redis and advances only
@@ -93,9 +77,7 @@ export class HttpPullReceiptSource implements ReceiptSource {
       const hungUp = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
       return tlsError(err, this.url) ?? (hungUp ? await probeClientRejection(this.url, this.tls, 10_000) : undefined) ?? err;
     });
-    const page = JSON.parse(text) as FeedPage | null;
-    if (typeof page !== 'object' || page === null) throw new Error('receipt feed answered something that is not a page');
-    return page;
+    return parseFeedPage(text, this.url);
   }
 
   /**
@@ -103,22 +85,22 @@ export class HttpPullReceiptSource implements ReceiptSource {
    * reports an end below the cursor, or (checked now and then while idle) the entry at the cursor
    * is gone. A customs side that restarted, or a second demo in the same folder, does that.
    */
-  private async forgotCursor(after: number, page: FeedPage, receipts: unknown[]): Promise<boolean> {
+  private async forgotCursor(after: number, page: FeedPage): Promise<boolean> {
     const known = await this.redis.get(`${this.cursorKey}:feed`);
-    if (typeof page.feedId === 'string' && known !== null && known !== page.feedId) return true;
-    if (after === 0 || receipts.length > 0) return false;
-    if (typeof page.next === 'number' && page.next < after) return true;
+    if (page.feedId !== undefined && known !== null && known !== page.feedId) return true;
+    if (after === 0 || page.receipts.length > 0) return false;
+    if (page.next !== undefined && page.next < after) return true;
     if (this.emptyPolls++ % PROBE_EVERY_EMPTY_POLLS !== 0) return false;
     const probe = await this.fetchPage(after - 1, 1);
-    return !Array.isArray(probe.receipts) || probe.receipts.length === 0;
+    return probe.receipts.length === 0;
   }
 
   /** Reads one page; returns how many entries it handed on. */
   async pollOnce(onReceipt: (r: InboundReceipt) => Promise<void>): Promise<number> {
     const after = Number((await this.redis.get(this.cursorKey)) ?? '0');
     const page = await this.fetchPage(after);
-    const receipts: unknown[] = Array.isArray(page.receipts) ? page.receipts : [];
-    if (await this.forgotCursor(after, page, receipts)) {
+    const receipts = page.receipts;
+    if (await this.forgotCursor(after, page)) {
       this.log.warn(
         { source: this.name, cursor: after, feedId: page.feedId },
         'receipt feed no longer knows the stored cursor (restarted?): rewinding to its start; receipts are deduplicated / 回执源已不认识当前游标（可能已重启），从头重新读取，回执会去重',
@@ -128,11 +110,11 @@ export class HttpPullReceiptSource implements ReceiptSource {
       this.emptyPolls = 0;
       return 1;
     }
-    if (typeof page.feedId === 'string') await this.redis.set(`${this.cursorKey}:feed`, page.feedId);
+    if (page.feedId !== undefined) await this.redis.set(`${this.cursorKey}:feed`, page.feedId);
     let last = after;
     for (const [i, raw] of receipts.entries()) {
-      const entry = goodEntry(raw);
-      const seq = typeof (raw as { seq?: unknown } | null)?.seq === 'number' ? (raw as { seq: number }).seq : after + i + 1;
+      const entry = feedEntry(raw);
+      const seq = entrySeq(raw) ?? after + i + 1;
       if (entry) {
         await onReceipt({ source: this.name, fileName: entry.fileName, bytes: Buffer.from(entry.content, 'base64') });
       } else {
@@ -142,7 +124,7 @@ export class HttpPullReceiptSource implements ReceiptSource {
       }
       last = Math.max(last, seq);
     }
-    const next = typeof page.next === 'number' && Number.isSafeInteger(page.next) ? Math.max(page.next, last) : last;
+    const next = page.next !== undefined ? Math.max(page.next, last) : last;
     if (next > after) await this.redis.set(this.cursorKey, String(next));
     if (receipts.length > 0) this.emptyPolls = 0;
     return receipts.length;

@@ -62,9 +62,31 @@ describe('HttpTransport specifics', () => {
       expect(ack.receipt?.toString()).toBe('<DecImportResponse/>');
       h.failNext('transient');
       const err = await h.transport.send(msg, { idempotencyKey: 'k' }).catch((e: unknown) => e);
-      expect((err as { retryAfterMs?: number }).retryAfterMs).toBe(7000);
+      expect(isGatewayError(err) && err.retryAfterMs).toBe(7000);
     } finally {
       await h.close();
+    }
+  });
+
+  it('reports a 2xx whose body breaks off as delivered, with a warning instead of silence', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/xml', 'content-length': '1000' });
+        res.write('<DecImportResp', () => res.destroy()); // the answer stops half-way
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const t = new HttpTransport({ name: 'cut', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`, timeoutMs: 5000, connectTimeoutMs: 5000 });
+    try {
+      const ack = await t.send(msg, { idempotencyKey: 'k' });
+      expect(ack.reference).toBe('HTTP 200');
+      expect(ack.receipt).toBeUndefined();
+      expect(ack.warning).toMatch(/^HTTP 200, but the response body could not be read \(.+\): an import response in it is lost/);
+    } finally {
+      await t.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     }
   });
 

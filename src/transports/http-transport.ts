@@ -61,21 +61,30 @@ export class HttpTransport implements Transport {
     } catch (err) {
       throw await this.networkError(err);
     }
-    const body = Buffer.from(await res.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
     const status = res.statusCode;
-    if (status >= 200 && status < 300) {
-      return { reference: `HTTP ${status}`, ...(body.length ? { receipt: body } : {}) };
+    let body = Buffer.alloc(0);
+    let bodyLost: string | undefined;
+    try {
+      body = Buffer.from(await res.body.arrayBuffer());
+    } catch (err) {
+      bodyLost = err instanceof Error ? err.message : String(err);
     }
+    if (status >= 200 && status < 300) {
+      // Accepted: sending again could file it twice. The answer (an import response) is lost; say so.
+      const warning = bodyLost
+        ? `HTTP ${status}, but the response body could not be read (${bodyLost}): an import response in it is lost; the customs receipts still arrive by the receipt source / 对方已接收，但应答内容读取失败（其中的导入回执丢失）`
+        : undefined;
+      return { reference: `HTTP ${status}`, ...(body.length ? { receipt: body } : {}), ...(warning ? { warning } : {}) };
+    }
+    if (bodyLost) body = Buffer.from(`(response body could not be read: ${bodyLost})`);
     const snippet = body.toString('utf8').slice(0, 300);
     if (status === 408 || status === 429 || status >= 500) {
-      const err = new GatewayError('GW_ERR_DELIVER_REMOTE_5XX', {
-        where: this.opts.url,
-        zh: `对方返回 HTTP ${status}`,
-        en: `remote answered HTTP ${status}${snippet ? `: ${snippet}` : ''}`,
-      });
       const after = retryAfterMs(res.headers['retry-after']);
-      if (after !== undefined) Object.assign(err, { retryAfterMs: after });
-      throw err;
+      throw new GatewayError(
+        'GW_ERR_DELIVER_REMOTE_5XX',
+        { where: this.opts.url, zh: `对方返回 HTTP ${status}`, en: `remote answered HTTP ${status}${snippet ? `: ${snippet}` : ''}` },
+        after !== undefined ? { retryAfterMs: after } : undefined,
+      );
     }
     if (status === 495 || status === 496 || (status === 400 && /SSL certificate/i.test(snippet))) {
       throw new GatewayError('GW_ERR_TLS_CLIENT_REJECTED', {

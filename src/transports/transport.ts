@@ -29,6 +29,11 @@ export interface DeliveryAck {
    * response names); the deliver stage binds them to the message for correlation.
    */
   readonly correlationKeys?: readonly string[];
+  /**
+   * Something the operator must hear about a send that nonetheless went through (e.g. a 2xx whose
+   * response body, the import receipt, could not be read); logged and recorded in the ledger.
+   */
+  readonly warning?: string;
 }
 
 /**

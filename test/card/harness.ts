@@ -235,7 +235,7 @@ export class CardStack {
     const configPath = join(this.dir, 'cards.json');
     writeFileSync(configPath, JSON.stringify(config));
     this.vcard = await VcardProcess.start({ configPath, logPath: join(this.dir, 'vcard.log'), ...(this.holder?.pid ? { netnsPid: this.holder.pid } : {}) });
-    await Promise.all(this.cards.map((c, i) => ((c.inserted ?? true) ? this.vcard!.waitFor('connected', i, 10_000) : undefined)));
+    await Promise.all(this.cards.map((c, i) => ((c.inserted ?? true) ? this.vcard!.waitFor('connected', i, 10_000) : Promise.resolve())));
     this.timings.emulatorMs = Date.now() - t;
   }
 

@@ -99,6 +99,10 @@ export function deliverProcessor(deps: PipelineDeps) {
         { idempotencyKey: replay ? `${ch.name}:${rec.businessKey}:replay-${replay}` : `${ch.name}:${rec.businessKey}`, ...(replay ? { replay } : {}) },
       );
       for (const key of ack.correlationKeys ?? []) await deps.ledger.bindKey(BUSINESS_KEY_INDEX, key, messageId);
+      if (ack.warning) {
+        log.warn({ transport: transport.name, warning: ack.warning }, 'sent, with a warning / 已发送，但有警告');
+        await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: ack.warning });
+      }
       const before = await breakers.answered(ch.transport);
       if (before !== 'closed') {
         await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `circuit breaker of transport ${ch.transport} closed: the endpoint answered${admission.probe ? ' the probe' : ''} / 熔断器已关闭` });

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderGatewayReceiptAs, type GatewayReceipt } from '../../gateway/gateway-receipt.js';
+import type { GatewayCode } from '../../core/errors.js';
 import { ReceiptForms, type ReceiptFormName } from './receipt-forms.js';
 import { receiptView, type ReceiptContext } from './receipt-view.js';
 
@@ -27,7 +28,7 @@ const ctx: ReceiptContext = {
   writtenAt: new Date('2026-11-27T02:03:04Z'),
 };
 
-const gatewayReceipt = (kind: GatewayReceipt['kind'], code: string): GatewayReceipt => ({
+const gatewayReceipt = (kind: GatewayReceipt['kind'], code: GatewayCode): GatewayReceipt => ({
   kind,
   messageId: ctx.messageId,
   channel: 'golden',
@@ -45,8 +46,8 @@ const inputs: [name: string, bytes: Buffer, ext: string][] = [
   ...readdirSync(join(dir, 'input'))
     .sort()
     .map((f): [string, Buffer, string] => [f.replace(/\.xml$/, ''), readFileSync(join(dir, 'input', f)), 'xml']),
-  ['gateway.error-xml', renderGatewayReceiptAs(gatewayReceipt('error', 'GW_ERR_TRANSLATE_CODE'), 'xml'), 'xml'],
-  ['gateway.dead-json', renderGatewayReceiptAs(gatewayReceipt('dead', 'GW_ERR_DELIVER_RETRIES'), 'json'), 'json'],
+  ['gateway.error-xml', renderGatewayReceiptAs(gatewayReceipt('error', 'GW_ERR_VALIDATION'), 'xml'), 'xml'],
+  ['gateway.dead-json', renderGatewayReceiptAs(gatewayReceipt('dead', 'GW_ERR_DELIVER_EXHAUSTED'), 'json'), 'json'],
   ['gateway.duplicate-xml', renderGatewayReceiptAs(gatewayReceipt('duplicate', 'GW_DUPLICATE'), 'xml'), 'xml'],
 ];
 
