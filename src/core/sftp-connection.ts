@@ -46,6 +46,18 @@ export function isNoSuchFile(err: unknown): boolean {
   return e?.code === SFTP_NO_SUCH_FILE || e?.code === 'ENOENT' || /no such file/i.test(String(e?.message ?? ''));
 }
 
+/** True when the remote side refused the operation for permissions (or an immutable file). */
+export function isPermissionDenied(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  if (isGatewayError(err)) return isPermissionDenied(err.cause);
+  return e?.code === SFTP_PERMISSION_DENIED || e?.code === 'EACCES' || e?.code === 'EPERM' || /permission denied/i.test(String(e?.message ?? ''));
+}
+
+/** True for a lost or refused connection: nothing to do with the file at hand. */
+export function isConnectionLost(err: unknown): boolean {
+  return isGatewayError(err) && err.code === 'GW_ERR_SFTP_CONNECT';
+}
+
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED',
   'ENOTFOUND', 'EAI_AGAIN', 'ERR_NOT_CONNECTED', 'ERR_GENERIC_CLIENT',

@@ -36,6 +36,26 @@ export const intakeRefusals = {
     });
   },
 
+  unreadable(name: string, reason: string): GatewayError {
+    return new GatewayError('GW_ERR_INTAKE_BLOCKED', {
+      where: name,
+      zh: `SFTP 服务器无法读取该文件（${reason}），已移到 failed 目录`,
+      en: `the SFTP server cannot read the file (${reason}); moved to failed`,
+      fixZh: '检查文件在服务器上的权限（网关登录用户须可读），然后重新上传',
+      fixEn: 'check the file permissions on the server (the gateway login must be able to read it), then upload it again',
+    });
+  },
+
+  undecodableName(name: string): GatewayError {
+    return new GatewayError('GW_ERR_INTAKE_UNSAFE_NAME', {
+      where: name,
+      zh: '文件名不是有效的 UTF-8，无法通过 SFTP 取走，已留在原处',
+      en: 'the file name is not valid UTF-8, so it cannot be taken over SFTP; it is left where it is',
+      fixZh: '在服务器上把文件改为 UTF-8 文件名，或以 UTF-8 文件名重新上传',
+      fixEn: 'rename the file on the server to a UTF-8 name, or upload it again under one',
+    });
+  },
+
   symlink(name: string, inbox: InboxKind): GatewayError {
     return new GatewayError('GW_ERR_INTAKE_UNSAFE_NAME', {
       where: name,

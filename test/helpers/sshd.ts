@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,8 @@ export interface TestSshd {
   readonly hostKeyFingerprint: string;
   /** Scratch directory for test data (the server sees the local file system: paths are shared). */
   readonly dataDir: string;
+  /** Hands a path (recursively) to the user the sessions run as; a no-op unless that is `nobody`. */
+  own(path: string): Promise<void>;
   /** Turns key login on or off for new connections (sshd re-reads authorized_keys per login). */
   setAuthorized(on: boolean): Promise<void>;
   /** Stops the listener and every session it forked; `start` brings it back on the same port. */
@@ -73,16 +75,31 @@ async function killTree(pid: number): Promise<void> {
   }
 }
 
-/** Starts sshd (`-D -e -f CONFIG`) as the current user on a free loopback port. */
-export async function startSshd(): Promise<TestSshd> {
+/** Whom the SFTP sessions run as: `unprivileged` avoids root, to whom no permission applies. */
+export interface SshdOptions {
+  /**
+   * Log in as a user that file permissions bind (`nobody` when the tests run as root, else the
+   * current user), so `chmod 000` makes a file unreadable for the server. The data dir is theirs.
+   */
+  readonly unprivileged?: boolean;
+}
+
+/** Starts sshd (`-D -e -f CONFIG`) on a free loopback port; sessions run as the current user unless asked. */
+export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), 'eport-sshd-'));
   const dataDir = join(dir, 'data');
   await mkdir(dataDir);
+  const asNobody = opts.unprivileged === true && process.getuid?.() === 0;
+  if (asNobody) {
+    // sshd reads authorized_keys as the user who logs in; the data dir must be theirs.
+    await chmod(dir, 0o755);
+    await chown(dataDir, 65534, 65534);
+  }
   await mkdir('/run/sshd', { recursive: true }); // privilege separation dir sshd insists on
   await Promise.all([keygen(join(dir, 'host_key')), keygen(join(dir, 'client_key')), keygen(join(dir, 'stranger_key'))]);
   const clientPub = await readFile(join(dir, 'client_key.pub'), 'utf8');
   const authorized = join(dir, 'authorized_keys');
-  await writeFile(authorized, clientPub);
+  await writeFile(authorized, clientPub, { mode: 0o644 });
   const fp = (await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_key.pub')])).stdout.split(' ')[1]!;
   const port = await freePort();
   const config = join(dir, 'sshd_config');
@@ -142,11 +159,14 @@ export async function startSshd(): Promise<TestSshd> {
   return {
     host: '127.0.0.1',
     port,
-    username: userInfo().username,
+    username: asNobody ? 'nobody' : userInfo().username,
     privateKey: await readFile(join(dir, 'client_key'), 'utf8'),
     strangerKey: await readFile(join(dir, 'stranger_key'), 'utf8'),
     hostKeyFingerprint: fp,
     dataDir,
+    own: async (path) => {
+      if (asNobody) await run('chown', ['-R', '65534:65534', path]);
+    },
     setAuthorized: (on) => writeFile(authorized, on ? clientPub : ''),
     stop,
     start,
