@@ -77,9 +77,12 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
         if (!client) return reply.code(401).header('www-authenticate', 'Bearer').header('connection', 'close').send({ error: 'authentication required / 需要认证' });
         req.apiClient = client;
       });
-      // After authentication (preHandler), so the limit is per token, not per address.
+      // After authentication (preHandler), so the limit is per token, not per address. The
+      // counters live in Redis under the deployment's prefix: every gateway node counts together.
       await v1.register(rateLimit, {
         hook: 'preHandler',
+        redis: deps.redis,
+        nameSpace: `${deps.config.redis.prefix}:rate-limit:`,
         max: http.rateLimit.max,
         timeWindow: http.rateLimit.windowMs,
         keyGenerator: (req) => `token:${req.apiClient?.name ?? req.ip}`,

@@ -26,6 +26,59 @@ function reasonOf(body: unknown): string | undefined {
   return typeof r === 'string' && r.trim() ? r.trim().slice(0, 500) : undefined;
 }
 
+const ERROR = { type: 'object', properties: { error: { type: 'string' } } } as const;
+const RESULT = { type: 'object', properties: { result: { type: 'string', description: 'what happened, in English and Chinese' } } } as const;
+const MESSAGE_ID = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{1,64}$' } } } as const;
+const CHANNEL = { type: 'object', required: ['channel'], properties: { channel: { type: 'string', minLength: 1, maxLength: 40 } } } as const;
+const REASON = { type: 'string', minLength: 1, maxLength: 500, description: 'recorded in the ledger with the action' } as const;
+
+/** An optional `{ "reason": "..." }` body; a replay must give one. */
+const reasonBody = (required: boolean) => ({
+  type: 'object',
+  additionalProperties: false,
+  ...(required ? { required: ['reason'] } : { nullable: true }),
+  properties: { reason: REASON },
+});
+
+const DELIVERY_STATE = {
+  type: 'object',
+  properties: {
+    breakers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          transport: { type: 'string' },
+          state: { type: 'string', enum: ['closed', 'open', 'half-open'] },
+          failures: { type: 'integer', description: 'consecutive transient failures' },
+          since: { type: 'integer', description: 'when the outage began (ms since epoch)' },
+          openUntil: { type: 'integer', description: 'while open: when the next probe may go (ms since epoch)' },
+          lastError: { type: 'string' },
+        },
+      },
+    },
+    heldChannels: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          channel: { type: 'string' },
+          at: { type: 'integer', description: 'when it was held (ms since epoch)' },
+          by: { type: 'string' },
+          reason: { type: 'string' },
+          waiting: { type: 'integer', description: 'messages parked until the release' },
+        },
+      },
+    },
+  },
+} as const;
+
+const ACTION_TEXT = {
+  hold: 'hold a message: it is not sent until released',
+  release: 'release a held message: it goes out now',
+  replay: 'send a delivered message again (same signed bytes, own idempotency key)',
+} as const;
+
 /**
  * Delivery control over HTTP, the same actions as `eport hold`, `release` and `replay`, each
  * recorded in the ledger with the API client's name: POST /v1/messages/ID/{hold,release,replay},
@@ -43,10 +96,21 @@ export function registerDeliveryRoutes(v1: FastifyInstance, deps: PipelineDeps):
     }
   };
 
-  v1.get('/delivery', async () => readDeliveryState(deps.redis, deps.config));
+  v1.get(
+    '/delivery',
+    { schema: { summary: 'circuit breakers of every transport and the channels on hold', tags: ['delivery'], response: { 200: DELIVERY_STATE } } },
+    async () => readDeliveryState(deps.redis, deps.config),
+  );
 
   for (const action of ['hold', 'release', 'replay'] as const) {
-    v1.post<{ Params: { id: string } }>(`/messages/:id/${action}`, async (req, reply) => {
+    const schema = {
+      summary: ACTION_TEXT[action],
+      tags: ['delivery'],
+      params: MESSAGE_ID,
+      body: reasonBody(action === 'replay'),
+      response: { 200: RESULT, 400: ERROR, 404: ERROR, 409: ERROR },
+    };
+    v1.post<{ Params: { id: string } }>(`/messages/:id/${action}`, { schema }, async (req, reply) => {
       const rec = await deps.ledger.get(req.params.id);
       if (!rec) return reply.code(404).send({ error: 'no such message / 报文不存在' });
       const who = caller(req, deps);
@@ -59,7 +123,14 @@ export function registerDeliveryRoutes(v1: FastifyInstance, deps: PipelineDeps):
   }
 
   for (const action of ['hold', 'release'] as const) {
-    v1.post<{ Params: { channel: string } }>(`/channels/:channel/${action}`, async (req, reply) => {
+    const schema = {
+      summary: action === 'hold' ? 'hold a channel: files are still taken in and checked, nothing is sent' : 'release a held channel: its waiting messages go out now',
+      tags: ['delivery'],
+      params: CHANNEL,
+      body: reasonBody(false),
+      response: { 200: RESULT, 400: ERROR, 404: ERROR, 409: ERROR },
+    };
+    v1.post<{ Params: { channel: string } }>(`/channels/:channel/${action}`, { schema }, async (req, reply) => {
       if (!deps.channels.has(req.params.channel)) return reply.code(404).send({ error: `no channel ${req.params.channel} / 通道不存在` });
       const who = caller(req, deps);
       return act(reply, () => (action === 'hold' ? holdChannel(deps, req.params.channel, who, reasonOf(req.body)) : releaseChannel(deps, req.params.channel, who)));

@@ -107,7 +107,7 @@ describe('delivery control (circuit breaker, fairness, hold/release, replay)', {
   it('holds a channel (files still accepted and checked, nothing sent), then a message; releases send them (CLI-equivalent API with bearer token)', async () => {
     const token = 'ops-secret-token';
     const sha = createHash('sha256').update(token).digest('hex');
-    tg = await startTestGateway('hold', testChannel('dec'), { extra: `http: { enabled: false, tokens: [{ name: ops, sha256: "${sha}" }] }` });
+    tg = await startTestGateway('hold', testChannel('dec'), { extra: `http: { enabled: false, maxEventLoopDelayMs: 0, tokens: [{ name: ops, sha256: "${sha}" }] }` });
     const deps = tg.gateway.deps;
     const api = buildHttpApi(deps);
     const call = (method: 'GET' | 'POST', url: string, body?: object, auth = true) =>

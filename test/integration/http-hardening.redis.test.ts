@@ -65,11 +65,57 @@ describe('HTTP API hardening (real Redis)', () => {
     }
   });
 
+  it('describes the delivery-control routes (hold, release, replay, delivery state) with request and response schemas', async () => {
+    const api = buildHttpApi(deps, createIntakeHandler(deps));
+    try {
+      type Op = { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: { properties?: object; required?: string[] } }> }; responses: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }> };
+      const doc = (await api.inject({ url: '/v1/openapi.json', headers: auth })).json() as { paths: Record<string, Record<string, Op>> };
+      await SwaggerParser.validate(structuredClone(doc) as unknown as OpenAPI.Document);
+      const json = (op: Op, status: string) => op.responses[status]?.content?.['application/json']?.schema;
+      for (const action of ['hold', 'release', 'replay']) {
+        const op = doc.paths[`/v1/messages/{id}/${action}`]?.post;
+        expect(op, action).toBeDefined();
+        expect(op!.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id']);
+        expect(Object.keys(op!.requestBody!.content['application/json']!.schema.properties!)).toEqual(['reason']);
+        expect(Object.keys(json(op!, '200')!.properties!)).toEqual(['result']);
+        for (const status of ['404', '409']) expect(Object.keys(json(op!, status)!.properties!)).toEqual(['error']);
+      }
+      expect(doc.paths['/v1/messages/{id}/replay']!.post!.requestBody!.content['application/json']!.schema.required).toEqual(['reason']);
+      for (const action of ['hold', 'release']) {
+        const op = doc.paths[`/v1/channels/{channel}/${action}`]!.post!;
+        expect(op.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(['path:channel']);
+        expect(Object.keys(json(op, '200')!.properties!)).toEqual(['result']);
+      }
+      expect(Object.keys(json(doc.paths['/v1/delivery']!.get!, '200')!.properties!).sort()).toEqual(['breakers', 'heldChannels']);
+      // The schemas hold what the routes answer: nothing is dropped by the serializer.
+      const ops = { authorization: `Bearer ${TOKEN}` };
+      const held = await api.inject({ method: 'POST', url: '/v1/channels/declaration/hold', headers: ops, payload: { reason: 'window' } });
+      expect(held.statusCode).toBe(200);
+      const state = (await api.inject({ url: '/v1/delivery', headers: ops })).json();
+      expect(state.heldChannels).toEqual([expect.objectContaining({ channel: 'declaration', by: 'api main', reason: 'window', waiting: 0, at: expect.any(Number) })]);
+      expect((await api.inject({ method: 'POST', url: '/v1/channels/declaration/release', headers: ops })).json()).toEqual({ result: expect.stringMatching(/released/) });
+      expect((await api.inject({ method: 'POST', url: '/v1/messages/abc/hold', headers: ops, payload: { why: 'x' } })).statusCode).toBe(400);
+      expect((await api.inject({ method: 'POST', url: '/v1/messages/abc/replay', headers: ops, payload: {} })).statusCode).toBe(400);
+      expect((await api.inject({ method: 'POST', url: '/v1/messages/not-an-id/hold', headers: ops })).statusCode).toBe(400);
+      expect((await api.inject({ method: 'POST', url: '/v1/messages/abc/hold', headers: ops })).json()).toEqual({ error: expect.stringMatching(/no such message/) });
+    } finally {
+      await api.close();
+    }
+  });
+
   it('/healthz says the process is up; /readyz checks Redis, eviction, signers and load', async () => {
     const api = buildHttpApi(deps);
     const notReady = buildHttpApi({ ...deps, signers: new Map([['card', absentCard('card')]]) });
     // A Redis that would evict keys: the one answer /readyz needs from it.
-    const evicting = { config: async () => ['maxmemory-policy', 'allkeys-lru'], info: async () => '', ping: async () => 'PONG', duplicate: () => deps.redis.duplicate() } as unknown as Redis;
+    // The real connection (the rate limiter counts there) except for what /readyz asks about eviction.
+    const fake: Record<string, unknown> = { config: async () => ['maxmemory-policy', 'allkeys-lru'], info: async () => '', ping: async () => 'PONG' };
+    const evicting = new Proxy(deps.redis, {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && key in fake) return fake[key];
+        const v = Reflect.get(target, key, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as Redis;
     const evictingApi = buildHttpApi({ ...deps, redis: evicting });
     try {
       expect((await api.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
@@ -110,6 +156,8 @@ describe('HTTP API hardening (real Redis)', () => {
   });
 
   it('limits requests per token: one client over its limit does not stop another', async () => {
+    // Counters are shared through Redis: start this token's window afresh.
+    for (const k of await deps.redis.keys(`${deps.config.redis.prefix}:rate-limit:*`)) await deps.redis.del(k);
     const api = buildHttpApi(withHttp(deps, { rateLimit: { max: 3, windowMs: 60_000 } }));
     try {
       for (let i = 0; i < 3; i++) expect((await api.inject({ url: '/v1/metrics', headers: auth })).statusCode).toBe(200);
@@ -120,6 +168,26 @@ describe('HTTP API hardening (real Redis)', () => {
       expect((await api.inject({ url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await api.close();
+    }
+  });
+
+  it('shares each token limit across API instances on one Redis prefix (every gateway node counts together)', async () => {
+    const token = 'cluster-token';
+    const tokens = [{ name: 'cluster', sha256: sha(token) }];
+    const nodeA = buildHttpApi(withHttp(deps, { tokens, rateLimit: { max: 4, windowMs: 60_000 } }));
+    const nodeB = buildHttpApi(withHttp(deps, { tokens, rateLimit: { max: 4, windowMs: 60_000 } }));
+    const headers = { authorization: `Bearer ${token}` };
+    try {
+      for (const api of [nodeA, nodeB, nodeA, nodeB]) expect((await api.inject({ url: '/v1/metrics', headers })).statusCode).toBe(200);
+      expect((await nodeA.inject({ url: '/v1/metrics', headers })).statusCode).toBe(429);
+      expect((await nodeB.inject({ url: '/v1/metrics', headers })).statusCode).toBe(429);
+      // The counters live under the deployment's key prefix, nowhere else.
+      const keys = await deps.redis.keys('*cluster*');
+      expect(keys.length).toBeGreaterThan(0);
+      for (const k of keys) expect(k.startsWith(`${deps.config.redis.prefix}:`)).toBe(true);
+    } finally {
+      await nodeA.close();
+      await nodeB.close();
     }
   });
 
