@@ -2,6 +2,8 @@ import { lstat, mkdir, readdir, readFile, rename, unlink } from 'node:fs/promise
 import { extname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Logger } from '../core/logger.js';
+import type { Lease } from '../core/lease.js';
+import { LeasedPoller } from '../core/leased-poller.js';
 import { intakeRefusals } from './intake-refusals.js';
 import type { ResolvedFolderIntake } from '../config/resolve.js';
 import { moveLink, moveUnique } from '../queues/archive.js';
@@ -35,9 +37,7 @@ export class FolderIntake implements IntakeSource {
   private readonly claimDir: string;
   private readonly pattern: RegExp;
   private readonly stable: StabilityWindow;
-  private timer: NodeJS.Timeout | undefined;
-  private scanning: Promise<void> | undefined;
-  private stopped = false;
+  private readonly poller: LeasedPoller;
   /** Files that could not be taken, logged once each (keys: inbox name, or `claimed/NAME`). */
   private readonly leftAlone = new Set<string>();
   /** Folders, FIFOs and sockets in the inbox, each logged once while it stays there. */
@@ -50,36 +50,39 @@ export class FolderIntake implements IntakeSource {
     private readonly failedDir: string,
     private readonly log: Logger,
     /** In a cluster, only the lease holder polls this inbox. */
-    private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
+    lease?: Lease,
   ) {
     this.name = `folder:${cfg.path}`;
     this.claimDir = join(cfg.path, CLAIM_DIR);
     this.pattern = globToRegExp(cfg.pattern);
     this.stable = new StabilityWindow(cfg.stableMs);
+    this.poller = new LeasedPoller({
+      fields: { inbox: cfg.path },
+      intervalMs: cfg.pollMs,
+      log,
+      lease,
+      level: 'error',
+      text: { failed: 'inbox scan failed / 扫描收件箱失败', recovered: 'inbox readable again / 收件箱已恢复' },
+    });
+  }
+
+  private get stopped(): boolean {
+    return this.poller.stopped;
   }
 
   async start(handler: IntakeHandler): Promise<void> {
     await mkdir(this.claimDir, { recursive: true });
     await mkdir(this.sentDir, { recursive: true });
     await mkdir(this.failedDir, { recursive: true });
-    const tick = (): void => {
-      if (this.stopped) return;
-      this.scanning = (async () => {
-        if (this.lease && !(await this.lease.holds())) return;
-        // Files claimed before a crash (or whose hand-over failed) are finished first; the
-        // pipeline maps them to their message. One that fails never holds up the others.
-        for (const name of await readdir(this.claimDir)) {
-          if (this.stopped) return;
-          await this.guard(`claimed/${name}`, name, handler, () => this.handleClaimed(name, handler));
-        }
-        await this.scan(handler);
-      })()
-        .catch((err) => this.log.error({ err, inbox: this.cfg.path }, 'inbox scan failed / 扫描收件箱失败'))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.cfg.pollMs);
-        });
-    };
-    tick();
+    this.poller.start(async () => {
+      // Files claimed before a crash (or whose hand-over failed) are finished first; the
+      // pipeline maps them to their message. One that fails never holds up the others.
+      for (const name of await readdir(this.claimDir)) {
+        if (this.stopped) return;
+        await this.guard(`claimed/${name}`, name, handler, () => this.handleClaimed(name, handler));
+      }
+      await this.scan(handler);
+    });
   }
 
   /**
@@ -199,10 +202,8 @@ export class FolderIntake implements IntakeSource {
     await handler.archived(outcome.messageId, moved);
   }
 
+  /** Stops polling, waits for the file in progress, and gives the lease up. */
   async close(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.scanning;
-    await this.lease?.release().catch(() => {});
+    await this.poller.close();
   }
 }

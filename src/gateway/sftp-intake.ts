@@ -1,6 +1,8 @@
 import { posix } from 'node:path';
 import type SftpClient from 'ssh2-sftp-client';
 import type { Logger } from '../core/logger.js';
+import type { Lease } from '../core/lease.js';
+import { LeasedPoller } from '../core/leased-poller.js';
 import { intakeRefusals } from './intake-refusals.js';
 import type { GatewayError } from '../core/errors.js';
 import { isConnectionLost, isNoSuchFile, isPermissionDenied, moveRemoteUnique, SftpSession, type SftpEndpoint } from '../core/sftp-connection.js';
@@ -49,11 +51,8 @@ export class SftpIntake implements IntakeSource {
   private readonly pattern: RegExp;
   private readonly stable: StabilityWindow;
   private readonly maxBytes: number;
-  private timer: NodeJS.Timeout | undefined;
-  private scanning: Promise<void> | undefined;
-  private stopped = false;
+  private readonly poller: LeasedPoller;
   private prepared = false;
-  private failures = 0;
   /** Files that could not be taken, logged once each (keys: inbox name, or `claimed/NAME`). */
   private readonly leftAlone = new Set<string>();
   /** Claimed files whose hand-over resolved but whose archive failed, with their outcome. */
@@ -65,7 +64,7 @@ export class SftpIntake implements IntakeSource {
     private readonly opts: SftpIntakeOptions,
     private readonly log: Logger,
     /** In a cluster, only the lease holder polls this inbox. */
-    private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
+    lease?: Lease,
   ) {
     this.name = `sftp://${opts.host}:${opts.port}${opts.remoteDir}`;
     this.session = new SftpSession(opts);
@@ -73,32 +72,26 @@ export class SftpIntake implements IntakeSource {
     this.pattern = globToRegExp(opts.pattern);
     this.stable = new StabilityWindow(opts.stableMs);
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.poller = new LeasedPoller({
+      fields: { inbox: this.name },
+      intervalMs: opts.pollMs,
+      log,
+      lease,
+      level: 'error',
+      text: { failed: 'SFTP inbox scan failed / 扫描 SFTP 收件箱失败', recovered: 'SFTP inbox reachable again / SFTP 收件箱已恢复' },
+    });
+  }
+
+  private get stopped(): boolean {
+    return this.poller.stopped;
   }
 
   /** Starts polling; an unreachable server is logged and retried, never fatal to the daemon. */
   async start(handler: IntakeHandler): Promise<void> {
-    const tick = (): void => {
-      if (this.stopped) return;
-      this.scanning = this.poll(handler)
-        .then(() => {
-          if (this.failures) this.log.info({ inbox: this.name }, 'SFTP inbox reachable again / SFTP 收件箱已恢复');
-          this.failures = 0;
-        })
-        .catch((err) => {
-          // Log the first failure and then every 20th, so an outage does not flood the log.
-          if (this.failures++ % 20 === 0) {
-            this.log.error({ err, inbox: this.name, failures: this.failures }, 'SFTP inbox scan failed / 扫描 SFTP 收件箱失败');
-          }
-        })
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs);
-        });
-    };
-    tick();
+    this.poller.start(() => this.poll(handler));
   }
 
   private async poll(handler: IntakeHandler): Promise<void> {
-    if (this.lease && !(await this.lease.holds())) return;
     if (!this.prepared) {
       for (const dir of [this.claimDir, this.opts.archiveDir, this.opts.failedDir]) {
         await this.op(`mkdir ${dir}`, (c) => c.mkdir(dir, true));
@@ -256,10 +249,7 @@ export class SftpIntake implements IntakeSource {
 
   /** Stops polling, waits for the file in progress, and ends the connection. */
   async close(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.scanning;
+    await this.poller.close();
     await this.session.close();
-    await this.lease?.release().catch(() => {});
   }
 }

@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { RedisLease } from './lease.js';
+import { LeasedPoller } from '../core/leased-poller.js';
+import { until } from '../../test/helpers/recording-intake.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../../test/helpers/redis.js';
 
 describe('RedisLease (real Redis)', () => {
@@ -23,5 +26,28 @@ describe('RedisLease (real Redis)', () => {
     expect(await b.holds()).toBe(true);
     await new Promise((r) => setTimeout(r, 400)); // b dies without releasing
     expect(await a.holds()).toBe(true);
+  });
+
+  it('gives two leased pollers on one inbox one owner; the other takes over when the owner dies', async () => {
+    const key = `${prefix}:poll`;
+    const seen = { a: 0, b: 0 };
+    // a can die: its lease is never released, as after a kill -9.
+    const leaseA = new RedisLease(redis, key, 300, 'node-a');
+    const dying = { holds: () => leaseA.holds(), release: async () => {} };
+    const make = (node: string, lease: RedisLease | typeof dying) =>
+      new LeasedPoller({ fields: { node }, intervalMs: 20, log: pino({ level: 'silent' }), lease, text: { failed: 'x', recovered: 'y' } });
+    const a = make('a', dying);
+    const b = make('b', new RedisLease(redis, key, 300, 'node-b'));
+    a.start(async () => void seen.a++);
+    await until(() => seen.a > 0, 2000);
+    b.start(async () => void seen.b++);
+    await until(() => seen.a > 10, 4000);
+    expect(seen.b).toBe(0);
+    await a.close(); // a dies: its lease runs out, then b takes over
+    expect(await redis.get(key)).toBe('node-a');
+    await until(() => seen.b > 0, 4000);
+    expect(await redis.get(key)).toBe('node-b');
+    await b.close();
+    expect(await redis.get(key)).toBeNull();
   });
 });

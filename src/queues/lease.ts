@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Lease } from '../core/lease.js';
 
 /** This process's identity in leases: readable in redis-cli, unique per start. */
 export const NODE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -13,10 +14,10 @@ if not cur then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 return 0`;
 
 /**
- * A Redis lease: one node at a time polls a given inbox or receipt feed. The holder renews it on
+ * The `Lease` port in Redis: one node at a time polls a given inbox or receipt feed. The holder renews it on
  * every poll; when a node dies, its lease expires after `ttlMs` and another node takes over.
  */
-export class RedisLease {
+export class RedisLease implements Lease {
   constructor(
     private readonly redis: Redis,
     readonly key: string,

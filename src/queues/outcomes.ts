@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GatewayError, ERRORS } from '../core/errors.js';
@@ -7,6 +8,10 @@ import { renderGatewayReceiptAs, type GatewayReceipt } from '../gateway/gateway-
 import { isNegativeStatus } from '../receipts/status.js';
 import { channelOf, type PipelineDeps } from './deps.js';
 import { isInside, moveUnique } from './archive.js';
+import { NODE_ID, RedisLease } from './lease.js';
+
+/** How long one move to failed/ may hold the archive lease before another caller may take it. */
+const ARCHIVE_LEASE_MS = 10_000;
 
 /** Queues a receipt the gateway itself issues; idempotent per (message, kind, code). */
 export async function emitGatewayReceipt(deps: PipelineDeps, receipt: GatewayReceipt): Promise<void> {
@@ -64,12 +69,12 @@ export async function failMessage(
 /**
  * Moves the message's source file from sent/ to failed/. Both the failing stage and the intake
  * (which archives the file after queueing it) call this after writing their own state, so one of
- * them always sees the other's write; a short lock keeps the two from moving it twice.
+ * them always sees the other's write; a short lease (owned by this call, released only if still
+ * its own) keeps the two from moving it twice.
  */
 export async function archiveToFailed(deps: PipelineDeps, messageId: string): Promise<void> {
-  const lockKey = `${deps.config.redis.prefix}:lock:archive:${messageId}`;
-  const got = await deps.redis.set(lockKey, '1', 'PX', 10_000, 'NX');
-  if (!got) return;
+  const lease = new RedisLease(deps.redis, `${deps.config.redis.prefix}:lock:archive:${messageId}`, ARCHIVE_LEASE_MS, `${NODE_ID}:${randomUUID()}`);
+  if (!(await lease.holds())) return;
   try {
     const rec = await deps.ledger.get(messageId);
     if (!rec?.archivedAs || !isNegativeStatus(rec.status)) return;
@@ -86,6 +91,6 @@ export async function archiveToFailed(deps: PipelineDeps, messageId: string): Pr
     }
     await deps.ledger.set(messageId, { archivedAs: target });
   } finally {
-    await deps.redis.del(lockKey);
+    await lease.release();
   }
 }

@@ -3,6 +3,8 @@ import { probeClientRejection, tlsConnectOptions, tlsError, type ClientTls } fro
 import { isGatewayError } from '../core/errors.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
+import type { Lease } from '../core/lease.js';
+import { LeasedPoller } from '../core/leased-poller.js';
 import { DEFAULT_FEED_BOUNDS, fetchFeedText, type FeedBounds } from './feed-fetch.js';
 import { entrySeq, feedEntry, parseFeedPage, type FeedPage } from './feed-page.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
@@ -15,11 +17,8 @@ const PROBE_EVERY_EMPTY_POLLS = 20;
  * after every receipt of a page is durable, so a crash re-reads a page rather than losing one.
  */
 export class HttpPullReceiptSource implements ReceiptSource {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
-  private failures = 0;
   private readonly agent: Agent;
+  private readonly poller: LeasedPoller;
 
   constructor(
     readonly name: string,
@@ -29,41 +28,32 @@ export class HttpPullReceiptSource implements ReceiptSource {
     private readonly cursorKey: string,
     private readonly log: Logger,
     /** In a cluster, only the lease holder polls the feed (receipts are idempotent either way). */
-    private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
+    lease?: Lease,
     /** Client certificate, private CA and pin for an https:// feed (mutual TLS). */
     private readonly tls?: ClientTls,
     /** Size cap and total timeout of one poll. */
     private readonly bounds: FeedBounds = DEFAULT_FEED_BOUNDS,
   ) {
     this.agent = new Agent({ connect: { timeout: 10_000, ...tlsConnectOptions(this.tls) } });
+    this.poller = new LeasedPoller({
+      fields: { source: name },
+      intervalMs,
+      log,
+      lease,
+      backoffMaxMs: 30_000,
+      text: { failed: 'receipt feed poll failed / 回执拉取失败', recovered: 'receipt feed reachable again / 回执源已恢复' },
+      report: (err, failures) => {
+        // A certificate problem will not go away by itself: say so loudly, with the fix.
+        if (isGatewayError(err) && !err.transient) {
+          const d = err.details[0];
+          log.error({ code: err.code, source: name, failures, fix: d ? `${d.fixZh ?? ''} / ${d.fixEn ?? ''}` : undefined }, `${err.message} / ${d?.zh ?? ''}`);
+        } else log.warn({ err, source: name, failures }, 'receipt feed poll failed / 回执拉取失败');
+      },
+    });
   }
 
   async start(onReceipt: (r: InboundReceipt) => Promise<void>): Promise<void> {
-    const loop = async (): Promise<void> => {
-      if (this.stopped) return;
-      let delay = this.intervalMs;
-      try {
-        const got = !this.lease || (await this.lease.holds()) ? await this.pollOnce(onReceipt) : 0;
-        if (this.failures) this.log.info({ source: this.name }, 'receipt feed reachable again / 回执源已恢复');
-        this.failures = 0;
-        if (got > 0) delay = 0;
-      } catch (err) {
-        this.failures++;
-        delay = Math.min(30_000, this.intervalMs * 2 ** Math.min(this.failures, 5));
-        if (this.failures === 1 || this.failures % 20 === 0) {
-          // A certificate problem will not go away by itself: say so loudly, with the fix.
-          if (isGatewayError(err) && !err.transient) {
-            const d = err.details[0];
-            this.log.error({ code: err.code, source: this.name, failures: this.failures, fix: d ? `${d.fixZh ?? ''} / ${d.fixEn ?? ''}` : undefined }, `${err.message} / ${d?.zh ?? ''}`);
-          } else this.log.warn({ err, source: this.name, failures: this.failures }, 'receipt feed poll failed / 回执拉取失败');
-        }
-      }
-      if (this.stopped) return;
-      this.timer = setTimeout(() => {
-        this.running = loop();
-      }, delay);
-    };
-    this.running = loop();
+    this.poller.start(() => this.pollOnce(onReceipt));
   }
 
   private emptyPolls = 0;
@@ -131,10 +121,7 @@ export class HttpPullReceiptSource implements ReceiptSource {
   }
 
   async close(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => {});
-    await this.lease?.release().catch(() => {});
+    await this.poller.close();
     await this.agent.close();
   }
 }

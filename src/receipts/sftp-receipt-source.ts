@@ -1,6 +1,8 @@
 import { posix } from 'node:path';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { Lease } from '../core/lease.js';
+import { LeasedPoller } from '../core/leased-poller.js';
 import { moveRemoteUnique, SftpSession, type SftpEndpoint } from '../core/sftp-connection.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
@@ -35,11 +37,8 @@ export class SftpReceiptSource implements ReceiptSource {
   private readonly session: SftpSession;
   private readonly stable: StabilityWindow;
   private readonly pattern: RegExp;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly poller: LeasedPoller;
   private prepared = false;
-  private failures = 0;
   /** Over-size files already warned about (name -> size), so each gets one log line. */
   private readonly oversize = new Map<string, number>();
 
@@ -47,35 +46,28 @@ export class SftpReceiptSource implements ReceiptSource {
     private readonly opts: SftpReceiptSourceOptions,
     private readonly log: Logger,
     /** In a cluster, only the lease holder polls (receipts are idempotent either way). */
-    private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
+    lease?: Lease,
   ) {
     this.name = opts.name ?? `sftp://${opts.host}:${opts.port}${opts.remoteDir}`;
     this.session = new SftpSession(opts);
     this.stable = new StabilityWindow(opts.stableMs ?? 1000);
     this.pattern = globToRegExp(opts.pattern ?? '*');
+    this.poller = new LeasedPoller({
+      fields: { source: this.name },
+      intervalMs: opts.pollMs,
+      log,
+      lease,
+      text: { failed: 'SFTP receipt poll failed / SFTP 回执拉取失败', recovered: 'SFTP receipt dir reachable again / SFTP 回执目录已恢复' },
+    });
+  }
+
+  private get stopped(): boolean {
+    return this.poller.stopped;
   }
 
   /** Starts polling; an unreachable server is logged and retried, never fatal. */
   async start(onReceipt: (receipt: InboundReceipt) => Promise<void>): Promise<void> {
-    const tick = (): void => {
-      if (this.stopped) return;
-      this.running = (async () => {
-        if (!this.lease || (await this.lease.holds())) await this.pollWithDeadline(onReceipt);
-      })()
-        .then(() => {
-          if (this.failures) this.log.info({ source: this.name }, 'SFTP receipt dir reachable again / SFTP 回执目录已恢复');
-          this.failures = 0;
-        })
-        .catch((err) => {
-          if (this.failures++ % 20 === 0) {
-            this.log.warn({ err, source: this.name, failures: this.failures }, 'SFTP receipt poll failed / SFTP 回执拉取失败');
-          }
-        })
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs);
-        });
-    };
-    tick();
+    this.poller.start(() => this.pollWithDeadline(onReceipt));
   }
 
   /** A whole poll is bounded: a server that trickles bytes cannot hold it open for ever. */
@@ -145,10 +137,7 @@ export class SftpReceiptSource implements ReceiptSource {
 
   /** Stops polling, waits for the receipt in progress, and ends the connection. */
   async close(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.poller.close();
     await this.session.close();
-    await this.lease?.release().catch(() => {});
   }
 }

@@ -1,3 +1,5 @@
+import type { Lease } from '../../core/lease.js';
+import { LeasedPoller } from '../../core/leased-poller.js';
 import { lstat, mkdir, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -27,7 +29,7 @@ export interface SwClientWatchOptions {
   /** Redis key prefix for the "already reported" sets. */
   readonly keyPrefix: string;
   readonly log: Logger;
-  readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> };
+  readonly lease?: Lease;
 }
 
 /** Files next to a refused one that may hold the client's reason. */
@@ -49,10 +51,7 @@ const PRUNE_EVERY = 300;
 export class SwClientWatch implements ReceiptSource {
   readonly name: string;
   private readonly stable: StabilityWindow;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
-  private failures = 0;
+  private readonly poller: LeasedPoller;
   private readonly warnedMissing = new Set<string>();
   private polls = 0;
   /** Local copy of the "already reported" sets, reloaded from Redis now and then (one poll may see thousands of SentBox files). */
@@ -61,27 +60,18 @@ export class SwClientWatch implements ReceiptSource {
   constructor(private readonly opts: SwClientWatchOptions) {
     this.name = opts.name;
     this.stable = new StabilityWindow(opts.stableMs);
+    this.poller = new LeasedPoller({
+      fields: { source: opts.name },
+      intervalMs: opts.pollMs,
+      log: opts.log,
+      lease: opts.lease,
+      text: { failed: 'client folder poll failed / 客户端目录轮询失败', recovered: 'client folders readable again / 客户端目录已恢复' },
+    });
   }
 
   async start(onReceipt: (receipt: InboundReceipt) => Promise<void>): Promise<void> {
     await this.baseline();
-    const tick = (): void => {
-      if (this.stopped) return;
-      this.running = (async () => {
-        if (!this.opts.lease || (await this.opts.lease.holds())) await this.pollOnce(onReceipt);
-      })()
-        .then(() => {
-          if (this.failures) this.opts.log.info({ source: this.name }, 'client folders readable again / 客户端目录已恢复');
-          this.failures = 0;
-        })
-        .catch((err: unknown) => {
-          if (this.failures++ % 20 === 0) this.opts.log.warn({ err, source: this.name }, 'client folder poll failed / 客户端目录轮询失败');
-        })
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs);
-        });
-    };
-    tick();
+    this.poller.start(() => this.pollOnce(onReceipt));
   }
 
   private key(kind: ClientEventType): string {
@@ -116,7 +106,7 @@ export class SwClientWatch implements ReceiptSource {
   private async pollOnce(onReceipt: (receipt: InboundReceipt) => Promise<void>): Promise<void> {
     const seen = new Set<string>();
     for (const module of [...this.opts.modules, ...this.opts.subscriptions]) {
-      if (this.stopped) return;
+      if (this.poller.stopped) return;
       await this.readInBox(module, onReceipt, seen);
     }
     this.stable.retain(seen);
@@ -125,7 +115,7 @@ export class SwClientWatch implements ReceiptSource {
     const prune = ++this.polls % PRUNE_EVERY === 0;
     if (prune || !this.reported) await this.loadReported();
     for (const module of this.opts.modules) {
-      if (this.stopped) return;
+      if (this.poller.stopped) return;
       await this.reportBox(module, 'SentBox', 'taken', onReceipt, prune);
       await this.reportBox(module, 'FailBox', 'refused', onReceipt, prune);
       await this.reportOverdue(module, onReceipt, prune);
@@ -161,7 +151,7 @@ export class SwClientWatch implements ReceiptSource {
     }
     files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : 1));
     for (const { name, size, mtimeMs } of files) {
-      if (this.stopped) return;
+      if (this.poller.stopped) return;
       const path = join(dir, name);
       const key = `${module}/${name}`;
       try {
@@ -225,7 +215,7 @@ export class SwClientWatch implements ReceiptSource {
     const lower = new Set(names.map((n) => n.toLowerCase()));
     if (prune) await this.pruneSeen(kind, module, lower);
     for (const name of names) {
-      if (this.stopped) return;
+      if (this.poller.stopped) return;
       // A reason file beside a refused message is read with it, not reported on its own.
       if (box === 'FailBox' && REASON_SUFFIXES.some((s) => name.toLowerCase().endsWith(s))) {
         const base = name.slice(0, name.length - (REASON_SUFFIXES.find((s) => name.toLowerCase().endsWith(s))?.length ?? 0));
@@ -271,9 +261,6 @@ export class SwClientWatch implements ReceiptSource {
   }
 
   async close(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-    await this.opts.lease?.release().catch(() => {});
+    await this.poller.close();
   }
 }
