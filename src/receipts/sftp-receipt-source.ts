@@ -3,7 +3,7 @@ import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Lease } from '../core/lease.js';
 import { LeasedPoller } from '../core/leased-poller.js';
-import { moveRemoteUnique, SftpSession, type SftpEndpoint } from '../core/sftp-connection.js';
+import { isConnectionLost, isPermissionDenied, moveRemoteUnique, SftpSession, type SftpEndpoint } from '../core/sftp-connection.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
 
@@ -39,6 +39,10 @@ export class SftpReceiptSource implements ReceiptSource {
   private readonly pattern: RegExp;
   private readonly poller: LeasedPoller;
   private prepared = false;
+  /** Files that failed, logged once each while they stay. */
+  private readonly leftAlone = new Set<string>();
+  /** Files handed over whose move or delete failed: never handed over twice. */
+  private readonly handedOver = new Set<string>();
   /** Over-size files already warned about (name -> size), so each gets one log line. */
   private readonly oversize = new Map<string, number>();
 
@@ -112,6 +116,9 @@ export class SftpReceiptSource implements ReceiptSource {
     }
     const entries = await this.session.run(`${this.name} list`, (c) => c.list(dir), signal);
     this.stable.retain(new Set(entries.map((e) => e.name)));
+    const present = new Set(entries.map((e) => e.name));
+    for (const name of this.leftAlone) if (!present.has(name)) this.leftAlone.delete(name);
+    for (const name of this.handedOver) if (!present.has(name)) this.handedOver.delete(name);
     const now = Date.now();
     for (const entry of entries) {
       if (this.stopped) return;
@@ -120,18 +127,52 @@ export class SftpReceiptSource implements ReceiptSource {
       if (!this.stable.ready(entry.name, entry.size, entry.modifyTime, now)) continue;
       if (this.tooLarge(entry.name, entry.size)) continue;
       signal?.throwIfAborted();
-      const path = posix.join(dir, entry.name);
-      const bytes = (await this.session.run(`${this.name} download ${entry.name}`, (c) => c.get(path), signal)) as Buffer;
+      await this.guard(entry.name, () => this.pickUp(entry.name, onReceipt, signal));
+    }
+  }
+
+  /** Hands one file over, then moves or deletes it; a file handed over already is only moved. */
+  private async pickUp(name: string, onReceipt: (receipt: InboundReceipt) => Promise<void>, signal?: AbortSignal): Promise<void> {
+    const path = posix.join(this.opts.remoteDir, name);
+    const doneDir = this.opts.doneDir;
+    if (!this.handedOver.has(name)) {
+      const bytes = (await this.session.run(`${this.name} download ${name}`, (c) => c.get(path), signal)) as Buffer;
       try {
-        await onReceipt({ source: this.name, fileName: entry.name, bytes });
+        await onReceipt({ source: this.name, fileName: name, bytes });
       } catch (err) {
         // Not durable: leave the file where it is; the next poll offers it again.
-        this.log.warn({ err, source: this.name, file: entry.name }, 'receipt not stored, will retry / 回执未能保存，稍后重试');
-        continue;
+        this.log.warn({ err, source: this.name, file: name }, 'receipt not stored, will retry / 回执未能保存，稍后重试');
+        return;
       }
-      this.stable.forget(entry.name);
-      if (doneDir) await moveRemoteUnique(this.session, path, doneDir, entry.name);
-      else await this.session.run(`${this.name} delete ${entry.name}`, (c) => c.delete(path, true));
+      this.stable.forget(name);
+      this.handedOver.add(name);
+    }
+    if (doneDir) await moveRemoteUnique(this.session, path, doneDir, name);
+    else await this.session.run(`${this.name} delete ${name}`, (c) => c.delete(path, true));
+    this.handedOver.delete(name);
+  }
+
+  /**
+   * Runs one file's step; a failure leaves that file on the server with one log line and never
+   * stops the others. A lost connection or the poll deadline ends the whole poll instead.
+   */
+  private async guard(name: string, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+      this.leftAlone.delete(name);
+    } catch (err) {
+      if (isConnectionLost(err) || this.stopped) throw err;
+      if (this.leftAlone.has(name)) return;
+      this.leftAlone.add(name);
+      const stored = this.handedOver.has(name);
+      const why = isPermissionDenied(err) ? 'the server denies it (permissions or immutable)' : 'it cannot be handled now';
+      const whyZh = isPermissionDenied(err) ? '服务器拒绝操作（权限或不可变属性）' : '暂时无法处理';
+      this.log.warn(
+        { err, source: this.name, file: name },
+        stored
+          ? `receipt stored, but ${why} to ${this.opts.doneDir ? 'move' : 'delete'} it: left on the server, not handed over again / 回执已保存，但${whyZh}，无法${this.opts.doneDir ? '移走' : '删除'}，留在服务器上，不会重复处理`
+          : `receipt file left on the server: ${why} to read it; tried again on each poll / 回执文件留在服务器上：${whyZh}，无法读取，每次轮询重试`,
+      );
     }
   }
 
