@@ -48,7 +48,7 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
 
   async function run(url: string, cursorKey: string) {
     const got: InboundReceipt[] = [];
-    source = new HttpPullReceiptSource('feed', url, 20, redis, cursorKey, log);
+    source = new HttpPullReceiptSource({ name: 'feed', url, intervalMs: 20, redis, cursorKey }, log);
     await source.start(async (r) => void got.push(r));
     return got;
   }

@@ -12,6 +12,21 @@ import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
 /** An idle feed checks this often (in empty polls) that it still knows the stored cursor. */
 const PROBE_EVERY_EMPTY_POLLS = 20;
 
+/** Where and how often to poll one HTTP receipt feed. */
+export interface HttpPullOptions {
+  /** Source name for logs and receipts. */
+  readonly name: string;
+  readonly url: string;
+  readonly intervalMs: number;
+  /** Holds the cursor (at `cursorKey`), so a restart or another node goes on where this one stopped. */
+  readonly redis: Redis;
+  readonly cursorKey: string;
+  /** Client certificate, private CA and pin for an https:// feed (mutual TLS). */
+  readonly tls?: ClientTls | undefined;
+  /** Size cap and total timeout of one poll; default 16 MB and 30 s. */
+  readonly bounds?: FeedBounds | undefined;
+}
+
 /**
  * Polls an HTTP receipt feed (`GET url?after=CURSOR`). The cursor lives in Redis and advances only
  * after every receipt of a page is durable, so a crash re-reads a page rather than losing one.
@@ -20,20 +35,26 @@ export class HttpPullReceiptSource implements ReceiptSource {
   private readonly agent: Agent;
   private readonly poller: LeasedPoller;
 
+  readonly name: string;
+  private readonly url: string;
+  private readonly redis: Redis;
+  private readonly cursorKey: string;
+  private readonly tls: ClientTls | undefined;
+  private readonly bounds: FeedBounds;
+
   constructor(
-    readonly name: string,
-    private readonly url: string,
-    private readonly intervalMs: number,
-    private readonly redis: Redis,
-    private readonly cursorKey: string,
+    opts: HttpPullOptions,
     private readonly log: Logger,
     /** In a cluster, only the lease holder polls the feed (receipts are idempotent either way). */
     lease?: Lease,
-    /** Client certificate, private CA and pin for an https:// feed (mutual TLS). */
-    private readonly tls?: ClientTls,
-    /** Size cap and total timeout of one poll. */
-    private readonly bounds: FeedBounds = DEFAULT_FEED_BOUNDS,
   ) {
+    const { name, intervalMs } = opts;
+    this.name = name;
+    this.url = opts.url;
+    this.redis = opts.redis;
+    this.cursorKey = opts.cursorKey;
+    this.tls = opts.tls;
+    this.bounds = opts.bounds ?? DEFAULT_FEED_BOUNDS;
     this.agent = new Agent({ connect: { timeout: 10_000, ...tlsConnectOptions(this.tls) } });
     this.poller = new LeasedPoller({
       fields: { source: name },

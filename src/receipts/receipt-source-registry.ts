@@ -16,7 +16,7 @@ export function createReceiptSource(r: ResolvedReceiptSource, redis: Redis, pref
   const lease = new RedisLease(redis, `${prefix}:lease:receipts:${r.name}`, Math.max(10_000, r.intervalMs * 5));
   switch (r.type) {
     case 'http-pull':
-      return new HttpPullReceiptSource(r.name, r.url, r.intervalMs, redis, `${prefix}:cursor:${r.name}`, log, lease, r.tls, { maxBytes: r.maxBytes, timeoutMs: r.timeoutMs });
+      return new HttpPullReceiptSource({ name: r.name, url: r.url, intervalMs: r.intervalMs, redis, cursorKey: `${prefix}:cursor:${r.name}`, tls: r.tls, bounds: { maxBytes: r.maxBytes, timeoutMs: r.timeoutMs } }, log, lease);
     case 'sftp':
       return new SftpReceiptSource({ ...r, pollMs: r.intervalMs }, log, lease);
   }

@@ -131,12 +131,12 @@ describe('HTTPS with client certificates (real TLS server, own CA)', () => {
     const redis = new Redis(TEST_REDIS_URL);
     const prefix = uniquePrefix('tls-feed');
     const log = pino({ level: 'silent' });
-    const good = new HttpPullReceiptSource('feed', `${server.url}/receipts`, 50, redis, `${prefix}:cursor`, log, undefined, {
+    const good = new HttpPullReceiptSource({ name: 'feed', url: `${server.url}/receipts`, intervalMs: 50, redis, cursorKey: `${prefix}:cursor`, tls: {
       cert: client.cert,
       key: client.key,
       ca: [serverCa.certPem],
-    });
-    const bad = new HttpPullReceiptSource('feed2', `${server.url}/receipts`, 50, redis, `${prefix}:cursor2`, log, undefined, { ca: [strangerCa.certPem] });
+    } }, log);
+    const bad = new HttpPullReceiptSource({ name: 'feed2', url: `${server.url}/receipts`, intervalMs: 50, redis, cursorKey: `${prefix}:cursor2`, tls: { ca: [strangerCa.certPem] } }, log);
     try {
       const seen: string[] = [];
       expect(await good.pollOnce(async (r) => void seen.push(`${r.fileName}:${r.bytes.toString()}`))).toBe(1);
