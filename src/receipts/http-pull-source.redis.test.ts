@@ -97,7 +97,7 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
       res.end(JSON.stringify({ receipts: 'maintenance', next: 99 }));
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    source = new HttpPullReceiptSource('feed', `http://127.0.0.1:${(server.address() as AddressInfo).port}/receipts`, 20, redis, key, log);
+    source = new HttpPullReceiptSource({ name: 'feed', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/receipts`, intervalMs: 20, redis, cursorKey: key }, log);
     const got: InboundReceipt[] = [];
     await expect(source.pollOnce(async (r) => void got.push(r))).rejects.toMatchObject({ code: 'GW_ERR_FEED_MALFORMED', kind: 'transient' });
     expect(await redis.get(key)).toBe('4');
