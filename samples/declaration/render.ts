@@ -195,11 +195,15 @@ function headValues(s: Sample): Record<string, string> {
   };
 }
 
-/** The XML text of a sample, XML declaration included (naming the sample's encoding). */
-export function renderDecMessage(s: Sample): string {
+/**
+ * The XML text of a sample, XML declaration included (naming the sample's encoding). The standard
+ * XML samples keep the older `version="3.1"`; the gateway's own output (enterprise expected/)
+ * writes its default `Version="4.8"`.
+ */
+export function renderDecMessage(s: Sample, version: { readonly attribute: string; readonly value: string } = { attribute: 'version', value: '3.1' }): string {
   const w = new Writer(s.prefix);
   const ns = s.prefix ? ` xmlns:${s.prefix}="http://www.chinaport.gov.cn/dec"` : ' xmlns="http://www.chinaport.gov.cn/dec"';
-  w.open(0, 'DecMessage', `${ns} version="3.1"`);
+  w.open(0, 'DecMessage', `${ns} ${version.attribute}="${version.value}"`);
 
   const head = headValues(s);
   w.open(1, 'DecHead');

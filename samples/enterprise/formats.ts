@@ -361,7 +361,7 @@ export function splitSample(): Sample {
     grossKg: net + 6000,
     head: { ...tools.head, PackNo: '15690', NoteS: '出口电动工具及小家电 60 项，按映射拆分为两份报关单' },
     containers: [],
-    sign: { ...tools.sign, clientSeqNo: 'EPGW20260109000108' },
+    sign: { ...tools.sign, clientSeqNo: 'EPGW202601090108' },
   };
 }
 
@@ -383,4 +383,4 @@ export function splitParts(s: Sample): Sample[] {
 }
 
 /** The DecMessage a sample must translate to: rendered without prefix, in UTF-8. */
-export const expected = (s: Sample): string => renderDecMessage({ ...s, prefix: undefined, encoding: 'UTF-8' } as Sample);
+export const expected = (s: Sample): string => renderDecMessage({ ...s, prefix: undefined, encoding: 'UTF-8' } as Sample, { attribute: 'Version', value: '4.8' });

@@ -39,8 +39,8 @@ describe('eport translate', () => {
     const out = mkdtempSync(join(tmpdir(), 'translate-'));
     const r = await run(registerTranslate, ['translate', join(ent, 'ent-08-export-tools-split.csv'), '--mapping', join(ent, 'mapping-zh.yaml'), '--out', out]);
     expect(r.exitCode).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['EPGW20260109000108-1.xml', 'EPGW20260109000108-2.xml']);
-    expect(readFileSync(join(out, 'EPGW20260109000108-2.xml'), 'utf8')).toBe(readFileSync(join(ent, 'expected', 'ent-08-export-tools-split-2.xml'), 'utf8'));
+    expect(readdirSync(out).sort()).toEqual(['EPGW202601090108-1.xml', 'EPGW202601090108-2.xml']);
+    expect(readFileSync(join(out, 'EPGW202601090108-2.xml'), 'utf8')).toBe(readFileSync(join(ent, 'expected', 'ent-08-export-tools-split-2.xml'), 'utf8'));
   });
 
   it('prints one message to stdout, and errors in both languages with exit code 1', async () => {

@@ -29,7 +29,7 @@ export function createTranslator(kind: TranslatorKind, options: TranslationOptio
   if (kind === 'ceb-xml') return new CebXmlTranslator({ codes, validate: options.validate ?? true });
   if (kind === 'manifest-xml') return new ManifestXmlTranslator({ codes, validate: options.validate ?? true });
   if (kind === 'dec-xml') {
-    return new DecXmlTranslator({ validate: options.validate ?? true, codes });
+    return new DecXmlTranslator({ validate: options.validate ?? true, codes, ...(options.decRules ? { rules: options.decRules } : {}) });
   }
   if (!options.mapping) {
     throw new GatewayError('GW_ERR_CONFIG', { zh: `translator: ${kind} 需要 translation.mapping（映射文件）`, en: `translator: ${kind} needs translation.mapping (a mapping file)` });
@@ -50,5 +50,6 @@ export function createTranslator(kind: TranslatorKind, options: TranslationOptio
     format: options.format,
     encoding: options.encoding,
     validate: options.validate,
+    rules: options.decRules,
   });
 }

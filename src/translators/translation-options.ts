@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decRuleSettingsSchema } from './validation/dec-rule-settings.js';
 
 /** Translator kinds a channel may name in `translator:`. */
 export const TRANSLATOR_KINDS = ['dec-xml', 'ceb-xml', 'manifest-xml', 'enterprise', 'ceb', 'manifest', 'jin2'] as const;
@@ -19,6 +20,9 @@ export const translationSchema = z
       .boolean()
       .optional()
       .describe('check the filling rules before signing; default true (enterprise: the mapping validation.enabled)'),
+    decRules: decRuleSettingsSchema
+      .optional()
+      .describe('报关单 rule facts the sources leave unverified (转关 flag position, TrafName @-rule, 减免税 certificate); defaults are the sourced values'),
   })
   .strict();
 

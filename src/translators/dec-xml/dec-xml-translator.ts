@@ -4,6 +4,8 @@ import { checkXml, decodeXml } from '../../core/xml-text.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
 import { loadCodeTables, type CodeTables } from '../codes/code-tables.js';
 import { parseDecXml } from '../dec/xml-parse.js';
+import { CLIENT_SEQ_NO_RE } from '../dec/fields.js';
+import type { DecRuleSettings } from '../validation/dec-rule-settings.js';
 import { validateDec } from '../validation/validate-dec.js';
 
 export const DEC_NAMESPACE = 'http://www.chinaport.gov.cn/dec';
@@ -59,6 +61,8 @@ export interface DecXmlTranslatorOptions {
   readonly codes?: CodeTables;
   /** Largest accepted |DeclTotal - DeclPrice × GQty|, decimal text; default 1. */
   readonly totalTolerance?: string;
+  /** Transit and 减免税 rule facts; default the sourced values. */
+  readonly rules?: DecRuleSettings;
 }
 
 /**
@@ -117,12 +121,14 @@ export class DecXmlTranslator implements Translator {
         fixZh: '在 DecSign 中填写唯一且稳定的 ClientSeqNo；海关回执按它对应',
         fixEn: 'fill DecSign/ClientSeqNo with a unique, stable value; receipts are matched on it',
       });
-    } else if (!/^[A-Za-z0-9_-]{1,40}$/.test(clientSeqNo)) {
+    } else if (!CLIENT_SEQ_NO_RE.test(clientSeqNo)) {
       problems.push({
         where: `${where}, DecMessage/DecSign/ClientSeqNo`,
         field: 'ClientSeqNo',
-        zh: `ClientSeqNo "${clientSeqNo}" 只能包含字母、数字、_ 和 -，最长 40 位`,
-        en: `ClientSeqNo "${clientSeqNo}" may hold letters, digits, _ and - only, at most 40`,
+        zh: `ClientSeqNo "${clientSeqNo}" 只能包含字母、数字、_ 和 -，最长 18 位（实际 ${clientSeqNo.length} 位）`,
+        en: `ClientSeqNo "${clientSeqNo}" may hold letters, digits, _ and - only, at most 18 (found ${clientSeqNo.length})`,
+        fixZh: '单一窗口规范中客户端编号长 18 位；请缩短',
+        fixEn: 'the Single Window specification gives ClientSeqNo 18 characters; shorten it',
       });
     }
     if (child(root, 'Signature', 'ds') || child(root, 'Signature', undefined)) {
@@ -141,6 +147,7 @@ export class DecXmlTranslator implements Translator {
         codes: this.options.codes ?? loadCodeTables(),
         file: where,
         ...(this.options.totalTolerance !== undefined ? { totalTolerance: this.options.totalTolerance } : {}),
+        ...(this.options.rules ? { rules: this.options.rules } : {}),
       });
       if (found.length > 0) throw new GatewayError('GW_ERR_VALIDATION', found);
     }

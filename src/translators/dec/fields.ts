@@ -1,4 +1,5 @@
 import type { CodeTableName } from '../codes/code-tables.js';
+import { TRANSIT_BLOCKS } from './transit-fields.js';
 
 /**
  * The DecMessage layout (eport-formats.md §3): blocks in document order, each block's elements in
@@ -25,6 +26,10 @@ export interface FieldSpec {
   readonly zh: string;
   readonly kind: FieldKind;
   readonly required?: boolean;
+  /** Required for a declaration (申报, spec flag D) but not when only stored (暂存, OperType G). */
+  readonly requiredToDeclare?: boolean;
+  /** Written only when it has a value (fields added to the layout later, so older output is unchanged). */
+  readonly omitEmpty?: boolean;
 }
 
 export type BlockKey =
@@ -38,7 +43,11 @@ export type BlockKey =
   | 'DecUser'
   | 'DecFreeTxt'
   | 'DecSign'
-  | 'EdocRealation';
+  | 'EdocRealation'
+  | 'TrnHead'
+  | 'TrnList'
+  | 'TrnContainer'
+  | 'TrnContaGoods';
 
 export interface BlockSpec {
   readonly key: BlockKey;
@@ -46,6 +55,11 @@ export interface BlockSpec {
   /** Wrapper element of a repeated block (DecLists); none for EdocRealation, which repeats under the root. */
   readonly wrapper?: string;
   readonly repeated: boolean;
+  /**
+   * Written only when it has records (no empty element, no empty wrapper); a mapping section for
+   * it may be absent. The 转关 blocks are optional.
+   */
+  readonly optional?: boolean;
   readonly fields: readonly FieldSpec[];
 }
 
@@ -59,7 +73,14 @@ const ciqCode: FieldKind = { t: 'pattern', re: /^\d{10}$/, zh: '10 位数字的�
 const port: FieldKind = { t: 'pattern', re: /^[A-Z]{3}\d{3}$/, zh: '港口代码（3 位国别字母 + 3 位数字，如 DEU093）', en: 'a port code (3-letter country + 3 digits, e.g. DEU093)' };
 const uscc: FieldKind = { t: 'uscc' };
 
+/** DecSign/ClientSeqNo: at most 18 characters (spec length 18, T and D) [R]. */
+export const CLIENT_SEQ_NO_MAX = 18;
+export const CLIENT_SEQ_NO_RE = /^[A-Za-z0-9_-]{1,18}$/;
+const CLIENT_SEQ_NO_KIND: FieldKind = { t: 'pattern', re: CLIENT_SEQ_NO_RE, zh: '字母、数字、_ 和 -，最长 18 位', en: 'letters, digits, _ and -, at most 18' };
+
 const f = (name: string, zh: string, kind: FieldKind, required = false): FieldSpec => ({ name, zh, kind, ...(required ? { required } : {}) });
+/** A field newer than the layout's first version: written only when filled. */
+const later = (spec: FieldSpec): FieldSpec => ({ ...spec, omitEmpty: true });
 const R = true;
 
 export const HEAD_FIELDS: readonly FieldSpec[] = [
@@ -168,7 +189,7 @@ export const LIST_FIELDS: readonly FieldSpec[] = [
   f('GNo', '商品序号', { t: 'pattern', re: /^[1-9]\d?$/, zh: '1 到 99 的整数', en: 'a whole number 1 to 99' }, R),
   f('OriginCountry', '原产国（地区）', code('countries'), R),
   f('TradeCurr', '成交币制', code('currencies'), R),
-  f('DeclTotal', '申报总价', num(17, 2, true), R),
+  f('DeclTotal', '申报总价', num(15, 4, true), R),
   f('GQty', '成交数量', num(14, 5, true), R),
   f('FirstQty', '法定第一数量', num(14, 5, true), R),
   f('SecondQty', '法定第二数量', num(14, 5)),
@@ -180,10 +201,10 @@ export const LIST_FIELDS: readonly FieldSpec[] = [
   f('ExgNo', '货号', text(30)),
   f('ExgVersion', '版本号', text(8)),
   f('DestinationCountry', '最终目的国（地区）', code('countries'), R),
-  f('CiqCode', '检验检疫编码', { t: 'pattern', re: /^\d{3}$/, zh: '3 位数字', en: '3 digits' }),
+  f('CiqCode', '检验检疫编码', text(20)),
   f('DeclGoodsEname', '商品英文名称', text(100)),
   f('OrigPlaceCode', '原产地区代码', text(10)),
-  f('Purpose', '用途代码', text(2)),
+  f('Purpose', '用途代码', text(4)),
   f('ProdValidDt', '产品有效期', date),
   f('ProdQgp', '产品保质期', text(20)),
   f('GoodsAttr', '货物属性代码', text(60)),
@@ -194,16 +215,18 @@ export const LIST_FIELDS: readonly FieldSpec[] = [
   f('DangPackSpec', '危包规格', text(24)),
   f('EngManEntCnm', '境外生产企业名称', text(100)),
   f('NoDangFlag', '非危险化学品', oneOf('0', '1')),
-  f('DestCode', '目的地代码', text(6)),
-  f('GoodsSpec', '检验检疫货物规格', text(255)),
-  f('GoodsModel', '货物型号', text(255)),
-  f('GoodsBrand', '货物品牌', text(255)),
-  f('ProduceDate', '生产日期', text(255)),
-  f('ProdBatchNo', '生产批号', text(255)),
+  f('DestCode', '目的地代码', text(8)),
+  f('GoodsSpec', '检验检疫货物规格', text(2000)),
+  f('GoodsModel', '货物型号', text(2000)),
+  f('GoodsBrand', '货物品牌', text(2000)),
+  f('ProduceDate', '生产日期', text(2000)),
+  f('ProdBatchNo', '生产批号', text(2000)),
   f('DistrictCode', '境内目的地/境内货源地', text(5)),
   f('CiqName', '检验检疫名称（已废弃）', text(255)),
   f('MnufctrRegNo', '生产单位注册号', text(255)),
   f('MnufctrRegName', '生产单位名称', text(255)),
+  later(f('RcepOrigPlaceCode', '优惠贸易协定项下原产地', text(3))),
+  later(f('ControlExplainCode', '管制说明代码', text(4))),
 ];
 
 export const BLOCKS: readonly BlockSpec[] = [
@@ -217,10 +240,10 @@ export const BLOCKS: readonly BlockSpec[] = [
     fields: [
       f('ContainerId', '集装箱号', { t: 'container' }, R),
       f('ContainerMd', '集装箱规格', code('container-types'), R),
-      f('GoodsNo', '商品项号关系', { t: 'pattern', re: /^\d{1,2}(,\d{1,2})*$/, zh: '逗号分隔的商品序号，如 1,2,3', en: 'item numbers separated by commas, e.g. 1,2,3' }),
+      f('GoodsNo', '商品项号关系', { t: 'pattern', re: /^(?=.{1,255}$)\d{1,2}(,\d{1,2})*$/, zh: '逗号分隔的商品序号，如 1,2,3，最长 255 位', en: 'item numbers separated by commas, e.g. 1,2,3, at most 255 characters' }),
       f('LclFlag', '拼箱标识', oneOf('0', '1')),
       f('GoodsContaWt', '箱货重量', num(14, 5)),
-      f('ContainerWt', '集装箱自重', num(14, 5)),
+      f('ContainerWt', '集装箱自重', num(13, 5)),
     ],
   },
   {
@@ -228,7 +251,7 @@ export const BLOCKS: readonly BlockSpec[] = [
     zh: '随附单证',
     wrapper: 'DecLicenseDocus',
     repeated: true,
-    fields: [f('DocuCode', '单证代码', text(2), R), f('CertCode', '单证编号', text(32), R)],
+    fields: [f('DocuCode', '单证代码', text(1), R), f('CertCode', '单证编号', text(32), R)],
   },
   {
     key: 'DecRequestCert',
@@ -285,7 +308,7 @@ export const BLOCKS: readonly BlockSpec[] = [
       f('ICCode', '操作员IC卡号', text(13)),
       f('CopCode', '操作企业代码', customsCode),
       f('OperName', '操作员姓名', text(30)),
-      f('ClientSeqNo', '客户端唯一编号', { t: 'pattern', re: /^[A-Za-z0-9_-]{1,40}$/, zh: '字母、数字、_ 和 -，最长 40 位', en: 'letters, digits, _ and -, at most 40' }, R),
+      f('ClientSeqNo', '客户端唯一编号', CLIENT_SEQ_NO_KIND, R),
       f('Sign', '签名', text(100000)),
       f('SignDate', '签名日期', text(20)),
       f('Certificate', '证书号', text(100000)),
@@ -313,6 +336,7 @@ export const BLOCKS: readonly BlockSpec[] = [
       f('GNoStr', '关联商品序号', text(255)),
     ],
   },
+  ...TRANSIT_BLOCKS,
 ];
 
 const byKey = new Map(BLOCKS.map((b) => [b.key, b]));

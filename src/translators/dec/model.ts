@@ -24,9 +24,14 @@ export interface DecRecord {
 
 export const EMPTY_RECORD: DecRecord = { fields: new Map() };
 
+/** Spellings of the root's version attribute: `Version` (import specification [R]) or `version` (older generators). */
+export type VersionAttribute = 'Version' | 'version';
+
 export interface DecModel {
-  /** The DecMessage `version` attribute. */
+  /** The value of the DecMessage version attribute. */
   readonly version: string;
+  /** How the attribute is spelled; `Version` when absent. */
+  readonly versionAttribute?: VersionAttribute;
   /** Records per block; single blocks (DecHead, DecFreeTxt, DecSign) hold one record. */
   readonly blocks: ReadonlyMap<BlockKey, readonly DecRecord[]>;
 }

@@ -58,5 +58,7 @@ export function parseDecXml(xml: string, file: string): DecModel {
     }
     if (nodes.length > 0) blocks.set(spec.key, nodes.map(({ node, path }) => toRecord(node, path, file)));
   }
-  return { version: typeof attrs['@version'] === 'string' ? attrs['@version'] : '', blocks };
+  const spelled = typeof attrs['@Version'] === 'string' ? 'Version' : 'version';
+  const version = attrs[`@${spelled}`];
+  return { version: typeof version === 'string' ? version : '', versionAttribute: spelled, blocks };
 }

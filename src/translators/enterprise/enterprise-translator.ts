@@ -12,6 +12,7 @@ import type { ReadOptions } from '../source/read-options.js';
 import { detectFormat, readInput } from '../source/read-input.js';
 import type { TextEncodingSetting } from '../source/text-encoding.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
+import type { DecRuleSettings } from '../validation/dec-rule-settings.js';
 import { validateDec } from '../validation/validate-dec.js';
 
 export interface EnterpriseTranslatorOptions {
@@ -23,13 +24,15 @@ export interface EnterpriseTranslatorOptions {
   readonly encoding?: TextEncodingSetting | undefined;
   /** Overrides the mapping's validation.enabled. */
   readonly validate?: boolean | undefined;
+  /** Transit and 减免税 rule facts (channel translation.decRules); default the sourced values. */
+  readonly rules?: DecRuleSettings | undefined;
 }
 
 /** Problems of the mapping stage; any of them makes the error GW_ERR_TRANSLATE_MAPPING. */
 const MAPPING_RULES = new Set(['value-map', 'lookup', 'unit', 'sum-operand', 'mapping-cycle', 'section-missing', 'section-records', 'split-by', 'split-apportion']);
 
 /** Checks that always run, even with validation off: they protect the pipeline, not the filling rules. */
-const ALWAYS = new Set(['control-chars', 'max-items']);
+const ALWAYS = new Set(['control-chars', 'max-items', 'transit-data']);
 
 /**
  * One message per cell and rule: a cell copied into several fields (CopCodeScc refers to
@@ -114,6 +117,7 @@ export class EnterpriseTranslator implements Translator {
       }
       const linked = linkParts(full.model, parts, evaluated.map((e) => e.model), mapping, doc.file);
       problems.push(...linked.problems);
+      for (const p of linked.problems) if (p.field !== undefined) reported.add(p.field);
       models = linked.models;
     } else if (count > split.maxItems) {
       const items = recordsOf(full.model, 'DecList');
@@ -127,7 +131,7 @@ export class EnterpriseTranslator implements Translator {
     }
     const validate = this.options.validate ?? mapping.validation.enabled;
     for (const model of models) {
-      const found = validateDec(model, { codes: this.options.codes, file: doc.file, totalTolerance: mapping.validation.totalTolerance, maxItems: split.maxItems });
+      const found = validateDec(model, { codes: this.options.codes, file: doc.file, totalTolerance: mapping.validation.totalTolerance, maxItems: split.maxItems, ...(this.options.rules ? { rules: this.options.rules } : {}) });
       for (const p of found) {
         if (p.field !== undefined && reported.has(p.field)) continue;
         // The reject-mode check above reports max-items with the mapping's advice.

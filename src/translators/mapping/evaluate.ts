@@ -52,7 +52,7 @@ class Evaluator {
     this.layout = input.layout ?? DEC_LAYOUT;
     for (const spec of this.layout.blocks) {
       const block = input.loaded.mapping.blocks[spec.key];
-      if (block) this.sources.set(spec.key, this.sourceOf(spec.key, spec.repeated, block.from));
+      if (block) this.sources.set(spec.key, this.sourceOf(spec.key, spec.repeated, block.from, spec.optional ?? false));
     }
   }
 
@@ -60,7 +60,7 @@ class Evaluator {
     return { file: this.input.loaded.file, path };
   }
 
-  private sourceOf(key: string, repeated: boolean, from: string | undefined): BlockSource {
+  private sourceOf(key: string, repeated: boolean, from: string | undefined, optional: boolean): BlockSource {
     const mappingOrigin = this.mappingPos(`blocks.${key}`);
     if (!from) return { records: [undefined], origin: mappingOrigin };
     const section = this.input.doc.sections.get(from);
@@ -71,6 +71,8 @@ class Evaluator {
       return { records, origin };
     }
     const recs = section?.records ?? [];
+    // An optional single block (TrnHead) is simply absent when its section is.
+    if (optional && recs.length === 0) return { records: [], origin };
     const zh = this.layout.blocks.find((b) => b.key === key)?.zh ?? key;
     if (recs.length === 0) {
       this.problems.push(problem('section-missing', origin, `缺少${zh}数据（分段 ${from}）`, `the ${from} section with the ${key} data is missing or empty`, { field: key, fixZh: `提供一条 ${from} 记录`, fixEn: `provide one ${from} record` }));
@@ -235,5 +237,10 @@ export function evaluateMapping(input: EvaluateInput): Evaluation {
     blocks.set(spec.key, recs);
   }
   // Block keys come from the layout; for DecMessage they are BlockKeys, other families read them as strings.
-  return { model: { version: input.loaded.mapping.version, blocks: blocks as Map<BlockKey, DecRecord[]> }, problems: ev.problems, reported: ev.reported };
+  const { version, versionAttribute } = input.loaded.mapping;
+  return {
+    model: { version, ...(versionAttribute ? { versionAttribute } : {}), blocks: blocks as Map<BlockKey, DecRecord[]> },
+    problems: ev.problems,
+    reported: ev.reported,
+  };
 }

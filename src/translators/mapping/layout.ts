@@ -7,6 +7,8 @@ export interface LayoutBlock {
   readonly key: string;
   readonly zh: string;
   readonly repeated: boolean;
+  /** A single block that may be absent: a missing section means no record, not an error. */
+  readonly optional?: boolean;
   readonly fields: readonly { readonly name: string; readonly zh: string; readonly kind: FieldKind }[];
 }
 
@@ -26,6 +28,8 @@ export interface TargetLayout {
 /** The block mappings an evaluator reads: a DecMessage mapping, or another family's. */
 export interface BlockMappings {
   readonly version: string;
+  /** Spelling of the DecMessage version attribute. */
+  readonly versionAttribute?: 'Version' | 'version';
   readonly valueMaps: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly blocks: Readonly<Record<string, { readonly from?: string | undefined; readonly fields: Readonly<Record<string, FieldRule>> } | undefined>>;
 }

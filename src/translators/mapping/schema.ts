@@ -125,7 +125,14 @@ export const mappingSchema = z
     mappingVersion: z.literal(1),
     message: z.literal('DecMessage').default('DecMessage'),
     description: z.string().optional(),
-    version: scalar.default('3.1').describe('DecMessage version attribute'),
+    version: scalar
+      .default('4.8')
+      .refine((v) => v.length <= 5, 'at most 5 characters')
+      .describe('value of the DecMessage version attribute (specification: at most 5 characters; 4.8 as written by a current bridge, unverified)'),
+    versionAttribute: z
+      .enum(['Version', 'version'])
+      .default('Version')
+      .describe('spelling of the version attribute: Version as the import specification lists it, or version as older generators write it (unverified)'),
     input: inputSchema.default(() => inputSchema.parse({})),
     split: splitSchema.default(() => splitSchema.parse({})),
     validation: z

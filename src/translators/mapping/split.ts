@@ -1,7 +1,7 @@
 import { add, compare, divide, formatDecimal, mul, parseDecimal, sub, ZERO, type Decimal } from '../decimal.js';
 import type { DecModel, DecRecord, FieldValue } from '../dec/model.js';
 import { recordsOf, singleOf, valueOf } from '../dec/model.js';
-import type { BlockKey } from '../dec/fields.js';
+import { CLIENT_SEQ_NO_MAX, type BlockKey } from '../dec/fields.js';
 import { problem, type TranslateProblem } from '../source/problems.js';
 import type { Mapping } from './schema.js';
 import { readNumber } from './values.js';
@@ -87,13 +87,27 @@ export function linkParts(full: DecModel, parts: readonly Part[], models: readon
     totals.set(name, result);
   }
   const base = valueOf(singleOf(full, 'DecSign'), 'ClientSeqNo');
+  const partKey = (n: number): string => split.clientSeqNo.replace('{base}', base).replace('{n}', String(n));
+  const longest = partKey(parts.length);
+  if (base !== '' && longest.length > CLIENT_SEQ_NO_MAX) {
+    const room = CLIENT_SEQ_NO_MAX - (longest.length - base.length);
+    const sign = singleOf(full, 'DecSign');
+    problems.push(
+      problem('split-client-seq-no', sign.fields.get('ClientSeqNo')?.origin ?? sign.origin ?? { file }, `拆分后的客户端唯一编号“${longest}”有 ${longest.length} 位，超过 18 位上限`, `the ClientSeqNo of a split part, "${longest}", has ${longest.length} characters, more than the limit of 18`, {
+        field: 'DecSign.ClientSeqNo',
+        fieldZh: '客户端唯一编号',
+        fixZh: room > 0 ? `拆分的文件请把客户端编号缩短到最多 ${room} 位（拆分格式 ${split.clientSeqNo} 还要加 ${longest.length - base.length} 位），或改短映射中的 split.clientSeqNo` : `映射中的 split.clientSeqNo（${split.clientSeqNo}）太长，请缩短`,
+        fixEn: room > 0 ? `for a file that is split, shorten its ClientSeqNo to at most ${room} characters (the split pattern ${split.clientSeqNo} adds ${longest.length - base.length}), or shorten split.clientSeqNo in the mapping` : `split.clientSeqNo (${split.clientSeqNo}) in the mapping is too long; shorten it`,
+      }),
+    );
+  }
   const out = models.map((m, k) => {
     const part = parts[k]!;
     const blocks = new Map(m.blocks);
     let h = singleOf(m, 'DecHead');
     for (const [name, values] of totals) if (values) h = withField(h, name, formatDecimal(values[k]!));
     replaceSingle(blocks, 'DecHead', h);
-    replaceSingle(blocks, 'DecSign', withField(singleOf(m, 'DecSign'), 'ClientSeqNo', split.clientSeqNo.replace('{base}', base).replace('{n}', String(part.n))));
+    replaceSingle(blocks, 'DecSign', withField(singleOf(m, 'DecSign'), 'ClientSeqNo', partKey(part.n)));
     const renumber = new Map(part.itemIndices.map((orig, i) => [String(orig + 1), String(i + 1)]));
     const containers: DecRecord[] = [];
     for (const c of recordsOf(m, 'Container')) {

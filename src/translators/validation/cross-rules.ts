@@ -2,6 +2,7 @@ import type { CodeTables } from '../codes/code-tables.js';
 import { abs, add, compare, mul, parseDecimal, sub, ZERO, type Decimal, formatDecimal } from '../decimal.js';
 import { recordsOf, singleOf, valueOf, type DecModel } from '../dec/model.js';
 import type { TranslateProblem } from '../source/problems.js';
+import type { DecRuleSettings } from './dec-rule-settings.js';
 import { fieldProblem } from './labels.js';
 
 /** Settings of the cross-field rules. */
@@ -12,6 +13,8 @@ export interface CrossRuleOptions {
   readonly totalTolerance: Decimal;
   /** Most DecList items one 报关单 may hold (50). */
   readonly maxItems: number;
+  /** Configurable facts of the transit and 减免税 rules. */
+  readonly rules: DecRuleSettings;
 }
 
 type Rule = (m: DecModel, o: CrossRuleOptions, out: TranslateProblem[]) => void;

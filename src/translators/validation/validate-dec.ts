@@ -1,7 +1,10 @@
 import type { CodeTables } from '../codes/code-tables.js';
 import { parseDecimal } from '../decimal.js';
 import { BLOCKS, fieldSpec, isBlockKey, type FieldSpec } from '../dec/fields.js';
-import type { DecModel } from '../dec/model.js';
+import { singleOf, valueOf, type DecModel } from '../dec/model.js';
+import { DEFAULT_DEC_RULES, type DecRuleSettings } from './dec-rule-settings.js';
+import { DUTY_FREE_RULES } from './duty-free-rules.js';
+import { TRANSIT_RULES } from './transit-rules.js';
 import type { TranslateProblem } from '../source/problems.js';
 import { CROSS_RULES } from './cross-rules.js';
 import { checkValue } from './field-rules.js';
@@ -22,6 +25,8 @@ export interface DecValidationOptions {
   readonly totalTolerance?: string;
   /** Most items per 报关单; default 50. */
   readonly maxItems?: number;
+  /** Configurable transit and 减免税 rule facts; default the sourced values. */
+  readonly rules?: DecRuleSettings;
 }
 
 /**
@@ -31,6 +36,8 @@ export interface DecValidationOptions {
  */
 export function validateDec(model: DecModel, opts: DecValidationOptions): TranslateProblem[] {
   const out: TranslateProblem[] = [];
+  // 暂存 (OperType G) needs only the T fields; every other operation declares (D).
+  const declares = valueOf(singleOf(model, 'DecSign'), 'OperType') !== 'G';
   for (const spec of BLOCKS) {
     const recs = model.blocks.get(spec.key) ?? [];
     // Single blocks are checked even when absent, so missing required head fields are reported.
@@ -44,7 +51,7 @@ export function validateDec(model: DecModel, opts: DecValidationOptions): Transl
         if (fv?.copyOf !== undefined && sameRule(fv.copyOf, f)) continue;
         const v = fv?.value ?? '';
         if (v === '') {
-          if (f.required) {
+          if (f.required || (f.requiredToDeclare && declares)) {
             const fromColumn = rec.fields.get(f.name)?.origin?.columnName;
             out.push(
               fieldProblem('required', spec.key, index, f.name, rec, opts.file, '必填项为空', 'is required but empty', {
@@ -65,7 +72,8 @@ export function validateDec(model: DecModel, opts: DecValidationOptions): Transl
     file: opts.file,
     totalTolerance: parseDecimal(opts.totalTolerance ?? '1') ?? parseDecimal('1')!,
     maxItems: opts.maxItems ?? 50,
+    rules: opts.rules ?? DEFAULT_DEC_RULES,
   };
-  for (const rule of CROSS_RULES) rule(model, cross, out);
+  for (const rule of [...CROSS_RULES, ...TRANSIT_RULES, ...DUTY_FREE_RULES]) rule(model, cross, out);
   return out;
 }
