@@ -12,11 +12,12 @@ import { loadManifestMapping } from './manifest/mapping.js';
 import { Jin2Translator } from './jin2/jin2-translator.js';
 import { loadJin2Mapping } from './jin2/mapping.js';
 import type { Translator } from './translator.js';
+import { decRuleSettingsSchema } from './validation/dec-rule-settings.js';
 
 // The channel options live in a file of their own: the configuration schema needs them without
 // loading every translator (and exceljs) on each CLI start.
 export { TRANSLATOR_KINDS, translationSchema, type TranslatorKind, type TranslationOptions } from './translation-options.js';
-import type { TranslationOptions, TranslatorKind } from './translation-options.js';
+import type { TranslationOptionsInput, TranslatorKind } from './translation-options.js';
 
 /**
  * Makes the translator a channel names. Does all file I/O here (mapping, code tables), so the
@@ -24,12 +25,14 @@ import type { TranslationOptions, TranslatorKind } from './translation-options.j
  *
  * @param resolvePath turns a configured path into an absolute one (relative to the config file).
  */
-export function createTranslator(kind: TranslatorKind, options: TranslationOptions = {}, resolvePath: (p: string) => string = (p) => p): Translator {
+export function createTranslator(kind: TranslatorKind, options: TranslationOptionsInput = {}, resolvePath: (p: string) => string = (p) => p): Translator {
   const codes = loadCodeTables(options.codesDir ? { overrideDir: resolvePath(options.codesDir) } : {});
+  // Parsed again so a caller may pass a partial object; the configuration loader already did.
+  const decRules = options.decRules ? decRuleSettingsSchema.parse(options.decRules) : undefined;
   if (kind === 'ceb-xml') return new CebXmlTranslator({ codes, validate: options.validate ?? true });
   if (kind === 'manifest-xml') return new ManifestXmlTranslator({ codes, validate: options.validate ?? true });
   if (kind === 'dec-xml') {
-    return new DecXmlTranslator({ validate: options.validate ?? true, codes, ...(options.decRules ? { rules: options.decRules } : {}) });
+    return new DecXmlTranslator({ validate: options.validate ?? true, codes, ...(decRules ? { rules: decRules } : {}) });
   }
   if (!options.mapping) {
     throw new GatewayError('GW_ERR_CONFIG', { zh: `translator: ${kind} 需要 translation.mapping（映射文件）`, en: `translator: ${kind} needs translation.mapping (a mapping file)` });
@@ -50,6 +53,6 @@ export function createTranslator(kind: TranslatorKind, options: TranslationOptio
     format: options.format,
     encoding: options.encoding,
     validate: options.validate,
-    rules: options.decRules,
+    rules: decRules,
   });
 }

@@ -27,3 +27,5 @@ export const translationSchema = z
   .strict();
 
 export type TranslationOptions = z.output<typeof translationSchema>;
+/** The same before defaults: `decRules` may be partial. */
+export type TranslationOptionsInput = z.input<typeof translationSchema>;

@@ -22,8 +22,10 @@ const transitBlocks: Rule = (m, o, out) => {
     for (const spec of TRANSIT_BLOCKS) {
       const rec = recordsOf(m, spec.key)[0];
       if (!rec) continue;
+      // Point at the first filled field, so the position names the enterprise's cell.
+      const name = spec.fields.find((f) => valueOf(rec, f.name) !== '')?.name ?? spec.fields[0]!.name;
       out.push(
-        fieldProblem('transit-data', spec.key, spec.repeated ? 0 : undefined, spec.fields[0]!.name, rec, o.file, `不是转关报关单（DeclTrnRel 不为 1，OperType 不是 B/D），却有${spec.zh}数据`, `the declaration is not a transit one (DeclTrnRel is not 1, OperType not B or D) but has ${spec.key} data`, {
+        fieldProblem('transit-data', spec.key, spec.repeated ? 0 : undefined, name, rec, o.file, `不是转关报关单（DeclTrnRel 不为 1，OperType 不是 B/D），却有${spec.zh}数据`, `the declaration is not a transit one (DeclTrnRel is not 1, OperType not B or D) but has ${spec.key} data`, {
           fixZh: FIX_TRANSIT_ZH,
           fixEn: FIX_TRANSIT_EN,
         }),
