@@ -21,6 +21,8 @@ export interface MessageRecord {
   readonly messageType?: string;
   readonly seqNo?: string;
   readonly entryId?: string;
+  /** 转关单统一编号 of a transit declaration (DecImportResponse TrnPreId). */
+  readonly trnPreId?: string;
   /** Where the source file was archived (sent/ or failed/). */
   readonly archivedAs?: string;
   /** Stem of this message's receipt file names, chosen once (see receiptStemFor). */
@@ -72,6 +74,7 @@ const MessageRecordSchema = z.object({
   messageType: text,
   seqNo: text,
   entryId: text,
+  trnPreId: text,
   archivedAs: text,
   receiptStem: text,
   errorCode: text,

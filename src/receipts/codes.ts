@@ -213,6 +213,9 @@ export function codeInfo(family: ReceiptFamily, code: string, kind?: ReceiptKind
       return c === '' ? undefined : c === '0' ? OK_IMPORT : IMPORT_FAILED;
     case 'dec-result':
       return lookup(CHANNEL, c);
+    case 'trn-result':
+      // The 转关 PROC_RESULT code list is not known (seed-subsystems.md §11): no status from it.
+      return undefined;
     case 'ceb-return':
       return cebInfo(c);
     case 'ceb900':

@@ -6,6 +6,7 @@ import { checkXml, decodeXml } from '../core/xml-text.js';
 import { CEB_ROOT, readCeb900, readCebReturn } from './ceb.js';
 import { readDecData, readDecImportResponse, readDecResult } from './dec.js';
 import { readDxpRep, unwrapDxpMsg } from './dxp.js';
+import { readTrnResult } from './trn.js';
 import { isMt9999, readMt9999 } from './manifest.js';
 import { CLIENT_EVENT_ROOT, readClientEvent } from './client-event.js';
 import { responseSourceStem } from './naming.js';
@@ -19,6 +20,7 @@ function classify(root: string, node: XNode, where: string): ParsedReceipt {
   if (root === 'DecImportResponse') return readDecImportResponse(node, where);
   if (root === 'DEC_RESULT') return readDecResult(node, where);
   if (root === 'DEC_DATA') return readDecData(node, where) ?? unknownReceipt(root);
+  if (root === 'TRN_RESULT') return readTrnResult(node, where);
   if (root === 'CEB900Message') return readCeb900(node);
   if (CEB_ROOT.test(root)) return readCebReturn(root, node) ?? unknownReceipt(root);
   if (SAS_RESPONSE_ROOTS.has(root)) return readSasResponse(root, node);
@@ -72,7 +74,7 @@ function parseLayer(bytes: Uint8Array, where: string, envelope?: ReceiptEnvelope
  * Decodes the bytes honouring BOM and declared encoding (UTF-8, GB2312/GBK, GB18030), refuses
  * DTDs and malformed XML, unwraps a DxpMsg envelope (plain base64 Data; zipped Data is
  * GW_ERR_RECEIPT_UNSUPPORTED), then routes by root local name (namespace prefixes ignored):
- * DecImportResponse, DEC_RESULT, DEC_DATA, CEBnnnMessage with …Return records, CEB900Message,
+ * DecImportResponse, DEC_RESULT, DEC_DATA, TRN_RESULT, CEBnnnMessage with …Return records, CEB900Message,
  * CommonResponeMessage, Package (金二, by EnvelopInfo/message_type) and DxpRep.
  *
  * Unknown roots are returned as family 'unknown' (status 'sent'), not thrown, so the gateway can

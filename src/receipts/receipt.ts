@@ -9,6 +9,7 @@ export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'sw
  * What kind of receipt it is, stable and kebab-case because it goes into outbox file names:
  * - `import-response` — 报关单 `DecImportResponse` (client import result)
  * - `dec-result` — 报关单 business receipt `DEC_RESULT` (new) or `DEC_DATA/DEC_RESULT` (old)
+ * - `trn-result` — 转关 business receipt `TRN_RESULT` (PROC_RESULT codes unknown: moves no status)
  * - `ceb-return` — 跨境电商 `CEBnnnMessage` carrying `…Return` records
  * - `ceb900` — 跨境电商 format-check receipt `CEB900Message/MessageReturn`
  * - `sas-response` — 金二 client import result `CommonResponeMessage` (sic)
@@ -22,6 +23,7 @@ export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'sw
 export type ReceiptKind =
   | 'import-response'
   | 'dec-result'
+  | 'trn-result'
   | 'ceb-return'
   | 'ceb900'
   | 'sas-response'
@@ -44,8 +46,10 @@ export interface ReceiptKeys {
   readonly seqNo?: string;
   /** 海关编号 (DEC ENTRY_ID). */
   readonly entryId?: string;
-  /** 转关单统一编号 (DecImportResponse TrnPreId). */
+  /** 转关单统一编号 (DecImportResponse TrnPreId, TRN_RESULT SP_TRN_SEQ_NO). */
   readonly trnPreId?: string;
+  /** 转关申报单编号 (TRN_RESULT TRANS_DCL_NO). */
+  readonly transDclNo?: string;
   /** CEB business guid (the `guid` of the Return record = guid of the declaration head). */
   readonly guid?: string;
   /** CEB 企业内部编号 copNo. */

@@ -20,6 +20,7 @@ import { buildCebReturn, cebPlan, isCebDeclaration, readCeb } from './ceb.js';
 import { buildMt9999, isManifest, readManifest } from './manifest.js';
 import { buildCommonResponse, buildJin2Receipt, documentNumber, isJin2, isUnsignedEnveloping, readJin2 } from './jin2.js';
 import { chinaYear } from './china-time.js';
+import { buildTrnResult, readTransit, trnPreIdFor, type TransitFacts } from './transit.js';
 
 /** Settings of a desk (already defaulted). */
 export interface DeskSettings {
@@ -180,7 +181,8 @@ export class CustomsDesk {
     if (!check.ok) return this.failure(peeked, check.zh, check.en);
 
     // From here on only the signed content counts.
-    const facts = readDeclaration(parseDom(check.signedXml, 'signed content'));
+    const signedDoc = parseDom(check.signedXml, 'signed content');
+    const facts = readDeclaration(signedDoc);
     if (!facts.hasHead) return this.failure(peeked, '缺少表头 DecHead', 'DecHead missing');
     if (!facts.clientSeqNo) {
       return this.failure('', '缺少客户端统一编号 DecSign/ClientSeqNo', 'ClientSeqNo missing (DecSign/ClientSeqNo)');
@@ -197,7 +199,9 @@ export class CustomsDesk {
 
     const now = new Date();
     const { seqNo, entryId } = this.numbers.allocate(facts.ieFlag, facts.customMaster, now);
-    const xml = buildDecImportResponse({ responseCode: 0, errorMessage: '导入成功', clientSeqNo: facts.clientSeqNo, seqNo });
+    const transit = readTransit(signedDoc);
+    const trnPreId = transit ? trnPreIdFor(seqNo) : '';
+    const xml = buildDecImportResponse({ responseCode: 0, errorMessage: '导入成功', clientSeqNo: facts.clientSeqNo, seqNo, trnPreId });
     const answer: ImportAnswer = { status: 200, xml, responseCode: '0', clientSeqNo: facts.clientSeqNo, duplicate: false };
     this.accepted.set(facts.clientSeqNo, answer);
     this.stats.add('accepted');
@@ -215,7 +219,25 @@ export class CustomsDesk {
       ieDate: facts.ieDate,
       dDate: formatCompactDate(now),
     });
+    if (transit) this.answerTransit(seqNo, trnPreId, transit, facts.clientSeqNo);
     return answer;
+  }
+
+  /** A transit declaration's 转关单 is answered by one TRN_RESULT after a step. */
+  private answerTransit(seqNo: string, trnPreId: string, transit: TransitFacts, clientSeqNo: string): void {
+    this.timers.after(this.settings.stepMs, () => {
+      const xml = buildTrnResult({
+        cusCiqNo: seqNo,
+        spTrnSeqNo: trnPreId,
+        transDclNo: transit.turnNo,
+        billNo: transit.billNo,
+        noticeDate: new Date(),
+        procResult: '1',
+        note: '转关单已接受（沙箱模拟；处理结果代码表未公开）',
+      });
+      this.emit(`Receipt_TRN_${trnPreId}.xml`, xml, clientSeqNo);
+      this.stats.add('receiptsEmitted');
+    });
   }
 
   /**

@@ -23,7 +23,7 @@ const BUSINESS_KEYS = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo
 
 /**
  * Finds the message a receipt answers: by business key (or a manifest bill number, or a 金二
- * pocket_id), then SeqNo,
+ * pocket_id), then SeqNo, then the 转关单统一编号 (TrnPreId, bound from the import response),
  * then CopMsgId.
  */
 async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string | undefined> {
@@ -33,7 +33,7 @@ async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string |
     const id = await deps.ledger.findByKey(BUSINESS_KEY_INDEX, value);
     if (id) return id;
   }
-  for (const [kind, value] of [['seqNo', r.keys.seqNo], ['copMsgId', r.keys.copMsgId]] as const) {
+  for (const [kind, value] of [['seqNo', r.keys.seqNo], ['trnPreId', r.keys.trnPreId], ['copMsgId', r.keys.copMsgId]] as const) {
     if (!value) continue;
     const id = await deps.ledger.findByKey(kind, value);
     if (id) return id;
@@ -107,6 +107,10 @@ export function receiptProcessor(deps: PipelineDeps) {
       if (parsed.keys.entryId) {
         await deps.ledger.set(messageId, { entryId: parsed.keys.entryId });
         await deps.ledger.setKeys(ENTRY_ID_INDEX, [parsed.keys.entryId], messageId);
+      }
+      // The 转关单统一编号 of a transit declaration: recorded, and a key TRN_RESULT receipts match on.
+      if (parsed.keys.trnPreId && !(await deps.ledger.bindKey('trnPreId', parsed.keys.trnPreId, messageId))) {
+        await deps.ledger.set(messageId, { trnPreId: parsed.keys.trnPreId });
       }
       const status = await deps.ledger.advance(messageId, parsed.status, {
         stage: 'receipt',
