@@ -36,6 +36,14 @@ export const DEMO_CHANNELS: readonly DemoChannel[] = [
     seed: async () => ['enterprise/ent-08-export-tools-split.csv'],
   },
   {
+    name: 'transit',
+    title: '转关提前报关单 (DecMessage + TrnHead/TrnList/TrnContainers) from a sections CSV',
+    yaml: (s) =>
+      `    translator: enterprise\n    translation: { mapping: ${JSON.stringify(join(s, 'transit', 'mapping-transit.yaml'))} }\n    intake: [{ type: folder, pattern: "*.csv", stableMs: 500ms, pollMs: 250ms }]`,
+    // Answered with a TrnPreId in the import response and a TRN_RESULT (…trn-result.NN.xml).
+    seed: async () => ['transit/trn-01-import-transit-sections.csv'],
+  },
+  {
     name: 'cross-border',
     title: '跨境电商 CEB311 orders from JSON',
     yaml: (s) =>

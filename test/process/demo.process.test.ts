@@ -70,11 +70,14 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     expect(ls(decl('inbox'))).toEqual([]);
   });
 
-  it('runs the ERP (CSV mapping, 60 items split in two) and cross-border (CEB311) channels too', async () => {
+  it('runs the ERP (CSV mapping, 60 items split in two), 转关 and cross-border (CEB311) channels too', async () => {
     const out = (c: string) => ls(join(dir, c, 'outbox'));
     await waitFor('both parts of the split ERP file answered', () => out('erp'), (o) => [1, 2].every((p) => o.some((n) => n.startsWith(`ent-08-export-tools-split-${p}.import-response.`))), 60_000);
     await waitFor('CEB312 returns', () => out('cross-border'), (o) => o.filter((n) => n.includes('.ceb-return.')).length === 2, 30_000);
     expect(ls(join(dir, 'erp', 'failed'))).toEqual([]);
+    // The 转关 sample comes back with its TRN_RESULT next to the import response and DEC_RESULTs.
+    await waitFor('transit TRN_RESULT', () => out('transit'), (o) => o.some((n) => n.startsWith('trn-01-import-transit-sections.trn-result.')), 30_000);
+    expect(ls(join(dir, 'transit', 'failed'))).toEqual([]);
   }, 70_000);
 
   it('runs the four 金二 channels: each sample answered by CommonResponeMessage and its audit receipt', async () => {
@@ -146,7 +149,7 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
   }, 20_000);
 
   it('waits for a file that is still being written', async () => {
-    const xml = readFileSync(join(SAMPLES, sampleFiles[1]!), 'utf8').replace(/<ClientSeqNo>([^<]+)<\/ClientSeqNo>/, '<ClientSeqNo>SLOW$1</ClientSeqNo>');
+    const xml = readFileSync(join(SAMPLES, sampleFiles[1]!), 'utf8').replace(/<ClientSeqNo>([^<]+)<\/ClientSeqNo>/, (_, k: string) => `<ClientSeqNo>SLOW${k.slice(4)}</ClientSeqNo>`);
     const f = decl('inbox/slow.xml');
     // The demo's stableMs is 500 ms: a writer that adds a chunk every 200 ms is never taken early.
     const chunks = xml.match(/[\s\S]{1,2500}/g)!;
