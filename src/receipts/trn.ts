@@ -14,7 +14,11 @@ import { text, type XNode } from './xml-tree.js';
 export function readTrnResult(node: XNode, where: string): ParsedReceipt {
   const code = text(node, 'PROC_RESULT');
   if (code === undefined) {
-    throw new GatewayError('GW_ERR_RECEIPT_UNPARSEABLE', { where: `${where}: TRN_RESULT/PROC_RESULT`, zh: '转关回执缺少处理结果 PROC_RESULT', en: 'TRN_RESULT has no PROC_RESULT' });
+    throw new GatewayError('GW_ERR_RECEIPT_UNPARSEABLE', {
+      where: `${where}: TRN_RESULT/PROC_RESULT`,
+      zh: '转关回执缺少处理结果 PROC_RESULT',
+      en: 'TRN_RESULT has no PROC_RESULT',
+    });
   }
   const seqNo = text(node, 'CUS_CIQ_NO');
   const trnPreId = text(node, 'SP_TRN_SEQ_NO');

@@ -27,8 +27,12 @@ export function readTransit(doc: Document): TransitFacts | undefined {
   if (!root) return undefined;
   const rel = childText(root, ['DecHead', 'DeclTrnRel'], DEC_NS);
   const oper = childText(root, ['DecSign', 'OperType'], DEC_NS);
-  if ((rel !== '1' && oper !== 'B' && oper !== 'D') || !childElement(root, 'TrnHead', DEC_NS)) return undefined;
-  return { turnNo: childText(root, ['TrnHead', 'TurnNo'], DEC_NS), billNo: childText(root, ['TrnList', 'BillNo'], DEC_NS) };
+  if ((rel !== '1' && oper !== 'B' && oper !== 'D') || !childElement(root, 'TrnHead', DEC_NS))
+    return undefined;
+  return {
+    turnNo: childText(root, ['TrnHead', 'TurnNo'], DEC_NS),
+    billNo: childText(root, ['TrnList', 'BillNo'], DEC_NS),
+  };
 }
 
 /** The 转关单统一编号 for a declaration's 统一编号: 18 characters, `T` + the SeqNo's year and serial. */
@@ -49,7 +53,8 @@ export interface TrnResultFields {
 
 /** Builds a `TRN_RESULT` document (XML declaration included). */
 export function buildTrnResult(fields: TrnResultFields): string {
-  const noticeDate = typeof fields.noticeDate === 'string' ? fields.noticeDate : formatNoticeDate(fields.noticeDate);
+  const noticeDate =
+    typeof fields.noticeDate === 'string' ? fields.noticeDate : formatNoticeDate(fields.noticeDate);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<TRN_RESULT>',

@@ -10,7 +10,9 @@ const TRN = join(ROOT, 'samples', 'transit');
 const SAMPLE = 'trn-01-import-transit-sections.csv';
 const ls = (d: string): string[] => {
   try {
-    return readdirSync(d).filter((f) => !f.startsWith('.')).sort();
+    return readdirSync(d)
+      .filter((f) => !f.startsWith('.'))
+      .sort();
   } catch {
     return [];
   }
@@ -31,13 +33,22 @@ async function followTransit(gw: TestGateway, channel: string): Promise<void> {
   const outbox = join(gw.dir, channel, 'outbox');
   const stem = SAMPLE.replace(/\.csv$/, '');
   // Receipts arrive in any order; both the import response and the TRN_RESULT come back.
-  const files = await waitFor('import response and TRN_RESULT written back', () => Promise.resolve(ls(outbox)), (o) => o.some((f) => f.startsWith(`${stem}.trn-result.`)) && o.some((f) => f.startsWith(`${stem}.import-response.`)), 30_000);
+  const files = await waitFor(
+    'import response and TRN_RESULT written back',
+    () => Promise.resolve(ls(outbox)),
+    (o) =>
+      o.some((f) => f.startsWith(`${stem}.trn-result.`)) &&
+      o.some((f) => f.startsWith(`${stem}.import-response.`)),
+    30_000,
+  );
 
   const ledger = gw.gateway.deps.ledger;
   const id = (await ledger.findBySource(channel, SAMPLE))!;
   const rec = (await ledger.get(id))!;
   // The message is exactly the golden declaration with its transit blocks.
-  expect((await gw.gateway.deps.spool.get(rec.messageRef!)).toString('utf8')).toBe(readFileSync(join(TRN, 'expected', `${stem}.xml`), 'utf8'));
+  expect((await gw.gateway.deps.spool.get(rec.messageRef!)).toString('utf8')).toBe(
+    readFileSync(join(TRN, 'expected', `${stem}.xml`), 'utf8'),
+  );
   // The import response's TrnPreId is recorded and is the key the TRN_RESULT was matched on.
   expect(rec.businessKey).toBe('EPGWTRN20260115A1');
   expect(rec.trnPreId).toMatch(/^T\d{17}$/);
@@ -51,12 +62,23 @@ async function followTransit(gw: TestGateway, channel: string): Promise<void> {
   expect(events.some((e) => e.stage === 'receipt' && e.text.startsWith('trn-result 1'))).toBe(true);
   // Nothing was left unmatched, and the declaration went on to be closed by its DEC_RESULT receipts.
   expect(ls(join(gw.dir, 'data', 'orphans'))).toEqual([]);
-  await waitFor('closed', async () => (await ledger.get(id))!.status, (s) => s === 'closed', 30_000);
+  await waitFor(
+    'closed',
+    async () => (await ledger.get(id))!.status,
+    (s) => s === 'closed',
+    30_000,
+  );
 }
 
 describe('转关 declaration end to end (real Redis, real sandbox)', () => {
   it('HTTP route: enterprise file -> transit DecMessage -> signed -> TrnPreId recorded -> TRN_RESULT correlated and written back', async () => {
-    t = await startTestGateway('trn-http', testChannel('transit', `translator: enterprise, translation: { mapping: "${join(TRN, 'mapping-transit.yaml')}" }`));
+    t = await startTestGateway(
+      'trn-http',
+      testChannel(
+        'transit',
+        `translator: enterprise, translation: { mapping: "${join(TRN, 'mapping-transit.yaml')}" }`,
+      ),
+    );
     await followTransit(t, 'transit');
   }, 60_000);
 

@@ -13,9 +13,19 @@ import type { BlockSpec, FieldKind, FieldSpec } from './fields.js';
 
 const text = (max: number): FieldKind => ({ t: 'text', max });
 const num = (int: number, frac: number): FieldKind => ({ t: 'number', int, frac });
-const digits = (max: number): FieldKind => ({ t: 'pattern', re: new RegExp(`^\\d{1,${max}}$`), zh: `最多 ${max} 位数字`, en: `at most ${max} digits` });
+const digits = (max: number): FieldKind => ({
+  t: 'pattern',
+  re: new RegExp(`^\\d{1,${max}}$`),
+  zh: `最多 ${max} 位数字`,
+  en: `at most ${max} digits`,
+});
 const date: FieldKind = { t: 'date' };
-const f = (name: string, zh: string, kind: FieldKind, flags: Pick<FieldSpec, 'required' | 'requiredToDeclare'> = {}): FieldSpec => ({ name, zh, kind, ...flags });
+const f = (
+  name: string,
+  zh: string,
+  kind: FieldKind,
+  flags: Pick<FieldSpec, 'required' | 'requiredToDeclare'> = {},
+): FieldSpec => ({ name, zh, kind, ...flags });
 
 /** 转关类型 TransFlag [R×2]. */
 export const TRANS_FLAGS = ['1', 'AA', '1G', '1T', '1E', '1P', '1K'] as const;
@@ -91,4 +101,9 @@ export const TRN_CONTA_GOODS: BlockSpec = {
 };
 
 /** The transit blocks in document order. */
-export const TRANSIT_BLOCKS: readonly BlockSpec[] = [TRN_HEAD, TRN_LIST, TRN_CONTAINER, TRN_CONTA_GOODS];
+export const TRANSIT_BLOCKS: readonly BlockSpec[] = [
+  TRN_HEAD,
+  TRN_LIST,
+  TRN_CONTAINER,
+  TRN_CONTA_GOODS,
+];

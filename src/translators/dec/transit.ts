@@ -12,7 +12,10 @@ export const TRANSIT_EDI_IDS: readonly string[] = ['3', '5'];
  * (报关单 + 转关单). Only these carry TrnHead, TrnList, TrnContainers and TrnContaGoodsList.
  */
 export function isTransitDeclaration(model: DecModel): boolean {
-  return valueOf(singleOf(model, 'DecHead'), 'DeclTrnRel') === '1' || TRANSIT_OPER_TYPES.includes(valueOf(singleOf(model, 'DecSign'), 'OperType'));
+  return (
+    valueOf(singleOf(model, 'DecHead'), 'DeclTrnRel') === '1' ||
+    TRANSIT_OPER_TYPES.includes(valueOf(singleOf(model, 'DecSign'), 'OperType'))
+  );
 }
 
 const TRANSIT_KEYS = new Set<string>(TRANSIT_BLOCKS.map((b) => b.key));
