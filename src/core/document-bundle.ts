@@ -53,7 +53,7 @@ export async function packBundle(bundle: DocumentBundle): Promise<Buffer> {
   };
   const zip = new JSZip();
   const opts = { date: FIXED_DATE, binary: true, createFolders: false } as const;
-  zip.file(BUNDLE_INDEX, JSON.stringify(index), opts);
+  zip.file(BUNDLE_INDEX, Buffer.from(JSON.stringify(index), 'utf8'), opts);
   zip.file(`document/${bundle.document.name}`, bundle.document.bytes, opts);
   if (bundle.manifest) zip.file(`manifest/${bundle.manifest.name}`, bundle.manifest.bytes, opts);
   for (const a of attachments) zip.file(`attachments/${a.name}`, a.bytes, opts);

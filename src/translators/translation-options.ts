@@ -19,6 +19,14 @@ export const translationSchema = z
       .boolean()
       .optional()
       .describe('check the filling rules before signing; default true (enterprise: the mapping validation.enabled)'),
+    paperless: z
+      .object({
+        maxAttachmentBytes: z.number().int().positive().optional().describe('largest attachment PDF; default 4 MB (commonly quoted 单一窗口 limit, not verified)'),
+        maxMarkBytes: z.number().int().positive().optional().describe('largest DecMarkLob file; default 1 MB (sourced)'),
+      })
+      .strict()
+      .optional()
+      .describe('通关无纸化 (attachments with a declaration): size limits of the attached files'),
   })
   .strict();
 

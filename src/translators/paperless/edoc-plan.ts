@@ -128,6 +128,7 @@ export function planPaperless(input: {
     else if (e.size !== String(f.bytes.length)) add(at(e.copId), 'edoc-size', `报关单写的 EdocSize 为 ${e.size}，文件实际 ${f.bytes.length} 字节`, `EdocSize says ${e.size}, the file has ${f.bytes.length} bytes`, { fixZh: '改正 EdocSize 或留空由网关填写', fixEn: 'correct EdocSize or leave it empty for the gateway to fill' });
   }
   for (const a of manifest.attachments) {
+    used.add(a.file); // listed: never classified by its name as well
     if (existing.has(a.file)) {
       add(at(a.file), 'edoc-duplicate', '该文件已由报关单中的随附单据引用，清单不可重复列出', 'the declaration already has an entry for this file; the manifest must not list it again');
       continue;
