@@ -275,7 +275,7 @@ export const channelSchema = z
     translator: z
       .enum(TRANSLATOR_KINDS)
       .default('dec-xml')
-      .describe('dec-xml: standard DecMessage XML, checked and passed through; enterprise: CSV/Excel/JSON/XML through a mapping'),
+      .describe('dec-xml: standard DecMessage XML, checked and passed through; enterprise: CSV/Excel/JSON/XML through a mapping; acd: 代理报关委托 JSON -> ImportAgrRequest'),
     translation: translationSchema.optional().describe('mapping, input format, encoding, code tables, validation'),
     dir: z.string().optional().describe('base folder; inbox, outbox, sent and failed default to sub-folders of it'),
     intake: z.array(intakeSchema).default(() => [folderIntakeSchema.parse({ type: 'folder' })]),

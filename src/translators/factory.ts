@@ -12,6 +12,7 @@ import { loadManifestMapping } from './manifest/mapping.js';
 import { Jin2Translator } from './jin2/jin2-translator.js';
 import { loadJin2Mapping } from './jin2/mapping.js';
 import type { Translator } from './translator.js';
+import { AcdTranslator } from './acd/acd-translator.js';
 import { DEFAULT_PAPERLESS_LIMITS, PaperlessTranslator } from './paperless/paperless-translator.js';
 
 // The channel options live in a file of their own: the configuration schema needs them without
@@ -29,6 +30,7 @@ export function createTranslator(kind: TranslatorKind, options: TranslationOptio
   const codes = loadCodeTables(options.codesDir ? { overrideDir: resolvePath(options.codesDir) } : {});
   if (kind === 'ceb-xml') return new CebXmlTranslator({ codes, validate: options.validate ?? true });
   if (kind === 'manifest-xml') return new ManifestXmlTranslator({ codes, validate: options.validate ?? true });
+  if (kind === 'acd') return new AcdTranslator(codes);
   // 报关单 translators take attachments too: a document bundle gets its EdocRealation entries.
   const paperless = (inner: Translator): Translator =>
     new PaperlessTranslator(inner, codes, {

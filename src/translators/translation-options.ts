@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Translator kinds a channel may name in `translator:`. */
-export const TRANSLATOR_KINDS = ['dec-xml', 'ceb-xml', 'manifest-xml', 'enterprise', 'ceb', 'manifest', 'jin2'] as const;
+export const TRANSLATOR_KINDS = ['dec-xml', 'ceb-xml', 'manifest-xml', 'enterprise', 'ceb', 'manifest', 'jin2', 'acd'] as const;
 export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
 
 /**
