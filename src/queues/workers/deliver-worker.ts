@@ -112,7 +112,7 @@ export function deliverProcessor(deps: PipelineDeps) {
       if (before !== 'closed') {
         await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `circuit breaker of transport ${ch.transport} closed: the endpoint answered${admission.probe ? ' the probe' : ''} / 熔断器已关闭` });
       }
-      if (ack.receipt) await queueReceipt(deps, ack.receipt, transport.name, `${rec.sourceName}.response`);
+      if (ack.receipt) await queueReceipt(deps, ack.receipt, transport.name, `${rec.sourceName}.response`, messageId);
       if (replay) {
         await deps.ledger.set(messageId, { replaysDone: replay });
         await deps.ledger.endSend(messageId);
