@@ -108,7 +108,7 @@ export async function startClientSimulator(opts: ClientSimulatorOptions): Promis
     const path = join(opts.impPath, module, 'OutBox', name);
     const st = await stat(path).catch(() => undefined);
     if (!st?.isFile() || Date.now() - st.mtimeMs < (faults.pickupDelayMs ?? 0)) return;
-    let bytes = await readFile(path);
+    let bytes: Buffer = await readFile(path);
     if (name.toLowerCase().endsWith('.zip')) {
       // A declaration with its attachments (通关无纸化): the package rules first, then the message.
       const opened = await openClientPackage(name, bytes);
