@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { copyFile, mkdir, readdir, readFile, writeFile, access } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, stat, writeFile, access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DEMO_CHANNELS, demoConfigYaml } from './demo-config.js';
 import { packageRoot } from './package-root.js';
@@ -40,7 +40,7 @@ export function registerDemo(program: Command): void {
         say(`generated a demo signing key / 已生成演示签名密钥: ${keyFile}`);
       }
       // The sandbox also plays the Single Window client on DIR/imppath for the sw-client channel.
-      const sandbox = await startSandbox({ port: Number(opts.sandboxPort), stepMs: Number(opts.stepMs), logger: log, impPath: join(dir, 'imppath'), clientModules: ['Deccus001', 'Decsub'] });
+      const sandbox = await startSandbox({ port: Number(opts.sandboxPort), stepMs: Number(opts.stepMs), logger: log, impPath: join(dir, 'imppath'), clientModules: ['Deccus001', 'Decsub', 'Acd'] });
       const configFile = join(dir, 'eport.yaml');
       await writeFile(configFile, demoConfigYaml({ sandboxUrl: sandbox.url, samples: join(packageRoot(), 'samples'), redisUrl: process.env.REDIS_URL, prefix: process.env.EPORT_REDIS_PREFIX }));
       let gateway;
@@ -72,7 +72,9 @@ ${channelLines}
         for (const c of DEMO_CHANNELS) {
           for (const f of await c.seed(samples, list)) {
             const target = join(dir, c.name, 'inbox', basename(f));
-            if (c.reseed) await writeFile(target, c.reseed(await readFile(join(samples, f))));
+            // An attachment folder (通关无纸化) is copied whole, before its declaration.
+            if ((await stat(join(samples, f))).isDirectory()) await cp(join(samples, f), target, { recursive: true });
+            else if (c.reseed) await writeFile(target, c.reseed(await readFile(join(samples, f))));
             else await copyFile(join(samples, f), target);
             n++;
           }

@@ -75,6 +75,20 @@ export const DEMO_CHANNELS: readonly DemoChannel[] = [
     // As most enterprises do today: the client signs with the operator card plugged into its host.
     route: '    signer: client\n    transport: sw-client',
   },
+  {
+    name: 'paperless',
+    title: '通关无纸化: 报关单 with its attachment folder, as one zip to the client',
+    yaml: () => `    translator: dec-xml\n    module: DECCUS001\n    intake: [{ type: folder, pattern: "*.xml", stableMs: 500ms, pollMs: 250ms, attachments: true }]`,
+    seed: async () => ['paperless/dec-11-import-paperless.edoc', 'paperless/dec-11-import-paperless.xml'],
+    route: '    signer: client\n    transport: sw-client',
+  },
+  {
+    name: 'agency',
+    title: '代理报关委托 ImportAgrRequest from JSON, to the client\'s Acd folder',
+    yaml: () => `    translator: acd\n    messageType: ImportAgrRequest\n    module: ACD\n    intake: [{ type: folder, pattern: "*.json", stableMs: 500ms, pollMs: 250ms }]`,
+    seed: async () => ['acd/agr-01-add.json'],
+    route: '    signer: client\n    transport: sw-client',
+  },
 ];
 
 /** The demo's configuration, written to DIR/eport.yaml so the user can read and reuse it. */

@@ -45,6 +45,8 @@ export interface ResolvedFolderIntake {
   readonly pollMs: number;
   readonly doneMarker: boolean;
   readonly maxBytes: number;
+  /** Take declarations with their attachments (随附单据), see gateway/companion-files.ts. */
+  readonly attachments?: boolean;
 }
 
 export interface ResolvedChannel {
@@ -298,6 +300,7 @@ export function resolveConfig(
               stableMs: toMs(it.stableMs),
               pollMs: toMs(it.pollMs),
               doneMarker: it.doneMarker,
+              attachments: it.attachments,
               maxBytes: it.maxBytes ?? maxBytes,
             }
           : {

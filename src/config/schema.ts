@@ -61,6 +61,10 @@ export const folderIntakeSchema = z
       .default(false)
       .describe('when true, pick up FILE only once FILE.done or FILE.ok exists (the marker is removed afterwards)'),
     maxBytes: z.number().int().positive().optional().describe("larger files go to failed; default the channel's maxBytes"),
+    attachments: z
+      .boolean()
+      .default(false)
+      .describe('通关无纸化: take each declaration together with its attachments, the folder <stem>.edoc/ or the manifest <stem>.edoc.json beside it'),
   })
   .strict();
 
@@ -186,6 +190,12 @@ export const swClientTransportSchema = z
       .default('move')
       .describe('what happens to an InBox file once stored: delete, or move to the module\'s HDNBox (回执文件备份) or backupDir/<module>/'),
     backupDir: z.string().optional().describe('where receiptsAfter: move puts InBox files; default the module folder\'s HDNBox (same share, so a rename)'),
+    maxAttachmentBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 * 1024)
+      .describe('通关无纸化: largest attachment (PDF) the client takes, checked before the zip is handed over; 4 MB is the commonly quoted 单一窗口 limit, not verified'),
     breaker: breakerSchema.optional(),
   })
   .strict();
@@ -265,7 +275,7 @@ export const channelSchema = z
     translator: z
       .enum(TRANSLATOR_KINDS)
       .default('dec-xml')
-      .describe('dec-xml: standard DecMessage XML, checked and passed through; enterprise: CSV/Excel/JSON/XML through a mapping'),
+      .describe('dec-xml: standard DecMessage XML, checked and passed through; enterprise: CSV/Excel/JSON/XML through a mapping; acd: 代理报关委托 JSON -> ImportAgrRequest'),
     translation: translationSchema.optional().describe('mapping, input format, encoding, code tables, validation'),
     dir: z.string().optional().describe('base folder; inbox, outbox, sent and failed default to sub-folders of it'),
     intake: z.array(intakeSchema).default(() => [folderIntakeSchema.parse({ type: 'folder' })]),

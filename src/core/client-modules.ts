@@ -39,7 +39,7 @@ export type BoxName = (typeof BOXES)[number];
 /**
  * The module a message type goes through when the channel does not name one: 报关单 to
  * DECCUS001, 舱单 (MTxxxx) to MFT, CEB import messages to IMPCEB and export ones to EXPCEB,
- * 金二 (SAS/INV) to SAS. Undefined when nothing fits: the channel must then say `module:`.
+ * 金二 (SAS/INV) to SAS, 代理报关委托 (ImportAgrRequest) to ACD. Undefined when nothing fits: the channel must then say `module:`.
  */
 export function defaultModuleFor(messageType: string): string | undefined {
   const t = messageType.toUpperCase();
@@ -50,5 +50,6 @@ export function defaultModuleFor(messageType: string): string | undefined {
   const ceb = /^CEB\d(\d)\d(MESSAGE)?$/.exec(t);
   if (ceb) return ceb[1] === '0' ? 'EXPCEB' : 'IMPCEB';
   if (/^(SAS|INV)\d{3}$/.test(t)) return 'SAS';
+  if (t === 'IMPORTAGRREQUEST') return 'ACD';
   return undefined;
 }

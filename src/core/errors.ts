@@ -51,6 +51,8 @@ export const ERRORS = {
   GW_ERR_MAPPING_CONFIG: { kind: 'permanent', zh: '映射配置无效', en: 'mapping configuration is invalid' },
   GW_ERR_TRANSLATE_MAPPING: { kind: 'permanent', zh: '字段值无法按映射转换', en: 'a value cannot be converted by the mapping' },
   GW_ERR_VALIDATION: { kind: 'permanent', zh: '报文未通过填制规范校验', en: 'the message fails the filling rules' },
+  GW_ERR_EDOC_ATTACHMENT: { kind: 'permanent', zh: '随附单据不符合要求', en: 'an attached document (随附单据) breaks a rule' },
+  GW_ERR_EDOC_PACKAGE: { kind: 'permanent', zh: '随附单据报文包不一致，未交给客户端', en: 'the declaration package with attachments is inconsistent and was not handed over' },
   GW_ERR_SIGN_KEY: { kind: 'permanent', zh: '签名密钥或证书无法读取', en: 'signing key or certificate cannot be read' },
   GW_ERR_SIGN_CERT_EXPIRED: { kind: 'permanent', zh: '签名证书已过期', en: 'signing certificate has expired' },
   GW_ERR_SIGN_FAILED: { kind: 'transient', zh: '签名失败', en: 'signing failed' },

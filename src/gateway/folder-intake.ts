@@ -10,6 +10,9 @@ import { moveLink, moveUnique } from '../queues/archive.js';
 import { fitName } from '../core/fit-name.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';
+import { Companions, isCompanionName } from './companion-files.js';
+import { moveCompanion } from '../queues/archive-companion.js';
+import { packBundle } from '../core/document-bundle.js';
 
 /** Where a claimed file waits between claim and archive; hidden so scans skip it. */
 export const CLAIM_DIR = '.eport-claimed';
@@ -42,6 +45,8 @@ export class FolderIntake implements IntakeSource {
   private readonly leftAlone = new Set<string>();
   /** Folders, FIFOs and sockets in the inbox, each logged once while it stays there. */
   private readonly notDocuments = new Set<string>();
+  /** The attachments (随附单据) of declarations, when the intake takes them (`attachments: true`). */
+  private readonly companions: Companions | undefined;
 
   constructor(
     private readonly channel: string,
@@ -64,6 +69,7 @@ export class FolderIntake implements IntakeSource {
       level: 'error',
       text: { failed: 'inbox scan failed / 扫描收件箱失败', recovered: 'inbox readable again / 收件箱已恢复' },
     });
+    this.companions = cfg.attachments ? new Companions(cfg.path, this.claimDir, cfg.stableMs) : undefined;
   }
 
   private get stopped(): boolean {
@@ -77,10 +83,13 @@ export class FolderIntake implements IntakeSource {
     this.poller.start(async () => {
       // Files claimed before a crash (or whose hand-over failed) are finished first; the
       // pipeline maps them to their message. One that fails never holds up the others.
-      for (const name of await readdir(this.claimDir)) {
+      const claimed = await readdir(this.claimDir);
+      for (const name of claimed) {
         if (this.stopped) return;
+        if (this.companions && isCompanionName(name)) continue;
         await this.guard(`claimed/${name}`, name, handler, () => this.handleClaimed(name, handler));
       }
+      if (this.companions) for (const orphan of await this.companions.orphans(claimed)) await this.archiveOrphan(orphan);
       await this.scan(handler);
     });
   }
@@ -104,7 +113,7 @@ export class FolderIntake implements IntakeSource {
     const now = Date.now();
     for (const name of names) {
       if (this.stopped) return;
-      if (name === CLAIM_DIR || isWorkInProgressName(name) || !this.pattern.test(name)) continue;
+      if (name === CLAIM_DIR || isWorkInProgressName(name) || (this.companions && isCompanionName(name)) || !this.pattern.test(name)) continue;
       await this.guard(name, name, handler, () => this.consider(name, now, present, handler));
     }
   }
@@ -124,6 +133,7 @@ export class FolderIntake implements IntakeSource {
       return;
     }
     if (!this.ready(name, st.size, st.mtimeMs, now, present)) return;
+    if (this.companions && !(await this.companions.ready(name, now))) return;
     this.stable.forget(name);
     await this.take(name, st.size, handler);
   }
@@ -171,6 +181,7 @@ export class FolderIntake implements IntakeSource {
     if (this.cfg.doneMarker) {
       for (const m of ['.done', '.ok']) await unlink(join(this.cfg.path, name + m)).catch(() => {});
     }
+    await this.companions?.claim(name);
     if (size > this.cfg.maxBytes) {
       const error = intakeRefusals.tooLarge(name, size, this.cfg.maxBytes);
       await this.finish(name, await handler.refuse({ channel: this.channel, name, bytes: Buffer.alloc(0) }, error), handler);
@@ -180,19 +191,35 @@ export class FolderIntake implements IntakeSource {
   }
 
   private async handleClaimed(name: string, handler: IntakeHandler): Promise<void> {
+    // After a crash between claiming the declaration and its attachments, finish the claim first.
+    await this.companions?.claim(name);
     const bytes = await readFile(join(this.claimDir, name));
     const doc = { channel: this.channel, name, bytes };
-    const outcome =
-      bytes.length === 0
-        ? await handler.refuse(doc, intakeRefusals.empty(name, 'folder'))
-        : await handler.accept(doc);
+    if (bytes.length === 0) return this.finish(name, await handler.refuse(doc, intakeRefusals.empty(name, 'folder')), handler);
+    const attached = await this.companions?.read(name, this.cfg.maxBytes);
+    if (attached?.tooLarge) {
+      const error = intakeRefusals.tooLarge(attached.tooLarge.name, attached.tooLarge.size, this.cfg.maxBytes);
+      return this.finish(name, await handler.refuse(doc, error), handler);
+    }
+    if (attached?.refused.length) {
+      this.log.warn({ inbox: this.cfg.path, file: name, left: attached.refused }, 'attachments that are links or folders were left out / 随附单据中的链接或文件夹未被采用');
+    }
+    // With attachments, the document is the bundle: declaration + files, one content hash.
+    const outcome = await handler.accept(attached ? { ...doc, bytes: await packBundle({ document: { name, bytes }, ...attached.bundle }) } : doc);
     await this.finish(name, outcome, handler);
   }
 
   private async finish(name: string, outcome: AcceptOutcome, handler: IntakeHandler): Promise<void> {
     const dest = outcome.kind === 'rejected' ? this.failedDir : this.sentDir;
     const path = await moveUnique(join(this.claimDir, name), dest, name);
+    await this.companions?.archive(name, path);
     await handler.archived(outcome.messageId, path, outcome.kind);
+  }
+
+  /** Attachments whose declaration was archived just before a crash: to sent/, never lost. */
+  private async archiveOrphan(dirName: string): Promise<void> {
+    const moved = await moveCompanion(join(this.claimDir, dirName), join(this.sentDir, `${dirName.slice(0, -'.edoc'.length)}.orphan`));
+    this.log.warn({ inbox: this.cfg.path, attachments: moved }, 'attachments found without their declaration after a restart: moved to sent/ / 重启后发现无报关单的随附单据，已移至 sent/');
   }
 
   private async refuseLink(name: string, handler: IntakeHandler): Promise<void> {

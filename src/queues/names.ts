@@ -15,6 +15,8 @@ export interface ReceiptJob {
   readonly receiptRef: SpoolRef;
   readonly source: string;
   readonly fileName: string;
+  /** The message a receipt answers when it came back in the same exchange as its send (HTTP response body). */
+  readonly forMessage?: string;
 }
 
 export interface WritebackJob {

@@ -12,6 +12,8 @@ import { NODE_ID, RedisLease } from './lease.js';
 
 /** How long one move to failed/ may hold the archive lease before another caller may take it. */
 const ARCHIVE_LEASE_MS = 10_000;
+import { companionOf, moveCompanion } from './archive-companion.js';
+import { isBundle, unpackBundle } from '../core/document-bundle.js';
 
 /** Queues a receipt the gateway itself issues; idempotent per (message, kind, code). */
 export async function emitGatewayReceipt(deps: PipelineDeps, receipt: GatewayReceipt): Promise<void> {
@@ -84,13 +86,25 @@ export async function archiveToFailed(deps: PipelineDeps, messageId: string): Pr
     let target: string;
     if (exists) {
       target = await moveUnique(rec.archivedAs, ch.failed, rec.sourceName);
+      // Its attachments (随附单据) go with it.
+      await moveCompanion(companionOf(rec.archivedAs), target);
     } else {
       // The operator removed it from sent/: restore the original bytes from the spool.
       target = join(ch.failed, rec.sourceName);
-      await writeFileAtomic(target, await deps.spool.get(rec.docRef));
+      await restoreDocument(target, await deps.spool.get(rec.docRef));
     }
     await deps.ledger.set(messageId, { archivedAs: target });
   } finally {
     await lease.release();
   }
+}
+
+/** Writes a document back as it was dropped: a bundle as the declaration plus its attachment folder. */
+async function restoreDocument(target: string, bytes: Buffer): Promise<void> {
+  if (!isBundle(bytes)) return writeFileAtomic(target, bytes);
+  const bundle = await unpackBundle(bytes);
+  const dir = companionOf(target);
+  for (const f of bundle.attachments) await writeFileAtomic(join(dir, f.name), f.bytes);
+  if (bundle.manifest) await writeFileAtomic(join(dir, 'edoc.json'), bundle.manifest.bytes);
+  await writeFileAtomic(target, bundle.document.bytes);
 }

@@ -195,6 +195,8 @@ function defaultKind(family: ReceiptFamily, code: string): ReceiptKind {
       return 'mt9999';
     case 'sw-client':
       return 'client-taken';
+    case 'acd':
+      return 'agr-confirm';
     case 'unknown':
       return 'unknown';
   }
@@ -233,6 +235,12 @@ export function codeInfo(family: ReceiptFamily, code: string, kind?: ReceiptKind
       return DXP.get(c) ?? { status: 'rejected', negative: true, zh: `交换平台错误（${c}）`, en: `platform error (${c})` };
     case 'mt9999':
       return MT9999.get(c);
+    case 'agr-response':
+      // Decided by the presence of ConsignNo (receipts/acd.ts), not by this code.
+      return undefined;
+    case 'agr-confirm':
+      if (c === 'S') return { status: 'closed', negative: false, zh: '委托方已确认，代理报关委托协议生效', en: 'the counter-party confirmed; the agency agreement is in force' };
+      return c === '' ? undefined : { status: 'rejected', negative: true, zh: `委托协议未获确认（${c}）`, en: `the agreement was not confirmed (${c})` };
     case 'unknown':
       return undefined;
   }

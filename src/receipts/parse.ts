@@ -9,6 +9,7 @@ import { readDxpRep, unwrapDxpMsg } from './dxp.js';
 import { readTrnResult } from './trn.js';
 import { isMt9999, readMt9999 } from './manifest.js';
 import { CLIENT_EVENT_ROOT, readClientEvent } from './client-event.js';
+import { AGR_RESPONSE_ROOT, isAgrConfirmation, readAgrConfirmation, readAgrResponse } from './acd.js';
 import { responseSourceStem } from './naming.js';
 import type { ParsedReceipt, ReceiptEnvelope } from './receipt.js';
 import { unknownReceipt } from './record.js';
@@ -25,6 +26,8 @@ function classify(root: string, node: XNode, where: string): ParsedReceipt {
   if (CEB_ROOT.test(root)) return readCebReturn(root, node) ?? unknownReceipt(root);
   if (SAS_RESPONSE_ROOTS.has(root)) return readSasResponse(root, node);
   if (root === 'Package') return readSasPackage(node) ?? unknownReceipt(root);
+  if (root === AGR_RESPONSE_ROOT) return readAgrResponse(node);
+  if (root === 'Signature' && isAgrConfirmation(node)) return readAgrConfirmation(node);
   if (root === 'Signature') {
     const pkg = packageInSignature(node);
     return (pkg !== undefined ? readSasPackage(pkg) : undefined) ?? unknownReceipt(root);
@@ -87,7 +90,7 @@ function parseLayer(bytes: Uint8Array, where: string, envelope?: ReceiptEnvelope
  */
 export function parseReceipt(bytes: Buffer, fileName?: string): ParsedReceipt {
   const parsed = parseLayer(bytes, fileName ?? 'receipt');
-  if (parsed.kind !== 'import-response' && parsed.kind !== 'sas-response') return parsed;
+  if (parsed.kind !== 'import-response' && parsed.kind !== 'sas-response' && parsed.kind !== 'agr-response') return parsed;
   // The name is on the file itself, or on the envelope's AddInfo/FileName when it came by DXP.
   const named = [fileName, parsed.envelope?.fileName].filter((n): n is string => n !== undefined);
   const sourceStem = named.map(responseSourceStem).find((s) => s !== undefined);

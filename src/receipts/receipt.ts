@@ -3,7 +3,7 @@ import type { GatewayStatus } from './status.js';
 export type { GatewayStatus } from './status.js';
 
 /** Which customs system a receipt came from. */
-export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'sw-client' | 'unknown';
+export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'acd' | 'sw-client' | 'unknown';
 
 /**
  * What kind of receipt it is, stable and kebab-case because it goes into outbox file names:
@@ -16,6 +16,8 @@ export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'sw
  * - `sas-receipt` — 金二 business receipt `Package` (INV201, SAS221, …)
  * - `dxp-rep` — DXP platform response `DxpRep`
  * - `mt9999` — 舱单 response `Manifest` MT9999 (回执 / 指令通知), one record per bill
+ * - `agr-response` — 代理报关委托 import result `ImportAgrResponse` (imported when ConsignNo is present)
+ * - `agr-confirm` — 代理报关委托 counter-party confirmation (`Signature` with CONSIGN_NO, PROC_RESULT)
  * - `client-taken`, `client-refused`, `client-overdue` — what the Single Window client did with a
  *   file in its OutBox (the gateway's own ClientEvent documents)
  * - `unknown` — anything else; still handed back so the gateway can write the file out
@@ -30,6 +32,8 @@ export type ReceiptKind =
   | 'sas-receipt'
   | 'dxp-rep'
   | 'mt9999'
+  | 'agr-response'
+  | 'agr-confirm'
   | 'client-taken'
   | 'client-refused'
   | 'client-overdue'
@@ -68,6 +72,8 @@ export interface ReceiptKeys {
   readonly businessId?: string;
   /** 金二 pocket_id of the message we sent (= its message_id), echoed by SAS200 as pocketId. */
   readonly pocketId?: string;
+  /** 代理报关委托 委托编号 (ImportAgrResponse ConsignNo, confirmation CONSIGN_NO). */
+  readonly consignNo?: string;
   /** 舱单 提运单号 (MT9999 Consignment/TransportContractDocument/ID). */
   readonly billNo?: string;
   /** DXP CopMsgId of the message we sent (DxpRep OriHead, CEB900 oriCopMsgId). */

@@ -14,6 +14,7 @@ import { isWorkInProgressName } from '../core/file-pickup.js';
 import { clientStamp, stemOf } from '../receipts/naming.js';
 import type { CustomsDesk } from './desk.js';
 import { parseSubmission } from './submission.js';
+import { openClientPackage } from './client-package.js';
 
 /** Faults the simulated client can show. */
 export interface ClientFaults {
@@ -42,8 +43,8 @@ export interface ClientSimulatorOptions {
 }
 
 export interface ClientSimulator {
-  /** Counters: taken, refused, responses, receipts. */
-  stats(): Readonly<Record<'taken' | 'refused' | 'responses' | 'receipts', number>>;
+  /** Counters: taken, refused, responses, receipts, packages (zips with attachments taken apart). */
+  stats(): Readonly<Record<'taken' | 'refused' | 'responses' | 'receipts' | 'packages', number>>;
   /** Changes faults while running (e.g. stop and restart the client). */
   setFaults(faults: ClientFaults): void;
   close(): Promise<void>;
@@ -68,7 +69,7 @@ export async function startClientSimulator(opts: ClientSimulatorOptions): Promis
   for (const m of modules) for (const b of CLIENT_BOXES) await mkdir(join(opts.impPath, m, b), { recursive: true });
   let faults: ClientFaults = opts.faults ?? {};
   const random = (): number => (faults.random ?? Math.random)();
-  const counts = { taken: 0, refused: 0, responses: 0, receipts: 0 };
+  const counts = { taken: 0, refused: 0, responses: 0, receipts: 0, packages: 0 };
   const moduleOfKey = new Map<string, string>();
   const pending = new Set<NodeJS.Timeout>();
   let seq = 0;
@@ -107,7 +108,17 @@ export async function startClientSimulator(opts: ClientSimulatorOptions): Promis
     const path = join(opts.impPath, module, 'OutBox', name);
     const st = await stat(path).catch(() => undefined);
     if (!st?.isFile() || Date.now() - st.mtimeMs < (faults.pickupDelayMs ?? 0)) return;
-    const bytes = await readFile(path);
+    let bytes: Buffer = await readFile(path);
+    if (name.toLowerCase().endsWith('.zip')) {
+      // A declaration with its attachments (通关无纸化): the package rules first, then the message.
+      const opened = await openClientPackage(name, bytes);
+      if ('reason' in opened) {
+        await refuse(module, name, `随附单据报文包不符合要求 / the package breaks the client's rules: ${opened.reason}`);
+        return;
+      }
+      bytes = opened.xml;
+      counts.packages += 1;
+    }
     try {
       parseSubmission(bytes);
     } catch (err) {

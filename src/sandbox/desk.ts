@@ -18,6 +18,8 @@ import { verifyEnvelopedSignature } from './verify.js';
 import { formatCompactDate } from './china-time.js';
 import { buildCebReturn, cebPlan, isCebDeclaration, readCeb } from './ceb.js';
 import { buildMt9999, isManifest, readManifest } from './manifest.js';
+import { agreementProblem, buildAgrConfirmation, buildAgrResponse, isAgreementRequest, readAgreement } from './agreement.js';
+import { createHash } from 'node:crypto';
 import { buildCommonResponse, buildJin2Receipt, documentNumber, isJin2, isUnsignedEnveloping, readJin2 } from './jin2.js';
 import { chinaYear } from './china-time.js';
 import { buildTrnResult, readTransit, trnPreIdFor, type TransitFacts } from './transit.js';
@@ -169,6 +171,7 @@ export class CustomsDesk {
   private importMessage(parsed: ParsedSubmission, peeked: string, ctx: SubmitContext): ImportAnswer {
     if (isCebDeclaration(parsed.doc)) return this.importCeb(parsed, ctx);
     if (isManifest(parsed.doc)) return this.importManifest(parsed, ctx);
+    if (isAgreementRequest(parsed.doc)) return this.importAgreement(parsed, ctx);
     if (isJin2(parsed.doc)) return this.importJin2(parsed, ctx);
     if (!isDecMessage(parsed.doc)) {
       return this.failure(
@@ -331,6 +334,36 @@ export class CustomsDesk {
     this.timers.after(this.settings.stepMs, () => {
       const at = new Date();
       this.emit(`Receipt_${facts.kind}_${seqNo}.xml`, buildJin2Receipt(facts, seqNo, documentNumber(facts, at, this.jin2Base + seq), at, seq), facts.key);
+      this.stats.add('receiptsEmitted');
+    });
+    return answer;
+  }
+
+  /**
+   * A 代理报关委托 request: answered at once with ImportAgrResponse (a new ConsignNo), then the
+   * counter-party confirmation on the feed. The ConsignNo is the key receipts go out under.
+   */
+  private importAgreement(parsed: ParsedSubmission, ctx: SubmitContext): ImportAnswer {
+    const check = this.verify(parsed, ctx);
+    const facts = readAgreement(check.ok ? parseDom(check.signedXml, 'signed content') : parsed.doc);
+    const key = `acd:${createHash('sha256').update(check.ok ? check.signedXml : parsed.text).digest('hex')}`;
+    const prior = this.accepted.get(key);
+    if (prior) {
+      this.stats.add('duplicates');
+      return { ...prior, duplicate: true };
+    }
+    const problem = check.ok ? agreementProblem(facts) : `${check.zh} / ${check.en}`;
+    if (problem) {
+      this.stats.add('rejected');
+      return { status: 200, xml: buildAgrResponse(facts, undefined, problem), responseCode: '1', clientSeqNo: '', duplicate: false };
+    }
+    const consignNo = facts.operType === '1' ? `000${String(Date.now()).slice(-8)}${String(this.accepted.size + 1).padStart(6, '0')}` : facts.consignNo;
+    const answer: ImportAnswer = { status: 200, xml: buildAgrResponse(facts, consignNo), responseCode: '0', clientSeqNo: consignNo, duplicate: false };
+    this.accepted.set(key, answer);
+    this.stats.add('accepted');
+    this.stats.addClientAccepted(consignNo);
+    this.timers.after(this.settings.stepMs, () => {
+      this.emit(`Receipt_ACD_${consignNo}.xml`, buildAgrConfirmation(facts, consignNo, new Date()), consignNo);
       this.stats.add('receiptsEmitted');
     });
     return answer;

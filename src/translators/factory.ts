@@ -13,6 +13,8 @@ import { Jin2Translator } from './jin2/jin2-translator.js';
 import { loadJin2Mapping } from './jin2/mapping.js';
 import type { Translator } from './translator.js';
 import { decRuleSettingsSchema } from './validation/dec-rule-settings.js';
+import { AcdTranslator } from './acd/acd-translator.js';
+import { DEFAULT_PAPERLESS_LIMITS, PaperlessTranslator } from './paperless/paperless-translator.js';
 
 // The channel options live in a file of their own: the configuration schema needs them without
 // loading every translator (and exceljs) on each CLI start.
@@ -31,8 +33,15 @@ export function createTranslator(kind: TranslatorKind, options: TranslationOptio
   const decRules = options.decRules ? decRuleSettingsSchema.parse(options.decRules) : undefined;
   if (kind === 'ceb-xml') return new CebXmlTranslator({ codes, validate: options.validate ?? true });
   if (kind === 'manifest-xml') return new ManifestXmlTranslator({ codes, validate: options.validate ?? true });
+  if (kind === 'acd') return new AcdTranslator(codes);
+  // 报关单 translators take attachments too: a document bundle gets its EdocRealation entries.
+  const paperless = (inner: Translator): Translator =>
+    new PaperlessTranslator(inner, codes, {
+      maxAttachmentBytes: options.paperless?.maxAttachmentBytes ?? DEFAULT_PAPERLESS_LIMITS.maxAttachmentBytes,
+      maxMarkBytes: options.paperless?.maxMarkBytes ?? DEFAULT_PAPERLESS_LIMITS.maxMarkBytes,
+    });
   if (kind === 'dec-xml') {
-    return new DecXmlTranslator({ validate: options.validate ?? true, codes, ...(decRules ? { rules: decRules } : {}) });
+    return paperless(new DecXmlTranslator({ validate: options.validate ?? true, codes, ...(decRules ? { rules: decRules } : {}) }));
   }
   if (!options.mapping) {
     throw new GatewayError('GW_ERR_CONFIG', { zh: `translator: ${kind} 需要 translation.mapping（映射文件）`, en: `translator: ${kind} needs translation.mapping (a mapping file)` });
@@ -47,12 +56,14 @@ export function createTranslator(kind: TranslatorKind, options: TranslationOptio
   if (kind === 'jin2') {
     return new Jin2Translator({ mapping: loadJin2Mapping(resolvePath(options.mapping)), codes, format: options.format, encoding: options.encoding, validate: options.validate });
   }
-  return new EnterpriseTranslator({
-    mapping: loadMapping(resolvePath(options.mapping)),
-    codes,
-    format: options.format,
-    encoding: options.encoding,
-    validate: options.validate,
-    rules: decRules,
-  });
+  return paperless(
+    new EnterpriseTranslator({
+      mapping: loadMapping(resolvePath(options.mapping)),
+      codes,
+      format: options.format,
+      encoding: options.encoding,
+      validate: options.validate,
+      rules: decRules,
+    }),
+  );
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { decRuleSettingsSchema } from './validation/dec-rule-settings.js';
 
 /** Translator kinds a channel may name in `translator:`. */
-export const TRANSLATOR_KINDS = ['dec-xml', 'ceb-xml', 'manifest-xml', 'enterprise', 'ceb', 'manifest', 'jin2'] as const;
+export const TRANSLATOR_KINDS = ['dec-xml', 'ceb-xml', 'manifest-xml', 'enterprise', 'ceb', 'manifest', 'jin2', 'acd'] as const;
 export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
 
 /**
@@ -23,6 +23,14 @@ export const translationSchema = z
     decRules: decRuleSettingsSchema
       .optional()
       .describe('报关单 rule facts the sources leave unverified (转关 flag position, TrafName @-rule, 减免税 certificate); defaults are the sourced values'),
+    paperless: z
+      .object({
+        maxAttachmentBytes: z.number().int().positive().optional().describe('largest attachment PDF; default 4 MB (commonly quoted 单一窗口 limit, not verified)'),
+        maxMarkBytes: z.number().int().positive().optional().describe('largest DecMarkLob file; default 1 MB (sourced)'),
+      })
+      .strict()
+      .optional()
+      .describe('通关无纸化 (attachments with a declaration): size limits of the attached files'),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../core/input-limits.js';
 import { guardInput } from './source/input-guard.js';
+import { documentBytes, isBundle } from '../core/document-bundle.js';
 
 /** The standard customs message a translator made from a document. */
 export interface StandardMessage {
@@ -44,6 +45,7 @@ export async function translateAll(
   ctx: TranslateContext,
   limits: InputLimits = DEFAULT_INPUT_LIMITS,
 ): Promise<readonly StandardMessage[]> {
-  guardInput(bytes, ctx.fileName, limits);
+  // A bundle (declaration + attachments) is guarded by its declaration; the intake bounds the files.
+  guardInput(isBundle(bytes) ? await documentBytes(bytes) : bytes, ctx.fileName, limits);
   return translator.translate(bytes, ctx);
 }

@@ -10,6 +10,11 @@ export interface OutboundMessage {
   readonly bytes: Buffer;
   /** The channel's customs-side module (Single Window client FormId, e.g. DECCUS001), when it names one. */
   readonly module?: string | undefined;
+  /**
+   * Files that came with the document (随附单据, see core/document-bundle.ts), by file name. A
+   * transport that cannot carry them refuses the message (GW_ERR_EDOC_PACKAGE) rather than drop them.
+   */
+  readonly attachments?: readonly { readonly name: string; readonly bytes: Buffer }[] | undefined;
 }
 
 export interface SendOptions {
@@ -45,5 +50,7 @@ export interface DeliveryAck {
  */
 export interface Transport extends Closable {
   readonly name: string;
+  /** True when the route can carry a message's attachments (随附单据); others refuse such messages. */
+  readonly carriesAttachments?: boolean;
   send(message: OutboundMessage, options: SendOptions): Promise<DeliveryAck>;
 }

@@ -96,8 +96,23 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     );
     expect(out.every((n) => /^dec-01-import-components-utf8\.(import-response|dec-result)\.0\d\.xml$/.test(n))).toBe(true);
     for (const box of ['OutBox', 'InBox', 'SentBox', 'FailBox']) expect(existsSync(join(dir, 'imppath', 'Deccus001', box))).toBe(true);
-    expect(ls(join(dir, 'imppath', 'Deccus001', 'SentBox'))).toEqual(['SWCDEMO00000000001.xml']);
+    expect(ls(join(dir, 'imppath', 'Deccus001', 'SentBox')).filter((n) => n.endsWith('.xml'))).toEqual(['SWCDEMO00000000001.xml']);
     expect(ls(join(dir, 'sw-client', 'sent'))).toEqual(['dec-01-import-components-utf8.xml']);
+  });
+
+  it('delivers the paperless declaration as one zip with its attachments, and the agency agreement through the Acd folder', async () => {
+    const paperless = await waitFor(
+      'paperless receipts',
+      () => ls(join(dir, 'paperless', 'outbox')),
+      (o) => o.some((n) => n.includes('.import-response.')) && o.filter((n) => n.includes('.dec-result.')).length === 5,
+      60_000,
+    );
+    expect(paperless.every((n) => /^dec-11-import-paperless\.(import-response|dec-result)\.0\d\.xml$/.test(n))).toBe(true);
+    expect(ls(join(dir, 'imppath', 'Deccus001', 'SentBox')).filter((n) => n.endsWith('.zip'))).toEqual(['EPGW20260120000111.zip']);
+    expect(ls(join(dir, 'paperless', 'sent'))).toEqual(['dec-11-import-paperless.edoc', 'dec-11-import-paperless.xml']);
+    const agency = await waitFor('agency receipts', () => ls(join(dir, 'agency', 'outbox')), (o) => o.length >= 2, 60_000);
+    expect(agency).toEqual(['agr-01-add.agr-confirm.02.xml', 'agr-01-add.agr-response.01.xml']);
+    expect(ls(join(dir, 'imppath', 'Acd', 'SentBox'))).toEqual(['AGR-EPGW-20260120-0001.xml']);
   });
 
   it('lists queue depths and recent messages through `eport status`', () => {

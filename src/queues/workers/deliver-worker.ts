@@ -8,6 +8,9 @@ import { failMessage } from '../outcomes.js';
 import { queueReceipt } from '../queue-receipt.js';
 import { mayRetry } from '../retry-policy.js';
 import { BUSINESS_KEY_INDEX } from '../ledger.js';
+import { isBundle, unpackBundle, type BundleFile } from '../../core/document-bundle.js';
+import type { SpoolRef } from '../../core/spool.js';
+import type { Transport } from '../../transports/transport.js';
 
 /**
  * BullMQ priority of deliver jobs that already waited (a failed attempt, an open breaker, a hold).
@@ -86,6 +89,7 @@ export function deliverProcessor(deps: PipelineDeps) {
     const transport = deps.transports.get(ch.transport)!;
     const log = deps.log.child({ messageId, stage: 'deliver', attempt: job.attemptsMade + 1, ...(replay ? { replay } : {}) });
     try {
+      const attachments = await attachmentsOf(deps, rec.docRef, transport);
       const ack = await transport.send(
         {
           messageId,
@@ -94,6 +98,7 @@ export function deliverProcessor(deps: PipelineDeps) {
           fileName: rec.sourceName,
           bytes: await deps.spool.get(rec.deliverRef),
           module: ch.module,
+          ...(attachments ? { attachments } : {}),
         },
         // A replay is a deliberate second send: its own key, so an idempotent receiver takes it.
         { idempotencyKey: replay ? `${ch.name}:${rec.businessKey}:replay-${replay}` : `${ch.name}:${rec.businessKey}`, ...(replay ? { replay } : {}) },
@@ -107,7 +112,7 @@ export function deliverProcessor(deps: PipelineDeps) {
       if (before !== 'closed') {
         await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `circuit breaker of transport ${ch.transport} closed: the endpoint answered${admission.probe ? ' the probe' : ''} / 熔断器已关闭` });
       }
-      if (ack.receipt) await queueReceipt(deps, ack.receipt, transport.name, `${rec.sourceName}.response`);
+      if (ack.receipt) await queueReceipt(deps, ack.receipt, transport.name, `${rec.sourceName}.response`, messageId);
       if (replay) {
         await deps.ledger.set(messageId, { replaysDone: replay });
         await deps.ledger.endSend(messageId);
@@ -162,4 +167,25 @@ export function deliverProcessor(deps: PipelineDeps) {
 async function replayFailed(deps: PipelineDeps, messageId: string, n: number, err: GatewayError): Promise<void> {
   await deps.ledger.set(messageId, { replaysDone: n });
   await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `replay #${n} not sent: ${err.message} / 重放未发送`, code: err.code });
+}
+
+/**
+ * The attachments (随附单据) of a message whose document is a bundle; undefined for a plain one.
+ * A route that cannot carry them refuses the message instead of sending it without them.
+ */
+async function attachmentsOf(deps: PipelineDeps, docRef: SpoolRef, transport: Transport): Promise<readonly BundleFile[] | undefined> {
+  const doc = await deps.spool.get(docRef);
+  if (!isBundle(doc)) return undefined;
+  const { attachments } = await unpackBundle(doc);
+  if (attachments.length > 0 && !transport.carriesAttachments) {
+    throw new GatewayError('GW_ERR_EDOC_PACKAGE', {
+      where: transport.name,
+      rule: 'route-attachments',
+      zh: `此报文带有 ${attachments.length} 个随附单据文件，传输 ${transport.name} 无法携带`,
+      en: `the message has ${attachments.length} attached files, which transport ${transport.name} cannot carry`,
+      fixZh: '随附单据经单一窗口客户端（sw-client 传输）发送',
+      fixEn: 'send declarations with attachments through the Single Window client (a sw-client transport)',
+    });
+  }
+  return attachments;
 }

@@ -27,7 +27,7 @@ const BUSINESS_KEYS = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo
  * then CopMsgId.
  */
 async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string | undefined> {
-  const candidates = [...BUSINESS_KEYS.map((k) => r.keys[k]), r.keys.billNo ? `bill:${r.keys.billNo}` : undefined, r.keys.pocketId ? `pocket:${r.keys.pocketId}` : undefined];
+  const candidates = [...BUSINESS_KEYS.map((k) => r.keys[k]), r.keys.billNo ? `bill:${r.keys.billNo}` : undefined, r.keys.pocketId ? `pocket:${r.keys.pocketId}` : undefined, r.keys.consignNo ? `consign:${r.keys.consignNo}` : undefined];
   for (const value of candidates) {
     if (!value) continue;
     const id = await deps.ledger.findByKey(BUSINESS_KEY_INDEX, value);
@@ -63,7 +63,7 @@ async function keyConflict(deps: PipelineDeps, messageId: string, r: ParsedRecei
  */
 export function receiptProcessor(deps: PipelineDeps) {
   return async (job: Job<ReceiptJob>): Promise<void> => {
-    const { receiptRef, fileName, source } = job.data;
+    const { receiptRef, fileName, source, forMessage } = job.data;
     const bytes = await deps.spool.get(receiptRef);
     let parsed: ParsedReceipt;
     try {
@@ -72,7 +72,8 @@ export function receiptProcessor(deps: PipelineDeps) {
       await park(deps, fileName, bytes, err instanceof GatewayError ? err.message : String(err), receiptRef);
       return;
     }
-    const messageId = await correlate(deps, parsed);
+    // A receipt returned in the same exchange as a send answers that message when its keys say nothing.
+    const messageId = (await correlate(deps, parsed)) ?? forMessage;
     const timelineOnly = TIMELINE_ONLY_KINDS.has(parsed.kind);
     if (!messageId) {
       if (job.attemptsMade + 1 < UNMATCHED_ATTEMPTS) {
@@ -112,6 +113,8 @@ export function receiptProcessor(deps: PipelineDeps) {
       if (parsed.keys.trnPreId && !(await deps.ledger.bindKey('trnPreId', parsed.keys.trnPreId, messageId))) {
         await deps.ledger.set(messageId, { trnPreId: parsed.keys.trnPreId });
       }
+      // 代理报关委托: the counter-party's confirmation names the agreement only by its 委托编号.
+      if (parsed.kind === 'agr-response' && parsed.keys.consignNo) await deps.ledger.bindKey(BUSINESS_KEY_INDEX, `consign:${parsed.keys.consignNo}`, messageId);
       const status = await deps.ledger.advance(messageId, parsed.status, {
         stage: 'receipt',
         text: `${parsed.kind} ${parsed.code} ${parsed.text}`.trim(),

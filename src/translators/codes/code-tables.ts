@@ -24,6 +24,7 @@ export const CODE_TABLE_NAMES = [
   'customs-areas',
   'container-types',
   'duty-modes',
+  'edoc-types',
 ] as const;
 
 export type CodeTableName = (typeof CODE_TABLE_NAMES)[number];

@@ -7,6 +7,7 @@ import type { DeliveryAck, OutboundMessage, SendOptions, Transport } from '../tr
 import { clientFileName, clientStem } from './client-file-name.js';
 import { moduleLayout, resolveOnDisk } from './folders.js';
 import { readClientSettings, type ModuleBoxes } from './settings-file.js';
+import { buildClientPackage } from './client-package.js';
 
 /** Settings of the Single Window client route (config `type: sw-client`, resolved). */
 export interface SwClientOptions {
@@ -17,6 +18,8 @@ export interface SwClientOptions {
   readonly settingsFile?: string | undefined;
   /** FormId → folder name overrides. */
   readonly folders?: Readonly<Record<string, string>>;
+  /** Largest attachment (随附单据 PDF) the client takes; default 4 MB (see core/edoc-files.ts). */
+  readonly maxAttachmentBytes?: number | undefined;
 }
 
 /** Boxes the gateway looks in before writing, so one message is never handed over twice. */
@@ -66,6 +69,7 @@ async function syncDir(dir: string): Promise<void> {
  */
 export class SwClientTransport implements Transport {
   readonly name: string;
+  readonly carriesAttachments = true;
   private settings: Promise<Map<string, ModuleBoxes> | undefined> | undefined;
 
   constructor(private readonly opts: SwClientOptions) {
@@ -119,19 +123,22 @@ export class SwClientTransport implements Transport {
     const boxes = await Promise.all(HANDED_OVER.map(async (b) => [b, await this.box(module, b)] as const));
     const listings = await Promise.all(boxes.map(async ([b, dir]) => [b, dir, await readdir(dir).catch(() => [] as string[])] as const));
 
+    // With attachments the message goes as one zip: `<name>.xml` and the files (通关无纸化).
+    const packaged = (message.attachments?.length ?? 0) > 0;
     for (let n = 1; n <= MAX_TRIES; n += 1) {
-      const name = clientFileName(stem, n);
+      const name = clientFileName(stem, n, packaged ? 'zip' : 'xml');
+      const bytes = packaged ? await buildClientPackage(name.slice(0, -'.zip'.length), message.bytes, message.attachments!, { maxAttachmentBytes: this.opts.maxAttachmentBytes }) : message.bytes;
       const lower = name.toLowerCase();
       let taken = false;
       for (const [b, dir, entries] of listings) {
         const found = entries.find((e) => e.toLowerCase() === lower);
         if (!found) continue;
         const existing = await readFile(join(dir, found)).catch(() => undefined);
-        if (existing?.equals(message.bytes)) return this.ack(module, b, found, name, message.businessKey, true);
+        if (existing?.equals(bytes)) return this.ack(module, b, found, name, message.businessKey, true);
         taken = true;
       }
       if (taken) continue;
-      await this.writeInto(outBox, name, message.bytes);
+      await this.writeInto(outBox, name, bytes);
       return this.ack(module, 'OutBox', name, name, message.businessKey, false);
     }
     throw new GatewayError('GW_ERR_DELIVER_REJECTED', {
@@ -144,7 +151,7 @@ export class SwClientTransport implements Transport {
   }
 
   private ack(module: string, box: BoxName, found: string, name: string, businessKey: string, already: boolean): DeliveryAck {
-    const fileStem = name.slice(0, -'.xml'.length);
+    const fileStem = name.replace(/\.(xml|zip)$/, '');
     return {
       reference: `${module}/${box}/${found}${already ? ' (already handed over / 已交给客户端)' : ''}`,
       // Client responses name the file stem; bind it when it is not the business key itself.
