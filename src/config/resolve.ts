@@ -6,7 +6,7 @@ import { CLIENT_MODULES, defaultModuleFor } from '../core/client-modules.js';
 type SftpEndpointConfig = Pick<SftpTransportConfig, 'host' | 'port' | 'username' | 'privateKey' | 'passphrase' | 'knownHostKey' | 'timeoutMs'>;
 import { parseSchedule, toMs } from './duration.js';
 import type { TranslationOptions, TranslatorKind } from '../translators/translation-options.js';
-import type { ConfigProblem } from './load.js';
+import type { ConfigProblem } from './config-problem.js';
 import type { ClientTls } from '../core/tls-client.js';
 import { resolveClientTls } from './resolve-tls.js';
 import { resolveBreaker, type ResolvedBreaker } from './resolve-breaker.js';
