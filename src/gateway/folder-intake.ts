@@ -8,6 +8,7 @@ import { moveLink, moveUnique } from '../core/archive.js';
 import { fitName } from '../core/fit-name.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';
+import type { Lease } from '../core/lease.js';
 
 /** Where a claimed file waits between claim and archive; hidden so scans skip it. */
 export const CLAIM_DIR = '.eport-claimed';
@@ -50,7 +51,7 @@ export class FolderIntake implements IntakeSource {
     private readonly failedDir: string,
     private readonly log: Logger,
     /** In a cluster, only the lease holder polls this inbox. */
-    private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
+    private readonly lease?: Lease,
   ) {
     this.name = `folder:${cfg.path}`;
     this.claimDir = join(cfg.path, CLAIM_DIR);

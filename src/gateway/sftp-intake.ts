@@ -5,6 +5,7 @@ import { intakeRefusals } from './intake-refusals.js';
 import { isNoSuchFile, moveRemoteUnique, SftpSession, type SftpEndpoint } from '../core/sftp-connection.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';
+import type { Lease } from '../core/lease.js';
 
 /** Remote folder (inside `remoteDir`) where a claimed file waits between claim and archive. */
 export const SFTP_CLAIM_DIR = '.eport-claimed';
@@ -54,7 +55,7 @@ export class SftpIntake implements IntakeSource {
     private readonly opts: SftpIntakeOptions,
     private readonly log: Logger,
     /** In a cluster, only the lease holder polls this inbox. */
-    private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
+    private readonly lease?: Lease,
   ) {
     this.name = `sftp://${opts.host}:${opts.port}${opts.remoteDir}`;
     this.session = new SftpSession(opts);

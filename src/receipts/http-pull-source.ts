@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 import { DEFAULT_FEED_BOUNDS, fetchFeedText, type FeedBounds } from './feed-fetch.js';
 import { entrySeq, feedEntry, parseFeedPage, type FeedPage } from './feed-page.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
+import type { Lease } from '../core/lease.js';
 
 /** An idle feed checks this often (in empty polls) that it still knows the stored cursor. */
 const PROBE_EVERY_EMPTY_POLLS = 20;
@@ -29,7 +30,7 @@ export class HttpPullReceiptSource implements ReceiptSource {
     private readonly cursorKey: string,
     private readonly log: Logger,
     /** In a cluster, only the lease holder polls the feed (receipts are idempotent either way). */
-    private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
+    private readonly lease?: Lease,
     /** Client certificate, private CA and pin for an https:// feed (mutual TLS). */
     private readonly tls?: ClientTls,
     /** Size cap and total timeout of one poll. */

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import { moveRemoteUnique, SftpSession, type SftpEndpoint } from '../core/sftp-connection.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
+import type { Lease } from '../core/lease.js';
 
 /** A remote SFTP directory customs (or the relay client) drops receipts into. */
 export interface SftpReceiptSourceOptions extends SftpEndpoint {
@@ -47,7 +48,7 @@ export class SftpReceiptSource implements ReceiptSource {
     private readonly opts: SftpReceiptSourceOptions,
     private readonly log: Logger,
     /** In a cluster, only the lease holder polls (receipts are idempotent either way). */
-    private readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> },
+    private readonly lease?: Lease,
   ) {
     this.name = opts.name ?? `sftp://${opts.host}:${opts.port}${opts.remoteDir}`;
     this.session = new SftpSession(opts);

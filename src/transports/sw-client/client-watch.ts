@@ -7,6 +7,7 @@ import { renderClientEvent, type ClientEventType } from '../../receipts/client-e
 import { stemOf } from '../../receipts/naming.js';
 import type { InboundReceipt, ReceiptSource } from '../../receipts/receipt-source.js';
 import type { SwClientTransport } from './sw-client-transport.js';
+import type { Lease } from '../../core/lease.js';
 
 /** Settings of the watch over one Single Window client (resolved from the transport's config). */
 export interface SwClientWatchOptions {
@@ -27,7 +28,7 @@ export interface SwClientWatchOptions {
   /** Redis key prefix for the "already reported" sets. */
   readonly keyPrefix: string;
   readonly log: Logger;
-  readonly lease?: { holds(): Promise<boolean>; release(): Promise<void> };
+  readonly lease?: Lease;
 }
 
 /** Files next to a refused one that may hold the client's reason. */
