@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
  * - transports, gateway, sandbox: customs-side and enterprise-side adapters; they take resolved
  *   configuration.
  * - queues: joins the stages through their ports.
+ * - console: the web console reads the ledger, queues and signers (bound in app.ts).
  * - app.ts is the composition root; cli/ and main.ts sit on top.
  */
 export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
@@ -34,8 +35,9 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   gateway: ['core', 'config', 'receipts'],
   sandbox: ['core', 'amqp', 'receipts'],
   queues: ['core', 'config', 'records', 'translators', 'receipts', 'signing', 'transports', 'gateway'],
-  'app.ts': ['core', 'config', 'records', 'translators', 'receipts', 'signing', 'transports', 'gateway', 'queues'],
-  cli: ['core', 'amqp', 'config', 'records', 'translators', 'receipts', 'signing', 'transports', 'gateway', 'sandbox', 'queues', 'app.ts'],
+  console: ['core', 'config', 'receipts', 'signing', 'gateway', 'queues'],
+  'app.ts': ['core', 'config', 'records', 'translators', 'receipts', 'signing', 'transports', 'gateway', 'queues', 'console'],
+  cli: ['core', 'amqp', 'config', 'records', 'translators', 'receipts', 'signing', 'transports', 'gateway', 'sandbox', 'queues', 'console', 'app.ts'],
   'main.ts': ['cli'],
 };
 

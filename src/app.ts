@@ -19,6 +19,7 @@ import { ReceiptForms } from './receipts/forms/receipt-forms.js';
 import { ReceiptSla } from './queues/receipt-sla.js';
 import { buildHttpApi } from './gateway/http-api.js';
 import { httpApiDeps } from './queues/http-api-bindings.js';
+import { registerConsole } from './console/console-routes.js';
 import { ManagedRedis } from './queues/managed-redis.js';
 import { assertNoEviction, bullmqConnection, createRedis } from './queues/redis-connection.js';
 import { StageQueues } from './queues/stage-queues.js';
@@ -173,7 +174,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     }
     let httpUrl: string | undefined;
     if (config.http.enabled) {
-      const api = buildHttpApi(httpApiDeps(deps, handler));
+      const api = buildHttpApi({ ...httpApiDeps(deps, handler), console: (c) => registerConsole(c, deps) });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();
       if (address && typeof address === 'object') httpUrl = `${config.http.tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { ResolvedChannel } from '../config/resolve.js';
 import type { ResolvedHttp } from '../config/resolve-http.js';
 import type { Logger } from '../core/logger.js';
@@ -25,6 +26,8 @@ export interface HttpApiDeps {
   readonly pushReceipt: (bytes: Buffer, source: string, fileName: string) => Promise<void>;
   /** Takes uploaded documents; absent: no upload routes. */
   readonly intake?: IntakeHandler | undefined;
+  /** Registers the web console's routes under /console; absent: no console. */
+  readonly console?: ((app: FastifyInstance) => Promise<void>) | undefined;
 }
 
 export interface MetricsSource {

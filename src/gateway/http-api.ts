@@ -12,7 +12,6 @@ import { registerHealthRoutes } from './health-routes.js';
 import { httpsOptions } from './http-tls.js';
 import { openApiOptions, registerOpenApiRoute } from './openapi.js';
 import { registerReceiptPollRoutes } from './receipt-poll-routes.js';
-import { registerConsole } from '../console/console-routes.js';
 
 export { tokenMatches } from './http-auth.js';
 
@@ -63,7 +62,8 @@ export function buildHttpApi(deps: HttpApiDeps): FastifyInstance {
   app.register(async (root) => registerHealthRoutes(root, deps.health, () => app.isUnderPressure()));
 
   // The web console: its own login (a token into a session cookie), pages and the queue board.
-  app.register(async (c) => registerConsole(c, deps), { prefix: '/console' });
+  const webConsole = deps.console;
+  if (webConsole) app.register(async (c) => webConsole(c), { prefix: '/console' });
 
   app.register(
     async (v1) => {
