@@ -111,6 +111,9 @@ describe('delivery control (circuit breaker, fairness, hold/release, replay)', {
     tg = await startTestGateway('hold', testChannel('dec'), { extra: `http: { enabled: false, tokens: [{ name: ops, sha256: "${sha}" }] }` });
     const deps = tg.gateway.deps;
     const api = buildHttpApi(httpApiDeps(deps));
+    // Right after start the load sampler may not have a sample yet (it then sheds load for a second).
+    await api.ready();
+    await waitFor('the load sampler', () => api.isUnderPressure(), (p) => !p, 10_000);
     const call = (method: 'GET' | 'POST', url: string, body?: object, auth = true) =>
       api.inject({ method, url, ...(auth ? { headers: { authorization: `Bearer ${token}` } } : {}), ...(body ? { payload: body } : {}) });
     try {

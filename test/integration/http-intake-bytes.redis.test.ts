@@ -37,6 +37,8 @@ describe('HTTP intake takes raw bytes and names every upload uniquely (real Redi
     api = buildHttpApi(httpApiDeps(t.gateway.deps, createIntakeHandler(t.gateway.deps)));
     await api.listen({ host: '127.0.0.1', port: 0 });
     port = (api.server.address() as AddressInfo).port;
+    // Right after start the load sampler may not have a sample yet (it then sheds load for a second).
+    await waitFor('the load sampler', () => api.isUnderPressure(), (p) => !p, 10_000);
   });
   afterAll(async () => {
     await api?.close();
