@@ -34,10 +34,44 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   transports: ['core', 'amqp', 'receipts'],
   gateway: ['core', 'config', 'receipts'],
   sandbox: ['core', 'amqp', 'receipts'],
-  queues: ['core', 'config', 'records', 'translators', 'receipts', 'signing', 'transports', 'gateway'],
+  queues: [
+    'core',
+    'config',
+    'records',
+    'translators',
+    'receipts',
+    'signing',
+    'transports',
+    'gateway',
+  ],
   console: ['core', 'config', 'receipts', 'signing', 'gateway', 'queues'],
-  'app.ts': ['core', 'config', 'records', 'translators', 'receipts', 'signing', 'transports', 'gateway', 'queues', 'console'],
-  cli: ['core', 'amqp', 'config', 'records', 'translators', 'receipts', 'signing', 'transports', 'gateway', 'sandbox', 'queues', 'console', 'app.ts'],
+  'app.ts': [
+    'core',
+    'config',
+    'records',
+    'translators',
+    'receipts',
+    'signing',
+    'transports',
+    'gateway',
+    'queues',
+    'console',
+  ],
+  cli: [
+    'core',
+    'amqp',
+    'config',
+    'records',
+    'translators',
+    'receipts',
+    'signing',
+    'transports',
+    'gateway',
+    'sandbox',
+    'queues',
+    'console',
+    'app.ts',
+  ],
   'main.ts': ['cli'],
 };
 
@@ -62,20 +96,26 @@ export interface StructureRules {
   readonly maxLines: number;
 }
 
-const DEFAULT_RULES: StructureRules = { allowed: ALLOWED, registryMayAlsoImport: REGISTRY_MAY_ALSO_IMPORT, maxLines: MAX_LINES };
+const DEFAULT_RULES: StructureRules = {
+  allowed: ALLOWED,
+  registryMayAlsoImport: REGISTRY_MAY_ALSO_IMPORT,
+  maxLines: MAX_LINES,
+};
 
 interface Edge {
   readonly to: string;
   readonly line: number;
 }
 
-const IMPORT_RE = /(?:^|[\n;])[ \t]*(?:import|export)\b(?:[^'";]*?\bfrom)?\s*['"]([^'"\n]+)['"]|\bimport\(\s*['"]([^'"\n]+)['"]\s*\)/g;
+const IMPORT_RE =
+  /(?:^|[\n;])[ \t]*(?:import|export)\b(?:[^'";]*?\bfrom)?\s*['"]([^'"\n]+)['"]|\bimport\(\s*['"]([^'"\n]+)['"]\s*\)/g;
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) sourceFiles(path, out);
-    else if (path.endsWith('.ts') && !path.endsWith('.test.ts') && !path.endsWith('.d.ts')) out.push(path);
+    else if (path.endsWith('.ts') && !path.endsWith('.test.ts') && !path.endsWith('.d.ts'))
+      out.push(path);
   }
   return out;
 }
@@ -140,15 +180,26 @@ function circles(graph: ReadonlyMap<string, readonly Edge[]>): string[][] {
 
 function tableCircles(allowed: Readonly<Record<string, readonly string[]>>): string[][] {
   const graph = new Map<string, Edge[]>();
-  for (const [from, tos] of Object.entries(allowed)) graph.set(from, tos.map((to) => ({ to, line: 0 })));
+  for (const [from, tos] of Object.entries(allowed))
+    graph.set(
+      from,
+      tos.map((to) => ({ to, line: 0 })),
+    );
   return circles(graph);
 }
 
 /** Checks the tree under `root` (which holds src/) and returns every problem found. */
-export function checkStructure(root: string, rules: StructureRules = DEFAULT_RULES): StructureProblem[] {
+export function checkStructure(
+  root: string,
+  rules: StructureRules = DEFAULT_RULES,
+): StructureProblem[] {
   const problems: StructureProblem[] = [];
   for (const c of tableCircles(rules.allowed)) {
-    problems.push({ kind: 'table-circle', file: 'scripts/check-structure.ts', message: `the table of allowed imports has a circle: ${c.join(' <-> ')}` });
+    problems.push({
+      kind: 'table-circle',
+      file: 'scripts/check-structure.ts',
+      message: `the table of allowed imports has a circle: ${c.join(' <-> ')}`,
+    });
   }
   const srcDir = join(root, 'src');
   const files = sourceFiles(srcDir);
@@ -158,14 +209,22 @@ export function checkStructure(root: string, rules: StructureRules = DEFAULT_RUL
     const text = readFileSync(file, 'utf8');
     const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
     if (lines > rules.maxLines) {
-      problems.push({ kind: 'too-long', file: rel(file), message: `${lines} lines, more than ${rules.maxLines}: split it by job` });
+      problems.push({
+        kind: 'too-long',
+        file: rel(file),
+        message: `${lines} lines, more than ${rules.maxLines}: split it by job`,
+      });
     }
     const edges = importsOf(file, text);
     graph.set(file, edges);
     const from = partOf(srcDir, file);
     const allowed = rules.allowed[from];
     if (allowed === undefined) {
-      problems.push({ kind: 'unknown-folder', file: rel(file), message: `src/${from} is not in the table of allowed imports in scripts/check-structure.ts: add it where it belongs` });
+      problems.push({
+        kind: 'unknown-folder',
+        file: rel(file),
+        message: `src/${from} is not in the table of allowed imports in scripts/check-structure.ts: add it where it belongs`,
+      });
       continue;
     }
     for (const e of edges) {
@@ -174,11 +233,19 @@ export function checkStructure(root: string, rules: StructureRules = DEFAULT_RUL
       if (to === from) continue;
       if (allowed.includes(to)) continue;
       if (isRegistry(file) && rules.registryMayAlsoImport.includes(to)) continue;
-      problems.push({ kind: 'upward', file: `${rel(file)}:${e.line}`, message: `${from} may not import ${to} (${rel(e.to)}); ${from} may import: ${allowed.join(', ') || 'nothing of ours'}` });
+      problems.push({
+        kind: 'upward',
+        file: `${rel(file)}:${e.line}`,
+        message: `${from} may not import ${to} (${rel(e.to)}); ${from} may import: ${allowed.join(', ') || 'nothing of ours'}`,
+      });
     }
   }
   for (const c of circles(graph)) {
-    problems.push({ kind: 'circle', file: rel(c[0]!), message: `import circle: ${c.map(rel).join(' -> ')}` });
+    problems.push({
+      kind: 'circle',
+      file: rel(c[0]!),
+      message: `import circle: ${c.map(rel).join(' -> ')}`,
+    });
   }
   return problems;
 }
@@ -195,4 +262,5 @@ function main(): void {
   }
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  main();

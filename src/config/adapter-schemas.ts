@@ -12,13 +12,22 @@ export const folderIntakeSchema = z
     type: z.literal('folder'),
     path: z.string().optional().describe('inbox folder; default <channel dir>/inbox'),
     pattern: z.string().default('*.xml').describe('glob of file names to pick up, e.g. "*.xml"'),
-    stableMs: duration.default(1000).describe('a file is complete when its size and mtime have not changed for this long'),
+    stableMs: duration
+      .default(1000)
+      .describe('a file is complete when its size and mtime have not changed for this long'),
     pollMs: duration.default(500).describe('how often the folder is scanned'),
     doneMarker: z
       .boolean()
       .default(false)
-      .describe('when true, pick up FILE only once FILE.done or FILE.ok exists (the marker is removed afterwards)'),
-    maxBytes: z.number().int().positive().optional().describe("larger files go to failed; default the channel's maxBytes"),
+      .describe(
+        'when true, pick up FILE only once FILE.done or FILE.ok exists (the marker is removed afterwards)',
+      ),
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("larger files go to failed; default the channel's maxBytes"),
   })
   .strict();
 
@@ -31,7 +40,10 @@ const sftpEndpoint = {
   passphrase: secret.optional(),
   knownHostKey: z
     .string()
-    .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'SHA256:… as `ssh-keygen -l -E sha256 -f HOSTKEY.pub` prints it')
+    .regex(
+      /^SHA256:[A-Za-z0-9+/]{43}=?$/,
+      'SHA256:… as `ssh-keygen -l -E sha256 -f HOSTKEY.pub` prints it',
+    )
     .optional()
     .describe('pin the server host key; strongly recommended'),
   timeoutMs: duration.default('15s'),
@@ -47,14 +59,25 @@ export const sftpIntakeSchema = z
     pattern: z.string().default('*.xml'),
     stableMs: duration.default('2s'),
     pollMs: duration.default('5s'),
-    maxBytes: z.number().int().positive().optional().describe("larger files go to failed; default the channel's maxBytes"),
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("larger files go to failed; default the channel's maxBytes"),
   })
   .strict();
 
 export const intakeSchema = z.discriminatedUnion('type', [folderIntakeSchema, sftpIntakeSchema]);
 
 export const sftpTransportSchema = z
-  .object({ name, type: z.literal('sftp'), ...sftpEndpoint, remoteDir: z.string().describe('where signed messages are uploaded'), breaker: breakerSchema.optional() })
+  .object({
+    name,
+    type: z.literal('sftp'),
+    ...sftpEndpoint,
+    remoteDir: z.string().describe('where signed messages are uploaded'),
+    breaker: breakerSchema.optional(),
+  })
   .strict();
 
 export const sftpReceiptSourceSchema = z
@@ -66,8 +89,15 @@ export const sftpReceiptSourceSchema = z
     doneDir: z.string().optional().describe('move picked-up receipts here; default: delete them'),
     pattern: z.string().default('*'),
     intervalMs: duration.default('5s'),
-    maxBytes: z.number().int().positive().default(16 * 1024 * 1024).describe('larger receipt files are left on the server with a warning'),
-    pollTimeoutMs: duration.default('2m').describe('one poll (listing and downloads together) gives up after this long'),
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('larger receipt files are left on the server with a warning'),
+    pollTimeoutMs: duration
+      .default('2m')
+      .describe('one poll (listing and downloads together) gives up after this long'),
   })
   .strict();
 
@@ -75,9 +105,14 @@ export const softKeySignerSchema = z
   .object({
     name,
     type: z.literal('soft-key'),
-    key: z.string().describe('PEM file with private key and certificate, or a PKCS#12 (.p12/.pfx) file'),
+    key: z
+      .string()
+      .describe('PEM file with private key and certificate, or a PKCS#12 (.p12/.pfx) file'),
     passphrase: secret.optional(),
-    certNo: z.string().optional().describe('certificate number for ds:KeyName; default the serial number in hex'),
+    certNo: z
+      .string()
+      .optional()
+      .describe('certificate number for ds:KeyName; default the serial number in hex'),
   })
   .strict();
 
@@ -85,11 +120,17 @@ export const pcscCardSignerSchema = z
   .object({
     name,
     type: z.literal('pcsc-card'),
-    reader: z.string().min(1).describe('part of the reader name (case-insensitive), as pcsc_scan shows it'),
+    reader: z
+      .string()
+      .min(1)
+      .describe('part of the reader name (case-insensitive), as pcsc_scan shows it'),
     profile: z.enum(['openpgp', 'piv']).describe('the card application that holds the signing key'),
     pin: secret.describe('the signing PIN; from env or a file, never in the config'),
     certificate: z.string().optional().describe('PEM certificate; default: read from the card'),
-    certNo: z.string().optional().describe('certificate number for ds:KeyName; default the serial number in hex'),
+    certNo: z
+      .string()
+      .optional()
+      .describe('certificate number for ds:KeyName; default the serial number in hex'),
   })
   .strict();
 
@@ -97,14 +138,24 @@ export const eportServiceSignerSchema = z
   .object({
     name,
     type: z.literal('eport-service'),
-    url: z.string().default('ws://127.0.0.1:61232').describe('the E-Port client control (中国电子口岸客户端控件) websocket'),
+    url: z
+      .string()
+      .default('ws://127.0.0.1:61232')
+      .describe('the E-Port client control (中国电子口岸客户端控件) websocket'),
     pin: secret.describe('the operator card PIN; from env or a file, never in the config'),
-    algorithm: z.enum(['rsa-sha1', 'sm2-sm3']).optional().describe('what the card signs; default: from its certificate'),
+    algorithm: z
+      .enum(['rsa-sha1', 'sm2-sm3'])
+      .optional()
+      .describe('what the card signs; default: from its certificate'),
     timeoutMs: duration.default('10s'),
   })
   .strict();
 
-export const signerSchema = z.discriminatedUnion('type', [softKeySignerSchema, pcscCardSignerSchema, eportServiceSignerSchema]);
+export const signerSchema = z.discriminatedUnion('type', [
+  softKeySignerSchema,
+  pcscCardSignerSchema,
+  eportServiceSignerSchema,
+]);
 
 export const httpTransportSchema = z
   .object({
@@ -123,27 +174,49 @@ export const swClientTransportSchema = z
   .object({
     name,
     type: z.literal('sw-client'),
-    impPath: z.string().min(1).describe("the Single Window client's ImpPath folder as this host sees it (local, or an SMB/NFS mount of the Windows host)"),
+    impPath: z
+      .string()
+      .min(1)
+      .describe(
+        "the Single Window client's ImpPath folder as this host sees it (local, or an SMB/NFS mount of the Windows host)",
+      ),
     settingsFile: z
       .string()
       .optional()
-      .describe("the client's DFWJobSettings.xml; when given, module folders come from it (Windows paths are taken relative to impPath)"),
+      .describe(
+        "the client's DFWJobSettings.xml; when given, module folders come from it (Windows paths are taken relative to impPath)",
+      ),
     folders: z
       .record(z.string(), z.string())
       .default({})
-      .describe('module (FormId) -> folder under impPath, for a client set up differently from its defaults (e.g. DECCUS001: DecCus001)'),
+      .describe(
+        'module (FormId) -> folder under impPath, for a client set up differently from its defaults (e.g. DECCUS001: DecCus001)',
+      ),
     subscriptions: z
       .array(z.string())
       .default(['DECSUB'])
-      .describe('modules whose InBox is read for receipts only (DECSUB: 报关单订阅 receipts of declarations made elsewhere)'),
-    pickupTimeout: duration.default('5m').describe('alert when the client has not taken a file from OutBox after this long'),
+      .describe(
+        'modules whose InBox is read for receipts only (DECSUB: 报关单订阅 receipts of declarations made elsewhere)',
+      ),
+    pickupTimeout: duration
+      .default('5m')
+      .describe('alert when the client has not taken a file from OutBox after this long'),
     pollMs: duration.default('1s').describe('how often the client folders are scanned'),
-    stableMs: duration.default('1s').describe('an InBox file is complete once size and mtime held still this long'),
+    stableMs: duration
+      .default('1s')
+      .describe('an InBox file is complete once size and mtime held still this long'),
     receiptsAfter: z
       .enum(['delete', 'move'])
       .default('move')
-      .describe('what happens to an InBox file once stored: delete, or move to the module\'s HDNBox (回执文件备份) or backupDir/<module>/'),
-    backupDir: z.string().optional().describe('where receiptsAfter: move puts InBox files; default the module folder\'s HDNBox (same share, so a rename)'),
+      .describe(
+        "what happens to an InBox file once stored: delete, or move to the module's HDNBox (回执文件备份) or backupDir/<module>/",
+      ),
+    backupDir: z
+      .string()
+      .optional()
+      .describe(
+        "where receiptsAfter: move puts InBox files; default the module folder's HDNBox (same share, so a rename)",
+      ),
     breaker: breakerSchema.optional(),
   })
   .strict();
@@ -152,17 +225,31 @@ export const httpPullReceiptSourceSchema = z
   .object({
     name,
     type: z.literal('http-pull'),
-    url: z.string().url().describe('receipt feed: GET url?after=CURSOR returns {receipts:[{seq,fileName,content}], next}'),
+    url: z
+      .string()
+      .url()
+      .describe(
+        'receipt feed: GET url?after=CURSOR returns {receipts:[{seq,fileName,content}], next}',
+      ),
     intervalMs: duration.default('1s').describe('poll interval when the feed is empty'),
-    maxBytes: z.number().int().positive().default(16 * 1024 * 1024).describe('a larger answer is refused unread'),
-    timeoutMs: duration.default('30s').describe('one poll gives up after this long, from connect to the last byte'),
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024)
+      .describe('a larger answer is refused unread'),
+    timeoutMs: duration
+      .default('30s')
+      .describe('one poll gives up after this long, from connect to the last byte'),
     tls: clientTlsSchema.optional(),
   })
   .strict();
 
 /** Connection settings shared by the AMQP (RabbitMQ) adapters. */
 const amqpEndpoint = {
-  url: secret.describe('amqp://user:password@host:5672/vhost (or amqps://); from env or a file, since it holds the password'),
+  url: secret.describe(
+    'amqp://user:password@host:5672/vhost (or amqps://); from env or a file, since it holds the password',
+  ),
   connectTimeoutMs: duration.default('10s'),
 };
 
@@ -171,10 +258,21 @@ export const amqpTransportSchema = z
     name,
     type: z.literal('amqp'),
     ...amqpEndpoint,
-    exchange: z.string().describe('exchange signed messages are published to; "" = the default exchange (routingKey = queue name)'),
+    exchange: z
+      .string()
+      .describe(
+        'exchange signed messages are published to; "" = the default exchange (routingKey = queue name)',
+      ),
     routingKey: z.string().describe('routing key of every published message'),
-    mandatory: z.boolean().default(true).describe('a message no queue takes is a permanent error instead of being dropped by the broker'),
-    confirmTimeoutMs: duration.default('30s').describe("how long to wait for the broker's publisher confirm"),
+    mandatory: z
+      .boolean()
+      .default(true)
+      .describe(
+        'a message no queue takes is a permanent error instead of being dropped by the broker',
+      ),
+    confirmTimeoutMs: duration
+      .default('30s')
+      .describe("how long to wait for the broker's publisher confirm"),
     breaker: breakerSchema.optional(),
   })
   .strict();
@@ -184,7 +282,16 @@ export const amqpReceiptSourceSchema = z
     name,
     type: z.literal('amqp'),
     ...amqpEndpoint,
-    queue: z.string().min(1).describe('queue receipts arrive in (must exist); each is acknowledged once stored'),
-    prefetch: z.number().int().min(1).max(1000).default(20).describe('receipts in hand (unacknowledged) at most'),
+    queue: z
+      .string()
+      .min(1)
+      .describe('queue receipts arrive in (must exist); each is acknowledged once stored'),
+    prefetch: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(20)
+      .describe('receipts in hand (unacknowledged) at most'),
   })
   .strict();

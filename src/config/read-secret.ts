@@ -18,13 +18,21 @@ export function readSecret(
     // The NAME_FILE convention (Docker and Kubernetes secrets): the variable names a file.
     const file = env[`${s.env}_FILE`];
     if (file !== undefined) return readSecret({ file }, path, abs, env, problems);
-    problems.push({ path, message: `environment variable ${s.env} (or ${s.env}_FILE) is not set / 环境变量未设置`, fix: `export ${s.env}=... or ${s.env}_FILE=/run/secrets/... / 运行前设置该环境变量` });
+    problems.push({
+      path,
+      message: `environment variable ${s.env} (or ${s.env}_FILE) is not set / 环境变量未设置`,
+      fix: `export ${s.env}=... or ${s.env}_FILE=/run/secrets/... / 运行前设置该环境变量`,
+    });
     return undefined;
   }
   try {
     return readFileSync(abs(s.file!), 'utf8').replace(/\r?\n$/, '');
   } catch (err) {
-    problems.push({ path, message: `cannot read secret file: ${(err as Error).message} / 无法读取密码文件`, fix: 'check the path and permissions; relative paths are relative to the configuration file / 检查路径和权限' });
+    problems.push({
+      path,
+      message: `cannot read secret file: ${(err as Error).message} / 无法读取密码文件`,
+      fix: 'check the path and permissions; relative paths are relative to the configuration file / 检查路径和权限',
+    });
     return undefined;
   }
 }

@@ -1,4 +1,12 @@
-import type { ParsedConfig, SoftKeySignerConfig, SignerConfig, HttpTransportConfig, SwClientTransportConfig, AmqpTransportConfig, AmqpReceiptSourceConfig } from './schema.js';
+import type {
+  ParsedConfig,
+  SoftKeySignerConfig,
+  SignerConfig,
+  HttpTransportConfig,
+  SwClientTransportConfig,
+  AmqpTransportConfig,
+  AmqpReceiptSourceConfig,
+} from './schema.js';
 import type { TranslationOptions, TranslatorKind } from '../translators/translation-options.js';
 import type { ClientTls } from '../core/tls-client.js';
 import type { ResolvedBreaker } from './resolve-breaker.js';
@@ -86,9 +94,15 @@ export interface ResolvedChannel {
 export type ResolvedSigner =
   | (Omit<SoftKeySignerConfig, 'passphrase'> & { readonly passphrase?: string })
   | (Omit<Extract<SignerConfig, { type: 'pcsc-card' }>, 'pin'> & { readonly pin: string })
-  | (Omit<Extract<SignerConfig, { type: 'eport-service' }>, 'pin' | 'timeoutMs'> & { readonly pin: string; readonly timeoutMs: number });
+  | (Omit<Extract<SignerConfig, { type: 'eport-service' }>, 'pin' | 'timeoutMs'> & {
+      readonly pin: string;
+      readonly timeoutMs: number;
+    });
 
-export interface ResolvedHttpTransport extends Omit<HttpTransportConfig, 'timeoutMs' | 'connectTimeoutMs' | 'tls' | 'breaker'> {
+export interface ResolvedHttpTransport extends Omit<
+  HttpTransportConfig,
+  'timeoutMs' | 'connectTimeoutMs' | 'tls' | 'breaker'
+> {
   readonly timeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly tls?: ClientTls | undefined;
@@ -100,8 +114,10 @@ export interface ResolvedSftpTransport extends ResolvedSftpEndpoint {
   readonly remoteDir: string;
 }
 
-export interface ResolvedSwClientTransport
-  extends Omit<SwClientTransportConfig, 'pickupTimeout' | 'pollMs' | 'stableMs' | 'backupDir' | 'settingsFile'> {
+export interface ResolvedSwClientTransport extends Omit<
+  SwClientTransportConfig,
+  'pickupTimeout' | 'pollMs' | 'stableMs' | 'backupDir' | 'settingsFile'
+> {
   readonly settingsFile?: string | undefined;
   readonly pickupTimeoutMs: number;
   readonly pollMs: number;
@@ -109,22 +125,37 @@ export interface ResolvedSwClientTransport
   readonly backupDir?: string | undefined;
 }
 
-export type ResolvedTransport = ResolvedHttpTransport | ResolvedSftpTransport | ResolvedSwClientTransport | ResolvedAmqpTransport;
+export type ResolvedTransport =
+  ResolvedHttpTransport | ResolvedSftpTransport | ResolvedSwClientTransport | ResolvedAmqpTransport;
 
 /** An AMQP adapter's settings with the URL (a secret: it holds the password) read and durations in ms. */
-export interface ResolvedAmqpTransport extends Omit<AmqpTransportConfig, 'url' | 'connectTimeoutMs' | 'confirmTimeoutMs'> {
+export interface ResolvedAmqpTransport extends Omit<
+  AmqpTransportConfig,
+  'url' | 'connectTimeoutMs' | 'confirmTimeoutMs'
+> {
   readonly url: string;
   readonly connectTimeoutMs: number;
   readonly confirmTimeoutMs: number;
 }
 
-export interface ResolvedAmqpReceiptSource extends Omit<AmqpReceiptSourceConfig, 'url' | 'connectTimeoutMs'> {
+export interface ResolvedAmqpReceiptSource extends Omit<
+  AmqpReceiptSourceConfig,
+  'url' | 'connectTimeoutMs'
+> {
   readonly url: string;
   readonly connectTimeoutMs: number;
 }
 
 export type ResolvedReceiptSource =
-  | { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number; readonly tls?: ClientTls | undefined; readonly maxBytes: number; readonly timeoutMs: number }
+  | {
+      readonly name: string;
+      readonly type: 'http-pull';
+      readonly url: string;
+      readonly intervalMs: number;
+      readonly tls?: ClientTls | undefined;
+      readonly maxBytes: number;
+      readonly timeoutMs: number;
+    }
   | (ResolvedSftpEndpoint & {
       readonly name: string;
       readonly type: 'sftp';
@@ -140,13 +171,21 @@ export type ResolvedReceiptSource =
 /** The validated configuration with paths made absolute and durations in milliseconds. Frozen. */
 export interface GatewayConfig {
   readonly dataDir: string;
-  readonly redis: { readonly url?: string | undefined; readonly prefix: string; readonly serverBinary: string };
+  readonly redis: {
+    readonly url?: string | undefined;
+    readonly prefix: string;
+    readonly serverBinary: string;
+  };
   readonly log: { readonly level: string; readonly pretty?: boolean | undefined };
   readonly http: ResolvedHttp;
   readonly shutdownMs: number;
   readonly records: { readonly archive: boolean; readonly archiveRetentionMs: number };
   readonly concurrency: ParsedConfig['concurrency'];
-  readonly retry: { readonly delaysMs: readonly number[]; readonly jitter: number; readonly maxAgeMs: number };
+  readonly retry: {
+    readonly delaysMs: readonly number[];
+    readonly jitter: number;
+    readonly maxAgeMs: number;
+  };
   readonly limits: ParsedConfig['limits'];
   readonly signers: readonly ResolvedSigner[];
   readonly transports: readonly ResolvedTransport[];

@@ -55,8 +55,18 @@ export interface DeliveryActions {
   /** Breakers and held channels. */
   state(): Promise<object>;
   hasMessage(id: string): Promise<boolean>;
-  onMessage(id: string, action: 'hold' | 'release' | 'replay', who: string, reason?: string): Promise<string>;
-  onChannel(channel: string, action: 'hold' | 'release', who: string, reason?: string): Promise<string>;
+  onMessage(
+    id: string,
+    action: 'hold' | 'release' | 'replay',
+    who: string,
+    reason?: string,
+  ): Promise<string>;
+  onChannel(
+    channel: string,
+    action: 'hold' | 'release',
+    who: string,
+    reason?: string,
+  ): Promise<string>;
 }
 
 /** A wait for a feed append that ends on a wake-up, its time limit, or cancel(); it never rejects. */
@@ -65,7 +75,8 @@ export interface FeedWait {
   cancel(): void;
 }
 
-export type AckOutcome = { readonly acked: string; readonly recorded: number } | { readonly refused: string };
+export type AckOutcome =
+  { readonly acked: string; readonly recorded: number } | { readonly refused: string };
 
 /** The receipt feeds as the polling API sees them. */
 export interface ReceiptPolling {

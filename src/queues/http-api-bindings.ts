@@ -1,8 +1,20 @@
-import type { DeliveryActions, HealthChecks, HttpApiDeps, MessageLookup, ReceiptPolling } from '../gateway/http-api-deps.js';
+import type {
+  DeliveryActions,
+  HealthChecks,
+  HttpApiDeps,
+  MessageLookup,
+  ReceiptPolling,
+} from '../gateway/http-api-deps.js';
 import type { IntakeHandler } from '../gateway/intake.js';
 import { operatorRefusal } from '../core/operator-refusal.js';
 import { isSupervised } from '../signing/signer.js';
-import { holdChannel, holdMessage, releaseChannel, releaseMessage, replayMessage } from './delivery-operator.js';
+import {
+  holdChannel,
+  holdMessage,
+  releaseChannel,
+  releaseMessage,
+  replayMessage,
+} from './delivery-operator.js';
 import { readDeliveryState } from './delivery-state.js';
 import type { PipelineDeps } from './deps.js';
 import { FeedWaiter } from './feed-waiter.js';
@@ -36,7 +48,8 @@ function healthChecks(deps: Pick<PipelineDeps, 'redis' | 'signers'>): HealthChec
     pingRedis: () => deps.redis.ping(),
     checkRedis: () => assertNoEviction(deps.redis),
     *signerStates() {
-      for (const [name, s] of deps.signers) yield [name, isSupervised(s) ? s.state : 'ready'] as const;
+      for (const [name, s] of deps.signers)
+        yield [name, isSupervised(s) ? s.state : 'ready'] as const;
     },
   };
 }
@@ -46,7 +59,11 @@ function messageLookup(deps: Pick<PipelineDeps, 'ledger'>): MessageLookup {
     async describe(id) {
       const rec = await deps.ledger.get(id);
       if (!rec) return undefined;
-      return { ...rec, events: await deps.ledger.events(rec.id), collected: await deps.ledger.collected(rec.id) };
+      return {
+        ...rec,
+        events: await deps.ledger.events(rec.id),
+        collected: await deps.ledger.collected(rec.id),
+      };
     },
   };
 }
@@ -66,7 +83,10 @@ function deliveryActions(deps: PipelineDeps): DeliveryActions {
       if (action === 'release') return releaseMessage(deps, rec, who);
       return replayMessage(deps, rec, who, reason ?? '');
     },
-    onChannel: (channel, action, who, reason) => (action === 'hold' ? holdChannel(deps, channel, who, reason) : releaseChannel(deps, channel, who)),
+    onChannel: (channel, action, who, reason) =>
+      action === 'hold'
+        ? holdChannel(deps, channel, who, reason)
+        : releaseChannel(deps, channel, who),
   };
 }
 
@@ -87,7 +107,14 @@ function receiptPolling(deps: PipelineDeps): ReceiptPolling {
     original: (entry) => deps.spool.get(entry.receiptRef),
     async contextOf(channel, e) {
       const rec = await deps.ledger.get(e.messageId);
-      return { channel, messageId: e.messageId, businessKey: rec?.businessKey, seqNo: rec?.seqNo, entryId: rec?.entryId, writtenAt: new Date(e.writtenAt ?? Date.now()) };
+      return {
+        channel,
+        messageId: e.messageId,
+        businessKey: rec?.businessKey,
+        seqNo: rec?.seqNo,
+        entryId: rec?.entryId,
+        writtenAt: new Date(e.writtenAt ?? Date.now()),
+      };
     },
     cursorOf: (feed, client) => acks.cursorOf(feed, client),
     async ack(feed, client, cursor) {

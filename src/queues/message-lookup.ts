@@ -6,7 +6,11 @@ import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX, type Ledger, type MessageRecord } f
  * A message by id, source file name, business key (ClientSeqNo, orderNo...), 统一编号 (SeqNo) or
  * 报关单号 (entry number): the lookup of the CLI commands and the console alike.
  */
-export async function findRecord(ledger: Ledger, config: GatewayConfig, arg: string): Promise<MessageRecord | undefined> {
+export async function findRecord(
+  ledger: Ledger,
+  config: GatewayConfig,
+  arg: string,
+): Promise<MessageRecord | undefined> {
   if (/^[0-9a-f]{32}$/.test(arg)) return ledger.get(arg);
   const name = basename(arg);
   for (const ch of config.channels) {

@@ -42,7 +42,9 @@ function compareAttrs(a: OutAttr, b: OutAttr): number {
 }
 
 function nsDecl(prefix: string, uri: string): string {
-  return prefix === '' ? ` xmlns="${escapeC14nAttr(uri)}"` : ` xmlns:${prefix}="${escapeC14nAttr(uri)}"`;
+  return prefix === ''
+    ? ` xmlns="${escapeC14nAttr(uri)}"`
+    : ` xmlns:${prefix}="${escapeC14nAttr(uri)}"`;
 }
 
 function attrText(xml: string, a: RawAttr): string {
@@ -54,7 +56,13 @@ function attrText(xml: string, a: RawAttr): string {
 }
 
 /** Scope, xml:* attributes, own attributes and the element's namespace for the tag `<qname` at `lt`. */
-export function resolveTag(xml: string, qname: string, attrs: readonly RawAttr[], lt: number, parent: Frame | undefined): ResolvedTag {
+export function resolveTag(
+  xml: string,
+  qname: string,
+  attrs: readonly RawAttr[],
+  lt: number,
+  parent: Frame | undefined,
+): ResolvedTag {
   const parentScope = parent ? parent.scope : EMPTY_SCOPE;
   const parentXml = parent ? parent.xmlAttrs : null;
   let scope = parentScope;
@@ -67,13 +75,20 @@ export function resolveTag(xml: string, qname: string, attrs: readonly RawAttr[]
     if (q !== 'xmlns' && !q.startsWith('xmlns:')) continue;
     const prefix = q === 'xmlns' ? '' : q.slice(6);
     const uri = attrText(xml, a);
-    if (prefix === 'xmlns' || uri === XMLNS_NS) throw malformed(xml, a.at, 'the xmlns prefix cannot be declared', '不能声明 xmlns 前缀');
+    if (prefix === 'xmlns' || uri === XMLNS_NS)
+      throw malformed(xml, a.at, 'the xmlns prefix cannot be declared', '不能声明 xmlns 前缀');
     if (prefix === 'xml' || uri === XML_NS) {
-      if (prefix !== 'xml' || uri !== XML_NS) throw malformed(xml, a.at, 'misuse of the xml namespace', 'xml 命名空间使用错误');
+      if (prefix !== 'xml' || uri !== XML_NS)
+        throw malformed(xml, a.at, 'misuse of the xml namespace', 'xml 命名空间使用错误');
       continue; // Always in scope; C14N never writes it.
     }
     if (prefix !== '' && uri === '') {
-      throw malformed(xml, a.at, `prefix ${prefix} bound to an empty URI`, `前缀 ${prefix} 不能绑定空 URI`);
+      throw malformed(
+        xml,
+        a.at,
+        `prefix ${prefix} bound to an empty URI`,
+        `前缀 ${prefix} 不能绑定空 URI`,
+      );
     }
     ownNs.push([prefix, uri]);
   }
@@ -97,10 +112,17 @@ export function resolveTag(xml: string, qname: string, attrs: readonly RawAttr[]
       (xmlAttrs as Map<string, string>).set(al, attrText(xml, a));
     } else if (ap !== '') {
       const u = scope.get(ap);
-      if (u === undefined) throw malformed(xml, a.at, `namespace prefix ${ap} is not declared`, `命名空间前缀 ${ap} 未声明`);
+      if (u === undefined)
+        throw malformed(
+          xml,
+          a.at,
+          `namespace prefix ${ap} is not declared`,
+          `命名空间前缀 ${ap} 未声明`,
+        );
       ns = u;
       for (const o of own) {
-        if (o.ns === ns && o.local === al) throw malformed(xml, a.at, `duplicate attribute {${ns}}${al}`, `属性 ${q} 重复`);
+        if (o.ns === ns && o.local === al)
+          throw malformed(xml, a.at, `duplicate attribute {${ns}}${al}`, `属性 ${q} 重复`);
       }
     }
     let text: string;
@@ -119,7 +141,13 @@ export function resolveTag(xml: string, qname: string, attrs: readonly RawAttr[]
   if (prefix === 'xml') namespaceUri = XML_NS;
   else if (prefix !== '' || scope.has('')) {
     const u = scope.get(prefix);
-    if (u === undefined) throw malformed(xml, lt, `namespace prefix ${prefix} is not declared`, `命名空间前缀 ${prefix} 未声明`);
+    if (u === undefined)
+      throw malformed(
+        xml,
+        lt,
+        `namespace prefix ${prefix} is not declared`,
+        `命名空间前缀 ${prefix} 未声明`,
+      );
     namespaceUri = u;
   }
   return { scope, xmlAttrs, ownNs, own, localName, namespaceUri };
@@ -130,7 +158,13 @@ export function resolveTag(xml: string, qname: string, attrs: readonly RawAttr[]
  * as C14N 1.0 asks, the xml:* attributes it inherits; below, only declarations that change what
  * the parent has in scope. An empty-element tag becomes a start and an end tag.
  */
-export function startTagText(qname: string, tag: ResolvedTag, parentScope: ReadonlyMap<string, string>, top: boolean, selfClosing: boolean): string {
+export function startTagText(
+  qname: string,
+  tag: ResolvedTag,
+  parentScope: ReadonlyMap<string, string>,
+  top: boolean,
+  selfClosing: boolean,
+): string {
   const own = [...tag.own];
   let s = '<' + qname;
   if (top) {
@@ -138,7 +172,8 @@ export function startTagText(qname: string, tag: ResolvedTag, parentScope: Reado
     for (const [p, u] of all) s += nsDecl(p, u);
     if (tag.xmlAttrs) {
       for (const [l, v] of tag.xmlAttrs) {
-        if (!own.some((o) => o.ns === XML_NS && o.local === l)) own.push({ ns: XML_NS, local: l, text: `xml:${l}="${escapeC14nAttr(v)}"` });
+        if (!own.some((o) => o.ns === XML_NS && o.local === l))
+          own.push({ ns: XML_NS, local: l, text: `xml:${l}="${escapeC14nAttr(v)}"` });
       }
     }
   } else if (tag.ownNs.length > 0) {

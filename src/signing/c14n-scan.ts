@@ -59,7 +59,12 @@ export function doctypeRefused(xml: string, lt: number): GatewayError {
  * Reads the attributes of the start tag `<qname` that began at `lt`, from `t` (just past the
  * name) to the closing `>` or `/>`; returns them with the offset just past the tag.
  */
-export function scanAttributes(xml: string, lt: number, qname: string, from: number): { attrs: RawAttr[]; selfClosing: boolean; end: number } {
+export function scanAttributes(
+  xml: string,
+  lt: number,
+  qname: string,
+  from: number,
+): { attrs: RawAttr[]; selfClosing: boolean; end: number } {
   const n = xml.length;
   const attrs: RawAttr[] = [];
   let t = from;
@@ -68,9 +73,12 @@ export function scanAttributes(xml: string, lt: number, qname: string, from: num
     while (t < n && isSpace(xml.charCodeAt(t))) t++;
     const c = xml.charCodeAt(t);
     if (c === 0x3e) return { attrs, selfClosing: false, end: t + 1 };
-    if (c === 0x2f && xml.charCodeAt(t + 1) === 0x3e) return { attrs, selfClosing: true, end: t + 2 };
-    if (t >= n) throw malformed(xml, lt, `unterminated start tag <${qname}`, `开始标签 <${qname} 未结束`);
-    if (t === before) throw malformed(xml, t, 'attributes must be separated by white space', '属性之间缺少空白');
+    if (c === 0x2f && xml.charCodeAt(t + 1) === 0x3e)
+      return { attrs, selfClosing: true, end: t + 2 };
+    if (t >= n)
+      throw malformed(xml, lt, `unterminated start tag <${qname}`, `开始标签 <${qname} 未结束`);
+    if (t === before)
+      throw malformed(xml, t, 'attributes must be separated by white space', '属性之间缺少空白');
     const nameStart = t;
     while (t < n && !endsName(xml.charCodeAt(t))) t++;
     const aname = xml.slice(nameStart, t);
@@ -81,13 +89,32 @@ export function scanAttributes(xml: string, lt: number, qname: string, from: num
     t++;
     while (t < n && isSpace(xml.charCodeAt(t))) t++;
     const q = xml.charCodeAt(t);
-    if (q !== 0x22 && q !== 0x27) throw malformed(xml, t, `attribute ${aname} value is not quoted`, `属性 ${aname} 的值未加引号`);
+    if (q !== 0x22 && q !== 0x27)
+      throw malformed(
+        xml,
+        t,
+        `attribute ${aname} value is not quoted`,
+        `属性 ${aname} 的值未加引号`,
+      );
     const vEnd = xml.indexOf(q === 0x22 ? '"' : "'", t + 1);
-    if (vEnd === -1) throw malformed(xml, t, `unterminated value of attribute ${aname}`, `属性 ${aname} 的值未结束`);
+    if (vEnd === -1)
+      throw malformed(
+        xml,
+        t,
+        `unterminated value of attribute ${aname}`,
+        `属性 ${aname} 的值未结束`,
+      );
     const raw = xml.slice(t + 1, vEnd);
-    if (raw.includes('<')) throw malformed(xml, t, `'<' in the value of attribute ${aname}`, `属性 ${aname} 的值中有 '<'`);
+    if (raw.includes('<'))
+      throw malformed(
+        xml,
+        t,
+        `'<' in the value of attribute ${aname}`,
+        `属性 ${aname} 的值中有 '<'`,
+      );
     for (const a of attrs) {
-      if (a.qname === aname) throw malformed(xml, nameStart, `duplicate attribute ${aname}`, `属性 ${aname} 重复`);
+      if (a.qname === aname)
+        throw malformed(xml, nameStart, `duplicate attribute ${aname}`, `属性 ${aname} 重复`);
     }
     attrs.push({ qname: aname, raw, at: t + 1 });
     t = vEnd + 1;

@@ -22,7 +22,10 @@ export interface StateChange<S extends SignerState = SignerState> {
   readonly detail?: StateDetail;
 }
 
-export type StateListener<S extends SignerState = SignerState> = (state: S, change: StateChange<S>) => void;
+export type StateListener<S extends SignerState = SignerState> = (
+  state: S,
+  change: StateChange<S>,
+) => void;
 
 /** Why a change happened: an error, a text, or both. */
 export interface StateReason {
@@ -30,7 +33,9 @@ export interface StateReason {
   readonly detail?: StateDetail | undefined;
 }
 
-export class StateTracker<S extends SignerState> extends EventEmitter<{ state: [state: S, change: StateChange<S>] }> {
+export class StateTracker<S extends SignerState> extends EventEmitter<{
+  state: [state: S, change: StateChange<S>];
+}> {
   constructor(private current: S) {
     super();
   }
@@ -62,7 +67,11 @@ export class StateTracker<S extends SignerState> extends EventEmitter<{ state: [
       };
       const timer = setTimeout(() => {
         this.off('state', listener);
-        reject(new Error(`signer ${label}: state is '${this.current}', not '${target}', after ${timeoutMs} ms`));
+        reject(
+          new Error(
+            `signer ${label}: state is '${this.current}', not '${target}', after ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       this.on('state', listener);
     });
@@ -72,6 +81,10 @@ export class StateTracker<S extends SignerState> extends EventEmitter<{ state: [
     if (next === this.current) return;
     const previous = this.current;
     this.current = next;
-    this.emit('state', next, { previous, ...(why.cause ? { cause: why.cause } : {}), ...(why.detail ? { detail: why.detail } : {}) });
+    this.emit('state', next, {
+      previous,
+      ...(why.cause ? { cause: why.cause } : {}),
+      ...(why.detail ? { detail: why.detail } : {}),
+    });
   }
 }

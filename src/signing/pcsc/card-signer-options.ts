@@ -64,7 +64,10 @@ export interface PcscCardSigner extends SupervisedSigner {
   resetPin(pin?: string): void;
 }
 
-export const PROFILES: Readonly<Record<CardProfileId, CardProfile>> = { openpgp: openPgpProfile, piv: pivProfile };
+export const PROFILES: Readonly<Record<CardProfileId, CardProfile>> = {
+  openpgp: openPgpProfile,
+  piv: pivProfile,
+};
 
 export function matcher(pattern: RegExp | string): (name: string) => boolean {
   if (typeof pattern === 'string') {
@@ -80,7 +83,11 @@ export function matcher(pattern: RegExp | string): (name: string) => boolean {
 export function pemToDer(pem: string, where: string): Buffer {
   const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(pem);
   if (!m?.[1]) {
-    throw new GatewayError('GW_ERR_SIGN_KEY', { where, zh: 'certificatePem 中没有 PEM 证书', en: 'certificatePem holds no PEM certificate' });
+    throw new GatewayError('GW_ERR_SIGN_KEY', {
+      where,
+      zh: 'certificatePem 中没有 PEM 证书',
+      en: 'certificatePem holds no PEM certificate',
+    });
   }
   return Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
 }
