@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import type { LeaseFactory } from './core/lease.js';
 import type { GatewayConfig } from './config/resolve.js';
 import type { Logger } from './core/logger.js';
 import { ShutdownManager } from './core/lifecycle.js';
@@ -17,12 +18,14 @@ import { ReceiptFeed } from './queues/receipt-feed.js';
 import { ReceiptForms } from './receipts/forms/receipt-forms.js';
 import { ReceiptSla } from './queues/receipt-sla.js';
 import { buildHttpApi } from './gateway/http-api.js';
+import { httpApiDeps } from './queues/http-api-bindings.js';
+import { registerConsole } from './console/console-routes.js';
 import { ManagedRedis } from './queues/managed-redis.js';
 import { assertNoEviction, bullmqConnection, createRedis } from './queues/redis-connection.js';
 import { StageQueues } from './queues/stage-queues.js';
 import { startWorkers, type WorkerTiming } from './queues/workers.js';
 import type { PipelineDeps } from './queues/deps.js';
-import { AuditWriter } from './records/audit-writer.js';
+import { AuditWriter } from './queues/audit-writer.js';
 import { createSigner } from './signing/signer-registry.js';
 import { UnavailableSigner } from './signing/unavailable-signer.js';
 import { isGatewayError } from './core/errors.js';
@@ -36,7 +39,7 @@ import { CLIENT_SIGNER, type ResolvedSwClientTransport } from './config/resolve.
 import { ClientSideSigner } from './signing/client-side-signer.js';
 import { SwClientTransport } from './transports/sw-client/sw-client-transport.js';
 import { SwClientWatch } from './transports/sw-client/client-watch.js';
-import { RedisLease } from './queues/lease.js';
+import { redisLeases } from './queues/lease.js';
 
 export interface RunningGateway {
   readonly deps: PipelineDeps;
@@ -82,6 +85,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error / Redis 连接错误'));
     shutdown.add('redis', async () => void (await redis.quit()));
     await assertNoEviction(redis);
+    const leases = redisLeases(redis, config.redis.prefix);
 
     const connection = bullmqConnection(redisUrl);
     const clientSigns = config.channels.some((ch) => ch.signer === CLIENT_SIGNER) && !config.signers.some((s) => s.name === CLIENT_SIGNER);
@@ -145,7 +149,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     shutdown.add('workers', () => workers.close());
 
     for (const r of config.receiptSources) {
-      const source = createReceiptSource(r, redis, config.redis.prefix, log);
+      const source = createReceiptSource(r, redis, config.redis.prefix, leases, log);
       await source.start((receipt) => queueReceipt(deps, receipt.bytes, receipt.source, receipt.fileName));
       shutdown.add(`receipts:${r.name}`, () => source.close());
     }
@@ -153,7 +157,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     // The Single Window client route: its InBox, SentBox, FailBox and OutBox are watched.
     for (const t of config.transports) {
       if (t.type !== 'sw-client') continue;
-      const watch = swClientWatch(t, transports.get(t.name) as SwClientTransport, config, redis, log);
+      const watch = swClientWatch(t, transports.get(t.name) as SwClientTransport, config, redis, leases, log);
       await watch.start((receipt) => queueReceipt(deps, receipt.bytes, receipt.source, receipt.fileName));
       shutdown.add(`client-watch:${t.name}`, () => watch.close());
     }
@@ -163,14 +167,14 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       for (const d of [ch.outbox, ch.sent, ch.failed, ...ch.intake.flatMap((i) => (i.type === 'folder' ? [i.path] : []))]) await mkdir(d, { recursive: true });
     }
     const handler = createIntakeHandler(deps);
-    const intakes: IntakeSource[] = config.channels.flatMap((ch) => ch.intake.map((it) => createIntake(ch, it, redis, config.redis.prefix, log)));
+    const intakes: IntakeSource[] = config.channels.flatMap((ch) => ch.intake.map((it) => createIntake(ch, it, leases, log)));
     for (const intake of intakes) {
       await intake.start(handler);
       shutdown.add(intake.name, () => intake.close());
     }
     let httpUrl: string | undefined;
     if (config.http.enabled) {
-      const api = buildHttpApi(deps, handler);
+      const api = buildHttpApi({ ...httpApiDeps(deps, handler), console: (c) => registerConsole(c, deps) });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();
       if (address && typeof address === 'object') httpUrl = `${config.http.tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
@@ -196,7 +200,7 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
 }
 
 /** The watch over one Single Window client, for the modules of the channels that use it. */
-function swClientWatch(t: ResolvedSwClientTransport, transport: SwClientTransport, config: GatewayConfig, redis: Redis, log: Logger): SwClientWatch {
+function swClientWatch(t: ResolvedSwClientTransport, transport: SwClientTransport, config: GatewayConfig, redis: Redis, leases: LeaseFactory, log: Logger): SwClientWatch {
   const modules = [...new Set(config.channels.filter((ch) => ch.transport === t.name && ch.module).map((ch) => ch.module!))];
   return new SwClientWatch({
     name: t.name,
@@ -211,6 +215,6 @@ function swClientWatch(t: ResolvedSwClientTransport, transport: SwClientTranspor
     redis,
     keyPrefix: config.redis.prefix,
     log: log.child({ transport: t.name }),
-    lease: new RedisLease(redis, `${config.redis.prefix}:lease:client-watch:${t.name}`, Math.max(10_000, t.pollMs * 5)),
+    lease: leases(`client-watch:${t.name}`, Math.max(10_000, t.pollMs * 5)),
   });
 }

@@ -1,7 +1,6 @@
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { GatewayConfig } from '../config/resolve.js';
 import { createLogger } from '../core/logger.js';
-import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX, type Ledger, type MessageRecord } from '../queues/ledger.js';
 import { ManagedRedis } from '../queues/managed-redis.js';
 
 /** The Redis the daemon uses: the configured one, or the socket of the managed redis-server. */
@@ -10,20 +9,4 @@ export function redisUrlOf(config: GatewayConfig): string {
   return new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, createLogger({ level: 'silent', pretty: false })).url;
 }
 
-/**
- * A message by id, source file name, business key (ClientSeqNo, orderNo...), 统一编号 (SeqNo) or
- * 报关单号 (entry number): the lookup of the CLI commands and the console alike.
- */
-export async function findRecord(ledger: Ledger, config: GatewayConfig, arg: string): Promise<MessageRecord | undefined> {
-  if (/^[0-9a-f]{32}$/.test(arg)) return ledger.get(arg);
-  const name = basename(arg);
-  for (const ch of config.channels) {
-    const id = await ledger.findBySource(ch.name, name);
-    if (id) return ledger.get(id);
-  }
-  for (const kind of [BUSINESS_KEY_INDEX, 'seqNo', ENTRY_ID_INDEX]) {
-    const id = await ledger.findByKey(kind, arg);
-    if (id) return ledger.get(id);
-  }
-  return undefined;
-}
+export { findRecord } from '../queues/message-lookup.js';

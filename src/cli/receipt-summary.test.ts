@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderGatewayReceiptAs, type GatewayReceipt } from '../gateway/gateway-receipt.js';
+import { renderGatewayReceiptAs, type GatewayReceipt } from '../receipts/gateway-receipt.js';
 import { summarizeReceipt } from './receipt-summary.js';
 
 const base: Omit<GatewayReceipt, 'kind' | 'code' | 'status' | 'zh' | 'en'> = { messageId: 'm1', channel: 'declaration', sourceFile: 'copy.xml', details: [], time: new Date(0) };

@@ -24,7 +24,7 @@ function gatewaySummary(bytes: Buffer, namespace: string): string | undefined {
  * code and status; customs receipts by their kind, code and text.
  */
 export async function summarizeReceipt(bytes: Buffer, name: string): Promise<string> {
-  const { GATEWAY_RECEIPT_NS } = await import('../gateway/gateway-receipt.js');
+  const { GATEWAY_RECEIPT_NS } = await import('../receipts/gateway-receipt.js');
   const own = gatewaySummary(bytes, GATEWAY_RECEIPT_NS);
   if (own) return own;
   const { parseReceipt } = await import('../receipts/parse.js');

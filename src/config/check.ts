@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { ConfigProblem } from './config-error.js';
+import type { ConfigProblem } from './config-problem.js';
 import { parseConfigText } from './load.js';
 import { namedFileProblems } from './named-files.js';
 import { byLine } from './problem-text.js';

@@ -1,13 +1,7 @@
+import type { ConfigProblem } from './config-problem.js';
 import { describeProblems } from './problem-text.js';
 
-/** One problem in a configuration file: where it is, what is wrong, how to fix it. */
-export interface ConfigProblem {
-  readonly path: string;
-  readonly message: string;
-  readonly fix?: string;
-  /** Line in the configuration file, when the path points at something written there. */
-  readonly line?: number;
-}
+export type { ConfigProblem } from './config-problem.js';
 
 export class ConfigError extends Error {
   readonly code = 'GW_ERR_CONFIG';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { didYouMean } from './did-you-mean.js';
-import type { ConfigProblem } from './config-error.js';
+import type { ConfigProblem } from './config-problem.js';
 
 /**
  * Turns a schema issue into a problem an operator can act on: where it is, what is wrong in

@@ -1,5 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import type { ConfigProblem } from './config-error.js';
+import type { ConfigProblem } from './config-problem.js';
 import { pathText } from './issue-text.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ConfigProblem } from './config-error.js';
+import type { ConfigProblem } from './config-problem.js';
 
 /**
  * How every command prints configuration problems (`config check`, `start`, `doctor`, `status`…):

@@ -1,5 +1,5 @@
 import { didYouMean } from './did-you-mean.js';
-import type { ConfigProblem } from './config-error.js';
+import type { ConfigProblem } from './config-problem.js';
 import { pathText } from './issue-text.js';
 import { CLIENT_SIGNER } from './resolve.js';
 

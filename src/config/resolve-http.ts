@@ -1,6 +1,6 @@
 import type { ParsedConfig } from './schema.js';
 import { toMs } from './duration.js';
-import type { ConfigProblem } from './load.js';
+import type { ConfigProblem } from './config-problem.js';
 
 type SecretReader = (s: { env?: string | undefined; file?: string | undefined }, path: string) => string | undefined;
 

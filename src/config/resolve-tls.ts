@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { assertTlsLoads, normalisePin, type ClientTls } from '../core/tls-client.js';
-import type { ConfigProblem } from './load.js';
+import type { ConfigProblem } from './config-problem.js';
 import type { ClientTlsConfig } from './schema.js';
 
 type SecretRef = { env?: string | undefined; file?: string | undefined };

@@ -1,168 +1,21 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ParsedConfig, SoftKeySignerConfig, SignerConfig, HttpTransportConfig, SftpTransportConfig, SwClientTransportConfig, AmqpTransportConfig, AmqpReceiptSourceConfig } from './schema.js';
+import type { ParsedConfig, SftpTransportConfig, AmqpTransportConfig } from './schema.js';
 import { CLIENT_MODULES, defaultModuleFor } from '../core/client-modules.js';
+import { parseSchedule, toMs } from './duration.js';
+import type { TranslatorKind } from '../translators/translation-options.js';
+import type { ConfigProblem } from './config-problem.js';
+import { readSecret } from './read-secret.js';
+import { resolveClientTls } from './resolve-tls.js';
+import { resolveBreaker } from './resolve-breaker.js';
+import { resolveHttp } from './resolve-http.js';
+import type { ResolvedSftpEndpoint, ResolvedIntake, ResolvedChannel, ResolvedSigner, ResolvedTransport, ResolvedReceiptSource, GatewayConfig } from './resolved-config.js';
+
+export type { ResolvedSftpEndpoint, ResolvedSftpIntake, ResolvedIntake, ResolvedFolderIntake, ResolvedChannel, ResolvedSigner, ResolvedHttpTransport, ResolvedSftpTransport, ResolvedSwClientTransport, ResolvedTransport, ResolvedAmqpTransport, ResolvedAmqpReceiptSource, ResolvedReceiptSource, GatewayConfig } from './resolved-config.js';
 
 type SftpEndpointConfig = Pick<SftpTransportConfig, 'host' | 'port' | 'username' | 'privateKey' | 'passphrase' | 'knownHostKey' | 'timeoutMs'>;
-import { parseSchedule, toMs } from './duration.js';
-import type { TranslationOptions, TranslatorKind } from '../translators/translation-options.js';
-import type { ConfigProblem } from './load.js';
-import type { ClientTls } from '../core/tls-client.js';
-import { resolveClientTls } from './resolve-tls.js';
-import { resolveBreaker, type ResolvedBreaker } from './resolve-breaker.js';
-import { resolveHttp, type ResolvedHttp } from './resolve-http.js';
-import type { ReceiptFormName } from '../receipts/forms/receipt-forms.js';
-
-/** SFTP connection settings with the key and passphrase read and the timeout in ms. */
-export interface ResolvedSftpEndpoint {
-  readonly host: string;
-  readonly port: number;
-  readonly username: string;
-  readonly privateKey: string;
-  readonly passphrase?: string;
-  readonly knownHostKey?: string | undefined;
-  readonly timeoutMs: number;
-}
-
-export interface ResolvedSftpIntake extends ResolvedSftpEndpoint {
-  readonly type: 'sftp';
-  readonly remoteDir: string;
-  readonly sentDir: string;
-  readonly failedDir: string;
-  readonly pattern: string;
-  readonly stableMs: number;
-  readonly pollMs: number;
-  readonly maxBytes: number;
-}
-
-export type ResolvedIntake = ResolvedFolderIntake | ResolvedSftpIntake;
-
-export interface ResolvedFolderIntake {
-  readonly type: 'folder';
-  readonly path: string;
-  readonly pattern: string;
-  readonly stableMs: number;
-  readonly pollMs: number;
-  readonly doneMarker: boolean;
-  readonly maxBytes: number;
-  /** Take declarations with their attachments (随附单据), see gateway/companion-files.ts. */
-  readonly attachments?: boolean;
-}
-
-export interface ResolvedChannel {
-  readonly name: string;
-  readonly messageType: string;
-  readonly translator: TranslatorKind;
-  /** Translation options with their paths made absolute. */
-  readonly translation: TranslationOptions;
-  readonly intake: readonly ResolvedIntake[];
-  readonly outbox: string;
-  readonly sent: string;
-  readonly failed: string;
-  readonly signer: string;
-  readonly signature: {
-    readonly algorithm: 'rsa-sha1' | 'rsa-sha256' | 'sm2-sm3';
-    readonly uris: 'chinaport-2022' | 'w3-sm2';
-    readonly signatureMethodUri?: string | undefined;
-    readonly digestMethodUri?: string | undefined;
-    readonly digestHash?: 'sha1' | 'sha256' | 'sm3' | undefined;
-    readonly sm2Encoding?: 'raw' | 'der' | undefined;
-  };
-  readonly envelope: {
-    readonly type: 'none' | 'dxp';
-    readonly senderId?: string | undefined;
-    readonly receiverIds: readonly string[];
-    readonly icCard?: string | undefined;
-  };
-  readonly transport: string;
-  /** Single Window client module (FormId) of this channel, when its messages have one. */
-  readonly module?: string | undefined;
-  readonly layout: 'folders' | 'imppath';
-  readonly receiptSlaMs: number;
-  readonly gatewayReceipts: 'xml' | 'json';
-  /** Largest document the channel takes, on every intake (HTTP included). */
-  readonly maxBytes: number;
-  readonly receiptForm: ReceiptFormName;
-  /** Absolute path of the receipt mapping YAML. */
-  readonly receiptMapping?: string | undefined;
-}
-
-/** A signer's settings with paths absolute, durations in ms and secrets read (never logged). */
-export type ResolvedSigner =
-  | (Omit<SoftKeySignerConfig, 'passphrase'> & { readonly passphrase?: string })
-  | (Omit<Extract<SignerConfig, { type: 'pcsc-card' }>, 'pin'> & { readonly pin: string })
-  | (Omit<Extract<SignerConfig, { type: 'eport-service' }>, 'pin' | 'timeoutMs'> & { readonly pin: string; readonly timeoutMs: number });
-
-export interface ResolvedHttpTransport extends Omit<HttpTransportConfig, 'timeoutMs' | 'connectTimeoutMs' | 'tls' | 'breaker'> {
-  readonly timeoutMs: number;
-  readonly connectTimeoutMs: number;
-  readonly tls?: ClientTls | undefined;
-}
-
-export interface ResolvedSftpTransport extends ResolvedSftpEndpoint {
-  readonly name: string;
-  readonly type: 'sftp';
-  readonly remoteDir: string;
-}
-
-export interface ResolvedSwClientTransport
-  extends Omit<SwClientTransportConfig, 'pickupTimeout' | 'pollMs' | 'stableMs' | 'backupDir' | 'settingsFile'> {
-  readonly settingsFile?: string | undefined;
-  readonly pickupTimeoutMs: number;
-  readonly pollMs: number;
-  readonly stableMs: number;
-  readonly backupDir?: string | undefined;
-}
-
-export type ResolvedTransport = ResolvedHttpTransport | ResolvedSftpTransport | ResolvedSwClientTransport | ResolvedAmqpTransport;
 
 /** The signer name that leaves signing to the Single Window client's own card. */
 export const CLIENT_SIGNER = 'client';
-
-/** An AMQP adapter's settings with the URL (a secret: it holds the password) read and durations in ms. */
-export interface ResolvedAmqpTransport extends Omit<AmqpTransportConfig, 'url' | 'connectTimeoutMs' | 'confirmTimeoutMs'> {
-  readonly url: string;
-  readonly connectTimeoutMs: number;
-  readonly confirmTimeoutMs: number;
-}
-
-export interface ResolvedAmqpReceiptSource extends Omit<AmqpReceiptSourceConfig, 'url' | 'connectTimeoutMs'> {
-  readonly url: string;
-  readonly connectTimeoutMs: number;
-}
-
-export type ResolvedReceiptSource =
-  | { readonly name: string; readonly type: 'http-pull'; readonly url: string; readonly intervalMs: number; readonly tls?: ClientTls | undefined; readonly maxBytes: number; readonly timeoutMs: number }
-  | (ResolvedSftpEndpoint & {
-      readonly name: string;
-      readonly type: 'sftp';
-      readonly remoteDir: string;
-      readonly doneDir?: string | undefined;
-      readonly pattern: string;
-      readonly intervalMs: number;
-      readonly maxBytes: number;
-      readonly pollTimeoutMs: number;
-    })
-  | ResolvedAmqpReceiptSource;
-
-/** The validated configuration with paths made absolute and durations in milliseconds. Frozen. */
-export interface GatewayConfig {
-  readonly dataDir: string;
-  readonly redis: { readonly url?: string | undefined; readonly prefix: string; readonly serverBinary: string };
-  readonly log: { readonly level: string; readonly pretty?: boolean | undefined };
-  readonly http: ResolvedHttp;
-  readonly shutdownMs: number;
-  readonly records: { readonly archive: boolean; readonly archiveRetentionMs: number };
-  readonly concurrency: ParsedConfig['concurrency'];
-  readonly retry: { readonly delaysMs: readonly number[]; readonly jitter: number; readonly maxAgeMs: number };
-  readonly limits: ParsedConfig['limits'];
-  readonly signers: readonly ResolvedSigner[];
-  readonly transports: readonly ResolvedTransport[];
-  /** Circuit breaker settings by transport name (every transport has an entry). */
-  readonly breakers: Readonly<Record<string, ResolvedBreaker>>;
-  readonly receiptSources: readonly ResolvedReceiptSource[];
-  readonly channels: readonly ResolvedChannel[];
-}
 
 const MB = 1024 * 1024;
 
@@ -182,30 +35,6 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
-}
-
-function readSecret(
-  s: { env?: string | undefined; file?: string | undefined },
-  path: string,
-  abs: (p: string) => string,
-  env: NodeJS.ProcessEnv,
-  problems: ConfigProblem[],
-): string | undefined {
-  if (s.env) {
-    const v = env[s.env];
-    if (v !== undefined) return v;
-    // The NAME_FILE convention (Docker and Kubernetes secrets): the variable names a file.
-    const file = env[`${s.env}_FILE`];
-    if (file !== undefined) return readSecret({ file }, path, abs, env, problems);
-    problems.push({ path, message: `environment variable ${s.env} (or ${s.env}_FILE) is not set / 环境变量未设置`, fix: `export ${s.env}=... or ${s.env}_FILE=/run/secrets/... / 运行前设置该环境变量` });
-    return undefined;
-  }
-  try {
-    return readFileSync(abs(s.file!), 'utf8').replace(/\r?\n$/, '');
-  } catch (err) {
-    problems.push({ path, message: `cannot read secret file: ${(err as Error).message} / 无法读取密码文件`, fix: 'check the path and permissions; relative paths are relative to the configuration file / 检查路径和权限' });
-    return undefined;
-  }
 }
 
 function duplicates(names: readonly string[]): string[] {

@@ -1,4 +1,4 @@
-import { findRecord } from '../cli/message-lookup.js';
+import { findRecord } from '../queues/message-lookup.js';
 import type { BreakerSnapshot } from '../queues/circuit-breaker.js';
 import type { PipelineDeps } from '../queues/deps.js';
 import { readDeliveryState, type DeliveryState } from '../queues/delivery-state.js';

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PipelineDeps } from '../queues/deps.js';
 import { holdChannel, holdMessage, releaseChannel, releaseMessage } from '../queues/delivery-operator.js';
 import { cancelMessage, retryMessage } from '../queues/operator.js';
-import { refusalText } from '../queues/operator-refusal.js';
+import { refusalText } from '../core/operator-refusal.js';
 import { isGatewayStatus } from '../receipts/status.js';
 import { CONSOLE_SCOPES, langOfRequest, pageContext, registerConsoleAuth, requireConsoleScope, safeBack, sendPage } from './console-auth.js';
 import { downloadableRefs, readMessage, readOverview, readProblems, readUnclaimed, searchMessages } from './console-data.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError, isGatewayError, toGatewayError } from './errors.js';
+import { ERRORS, GatewayError, isGatewayError, isSignerFatal, toGatewayError } from './errors.js';
 import { ConfigError } from '../config/load.js';
 
 describe('isGatewayError', () => {
@@ -25,5 +25,15 @@ describe('GatewayError.retryAfterMs', () => {
     const plain = new GatewayError('GW_ERR_DELIVER_REMOTE_5XX', 'HTTP 503');
     expect(plain.retryAfterMs).toBeUndefined();
     expect('retryAfterMs' in plain).toBe(false);
+  });
+});
+
+describe('signer-fatal codes', () => {
+  it('are the PIN and expired-certificate codes, marked in the catalogue; nothing transient is', () => {
+    const marked = Object.keys(ERRORS).filter(isSignerFatal).sort();
+    expect(marked).toEqual(['GW_ERR_SIGN_CERT_EXPIRED', 'GW_ERR_SIGN_PIN', 'GW_ERR_SIGN_PIN_LOW']);
+    for (const code of marked) expect(ERRORS[code as keyof typeof ERRORS].kind).toBe('permanent');
+    expect(isSignerFatal('GW_ERR_SIGN_CARD_ABSENT')).toBe(false);
+    expect(isSignerFatal('NOT_A_CODE')).toBe(false);
   });
 });

@@ -10,6 +10,11 @@ interface CatalogueEntry {
   readonly kind: ErrorClass;
   readonly zh: string;
   readonly en: string;
+  /**
+   * The signer, not the message, is at fault (PIN, expired certificate): the signer reports a
+   * state other than ready, and its messages wait for the operator's fix instead of failing.
+   */
+  readonly signerFatal?: true;
 }
 
 export const ERRORS = {
@@ -54,18 +59,19 @@ export const ERRORS = {
   GW_ERR_EDOC_ATTACHMENT: { kind: 'permanent', zh: '随附单据不符合要求', en: 'an attached document (随附单据) breaks a rule' },
   GW_ERR_EDOC_PACKAGE: { kind: 'permanent', zh: '随附单据报文包不一致，未交给客户端', en: 'the declaration package with attachments is inconsistent and was not handed over' },
   GW_ERR_SIGN_KEY: { kind: 'permanent', zh: '签名密钥或证书无法读取', en: 'signing key or certificate cannot be read' },
-  GW_ERR_SIGN_CERT_EXPIRED: { kind: 'permanent', zh: '签名证书已过期', en: 'signing certificate has expired' },
+  GW_ERR_SIGN_CERT_EXPIRED: { kind: 'permanent', zh: '签名证书已过期', en: 'signing certificate has expired', signerFatal: true },
   GW_ERR_SIGN_FAILED: { kind: 'transient', zh: '签名失败', en: 'signing failed' },
   GW_ERR_SIGN_CARD_ABSENT: {
     kind: 'transient',
     zh: '操作员卡或读卡器未就绪，签名暂停',
     en: 'operator card or reader not present, signing paused',
   },
-  GW_ERR_SIGN_PIN: { kind: 'permanent', zh: '卡口令（PIN）错误或已锁定', en: 'card PIN wrong or blocked' },
+  GW_ERR_SIGN_PIN: { kind: 'permanent', zh: '卡口令（PIN）错误或已锁定', en: 'card PIN wrong or blocked', signerFatal: true },
   GW_ERR_SIGN_PIN_LOW: {
     kind: 'permanent',
     zh: '卡口令（PIN）剩余尝试次数过少，为防止锁卡已停止校验',
     en: 'card PIN has too few tries left; verification stopped to keep the card from locking',
+    signerFatal: true,
   },
   GW_ERR_SIGN_READER: {
     kind: 'transient',
@@ -214,6 +220,12 @@ export type NoticeCode = keyof typeof NOTICES;
 
 /** Every code a receipt or a ledger event may carry. */
 export type GatewayCode = ErrorCode | NoticeCode;
+
+/** True for the codes that stop a signer rather than fail a message (`signerFatal` in the catalogue). */
+export function isSignerFatal(code: string): boolean {
+  const entry = (ERRORS as Record<string, CatalogueEntry>)[code];
+  return entry?.signerFatal === true;
+}
 
 /**
  * At most this many problems are kept per error (receipts, ledger, logs); the rest are counted in

@@ -6,7 +6,7 @@ import type { Lease } from '../core/lease.js';
 import { LeasedPoller } from '../core/leased-poller.js';
 import { intakeRefusals } from './intake-refusals.js';
 import type { ResolvedFolderIntake } from '../config/resolve.js';
-import { moveLink, moveUnique } from '../queues/archive.js';
+import { moveLink, moveUnique } from '../core/archive.js';
 import { fitName } from '../core/fit-name.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';

@@ -1,15 +1,7 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { isGatewayError } from '../core/errors.js';
-import { assertNoEviction } from '../queues/redis-connection.js';
-import { isSupervised, type Signer } from '../signing/signer.js';
-
-/** What the health routes look at. */
-export interface HealthDeps {
-  readonly redis: Redis;
-  readonly signers: ReadonlyMap<string, Signer>;
-}
+import type { HealthChecks } from './http-api-deps.js';
 
 /** A Redis call that has not answered in this long counts as Redis unreachable. */
 const REDIS_PROBE_MS = 1_000;
@@ -32,9 +24,9 @@ const checkSchema = { type: 'object', additionalProperties: { type: 'string' } }
  * reachable and not evicting, every signer ready, not shedding load: a readiness probe and the
  * Docker HEALTHCHECK). All open, without a token; none says more than ok or what is wrong.
  */
-export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps, underPressure: () => boolean): void {
+export function registerHealthRoutes(app: FastifyInstance, deps: HealthChecks, underPressure: () => boolean): void {
   app.get('/health', { config: NO_SHEDDING, schema: { summary: 'Redis reachable (kept for existing probes)', tags: ['health'] } }, async () => {
-    const redis = await withTimeout(deps.redis.ping(), REDIS_PROBE_MS).then(() => 'ok', () => 'down');
+    const redis = await withTimeout(deps.pingRedis(), REDIS_PROBE_MS).then(() => 'ok', () => 'down');
     return { status: redis === 'ok' ? 'ok' : 'degraded', redis };
   });
 
@@ -57,15 +49,14 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps, und
       const checks: Record<string, string> = {};
       const problems: string[] = [];
       try {
-        await withTimeout(assertNoEviction(deps.redis), REDIS_PROBE_MS);
+        await withTimeout(deps.checkRedis(), REDIS_PROBE_MS);
         checks.redis = 'ok';
       } catch (err) {
         const evicting = isGatewayError(err) && err.code === 'GW_ERR_REDIS_EVICTION';
         checks.redis = evicting ? 'evicting' : 'unreachable';
         problems.push(evicting ? 'Redis may evict keys (maxmemory-policy) / Redis 可能淘汰数据' : 'Redis unreachable / 无法连接 Redis');
       }
-      for (const [name, s] of deps.signers) {
-        const state = isSupervised(s) ? s.state : 'ready';
+      for (const [name, state] of deps.signerStates()) {
         checks[`signer:${name}`] = state;
         if (state !== 'ready') problems.push(`signer ${name} is ${state} / 签名器 ${name} 不可用（${state}）`);
       }

@@ -4,10 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import swagger from '@fastify/swagger';
-import type { PipelineDeps } from '../queues/deps.js';
-import { FeedWaiter } from '../queues/feed-waiter.js';
-import { createMetrics } from './metrics.js';
-import type { IntakeHandler } from './intake.js';
+import type { HttpApiDeps } from './http-api-deps.js';
 import { registerUploadRoutes } from './http-upload-routes.js';
 import { registerDeliveryRoutes } from './http-delivery-routes.js';
 import { authenticate, ROUTE_SCOPES, requireScope, unscopedTokens } from './http-auth.js';
@@ -15,7 +12,6 @@ import { registerHealthRoutes } from './health-routes.js';
 import { httpsOptions } from './http-tls.js';
 import { openApiOptions, registerOpenApiRoute } from './openapi.js';
 import { registerReceiptPollRoutes } from './receipt-poll-routes.js';
-import { registerConsole } from '../console/console-routes.js';
 
 export { tokenMatches } from './http-auth.js';
 
@@ -28,8 +24,8 @@ const DEFAULT_BODY_LIMIT = 64 * 1024;
  * instead of using folders. Every route validates its input with a JSON schema; the OpenAPI
  * description made from those schemas is at /v1/openapi.json.
  */
-export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): FastifyInstance {
-  const http = deps.config.http;
+export function buildHttpApi(deps: HttpApiDeps): FastifyInstance {
+  const http = deps.http;
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -43,11 +39,10 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
       return http.tls ? createHttpsServer({ ...httpsOptions(http.tls), ...timeouts }, handler) : createServer(timeouts, handler);
     },
   }) as unknown as FastifyInstance;
-  const metrics = createMetrics(deps);
-  const waiter = new FeedWaiter(deps.redis, deps.receiptFeed.feedSignal);
-  app.addHook('onReady', async () => waiter.start());
+  const { metrics, receipts } = deps;
+  app.addHook('onReady', async () => receipts.start());
   // preClose: before the server waits for requests in flight, so long polls answer at once.
-  app.addHook('preClose', async () => waiter.close());
+  app.addHook('preClose', async () => receipts.close());
   const unscoped = unscopedTokens(http.tokens);
   if (unscoped.length) {
     deps.log.warn({ tokens: unscoped }, 'API tokens without scopes have every scope; set scopes: [upload, receipts, operate, read-only, admin] / 未设置权限范围的令牌拥有全部权限');
@@ -64,10 +59,11 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
   // Plugins load in this order when the app starts; swagger first, so it sees every route.
   app.register(swagger, openApiOptions('1'));
   app.register(underPressure, { maxEventLoopDelay: http.maxEventLoopDelayMs, retryAfter: 10 });
-  app.register(async (root) => registerHealthRoutes(root, deps, () => app.isUnderPressure()));
+  app.register(async (root) => registerHealthRoutes(root, deps.health, () => app.isUnderPressure()));
 
   // The web console: its own login (a token into a session cookie), pages and the queue board.
-  app.register(async (c) => registerConsole(c, deps), { prefix: '/console' });
+  const webConsole = deps.console;
+  if (webConsole) app.register(async (c) => webConsole(c), { prefix: '/console' });
 
   app.register(
     async (v1) => {
@@ -81,8 +77,8 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
       // counters live in Redis under the deployment's prefix: every gateway node counts together.
       await v1.register(rateLimit, {
         hook: 'preHandler',
-        redis: deps.redis,
-        nameSpace: `${deps.config.redis.prefix}:rate-limit:`,
+        redis: deps.rateLimitStore.redis,
+        nameSpace: deps.rateLimitStore.nameSpace,
         max: http.rateLimit.max,
         timeWindow: http.rateLimit.windowMs,
         keyGenerator: (req) => `token:${req.apiClient?.name ?? req.ip}`,
@@ -91,8 +87,9 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
 
       registerOpenApiRoute(v1, app);
       // Own scope: the upload routes take every body as raw bytes, JSON routes keep their parser.
+      const intake = deps.intake;
       if (intake) v1.register(async (uploads) => registerUploadRoutes(uploads, deps, intake));
-      registerReceiptPollRoutes(v1, deps, waiter);
+      registerReceiptPollRoutes(v1, http, receipts);
       // Operator actions need the operate scope; reading the delivery state any reading scope.
       v1.register(async (ops) => {
         ops.addHook('preHandler', (req, reply) => requireScope(req.method === 'GET' ? ROUTE_SCOPES.read : ROUTE_SCOPES.operate)(req, reply));
@@ -115,9 +112,9 @@ export function buildHttpApi(deps: PipelineDeps, intake?: IntakeHandler): Fastif
           },
         },
         async (req, reply) => {
-          const rec = await deps.ledger.get(req.params.id);
-          if (!rec) return reply.code(404).send({ error: 'no such message / 报文不存在' });
-          return { ...rec, events: await deps.ledger.events(rec.id), collected: await deps.ledger.collected(rec.id) };
+          const message = await deps.messages.describe(req.params.id);
+          if (!message) return reply.code(404).send({ error: 'no such message / 报文不存在' });
+          return message;
         },
       );
     },

@@ -1,15 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import type { PipelineDeps } from '../queues/deps.js';
-import { readDeliveryState } from '../queues/delivery-state.js';
-import { holdChannel, holdMessage, releaseChannel, releaseMessage, replayMessage } from '../queues/delivery-operator.js';
-import { isOperatorRefusal, refusalText } from '../queues/operator-refusal.js';
+import type { ResolvedHttp } from '../config/resolve-http.js';
+import { isOperatorRefusal, refusalText } from '../core/operator-refusal.js';
+import type { HttpApiDeps } from './http-api-deps.js';
+
+type DeliveryRouteDeps = Pick<HttpApiDeps, 'http' | 'channels' | 'delivery'>;
 
 /** The name of the API client, from its bearer token (the auth hook has already checked it). */
-function caller(req: FastifyRequest, deps: PipelineDeps): string {
+function caller(req: FastifyRequest, http: ResolvedHttp): string {
   const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
   const hash = createHash('sha256').update(token).digest('hex');
-  return `api ${deps.config.http.tokens.find((t) => t.sha256 === hash)?.name ?? 'client'}`;
+  return `api ${http.tokens.find((t) => t.sha256 === hash)?.name ?? 'client'}`;
 }
 
 /** `{ "reason": "..." }` from a JSON body (or a body another parser left as bytes). */
@@ -85,7 +86,7 @@ const ACTION_TEXT = {
  * POST /v1/channels/NAME/{hold,release}; GET /v1/delivery shows breakers and held channels.
  * A refused action (already sent, a send under way...) answers 409 with the reason.
  */
-export function registerDeliveryRoutes(v1: FastifyInstance, deps: PipelineDeps): void {
+export function registerDeliveryRoutes(v1: FastifyInstance, deps: DeliveryRouteDeps): void {
   const act = async (reply: { code(n: number): { send(b: unknown): unknown } }, fn: () => Promise<string>) => {
     try {
       return { result: await fn() };
@@ -99,7 +100,7 @@ export function registerDeliveryRoutes(v1: FastifyInstance, deps: PipelineDeps):
   v1.get(
     '/delivery',
     { schema: { summary: 'circuit breakers of every transport and the channels on hold', tags: ['delivery'], response: { 200: DELIVERY_STATE } } },
-    async () => readDeliveryState(deps.redis, deps.config),
+    async () => deps.delivery.state(),
   );
 
   for (const action of ['hold', 'release', 'replay'] as const) {
@@ -111,14 +112,11 @@ export function registerDeliveryRoutes(v1: FastifyInstance, deps: PipelineDeps):
       response: { 200: RESULT, 400: ERROR, 404: ERROR, 409: ERROR },
     };
     v1.post<{ Params: { id: string } }>(`/messages/:id/${action}`, { schema }, async (req, reply) => {
-      const rec = await deps.ledger.get(req.params.id);
-      if (!rec) return reply.code(404).send({ error: 'no such message / 报文不存在' });
-      const who = caller(req, deps);
+      if (!(await deps.delivery.hasMessage(req.params.id))) return reply.code(404).send({ error: 'no such message / 报文不存在' });
+      const who = caller(req, deps.http);
       const reason = reasonOf(req.body);
       if (action === 'replay' && !reason) return reply.code(400).send({ error: 'a replay needs { "reason": "..." } / 重放须说明原因' });
-      return act(reply, () =>
-        action === 'hold' ? holdMessage(deps, rec, who, reason) : action === 'release' ? releaseMessage(deps, rec, who) : replayMessage(deps, rec, who, reason!),
-      );
+      return act(reply, () => deps.delivery.onMessage(req.params.id, action, who, reason));
     });
   }
 
@@ -132,8 +130,8 @@ export function registerDeliveryRoutes(v1: FastifyInstance, deps: PipelineDeps):
     };
     v1.post<{ Params: { channel: string } }>(`/channels/:channel/${action}`, { schema }, async (req, reply) => {
       if (!deps.channels.has(req.params.channel)) return reply.code(404).send({ error: `no channel ${req.params.channel} / 通道不存在` });
-      const who = caller(req, deps);
-      return act(reply, () => (action === 'hold' ? holdChannel(deps, req.params.channel, who, reasonOf(req.body)) : releaseChannel(deps, req.params.channel, who)));
+      const who = caller(req, deps.http);
+      return act(reply, () => deps.delivery.onChannel(req.params.channel, action, who, action === 'hold' ? reasonOf(req.body) : undefined));
     });
   }
 }

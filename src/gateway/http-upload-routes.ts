@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { basename } from 'node:path';
 import { messageIdFor } from '../core/ids.js';
-import type { PipelineDeps } from '../queues/deps.js';
-import { queueReceipt } from '../queues/queue-receipt.js';
+import type { HttpApiDeps } from './http-api-deps.js';
 import type { IntakeHandler } from './intake.js';
 import { ROUTE_SCOPES, requireScope } from './http-auth.js';
 
@@ -41,7 +40,7 @@ export function extensionFor(contentType: string | undefined): string {
  * dropped file would be taken (same spool, message id, duplicate detection, receipts); POST
  * /v1/receipts/push lets a customs-side client push receipts instead of being polled.
  */
-export function registerUploadRoutes(v1: FastifyInstance, deps: PipelineDeps, handler: IntakeHandler): void {
+export function registerUploadRoutes(v1: FastifyInstance, deps: Pick<HttpApiDeps, 'channels' | 'pushReceipt'>, handler: IntakeHandler): void {
   // The body is the document, byte for byte, whatever the Content-Type says: no JSON re-serialising
   // (it rounds big numbers) and no text decoding (it mangles GBK and hides invalid UTF-8).
   // The body limit is the largest channel's; each channel's own limit is checked below.
@@ -90,7 +89,7 @@ export function registerUploadRoutes(v1: FastifyInstance, deps: PipelineDeps, ha
     if (bytes.length === 0) return reply.code(400).send({ error: 'empty receipt / 回执为空' });
     const header = req.headers['x-file-name'];
     const fileName = safeUploadName(Array.isArray(header) ? header[0] : header) ?? 'pushed-receipt.xml';
-    await queueReceipt(deps, bytes, 'http-push', fileName);
+    await deps.pushReceipt(bytes, 'http-push', fileName);
     return reply.code(202).send({ accepted: true });
   });
 }

@@ -1,5 +1,5 @@
 import { checkXml, decodeXml } from '../core/xml-text.js';
-import type { FeedEntry } from '../queues/receipt-feed.js';
+import type { FeedEntry } from '../receipts/feed-entry.js';
 import { CSV_HEADER, csvLine, csvRows } from '../receipts/forms/csv-form.js';
 import type { ReceiptView } from '../receipts/forms/receipt-view.js';
 

@@ -1,17 +1,13 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { PipelineDeps } from '../queues/deps.js';
-import type { FeedWaiter } from '../queues/feed-waiter.js';
-import { AckBeyondFeedError, ReceiptAcks } from '../queues/receipt-acks.js';
-import type { FeedEntry } from '../queues/receipt-feed.js';
-import { ORPHANS_FEED } from '../queues/workers/receipt-worker.js';
-import { readableView, type ReceiptContext } from '../receipts/forms/receipt-view.js';
+import type { ResolvedHttp } from '../config/resolve-http.js';
+import type { FeedEntry } from '../receipts/feed-entry.js';
+import { readableView } from '../receipts/forms/receipt-view.js';
+import type { ReceiptPolling } from './http-api-deps.js';
 import { ROUTE_SCOPES, requireScope } from './http-auth.js';
 import { API_FORMATS, csvPage, negotiateFormat, storedExtension, xmlPage } from './receipt-api-formats.js';
 
 const CURSOR = '^(0|[0-9]{1,15}-[0-9]{1,15})$';
-
-export type ReceiptApiDeps = Pick<PipelineDeps, 'config' | 'redis' | 'ledger' | 'receiptFeed' | 'receiptForms' | 'spool' | 'channels'>;
 
 interface PollQuery {
   channel: string;
@@ -26,17 +22,11 @@ interface PollQuery {
  * POST /v1/receipts/ack acknowledges up to a cursor per client (the token's name), and GET
  * /v1/receipts/unclaimed lists receipts no client has collected.
  */
-export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiDeps, waiter: FeedWaiter): ReceiptAcks {
-  const acks = new ReceiptAcks(deps.redis, deps.config.redis.prefix, deps.receiptFeed, deps.ledger);
+export function registerReceiptPollRoutes(v1: FastifyInstance, http: Pick<ResolvedHttp, 'maxWaitSeconds'>, feeds: ReceiptPolling): void {
   // `orphans`: receipts that match no message of ours (e.g. DECSUB subscription receipts).
-  const channels = [...deps.channels.keys(), ORPHANS_FEED];
+  const channels = feeds.feeds;
   const unknownChannel = { error: `channel must be one of / 通道须为: ${channels.join(', ')}` };
   const known = (channel: string): boolean => channels.includes(channel);
-
-  async function contextOf(channel: string, e: FeedEntry): Promise<ReceiptContext> {
-    const rec = await deps.ledger.get(e.messageId);
-    return { channel, messageId: e.messageId, businessKey: rec?.businessKey, seqNo: rec?.seqNo, entryId: rec?.entryId, writtenAt: new Date(e.writtenAt ?? Date.now()) };
-  }
 
   /** Reads; when empty, waits for an append (or the deadline) and reads again. */
   async function poll(channel: string, after: string, limit: number, waitMs: number, reply: FastifyReply): Promise<FeedEntry[]> {
@@ -48,9 +38,9 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
     res.once('close', onClose);
     try {
       for (;;) {
-        const wait = waiter.wait(channel, deadline - Date.now());
-        const entries = await deps.receiptFeed.read(channel, after, limit);
-        if (entries.length || gone || waiter.isClosed || Date.now() >= deadline) {
+        const wait = feeds.wait(channel, deadline - Date.now());
+        const entries = await feeds.read(channel, after, limit);
+        if (entries.length || gone || feeds.closing || Date.now() >= deadline) {
           wait.cancel();
           return entries;
         }
@@ -82,7 +72,7 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
             channel: { type: 'string', minLength: 1, maxLength: 40 },
             after: { type: 'string', pattern: CURSOR, description: 'cursor of the last receipt seen; 0 = from the start' },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-            wait: { type: 'integer', minimum: 0, maximum: deps.config.http.maxWaitSeconds, default: 0, description: 'seconds to wait when nothing is there yet' },
+            wait: { type: 'integer', minimum: 0, maximum: http.maxWaitSeconds, default: 0, description: 'seconds to wait when nothing is there yet' },
             format: { type: 'string', enum: [...API_FORMATS] },
           },
         },
@@ -92,21 +82,21 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
       const q = req.query;
       if (!known(q.channel)) return reply.code(400).send(unknownChannel);
       const format = negotiateFormat(q.format, req.headers.accept);
-      if (format === 'mapping' && !deps.receiptForms.hasMapping(q.channel)) {
+      if (format === 'mapping' && !feeds.forms.hasMapping(q.channel)) {
         return reply.code(400).send({ error: `channel ${q.channel} has no receiptMapping / 该通道未配置回执映射` });
       }
-      const after = q.after ?? (await acks.cursorOf(q.channel, req.apiClient!.name));
+      const after = q.after ?? (await feeds.cursorOf(q.channel, req.apiClient!.name));
       const entries = await poll(q.channel, after, q.limit, q.wait * 1000, reply);
       const next = entries.at(-1)?.cursor ?? after;
       // Shutting down: no keep-alive, or the server would wait for this connection to idle out.
-      if (waiter.isClosed) void reply.header('connection', 'close');
-      const items = await Promise.all(entries.map(async (entry) => ({ entry, original: await deps.spool.get(entry.receiptRef) })));
+      if (feeds.closing) void reply.header('connection', 'close');
+      const items = await Promise.all(entries.map(async (entry) => ({ entry, original: await feeds.original(entry) })));
       void reply.header('x-next-cursor', next);
       if (format === 'xml') return reply.type('application/xml; charset=utf-8').send(xmlPage(q.channel, next, items));
       if (format === 'raw') return { receipts: items.map(({ entry, original }) => ({ ...entry, content: original.toString('base64') })), next };
       const rendered = await Promise.all(
         items.map(async ({ entry, original }) => {
-          const ctx = await contextOf(q.channel, entry);
+          const ctx = await feeds.contextOf(q.channel, entry);
           return { entry, original, ctx, view: readableView(original, entry.fileName, entry.kind, ctx) };
         }),
       );
@@ -114,7 +104,7 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
       if (format === 'json') return { receipts: rendered.map(({ entry, view }) => ({ ...entry, receipt: view })), next };
       return {
         receipts: rendered.map(({ entry, original, ctx }) => {
-          const out = deps.receiptForms.render(q.channel, 'mapping', original, storedExtension(original), ctx);
+          const out = feeds.forms.render(q.channel, 'mapping', original, storedExtension(original), ctx);
           return { ...entry, contentType: out.contentType, content: out.bytes.toString('base64') };
         }),
         next,
@@ -142,13 +132,9 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
     async (req, reply) => {
       const { channel, cursor } = req.body;
       if (!known(channel)) return reply.code(400).send(unknownChannel);
-      try {
-        const res = await acks.ack(channel, req.apiClient!.name, cursor);
-        return { channel, ...res };
-      } catch (err) {
-        if (err instanceof AckBeyondFeedError) return reply.code(400).send({ error: err.message });
-        throw err;
-      }
+      const res = await feeds.ack(channel, req.apiClient!.name, cursor);
+      if ('refused' in res) return reply.code(400).send({ error: res.refused });
+      return { channel, ...res };
     },
   );
 
@@ -174,9 +160,8 @@ export function registerReceiptPollRoutes(v1: FastifyInstance, deps: ReceiptApiD
     async (req, reply) => {
       const { channel, olderThan, limit } = req.query;
       if (!known(channel)) return reply.code(400).send(unknownChannel);
-      const receipts = await acks.unclaimed(channel, limit, olderThan * 1000);
-      return { channel, clients: await acks.all(channel), receipts };
+      const receipts = await feeds.unclaimed(channel, limit, olderThan * 1000);
+      return { channel, clients: await feeds.clients(channel), receipts };
     },
   );
-  return acks;
 }

@@ -1,7 +1,7 @@
 import { jobIdFor } from '../core/ids.js';
 import type { PipelineDeps } from './deps.js';
 import { DeliveryControl } from './delivery-control.js';
-import { operatorRefusal } from './operator-refusal.js';
+import { operatorRefusal } from '../core/operator-refusal.js';
 import type { MessageRecord } from './ledger.js';
 
 type Deps = Pick<PipelineDeps, 'redis' | 'config' | 'queues' | 'channels'>;

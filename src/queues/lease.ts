@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Lease } from '../core/lease.js';
+import type { Lease, LeaseFactory } from '../core/lease.js';
 
 /** This process's identity in leases: readable in redis-cli, unique per start. */
 export const NODE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -34,4 +34,9 @@ export class RedisLease implements Lease {
   async release(): Promise<void> {
     await this.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, this.key, this.owner);
   }
+}
+
+/** Leases under `<prefix>:lease:<name>` in Redis: what app.ts hands the registries. */
+export function redisLeases(redis: Redis, prefix: string): LeaseFactory {
+  return (name, ttlMs) => new RedisLease(redis, `${prefix}:lease:${name}`, ttlMs);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../core/errors.js';
 import { retryMessage } from './operator.js';
-import { isOperatorRefusal, operatorRefusal, refusalText } from './operator-refusal.js';
+import { isOperatorRefusal, operatorRefusal, refusalText } from '../core/operator-refusal.js';
 import type { MessageRecord } from './ledger.js';
 
 describe('operator refusals', () => {

@@ -2,7 +2,7 @@ import { jobIdFor } from '../core/ids.js';
 import type { MessageRecord } from './ledger.js';
 import type { PipelineDeps } from './deps.js';
 import { archiveToFailed, emitGatewayReceipt } from './outcomes.js';
-import { operatorRefusal } from './operator-refusal.js';
+import { operatorRefusal } from '../core/operator-refusal.js';
 
 /** The deliver job of a message; a re-opened message gets a fresh id so BullMQ runs it again. */
 export function deliverJobId(messageId: string, generation?: number): string {

@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { GatewayError, ERRORS } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 import { jobIdFor } from '../core/ids.js';
-import { renderGatewayReceiptAs, type GatewayReceipt } from '../gateway/gateway-receipt.js';
+import { renderGatewayReceiptAs, type GatewayReceipt } from '../receipts/gateway-receipt.js';
 import { isNegativeStatus } from '../receipts/status.js';
 import { channelOf, type PipelineDeps } from './deps.js';
-import { isInside, moveUnique } from './archive.js';
+import { isInside, moveUnique } from '../core/archive.js';
 import { NODE_ID, RedisLease } from './lease.js';
+import { companionOf, moveCompanion } from './archive-companion.js';
+import { isBundle, unpackBundle } from '../core/document-bundle.js';
 
 /** How long one move to failed/ may hold the archive lease before another caller may take it. */
 const ARCHIVE_LEASE_MS = 10_000;
-import { companionOf, moveCompanion } from './archive-companion.js';
-import { isBundle, unpackBundle } from '../core/document-bundle.js';
 
 /** Queues a receipt the gateway itself issues; idempotent per (message, kind, code). */
 export async function emitGatewayReceipt(deps: PipelineDeps, receipt: GatewayReceipt): Promise<void> {

@@ -1,16 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { SpoolRef } from '../core/spool.js';
+import type { FeedEntry } from '../receipts/feed-entry.js';
 
-export interface FeedEntry {
-  /** Stream id; pass it back as `after` to read what came later. */
-  readonly cursor: string;
-  readonly messageId: string;
-  readonly fileName: string;
-  readonly kind: string;
-  readonly receiptRef: SpoolRef;
-  /** When the receipt was written back (ms); the time shown for receipts that carry none. */
-  readonly writtenAt?: number;
-}
+export type { FeedEntry } from '../receipts/feed-entry.js';
 
 /** True for a cursor `read` accepts: '0' (from the start) or a stream id as `next` returns it. */
 export function isFeedCursor(after: string): boolean {

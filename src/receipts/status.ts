@@ -107,7 +107,3 @@ export function foldStatus(start: GatewayStatus, incoming: Iterable<GatewayStatu
   for (const s of incoming) status = nextStatus(status, s);
   return status;
 }
-
-// The code tables live in codes.ts; re-exported here because callers think of them as part of
-// the status machine.
-export { channelStatus, describeCode } from './codes.js';

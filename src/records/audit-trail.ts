@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
  * The producer side of the audit log. Every ledger event of a message is added to one Redis
  * stream in the same atomic step as the event itself (see Ledger), and operator actions that are
  * not about one message (hold or release a channel...) are added here. Redis orders the stream;
- * the audit writer (audit-writer.ts) turns it into the hash-chained files, one writer at a time.
+ * the audit writer (queues/audit-writer.ts) turns it into the hash-chained files, one writer at a time.
  */
 export function auditStreamKey(prefix: string): string {
   return `${prefix}:audit:stream`;

@@ -12,20 +12,11 @@
  * runs of the input, and only tokens whose canonical form differs (empty-element tags, references,
  * attribute order, CDATA, comments, ...) are replaced.
  */
-import { GatewayError } from '../core/errors.js';
-import {
-  RefError,
-  attrValue,
-  canonicalAttr,
-  canonicalCdata,
-  canonicalText,
-  compareCodePoints,
-  escapeC14nAttr,
-  normaliseLineEnds,
-} from './c14n-text.js';
+import { canonicalCdata, canonicalText, normaliseLineEnds } from './c14n-text.js';
+import { EMPTY_SCOPE, resolveTag, startTagText, type Frame } from './c14n-element.js';
+import { doctypeRefused, endsName, isSpace, malformed, refError, scanAttributes, type RawAttr } from './c14n-scan.js';
 
-export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+export { XML_NS } from './c14n-element.js';
 
 /** What a selector or exclusion predicate sees of an element. */
 export interface ElementInfo {
@@ -89,64 +80,6 @@ export function canonicalizeSubtree(xml: string, select: (el: ElementInfo) => bo
   const r = new Pass(xml, options, select).run();
   if (!r.found) throw malformed(xml, 0, 'no element matches the selection', '没有符合条件的元素');
   return r.text;
-}
-
-interface Frame {
-  readonly qname: string;
-  /** Namespace bindings in scope on this element; the parent's map unless it declares some. */
-  readonly scope: Map<string, string>;
-  /** xml:* attributes in scope (own and inherited), shared the same way; null when none. */
-  readonly xmlAttrs: Map<string, string> | null;
-}
-
-interface RawAttr {
-  readonly qname: string;
-  readonly raw: string;
-  /** Offset of the value's first character. */
-  readonly at: number;
-}
-
-interface OutAttr {
-  readonly ns: string;
-  readonly local: string;
-  readonly text: string;
-}
-
-const EMPTY_SCOPE: Map<string, string> = new Map();
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
-}
-
-/** Characters that end a name inside a tag (NaN: end of input). */
-function endsName(c: number): boolean {
-  return c === 0x3e || c === 0x2f || c === 0x3d || isSpace(c) || c !== c;
-}
-
-function lineCol(xml: string, offset: number): string {
-  let line = 1;
-  let last = -1;
-  for (let i = xml.indexOf('\n'); i !== -1 && i < offset; i = xml.indexOf('\n', i + 1)) {
-    line++;
-    last = i;
-  }
-  return `line ${line}, column ${offset - last}`;
-}
-
-function malformed(xml: string, offset: number, en: string, zh: string): GatewayError {
-  return new GatewayError('GW_ERR_XML_MALFORMED', {
-    where: lineCol(xml, offset),
-    zh: `XML 格式错误：${zh}`,
-    en: `XML is not well-formed: ${en}`,
-  });
-}
-
-function compareAttrs(a: OutAttr, b: OutAttr): number {
-  return a.ns === b.ns ? compareCodePoints(a.local, b.local) : compareCodePoints(a.ns, b.ns);
-}
-
-function nsDecl(prefix: string, uri: string): string {
-  return prefix === '' ? ` xmlns="${escapeC14nAttr(uri)}"` : ` xmlns:${prefix}="${escapeC14nAttr(uri)}"`;
 }
 
 /** One canonicalisation pass over one document. */
@@ -228,13 +161,9 @@ class Pass {
       // Checked even when not written, so a bad reference fails whatever is selected.
       text = canonicalText(raw, start);
     } catch (e) {
-      throw this.refError(e);
+      throw refError(xml, e);
     }
     if (this.mark >= 0 && text !== raw) this.replace(start, end, text);
-  }
-
-  private refError(e: unknown): unknown {
-    return e instanceof RefError ? malformed(this.xml, e.offset, e.message, '实体或字符引用无效') : e;
   }
 
   private pi(lt: number, docStart: number): number {
@@ -278,15 +207,7 @@ class Pass {
       if (this.mark >= 0) this.replace(lt, end + 3, canonicalCdata(xml.slice(lt + 9, end)));
       return end + 3;
     }
-    if (xml.startsWith('<!DOCTYPE', lt)) {
-      throw new GatewayError('GW_ERR_XML_DTD', {
-        where: lineCol(xml, lt),
-        zh: '报文包含 DOCTYPE 声明，不能规范化',
-        en: 'the document contains a DOCTYPE and cannot be canonicalised',
-        fixZh: '删除 DOCTYPE 声明；报文不需要 DTD',
-        fixEn: 'remove the DOCTYPE; messages do not use DTDs',
-      });
-    }
+    if (xml.startsWith('<!DOCTYPE', lt)) throw doctypeRefused(xml, lt);
     throw malformed(xml, lt, "unexpected '<!'", "意外的 '<!'");
   }
 
@@ -364,127 +285,17 @@ class Pass {
         return t + 2;
       }
     }
-    const attrs: RawAttr[] = [];
-    let selfClosing = false;
-    for (;;) {
-      const before = t;
-      while (t < n && isSpace(xml.charCodeAt(t))) t++;
-      const c = xml.charCodeAt(t);
-      if (c === 0x3e) {
-        t++;
-        break;
-      }
-      if (c === 0x2f && xml.charCodeAt(t + 1) === 0x3e) {
-        selfClosing = true;
-        t += 2;
-        break;
-      }
-      if (t >= n) throw malformed(xml, lt, `unterminated start tag <${qname}`, `开始标签 <${qname} 未结束`);
-      if (t === before) throw malformed(xml, t, 'attributes must be separated by white space', '属性之间缺少空白');
-      const nameStart = t;
-      while (t < n && !endsName(xml.charCodeAt(t))) t++;
-      const aname = xml.slice(nameStart, t);
-      while (t < n && isSpace(xml.charCodeAt(t))) t++;
-      if (aname === '' || xml.charCodeAt(t) !== 0x3d) {
-        throw malformed(xml, nameStart, `bad attribute in <${qname}>`, `<${qname}> 的属性格式错误`);
-      }
-      t++;
-      while (t < n && isSpace(xml.charCodeAt(t))) t++;
-      const q = xml.charCodeAt(t);
-      if (q !== 0x22 && q !== 0x27) throw malformed(xml, t, `attribute ${aname} value is not quoted`, `属性 ${aname} 的值未加引号`);
-      const vEnd = xml.indexOf(q === 0x22 ? '"' : "'", t + 1);
-      if (vEnd === -1) throw malformed(xml, t, `unterminated value of attribute ${aname}`, `属性 ${aname} 的值未结束`);
-      const raw = xml.slice(t + 1, vEnd);
-      if (raw.includes('<')) throw malformed(xml, t, `'<' in the value of attribute ${aname}`, `属性 ${aname} 的值中有 '<'`);
-      for (const a of attrs) {
-        if (a.qname === aname) throw malformed(xml, nameStart, `duplicate attribute ${aname}`, `属性 ${aname} 重复`);
-      }
-      attrs.push({ qname: aname, raw, at: t + 1 });
-      t = vEnd + 1;
-    }
-    this.element(qname, attrs, lt, t, selfClosing);
-    return t;
-  }
-
-  private attrText(a: RawAttr): string {
-    try {
-      return attrValue(a.raw, a.at);
-    } catch (e) {
-      throw this.refError(e);
-    }
+    const { attrs, selfClosing, end } = scanAttributes(xml, lt, qname, t);
+    this.element(qname, attrs, lt, end, selfClosing);
+    return end;
   }
 
   /** Handles a start tag [lt, end): scope, root facts, selection, exclusion and output. */
-  private element(qname: string, attrs: RawAttr[], lt: number, end: number, selfClosing: boolean): void {
+  private element(qname: string, attrs: readonly RawAttr[], lt: number, end: number, selfClosing: boolean): void {
     const { xml, stack } = this;
     const parent = stack[stack.length - 1];
-    const parentScope = parent ? parent.scope : EMPTY_SCOPE;
-    const parentXml = parent ? parent.xmlAttrs : null;
-    let scope = parentScope;
-    let xmlAttrs = parentXml;
-    const ownNs: [string, string][] = [];
-    const own: OutAttr[] = [];
-
-    for (const a of attrs) {
-      const q = a.qname;
-      if (q !== 'xmlns' && !q.startsWith('xmlns:')) continue;
-      const prefix = q === 'xmlns' ? '' : q.slice(6);
-      const uri = this.attrText(a);
-      if (prefix === 'xmlns' || uri === XMLNS_NS) throw malformed(xml, a.at, 'the xmlns prefix cannot be declared', '不能声明 xmlns 前缀');
-      if (prefix === 'xml' || uri === XML_NS) {
-        if (prefix !== 'xml' || uri !== XML_NS) throw malformed(xml, a.at, 'misuse of the xml namespace', 'xml 命名空间使用错误');
-        continue; // Always in scope; C14N never writes it.
-      }
-      if (prefix !== '' && uri === '') {
-        throw malformed(xml, a.at, `prefix ${prefix} bound to an empty URI`, `前缀 ${prefix} 不能绑定空 URI`);
-      }
-      ownNs.push([prefix, uri]);
-    }
-    if (ownNs.length > 0) {
-      scope = new Map(parentScope);
-      for (const [p, u] of ownNs) {
-        if (u === '') scope.delete(p);
-        else scope.set(p, u);
-      }
-    }
-    for (const a of attrs) {
-      const q = a.qname;
-      if (q === 'xmlns' || q.startsWith('xmlns:')) continue;
-      const colon = q.indexOf(':');
-      const ap = colon === -1 ? '' : q.slice(0, colon);
-      const al = colon === -1 ? q : q.slice(colon + 1);
-      let ns = '';
-      if (ap === 'xml') {
-        ns = XML_NS;
-        if (xmlAttrs === parentXml) xmlAttrs = new Map(parentXml ?? []);
-        (xmlAttrs as Map<string, string>).set(al, this.attrText(a));
-      } else if (ap !== '') {
-        const u = scope.get(ap);
-        if (u === undefined) throw malformed(xml, a.at, `namespace prefix ${ap} is not declared`, `命名空间前缀 ${ap} 未声明`);
-        ns = u;
-        for (const o of own) {
-          if (o.ns === ns && o.local === al) throw malformed(xml, a.at, `duplicate attribute {${ns}}${al}`, `属性 ${q} 重复`);
-        }
-      }
-      let text: string;
-      try {
-        text = canonicalAttr(a.raw, a.at);
-      } catch (e) {
-        throw this.refError(e);
-      }
-      own.push({ ns, local: al, text: `${q}="${text}"` });
-    }
-
-    const colon = qname.indexOf(':');
-    const prefix = colon === -1 ? '' : qname.slice(0, colon);
-    const localName = colon === -1 ? qname : qname.slice(colon + 1);
-    let namespaceUri = '';
-    if (prefix === 'xml') namespaceUri = XML_NS;
-    else if (prefix !== '' || scope.has('')) {
-      const u = scope.get(prefix);
-      if (u === undefined) throw malformed(xml, lt, `namespace prefix ${prefix} is not declared`, `命名空间前缀 ${prefix} 未声明`);
-      namespaceUri = u;
-    }
+    const tag = resolveTag(xml, qname, attrs, lt, parent);
+    const { scope, xmlAttrs, localName, namespaceUri } = tag;
 
     const depth = stack.length;
     const info: ElementInfo = { qname, localName, namespaceUri, depth, start: lt };
@@ -514,25 +325,7 @@ class Pass {
     }
 
     if (top || this.mark >= 0) {
-      let s = '<' + qname;
-      if (top) {
-        // Apex of the output: every binding in scope, and (C14N 1.0) the inherited xml:* attributes.
-        const all = [...scope].sort((a, b) => compareCodePoints(a[0], b[0]));
-        for (const [p, u] of all) s += nsDecl(p, u);
-        if (xmlAttrs) {
-          for (const [l, v] of xmlAttrs) {
-            if (!own.some((o) => o.ns === XML_NS && o.local === l)) own.push({ ns: XML_NS, local: l, text: `xml:${l}="${escapeC14nAttr(v)}"` });
-          }
-        }
-      } else if (ownNs.length > 0) {
-        // Only declarations that change what the parent has in scope are written.
-        const changed = ownNs.filter(([p, u]) => (parentScope.get(p) ?? '') !== u);
-        changed.sort((a, b) => compareCodePoints(a[0], b[0]));
-        for (const [p, u] of changed) s += nsDecl(p, u);
-      }
-      if (own.length > 1) own.sort(compareAttrs);
-      for (const o of own) s += ' ' + o.text;
-      s += selfClosing ? `></${qname}>` : '>';
+      const s = startTagText(qname, tag, parent ? parent.scope : EMPTY_SCOPE, top, selfClosing);
       if (top) {
         this.out += s;
         this.mark = end;

@@ -26,8 +26,11 @@ export interface SignerCertificate {
  */
 export interface Signer extends Closable {
   readonly name: string;
-  /** `client`: signed later by the Single Window client's card (the message goes out unsigned). */
-  readonly kind: 'soft-key' | 'pcsc-card' | 'eport-service' | 'fake' | 'client';
+  /**
+   * `client`: signed later by the Single Window client's card (the message goes out unsigned).
+   * `unavailable`: a stand-in for a configured signer that could not start (see UnavailableSigner).
+   */
+  readonly kind: 'soft-key' | 'pcsc-card' | 'eport-service' | 'fake' | 'client' | 'unavailable';
   /** Algorithms this signer's key can produce. */
   readonly algorithms: readonly SignatureAlgorithm[];
   certificate(): Promise<SignerCertificate>;

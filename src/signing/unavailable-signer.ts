@@ -8,7 +8,7 @@ import type { SignatureAlgorithm, SignerCertificate, SignerState, SupervisedSign
  * run, and the error says what to renew. Replacing the key and restarting brings it back.
  */
 export class UnavailableSigner extends EventEmitter implements SupervisedSigner {
-  readonly kind = 'soft-key' as const;
+  readonly kind = 'unavailable' as const;
   readonly algorithms: readonly SignatureAlgorithm[] = ['rsa-sha1', 'rsa-sha256', 'sm2-sm3'];
   readonly state: SignerState;
 

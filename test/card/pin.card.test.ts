@@ -75,9 +75,9 @@ describe.skipIf(!avail.ok)(`card PIN handling via pcscd + vpcd${avail.ok ? '' : 
       expect(again.byIns['20']).toBe(after.byIns['20']);
       expect(again.apdus).toBe(after.apdus);
 
-      // Only an operator lifts the stop: after fixing the PIN, resetPinBlock() lets it sign again.
+      // Only an operator lifts the stop: after fixing the PIN, resetPin() lets it sign again.
       await stack.setPin(slot, profile, PIN);
-      signer.resetPinBlock();
+      signer.resetPin();
       expect(signer.state).toBe('ready');
       await expect(signer.sign(Buffer.from('z'), 'rsa-sha256')).resolves.toHaveLength(256);
       expect(states).toEqual(['pin-blocked', 'ready']);

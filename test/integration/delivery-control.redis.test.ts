@@ -8,8 +8,9 @@ import { waitFor } from '../helpers/process.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { CircuitBreakers } from '../../src/queues/circuit-breaker.js';
 import { holdMessage, releaseMessage, replayMessage } from '../../src/queues/delivery-operator.js';
-import { createMetrics } from '../../src/gateway/metrics.js';
+import { createMetrics } from '../../src/queues/metrics.js';
 import { buildHttpApi } from '../../src/gateway/http-api.js';
+import { httpApiDeps } from '../../src/queues/http-api-bindings.js';
 import { deliverJobId } from '../../src/queues/operator.js';
 
 const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
@@ -109,7 +110,10 @@ describe('delivery control (circuit breaker, fairness, hold/release, replay)', {
     const sha = createHash('sha256').update(token).digest('hex');
     tg = await startTestGateway('hold', testChannel('dec'), { extra: `http: { enabled: false, maxEventLoopDelayMs: 0, tokens: [{ name: ops, sha256: "${sha}" }] }` });
     const deps = tg.gateway.deps;
-    const api = buildHttpApi(deps);
+    const api = buildHttpApi(httpApiDeps(deps));
+    // Right after start the load sampler may not have a sample yet (it then sheds load for a second).
+    await api.ready();
+    await waitFor('the load sampler', () => api.isUnderPressure(), (p) => !p, 10_000);
     const call = (method: 'GET' | 'POST', url: string, body?: object, auth = true) =>
       api.inject({ method, url, ...(auth ? { headers: { authorization: `Bearer ${token}` } } : {}), ...(body ? { payload: body } : {}) });
     try {

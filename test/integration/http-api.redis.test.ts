@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpApi } from '../../src/gateway/http-api.js';
+import { httpApiDeps } from '../../src/queues/http-api-bindings.js';
 import { createIntakeHandler } from '../../src/queues/intake-handler.js';
 import { waitFor } from '../helpers/process.js';
 import { decMessage } from '../helpers/dec-message.js';
@@ -23,7 +24,7 @@ describe('HTTP API (real Redis)', () => {
     const tokens = `http: { enabled: false, maxEventLoopDelayMs: 0, tokens: [{ name: poller, sha256: ${createHash('sha256').update(TOKEN).digest('hex')} }] }`;
     t = await startTestGateway('api', testChannel('declaration'), { sandbox: { stepMs: 10 }, extra: tokens });
     ({ gateway, sandbox } = t);
-    api = buildHttpApi(gateway.deps, createIntakeHandler(gateway.deps));
+    api = buildHttpApi(httpApiDeps(gateway.deps, createIntakeHandler(gateway.deps)));
     writeFileSync(join(t.dir, 'declaration', 'inbox', 'p.xml'), decMessage('APIPOLL0001'));
   });
   afterAll(async () => {

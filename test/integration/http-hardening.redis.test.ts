@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { OpenAPI } from 'openapi-types';
 import type { Redis } from 'ioredis';
 import { buildHttpApi } from '../../src/gateway/http-api.js';
+import { httpApiDeps } from '../../src/queues/http-api-bindings.js';
 import { createIntakeHandler } from '../../src/queues/intake-handler.js';
 import type { PipelineDeps } from '../../src/queues/deps.js';
 import type { Signer, SignerState } from '../../src/signing/signer.js';
@@ -46,7 +47,7 @@ describe('HTTP API hardening (real Redis)', () => {
   });
 
   it('serves an OpenAPI document that validates and describes every route with its input schema', async () => {
-    const api = buildHttpApi(deps, createIntakeHandler(deps));
+    const api = buildHttpApi(httpApiDeps(deps, createIntakeHandler(deps)));
     try {
       expect((await api.inject({ url: '/v1/openapi.json' })).statusCode).toBe(401);
       type Op = { parameters?: { name: string; in: string }[]; requestBody?: unknown; security?: unknown[] };
@@ -66,7 +67,7 @@ describe('HTTP API hardening (real Redis)', () => {
   });
 
   it('describes the delivery-control routes (hold, release, replay, delivery state) with request and response schemas', async () => {
-    const api = buildHttpApi(deps, createIntakeHandler(deps));
+    const api = buildHttpApi(httpApiDeps(deps, createIntakeHandler(deps)));
     try {
       type Op = { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: { properties?: object; required?: string[] } }> }; responses: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }> };
       const doc = (await api.inject({ url: '/v1/openapi.json', headers: auth })).json() as { paths: Record<string, Record<string, Op>> };
@@ -104,8 +105,8 @@ describe('HTTP API hardening (real Redis)', () => {
   });
 
   it('/healthz says the process is up; /readyz checks Redis, eviction, signers and load', async () => {
-    const api = buildHttpApi(deps);
-    const notReady = buildHttpApi({ ...deps, signers: new Map([['card', absentCard('card')]]) });
+    const api = buildHttpApi(httpApiDeps(deps));
+    const notReady = buildHttpApi(httpApiDeps({ ...deps, signers: new Map([['card', absentCard('card')]]) }));
     // A Redis that would evict keys: the one answer /readyz needs from it.
     // The real connection (the rate limiter counts there) except for what /readyz asks about eviction.
     const fake: Record<string, unknown> = { config: async () => ['maxmemory-policy', 'allkeys-lru'], info: async () => '', ping: async () => 'PONG' };
@@ -116,7 +117,7 @@ describe('HTTP API hardening (real Redis)', () => {
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     }) as Redis;
-    const evictingApi = buildHttpApi({ ...deps, redis: evicting });
+    const evictingApi = buildHttpApi(httpApiDeps({ ...deps, redis: evicting }));
     try {
       expect((await api.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
       expect((await api.inject({ url: '/health' })).json()).toEqual({ status: 'ok', redis: 'ok' });
@@ -138,7 +139,7 @@ describe('HTTP API hardening (real Redis)', () => {
   });
 
   it('sheds load with 503 while the event loop lags, but keeps answering /healthz', async () => {
-    const api = buildHttpApi(withHttp(deps, { maxEventLoopDelayMs: 5 }));
+    const api = buildHttpApi(httpApiDeps(withHttp(deps, { maxEventLoopDelayMs: 5 })));
     try {
       await api.ready();
       const until = Date.now() + 2_000;
@@ -158,7 +159,7 @@ describe('HTTP API hardening (real Redis)', () => {
   it('limits requests per token: one client over its limit does not stop another', async () => {
     // Counters are shared through Redis: start this token's window afresh.
     for (const k of await deps.redis.keys(`${deps.config.redis.prefix}:rate-limit:*`)) await deps.redis.del(k);
-    const api = buildHttpApi(withHttp(deps, { rateLimit: { max: 3, windowMs: 60_000 } }));
+    const api = buildHttpApi(httpApiDeps(withHttp(deps, { rateLimit: { max: 3, windowMs: 60_000 } })));
     try {
       for (let i = 0; i < 3; i++) expect((await api.inject({ url: '/v1/metrics', headers: auth })).statusCode).toBe(200);
       const limited = await api.inject({ url: '/v1/metrics', headers: auth });
@@ -174,8 +175,8 @@ describe('HTTP API hardening (real Redis)', () => {
   it('shares each token limit across API instances on one Redis prefix (every gateway node counts together)', async () => {
     const token = 'cluster-token';
     const tokens = [{ name: 'cluster', sha256: sha(token) }];
-    const nodeA = buildHttpApi(withHttp(deps, { tokens, rateLimit: { max: 4, windowMs: 60_000 } }));
-    const nodeB = buildHttpApi(withHttp(deps, { tokens, rateLimit: { max: 4, windowMs: 60_000 } }));
+    const nodeA = buildHttpApi(httpApiDeps(withHttp(deps, { tokens, rateLimit: { max: 4, windowMs: 60_000 } })));
+    const nodeB = buildHttpApi(httpApiDeps(withHttp(deps, { tokens, rateLimit: { max: 4, windowMs: 60_000 } })));
     const headers = { authorization: `Bearer ${token}` };
     try {
       for (const api of [nodeA, nodeB, nodeA, nodeB]) expect((await api.inject({ url: '/v1/metrics', headers })).statusCode).toBe(200);
@@ -200,7 +201,7 @@ describe('HTTP API hardening (real Redis)', () => {
       ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=erp');
       ssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.pem', '-days', '2');
       const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
-      const api = buildHttpApi(withHttp(deps, { tls: { cert: read('server.pem'), key: read('server.key'), clientCa: read('ca.pem') } }));
+      const api = buildHttpApi(httpApiDeps(withHttp(deps, { tls: { cert: read('server.pem'), key: read('server.key'), clientCa: read('ca.pem') } })));
       await api.listen({ host: '127.0.0.1', port: 0 });
       const port = (api.server.address() as AddressInfo).port;
       const call = (client: { cert?: string; key?: string }): Promise<number> =>

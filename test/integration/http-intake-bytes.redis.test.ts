@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpApi } from '../../src/gateway/http-api.js';
+import { httpApiDeps } from '../../src/queues/http-api-bindings.js';
 import { createIntakeHandler } from '../../src/queues/intake-handler.js';
 import { ROOT, waitFor } from '../helpers/process.js';
 import { decMessage } from '../helpers/dec-message.js';
@@ -33,9 +34,11 @@ describe('HTTP intake takes raw bytes and names every upload uniquely (real Redi
       [testChannel('declaration'), testChannel('orders', `translator: ceb, translation: { mapping: "${join(CEB, 'ceb311-order.yaml')}" }`)].join('\n'),
       { sandbox: { stepMs: 2 }, extra },
     );
-    api = buildHttpApi(t.gateway.deps, createIntakeHandler(t.gateway.deps));
+    api = buildHttpApi(httpApiDeps(t.gateway.deps, createIntakeHandler(t.gateway.deps)));
     await api.listen({ host: '127.0.0.1', port: 0 });
     port = (api.server.address() as AddressInfo).port;
+    // Right after start the load sampler may not have a sample yet (it then sheds load for a second).
+    await waitFor('the load sampler', () => api.isUnderPressure(), (p) => !p, 10_000);
   });
   afterAll(async () => {
     await api?.close();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpApi } from '../../src/gateway/http-api.js';
+import { httpApiDeps } from '../../src/queues/http-api-bindings.js';
 import { waitFor, ROOT } from '../helpers/process.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
@@ -20,7 +21,7 @@ describe('receipt forms in the outbox (real Redis)', () => {
     const channels = [testChannel('csvout', 'receiptForm: csv'), testChannel('erp', `receiptForm: mapping, receiptMapping: "${join(ROOT, 'samples', 'receipt-forms', 'receipt-mapping-gbk.yaml')}"`)].join('\n');
     const http = `http: { enabled: false, maxEventLoopDelayMs: 0, tokens: [{ name: erp, sha256: ${createHash('sha256').update(TOKEN).digest('hex')} }] }`;
     t = await startTestGateway('forms', channels, { sandbox: { stepMs: 10 }, extra: http });
-    api = buildHttpApi(t.gateway.deps);
+    api = buildHttpApi(httpApiDeps(t.gateway.deps));
   });
   afterAll(async () => {
     await api?.close();

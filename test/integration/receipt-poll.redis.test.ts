@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpApi } from '../../src/gateway/http-api.js';
+import { httpApiDeps } from '../../src/queues/http-api-bindings.js';
 import { createIntakeHandler } from '../../src/queues/intake-handler.js';
 import { FeedWaiter } from '../../src/queues/feed-waiter.js';
 import { unclaimedReceiptLines } from '../../src/cli/unclaimed-receipts.js';
@@ -52,7 +53,7 @@ describe('receipt polling API (real Redis)', () => {
       `{ name: legacy, sha256: ${sha(TOKENS.legacy)} }`,
     ];
     t = await startTestGateway('poll', testChannel('declaration'), { sandbox: { stepMs: 10 }, extra: `http: { enabled: false, maxEventLoopDelayMs: 0, tokens: [${tokens.join(', ')}] }` });
-    api = buildHttpApi(t.gateway.deps, createIntakeHandler(t.gateway.deps));
+    api = buildHttpApi(httpApiDeps(t.gateway.deps, createIntakeHandler(t.gateway.deps)));
     await api.listen({ host: '127.0.0.1', port: 0 });
     url = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
   });
@@ -105,7 +106,7 @@ describe('receipt polling API (real Redis)', () => {
   });
 
   it('a long poll in flight answers at once when the API shuts down, instead of holding the shutdown', async () => {
-    const other = buildHttpApi(t.gateway.deps);
+    const other = buildHttpApi(httpApiDeps(t.gateway.deps));
     await other.listen({ host: '127.0.0.1', port: 0 });
     const latest = await t.gateway.deps.receiptFeed.latest('declaration');
     const port = (other.server.address() as AddressInfo).port;

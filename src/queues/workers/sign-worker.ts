@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { toGatewayError } from '../../core/errors.js';
+import { isSignerFatal, toGatewayError } from '../../core/errors.js';
 import { deliverJobId } from '../operator.js';
 import { isTerminal } from '../../receipts/status.js';
 import { signEnveloped } from '../../signing/xmldsig.js';
@@ -9,8 +9,6 @@ import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
 
 /** Errors that say the signer cannot sign anything right now, whatever the message. */
-const SIGNER_PROBLEMS = new Set<string>(['GW_ERR_SIGN_CERT_EXPIRED', 'GW_ERR_SIGN_PIN', 'GW_ERR_SIGN_PIN_LOW']);
-
 /** sign: enveloped XML-DSig with the channel's signer, then the DxpMsg envelope when configured. */
 export function signProcessor(deps: PipelineDeps) {
   return async (job: Job<MessageJob>): Promise<void> => {
@@ -51,7 +49,7 @@ export function signProcessor(deps: PipelineDeps) {
     } catch (err) {
       const gwErr = toGatewayError(err);
       if (gwErr.transient) throw gwErr;
-      if (SIGNER_PROBLEMS.has(gwErr.code)) {
+      if (isSignerFatal(gwErr.code)) {
         // The signer, not the message, is at fault (expired certificate, PIN): the message waits
         // in the queue for the operator's fix instead of failing; the signer reports its state.
         deps.log.error({ messageId, signer: signer.name, code: gwErr.code }, 'signer cannot sign; message waits / 签名器无法签名，报文等待');

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderGatewayReceiptAs, type GatewayReceipt } from '../../gateway/gateway-receipt.js';
+import { renderGatewayReceiptAs, type GatewayReceipt } from '../gateway-receipt.js';
 import type { GatewayCode } from '../../core/errors.js';
 import { ReceiptForms, type ReceiptFormName } from './receipt-forms.js';
 import { receiptView, type ReceiptContext } from './receipt-view.js';

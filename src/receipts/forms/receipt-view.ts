@@ -6,7 +6,7 @@
 import type { ErrorDetail } from '../../core/errors.js';
 import { decodeXml } from '../../core/xml-text.js';
 import { describeCode } from '../codes.js';
-import { GATEWAY_RECEIPT_NS } from '../../gateway/gateway-receipt.js';
+import { GATEWAY_RECEIPT_NS } from '../gateway-receipt.js';
 import { parseReceipt } from '../parse.js';
 import type { ParsedReceipt, ReceiptKeys, ReceiptRecord } from '../receipt.js';
 import { children, parseTree, text, type XNode } from '../xml-tree.js';

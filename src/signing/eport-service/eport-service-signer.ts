@@ -21,10 +21,12 @@ import { certificateFromData, certNoFromData, signatureFromData, validityFromDat
 import { DEFAULT_EPORT_SERVICE_URL, EPORT_METHODS, succeeded } from './protocol.js';
 import { ServiceConnection, type EportServiceLog } from './service-connection.js';
 import { failureError, replyError, unavailableError } from './service-errors.js';
-import { StateTracker, stateAfterError, type EportServiceState, type StateChange } from './signer-state.js';
+import { StateTracker, type StateChange } from '../signer-state.js';
+import { stateAfterError, type EportServiceState } from './service-state.js';
 
 export type { EportServiceLog } from './service-connection.js';
-export type { EportServiceState, StateChange } from './signer-state.js';
+export type { EportServiceState } from './service-state.js';
+export type { StateChange } from '../signer-state.js';
 
 /** Algorithms an operator card signs through the control. */
 export type CardAlgorithm = 'rsa-sha1' | 'sm2-sm3';
@@ -68,12 +70,12 @@ export interface EportServiceSigner extends Signer {
   readonly kind: 'eport-service';
   /** Readiness; starts 'unreachable' until the first probe answers. */
   readonly state: EportServiceState;
-  on(event: 'state', listener: (state: EportServiceState, change: StateChange) => void): this;
-  off(event: 'state', listener: (state: EportServiceState, change: StateChange) => void): this;
+  on(event: 'state', listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void): this;
+  off(event: 'state', listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void): this;
   /** Runs the health probe now (it also runs on connect and on the interval); resolves with the state after it. */
   probe(): Promise<EportServiceState>;
-  /** Replaces the PIN once an operator has fixed it, and leaves 'pin-blocked'. */
-  resetPin(pin: string): void;
+  /** Operator action once the PIN is fixed: takes the new PIN when given, and leaves 'pin-blocked'. */
+  resetPin(pin?: string): void;
 }
 
 interface LoadedCertificate {
@@ -94,7 +96,7 @@ class EportServiceSignerImpl implements EportServiceSigner {
   private readonly log: EportServiceLog;
   private readonly verifySignatures: boolean;
   private readonly sm2Id: string;
-  private readonly tracker = new StateTracker();
+  private readonly tracker = new StateTracker<EportServiceState>('unreachable');
   private readonly connection: ServiceConnection;
   private readonly healthTimer: NodeJS.Timeout | undefined;
   private certPromise: Promise<LoadedCertificate> | undefined;
@@ -121,7 +123,7 @@ class EportServiceSignerImpl implements EportServiceSigner {
       secrets: () => [this.#pin],
     });
     this.connection.on('up', () => void this.probe());
-    this.connection.on('down', (reason) => this.tracker.set('unreachable', unavailableError(this.url, reason)));
+    this.connection.on('down', (reason) => this.tracker.set('unreachable', { cause: unavailableError(this.url, reason) }));
     this.tracker.on('state', (state, change) => this.logState(state, change));
     const interval = options.healthIntervalMs ?? 30_000;
     if (interval > 0) {
@@ -140,12 +142,12 @@ class EportServiceSignerImpl implements EportServiceSigner {
     return this.hint ? [this.hint] : ['rsa-sha1', 'sm2-sm3'];
   }
 
-  on(event: 'state', listener: (state: EportServiceState, change: StateChange) => void): this {
+  on(event: 'state', listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void): this {
     this.tracker.on(event, listener);
     return this;
   }
 
-  off(event: 'state', listener: (state: EportServiceState, change: StateChange) => void): this {
+  off(event: 'state', listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void): this {
     this.tracker.off(event, listener);
     return this;
   }
@@ -218,8 +220,8 @@ class EportServiceSignerImpl implements EportServiceSigner {
     return this.state;
   }
 
-  resetPin(pin: string): void {
-    this.#pin = pin;
+  resetPin(pin?: string): void {
+    if (pin !== undefined) this.#pin = pin;
     this.pinError = undefined;
     this.tracker.unblock(this.connection.isUp ? 'ready' : 'unreachable');
     this.log.info({ signer: this.name }, '已更新操作员卡口令，恢复签名 / card PIN replaced, signing resumes');
@@ -248,7 +250,7 @@ class EportServiceSignerImpl implements EportServiceSigner {
       if (isGatewayError(err)) {
         const next = stateAfterError(err);
         if (next === 'pin-blocked') this.pinError = err;
-        if (next) this.tracker.set(next, err);
+        if (next) this.tracker.set(next, { cause: err });
       }
       throw err;
     }
@@ -260,7 +262,7 @@ class EportServiceSignerImpl implements EportServiceSigner {
       return read();
     } catch (err) {
       const e = replyError(this.url, method, (err as Error).message);
-      this.tracker.set('unreachable', e);
+      this.tracker.set('unreachable', { cause: e });
       throw e;
     }
   }
@@ -359,7 +361,7 @@ class EportServiceSignerImpl implements EportServiceSigner {
     return `eport-service signer ${this.name} (${this.url})`;
   }
 
-  private logState(state: EportServiceState, change: StateChange): void {
+  private logState(state: EportServiceState, change: StateChange<EportServiceState>): void {
     const ctx = { signer: this.name, state, previous: change.previous, ...(change.cause ? { error: change.cause.message } : {}) };
     if (state === 'ready') this.log.info(ctx, '签名器就绪 / signer ready');
     else if (state === 'pin-blocked') this.log.error(ctx, '操作员卡口令被拒绝，签名已停止 / card PIN refused, signing stopped');

@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { Logger } from '../../core/logger.js';
 import { answers, decodeFrame, describeRequest, encodeRequest, type EportReply, type EportRequest } from './protocol.js';
-import { SerialLane } from './serial-lane.js';
+import { SerialLane } from '../../core/serial-lane.js';
 import { replyError, timeoutError, unavailableError } from './service-errors.js';
 
 /** The log methods the E-Port service client uses (a pino Logger fits). */

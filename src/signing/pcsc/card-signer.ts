@@ -1,113 +1,34 @@
 /**
  * The PC/SC card signer: an operator card (OpenPGP or PIV application) in a reader chosen by name.
  *
- * - One card operation at a time (FIFO mutex), so each VERIFY is followed by its own signature.
+ * - One card operation at a time (the serial lane), so each VERIFY is followed by its own signature.
  * - Card and reader presence come from pcsclite events; while there is no card, `sign` throws
  *   GW_ERR_SIGN_CARD_ABSENT (transient) and `state` is 'absent', so the gateway can pause this
  *   card's queue and resume on 'ready'.
  * - PIN: the retry counter is read before every VERIFY; at one try left (or fewer) the PIN is not
  *   presented (GW_ERR_SIGN_PIN_LOW). A wrong PIN gives GW_ERR_SIGN_PIN and state 'pin-blocked',
- *   which stays until an operator calls `resetPinBlock()`: the signer never retries a PIN by itself.
+ *   which stays until an operator calls `resetPin()`: the signer never retries a PIN by itself.
  * - Every signature is checked against the certificate before it is returned.
  */
 import { verify as cryptoVerify } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { GatewayError } from '../../core/errors.js';
+import { GatewayError, isSignerFatal } from '../../core/errors.js';
 import { onceClose } from '../../core/lifecycle.js';
-import type { SignatureAlgorithm, SignerCertificate, SignerState, SupervisedSigner } from '../signer.js';
+import { SerialLane } from '../../core/serial-lane.js';
+import type { SignatureAlgorithm, SignerCertificate } from '../signer.js';
+import { StateTracker, type StateDetail, type StateListener } from '../signer-state.js';
 import type { CardLog } from './card-log.js';
 import { cardAbsentError, cardCertificateExpiredError, pinLowError, pinWrongError, toCardError } from './card-errors.js';
-import type { ShareMode } from './card-connection.js';
 import { inspectCertificate, openCardSession, type CardSession } from './card-session.js';
+import { matcher, pemToDer, PROFILES, type CardState, type PcscCardSigner, type PcscCardSignerOptions } from './card-signer-options.js';
 import { digestInfoFor, rsaHashOf } from './digest-info.js';
-import { Mutex } from './mutex.js';
-import { openPgpProfile } from './openpgp-profile.js';
-import { loadPcsclite, type PcscFactory } from './pcsclite-binding.js';
-import { pivProfile } from './piv-profile.js';
-import type { CardProfile, CardProfileId } from './profile.js';
+import { loadPcsclite } from './pcsclite-binding.js';
+import type { CardProfile } from './profile.js';
 import { ReaderWatch } from './reader-watch.js';
 import { CardStatusError } from './status-words.js';
 
-/** What the gateway needs to know about a card signer (the card states of SignerState). */
-export type CardState = Extract<SignerState, 'ready' | 'absent' | 'pin-blocked' | 'expired'>;
+export type { CardState, PcscCardSigner, PcscCardSignerOptions, StateDetail, StateListener } from './card-signer-options.js';
 
-/** Why the state changed, for logs and alerts. */
-export interface StateDetail {
-  readonly zh: string;
-  readonly en: string;
-}
-
-export type StateListener = (state: CardState, previous: CardState, detail: StateDetail) => void;
-
-export interface PcscCardSignerOptions {
-  readonly name: string;
-  /** Reader to use: a RegExp, or a string matched case-insensitively as a substring of the reader name. */
-  readonly readerPattern: RegExp | string;
-  readonly profile: CardProfileId;
-  /** The signing PIN (OpenPGP PW1 / PIV application PIN). Kept in memory only, never logged. */
-  readonly pin: string;
-  /** The signing certificate; default: read from the card (OpenPGP DO 7F21, PIV 5FC10A). */
-  readonly certificatePem?: string;
-  /** ds:KeyName; default the certificate serial number in lower-case hex. */
-  readonly certNo?: string;
-  readonly log: CardLog;
-  /** How long `createPcscCardSigner` waits for the card to be opened. Default 3000 ms; the signer starts 'absent' after that. */
-  readonly startWaitMs?: number;
-  /** Delay before reconnecting to pcscd or reopening a card after a transient failure. Default 2000 ms. */
-  readonly reconnectMs?: number;
-  /** Default 'exclusive' (see CardConnection.connect for why). */
-  readonly shareMode?: ShareMode;
-  /** Upper bound for one PC/SC call. Default 15000 ms. */
-  readonly timeoutMs?: number;
-  /** Log every APDU header and status word at debug level (never command data). */
-  readonly traceApdus?: boolean;
-  /** Clock for the validity checks (tests). */
-  readonly now?: () => number;
-  /** pcsclite, or a stand-in (tests). */
-  readonly pcsc?: PcscFactory;
-}
-
-/** A Signer backed by a card, with its presence and PIN state exposed for the sign queue. */
-export interface PcscCardSigner extends SupervisedSigner {
-  readonly kind: 'pcsc-card';
-  readonly state: CardState;
-  /** The reader in use, once one matched. */
-  readonly readerName: string | undefined;
-  on(event: 'state', listener: StateListener): this;
-  off(event: 'state', listener: StateListener): this;
-  /** Subscribes to state changes; returns the unsubscribe function. */
-  onStateChange(listener: StateListener): () => void;
-  /** Resolves once `state` is `target` (at once if it is); rejects after `timeoutMs`. */
-  waitForState(target: CardState, timeoutMs: number): Promise<void>;
-  /**
-   * Operator action after a PIN problem was fixed (a new PIN given, or the counter reset on a trusted
-   * terminal): leaves 'pin-blocked'. The next sign presents the PIN again. Never called by the signer.
-   */
-  resetPinBlock(newPin?: string): void;
-}
-
-const PROFILES: Readonly<Record<CardProfileId, CardProfile>> = { openpgp: openPgpProfile, piv: pivProfile };
-
-function matcher(pattern: RegExp | string): (name: string) => boolean {
-  if (typeof pattern === 'string') {
-    const needle = pattern.toLowerCase();
-    return (name) => name.toLowerCase().includes(needle);
-  }
-  return (name) => {
-    pattern.lastIndex = 0;
-    return pattern.test(name);
-  };
-}
-
-function pemToDer(pem: string, where: string): Buffer {
-  const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(pem);
-  if (!m?.[1]) {
-    throw new GatewayError('GW_ERR_SIGN_KEY', { where, zh: 'certificatePem 中没有 PEM 证书', en: 'certificatePem holds no PEM certificate' });
-  }
-  return Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
-}
-
-class CardSigner extends EventEmitter implements PcscCardSigner {
+class CardSigner implements PcscCardSigner {
   readonly kind = 'pcsc-card' as const;
   readonly algorithms: readonly SignatureAlgorithm[] = ['rsa-sha1', 'rsa-sha256'];
   readonly name: string;
@@ -115,13 +36,13 @@ class CardSigner extends EventEmitter implements PcscCardSigner {
   private readonly profile: CardProfile;
   private readonly log: CardLog;
   private readonly watch: ReaderWatch;
-  private readonly mutex = new Mutex();
+  private readonly lane = new SerialLane();
+  private readonly tracker = new StateTracker<CardState>('absent');
   private readonly now: () => number;
   private readonly reconnectMs: number;
   private pin: Buffer;
   private readonly configured: { der: Buffer; certificate: SignerCertificate } | undefined;
   private session: CardSession | undefined;
-  private current: CardState = 'absent';
   private pinProblem: GatewayError | undefined;
   /** Last permanent failure to open the card (wrong application, certificate mismatch ...). */
   private openProblem: GatewayError | undefined;
@@ -131,7 +52,6 @@ class CardSigner extends EventEmitter implements PcscCardSigner {
   private firstOpenDone: () => void = () => {};
 
   constructor(private readonly options: PcscCardSignerOptions) {
-    super();
     this.name = options.name;
     this.profile = PROFILES[options.profile];
     if (!this.profile) {
@@ -159,7 +79,17 @@ class CardSigner extends EventEmitter implements PcscCardSigner {
   }
 
   get state(): CardState {
-    return this.current;
+    return this.tracker.state;
+  }
+
+  on(event: 'state', listener: StateListener<CardState>): this {
+    this.tracker.on(event, listener);
+    return this;
+  }
+
+  off(event: 'state', listener: StateListener<CardState>): this {
+    this.tracker.off(event, listener);
+    return this;
   }
 
   get readerName(): string | undefined {
@@ -186,45 +116,32 @@ class CardSigner extends EventEmitter implements PcscCardSigner {
     return this.openProblem;
   }
 
-  onStateChange(listener: StateListener): () => void {
+  onStateChange(listener: StateListener<CardState>): () => void {
     this.on('state', listener);
     return () => this.off('state', listener);
   }
 
   waitForState(target: CardState, timeoutMs: number): Promise<void> {
-    if (this.current === target) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.off('state', listener);
-        reject(new Error(`signer ${this.name}: state is '${this.current}', not '${target}', after ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener: StateListener = (state) => {
-        if (state !== target) return;
-        clearTimeout(timer);
-        this.off('state', listener);
-        resolve();
-      };
-      this.on('state', listener);
-    });
+    return this.tracker.waitFor(target, timeoutMs, this.name);
   }
 
-  resetPinBlock(newPin?: string): void {
-    if (newPin !== undefined) {
-      const encoded = this.profile.encodePin(newPin);
+  resetPin(pin?: string): void {
+    if (pin !== undefined) {
+      const encoded = this.profile.encodePin(pin);
       this.pin.fill(0);
       this.pin = encoded;
     }
     if (!this.pinProblem) return;
     this.pinProblem = undefined;
     this.log.warn({ signer: this.name, reader: this.readerName }, 'PIN block cleared by operator / 操作员已解除 PIN 停用');
-    this.refreshState({ zh: '操作员已解除 PIN 停用', en: 'PIN block cleared by operator' });
+    this.refreshState({ zh: '操作员已解除 PIN 停用', en: 'PIN block cleared by operator' }, true);
   }
 
   async certificate(): Promise<SignerCertificate> {
     if (this.session) return this.session.certificate;
     if (this.configured) return this.configured.certificate;
     this.assertUsable();
-    return this.mutex.run(async () => (await this.ensureSession()).certificate);
+    return this.lane.run(async () => (await this.ensureSession()).certificate);
   }
 
   async sign(data: Buffer, algorithm: SignatureAlgorithm, options?: { signal?: AbortSignal }): Promise<Buffer> {
@@ -232,7 +149,7 @@ class CardSigner extends EventEmitter implements PcscCardSigner {
     const hash = rsaHashOf(algorithm);
     // Fail fast without queueing behind other jobs when the answer is known already.
     this.assertUsable();
-    return this.mutex.run(async () => {
+    return this.lane.run(async () => {
       options?.signal?.throwIfAborted();
       this.assertUsable();
       let session: CardSession | undefined;
@@ -268,7 +185,7 @@ class CardSigner extends EventEmitter implements PcscCardSigner {
     if (this.reopenTimer) clearTimeout(this.reopenTimer);
     this.watch.removeAllListeners();
     // Queue behind any running operation, then reset the card so no verified PIN is left behind.
-    await this.mutex.run(async () => {
+    await this.lane.run(async () => {
       const s = this.session;
       this.session = undefined;
       await s?.connection.close('reset');
@@ -342,7 +259,7 @@ class CardSigner extends EventEmitter implements PcscCardSigner {
   }
 
   private openInBackground(): void {
-    this.mutex.run(() => this.openSession()).catch(() => {
+    this.lane.run(() => this.openSession()).catch(() => {
       // logged in openSession
     });
   }
@@ -384,7 +301,8 @@ class CardSigner extends EventEmitter implements PcscCardSigner {
   /** Maps a failure; drops the session when the card's state is no longer known. */
   private failed(err: unknown, session: CardSession | undefined): GatewayError {
     const gw = toCardError(err, { where: this.where(), profile: this.profile, phase: 'sign' });
-    const keep = gw.code === 'GW_ERR_SIGN_PIN' || gw.code === 'GW_ERR_SIGN_PIN_LOW' || gw.code === 'GW_ERR_SIGN_CERT_EXPIRED' || gw.code === 'GW_ERR_SIGN_KEY';
+    // The card's state is still known after a signer-fatal error or a key that does not match.
+    const keep = isSignerFatal(gw.code) || gw.code === 'GW_ERR_SIGN_KEY';
     if (session && !keep && this.session === session) {
       this.session = undefined;
       void session.connection.close('leave');
@@ -399,7 +317,7 @@ class CardSigner extends EventEmitter implements PcscCardSigner {
   private dropSession(reason: string): void {
     const s = this.session;
     this.session = undefined;
-    if (s) void this.mutex.run(() => s.connection.close('leave'));
+    if (s) void this.lane.run(() => s.connection.close('leave'));
     this.log.warn({ signer: this.name, reader: this.readerName, reason }, 'operator card absent / 操作员卡不在位');
     this.refreshState({ zh: '操作员卡不在位', en: `card absent (${reason})` });
   }
@@ -412,13 +330,16 @@ class CardSigner extends EventEmitter implements PcscCardSigner {
     return this.now() > s.certificate.notAfter.getTime() ? 'expired' : 'ready';
   }
 
-  private refreshState(detail: StateDetail): void {
-    const next = this.closed ? this.current : this.computeState();
-    if (next === this.current) return;
-    const previous = this.current;
-    this.current = next;
-    this.log.info({ signer: this.name, reader: this.readerName, state: next, previous }, `card signer state ${previous} → ${next} / 签名器状态变更`);
-    this.emit('state', next, previous, detail);
+  /** Moves to the state the card is in now; `unblock` only after an operator fixed the PIN. */
+  private refreshState(detail: StateDetail, unblock = false): void {
+    const previous = this.tracker.state;
+    if (this.closed) return;
+    const next = this.computeState();
+    if (unblock) this.tracker.unblock(next, { detail });
+    else this.tracker.set(next, { detail });
+    if (this.tracker.state !== previous) {
+      this.log.info({ signer: this.name, reader: this.readerName, state: next, previous }, `card signer state ${previous} → ${next} / 签名器状态变更`);
+    }
   }
 }
 

@@ -1,7 +1,6 @@
 import { constants, createHash, generateKeyPairSync, privateEncrypt, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { digestInfoFor, pkcs1Type1Block, rsaHashOf } from './digest-info.js';
-import { Mutex } from './mutex.js';
 
 describe('DigestInfo and PKCS#1 v1.5 block', () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
@@ -27,23 +26,5 @@ describe('DigestInfo and PKCS#1 v1.5 block', () => {
   it('only RSA algorithms', () => {
     expect(rsaHashOf('rsa-sha1')).toBe('sha1');
     expect(() => rsaHashOf('sm2-sm3')).toThrow(expect.objectContaining({ code: 'GW_ERR_SIGN_ALGORITHM' }));
-  });
-});
-
-describe('Mutex', () => {
-  it('runs jobs one at a time in order, and a failure does not stop the queue', async () => {
-    const m = new Mutex();
-    const log: string[] = [];
-    const job = (name: string, ms: number, fail = false) =>
-      m.run(async () => {
-        log.push(`start ${name}`);
-        await new Promise((r) => setTimeout(r, ms));
-        log.push(`end ${name}`);
-        if (fail) throw new Error(name);
-        return name;
-      });
-    const results = await Promise.allSettled([job('a', 20), job('b', 5, true), job('c', 1)]);
-    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 });

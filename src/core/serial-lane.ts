@@ -1,7 +1,9 @@
 /**
- * A first-in-first-out lane that runs one task at a time. The operator card is a serial device:
- * the control does not queue for us, and two interleaved requests have been seen to make keys "go
- * dark" (reference §6.3), so every call to the control goes through one lane.
+ * A first-in-first-out lane that runs one task at a time; a failed task does not stop the next.
+ * An operator card is a serial device: a VERIFY must be followed by its own signature command with
+ * nothing from another job in between, and two interleaved requests to the E-Port client control
+ * have been seen to make keys "go dark". The card signer and the E-Port service signer both put
+ * every card operation through one lane.
  */
 export class SerialLane {
   private tail: Promise<void> = Promise.resolve();

@@ -1,4 +1,4 @@
-import { GatewayError, isGatewayError } from '../core/errors.js';
+import { GatewayError, isGatewayError } from './errors.js';
 
 /**
  * An operator action (retry, cancel, hold, release, replay) that the message's or channel's state

@@ -1,6 +1,6 @@
 import { link, mkdir, readFile, rename, unlink, copyFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { fitName } from '../core/fit-name.js';
+import { fitName } from './fit-name.js';
 
 /** True when `target` is already `src`: the same inode (our own link), or for copies the same bytes. */
 async function alreadyThere(src: string, target: string, copied: boolean): Promise<boolean> {

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../core/logger.js';
 import { Spool } from '../core/spool.js';
-import { Ledger } from '../queues/ledger.js';
+import { Ledger } from './ledger.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../../test/helpers/redis.js';
 import { AuditWriter } from './audit-writer.js';
-import { verifyAuditDir } from './audit-verify.js';
-import { ArchiveStore } from './archive-store.js';
-import { recordOperatorAction } from './audit-trail.js';
+import { verifyAuditDir } from '../records/audit-verify.js';
+import { ArchiveStore } from '../records/archive-store.js';
+import { recordOperatorAction } from '../records/audit-trail.js';
 
 describe('audit writer and archive (real Redis)', () => {
   let redis: Redis;

@@ -1,5 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
-import type { PipelineDeps } from '../queues/deps.js';
+import type { PipelineDeps } from './deps.js';
 import { isSupervised } from '../signing/signer.js';
 import { registerDeliveryMetrics } from './delivery-metrics.js';
 

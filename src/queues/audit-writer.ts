@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import type { Spool, SpoolRef } from '../core/spool.js';
-import type { Ledger, LedgerEvent, MessageRecord } from '../queues/ledger.js';
-import { NODE_ID, RedisLease } from '../queues/lease.js';
-import { chainNext, EMPTY_HEAD, entryLine, headOf, type AuditBody, type AuditEntry, type ChainHead } from './audit-chain.js';
-import { appendLines, AUDIT_FILE, auditFileName, auditFiles, lastEntry } from './audit-files.js';
-import { auditStreamKey } from './audit-trail.js';
-import { ArchiveStore, type ArchiveRecord } from './archive-store.js';
+import type { Ledger, LedgerEvent, MessageRecord } from './ledger.js';
+import { NODE_ID, RedisLease } from './lease.js';
+import { chainNext, EMPTY_HEAD, entryLine, headOf, type AuditBody, type AuditEntry, type ChainHead } from '../records/audit-chain.js';
+import { appendLines, AUDIT_FILE, auditFileName, auditFiles, lastEntry } from '../records/audit-files.js';
+import { auditStreamKey } from '../records/audit-trail.js';
+import { ArchiveStore, type ArchiveRecord } from '../records/archive-store.js';
 
 export interface AuditWriterOptions {
   readonly redis: Redis;

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
-import { readDeliveryState } from '../queues/delivery-state.js';
-import type { PipelineDeps } from '../queues/deps.js';
+import { readDeliveryState } from './delivery-state.js';
+import type { PipelineDeps } from './deps.js';
 
 const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
