@@ -16,9 +16,9 @@ import { lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { BundleFile, DocumentBundle } from '../core/document-bundle.js';
-import { companionDirName, moveCompanion } from '../queues/archive-companion.js';
+import { companionDirName, moveCompanion } from '../core/archive-companion.js';
 
-export { companionDirName } from '../queues/archive-companion.js';
+export { companionDirName } from '../core/archive-companion.js';
 
 /** Name of the manifest inside an attachment folder. */
 export const FOLDER_MANIFEST = 'edoc.json';

@@ -11,7 +11,7 @@ import { fitName } from '../core/fit-name.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';
 import { Companions, isCompanionName } from './companion-files.js';
-import { moveCompanion } from '../queues/archive-companion.js';
+import { moveCompanion } from '../core/archive-companion.js';
 import { packBundle } from '../core/document-bundle.js';
 
 /** Where a claimed file waits between claim and archive; hidden so scans skip it. */

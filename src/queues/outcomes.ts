@@ -9,7 +9,7 @@ import { isNegativeStatus } from '../receipts/status.js';
 import { channelOf, type PipelineDeps } from './deps.js';
 import { isInside, moveUnique } from '../core/archive.js';
 import { NODE_ID, RedisLease } from './lease.js';
-import { companionOf, moveCompanion } from './archive-companion.js';
+import { companionOf, moveCompanion } from '../core/archive-companion.js';
 import { isBundle, unpackBundle } from '../core/document-bundle.js';
 
 /** How long one move to failed/ may hold the archive lease before another caller may take it. */
