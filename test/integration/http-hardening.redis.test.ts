@@ -14,7 +14,7 @@ import { buildHttpApi } from '../../src/gateway/http-api.js';
 import { createIntakeHandler } from '../../src/queues/intake-handler.js';
 import type { PipelineDeps } from '../../src/queues/deps.js';
 import type { Signer, SignerState } from '../../src/signing/signer.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 
 const sha = (t: string): string => createHash('sha256').update(t).digest('hex');
