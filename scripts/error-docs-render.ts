@@ -15,7 +15,16 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ')
 
 function table(rows: readonly Row[]): string {
   const head = '| Code | Class 类别 | 中文 | English | 处理 | Fix |\n|---|---|---|---|---|---|\n';
-  return head + rows.map((r) => `| \`${r.code}\` | ${r.kind} | ${cell(r.zh)} | ${cell(r.en)} | ${cell(r.fix.zh)} | ${cell(r.fix.en)} |`).join('\n') + '\n';
+  return (
+    head +
+    rows
+      .map(
+        (r) =>
+          `| \`${r.code}\` | ${r.kind} | ${cell(r.zh)} | ${cell(r.en)} | ${cell(r.fix.zh)} | ${cell(r.fix.en)} |`,
+      )
+      .join('\n') +
+    '\n'
+  );
 }
 
 function fixFor(code: string, table: Readonly<Record<string, ErrorFix>>, where: string): ErrorFix {
@@ -25,10 +34,23 @@ function fixFor(code: string, table: Readonly<Record<string, ErrorFix>>, where: 
 }
 
 export function renderErrorDocs(): string {
-  const errors: Row[] = Object.entries(catalogue.ERRORS).map(([code, e]) => ({ code, kind: e.kind, zh: e.zh, en: e.en, fix: fixFor(code, ERROR_FIXES, 'ERROR_FIXES') }));
+  const errors: Row[] = Object.entries(catalogue.ERRORS).map(([code, e]) => ({
+    code,
+    kind: e.kind,
+    zh: e.zh,
+    en: e.en,
+    fix: fixFor(code, ERROR_FIXES, 'ERROR_FIXES'),
+  }));
   // The notice table (codes that are not failures), where the catalogue has one.
-  const notices = (catalogue as { NOTICES?: Readonly<Record<string, { zh: string; en: string }>> }).NOTICES;
-  const noticeRows: Row[] = Object.entries(notices ?? {}).map(([code, n]) => ({ code, kind: 'notice', zh: n.zh, en: n.en, fix: fixFor(code, NOTICE_FIXES, 'NOTICE_FIXES') }));
+  const notices = (catalogue as { NOTICES?: Readonly<Record<string, { zh: string; en: string }>> })
+    .NOTICES;
+  const noticeRows: Row[] = Object.entries(notices ?? {}).map(([code, n]) => ({
+    code,
+    kind: 'notice',
+    zh: n.zh,
+    en: n.en,
+    fix: fixFor(code, NOTICE_FIXES, 'NOTICE_FIXES'),
+  }));
   const transient = errors.filter((r) => r.kind === 'transient').length;
   return [
     '# Error codes 错误代码',
@@ -45,6 +67,14 @@ export function renderErrorDocs(): string {
     '## Errors 错误',
     '',
     table(errors),
-    ...(noticeRows.length ? ['## Notices 通知', '', 'Not failures: what the gateway tells the ERP or the operator about a message that is fine.', '', table(noticeRows)] : []),
+    ...(noticeRows.length
+      ? [
+          '## Notices 通知',
+          '',
+          'Not failures: what the gateway tells the ERP or the operator about a message that is fine.',
+          '',
+          table(noticeRows),
+        ]
+      : []),
   ].join('\n');
 }

@@ -21,7 +21,9 @@ if (process.argv.includes('--check')) {
     // missing: not current
   }
   if (current !== wanted) {
-    console.error('docs/errors.md is not current with src/core/errors.ts: run `npm run docs:errors` and commit it / docs/errors.md 与错误目录不一致，请运行 npm run docs:errors');
+    console.error(
+      'docs/errors.md is not current with src/core/errors.ts: run `npm run docs:errors` and commit it / docs/errors.md 与错误目录不一致，请运行 npm run docs:errors',
+    );
     process.exit(1);
   }
   console.log('docs/errors.md is current');

@@ -14,6 +14,7 @@ describe('docs/errors.md', () => {
   });
 
   it('has a row with class and fix for every code', () => {
-    for (const [code, e] of Object.entries(ERRORS)) expect(doc).toMatch(new RegExp(`^\\| \`${code}\` \\| ${e.kind} \\|(?: [^|]+ \\|){4}$`, 'm'));
+    for (const [code, e] of Object.entries(ERRORS))
+      expect(doc).toMatch(new RegExp(`^\\| \`${code}\` \\| ${e.kind} \\|(?: [^|]+ \\|){4}$`, 'm'));
   });
 });

@@ -5,7 +5,13 @@
  */
 
 /** Polls `probe` every `every` ms until `cond` holds for its value; fails with `what` and the last value after `ms`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T> | T, cond: (v: T) => boolean, ms = 30_000, every = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T> | T,
+  cond: (v: T) => boolean,
+  ms = 30_000,
+  every = 50,
+): Promise<T> {
   const end = Date.now() + ms;
   let last: T | undefined;
   for (;;) {
@@ -18,7 +24,11 @@ export async function waitFor<T>(what: string, probe: () => Promise<T> | T, cond
 }
 
 /** Waits until `check()` is true; a timeout names the condition by its source text. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, ms = 10_000, what = check.toString()): Promise<void> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  ms = 10_000,
+  what = check.toString(),
+): Promise<void> {
   await waitFor(what, check, (ok) => ok, ms);
 }
 
