@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { FolderIntake, CLAIM_DIR } from './folder-intake.js';
-import { RecordingHandler, until } from '../../test/helpers/recording-intake.js';
+import { RecordingHandler } from '../../test/helpers/recording-intake.js';
+import { waitUntil as until } from '../../test/helpers/wait.js';
 import type { ResolvedFolderIntake } from '../config/resolve.js';
 import { isBundle, unpackBundle } from '../core/document-bundle.js';
 

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { FolderIntake, CLAIM_DIR } from './folder-intake.js';
-import { RecordingHandler, until } from '../../test/helpers/recording-intake.js';
+import { FakeClock } from '../../test/helpers/fake-clock.js';
+import { RecordingHandler } from '../../test/helpers/recording-intake.js';
+import { waitUntil } from '../../test/helpers/wait.js';
 import type { ResolvedFolderIntake } from '../config/resolve.js';
 
 const log = pino({ level: 'silent' });
-const waitUntil = (cond: () => boolean, ms = 3000): Promise<void> => until(cond, ms);
 
 describe('FolderIntake', () => {
   let root: string;
@@ -27,8 +28,8 @@ describe('FolderIntake', () => {
   });
   afterEach(async () => intake?.close());
 
-  const start = async (over: Partial<ResolvedFolderIntake> = {}) => {
-    intake = new FolderIntake('declaration', cfg(over), join(root, 'sent'), join(root, 'failed'), log);
+  const start = async (over: Partial<ResolvedFolderIntake> = {}, clock?: FakeClock) => {
+    intake = new FolderIntake('declaration', cfg(over), join(root, 'sent'), join(root, 'failed'), log, undefined, clock?.now);
     await intake.start(handler);
   };
 
@@ -42,25 +43,36 @@ describe('FolderIntake', () => {
     expect(readdirSync(inbox)).toEqual([CLAIM_DIR]);
   });
 
-  it('waits while a file is still growing', async () => {
-    await start({ stableMs: 300 });
+  it('waits while a file is still growing, and takes it once it held still for stableMs (fake clock)', async () => {
+    // The clock moves only here, 100 ms after each append, so no size is ever seen twice 300 ms
+    // apart while the file grows, however slow the machine is. The last size is first seen at
+    // the time of its append, so it is taken exactly stableMs later.
+    const clock = new FakeClock();
+    await start({ stableMs: 300 }, clock);
     const f = join(inbox, 'growing.xml');
     writeFileSync(f, '<a>');
     for (let i = 0; i < 5; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await clock.nextPolls(2);
       appendFileSync(f, 'x');
+      clock.advance(100);
     }
-    expect(handler.accepted).toHaveLength(0);
     appendFileSync(f, '</a>');
+    await clock.nextPolls(2); // a whole scan saw the last size, at this very fake time
+    expect(handler.accepted).toHaveLength(0);
+    clock.advance(299);
+    await clock.nextPolls(2);
+    expect(handler.accepted).toHaveLength(0);
+    clock.advance(1);
     await waitUntil(() => handler.accepted.length === 1);
     expect(handler.accepted[0]!.bytes.toString()).toBe('<a>xxxxx</a>');
   });
 
   it('ignores temp, hidden and non-matching files', async () => {
     for (const n of ['.hidden.xml', 'b.xml.tmp', 'c.xml.part', '~lock.xml', 'notes.txt']) writeFileSync(join(inbox, n), 'x');
+    writeFileSync(join(inbox, 'sentinel.xml'), '<s/>'); // must be taken, by the same scans that pass the others by
     await start();
-    await new Promise((r) => setTimeout(r, 400));
-    expect(handler.accepted).toHaveLength(0);
+    await waitUntil(() => handler.archivedPaths.length === 1);
+    expect(handler.accepted.map((d) => d.name)).toEqual(['sentinel.xml']);
     expect(handler.refused).toHaveLength(0);
   });
 
@@ -79,11 +91,14 @@ describe('FolderIntake', () => {
 
   it('with doneMarker, takes a file only once its marker exists and removes the marker', async () => {
     writeFileSync(join(inbox, 'd.xml'), '<d/>');
+    writeFileSync(join(inbox, 'sentinel.xml'), '<s/>'); // with its marker: must be taken
+    writeFileSync(join(inbox, 'sentinel.xml.done'), '');
     await start({ doneMarker: true });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(handler.accepted).toHaveLength(0);
-    writeFileSync(join(inbox, 'd.xml.done'), '');
     await waitUntil(() => handler.archivedPaths.length === 1);
+    expect(handler.accepted.map((d) => d.name)).toEqual(['sentinel.xml']);
+    writeFileSync(join(inbox, 'd.xml.done'), '');
+    await waitUntil(() => handler.archivedPaths.length === 2);
+    expect(handler.accepted.map((d) => d.name)).toEqual(['sentinel.xml', 'd.xml']);
     expect(readdirSync(inbox)).toEqual([CLAIM_DIR]);
   });
 

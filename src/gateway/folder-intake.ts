@@ -56,6 +56,8 @@ export class FolderIntake implements IntakeSource {
     private readonly log: Logger,
     /** In a cluster, only the lease holder polls this inbox. */
     lease?: Lease,
+    /** The clock of the stability window (read once per scan); tests pass a fake one. */
+    private readonly now: () => number = Date.now,
   ) {
     this.name = `folder:${cfg.path}`;
     this.claimDir = join(cfg.path, CLAIM_DIR);
@@ -110,7 +112,7 @@ export class FolderIntake implements IntakeSource {
     this.stable.retain(present);
     for (const n of this.notDocuments) if (!present.has(n)) this.notDocuments.delete(n);
     for (const key of this.leftAlone) if (!key.startsWith('claimed/') && !present.has(key) && !raw.some((r) => r.toString('utf8') === key)) this.leftAlone.delete(key);
-    const now = Date.now();
+    const now = this.now();
     for (const name of names) {
       if (this.stopped) return;
       if (name === CLAIM_DIR || isWorkInProgressName(name) || (this.companions && isCompanionName(name)) || !this.pattern.test(name)) continue;

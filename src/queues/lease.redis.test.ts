@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { RedisLease } from './lease.js';
 import { LeasedPoller } from '../core/leased-poller.js';
-import { until } from '../../test/helpers/recording-intake.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../../test/helpers/redis.js';
+import { waitUntil } from '../../test/helpers/wait.js';
 
 describe('RedisLease (real Redis)', () => {
   const redis = new Redis(TEST_REDIS_URL);
@@ -39,13 +39,13 @@ describe('RedisLease (real Redis)', () => {
     const a = make('a', dying);
     const b = make('b', new RedisLease(redis, key, 300, 'node-b'));
     a.start(async () => void seen.a++);
-    await until(() => seen.a > 0, 2000);
+    await waitUntil(() => seen.a > 0, 2000);
     b.start(async () => void seen.b++);
-    await until(() => seen.a > 10, 4000);
+    await waitUntil(() => seen.a > 10, 4000);
     expect(seen.b).toBe(0);
     await a.close(); // a dies: its lease runs out, then b takes over
     expect(await redis.get(key)).toBe('node-a');
-    await until(() => seen.b > 0, 4000);
+    await waitUntil(() => seen.b > 0, 4000);
     expect(await redis.get(key)).toBe('node-b');
     await b.close();
     expect(await redis.get(key)).toBeNull();

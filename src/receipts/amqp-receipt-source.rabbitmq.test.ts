@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { Backoff } from '../amqp/backoff.js';
 import { declareTopology, TEST_AMQP_URL, uniqueAmqpName, type TestTopology } from '../../test/helpers/rabbitmq.js';
 import { startTcpProxy, type TcpProxy } from '../../test/helpers/tcp-proxy.js';
-import { waitFor } from '../../test/helpers/process.js';
+import { waitFor } from '../../test/helpers/wait.js';
 import { AmqpReceiptSource, receiptFileName, type AmqpReceiptSourceOptions } from './amqp-receipt-source.js';
 import type { InboundReceipt } from './receipt-source.js';
 

@@ -1,16 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { until } from '../../test/helpers/recording-intake.js';
+import { memoryCursorRedis } from '../../test/helpers/memory-redis.js';
 import { HttpPullReceiptSource } from './http-pull-source.js';
-
-/** The cursor store of the source, in memory: this test is about the HTTP side only. */
-const memoryRedis = (): Redis => {
-  const m = new Map<string, string>();
-  return { get: async (k: string) => m.get(k) ?? null, set: async (k: string, v: string) => (m.set(k, v), 'OK') } as unknown as Redis;
-};
+import { waitUntil } from '../../test/helpers/wait.js';
 
 let server: Server | undefined;
 let sent = 0;
@@ -42,7 +36,7 @@ describe('HTTP receipt feed bounds', () => {
       res.write('{"receipts":[');
       pump();
     });
-    const source = new HttpPullReceiptSource({ name: 'feed', url, intervalMs: 1000, redis: memoryRedis(), cursorKey: 'cursor', bounds: { maxBytes: 1024 * 1024, timeoutMs: 20_000 } }, pino({ level: 'silent' }));
+    const source = new HttpPullReceiptSource({ name: 'feed', url, intervalMs: 1000, redis: memoryCursorRedis(), cursorKey: 'cursor', bounds: { maxBytes: 1024 * 1024, timeoutMs: 20_000 } }, pino({ level: 'silent' }));
     const err = await source.pollOnce(async () => {}).catch((e: unknown) => e);
     expect((err as { code?: string }).code).toBe('GW_ERR_FEED_TOO_LARGE');
     expect(sent).toBeLessThan(64 * 1024 * 1024);
@@ -56,10 +50,10 @@ describe('HTTP receipt feed bounds', () => {
     });
     const lines: { level: number; msg: string; err?: { code?: string } }[] = [];
     const log = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s)) });
-    const source = new HttpPullReceiptSource({ name: 'feed', url, intervalMs: 60_000, redis: memoryRedis(), cursorKey: 'cursor', bounds: { maxBytes: 1024 * 1024, timeoutMs: 800 } }, log);
+    const source = new HttpPullReceiptSource({ name: 'feed', url, intervalMs: 60_000, redis: memoryCursorRedis(), cursorKey: 'cursor', bounds: { maxBytes: 1024 * 1024, timeoutMs: 800 } }, log);
     await source.start(async () => {});
     try {
-      await until(() => lines.some((l) => l.level === 40), 10_000);
+      await waitUntil(() => lines.some((l) => l.level === 40), 10_000);
     } finally {
       await source.close();
     }

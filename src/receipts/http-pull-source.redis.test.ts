@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { HttpPullReceiptSource } from './http-pull-source.js';
 import type { InboundReceipt } from './receipt-source.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../../test/helpers/redis.js';
-import { waitFor } from '../../test/helpers/process.js';
+import { waitFor } from '../../test/helpers/wait.js';
 
 type Entry = { seq: number; fileName?: unknown; content?: unknown };
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from './server.js';
-import { createTestIdentity, signEnveloped, type TestIdentity } from './testing.js';
+import { createTestIdentity, signEnveloped, type TestIdentity } from '../../test/helpers/sandbox.js';
 import { parseReceipt } from '../receipts/parse.js';
 
 const SAMPLES = join(import.meta.dirname, '..', '..', 'samples');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseReceipt } from '../receipts/parse.js';
 import { startSandbox, type SandboxHandle } from './server.js';
-import { createTestIdentity, signEnveloped, type TestIdentity } from './testing.js';
+import { createTestIdentity, signEnveloped, type TestIdentity } from '../../test/helpers/sandbox.js';
 import { CustomsDesk } from './desk.js';
 
 /** The golden 金二 messages the translator makes from the samples (see samples/jin2/expected). */

@@ -10,7 +10,7 @@ import { checkXml, decodeXml, encodeXml } from '../core/xml-text.js';
 import { childElement, childElements, childText, parseDom } from './dom.js';
 import { DEC_NS } from './namespaces.js';
 import { startSandbox, type SandboxHandle } from './server.js';
-import { createTestIdentity, signEnveloped, type TestIdentity } from './testing.js';
+import { createTestIdentity, signEnveloped, type TestIdentity } from '../../test/helpers/sandbox.js';
 
 const dir = fileURLToPath(new URL('../../samples/declaration/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.xml')).sort();

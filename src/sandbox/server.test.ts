@@ -4,7 +4,8 @@ import { XMLParser } from 'fast-xml-parser';
 import { Writable } from 'node:stream';
 import { createLogger } from '../core/logger.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from './server.js';
-import { createTestIdentity, signEnveloped, wrapInDxpMsg, type TestIdentity } from './testing.js';
+import { createTestIdentity, signEnveloped, wrapInDxpMsg, type TestIdentity } from '../../test/helpers/sandbox.js';
+import { sleep, waitFor } from '../../test/helpers/wait.js';
 
 const parser = new XMLParser({ parseTagValue: false, removeNSPrefix: true });
 
@@ -65,16 +66,10 @@ async function feed(sb: SandboxHandle, after = 0, limit?: number): Promise<{ ite
 
 /** Polls the feed until `count` receipts exist. */
 async function waitForReceipts(sb: SandboxHandle, count: number, timeoutMs = 5000): Promise<FeedItem[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { items } = await feed(sb, 0, 500);
-    if (items.length >= count) return items;
-    if (Date.now() > deadline) throw new Error(`only ${items.length} of ${count} receipts after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const { items } = await waitFor(`${count} receipts in the feed`, () => feed(sb, 0, 500), (f) => f.items.length >= count, timeoutMs, 10);
+  return items;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let id: TestIdentity;
 const open: SandboxHandle[] = [];

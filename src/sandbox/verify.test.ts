@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { parseDom } from './dom.js';
-import { createTestIdentity, signEnveloped, type TestIdentity } from './testing.js';
+import { createTestIdentity, signEnveloped, type TestIdentity } from '../../test/helpers/sandbox.js';
 import { verifyEnvelopedSignature } from './verify.js';
 
 const MESSAGE = `<?xml version="1.0" encoding="UTF-8"?>

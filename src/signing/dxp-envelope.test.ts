@@ -5,15 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeXml } from '../core/xml-text.js';
 import { DXP_NS, formatCreatTime, unwrapDxp, wrapDxp, type DxpWrapOptions } from './dxp-envelope.js';
-import { findTool, runTool } from './external-tools.js';
+import { missingTool, runTool, skipWithout } from '../../test/helpers/tools.js';
 import { createFakeSigner } from './fake-signer.js';
-import { sampleDecMessage } from './sample-dec-message.js';
+import { sampleDecMessage } from '../../test/helpers/sample-dec-message.js';
 import { signEnveloped, verifyEnveloped } from './xmldsig.js';
 
 // Copies of the official XSD (海关跨境终端节点报文定义202205) and the xmldsig schema it imports.
 const XSD = fileURLToPath(new URL('../../test/fixtures/xsd/dxp-terminal-node-DxpMsg-202205.xsd', import.meta.url));
-const xmllint = findTool('xmllint');
-if (!xmllint) console.warn('xmllint not installed (apt-get install libxml2-utils): XSD validation is skipped');
+const skipXmllint = skipWithout('DxpMsg XSD validation', missingTool('xmllint'));
 
 const base: DxpWrapOptions = {
   senderId: 'DXPENT0000458763',
@@ -82,7 +81,7 @@ describe('wrapDxp', () => {
   });
 });
 
-describe.skipIf(!xmllint)('DxpMsg XSD validation (xmllint --schema)', () => {
+describe.skipIf(skipXmllint)('DxpMsg XSD validation (xmllint --schema)', () => {
   it('validates a full envelope around a signed DecMessage', async () => {
     const signed = await signEnveloped(sampleDecMessage(), createFakeSigner(), { algorithm: 'rsa-sha1' });
     const xml = wrapDxp(Buffer.from(signed, 'utf8'), {

@@ -5,18 +5,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { URIS } from './algorithms.js';
 import { canonicalizeSubtree } from './c14n.js';
-import { findTool, runTool } from './external-tools.js';
-import { sampleDecMessage } from './sample-dec-message.js';
+import { missingTool, runTool, skipWithout } from '../../test/helpers/tools.js';
+import { sampleDecMessage } from '../../test/helpers/sample-dec-message.js';
 import type { Signer } from './signer.js';
 import { SM2_DEFAULT_ID, sm2PublicKeyFromSpki, sm2RawToDer, sm2SignatureToRaw, sm2Verify } from './sm2.js';
 import { loadSoftKeySigner } from './soft-key.js';
 import { signEnveloped, verifyEnveloped } from './xmldsig.js';
 
 // SM2 keys and certificates come from OpenSSL itself (node:crypto cannot generate SM2 keys).
-const openssl = findTool('openssl');
-if (!openssl) console.warn('openssl not installed: SM2 interoperability tests are skipped');
+const skipOpenssl = skipWithout('SM2 interoperability tests', missingTool('openssl'));
 
-describe.skipIf(!openssl)('SM2-SM3 (OpenSSL interoperability)', () => {
+describe.skipIf(skipOpenssl)('SM2-SM3 (OpenSSL interoperability)', () => {
   let dir: string;
   let signer: Signer;
   let pubPem: string;

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { findTool, runTool } from './external-tools.js';
+import { missingTool, runTool, skipWithout } from '../../test/helpers/tools.js';
 import { createFakeSigner } from './fake-signer.js';
 import { generateSelfSignedIdentity, type SelfSignedIdentity } from './self-signed.js';
 import { loadSoftKeySigner } from './soft-key.js';
 
-const openssl = findTool('openssl');
+const skipOpenssl = skipWithout('PKCS#12 files made by OpenSSL', missingTool('openssl'));
 const DAY = 86_400_000;
 
 let dir: string;
@@ -143,7 +143,7 @@ describe('loadSoftKeySigner: PKCS#12', () => {
     });
   });
 
-  describe.skipIf(!openssl)('made by OpenSSL 3', () => {
+  describe.skipIf(skipOpenssl)('made by OpenSSL 3', () => {
     it.each([
       ['default (AES-256-CBC, PBKDF2, HMAC-SHA256 MAC)', []],
       ['legacy (RC2/3DES, SHA-1 MAC)', ['-legacy']],

@@ -7,15 +7,13 @@ import { SignedXml } from 'xml-crypto';
 import { encodeXml } from '../core/xml-text.js';
 import { DSIG_NS, URIS } from './algorithms.js';
 import { canonicalize, canonicalizeSubtree } from './c14n.js';
-import { findTool, runTool } from './external-tools.js';
+import { missingTool, runTool, skipWithout } from '../../test/helpers/tools.js';
 import { createFakeSigner, type FakeSigner } from './fake-signer.js';
-import { sampleDecMessage } from './sample-dec-message.js';
+import { sampleDecMessage } from '../../test/helpers/sample-dec-message.js';
 import { generateSelfSignedIdentity } from './self-signed.js';
 import { signEnveloped, verifyEnveloped } from './xmldsig.js';
 
-const xmlsec1 = findTool('xmlsec1');
-const skipXmlsec = !xmlsec1;
-if (skipXmlsec) console.warn('xmlsec1 not installed (apt-get install xmlsec1): xmlsec1 cross-checks are skipped');
+const skipXmlsec = skipWithout('xmlsec1 cross-checks', missingTool('xmlsec1'));
 
 let dir: string;
 let signer: FakeSigner;

@@ -3,14 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { isGatewayError } from '../core/errors.js';
 import { spkiSha256, type ClientTls } from '../core/tls-client.js';
 import { parseConfigText } from '../config/load.js';
 import { HttpPullReceiptSource } from '../receipts/http-pull-source.js';
 import { startTlsServer, TestCa, type Pem, type TlsTestServer } from '../../test/helpers/tls-pki.js';
-import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../../test/helpers/redis.js';
+import { memoryCursorRedis } from '../../test/helpers/memory-redis.js';
 import { HttpTransport } from './http-transport.js';
 
 const msg = { messageId: 'm', businessKey: 'TLS0001', messageType: 'DecMessage', fileName: 'f.xml', bytes: Buffer.from('<DecMessage/>') };
@@ -128,8 +127,8 @@ describe('HTTPS with client certificates (real TLS server, own CA)', () => {
   });
 
   it('the HTTP receipt feed uses the same TLS settings', async () => {
-    const redis = new Redis(TEST_REDIS_URL);
-    const prefix = uniquePrefix('tls-feed');
+    const redis = memoryCursorRedis();
+    const prefix = 'tls-feed';
     const log = pino({ level: 'silent' });
     const good = new HttpPullReceiptSource({ name: 'feed', url: `${server.url}/receipts`, intervalMs: 50, redis, cursorKey: `${prefix}:cursor`, tls: {
       cert: client.cert,
@@ -145,8 +144,6 @@ describe('HTTPS with client certificates (real TLS server, own CA)', () => {
     } finally {
       await good.close();
       await bad.close();
-      await dropPrefix(redis, prefix);
-      redis.disconnect();
     }
   });
 

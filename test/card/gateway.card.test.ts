@@ -15,14 +15,15 @@ import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { startFakeEportService, type FakeEportService } from '../../src/signing/eport-service/fake-eport-service.js';
 import { verifyEnveloped } from '../../src/signing/xmldsig.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { cardIdentity, type CardIdentity } from './fixtures.js';
 import { cardStackAvailability, startCardStack, type CardStack } from './harness.js';
+import { skipWithout } from '../helpers/tools.js';
 
-const avail = cardStackAvailability();
+const skip = skipWithout('gateway end to end with card and E-Port service signers', cardStackAvailability().reason);
 
-describe.skipIf(!avail.ok)(`gateway end to end with card and E-Port service signers${avail.ok ? '' : ` (SKIPPED: ${avail.reason})`}`, () => {
+describe.skipIf(skip)('gateway end to end with card and E-Port service signers', () => {
   const redis = new Redis(TEST_REDIS_URL);
   const prefix = uniquePrefix('cardgw');
   let stack: CardStack;

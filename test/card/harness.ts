@@ -30,6 +30,7 @@ import { createInterface } from 'node:readline';
 import type { CardStats } from './emulator/applet.js';
 import type { AppletName, EmulatedCardConfig, EmulatorConfig } from './emulator/protocol.js';
 import { terminate, VcardProcess } from './vcard-client.js';
+import { waitUntil } from '../helpers/wait.js';
 
 export interface CardStackAvailability {
   readonly ok: boolean;
@@ -70,16 +71,6 @@ function netnsUsable(): boolean {
 
 function withDeathSignal(argv: string[], signal: string): string[] {
   return existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', signal, '--', ...argv] : argv;
-}
-
-async function until(what: string, timeoutMs: number, check: () => boolean, abort?: () => string | undefined): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    const why = abort?.();
-    if (why) throw new Error(`${what}: ${why}`);
-    if (Date.now() > end) throw new Error(`${what}: timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function portFree(port: number): Promise<boolean> {
@@ -256,9 +247,10 @@ export class CardStack {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log] });
     closeSync(log);
     this.pcscd = child;
-    await until('pcscd start', 10_000, () => existsSync(this.socketPath), () =>
-      child.exitCode !== null ? `pcscd exited with ${child.exitCode}: ${readFileSync(join(this.dir, 'pcscd.log'), 'utf8').slice(-2000)}` : undefined,
-    );
+    await waitUntil(() => {
+      if (child.exitCode !== null) throw new Error(`pcscd exited with ${child.exitCode}: ${readFileSync(join(this.dir, 'pcscd.log'), 'utf8').slice(-2000)}`);
+      return existsSync(this.socketPath);
+    }, 10_000, 'pcscd start');
     this.timings.pcscdMs = Date.now() - t;
   }
 

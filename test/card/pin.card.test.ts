@@ -7,16 +7,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createPcscCardSigner, type CardProfileId, type CardState, type PcscCardSigner } from '../../src/signing/pcsc/index.js';
 import { cardIdentity, recordingLog, type CardIdentity } from './fixtures.js';
 import { cardStackAvailability, startCardStack, type CardStack } from './harness.js';
+import { skipWithout } from '../helpers/tools.js';
 
-const avail = cardStackAvailability();
-if (!avail.ok) console.warn(`card suite skipped: ${avail.reason}`);
+const skip = skipWithout('card PIN handling via pcscd + vpcd', cardStackAvailability().reason);
 
 const PIN = '123456';
 const OTHER_PIN = '654321';
 /** Slot 0 is used for OpenPGP, slot 1 for PIV. */
 const SLOT: Record<CardProfileId, number> = { openpgp: 0, piv: 1 };
 
-describe.skipIf(!avail.ok)(`card PIN handling via pcscd + vpcd${avail.ok ? '' : ` (SKIPPED: ${avail.reason})`}`, () => {
+describe.skipIf(skip)('card PIN handling via pcscd + vpcd', () => {
   let stack: CardStack;
   let pgp: CardIdentity;
   let piv: CardIdentity;

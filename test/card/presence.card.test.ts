@@ -8,12 +8,12 @@ import { isGatewayError } from '../../src/core/errors.js';
 import { createPcscCardSigner, type CardState, type PcscCardSigner } from '../../src/signing/pcsc/index.js';
 import { cardIdentity, recordingLog, type CardIdentity } from './fixtures.js';
 import { cardStackAvailability, startCardStack, type CardStack } from './harness.js';
+import { skipWithout } from '../helpers/tools.js';
+import { sleep } from '../helpers/wait.js';
 
-const avail = cardStackAvailability();
-if (!avail.ok) console.warn(`card suite skipped: ${avail.reason}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const skip = skipWithout('card presence via pcscd + vpcd', cardStackAvailability().reason);
 
-describe.skipIf(!avail.ok)(`card presence via pcscd + vpcd${avail.ok ? '' : ` (SKIPPED: ${avail.reason})`}`, () => {
+describe.skipIf(skip)('card presence via pcscd + vpcd', () => {
   let stack: CardStack;
   let id: CardIdentity;
   let signer: PcscCardSigner | undefined;

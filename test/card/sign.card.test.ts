@@ -6,16 +6,16 @@
 import { verify } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPcscCardSigner, type CardProfileId, type PcscCardSigner } from '../../src/signing/pcsc/index.js';
-import { sampleDecMessage } from '../../src/signing/sample-dec-message.js';
+import { sampleDecMessage } from '../helpers/sample-dec-message.js';
 import { signEnveloped, verifyEnveloped } from '../../src/signing/xmldsig.js';
 import { defineSignerContract } from '../contract/signer.contract.js';
 import { cardIdentity, recordingLog, type CardIdentity } from './fixtures.js';
 import { cardStackAvailability, startCardStack, type CardStack } from './harness.js';
+import { skipWithout } from '../helpers/tools.js';
 
-const avail = cardStackAvailability();
-if (!avail.ok) console.warn(`card suite skipped: ${avail.reason}`);
+const skip = skipWithout('card signing via pcscd + vpcd', cardStackAvailability().reason);
 
-describe.skipIf(!avail.ok)(`card signing via pcscd + vpcd${avail.ok ? '' : ` (SKIPPED: ${avail.reason})`}`, () => {
+describe.skipIf(skip)('card signing via pcscd + vpcd', () => {
   let stack: CardStack;
   let ids: Record<'pgp0' | 'piv0' | 'pgp1' | 'piv1', CardIdentity>;
   const signers: PcscCardSigner[] = [];

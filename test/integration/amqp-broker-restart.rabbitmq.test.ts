@@ -3,7 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 import { decMessage } from '../helpers/dec-message.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { isGatewayError, type GatewayError } from '../../src/core/errors.js';
 import { AmqpTransport } from '../../src/transports/amqp-transport.js';
 import { CLOSED_DECLARATION, receiptsByStem, amqpRoutes, privateBrokerUnavailable, startPrivateBroker, type PrivateBroker } from '../helpers/rabbitmq.js';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 import { decMessage } from '../helpers/dec-message.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { CLOSED_DECLARATION, TEST_AMQP_URL, amqpRoutes, dropSandboxNames, receiptsByStem, uniqueAmqpName } from '../helpers/rabbitmq.js';
 
 const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyEnveloped } from '../../src/signing/xmldsig.js';
-import { ROOT, waitFor } from '../helpers/process.js';
+import { ROOT } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 
 const CEB = join(ROOT, 'samples', 'ceb');

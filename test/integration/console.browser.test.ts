@@ -5,9 +5,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { readDeliveryState } from '../../src/queues/delivery-state.js';
+import { skipWithout } from '../helpers/tools.js';
 
 /** Debian's chromium, or the one on PATH; undefined when the machine has none. */
 function findChromium(): string | undefined {
@@ -20,14 +21,14 @@ function findChromium(): string | undefined {
 }
 
 const CHROMIUM = findChromium();
-const UNDER_CI = process.env.CI === 'true';
 /** Screenshots for people to look at; the folder is not committed. */
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'console');
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const TOKENS = { officer: 'duty-officer-token-0123456789', viewer: 'viewer-token-0123456789', erp: 'erp-token-0123456789' };
 
 // Without chromium the test says so and skips; under CI it must run, so it fails instead.
-describe.skipIf(!CHROMIUM && !UNDER_CI)(`web console in headless Chromium${CHROMIUM ? '' : ' (skipped: no chromium on this machine; apt-get install chromium)'}`, { timeout: 180_000 }, () => {
+const skip = skipWithout('web console in headless Chromium', CHROMIUM ? undefined : 'no chromium on this machine (apt-get install chromium)');
+describe.skipIf(skip)('web console in headless Chromium', { timeout: 180_000 }, () => {
   let tg: TestGateway;
   let browser: Browser;
   let base: string;

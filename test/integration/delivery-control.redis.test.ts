@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 import { FakeCustoms } from '../helpers/fake-customs.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { CircuitBreakers } from '../../src/queues/circuit-breaker.js';
 import { holdMessage, releaseMessage, replayMessage } from '../../src/queues/delivery-operator.js';

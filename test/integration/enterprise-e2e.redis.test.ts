@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, waitFor } from '../helpers/process.js';
+import { ROOT } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 
 const ENT = join(ROOT, 'samples', 'enterprise');

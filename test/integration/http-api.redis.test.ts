@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildHttpApi } from '../../src/gateway/http-api.js';
 import { httpApiDeps } from '../../src/queues/http-api-bindings.js';
 import { createIntakeHandler } from '../../src/queues/intake-handler.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 

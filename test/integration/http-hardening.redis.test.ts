@@ -15,7 +15,7 @@ import { httpApiDeps } from '../../src/queues/http-api-bindings.js';
 import { createIntakeHandler } from '../../src/queues/intake-handler.js';
 import type { PipelineDeps } from '../../src/queues/deps.js';
 import type { Signer, SignerState } from '../../src/signing/signer.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 
 const sha = (t: string): string => createHash('sha256').update(t).digest('hex');

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseReceipt } from '../../src/receipts/parse.js';
 import { verifyEnveloped } from '../../src/signing/xmldsig.js';
-import { ROOT, waitFor } from '../helpers/process.js';
+import { ROOT } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 
 const J2 = join(ROOT, 'samples', 'jin2');

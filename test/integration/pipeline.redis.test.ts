@@ -9,7 +9,7 @@ import { startGateway, type RunningGateway } from '../../src/app.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/server.js';
 import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { cancelMessage } from '../../src/queues/operator.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 import { queueReceipt } from '../../src/queues/queue-receipt.js';

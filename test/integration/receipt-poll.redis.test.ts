@@ -10,7 +10,7 @@ import { httpApiDeps } from '../../src/queues/http-api-bindings.js';
 import { createIntakeHandler } from '../../src/queues/intake-handler.js';
 import { FeedWaiter } from '../../src/queues/feed-waiter.js';
 import { unclaimedReceiptLines } from '../../src/cli/unclaimed-receipts.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 

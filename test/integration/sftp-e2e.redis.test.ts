@@ -9,19 +9,20 @@ import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 import { verifyEnveloped } from '../../src/signing/xmldsig.js';
 import { buildDecImportResponse, buildDecResult } from '../../src/sandbox/receipts.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { startSshd, sshdUnavailable, type TestSshd } from '../helpers/sshd.js';
+import { skipWithout } from '../helpers/tools.js';
 
 const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
-const skip = sshdUnavailable();
+const skip = skipWithout('SFTP end to end', sshdUnavailable());
 
 /**
  * An SFTP-only route, as with a relay client on another host: the enterprise drops files on an
  * SFTP server, the gateway uploads signed messages to the relay's SFTP folder and picks the
  * relay's receipts up from there (real OpenSSH sshd on loopback, real Redis).
  */
-describe.skipIf(Boolean(skip))(`SFTP end to end${skip ? ` (SKIPPED: ${skip})` : ''}`, () => {
+describe.skipIf(skip)('SFTP end to end', () => {
   const redis = new Redis(TEST_REDIS_URL);
   const prefix = uniquePrefix('sftp');
   let sshd: TestSshd;

@@ -12,7 +12,7 @@ import { createFakeSigner } from '../../src/signing/fake-signer.js';
 import { GatewayError } from '../../src/core/errors.js';
 import type { SignerState, SupervisedSigner } from '../../src/signing/signer.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { decMessage } from '../helpers/dec-message.js';
 
 /** A card-like signer whose presence the test switches; signing while absent fails transiently. */

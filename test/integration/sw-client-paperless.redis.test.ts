@@ -5,7 +5,7 @@ import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decMessage } from '../helpers/dec-message.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 
 const SAMPLES = join(import.meta.dirname, '..', '..', 'samples');
 /** The import response and the five DEC_RESULT of a normal declaration. */

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decMessage } from '../helpers/dec-message.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** Declarations in the fault run; SWC_VOLUME overrides it for a longer local run. */
 const N = Number(process.env.SWC_VOLUME ?? 1000);

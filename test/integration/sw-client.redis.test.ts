@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildDecImportResponse, buildDecResult } from '../../src/sandbox/receipts.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
-import { waitFor } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 
 /**
  * The Single Window client route against a plain folder that this test manipulates the way the

@@ -8,7 +8,7 @@ import { ROOT } from '../helpers/process.js';
 /**
  * The container packaging, checked without a container engine: the Dockerfile's required
  * properties and its lint (dockerfile-utils), the compose file's Redis settings. The image
- * itself is built only where an engine runs (see the last test).
+ * itself is built in `dockerfile-image.process.test.ts`, where an engine runs.
  */
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 /** Instructions with continuation lines joined and comments dropped. */
@@ -85,33 +85,4 @@ describe('docker-compose.yml', () => {
     // longer than the default drain (shutdownMs 20s)
     for (const s of ['gateway', 'trial']) expect(Number.parseInt(compose.services[s]!.stop_grace_period!, 10)).toBeGreaterThan(20);
   });
-});
-
-/** The container engine here, if one answers; otherwise why not. */
-function containerEngine(): { engine?: string; why: string } {
-  const reasons: string[] = [];
-  for (const engine of ['docker', 'podman']) {
-    const r = spawnSync(engine, ['info'], { encoding: 'utf8', timeout: 20_000 });
-    if (r.status === 0) return { engine, why: '' };
-    reasons.push(r.error ? `${engine} not installed` : `${engine} info failed: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`);
-  }
-  return { why: reasons.join('; ') };
-}
-
-describe('container image', () => {
-  const { engine, why } = containerEngine();
-  it.skipIf(!engine)(`builds and answers --help${engine ? ` (${engine})` : ` — skipped: no container engine runs here (${why})`}`, () => {
-    const tag = `eport-gateway-test:${process.pid}`;
-    try {
-      const build = spawnSync(engine!, ['build', '-t', tag, ROOT], { encoding: 'utf8', timeout: 20 * 60_000 });
-      expect(build.status, build.stderr).toBe(0);
-      const run = spawnSync(engine!, ['run', '--rm', tag, '--help'], { encoding: 'utf8', timeout: 60_000 });
-      expect(run.status, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/^Usage: eport /);
-      const user = spawnSync(engine!, ['run', '--rm', '--entrypoint', 'id', tag, '-u'], { encoding: 'utf8', timeout: 60_000 });
-      expect(user.stdout.trim()).toBe('10001');
-    } finally {
-      spawnSync(engine!, ['rmi', '-f', tag], { timeout: 60_000 });
-    }
-  }, 25 * 60_000);
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnEport, spawnSandbox, waitFor } from '../helpers/process.js';
+import { spawnEport, spawnSandbox } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { spawnedWorkspace } from '../helpers/spawned-workspace.js';
 import { decMessage } from '../helpers/dec-message.js';

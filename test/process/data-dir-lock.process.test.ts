@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { spawnEport, waitFor, type Spawned } from '../helpers/process.js';
+import { spawnEport, type Spawned } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 
 /** Pings the managed Redis on its socket; false when nothing answers there. */

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { BIN, ROOT, spawnEport, waitFor, type Spawned } from '../helpers/process.js';
+import { BIN, ROOT, spawnEport, type Spawned } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 
 const SAMPLES = join(ROOT, 'samples', 'declaration');

@@ -6,16 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 import { writeGenerated } from '../corpus/hostile/generated.js';
 import { decMessage } from '../helpers/dec-message.js';
-import { ROOT, spawnEport, spawnSandbox, waitFor } from '../helpers/process.js';
+import { ROOT, spawnEport, spawnSandbox } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { spawnedWorkspace } from '../helpers/spawned-workspace.js';
+import { sleep } from '../helpers/wait.js';
 
 const CORPUS = join(ROOT, 'test', 'corpus', 'hostile');
 const CHANNELS = ['declaration', 'erp', 'erp-json'] as const;
 const BUDGET_MB = 512;
 const CANARIES = 8;
 const EXPECTED = ['import', '7', 'L', 'J', 'P', 'R'];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function freePort(): Promise<number> {
   const srv = createServer();

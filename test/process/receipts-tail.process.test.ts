@@ -6,7 +6,8 @@ import { Redis } from 'ioredis';
 import { Spool } from '../../src/core/spool.js';
 import { ReceiptFeed } from '../../src/queues/receipt-feed.js';
 import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
-import { spawnEport, waitFor } from '../helpers/process.js';
+import { spawnEport } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 
 /** `eport receipts tail` follows the receipt feed live: only new receipts, only its channel. */

@@ -3,7 +3,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, waitFor } from '../helpers/process.js';
+import { BIN, ROOT } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 
 interface Group {

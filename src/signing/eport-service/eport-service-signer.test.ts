@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
-import { sampleDecMessage } from '../sample-dec-message.js';
+import { sampleDecMessage } from '../../../test/helpers/sample-dec-message.js';
 import { signEnveloped, verifyEnveloped } from '../xmldsig.js';
 import { createEportServiceSigner, type EportServiceSigner, type EportServiceSignerOptions, type EportServiceState } from './eport-service-signer.js';
 import { startFakeEportService, type FakeEportService } from './fake-eport-service.js';

@@ -1,16 +1,18 @@
 import { X509Certificate } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleDecMessage } from '../sample-dec-message.js';
+import { sampleDecMessage } from '../../../test/helpers/sample-dec-message.js';
 import { sm2PublicKeyFromSpki, sm2Verify } from '../sm2.js';
 import { signEnveloped, verifyEnveloped } from '../xmldsig.js';
 import { createEportServiceSigner, type EportServiceSigner } from './eport-service-signer.js';
 import { startFakeEportService, type FakeEportService } from './fake-eport-service.js';
-import { sm2TestIdentity } from './sm2-test-identity.js';
+import { sm2TestIdentity, sm2Unavailable } from '../../../test/helpers/sm2-test-identity.js';
+import { skipWithout } from '../../../test/helpers/tools.js';
 
 const identity = sm2TestIdentity();
+const skipSm2 = skipWithout('E-Port service signer with an SM2 card', sm2Unavailable());
 
-describe.skipIf(!identity)('E-Port service signer with an SM2 card', () => {
+describe.skipIf(skipSm2)('E-Port service signer with an SM2 card', () => {
   let fake: FakeEportService;
   let signer: EportServiceSigner;
 

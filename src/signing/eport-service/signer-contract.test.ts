@@ -8,7 +8,8 @@ import { generateSelfSignedIdentity, type SelfSignedIdentity } from '../self-sig
 import { loadSoftKeySigner } from '../soft-key.js';
 import { createEportServiceSigner } from './eport-service-signer.js';
 import { startFakeEportService } from './fake-eport-service.js';
-import { sm2TestIdentity } from './sm2-test-identity.js';
+import { sm2TestIdentity, sm2Unavailable } from '../../../test/helpers/sm2-test-identity.js';
+import { skipWithout } from '../../../test/helpers/tools.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -65,9 +66,7 @@ defineSignerContract('fake signer', async () => {
 });
 
 const sm2 = sm2TestIdentity();
-if (sm2) {
+if (!skipWithout('SM2 signer contract runs', sm2Unavailable()) && sm2) {
   defineSignerContract('eport-service (fake control, SM2 card)', eportHarness(sm2));
   defineSignerContract('soft-key (SM2 PEM from OpenSSL)', softKeyHarness(() => sm2));
-} else {
-  console.warn('openssl with SM2 not available: SM2 signer contract runs are skipped');
 }

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findTool, runTool } from '../../signing/external-tools.js';
+import { missingTool, runTool, skipWithout } from '../../../test/helpers/tools.js';
 import { loadCodeTables } from '../codes/code-tables.js';
 import { createTranslator } from '../factory.js';
 import type { StandardMessage } from '../translator.js';
@@ -12,8 +12,7 @@ import { loadJin2Mapping, parseJin2Mapping } from './mapping.js';
 const SAMPLES = 'samples/jin2';
 const XSD_DIR = 'test/fixtures/xsd/jin2';
 const codes = loadCodeTables();
-const xmllint = findTool('xmllint');
-if (!xmllint) console.warn('xmllint not installed (apt-get install libxml2-utils): 金二 XSD validation is skipped');
+const skipXmllint = skipWithout('金二 XSD validation', missingTool('xmllint'));
 
 const translator = (mapping: string): Jin2Translator => new Jin2Translator({ mapping: loadJin2Mapping(join(SAMPLES, mapping)), codes });
 const one = async (t: Jin2Translator, bytes: Buffer, fileName: string): Promise<StandardMessage> => {
@@ -94,7 +93,7 @@ describe('金二 translator: golden files', () => {
   });
 });
 
-describe.skipIf(!xmllint)('金二 output against the official 2017 XSDs (xmllint --schema)', () => {
+describe.skipIf(skipXmllint)('金二 output against the official 2017 XSDs (xmllint --schema)', () => {
   it.each(CASES)('$type from $input validates', async (c) => {
     const m = await one(translator(c.mapping), sample(c.input), c.input);
     const r = xsdCheck(m.xml, c.xsd === 'patched' ? patchedInvXsd : c.xsd);

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { FolderIntake, CLAIM_DIR } from './folder-intake.js';
-import { RecordingHandler, until } from '../../test/helpers/recording-intake.js';
+import { RecordingHandler } from '../../test/helpers/recording-intake.js';
 import type { ResolvedFolderIntake } from '../config/resolve.js';
+import { waitUntil } from '../../test/helpers/wait.js';
 
 const LONG = `${'长'.repeat(80)}${'x'.repeat(11)}.xml`; // 80×3 + 11 + 4 = 255 bytes, the ext4 maximum
-const waitUntil = (cond: () => boolean, ms = 5000): Promise<void> => until(cond, ms);
 const chattr = (flag: string, path: string): boolean => {
   try {
     execFileSync('chattr', [flag, path], { stdio: 'ignore' });

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findTool, runTool } from '../signing/external-tools.js';
+import { missingTool, runTool, skipWithout } from '../../test/helpers/tools.js';
 import { parseReceipt } from './parse.js';
 
 const NS = 'cn.gov.customs.hde.app.sas';
@@ -15,11 +15,11 @@ const envelope = (type: string, body: string): string =>
 const SAS211_BODY = `<SAS211 xmlns="${NS}"><HdeApprResult><etpsPreentNo>202600000012345678</etpsPreentNo><businessId>CK3111260000000042</businessId><tmsCnt>0</tmsCnt><typecd>1</typecd><manageResult>3</manageResult><manageDate>2026-11-30</manageDate><rmk>退单</rmk></HdeApprResult><CheckInfo><note>第2项申报数量超过申报表余量</note></CheckInfo></SAS211>`;
 const SAS200_BODY = `<SAS200 xmlns="${NS}"><MsgReceResult><resutType>1</resutType><etpsPreentNo>202600000012345678</etpsPreentNo><pocketId>FE179B73-B14B-84A5-8E90-E7C1DADC26A8</pocketId><totalPocketQty>1</totalPocketQty><curPocketNo>1</curPocketNo><bizNo></bizNo><manageResult>1</manageResult><manageDate>2026-11-30 10:00:01</manageDate><rmk>入库成功</rmk></MsgReceResult></SAS200>`;
 
-const xmllint = findTool('xmllint');
+const skipXmllint = skipWithout('金二 receipt XSD checks', missingTool('xmllint'));
 const dir = mkdtempSync(join(tmpdir(), 'jin2-receipts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.skipIf(!xmllint)('the constructed receipt bodies follow the official receipt XSDs', () => {
+describe.skipIf(skipXmllint)('the constructed receipt bodies follow the official receipt XSDs', () => {
   it.each([
     ['SAS211', SAS211_BODY],
     ['SAS200', SAS200_BODY],

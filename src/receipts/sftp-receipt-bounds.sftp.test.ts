@@ -2,14 +2,13 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { until } from '../../test/helpers/recording-intake.js';
 import { startSshd, sshdUnavailable, type TestSshd } from '../../test/helpers/sshd.js';
+import { skipWithout } from '../../test/helpers/tools.js';
 import type { InboundReceipt } from './receipt-source.js';
 import { SftpReceiptSource, type SftpReceiptSourceOptions } from './sftp-receipt-source.js';
+import { waitUntil } from '../../test/helpers/wait.js';
 
-const skip = sshdUnavailable();
-if (skip) console.warn(`[sftp-receipt-bounds.test] ${skip}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const skip = skipWithout('SFTP receipt bounds tests', sshdUnavailable());
 
 interface Line {
   level: number;
@@ -52,9 +51,10 @@ describe.skipIf(skip)('SftpReceiptSource bounds (OpenSSH sshd on loopback)', () 
     await writeFile(join(inDir, 'ok.xml'), '<DEC_RESULT/>');
     const got: string[] = [];
     await start(async (r) => void got.push(r.fileName), { maxBytes: 1024 * 1024 });
-    await until(() => got.length === 1, 5000);
-    await sleep(300); // several more polls
-    expect(got).toEqual(['ok.xml']);
+    await waitUntil(() => got.length === 1, 5000);
+    await writeFile(join(inDir, 'later.xml'), '<DEC_RESULT/>'); // a sentinel: taken by a later poll
+    await waitUntil(() => got.length === 2, 5000);
+    expect(got).toEqual(['ok.xml', 'later.xml']);
     expect(await readdir(inDir)).toEqual(['huge.xml']);
     const warnings = lines.filter((l) => l.level === 40 && l.file === 'huge.xml');
     expect(warnings).toHaveLength(1);
@@ -63,7 +63,7 @@ describe.skipIf(skip)('SftpReceiptSource bounds (OpenSSH sshd on loopback)', () 
   it('ends a poll that outlives pollTimeoutMs with a logged timeout', async () => {
     await writeFile(join(inDir, 'r.xml'), '<DEC_RESULT/>');
     await start(async () => {}, { pollTimeoutMs: 1 });
-    await until(() => lines.some((l) => l.level === 40), 5000);
+    await waitUntil(() => lines.some((l) => l.level === 40), 5000);
     expect(lines.find((l) => l.level === 40)!.err?.code).toBe('GW_ERR_FEED_TIMEOUT');
   });
 });

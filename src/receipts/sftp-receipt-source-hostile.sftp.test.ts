@@ -4,10 +4,11 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { until } from '../../test/helpers/recording-intake.js';
 import { startSshd, sshdUnavailable, type TestSshd } from '../../test/helpers/sshd.js';
 import type { InboundReceipt } from './receipt-source.js';
 import { SftpReceiptSource, type SftpReceiptSourceOptions } from './sftp-receipt-source.js';
+import { skipWithout } from '../../test/helpers/tools.js';
+import { waitUntil } from '../../test/helpers/wait.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const bilingual = (msg: string): boolean => /[\u4e00-\u9fff]/.test(msg) && /[a-z]{3}/i.test(msg);
@@ -20,8 +21,7 @@ const chattr = (flag: string, path: string): boolean => {
   }
 };
 
-const skip = sshdUnavailable();
-if (skip) console.warn(`[sftp-receipt-source.hostile.test] ${skip}`);
+const skip = skipWithout('SFTP receipt source hostile-file tests', sshdUnavailable());
 
 /** A receipt file the server will not read, move or delete never stops the others, and is logged once. */
 describe.skipIf(skip)('SftpReceiptSource with hostile remote files (OpenSSH sshd on loopback)', () => {
@@ -70,7 +70,7 @@ describe.skipIf(skip)('SftpReceiptSource with hostile remote files (OpenSSH sshd
     await chmod(join(inDir, 'locked.xml'), 0o000);
     if (sshd!.username === 'root') ctx.skip(); // no file permission binds root
     await start();
-    await until(() => got.length === 2, 6000);
+    await waitUntil(() => got.length === 2, 6000);
     await sleep(300); // ten more polls
     expect(got.map((r) => r.fileName).sort()).toEqual(['a.xml', 'z.xml']);
     expect(about('locked.xml')).toHaveLength(1);
@@ -88,7 +88,7 @@ describe.skipIf(skip)('SftpReceiptSource with hostile remote files (OpenSSH sshd
     if (!chattr('+i', locked)) ctx.skip(); // needs root and a file system with attributes
     immutable.push(locked);
     await start({ doneDir: undefined });
-    await until(() => got.length === 3, 6000);
+    await waitUntil(() => got.length === 3, 6000);
     await sleep(300);
     expect(got.map((r) => r.fileName).sort()).toEqual(['a.xml', 'locked.xml', 'z.xml']);
     expect(about('locked.xml')).toHaveLength(1);

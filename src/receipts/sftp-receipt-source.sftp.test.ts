@@ -3,17 +3,15 @@ import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { pino } from 'pino';
-import { until } from '../../test/helpers/recording-intake.js';
 import { startSshd, sshdUnavailable, type TestSshd } from '../../test/helpers/sshd.js';
+import { skipWithout } from '../../test/helpers/tools.js';
 import type { InboundReceipt } from './receipt-source.js';
 import { SftpReceiptSource, type SftpReceiptSourceOptions } from './sftp-receipt-source.js';
+import { sleep, waitUntil } from '../../test/helpers/wait.js';
 
 const log = pino({ level: 'silent' });
-const waitUntil = (cond: () => boolean, ms = 4000): Promise<void> => until(cond, ms);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const skip = sshdUnavailable();
-if (skip) console.warn(`[sftp-receipt-source.test] ${skip}`);
+const skip = skipWithout('SFTP receipt source tests', sshdUnavailable());
 
 describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
   let sshd: TestSshd | undefined;
@@ -68,15 +66,17 @@ describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
       await gate;
     });
     await waitUntil(() => got.length === 1);
-    await sleep(100);
+    await sleep(100); // onReceipt is still pending: a wrong order would move the file in this time
     // onReceipt has not resolved: nothing moved, nothing offered twice.
     expect((await readdir(inDir)).sort()).toEqual(['.Receipt_3.xml.part', 'Receipt_1.xml', 'Receipt_2.xml']);
     expect(got).toHaveLength(1);
     release();
     await waitUntil(() => got.length === 2);
     await waitUntil(dirHasCount(join(root, 'done'), 2));
-    await sleep(150);
-    expect(got.map((r) => r.fileName).sort()).toEqual(['Receipt_1.xml', 'Receipt_2.xml']);
+    // A sentinel that must be taken: once it is, later polls have passed the others by.
+    await writeFile(join(inDir, 'Receipt_9.xml'), '<s/>');
+    await waitUntil(dirHasCount(join(root, 'done'), 3));
+    expect(got.map((r) => r.fileName).sort()).toEqual(['Receipt_1.xml', 'Receipt_2.xml', 'Receipt_9.xml']);
     expect(got.find((r) => r.fileName === 'Receipt_1.xml')!.bytes.equals(gbk)).toBe(true);
     expect(got[0]!.source).toBe(`sftp://127.0.0.1:${sshd!.port}${inDir}`);
     expect(await readdir(inDir)).toEqual(['.Receipt_3.xml.part']);
@@ -94,8 +94,9 @@ describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
     expect(await readdir(inDir)).toEqual(['r.xml']);
     await waitUntil(() => calls === 3);
     await waitUntil(dirHasCount(join(root, 'done'), 1));
-    await sleep(120);
-    expect(calls).toBe(3);
+    await writeFile(join(inDir, 'sentinel.xml'), '<s/>'); // must be taken, after r.xml is gone
+    await waitUntil(dirHasCount(join(root, 'done'), 2));
+    expect(calls).toBe(4);
     expect(await readdir(inDir)).toEqual([]);
   });
 

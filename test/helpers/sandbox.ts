@@ -6,9 +6,9 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import forge from 'node-forge';
 import { SignedXml } from 'xml-crypto';
-import { DXP_NS } from './namespaces.js';
-import { formatNoticeDate } from './china-time.js';
-import { escapeXml } from './xml-escape.js';
+import { DXP_NS } from '../../src/sandbox/namespaces.js';
+import { formatNoticeDate } from '../../src/sandbox/china-time.js';
+import { escapeXml } from '../../src/sandbox/xml-escape.js';
 
 /** A signing identity for tests. */
 export interface TestIdentity {

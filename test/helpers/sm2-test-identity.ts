@@ -6,9 +6,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findTool, runTool } from '../external-tools.js';
-import type { SelfSignedIdentity } from '../self-signed.js';
-import { SM2_DEFAULT_ID } from '../sm2.js';
+import { findTool, missingTool, runTool } from './tools.js';
+import type { SelfSignedIdentity } from '../../src/signing/self-signed.js';
+import { SM2_DEFAULT_ID } from '../../src/signing/sm2.js';
 
 let cached: SelfSignedIdentity | null | undefined;
 
@@ -36,4 +36,9 @@ export function sm2TestIdentity(): SelfSignedIdentity | undefined {
     rmSync(dir, { recursive: true, force: true });
   }
   return cached ?? undefined;
+}
+
+/** Why `sm2TestIdentity()` has no identity to give (for `skipWithout`), or undefined when it has one. */
+export function sm2Unavailable(): string | undefined {
+  return sm2TestIdentity() ? undefined : (missingTool('openssl') ?? 'this openssl cannot make SM2 keys');
 }

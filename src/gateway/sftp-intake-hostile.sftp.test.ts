@@ -5,11 +5,12 @@ import { chmod, mkdir, readdir, readFile, rm, symlink, unlink, writeFile } from 
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startSshd, sshdUnavailable, type TestSshd } from '../../test/helpers/sshd.js';
-import { RecordingHandler, until } from '../../test/helpers/recording-intake.js';
+import { RecordingHandler } from '../../test/helpers/recording-intake.js';
 import { SFTP_CLAIM_DIR, SftpIntake, type SftpIntakeOptions } from './sftp-intake.js';
+import { skipWithout } from '../../test/helpers/tools.js';
+import { waitUntil } from '../../test/helpers/wait.js';
 
 const LONG = `${'长'.repeat(80)}${'x'.repeat(11)}.xml`; // 80×3 + 11 + 4 = 255 bytes, the ext4 maximum
-const waitUntil = (cond: () => boolean, ms = 6000): Promise<void> => until(cond, ms);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const bilingual = (msg: string): boolean => /[\u4e00-\u9fff]/.test(msg) && /[a-z]{3}/i.test(msg);
 const chattr = (flag: string, path: string): boolean => {
@@ -21,8 +22,7 @@ const chattr = (flag: string, path: string): boolean => {
   }
 };
 
-const skip = sshdUnavailable();
-if (skip) console.warn(`[sftp-intake.hostile.test] ${skip}`);
+const skip = skipWithout('SFTP intake hostile-file tests', sshdUnavailable());
 
 /**
  * Issue 12, blocked intake 1, on the SFTP inbox: a failure with one remote file never stops the

@@ -5,12 +5,12 @@ import iconv from 'iconv-lite';
 import { isGatewayError } from '../core/errors.js';
 import { defineTransportContract, type TransportHarness } from '../../test/contract/transport.contract.js';
 import { startSshd, sshdUnavailable, type TestSshd } from '../../test/helpers/sshd.js';
+import { skipWithout } from '../../test/helpers/tools.js';
 import type { FakeOutcome } from './fake-transport.js';
 import { remoteFileName, SftpTransport, type SftpTransportOptions } from './sftp-transport.js';
 import type { OutboundMessage, Transport } from './transport.js';
 
-const skip = sshdUnavailable();
-if (skip) console.warn(`[sftp-transport.test] ${skip}`);
+const skip = skipWithout('SFTP transport tests', sshdUnavailable());
 
 let sshd: TestSshd | undefined;
 let dirs = 0;
@@ -85,7 +85,7 @@ async function sftpHarness(): Promise<TransportHarness> {
 const gbk = iconv.encode('<DecHead><OwnerName>上海某某进出口有限公司</OwnerName></DecHead>', 'gbk');
 const msg: OutboundMessage = { messageId: 'm1', businessKey: 'EPGW2026000042', messageType: 'DecMessage', fileName: 'dec.xml', bytes: gbk };
 
-if (skip) describe.skip(`SftpTransport (${skip})`, () => {});
+if (skip) describe.skip('SftpTransport (sshd missing)', () => {});
 else {
   beforeAll(async () => {
     await server();
