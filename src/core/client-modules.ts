@@ -38,12 +38,14 @@ export type BoxName = (typeof BOXES)[number];
 
 /**
  * The module a message type goes through when the channel does not name one: 报关单 to
- * DECCUS001, 舱单 (MTxxxx) to MFT, CEB import messages to IMPCEB and export ones to EXPCEB,
+ * DECCUS001, 修撤单 to DECCUS102, 舱单 (MTxxxx) to MFT, CEB import messages to IMPCEB and export ones to EXPCEB,
  * 金二 (SAS/INV) to SAS, 代理报关委托 (ImportAgrRequest) to ACD. Undefined when nothing fits: the channel must then say `module:`.
  */
 export function defaultModuleFor(messageType: string): string | undefined {
   const t = messageType.toUpperCase();
   if (t === 'DECMESSAGE') return 'DECCUS001';
+  // 修撤单: the default root (a channel that configures another root says `module: DECCUS102`).
+  if (t === 'DECMODMESSAGE') return 'DECCUS102';
   if (/^MT\d{4}$/.test(t) || t === 'MANIFEST') return 'MFT';
   // CEB import messages number x1x/x2x (311 order, 511 waybill, 621 inventory, 711...), export
   // ones x0x (303 order, 505 waybill, 603 inventory); a channel with another need says `module:`.

@@ -45,6 +45,11 @@ export interface MessageRecord {
   readonly replaysDone?: number;
   /** The breaker outage (transport:since) this message last noted in its timeline while waiting. */
   readonly breakerWait?: string;
+  /** For a 修撤单: the declaration it modifies or withdraws, and which of the two. */
+  readonly amendOf?: string;
+  readonly amendType?: 'modify' | 'withdraw';
+  /** For a declaration: its 修撤状态 (see amend-tracking.ts), set once a 修撤单 names it. */
+  readonly amendStatus?: 'modify-pending' | 'withdraw-pending' | 'modified' | 'withdrawn' | 'refused';
 }
 
 /**
@@ -88,6 +93,9 @@ const MessageRecordSchema = z.object({
   replays: wholeNumber.optional(),
   replaysDone: wholeNumber.optional(),
   breakerWait: text,
+  amendOf: text,
+  amendType: z.enum(['modify', 'withdraw']).optional(),
+  amendStatus: z.enum(['modify-pending', 'withdraw-pending', 'modified', 'withdrawn', 'refused']).optional(),
 });
 
 // The schema and the interface must describe the same record; this line fails to compile otherwise.

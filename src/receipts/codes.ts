@@ -180,6 +180,15 @@ const MT9999: ReadonlyMap<string, CodeInfo> = new Map<string, CodeInfo>([
   ['13', { status: 'rejected', negative: true, zh: '提（运）单或集装箱禁卸', en: 'bill or container refused unloading' }],
 ]);
 
+/**
+ * 修撤单 HzApprovalResult FeedbackResults. The real code list is not public (see the README): 1
+ * 审批通过 and 2 驳回 are the sandbox's convention; any other code is recorded without a verdict.
+ */
+const HZ_APPROVAL: ReadonlyMap<string, CodeInfo> = new Map<string, CodeInfo>([
+  ['1', { status: 'closed', negative: false, zh: '修撤申请审批通过', en: 'modification / withdrawal approved' }],
+  ['2', { status: 'rejected', negative: true, zh: '修撤申请被驳回', en: 'modification / withdrawal refused' }],
+]);
+
 function defaultKind(family: ReceiptFamily, code: string): ReceiptKind {
   switch (family) {
     case 'dec':
@@ -193,6 +202,8 @@ function defaultKind(family: ReceiptFamily, code: string): ReceiptKind {
       return 'dxp-rep';
     case 'manifest':
       return 'mt9999';
+    case 'dec-mod':
+      return 'hz-approval';
     case 'sw-client':
       return 'client-taken';
     case 'acd':
@@ -241,6 +252,8 @@ export function codeInfo(family: ReceiptFamily, code: string, kind?: ReceiptKind
     case 'agr-confirm':
       if (c === 'S') return { status: 'closed', negative: false, zh: '委托方已确认，代理报关委托协议生效', en: 'the counter-party confirmed; the agency agreement is in force' };
       return c === '' ? undefined : { status: 'rejected', negative: true, zh: `委托协议未获确认（${c}）`, en: `the agreement was not confirmed (${c})` };
+    case 'hz-approval':
+      return HZ_APPROVAL.get(c);
     case 'unknown':
       return undefined;
   }

@@ -8,9 +8,10 @@ import { readDecData, readDecImportResponse, readDecResult } from './dec.js';
 import { readDxpRep, unwrapDxpMsg } from './dxp.js';
 import { readTrnResult } from './trn.js';
 import { isMt9999, readMt9999 } from './manifest.js';
+import { findHzApproval, readHzApproval } from './hz-approval.js';
 import { CLIENT_EVENT_ROOT, readClientEvent } from './client-event.js';
 import { AGR_RESPONSE_ROOT, isAgrConfirmation, readAgrConfirmation, readAgrResponse } from './acd.js';
-import { responseSourceStem } from './naming.js';
+import { responseSourceStem, stemOf } from './naming.js';
 import type { ParsedReceipt, ReceiptEnvelope } from './receipt.js';
 import { unknownReceipt } from './record.js';
 import { packageInSignature, readSasPackage, readSasResponse, SAS_RESPONSE_ROOTS } from './sas.js';
@@ -35,6 +36,8 @@ function classify(root: string, node: XNode, where: string): ParsedReceipt {
   if (root === 'DxpRep') return readDxpRep(node);
   if (root === 'Manifest' && isMt9999(node)) return readMt9999(node);
   if (root === CLIENT_EVENT_ROOT) return readClientEvent(node);
+  const hz = findHzApproval(root, node);
+  if (hz !== undefined) return readHzApproval(hz, where);
   return unknownReceipt(root);
 }
 
@@ -90,6 +93,12 @@ function parseLayer(bytes: Uint8Array, where: string, envelope?: ReceiptEnvelope
  */
 export function parseReceipt(bytes: Buffer, fileName?: string): ParsedReceipt {
   const parsed = parseLayer(bytes, fileName ?? 'receipt');
+  if (parsed.kind === 'hz-approval') {
+    // AddInfo/FileName echoes the name of the 修撤单 file we handed over: `<business key>.xml`.
+    const echoed = parsed.envelope?.fileName;
+    const sourceStem = echoed ? stemOf(echoed).replace(/_t-\d+$/, '') : undefined;
+    return sourceStem ? { ...parsed, keys: { ...parsed.keys, sourceStem } } : parsed;
+  }
   if (parsed.kind !== 'import-response' && parsed.kind !== 'sas-response' && parsed.kind !== 'agr-response') return parsed;
   // The name is on the file itself, or on the envelope's AddInfo/FileName when it came by DXP.
   const named = [fileName, parsed.envelope?.fileName].filter((n): n is string => n !== undefined);

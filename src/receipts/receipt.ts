@@ -3,7 +3,7 @@ import type { GatewayStatus } from './status.js';
 export type { GatewayStatus } from './status.js';
 
 /** Which customs system a receipt came from. */
-export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'acd' | 'sw-client' | 'unknown';
+export type ReceiptFamily = 'dec' | 'dec-mod' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'acd' | 'sw-client' | 'unknown';
 
 /**
  * What kind of receipt it is, stable and kebab-case because it goes into outbox file names:
@@ -15,6 +15,7 @@ export type ReceiptFamily = 'dec' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'ac
  * - `sas-response` — 金二 client import result `CommonResponeMessage` (sic)
  * - `sas-receipt` — 金二 business receipt `Package` (INV201, SAS221, …)
  * - `dxp-rep` — DXP platform response `DxpRep`
+ * - `hz-approval` — 修撤单 business receipt `HzApprovalResult` (in a DxpMsg), one verdict
  * - `mt9999` — 舱单 response `Manifest` MT9999 (回执 / 指令通知), one record per bill
  * - `agr-response` — 代理报关委托 import result `ImportAgrResponse` (imported when ConsignNo is present)
  * - `agr-confirm` — 代理报关委托 counter-party confirmation (`Signature` with CONSIGN_NO, PROC_RESULT)
@@ -34,6 +35,7 @@ export type ReceiptKind =
   | 'mt9999'
   | 'agr-response'
   | 'agr-confirm'
+  | 'hz-approval'
   | 'client-taken'
   | 'client-refused'
   | 'client-overdue'
@@ -76,6 +78,8 @@ export interface ReceiptKeys {
   readonly consignNo?: string;
   /** 舱单 提运单号 (MT9999 Consignment/TransportContractDocument/ID). */
   readonly billNo?: string;
+  /** 修撤单统一编号 (HzApprovalResult DestResourceId). */
+  readonly decModSeqNo?: string;
   /** DXP CopMsgId of the message we sent (DxpRep OriHead, CEB900 oriCopMsgId). */
   readonly copMsgId?: string;
   /**

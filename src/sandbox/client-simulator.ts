@@ -130,7 +130,7 @@ export async function startClientSimulator(opts: ClientSimulatorOptions): Promis
       await refuse(module, name, '客户端发送失败（模拟故障） / the client failed to send (simulated fault)');
       return;
     }
-    const outcome = opts.desk.submit(bytes, undefined, { clientSigns: true });
+    const outcome = opts.desk.submit(bytes, undefined, { clientSigns: true, fileName: name });
     if (outcome.status !== 200) {
       // 503: the client tries again on its next pass; 400: it gives up on the file.
       if (outcome.status === 400) await refuse(module, name, outcome.reason);

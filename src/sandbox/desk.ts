@@ -18,6 +18,7 @@ import { verifyEnvelopedSignature } from './verify.js';
 import { formatCompactDate } from './china-time.js';
 import { buildCebReturn, cebPlan, isCebDeclaration, readCeb } from './ceb.js';
 import { buildMt9999, isManifest, readManifest } from './manifest.js';
+import { buildHzApprovalReceipt, fileNameFromKey, isDecModRequest, readDecMod } from './decmod.js';
 import { agreementProblem, buildAgrConfirmation, buildAgrResponse, isAgreementRequest, readAgreement } from './agreement.js';
 import { createHash } from 'node:crypto';
 import { buildCommonResponse, buildJin2Receipt, documentNumber, isJin2, isUnsignedEnveloping, readJin2 } from './jin2.js';
@@ -27,6 +28,8 @@ import { buildTrnResult, readTransit, trnPreIdFor, type TransitFacts } from './t
 /** Settings of a desk (already defaulted). */
 export interface DeskSettings {
   readonly stepMs: number;
+  /** Delay before a 修撤单's answer; default stepMs. */
+  readonly decModStepMs?: number;
   readonly failFirst: number;
   readonly failRate: number;
   readonly trusted?: readonly X509Certificate[];
@@ -42,6 +45,8 @@ export interface SubmitContext {
    * message is taken as signed by the client; a signed one is still verified.
    */
   readonly clientSigns?: boolean;
+  /** The name of the file the message came in (the client route), echoed by some receipts. */
+  readonly fileName?: string;
 }
 
 /** Called for every business receipt the desk emits, with the business key it answers. */
@@ -136,7 +141,7 @@ export class CustomsDesk {
       this.stats.add('duplicates');
       return { ...known, duplicate: true };
     }
-    const answer = this.importMessage(parsed, peeked, ctx);
+    const answer = this.importMessage(parsed, peeked, { ...ctx, ...(ctx.fileName ? {} : { fileName: fileNameFromKey(idempotencyKey) }) });
     if (idempotencyKey) this.byKey.set(idempotencyKey, { ...answer, duplicate: false });
     return answer;
   }
@@ -173,6 +178,7 @@ export class CustomsDesk {
     if (isManifest(parsed.doc)) return this.importManifest(parsed, ctx);
     if (isAgreementRequest(parsed.doc)) return this.importAgreement(parsed, ctx);
     if (isJin2(parsed.doc)) return this.importJin2(parsed, ctx);
+    if (isDecModRequest(parsed.doc)) return this.importDecMod(parsed, ctx);
     if (!isDecMessage(parsed.doc)) {
       return this.failure(
         peeked,
@@ -364,6 +370,33 @@ export class CustomsDesk {
     this.stats.addClientAccepted(consignNo);
     this.timers.after(this.settings.stepMs, () => {
       this.emit(`Receipt_ACD_${consignNo}.xml`, buildAgrConfirmation(facts, consignNo, new Date()), consignNo);
+      this.stats.add('receiptsEmitted');
+    });
+    return answer;
+  }
+
+  /**
+   * A 修撤单: verified, acknowledged with an empty 200, answered by one HzApprovalResult. The
+   * same request again (same file name, or same content) is a duplicate.
+   */
+  private importDecMod(parsed: ParsedSubmission, ctx: SubmitContext): ImportAnswer {
+    const check = this.verify(parsed, ctx);
+    if (!check.ok) return this.failure('', check.zh, check.en);
+    const facts = readDecMod(parseDom(check.signedXml, 'signed content'));
+    const dupKey = `decmod:${ctx.fileName ?? check.signedXml}`;
+    const prior = this.accepted.get(dupKey);
+    if (prior) {
+      this.stats.add('duplicates');
+      return { ...prior, duplicate: true };
+    }
+    const now = new Date();
+    const decModSeqNo = `M${this.numbers.allocate('I', '0000', now).seqNo.slice(1)}`;
+    const answer: ImportAnswer = { status: 200, xml: '', responseCode: '0', clientSeqNo: decModSeqNo, duplicate: false };
+    this.accepted.set(dupKey, answer);
+    this.stats.add('accepted');
+    this.settings.logger?.info({ decModSeqNo, decSeqNo: facts.decSeqNo, modType: facts.modType }, 'sandbox: 修撤单 received / 收到修撤单');
+    this.timers.after(this.settings.decModStepMs ?? this.settings.stepMs, () => {
+      this.emit(`HzApprovalResult_${decModSeqNo}.xml`, buildHzApprovalReceipt(facts, decModSeqNo, ctx.fileName, new Date()), decModSeqNo);
       this.stats.add('receiptsEmitted');
     });
     return answer;

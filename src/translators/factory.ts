@@ -3,6 +3,7 @@ import { loadCodeTables } from './codes/code-tables.js';
 import { DecXmlTranslator } from './dec-xml/dec-xml-translator.js';
 import { CebXmlTranslator } from './ceb/ceb-xml-translator.js';
 import { ManifestXmlTranslator } from './manifest/manifest-xml-translator.js';
+import { AmendTranslator } from './amend/amend-translator.js';
 import { EnterpriseTranslator } from './enterprise/enterprise-translator.js';
 import { loadMapping } from './mapping/load.js';
 import { CebTranslator } from './ceb/ceb-translator.js';
@@ -33,6 +34,7 @@ export function createTranslator(kind: TranslatorKind, options: TranslationOptio
   const decRules = options.decRules ? decRuleSettingsSchema.parse(options.decRules) : undefined;
   if (kind === 'ceb-xml') return new CebXmlTranslator({ codes, validate: options.validate ?? true });
   if (kind === 'manifest-xml') return new ManifestXmlTranslator({ codes, validate: options.validate ?? true });
+  if (kind === 'amend') return new AmendTranslator({ ...(options.rootElement ? { rootElement: options.rootElement } : {}) });
   if (kind === 'acd') return new AcdTranslator(codes);
   // 报关单 translators take attachments too: a document bundle gets its EdocRealation entries.
   const paperless = (inner: Translator): Translator =>

@@ -15,11 +15,30 @@ export interface StandardMessage {
    * (MT9999 answers per bill). Not unique: a later message listing the same bill takes it over.
    */
   readonly correlationKeys?: readonly string[];
+  /** For a 修撤单: the sent declaration it modifies or withdraws. */
+  readonly amends?: { readonly messageId: string; readonly type: 'modify' | 'withdraw' };
+}
+
+/** A message the gateway sent, as its ledger record and spool know it (for 修撤单). */
+export interface SentMessage {
+  readonly messageId: string;
+  /** The standard XML the gateway built (unsigned). */
+  readonly xml: string;
+  readonly clientSeqNo: string;
+  /** 统一编号 from the receipts, when one came. */
+  readonly seqNo?: string;
+  /** 报关单号 (海关编号) from the receipts, when one came. */
+  readonly entryId?: string;
 }
 
 export interface TranslateContext {
   readonly channel: string;
   readonly fileName: string;
+  /**
+   * Finds a message the gateway sent by ClientSeqNo, 统一编号 or message id. Given by the pipeline
+   * (ledger + spool); only the 修撤单 translator needs it.
+   */
+  readonly findSent?: (ref: string) => Promise<SentMessage | undefined>;
 }
 
 /**

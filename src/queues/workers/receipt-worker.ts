@@ -11,6 +11,7 @@ import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX } from '../ledger.js';
 import { archiveToFailed } from '../outcomes.js';
 import { isNegativeStatus } from '../../receipts/status.js';
 import { TIMELINE_ONLY_KINDS } from '../../receipts/client-event.js';
+import { amendAnswered } from '../amend-tracking.js';
 
 /** Feed (and HTTP polling channel) of receipts that match no message of ours. */
 export const ORPHANS_FEED = 'orphans';
@@ -19,7 +20,7 @@ export const ORPHANS_FEED = 'orphans';
 const UNMATCHED_ATTEMPTS = 5;
 
 /** Receipt keys that may carry a message's business key (ClientSeqNo, CEB orderNo/copNo...). */
-const BUSINESS_KEYS = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo', 'etpsPreentNo', 'sourceStem'] as const;
+const BUSINESS_KEYS = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo', 'etpsPreentNo', 'sourceStem', 'decModSeqNo'] as const;
 
 /**
  * Finds the message a receipt answers: by business key (or a manifest bill number, or a 金二
@@ -122,6 +123,8 @@ export function receiptProcessor(deps: PipelineDeps) {
         refs: { receipt: receiptRef },
       });
       deps.log.info({ messageId, kind: parsed.kind, code: parsed.code, status, source }, `receipt / 回执: ${parsed.text}`);
+      const rec = await deps.ledger.get(messageId);
+      if (rec?.amendOf) await amendAnswered(deps, rec, parsed);
       if (isNegativeStatus(status)) await archiveToFailed(deps, messageId);
     }
     await deps.queues.add('writeback', jobIdFor(messageId, 'writeback', String(seq)), { messageId, receiptRef, kind: parsed.kind, seq, ...(parsed.negative ? { negative: true } : {}) });

@@ -9,6 +9,7 @@ import { BUSINESS_KEY_INDEX, type MessageRecord } from '../ledger.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
 import { MemoryBudget, parseCostOf } from '../memory-budget.js';
+import { amendRequested, findSentMessage } from '../amend-tracking.js';
 
 /** Binds the message's ClientSeqNo; a second document may not reuse one. */
 async function bindBusinessKey(deps: PipelineDeps, rec: MessageRecord, msg: StandardMessage, id: string): Promise<void> {
@@ -31,6 +32,7 @@ async function forward(deps: PipelineDeps, id: string, msg: StandardMessage, ch:
   const messageRef = await deps.spool.put(msg.xml);
   await deps.ledger.set(id, { messageRef, businessKey: msg.businessKey, messageType: msg.messageType });
   await deps.ledger.advance(id, 'translated', { stage: 'translate', text: `${msg.messageType} ClientSeqNo=${msg.businessKey}`, refs: { message: messageRef } });
+  if (msg.amends) await amendRequested(deps, id, msg.amends, msg.businessKey);
   await deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, ch.signer);
 }
 
@@ -59,7 +61,7 @@ export function translateProcessor(deps: PipelineDeps) {
       const release = await budget.acquire(parseCostOf(docBytes));
       let msgs: readonly StandardMessage[];
       try {
-        msgs = await translateAll(deps.translators.get(ch.name)!, docBytes, { channel: ch.name, fileName: rec.sourceName }, inputLimits);
+        msgs = await translateAll(deps.translators.get(ch.name)!, docBytes, { channel: ch.name, fileName: rec.sourceName, findSent: (ref) => findSentMessage(deps, ref) }, inputLimits);
       } finally {
         release();
       }
