@@ -8,7 +8,6 @@
 import type { Document, Element } from '@xmldom/xmldom';
 import { randomUUID } from 'node:crypto';
 import { formatNoticeDate } from './china-time.js';
-import { childElement, childText } from './dom.js';
 import { DXP_NS } from './namespaces.js';
 import { escapeXml, leaf } from './xml-escape.js';
 
@@ -20,22 +19,29 @@ export interface DecModFacts {
   readonly reject: boolean;
 }
 
+/** A child element by local name, in whatever namespace (the request's, if any, is unverified). */
+function childNamed(parent: Element, localName: string): Element | undefined {
+  for (let n = parent.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType === n.ELEMENT_NODE && (n as Element).localName === localName) return n as Element;
+  }
+  return undefined;
+}
+
+const textOf = (parent: Element, localName: string): string => (childNamed(parent, localName)?.textContent ?? '').trim();
+
 export function isDecModRequest(doc: Document): boolean {
   const root = doc.documentElement;
-  if (!root) return false;
-  const ns = root.namespaceURI ?? '';
-  return childElement(root, 'DecModType', ns) !== undefined && childElement(root, 'DecSeqNo', ns) !== undefined;
+  return Boolean(root && childNamed(root, 'DecModType') && childNamed(root, 'DecSeqNo'));
 }
 
 export function readDecMod(doc: Document): DecModFacts {
   const root = doc.documentElement as Element;
-  const ns = root.namespaceURI ?? '';
   return {
     root: root.localName ?? '',
-    modType: childText(root, ['DecModType'], ns),
-    decSeqNo: childText(root, ['DecSeqNo'], ns),
-    entryId: childText(root, ['EntryId'], ns),
-    reject: childText(root, ['DecModNote'], ns).includes('SANDBOX:REJECT'),
+    modType: textOf(root, 'DecModType'),
+    decSeqNo: textOf(root, 'DecSeqNo'),
+    entryId: textOf(root, 'EntryId'),
+    reject: textOf(root, 'DecModNote').includes('SANDBOX:REJECT'),
   };
 }
 

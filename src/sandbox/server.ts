@@ -21,6 +21,8 @@ export interface SandboxOptions {
   readonly port?: number;
   /** Delay before each business receipt, in ms (default 300). */
   readonly stepMs?: number;
+  /** Delay before a 修撤单's HzApprovalResult, in ms (default stepMs). */
+  readonly decModStepMs?: number;
   /** Answer 503 (Retry-After: 1) to the first N submissions. */
   readonly failFirst?: number;
   /** Probability 0..1 of a random 503 on any later submission. */
@@ -83,6 +85,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const desk = new CustomsDesk({
     stepMs,
+    ...(options.decModStepMs !== undefined && options.decModStepMs >= 0 ? { decModStepMs: options.decModStepMs } : {}),
     failFirst,
     failRate,
     ...(options.trustedCertsPem ? { trusted: parseTrusted(options.trustedCertsPem) } : {}),
