@@ -30,11 +30,14 @@ export type XmlSink = (chunk: string) => void | Promise<void>;
 const MAX_PROBLEMS = 1000;
 const MAPPING_RULES = new Set(['value-map', 'lookup', 'unit', 'sum-operand', 'mapping-cycle', 'section-missing', 'section-records']);
 
+/** Declaration elements written after the bills. */
+const TRAILING = 'AdditionalInformation/';
+
 const section = (name: string, records: readonly SourceRecord[], file: string): SourceSection => ({ name, pos: records[0]?.pos ?? { file }, records });
 
 /**
  * Enterprise CSV (or JSON/XML through the document readers) -> 舱单 MT1101 / MT2101 / MT3101
- * (and air MT1201 / MT2201 / MT3201). Bills are mapped, checked and written one at a time, so
+ * (and air MT1201 / MT2201 / MT3201), MT4101 装载舱单 and the 理货报告 MT5101 / MT5102 / MT5201 / MT5202. Bills are mapped, checked and written one at a time, so
  * `translateStream` runs in memory bounded by one bill plus the set of bill numbers (for the
  * duplicate check). businessKey = Head/MessageID.
  */
@@ -70,6 +73,7 @@ export class ManifestTranslator implements Translator {
     let headRecord: SourceRecord | undefined;
     let index = 0;
     let businessKey = '';
+    let trailer = '';
     const bills = new Map<string, number>();
     const headOnly = { ...this.options.mapping, mapping: { ...mapping, blocks: { Head: mapping.blocks['Head'], Declaration: mapping.blocks['Declaration'] } } };
     const billOnly = { ...this.options.mapping, mapping: { ...mapping, blocks: { Consignment: mapping.blocks['Consignment'] } } };
@@ -86,7 +90,10 @@ export class ManifestTranslator implements Translator {
       await sink(`<?xml version="1.0" encoding="UTF-8"?>\n<Manifest xmlns="${manifestNamespace(type)}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n`);
       await sink(`  <Head>\n${h ? writePaths(layout.blocks[0]!.fields, h, 2) : ''}  </Head>\n  <Declaration>\n`);
       const d = blocks.get('Declaration')?.[0];
-      if (d) await sink(writePaths(layout.blocks[1]!.fields, d, 2));
+      // The remark (AdditionalInformation) closes the Declaration, after the bills.
+      const fields = layout.blocks[1]!.fields;
+      if (d) await sink(writePaths(fields.filter((x) => !x.name.startsWith(TRAILING)), d, 2));
+      trailer = d ? writePaths(fields.filter((x) => x.name.startsWith(TRAILING)), d, 2) : '';
     };
 
     for await (const { section: name, record } of streamCsvRecords(input, { file, encoding, delimiter: csv.delimiter, typeColumn: csv.recordTypeColumn ?? '记录类型', sections: csv.sections })) {
@@ -106,7 +113,7 @@ export class ManifestTranslator implements Translator {
       await this.bill(record, index++, billOnly, file, bills, add, validate, sink);
     }
     if (!headRecord && index === 0) add([problem('section-missing', { file }, '文件没有表头和提运单记录', 'the file has no head and no bill records')]);
-    await sink('  </Declaration>\n</Manifest>\n');
+    await sink(`${trailer}  </Declaration>\n</Manifest>\n`);
     if (problems.length > 0) {
       const code: ErrorCode = problems.some((p) => MAPPING_RULES.has(p.rule)) ? 'GW_ERR_TRANSLATE_MAPPING' : 'GW_ERR_VALIDATION';
       throw new GatewayError(code, problems);
