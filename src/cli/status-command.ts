@@ -38,7 +38,9 @@ export function registerStatus(program: Command): void {
             return;
           }
           console.log(`message ${rec.id}  [${rec.status}]`);
-          for (const [k, v] of Object.entries(rec)) if (k !== 'id' && k !== 'status') console.log(`  ${k.padEnd(12)} ${k.endsWith('At') ? time(Number(v)) : String(v)}`);
+          const { AMEND_STATUS_ZH } = await import('../queues/amend-tracking.js');
+          const shown = (k: string, v: unknown): string => (k.endsWith('At') ? time(Number(v)) : k === 'amendStatus' ? `${String(v)} ${AMEND_STATUS_ZH[v as keyof typeof AMEND_STATUS_ZH] ?? ''}`.trim() : String(v));
+          for (const [k, v] of Object.entries(rec)) if (k !== 'id' && k !== 'status') console.log(`  ${k.padEnd(12)} ${shown(k, v)}`);
           console.log('  timeline:');
           for (const e of events) console.log(`    ${time(e.at)}  ${e.stage.padEnd(9)} ${e.status ? `[${e.status}] ` : ''}${e.text}`);
           return;

@@ -67,7 +67,7 @@ export interface ReceiptContext {
   readonly writtenAt: Date;
 }
 
-const KEY_ORDER: readonly (keyof ReceiptKeys)[] = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo', 'etpsPreentNo', 'billNo', 'businessId', 'sourceStem'];
+const KEY_ORDER: readonly (keyof ReceiptKeys)[] = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo', 'etpsPreentNo', 'billNo', 'businessId', 'decModSeqNo', 'sourceStem'];
 
 /** A Date as China time (UTC+8, no daylight saving), "YYYY-MM-DD HH:mm:ss". */
 export function chinaTime(d: Date): string {
