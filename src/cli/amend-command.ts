@@ -19,7 +19,9 @@ function amendChannel(config: GatewayConfig, named: string | undefined): string 
   const amend = config.channels.filter((c) => c.translator === 'amend').map((c) => c.name);
   if (named) {
     if (amend.includes(named)) return named;
-    console.error(`channel "${named}" is not an amend channel (translator: amend) / 通道 ${named} 不是修撤单通道（translator: amend）`);
+    console.error(
+      `channel "${named}" is not an amend channel (translator: amend) / 通道 ${named} 不是修撤单通道（translator: amend）`,
+    );
     return undefined;
   }
   if (amend.length === 1) return amend[0];
@@ -37,7 +39,9 @@ function parseFields(raw: readonly string[]): { field: string; value: string }[]
   for (const r of raw) {
     const i = r.indexOf('=');
     if (i <= 0) {
-      console.error(`--field "${r}": write FIELD=NEW, e.g. --field GrossWet=6100 or --field "DecList[2].GQty=10" / 请写成 字段=新值`);
+      console.error(
+        `--field "${r}": write FIELD=NEW, e.g. --field GrossWet=6100 or --field "DecList[2].GQty=10" / 请写成 字段=新值`,
+      );
       return undefined;
     }
     out.push({ field: r.slice(0, i).trim(), value: r.slice(i + 1).trim() });
@@ -69,25 +73,44 @@ async function submit(type: 'modify' | 'withdraw', arg: string, opts: AmendOptio
       process.exitCode = 1;
       return;
     }
-    const request = { declaration: rec.id, type, reason: opts.reason, ...(opts.contact ? { contact: opts.contact } : {}), ...(opts.phone ? { phone: opts.phone } : {}), fields };
+    const request = {
+      declaration: rec.id,
+      type,
+      reason: opts.reason,
+      ...(opts.contact ? { contact: opts.contact } : {}),
+      ...(opts.phone ? { phone: opts.phone } : {}),
+      fields,
+    };
     const bytes = Buffer.from(`${JSON.stringify(request, null, 2)}\n`, 'utf8');
     const { messageIdFor } = await import('../core/ids.js');
     const { AmendTranslator } = await import('../translators/amend/amend-translator.js');
     const { findSentMessage } = await import('../queues/amend-tracking.js');
     const spec = config.channels.find((c) => c.name === channel);
-    const translator = new AmendTranslator(spec?.translation?.rootElement ? { rootElement: spec.translation.rootElement } : {});
+    const translator = new AmendTranslator(
+      spec?.translation?.rootElement ? { rootElement: spec.translation.rootElement } : {},
+    );
     // Built here first so a wrong field or a declaration without 统一编号 is reported at once.
-    const [built] = await translator.translate(bytes, { channel, fileName: 'command line', findSent: (ref) => findSentMessage(deps, ref) });
+    const [built] = await translator.translate(bytes, {
+      channel,
+      fileName: 'command line',
+      findSent: (ref) => findSentMessage(deps, ref),
+    });
     const name = `${type === 'modify' ? 'amend' : 'withdraw'}-${built!.businessKey}.json`;
     const existing = await deps.ledger.get(messageIdFor(channel, bytes));
     if (existing) {
-      console.log(`already requested: message ${existing.id} [${existing.status}] (${existing.sourceName}) / 已提交过相同的修撤申请`);
+      console.log(
+        `already requested: message ${existing.id} [${existing.status}] (${existing.sourceName}) / 已提交过相同的修撤申请`,
+      );
       return;
     }
     const { createIntakeHandler } = await import('../queues/intake-handler.js');
     const outcome = await createIntakeHandler(deps).accept({ channel, name, bytes });
-    console.log(`修撤单 ${built!.businessKey} for ${rec.id} (${rec.businessKey ?? rec.sourceName}): message ${outcome.messageId} ${outcome.kind} on channel ${channel}`);
-    console.log(`  follow it with: eport status ${rec.id} -c ${opts.config} / 用 eport status 查看审批结果`);
+    console.log(
+      `修撤单 ${built!.businessKey} for ${rec.id} (${rec.businessKey ?? rec.sourceName}): message ${outcome.messageId} ${outcome.kind} on channel ${channel}`,
+    );
+    console.log(
+      `  follow it with: eport status ${rec.id} -c ${opts.config} / 用 eport status 查看审批结果`,
+    );
   } catch (err) {
     reportError(err);
   } finally {
@@ -99,10 +122,16 @@ async function submit(type: 'modify' | 'withdraw', arg: string, opts: AmendOptio
 export function registerAmend(program: Command): void {
   program
     .command('amend')
-    .description('ask customs to modify a declared 报关单 (修撤单, DecModType 1) / 申请修改已申报的报关单')
+    .description(
+      'ask customs to modify a declared 报关单 (修撤单, DecModType 1) / 申请修改已申报的报关单',
+    )
     .argument('<id-or-file>', 'message id, source file name, or ClientSeqNo of the declaration')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
-    .requiredOption('--field <FIELD=NEW>', 'a changed field: a DecHead element (GrossWet=6100) or DecList[n].Name; repeat for several', collect)
+    .requiredOption(
+      '--field <FIELD=NEW>',
+      'a changed field: a DecHead element (GrossWet=6100) or DecList[n].Name; repeat for several',
+      collect,
+    )
     .requiredOption('--reason <text>', 'why (DecModNote) / 修改原因')
     .option('--contact <name>', 'contact person (EntOpName); default the declaration DeclareName')
     .option('--phone <number>', 'contact phone (EntOpTele)')
@@ -110,7 +139,9 @@ export function registerAmend(program: Command): void {
     .action((arg: string, opts: AmendOptions) => submit('modify', arg, opts));
   program
     .command('withdraw')
-    .description('ask customs to withdraw a declared 报关单 (修撤单, DecModType 2) / 申请撤销已申报的报关单')
+    .description(
+      'ask customs to withdraw a declared 报关单 (修撤单, DecModType 2) / 申请撤销已申报的报关单',
+    )
     .argument('<id-or-file>', 'message id, source file name, or ClientSeqNo of the declaration')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
     .requiredOption('--reason <text>', 'why (DecModNote) / 撤销原因')

@@ -13,7 +13,8 @@ import type { SentMessage } from '../translators/translator.js';
 import type { PipelineDeps } from './deps.js';
 import { BUSINESS_KEY_INDEX, type MessageRecord } from './ledger.js';
 
-export type AmendStatus = 'modify-pending' | 'withdraw-pending' | 'modified' | 'withdrawn' | 'refused';
+export type AmendStatus =
+  'modify-pending' | 'withdraw-pending' | 'modified' | 'withdrawn' | 'refused';
 
 /** Chinese names of the 修撤 states, for timelines and `eport status`. */
 export const AMEND_STATUS_ZH: Readonly<Record<AmendStatus, string>> = {
@@ -25,7 +26,10 @@ export const AMEND_STATUS_ZH: Readonly<Record<AmendStatus, string>> = {
 };
 
 /** The sent DecMessage a ClientSeqNo, 统一编号 or message id names; undefined when none was built. */
-export async function findSentMessage(deps: Pick<PipelineDeps, 'ledger' | 'spool'>, ref: string): Promise<SentMessage | undefined> {
+export async function findSentMessage(
+  deps: Pick<PipelineDeps, 'ledger' | 'spool'>,
+  ref: string,
+): Promise<SentMessage | undefined> {
   let id: string | null = /^[0-9a-f]{32}$/.test(ref) ? ref : null;
   id ??= await deps.ledger.findByKey(BUSINESS_KEY_INDEX, ref);
   id ??= await deps.ledger.findByKey('seqNo', ref);
@@ -42,22 +46,47 @@ export async function findSentMessage(deps: Pick<PipelineDeps, 'ledger' | 'spool
   };
 }
 
-async function move(deps: PipelineDeps, declarationId: string, status: AmendStatus, text: string, code?: string): Promise<void> {
+async function move(
+  deps: PipelineDeps,
+  declarationId: string,
+  status: AmendStatus,
+  text: string,
+  code?: string,
+): Promise<void> {
   await deps.ledger.set(declarationId, { amendStatus: status });
-  await deps.ledger.event(declarationId, { at: Date.now(), stage: 'amend', text: `${AMEND_STATUS_ZH[status]} / ${status}: ${text}`, ...(code ? { code } : {}) });
+  await deps.ledger.event(declarationId, {
+    at: Date.now(),
+    stage: 'amend',
+    text: `${AMEND_STATUS_ZH[status]} / ${status}: ${text}`,
+    ...(code ? { code } : {}),
+  });
 }
 
 /** The request was built: the declaration is now awaiting approval. */
-export async function amendRequested(deps: PipelineDeps, requestId: string, amends: { messageId: string; type: 'modify' | 'withdraw' }, businessKey: string): Promise<void> {
+export async function amendRequested(
+  deps: PipelineDeps,
+  requestId: string,
+  amends: { messageId: string; type: 'modify' | 'withdraw' },
+  businessKey: string,
+): Promise<void> {
   await deps.ledger.set(requestId, { amendOf: amends.messageId, amendType: amends.type });
-  await move(deps, amends.messageId, amends.type === 'modify' ? 'modify-pending' : 'withdraw-pending', `修撤单 ${businessKey} (message ${requestId})`);
+  await move(
+    deps,
+    amends.messageId,
+    amends.type === 'modify' ? 'modify-pending' : 'withdraw-pending',
+    `修撤单 ${businessKey} (message ${requestId})`,
+  );
 }
 
 /**
  * A receipt for a 修撤单 arrived (already applied to the request itself): carry its verdict over
  * to the declaration. Only HzApprovalResult decides; import responses and envelope answers do not.
  */
-export async function amendAnswered(deps: PipelineDeps, request: MessageRecord, parsed: ParsedReceipt): Promise<void> {
+export async function amendAnswered(
+  deps: PipelineDeps,
+  request: MessageRecord,
+  parsed: ParsedReceipt,
+): Promise<void> {
   if (!request.amendOf || parsed.kind !== 'hz-approval') return;
   const target = request.amendOf;
   const what = `修撤单 ${request.businessKey ?? request.id}: ${parsed.code} ${parsed.text}`.trim();
@@ -67,7 +96,11 @@ export async function amendAnswered(deps: PipelineDeps, request: MessageRecord, 
   }
   if (request.amendType === 'withdraw') {
     await move(deps, target, 'withdrawn', what, parsed.code);
-    await deps.ledger.advance(target, 'cancelled', { stage: 'amend', text: `已撤销（删单）/ withdrawn by ${request.businessKey ?? request.id}`, code: parsed.code });
+    await deps.ledger.advance(target, 'cancelled', {
+      stage: 'amend',
+      text: `已撤销（删单）/ withdrawn by ${request.businessKey ?? request.id}`,
+      code: parsed.code,
+    });
     return;
   }
   await move(deps, target, 'modified', what, parsed.code);

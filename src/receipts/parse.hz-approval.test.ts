@@ -10,8 +10,19 @@ const dxp = (payload: string, fileName?: string) => `<?xml version="1.0" encodin
 
 describe('HzApprovalResult (修撤单 business receipt)', () => {
   it('an approval: closed, keyed by DestResourceId and the echoed file name (retry suffix dropped)', () => {
-    const r = parseReceipt(Buffer.from(dxp(inner('1', '审批通过'), 'DM0123456789ABCDEF_t-2.xml')), 'r.xml');
-    expect(r).toMatchObject({ family: 'dec-mod', kind: 'hz-approval', messageType: 'HzApprovalResult', code: '1', text: '审批通过', status: 'closed', negative: false });
+    const r = parseReceipt(
+      Buffer.from(dxp(inner('1', '审批通过'), 'DM0123456789ABCDEF_t-2.xml')),
+      'r.xml',
+    );
+    expect(r).toMatchObject({
+      family: 'dec-mod',
+      kind: 'hz-approval',
+      messageType: 'HzApprovalResult',
+      code: '1',
+      text: '审批通过',
+      status: 'closed',
+      negative: false,
+    });
     expect(r.keys).toEqual({ decModSeqNo: 'M20260000000000042', sourceStem: 'DM0123456789ABCDEF' });
   });
 
@@ -23,16 +34,28 @@ describe('HzApprovalResult (修撤单 business receipt)', () => {
 
   it('an unknown FeedbackResults code is recorded without a verdict', () => {
     const r = parseReceipt(Buffer.from(dxp(inner('9', '处理中'))), 'r.xml');
-    expect(r).toMatchObject({ kind: 'hz-approval', code: '9', status: 'sent', negative: false, terminal: false });
+    expect(r).toMatchObject({
+      kind: 'hz-approval',
+      code: '9',
+      status: 'sent',
+      negative: false,
+      terminal: false,
+    });
   });
 
   it('a bare HzApprovalResult root is read too', () => {
-    const r = parseReceipt(Buffer.from('<HzApprovalResult><FeedbackResults>1</FeedbackResults></HzApprovalResult>'), 'r.xml');
+    const r = parseReceipt(
+      Buffer.from('<HzApprovalResult><FeedbackResults>1</FeedbackResults></HzApprovalResult>'),
+      'r.xml',
+    );
     expect(r).toMatchObject({ kind: 'hz-approval', status: 'closed' });
   });
 
   it('without FeedbackResults it is unparseable, saying where', () => {
-    const bad = '<SignedData><Data><HzApprovalResult><DestResourceId>M1</DestResourceId></HzApprovalResult></Data></SignedData>';
-    expect(() => parseReceipt(Buffer.from(dxp(bad)), 'r.xml')).toThrow(/GW_ERR_RECEIPT_UNPARSEABLE.*HzApprovalResult\/FeedbackResults/);
+    const bad =
+      '<SignedData><Data><HzApprovalResult><DestResourceId>M1</DestResourceId></HzApprovalResult></Data></SignedData>';
+    expect(() => parseReceipt(Buffer.from(dxp(bad)), 'r.xml')).toThrow(
+      /GW_ERR_RECEIPT_UNPARSEABLE.*HzApprovalResult\/FeedbackResults/,
+    );
   });
 });

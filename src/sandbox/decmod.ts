@@ -22,12 +22,14 @@ export interface DecModFacts {
 /** A child element by local name, in whatever namespace (the request's, if any, is unverified). */
 function childNamed(parent: Element, localName: string): Element | undefined {
   for (let n = parent.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === n.ELEMENT_NODE && (n as Element).localName === localName) return n as Element;
+    if (n.nodeType === n.ELEMENT_NODE && (n as Element).localName === localName)
+      return n as Element;
   }
   return undefined;
 }
 
-const textOf = (parent: Element, localName: string): string => (childNamed(parent, localName)?.textContent ?? '').trim();
+const textOf = (parent: Element, localName: string): string =>
+  (childNamed(parent, localName)?.textContent ?? '').trim();
 
 export function isDecModRequest(doc: Document): boolean {
   const root = doc.documentElement;
@@ -46,9 +48,16 @@ export function readDecMod(doc: Document): DecModFacts {
 }
 
 /** The HzApprovalResult business receipt, wrapped in a DxpMsg as the platform sends it. */
-export function buildHzApprovalReceipt(f: DecModFacts, decModSeqNo: string, fileName: string | undefined, at: Date): string {
+export function buildHzApprovalReceipt(
+  f: DecModFacts,
+  decModSeqNo: string,
+  fileName: string | undefined,
+  at: Date,
+): string {
   const what = f.modType === '2' ? '撤销' : '修改';
-  const [code, note] = f.reject ? ['2', `${what}申请驳回（沙箱模拟：原因含 SANDBOX:REJECT）`] : ['1', `${what}申请审批通过（沙箱模拟）`];
+  const [code, note] = f.reject
+    ? ['2', `${what}申请驳回（沙箱模拟：原因含 SANDBOX:REJECT）`]
+    : ['1', `${what}申请审批通过（沙箱模拟）`];
   const inner =
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<SignedData><Data><HzApprovalResult>${leaf('DestResourceId', decModSeqNo)}${leaf('DecSeqNo', f.decSeqNo)}${leaf('EntryId', f.entryId)}` +

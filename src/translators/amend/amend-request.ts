@@ -33,9 +33,24 @@ export interface AmendRequest {
 }
 
 const FIELD = /^(?:[A-Za-z][A-Za-z0-9]*|DecList\[[1-9]\d{0,2}\]\.[A-Za-z][A-Za-z0-9]*)$/;
-const CSV_COLUMNS = ['declaration', 'type', 'reason', 'contact', 'phone', 'field', 'value'] as const;
+const CSV_COLUMNS = [
+  'declaration',
+  'type',
+  'reason',
+  'contact',
+  'phone',
+  'field',
+  'value',
+] as const;
 
-function bad(where: string, field: string, zh: string, en: string, fixZh: string, fixEn: string): ErrorDetail {
+function bad(
+  where: string,
+  field: string,
+  zh: string,
+  en: string,
+  fixZh: string,
+  fixEn: string,
+): ErrorDetail {
   return { where, field, rule: 'amend-request', zh, en, fixZh, fixEn };
 }
 
@@ -55,30 +70,102 @@ export function checkAmendRequest(
   const problems: ErrorDetail[] = [];
   const declaration = (head.declaration ?? '').trim();
   if (!declaration) {
-    problems.push(bad(file, 'declaration', '缺少要修撤的报关单（ClientSeqNo 或统一编号）', 'the declaration to amend is missing (ClientSeqNo or 统一编号)', '填写原报关单的 ClientSeqNo 或 18 位统一编号', "write the sent declaration's ClientSeqNo or 18-digit 统一编号"));
+    problems.push(
+      bad(
+        file,
+        'declaration',
+        '缺少要修撤的报关单（ClientSeqNo 或统一编号）',
+        'the declaration to amend is missing (ClientSeqNo or 统一编号)',
+        '填写原报关单的 ClientSeqNo 或 18 位统一编号',
+        "write the sent declaration's ClientSeqNo or 18-digit 统一编号",
+      ),
+    );
   }
   const type = typeOf(head.type ?? '');
   if (!type) {
-    problems.push(bad(file, 'type', `修撤类型“${head.type ?? ''}”无效`, `amendment type "${head.type ?? ''}" is not valid`, 'type 填 modify（1，修改）或 withdraw（2，撤销）', 'set type to modify (1) or withdraw (2)'));
+    problems.push(
+      bad(
+        file,
+        'type',
+        `修撤类型“${head.type ?? ''}”无效`,
+        `amendment type "${head.type ?? ''}" is not valid`,
+        'type 填 modify（1，修改）或 withdraw（2，撤销）',
+        'set type to modify (1) or withdraw (2)',
+      ),
+    );
   }
   const reason = (head.reason ?? '').trim();
   if (!reason) {
-    problems.push(bad(file, 'reason', '缺少修撤原因（DecModNote）', 'the reason (DecModNote) is missing', '填写修改或撤销的原因', 'write why the declaration is modified or withdrawn'));
+    problems.push(
+      bad(
+        file,
+        'reason',
+        '缺少修撤原因（DecModNote）',
+        'the reason (DecModNote) is missing',
+        '填写修改或撤销的原因',
+        'write why the declaration is modified or withdrawn',
+      ),
+    );
   } else if (reason.length > 255) {
-    problems.push(bad(file, 'reason', `修撤原因长 ${reason.length} 字，超过 255`, `the reason is ${reason.length} characters, over 255`, '缩短原因', 'shorten the reason'));
+    problems.push(
+      bad(
+        file,
+        'reason',
+        `修撤原因长 ${reason.length} 字，超过 255`,
+        `the reason is ${reason.length} characters, over 255`,
+        '缩短原因',
+        'shorten the reason',
+      ),
+    );
   }
   if (type === 'modify' && fields.length === 0) {
-    problems.push(bad(file, 'fields', '修改申请至少要有一个修改字段', 'a modification needs at least one changed field', '列出要修改的字段及新值', 'list the fields to change and their new values'));
+    problems.push(
+      bad(
+        file,
+        'fields',
+        '修改申请至少要有一个修改字段',
+        'a modification needs at least one changed field',
+        '列出要修改的字段及新值',
+        'list the fields to change and their new values',
+      ),
+    );
   }
   if (type === 'withdraw' && fields.length > 0) {
-    problems.push(bad(fields[0]!.where, 'fields', '撤销申请不能带修改字段', 'a withdrawal cannot change fields', '撤销时去掉 field/value，或改为 modify', 'drop field/value for a withdrawal, or make it a modify'));
+    problems.push(
+      bad(
+        fields[0]!.where,
+        'fields',
+        '撤销申请不能带修改字段',
+        'a withdrawal cannot change fields',
+        '撤销时去掉 field/value，或改为 modify',
+        'drop field/value for a withdrawal, or make it a modify',
+      ),
+    );
   }
   const seen = new Set<string>();
   for (const f of fields) {
     if (!FIELD.test(f.field)) {
-      problems.push(bad(f.where, f.field, `字段名“${f.field}”无效`, `field name "${f.field}" is not valid`, '写报关单表头元素名（如 GrossWet）或 DecList[项号].元素名（如 DecList[2].GQty）', 'write a DecHead element name (e.g. GrossWet) or DecList[n].Name (e.g. DecList[2].GQty)'));
+      problems.push(
+        bad(
+          f.where,
+          f.field,
+          `字段名“${f.field}”无效`,
+          `field name "${f.field}" is not valid`,
+          '写报关单表头元素名（如 GrossWet）或 DecList[项号].元素名（如 DecList[2].GQty）',
+          'write a DecHead element name (e.g. GrossWet) or DecList[n].Name (e.g. DecList[2].GQty)',
+        ),
+      );
     } else if (seen.has(f.field)) {
-      problems.push(bad(f.where, f.field, `字段 ${f.field} 重复修改`, `field ${f.field} is changed twice`, '每个字段只写一次', 'change each field once'));
+      problems.push(
+        bad(
+          f.where,
+          f.field,
+          `字段 ${f.field} 重复修改`,
+          `field ${f.field} is changed twice`,
+          '每个字段只写一次',
+          'change each field once',
+        ),
+      );
     }
     seen.add(f.field);
   }
@@ -104,8 +191,10 @@ function formatError(file: string, zh: string, en: string): GatewayError {
     where: file,
     zh,
     en,
-    fixZh: '修撤单文件为 JSON（declaration、type、reason、fields）或 CSV（表头 declaration,type,reason,contact,phone,field,value）',
-    fixEn: 'an amendment file is JSON (declaration, type, reason, fields) or CSV (header declaration,type,reason,contact,phone,field,value)',
+    fixZh:
+      '修撤单文件为 JSON（declaration、type、reason、fields）或 CSV（表头 declaration,type,reason,contact,phone,field,value）',
+    fixEn:
+      'an amendment file is JSON (declaration, type, reason, fields) or CSV (header declaration,type,reason,contact,phone,field,value)',
   });
 }
 
@@ -114,17 +203,33 @@ function fromJson(text: string, file: string): AmendRequest {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw formatError(file, `JSON 无法解析：${(err as Error).message}`, `JSON cannot be parsed: ${(err as Error).message}`);
+    throw formatError(
+      file,
+      `JSON 无法解析：${(err as Error).message}`,
+      `JSON cannot be parsed: ${(err as Error).message}`,
+    );
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw formatError(file, 'JSON 顶层应为对象', 'the JSON top level must be an object');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw formatError(file, 'JSON 顶层应为对象', 'the JSON top level must be an object');
   const o = doc as Record<string, unknown>;
   const list = o.fields ?? [];
-  if (!Array.isArray(list)) throw formatError(`${file}: fields`, 'fields 应为数组', 'fields must be an array');
+  if (!Array.isArray(list))
+    throw formatError(`${file}: fields`, 'fields 应为数组', 'fields must be an array');
   const fields = list.map((f: unknown, i): AmendFieldChange => {
     const e = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
     return { field: str(e.field) ?? '', value: str(e.value) ?? '', where: `${file}: fields[${i}]` };
   });
-  return checkAmendRequest(file, { declaration: str(o.declaration), type: str(o.type), reason: str(o.reason), contact: str(o.contact), phone: str(o.phone) }, fields);
+  return checkAmendRequest(
+    file,
+    {
+      declaration: str(o.declaration),
+      type: str(o.type),
+      reason: str(o.reason),
+      contact: str(o.contact),
+      phone: str(o.phone),
+    },
+    fields,
+  );
 }
 
 /** RFC 4180 rows: quoted cells may hold commas, quotes ("") and line breaks. */
@@ -164,7 +269,12 @@ function fromCsv(text: string, file: string): AmendRequest {
   const [header, ...rows] = csvRows(text);
   const cols = (header ?? []).map((h) => h.trim().toLowerCase());
   const missing = CSV_COLUMNS.filter((c) => c !== 'contact' && c !== 'phone' && !cols.includes(c));
-  if (missing.length) throw formatError(`${file}, line 1`, `CSV 表头缺少列：${missing.join(', ')}`, `the CSV header lacks column(s): ${missing.join(', ')}`);
+  if (missing.length)
+    throw formatError(
+      `${file}, line 1`,
+      `CSV 表头缺少列：${missing.join(', ')}`,
+      `the CSV header lacks column(s): ${missing.join(', ')}`,
+    );
   const head: Record<string, string> = {};
   const fields: AmendFieldChange[] = [];
   const problems: ErrorDetail[] = [];
@@ -175,10 +285,20 @@ function fromCsv(text: string, file: string): AmendRequest {
       const v = get(c);
       if (!v) continue;
       if (head[c] !== undefined && head[c] !== v) {
-        problems.push(bad(`${where}, column ${c}`, c, `${c} 与前面的行不一致（“${v}” ≠ “${head[c]}”）`, `${c} differs from an earlier row ("${v}" vs "${head[c]}")`, '一个文件只修撤一份报关单，各行表头列相同', 'one file amends one declaration: the head columns must agree on every row'));
+        problems.push(
+          bad(
+            `${where}, column ${c}`,
+            c,
+            `${c} 与前面的行不一致（“${v}” ≠ “${head[c]}”）`,
+            `${c} differs from an earlier row ("${v}" vs "${head[c]}")`,
+            '一个文件只修撤一份报关单，各行表头列相同',
+            'one file amends one declaration: the head columns must agree on every row',
+          ),
+        );
       } else head[c] = v;
     }
-    if (get('field') || get('value')) fields.push({ field: get('field'), value: get('value'), where });
+    if (get('field') || get('value'))
+      fields.push({ field: get('field'), value: get('value'), where });
   });
   if (problems.length) throw new GatewayError('GW_ERR_TRANSLATE_FIELD', problems);
   return checkAmendRequest(file, head, fields);

@@ -39,10 +39,17 @@ export class AmendTranslator implements Translator {
         zh: `网关没有发送过 ClientSeqNo 或统一编号为 ${req.declaration} 的报关单`,
         en: `the gateway sent no declaration with ClientSeqNo or 统一编号 ${req.declaration}`,
         fixZh: '用 eport status 查到原报关单，写它的 ClientSeqNo 或统一编号',
-        fixEn: "find the declaration with eport status and write its ClientSeqNo or 统一编号",
+        fixEn: 'find the declaration with eport status and write its ClientSeqNo or 统一编号',
       });
     }
     const built = buildAmendXml(req, sent, { rootElement: this.root });
-    return [{ messageType: this.root, xml: built.xml, businessKey: built.businessKey, amends: { messageId: sent.messageId, type: req.type } }];
+    return [
+      {
+        messageType: this.root,
+        xml: built.xml,
+        businessKey: built.businessKey,
+        amends: { messageId: sent.messageId, type: req.type },
+      },
+    ];
   }
 }

@@ -10,7 +10,14 @@
 import { createHash } from 'node:crypto';
 import { GatewayError, type ErrorDetail } from '../../core/errors.js';
 import { checkXml } from '../../core/xml-text.js';
-import { child, children, childNames, ownText, parseTree, type XNode } from '../../receipts/xml-tree.js';
+import {
+  child,
+  children,
+  childNames,
+  ownText,
+  parseTree,
+  type XNode,
+} from '../../receipts/xml-tree.js';
 import { fieldSpec } from '../dec/fields.js';
 import type { SentMessage } from '../translator.js';
 import type { AmendRequest } from './amend-request.js';
@@ -31,7 +38,9 @@ export interface BuiltAmendment {
 }
 
 function esc(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+  return s.replace(/[&<>"]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;',
+  );
 }
 
 function leaf(name: string, value: string | undefined, indent: string): string {
@@ -41,12 +50,26 @@ function leaf(name: string, value: string | undefined, indent: string): string {
 /** The request's own 18-character number, stable for the same request on the same declaration. */
 export function amendBusinessKey(sent: SentDeclaration, req: AmendRequest): string {
   const h = createHash('sha256')
-    .update(JSON.stringify([sent.messageId, req.type, req.reason, req.fields.map((f) => [f.field, f.value])]))
+    .update(
+      JSON.stringify([
+        sent.messageId,
+        req.type,
+        req.reason,
+        req.fields.map((f) => [f.field, f.value]),
+      ]),
+    )
     .digest('hex');
   return `DM${h.slice(0, 16).toUpperCase()}`;
 }
 
-function fieldError(where: string, field: string, zh: string, en: string, fixZh: string, fixEn: string): ErrorDetail {
+function fieldError(
+  where: string,
+  field: string,
+  zh: string,
+  en: string,
+  fixZh: string,
+  fixEn: string,
+): ErrorDetail {
   return { where, field, rule: 'amend-field', zh, en, fixZh, fixEn };
 }
 
@@ -65,7 +88,9 @@ function sentValue(decMessage: XNode, field: string): string | undefined {
 
 function labelOf(field: string): string {
   const m = /^DecList\[(\d+)\]\.(\w+)$/.exec(field);
-  return m ? (fieldSpec('DecList', m[2]!)?.zh ?? m[2]!) : (fieldSpec('DecHead', field)?.zh ?? field);
+  return m
+    ? (fieldSpec('DecList', m[2]!)?.zh ?? m[2]!)
+    : (fieldSpec('DecHead', field)?.zh ?? field);
 }
 
 function maxLength(field: string): number | undefined {
@@ -75,7 +100,11 @@ function maxLength(field: string): number | undefined {
 }
 
 /** Builds the request; every problem at once as GW_ERR_TRANSLATE_FIELD (permanent). */
-export function buildAmendXml(req: AmendRequest, sent: SentDeclaration, opts: AmendXmlOptions = {}): BuiltAmendment {
+export function buildAmendXml(
+  req: AmendRequest,
+  sent: SentDeclaration,
+  opts: AmendXmlOptions = {},
+): BuiltAmendment {
   const root = opts.rootElement ?? DEFAULT_AMEND_ROOT;
   checkXml(sent.xml, `message ${sent.messageId}`);
   const { name, node } = parseTree(sent.xml);
@@ -90,22 +119,58 @@ export function buildAmendXml(req: AmendRequest, sent: SentDeclaration, opts: Am
   }
   const problems: ErrorDetail[] = [];
   if (!sent.seqNo) {
-    problems.push(fieldError(`message ${sent.messageId}`, 'DecSeqNo', '原报关单还没有统一编号（未收到导入回执），不能修撤', 'the declaration has no 统一编号 yet (no import response), so it cannot be amended', '等收到导入成功回执后再申请；未发送的报文请用 eport cancel', 'wait for the import response; a message not yet sent is stopped with eport cancel'));
+    problems.push(
+      fieldError(
+        `message ${sent.messageId}`,
+        'DecSeqNo',
+        '原报关单还没有统一编号（未收到导入回执），不能修撤',
+        'the declaration has no 统一编号 yet (no import response), so it cannot be amended',
+        '等收到导入成功回执后再申请；未发送的报文请用 eport cancel',
+        'wait for the import response; a message not yet sent is stopped with eport cancel',
+      ),
+    );
   }
   const items: { field: string; old: string; value: string }[] = [];
   for (const f of req.fields) {
     const old = sentValue(node, f.field);
     if (old === undefined) {
-      problems.push(fieldError(f.where, f.field, `原报关单中没有字段 ${f.field}`, `the sent declaration has no field ${f.field}`, '字段名区分大小写，写 DecHead 元素名或 DecList[项号].元素名', 'field names are case-sensitive: a DecHead element or DecList[n].Name'));
+      problems.push(
+        fieldError(
+          f.where,
+          f.field,
+          `原报关单中没有字段 ${f.field}`,
+          `the sent declaration has no field ${f.field}`,
+          '字段名区分大小写，写 DecHead 元素名或 DecList[项号].元素名',
+          'field names are case-sensitive: a DecHead element or DecList[n].Name',
+        ),
+      );
       continue;
     }
     if (old === f.value) {
-      problems.push(fieldError(f.where, f.field, `${f.field} 的新值与原值相同（“${old}”）`, `the new value of ${f.field} equals the sent one ("${old}")`, '只列出真正修改的字段', 'list only fields that change'));
+      problems.push(
+        fieldError(
+          f.where,
+          f.field,
+          `${f.field} 的新值与原值相同（“${old}”）`,
+          `the new value of ${f.field} equals the sent one ("${old}")`,
+          '只列出真正修改的字段',
+          'list only fields that change',
+        ),
+      );
       continue;
     }
     const max = maxLength(f.field);
     if (max !== undefined && [...f.value].length > max) {
-      problems.push(fieldError(f.where, f.field, `${f.field} 的新值长 ${[...f.value].length}，超过 ${max}`, `the new value of ${f.field} is ${[...f.value].length} characters, over ${max}`, `缩短到 ${max} 个字符以内`, `shorten it to at most ${max} characters`));
+      problems.push(
+        fieldError(
+          f.where,
+          f.field,
+          `${f.field} 的新值长 ${[...f.value].length}，超过 ${max}`,
+          `the new value of ${f.field} is ${[...f.value].length} characters, over ${max}`,
+          `缩短到 ${max} 个字符以内`,
+          `shorten it to at most ${max} characters`,
+        ),
+      );
       continue;
     }
     items.push({ field: f.field, old, value: f.value });
