@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerAmend } from '../../src/cli/amend-command.js';
 import type { MessageRecord } from '../../src/queues/ledger.js';
-import { ROOT, waitFor } from '../helpers/process.js';
+import { ROOT } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 
 const CLIENT_SEQ_NO = 'EPGW20260105000101';
