@@ -8,7 +8,7 @@
  */
 import type { ParsedReceipt } from './receipt.js';
 import { toReceipt } from './record.js';
-import { childNames, children, firstText, text, type XNode } from './xml-tree.js';
+import { childNames, children, firstText, text, type XNode } from '../core/xml-tree.js';
 
 export const AGR_RESPONSE_ROOT = 'ImportAgrResponse';
 

@@ -1,7 +1,7 @@
 /** 跨境电商 (CEB) receipts: `CEBnnnMessage` with `…Return` records, and the CEB900 format check. */
 import type { ParsedReceipt } from './receipt.js';
 import { toReceipt, type RawRecord } from './record.js';
-import { child, childNames, children, deepText, text, type XNode } from './xml-tree.js';
+import { child, childNames, children, deepText, text, type XNode } from '../core/xml-tree.js';
 
 /** Root names of CEB messages: CEB311Message, CEB622Message, CEB900Message, … */
 export const CEB_ROOT = /^CEB\d{3}Message$/;

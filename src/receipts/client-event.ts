@@ -7,7 +7,7 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { stemOf } from './naming.js';
 import type { ParsedReceipt } from './receipt.js';
-import type { XNode } from './xml-tree.js';
+import type { XNode } from '../core/xml-tree.js';
 
 export const CLIENT_EVENT_NS = 'urn:eport-gateway:sw-client:1';
 export const CLIENT_EVENT_ROOT = 'ClientEvent';

@@ -2,7 +2,7 @@
 import { GatewayError } from '../core/errors.js';
 import type { ParsedReceipt } from './receipt.js';
 import { toReceipt, type RawRecord } from './record.js';
-import { child, children, deepText, firstText, text, type XNode } from './xml-tree.js';
+import { child, children, deepText, firstText, text, type XNode } from '../core/xml-tree.js';
 
 /**
  * `DecImportResponse` (ns dec): ResponseCode 0 = 导入成功, anything else = 导入失败. A response

@@ -2,7 +2,7 @@
 import { GatewayError } from '../core/errors.js';
 import type { ParsedReceipt, ReceiptEnvelope } from './receipt.js';
 import { toReceipt, type RawRecord } from './record.js';
-import { attr, child, children, firstText, ownText, path, text, type XNode } from './xml-tree.js';
+import { attr, child, children, firstText, ownText, path, text, type XNode } from '../core/xml-tree.js';
 
 /** What a DxpMsg carries: its TransInfo and the decoded payload bytes. */
 export interface Unwrapped {

@@ -6,7 +6,7 @@
 import { GatewayError } from '../core/errors.js';
 import type { ParsedReceipt } from './receipt.js';
 import { toReceipt } from './record.js';
-import { child, childNames, firstText, text, type XNode } from './xml-tree.js';
+import { child, childNames, firstText, text, type XNode } from '../core/xml-tree.js';
 
 export const HZ_APPROVAL = 'HzApprovalResult';
 

@@ -1,6 +1,6 @@
 import type { ParsedReceipt } from './receipt.js';
 import { toReceipt, type RawRecord } from './record.js';
-import { children, child, firstText, path, type XNode } from './xml-tree.js';
+import { children, child, firstText, path, type XNode } from '../core/xml-tree.js';
 
 /** The customs response to a 舱单 message: `Manifest` whose Head/MessageType is MT9999. */
 export function isMt9999(node: XNode): boolean {

@@ -15,7 +15,7 @@ import { responseSourceStem, stemOf } from './naming.js';
 import type { ParsedReceipt, ReceiptEnvelope } from './receipt.js';
 import { unknownReceipt } from './record.js';
 import { packageInSignature, readSasPackage, readSasResponse, SAS_RESPONSE_ROOTS } from './sas.js';
-import { parseTree, type XNode } from './xml-tree.js';
+import { parseTree, type XNode } from '../core/xml-tree.js';
 
 /** Routes a root element to its family reader; unknown shapes become family 'unknown'. */
 function classify(root: string, node: XNode, where: string): ParsedReceipt {

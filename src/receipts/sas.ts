@@ -1,7 +1,7 @@
 /** 金二 (SAS/NPTS/NEMS) receipts: the client's CommonResponeMessage and `Package` receipts. */
 import type { ParsedReceipt } from './receipt.js';
 import { toReceipt } from './record.js';
-import { child, childNames, children, deepText, firstText, path, text, type XNode } from './xml-tree.js';
+import { child, childNames, children, deepText, firstText, path, text, type XNode } from '../core/xml-tree.js';
 
 /** Both spellings: the client writes `CommonResponeMessage` (sic); accept the correct one too. */
 export const SAS_RESPONSE_ROOTS: ReadonlySet<string> = new Set(['CommonResponeMessage', 'CommonResponseMessage']);

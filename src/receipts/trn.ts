@@ -2,7 +2,7 @@
 import { GatewayError } from '../core/errors.js';
 import type { ParsedReceipt } from './receipt.js';
 import { toReceipt } from './record.js';
-import { text, type XNode } from './xml-tree.js';
+import { text, type XNode } from '../core/xml-tree.js';
 
 /**
  * `TRN_RESULT` (no namespace, upper-snake like DEC_RESULT; one source [R]): `CUS_CIQ_NO` 报关单统一编号,

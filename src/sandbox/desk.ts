@@ -2,9 +2,9 @@
  * The customs side of the sandbox without HTTP: takes submission bodies, answers with
  * `DecImportResponse`, and walks accepted declarations through their business receipts.
  */
-import { randomInt, type X509Certificate } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { toGatewayError, type GatewayError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
+import { FAULT_REASON, reasonOf, type DeskSettings, type ImportAnswer, type ReceiptListener, type SubmitContext, type SubmitOutcome } from './desk-types.js';
 import { parseDom } from './dom.js';
 import { isDecMessage, peekClientSeqNo, readDeclaration } from './declaration.js';
 import { ReceiptFeed, type FeedPage } from './feed.js';
@@ -25,57 +25,7 @@ import { buildCommonResponse, buildJin2Receipt, documentNumber, isJin2, isUnsign
 import { chinaYear } from './china-time.js';
 import { buildTrnResult, readTransit, trnPreIdFor, type TransitFacts } from './transit.js';
 
-/** Settings of a desk (already defaulted). */
-export interface DeskSettings {
-  readonly stepMs: number;
-  /** Delay before a 修撤单's answer; default stepMs. */
-  readonly decModStepMs?: number;
-  readonly failFirst: number;
-  readonly failRate: number;
-  readonly trusted?: readonly X509Certificate[];
-  readonly logger?: Logger;
-  /** Random source for failRate, 0 ≤ x < 1. */
-  readonly random?: () => number;
-}
-
-/** How a submission reached the desk. */
-export interface SubmitContext {
-  /**
-   * It came through the simulated Single Window client, which signs with its own card: an unsigned
-   * message is taken as signed by the client; a signed one is still verified.
-   */
-  readonly clientSigns?: boolean;
-  /** The name of the file the message came in (the client route), echoed by some receipts. */
-  readonly fileName?: string;
-}
-
-/** Called for every business receipt the desk emits, with the business key it answers. */
-export type ReceiptListener = (fileName: string, xml: string, key: string) => void;
-
-/** What the HTTP layer should answer. */
-export type SubmitOutcome =
-  | {
-      readonly status: 200;
-      /** The DecImportResponse document. */
-      readonly xml: string;
-      readonly responseCode: string;
-      readonly clientSeqNo: string;
-      readonly duplicate: boolean;
-    }
-  | { readonly status: 400 | 503; readonly reason: string };
-
-type ImportAnswer = Extract<SubmitOutcome, { status: 200 }>;
-
-export const FAULT_REASON = '沙箱注入故障：服务暂时不可用，请稍后重试 / sandbox fault injection: service temporarily unavailable, retry later';
-
-/** Bilingual one-line reason of a refused body. */
-function reasonOf(err: GatewayError): string {
-  const d = err.details[0];
-  if (!d) return `${err.code}: ${err.toJSON().zh} / ${err.toJSON().en}`;
-  const where = d.where ? `（${d.where}）` : '';
-  const whereEn = d.where ? ` (at ${d.where})` : '';
-  return `${err.code}: ${d.zh}${where} / ${d.en}${whereEn}`;
-}
+export { FAULT_REASON, type DeskSettings, type ReceiptListener, type SubmitContext, type SubmitOutcome } from './desk-types.js';
 
 export class CustomsDesk {
   private readonly stats = new StatsCounter();

@@ -9,7 +9,7 @@ import { describeCode } from '../codes.js';
 import { GATEWAY_RECEIPT_NS } from '../gateway-receipt.js';
 import { parseReceipt } from '../parse.js';
 import type { ParsedReceipt, ReceiptKeys, ReceiptRecord } from '../receipt.js';
-import { children, parseTree, text, type XNode } from '../xml-tree.js';
+import { children, parseTree, text, type XNode } from '../../core/xml-tree.js';
 
 /** One error line of a receipt, in Chinese and English. */
 export interface ReceiptErrorView {

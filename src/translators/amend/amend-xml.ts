@@ -17,7 +17,7 @@ import {
   ownText,
   parseTree,
   type XNode,
-} from '../../receipts/xml-tree.js';
+} from '../../core/xml-tree.js';
 import { fieldSpec } from '../dec/fields.js';
 import type { SentMessage } from '../translator.js';
 import type { AmendRequest } from './amend-request.js';

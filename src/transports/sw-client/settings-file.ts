@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { GatewayError } from '../../core/errors.js';
 import { checkXml, decodeXml } from '../../core/xml-text.js';
-import { parseTree, type XNode, type XObject } from '../../receipts/xml-tree.js';
+import { parseTree, type XNode, type XObject } from '../../core/xml-tree.js';
 import type { BoxName } from '../../core/client-modules.js';
 
 /** The folders one module has in the settings file, as written there (often Windows paths). */
