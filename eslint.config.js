@@ -3,7 +3,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'samples/', '**/*.js', '**/*.mjs', 'vitest.config.ts'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'samples/',
+      '**/*.js',
+      '**/*.mjs',
+      'vitest.config.ts',
+    ],
+  },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],
@@ -20,11 +30,18 @@ export default tseslint.config(
         { selector: 'default', format: ['camelCase'], leadingUnderscore: 'allow' },
         { selector: 'import', format: null },
         // Constants and tables: MAX_ERROR_DETAILS, ERRORS; classes and schemas held in a const: ConfigSchema.
-        { selector: 'variable', format: ['camelCase', 'UPPER_CASE', 'PascalCase'], leadingUnderscore: 'allow' },
+        {
+          selector: 'variable',
+          format: ['camelCase', 'UPPER_CASE', 'PascalCase'],
+          leadingUnderscore: 'allow',
+        },
         { selector: 'typeLike', format: ['PascalCase'] },
         { selector: 'enumMember', format: ['PascalCase', 'UPPER_CASE'] },
         // Keys of wire formats, headers and catalogues (GW_ERR_*, 'content-type', DecHead) keep their spelling.
-        { selector: ['objectLiteralProperty', 'typeProperty', 'objectLiteralMethod'], format: null },
+        {
+          selector: ['objectLiteralProperty', 'typeProperty', 'objectLiteralMethod'],
+          format: null,
+        },
         // Read-only constants, also where a fake mirrors a library's (SCARD_STATE_PRESENT).
         { selector: 'classProperty', modifiers: ['readonly'], format: ['camelCase', 'UPPER_CASE'] },
         { selector: 'parameter', format: ['camelCase'], leadingUnderscore: 'allow' },

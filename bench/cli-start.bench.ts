@@ -26,7 +26,11 @@ const commands: Record<string, string[]> = {
   node_floor: ['-e', '0'],
   help: [BIN, '--help'],
   status: [BIN, 'status', 'dec-01.xml', '--config', config],
-  validate: [BIN, 'validate', join(ROOT, 'samples', 'declaration', 'dec-01-import-components-utf8.xml')],
+  validate: [
+    BIN,
+    'validate',
+    join(ROOT, 'samples', 'declaration', 'dec-01-import-components-utf8.xml'),
+  ],
 };
 
 function median(xs: number[]): number {
@@ -45,9 +49,16 @@ for (const [name, args] of Object.entries(commands)) {
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   entry[`${name}_ms`] = Math.round(median(times));
-  console.log(`${name.padEnd(10)} ${Math.round(median(times))} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))})`);
+  console.log(
+    `${name.padEnd(10)} ${Math.round(median(times))} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))})`,
+  );
 }
-entry.machine = { date: new Date().toISOString(), node: process.version, loadavg1m: Math.round(load * 10) / 10, loadavg1mAfter: Math.round(loadavg()[0]! * 10) / 10 };
+entry.machine = {
+  date: new Date().toISOString(),
+  node: process.version,
+  loadavg1m: Math.round(load * 10) / 10,
+  loadavg1mAfter: Math.round(loadavg()[0]! * 10) / 10,
+};
 entry.method = `median wall time of ${RUNS} spawns after one warm-up; status looks up one file in Redis; load average shows how busy the shared machine was`;
 rmSync(dir, { recursive: true, force: true });
 

@@ -16,7 +16,15 @@
  * - ceb_docs_per_s: the same rate for E2E_CEB (default 2,000) CEB311 orders from JSON.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,15 +45,27 @@ const LATENCY_S = Number(process.env.E2E_LATENCY_S ?? 20);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ls = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
 
-function start(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => void (out = (out + d.toString()).slice(-20_000)));
   child.stderr!.on('data', (d: Buffer) => void (out = (out + d.toString()).slice(-20_000)));
   return { child, output: () => out };
 }
 
-async function until<T>(what: string, probe: () => T | Promise<T>, ok: (v: T) => boolean, ms: number, every = 100): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  ok: (v: T) => boolean,
+  ms: number,
+  every = 100,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -76,7 +96,10 @@ function rssMb(pid: number): number {
 function declaration(i: number, random: () => number): string {
   const items = 1 + Math.floor(random() * 20);
   // A remark of up to 200 characters (the field allows 255).
-  return decMessage(`E2E${String(i).padStart(12, '0')}`, { items, note: '备注'.repeat(Math.floor(random() * 100)) });
+  return decMessage(`E2E${String(i).padStart(12, '0')}`, {
+    items,
+    note: '备注'.repeat(Math.floor(random() * 100)),
+  });
 }
 
 function cebOrder(template: Record<string, Record<string, unknown>>, i: number): string {
@@ -112,7 +135,10 @@ async function signOnly(docs: readonly string[], keyFile: string): Promise<numbe
   let n = 0;
   const t0 = performance.now();
   while (performance.now() < end) {
-    await signEnveloped(docs[n % docs.length]!, signer, { algorithm: 'rsa-sha1', uris: { preset: 'chinaport-2022' } });
+    await signEnveloped(docs[n % docs.length]!, signer, {
+      algorithm: 'rsa-sha1',
+      uris: { preset: 'chinaport-2022' },
+    });
     n++;
   }
   return Math.round((n * 1000) / (performance.now() - t0));
@@ -131,12 +157,22 @@ async function main(): Promise<void> {
   console.log(`sign only: ${signRate}/s (soft key, rsa-sha1, same documents)`);
 
   const sandbox = start(['sandbox', '--port', '0', '--step-ms', '50']);
-  const url = await until('sandbox', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, 20_000);
+  const url = await until(
+    'sandbox',
+    () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1],
+    Boolean,
+    20_000,
+  );
   writeFileSync(join(WORK, 'gw.yaml'), config(url!, join(ROOT, 'samples')));
   const gw = start(['start', '--config', join(WORK, 'gw.yaml')]);
   const inbox = join(WORK, 'dec', 'inbox');
   const outbox = join(WORK, 'dec', 'outbox');
-  await until('gateway started', () => existsSync(inbox) && existsSync(join(WORK, 'data', 'redis', 'redis.sock')), Boolean, 30_000).catch((e: Error) => {
+  await until(
+    'gateway started',
+    () => existsSync(inbox) && existsSync(join(WORK, 'data', 'redis', 'redis.sock')),
+    Boolean,
+    30_000,
+  ).catch((e: Error) => {
     throw new Error(`${e.message}\n${gw.output()}`);
   });
   const redis = new Redis({ path: join(WORK, 'data', 'redis', 'redis.sock') });
@@ -147,18 +183,31 @@ async function main(): Promise<void> {
   // 1. Backlog: all at once.
   docs.forEach((d, i) => writeFileSync(join(WORK, 'stage', `d${i}.xml`), d));
   const t0 = performance.now();
-  for (let i = 0; i < DOCS; i++) renameSync(join(WORK, 'stage', `d${i}.xml`), join(inbox, `d${i}.xml`));
+  for (let i = 0; i < DOCS; i++)
+    renameSync(join(WORK, 'stage', `d${i}.xml`), join(inbox, `d${i}.xml`));
   let last = 0;
-  await until('all import responses', () => {
-    const n = responses();
-    if (n - last >= 1000) console.log(`  ${n} import responses after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    if (n - last >= 1000) last = n;
-    return n;
-  }, (n) => n >= DOCS, 3_600_000, 500);
+  await until(
+    'all import responses',
+    () => {
+      const n = responses();
+      if (n - last >= 1000)
+        console.log(
+          `  ${n} import responses after ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+        );
+      if (n - last >= 1000) last = n;
+      return n;
+    },
+    (n) => n >= DOCS,
+    3_600_000,
+    500,
+  );
   const docsPerS = DOCS / ((performance.now() - t0) / 1000);
   const backlogRss = peakRss;
-  const redisPeak = Number(/used_memory_peak:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0) / 1024 / 1024;
-  console.log(`declarations: ${docsPerS.toFixed(1)}/s, gateway peak RSS ${backlogRss} MB, Redis peak ${redisPeak.toFixed(0)} MB`);
+  const redisPeak =
+    Number(/used_memory_peak:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0) / 1024 / 1024;
+  console.log(
+    `declarations: ${docsPerS.toFixed(1)}/s, gateway peak RSS ${backlogRss} MB, Redis peak ${redisPeak.toFixed(0)} MB`,
+  );
 
   // 2. Latency at half the sustained rate, for LATENCY_S seconds.
   const rate = docsPerS / 2;
@@ -179,20 +228,42 @@ async function main(): Promise<void> {
     renameSync(join(WORK, 'stage', `l${i}.xml`), join(inbox, `l${i}.xml`));
     dropped.set(String(i), performance.now());
   }
-  await until('latency run answered', () => seen.size, (n) => n >= latencyDocs, 600_000, 100);
+  await until(
+    'latency run answered',
+    () => seen.size,
+    (n) => n >= latencyDocs,
+    600_000,
+    100,
+  );
   clearInterval(watcher);
   const lat = [...dropped].map(([k, t]) => seen.get(k)! - t).sort((a, b) => a - b);
-  const pct = (p: number): number => Math.round(lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!);
+  const pct = (p: number): number =>
+    Math.round(lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!);
   console.log(`latency at ${rate.toFixed(0)}/s: p50 ${pct(50)} ms, p99 ${pct(99)} ms`);
 
   // 3. CEB311 orders from JSON.
-  const template = JSON.parse(readFileSync(join(ROOT, 'samples', 'ceb', 'ceb311-order.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+  const template = JSON.parse(
+    readFileSync(join(ROOT, 'samples', 'ceb', 'ceb311-order.json'), 'utf8'),
+  ) as Record<string, Record<string, unknown>>;
   const cebIn = join(WORK, 'ceb', 'inbox');
   const cebOut = join(WORK, 'ceb', 'outbox');
-  for (let i = 0; i < CEB_DOCS; i++) writeFileSync(join(WORK, 'stage', `c${i}.json`), cebOrder(template, i));
+  for (let i = 0; i < CEB_DOCS; i++)
+    writeFileSync(join(WORK, 'stage', `c${i}.json`), cebOrder(template, i));
   const t2 = performance.now();
-  for (let i = 0; i < CEB_DOCS; i++) renameSync(join(WORK, 'stage', `c${i}.json`), join(cebIn, `c${i}.json`));
-  await until('every order answered', () => new Set(ls(cebOut).filter((f) => f.includes('.ceb-return.')).map((f) => f.split('.')[0])).size, (n) => n >= CEB_DOCS, 3_600_000, 500);
+  for (let i = 0; i < CEB_DOCS; i++)
+    renameSync(join(WORK, 'stage', `c${i}.json`), join(cebIn, `c${i}.json`));
+  await until(
+    'every order answered',
+    () =>
+      new Set(
+        ls(cebOut)
+          .filter((f) => f.includes('.ceb-return.'))
+          .map((f) => f.split('.')[0]),
+      ).size,
+    (n) => n >= CEB_DOCS,
+    3_600_000,
+    500,
+  );
   const cebPerS = CEB_DOCS / ((performance.now() - t2) / 1000);
   console.log(`CEB311 orders: ${cebPerS.toFixed(1)}/s`);
 
@@ -214,8 +285,19 @@ async function main(): Promise<void> {
     redis_mb: Math.round(redisPeak),
     ceb_docs: CEB_DOCS,
     ceb_docs_per_s: Math.round(cebPerS * 10) / 10,
-    document_bytes: { min: sizes[0], median: sizes[Math.floor(sizes.length / 2)], max: sizes.at(-1) },
-    machine: { date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, redis: execFileSync('redis-server', ['--version']).toString().trim() },
+    document_bytes: {
+      min: sizes[0],
+      median: sizes[Math.floor(sizes.length / 2)],
+      max: sizes.at(-1),
+    },
+    machine: {
+      date: new Date().toISOString(),
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      memGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      redis: execFileSync('redis-server', ['--version']).toString().trim(),
+    },
   };
   const resultsFile = join(ROOT, 'bench', 'results.json');
   const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;

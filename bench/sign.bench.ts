@@ -55,12 +55,18 @@ async function measure(label: string, fn: () => unknown): Promise<number> {
   const rates: number[] = [];
   for (let t = 0; t < TRIALS; t++) rates.push(await runFor(TRIAL_MS));
   const m = median(rates);
-  console.log(`${label.padEnd(34)} ${m.toFixed(1).padStart(9)} /s   (trials: ${rates.map((r) => r.toFixed(0)).join(', ')})`);
+  console.log(
+    `${label.padEnd(34)} ${m.toFixed(1).padStart(9)} /s   (trials: ${rates.map((r) => r.toFixed(0)).join(', ')})`,
+  );
   return Math.round(m * 10) / 10;
 }
 
 /** xml-crypto signing of the same document: enveloped, inclusive C14N, same URIs and key. */
-function xmlCryptoSigner(algorithm: SignatureAlgorithm, key: KeyObject, certPem: string): (xml: string) => string {
+function xmlCryptoSigner(
+  algorithm: SignatureAlgorithm,
+  key: KeyObject,
+  certPem: string,
+): (xml: string) => string {
   const profile = resolveProfile(algorithm);
   return (xml: string) => {
     const sig = new SignedXml({
@@ -70,7 +76,13 @@ function xmlCryptoSigner(algorithm: SignatureAlgorithm, key: KeyObject, certPem:
       canonicalizationAlgorithm: C14N_URI,
     });
     registerSmAlgorithms(sig);
-    sig.addReference({ xpath: '/*', transforms: [ENVELOPED_SIGNATURE_URI], digestAlgorithm: profile.digestMethodUri, uri: '', isEmptyUri: true });
+    sig.addReference({
+      xpath: '/*',
+      transforms: [ENVELOPED_SIGNATURE_URI],
+      digestAlgorithm: profile.digestMethodUri,
+      uri: '',
+      isEmptyUri: true,
+    });
     sig.computeSignature(xml, { prefix: 'ds', location: { reference: '/*', action: 'append' } });
     return sig.getSignedXml();
   };
@@ -90,40 +102,77 @@ function xmlsecTemplate(doc: string, algorithm: 'rsa-sha1' | 'rsa-sha256'): stri
 }
 
 /** docs/s of xmlsec1 over `n` templates: one process for all, or one process per file. */
-function xmlsecRate(dir: string, files: string[], keyArg: string, mode: 'batch' | 'per_process'): number {
+function xmlsecRate(
+  dir: string,
+  files: string[],
+  keyArg: string,
+  mode: 'batch' | 'per_process',
+): number {
   const rates: number[] = [];
   for (let t = 0; t < TRIALS; t++) {
     const start = performance.now();
     const r =
       mode === 'batch'
         ? runTool('xmlsec1', ['--sign', '--privkey-pem', keyArg, ...files], { cwd: dir })
-        : runTool('sh', ['-c', `for f in ${files.join(' ')}; do xmlsec1 --sign --privkey-pem ${keyArg} --output /dev/null "$f" || exit 1; done`], { cwd: dir });
+        : runTool(
+            'sh',
+            [
+              '-c',
+              `for f in ${files.join(' ')}; do xmlsec1 --sign --privkey-pem ${keyArg} --output /dev/null "$f" || exit 1; done`,
+            ],
+            { cwd: dir },
+          );
     const secs = (performance.now() - start) / 1000;
     if (r.status !== 0) throw new Error(`xmlsec1 failed: ${r.stderr.slice(0, 300)}`);
     rates.push(files.length / secs);
   }
   const m = median(rates);
-  console.log(`${`xmlsec1 ${mode}`.padEnd(34)} ${m.toFixed(1).padStart(9)} /s   (trials: ${rates.map((r) => r.toFixed(0)).join(', ')})`);
+  console.log(
+    `${`xmlsec1 ${mode}`.padEnd(34)} ${m.toFixed(1).padStart(9)} /s   (trials: ${rates.map((r) => r.toFixed(0)).join(', ')})`,
+  );
   return Math.round(m * 10) / 10;
 }
 
-async function sm2Identity(): Promise<{ signer: Signer; key: KeyObject; certPem: string } | undefined> {
+async function sm2Identity(): Promise<
+  { signer: Signer; key: KeyObject; certPem: string } | undefined
+> {
   if (!findTool('openssl')) return undefined;
   const run = (args: string[]) => {
     const r = runTool('openssl', args, { cwd: WORK });
     if (r.status !== 0) throw new Error(r.stderr);
   };
   run(['genpkey', '-algorithm', 'SM2', '-out', 'sm2.key']);
-  run(['req', '-x509', '-new', '-key', 'sm2.key', '-sm3', '-sigopt', 'distid:1234567812345678', '-subj', '/CN=bench-sm2', '-days', '2', '-out', 'sm2.crt']);
+  run([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    'sm2.key',
+    '-sm3',
+    '-sigopt',
+    'distid:1234567812345678',
+    '-subj',
+    '/CN=bench-sm2',
+    '-days',
+    '2',
+    '-out',
+    'sm2.crt',
+  ]);
   const certPem = readFileSync(join(WORK, 'sm2.crt'), 'utf8');
   const keyPem = readFileSync(join(WORK, 'sm2.key'), 'utf8');
   writeFileSync(join(WORK, 'sm2.pem'), certPem + keyPem);
-  return { signer: await loadSoftKeySigner({ name: 'bench-sm2', path: join(WORK, 'sm2.pem') }), key: createPrivateKey(keyPem), certPem };
+  return {
+    signer: await loadSoftKeySigner({ name: 'bench-sm2', path: join(WORK, 'sm2.pem') }),
+    key: createPrivateKey(keyPem),
+    certPem,
+  };
 }
 
 function mergeResults(entries: Record<string, unknown>): void {
   const file = join(BENCH, 'results.json');
-  const current = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const current = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
+    : {};
   const next = { ...current, ...entries };
   writeFileSync(`${file}.tmp`, `${JSON.stringify(next, null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
@@ -133,7 +182,9 @@ async function main(): Promise<void> {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   const doc = sampleDecMessage({ items: 20 });
-  console.log(`document: DecMessage, ${Buffer.byteLength(doc)} bytes, ${(doc.match(/<[A-Za-z]/g) ?? []).length} elements`);
+  console.log(
+    `document: DecMessage, ${Buffer.byteLength(doc)} bytes, ${(doc.match(/<[A-Za-z]/g) ?? []).length} elements`,
+  );
 
   const rsa = generateSelfSignedIdentity({ commonName: 'bench-rsa', days: 2 });
   writeFileSync(join(WORK, 'rsa.pem'), rsa.keyPem + rsa.certPem);
@@ -157,22 +208,32 @@ async function main(): Promise<void> {
     // Sanity: both produce signatures that verify, so they do the same work.
     const mine = await signEnveloped(doc, signer, { algorithm: alg });
     const theirs = xmlCryptoSigner(alg, key, certPem)(doc);
-    for (const [who, xml] of [['ours', mine], ['xml-crypto', theirs]] as const) {
+    for (const [who, xml] of [
+      ['ours', mine],
+      ['xml-crypto', theirs],
+    ] as const) {
       const v = verifyEnveloped(xml);
       if (!v.ok) throw new Error(`${who} ${alg} signature does not verify: ${v.reason}`);
     }
     ours[alg] = await measure(`ours ${alg}`, () => signEnveloped(doc, signer, { algorithm: alg }));
     const xc = xmlCryptoSigner(alg, key, certPem);
     xmlCrypto[alg] = await measure(`xml-crypto ${alg}`, () => xc(doc));
-    const signedInfo = Buffer.from(canonicalizeSubtree(mine, (e) => e.localName === 'SignedInfo'), 'utf8');
+    const signedInfo = Buffer.from(
+      canonicalizeSubtree(mine, (e) => e.localName === 'SignedInfo'),
+      'utf8',
+    );
     if (alg === 'sm2-sm3') {
       const k = sm2KeyFromKeyObject(key);
       if (!k) throw new Error('not an SM2 key');
       const z = sm2Z(k.publicKey);
-      ceiling[alg] = await measure(`ceiling sm2 sign (sm-crypto-v2)`, () => sm2Sign(signedInfo, k, z));
+      ceiling[alg] = await measure(`ceiling sm2 sign (sm-crypto-v2)`, () =>
+        sm2Sign(signedInfo, k, z),
+      );
     } else {
       const hash = alg === 'rsa-sha1' ? 'sha1' : 'sha256';
-      ceiling[alg] = await measure(`ceiling node:crypto RSA-2048 ${hash}`, () => cryptoSign(hash, signedInfo, key));
+      ceiling[alg] = await measure(`ceiling node:crypto RSA-2048 ${hash}`, () =>
+        cryptoSign(hash, signedInfo, key),
+      );
     }
   }
   if (!sm2) {
@@ -222,7 +283,8 @@ async function main(): Promise<void> {
       xmlsec1: xmlsecVersion,
       document: { kind: 'DecMessage', bytes: Buffer.byteLength(doc), items: 20 },
       method: `median of ${TRIALS} trials x ${TRIAL_MS} ms after ${WARMUP_MS} ms warm-up; one core; xmlsec1: 200 files per batch process, 60 files one process each`,
-      notes: 'sign.rsa_ceiling is node:crypto RSA-2048 sign of the SignedInfo bytes; its sm2-sm3 entry is sm-crypto-v2 SM2 sign of the same. xmlsec1 1.2.x has no SM2.',
+      notes:
+        'sign.rsa_ceiling is node:crypto RSA-2048 sign of the SignedInfo bytes; its sm2-sm3 entry is sm-crypto-v2 SM2 sign of the same. xmlsec1 1.2.x has no SM2.',
     },
   });
   console.log(`\nresults merged into ${join(BENCH, 'results.json')}`);

@@ -62,8 +62,14 @@ export interface StartOptions {
  * The composition root: the one place that reads configuration to choose adapters. Components
  * start in dependency order and close in reverse: intake first, Redis last.
  */
-export async function startGateway(config: GatewayConfig, log: Logger, options: StartOptions = {}): Promise<RunningGateway> {
-  const shutdown = new ShutdownManager((name, err) => log.error({ err, component: name }, 'component did not close cleanly / 组件未能正常关闭'));
+export async function startGateway(
+  config: GatewayConfig,
+  log: Logger,
+  options: StartOptions = {},
+): Promise<RunningGateway> {
+  const shutdown = new ShutdownManager((name, err) =>
+    log.error({ err, component: name }, 'component did not close cleanly / 组件未能正常关闭'),
+  );
   let managed: ManagedRedis | undefined;
   try {
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
@@ -82,15 +88,27 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       log.info({ socket: managed.socketPath }, 'managed redis-server started / 内置 Redis 已启动');
     }
     const redis: Redis = createRedis(redisUrl);
-    redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error / Redis 连接错误'));
+    redis.on('error', (err) =>
+      log.warn({ err: err.message }, 'redis connection error / Redis 连接错误'),
+    );
     shutdown.add('redis', async () => void (await redis.quit()));
     await assertNoEviction(redis);
     const leases = redisLeases(redis, config.redis.prefix);
 
     const connection = bullmqConnection(redisUrl);
-    const clientSigns = config.channels.some((ch) => ch.signer === CLIENT_SIGNER) && !config.signers.some((s) => s.name === CLIENT_SIGNER);
-    const signerNames = [...config.signers.map((s) => s.name), ...(clientSigns ? [CLIENT_SIGNER] : [])];
-    const queues = new StageQueues(connection, config.redis.prefix, config.retry.delaysMs.length + 1, signerNames);
+    const clientSigns =
+      config.channels.some((ch) => ch.signer === CLIENT_SIGNER) &&
+      !config.signers.some((s) => s.name === CLIENT_SIGNER);
+    const signerNames = [
+      ...config.signers.map((s) => s.name),
+      ...(clientSigns ? [CLIENT_SIGNER] : []),
+    ];
+    const queues = new StageQueues(
+      connection,
+      config.redis.prefix,
+      config.retry.delaysMs.length + 1,
+      signerNames,
+    );
     shutdown.add('queues', () => queues.close());
 
     const signers = new Map<string, Signer>();
@@ -103,7 +121,10 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       const signer = await createSigner(s, log).catch((err: unknown) => {
         // An expired certificate stops that signer, not the gateway: its messages wait.
         if (!isGatewayError(err) || err.code !== 'GW_ERR_SIGN_CERT_EXPIRED') throw err;
-        log.error({ signer: s.name, err: err.details[0]?.en }, 'signing certificate expired: this signer is stopped, its messages wait / 证书已过期，该签名器停用，报文等待');
+        log.error(
+          { signer: s.name, err: err.details[0]?.en },
+          'signing certificate expired: this signer is stopped, its messages wait / 证书已过期，该签名器停用，报文等待',
+        );
         return new UnavailableSigner(s.name, err);
       });
       signers.set(s.name, signer);
@@ -119,7 +140,9 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
       shutdown.add(`transport:${t.name}`, () => transport.close());
     }
     // One translator per channel: each channel has its own mapping and code tables.
-    const translators = new Map<string, Translator>(config.channels.map((ch) => [ch.name, createTranslator(ch.translator, ch.translation)]));
+    const translators = new Map<string, Translator>(
+      config.channels.map((ch) => [ch.name, createTranslator(ch.translator, ch.translation)]),
+    );
 
     const ledger = new Ledger(redis, config.redis.prefix);
     const deps: PipelineDeps = {
@@ -142,7 +165,16 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
     const stopSla = deps.receiptSla.watch();
     shutdown.add('receipt-sla', async () => stopSla());
     // Before the workers, so it closes after them and writes what their drain recorded.
-    const audit = new AuditWriter({ redis, prefix: config.redis.prefix, dataDir: config.dataDir, spool, ledger, log, archive: config.records.archive, archiveRetentionMs: config.records.archiveRetentionMs });
+    const audit = new AuditWriter({
+      redis,
+      prefix: config.redis.prefix,
+      dataDir: config.dataDir,
+      spool,
+      ledger,
+      log,
+      archive: config.records.archive,
+      archiveRetentionMs: config.records.archiveRetentionMs,
+    });
     audit.start();
     shutdown.add('audit-writer', () => audit.close());
     const workers = startWorkers(deps, connection, options.workerTiming);
@@ -150,38 +182,67 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
 
     for (const r of config.receiptSources) {
       const source = createReceiptSource(r, redis, config.redis.prefix, leases, log);
-      await source.start((receipt) => queueReceipt(deps, receipt.bytes, receipt.source, receipt.fileName));
+      await source.start((receipt) =>
+        queueReceipt(deps, receipt.bytes, receipt.source, receipt.fileName),
+      );
       shutdown.add(`receipts:${r.name}`, () => source.close());
     }
 
     // The Single Window client route: its InBox, SentBox, FailBox and OutBox are watched.
     for (const t of config.transports) {
       if (t.type !== 'sw-client') continue;
-      const watch = swClientWatch(t, transports.get(t.name) as SwClientTransport, config, redis, leases, log);
-      await watch.start((receipt) => queueReceipt(deps, receipt.bytes, receipt.source, receipt.fileName));
+      const watch = swClientWatch(
+        t,
+        transports.get(t.name) as SwClientTransport,
+        config,
+        redis,
+        leases,
+        log,
+      );
+      await watch.start((receipt) =>
+        queueReceipt(deps, receipt.bytes, receipt.source, receipt.fileName),
+      );
       shutdown.add(`client-watch:${t.name}`, () => watch.close());
     }
 
     // Folders exist from the start, so integrators can see the layout before the first file.
     for (const ch of config.channels) {
-      for (const d of [ch.outbox, ch.sent, ch.failed, ...ch.intake.flatMap((i) => (i.type === 'folder' ? [i.path] : []))]) await mkdir(d, { recursive: true });
+      for (const d of [
+        ch.outbox,
+        ch.sent,
+        ch.failed,
+        ...ch.intake.flatMap((i) => (i.type === 'folder' ? [i.path] : [])),
+      ])
+        await mkdir(d, { recursive: true });
     }
     const handler = createIntakeHandler(deps);
-    const intakes: IntakeSource[] = config.channels.flatMap((ch) => ch.intake.map((it) => createIntake(ch, it, leases, log)));
+    const intakes: IntakeSource[] = config.channels.flatMap((ch) =>
+      ch.intake.map((it) => createIntake(ch, it, leases, log)),
+    );
     for (const intake of intakes) {
       await intake.start(handler);
       shutdown.add(intake.name, () => intake.close());
     }
     let httpUrl: string | undefined;
     if (config.http.enabled) {
-      const api = buildHttpApi({ ...httpApiDeps(deps, handler), console: (c) => registerConsole(c, deps) });
+      const api = buildHttpApi({
+        ...httpApiDeps(deps, handler),
+        console: (c) => registerConsole(c, deps),
+      });
       await api.listen({ host: config.http.host, port: config.http.port });
       const address = api.server.address();
-      if (address && typeof address === 'object') httpUrl = `${config.http.tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+      if (address && typeof address === 'object')
+        httpUrl = `${config.http.tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       shutdown.add('http-api', () => api.close());
       log.info({ address: api.server.address() }, 'HTTP API listening / HTTP 接口已启动');
     }
-    log.info({ channels: config.channels.map((c) => c.name), redis: redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'gateway started / 网关已启动');
+    log.info(
+      {
+        channels: config.channels.map((c) => c.name),
+        redis: redisUrl.replace(/\/\/[^@]*@/, '//***@'),
+      },
+      'gateway started / 网关已启动',
+    );
     return {
       deps,
       redisUrl,
@@ -200,8 +261,19 @@ export async function startGateway(config: GatewayConfig, log: Logger, options: 
 }
 
 /** The watch over one Single Window client, for the modules of the channels that use it. */
-function swClientWatch(t: ResolvedSwClientTransport, transport: SwClientTransport, config: GatewayConfig, redis: Redis, leases: LeaseFactory, log: Logger): SwClientWatch {
-  const modules = [...new Set(config.channels.filter((ch) => ch.transport === t.name && ch.module).map((ch) => ch.module!))];
+function swClientWatch(
+  t: ResolvedSwClientTransport,
+  transport: SwClientTransport,
+  config: GatewayConfig,
+  redis: Redis,
+  leases: LeaseFactory,
+  log: Logger,
+): SwClientWatch {
+  const modules = [
+    ...new Set(
+      config.channels.filter((ch) => ch.transport === t.name && ch.module).map((ch) => ch.module!),
+    ),
+  ];
   return new SwClientWatch({
     name: t.name,
     transport,

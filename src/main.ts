@@ -17,7 +17,9 @@ import { registerOperations } from './cli/operations-commands.js';
 
 const program = new Command()
   .name('eport')
-  .description('Customs EDI gateway for China E-Port (中国电子口岸) and the Single Window (单一窗口)')
+  .description(
+    'Customs EDI gateway for China E-Port (中国电子口岸) and the Single Window (单一窗口)',
+  )
   .version('0.1.0')
   .showHelpAfterError();
 

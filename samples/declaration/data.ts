@@ -6,25 +6,73 @@
 import { containerNo, uscc } from './codes.js';
 import type { Item, Party, Sample } from './render.js';
 
-function party(code: string, region: string, orgBody: string, name: string, ciqCode: string): Party {
+function party(
+  code: string,
+  region: string,
+  orgBody: string,
+  name: string,
+  ciqCode: string,
+): Party {
   return { code, scc: uscc(region, orgBody), name, ciqCode };
 }
 
 // Parties ---------------------------------------------------------------------------------------
 
 const shAgent = party('3122980A17', '310115', 'MA1KDP4E', '上海云帆演示报关有限公司', '3100910417');
-const shImporter = party('3122260M31', '310115', 'MA1H7R2C', '上海澜帆演示电子科技有限公司', '3100622038');
-const shLab = party('3122960D42', '310112', 'MA1J3N8W', '上海格致演示分析仪器有限公司', '3100655291');
+const shImporter = party(
+  '3122260M31',
+  '310115',
+  'MA1H7R2C',
+  '上海澜帆演示电子科技有限公司',
+  '3100622038',
+);
+const shLab = party(
+  '3122960D42',
+  '310112',
+  'MA1J3N8W',
+  '上海格致演示分析仪器有限公司',
+  '3100655291',
+);
 const xmAgent = party('3502980C05', '350206', 'MA2Y6T1B', '厦门鹭通演示报关有限公司', '3700900163');
-const xmExporter = party('3502960B24', '350206', 'MA31QX5H', '厦门海澄演示服饰进出口有限公司', '3700601127');
+const xmExporter = party(
+  '3502960B24',
+  '350206',
+  'MA31QX5H',
+  '厦门海澄演示服饰进出口有限公司',
+  '3700601127',
+);
 const qzMaker = party('3505960N12', '350582', 'MA2XKL70', '泉州织锦演示制衣有限公司', '3703600845');
 const nbAgent = party('3302980F61', '330206', 'MA2GE9U3', '宁波港融演示报关有限公司', '3800900274');
-const nbImporter = party('3302960E18', '330206', 'MA2H0C4R', '宁波甬味演示食品贸易有限公司', '3800602519');
+const nbImporter = party(
+  '3302960E18',
+  '330206',
+  'MA2H0C4R',
+  '宁波甬味演示食品贸易有限公司',
+  '3800602519',
+);
 const szAgent = party('4403980H29', '440305', 'MA5FN2K8', '深圳前湾演示报关有限公司', '4700900388');
-const szExporter = party('4403960G73', '440305', 'MA5D8W1P', '深圳蓝砧演示五金电器有限公司', '4700603762');
-const szImporter = party('4403960L94', '440304', 'MA5HQ6T2', '深圳鹏云演示数码贸易有限公司', '4700604410');
+const szExporter = party(
+  '4403960G73',
+  '440305',
+  'MA5D8W1P',
+  '深圳蓝砧演示五金电器有限公司',
+  '4700603762',
+);
+const szImporter = party(
+  '4403960L94',
+  '440304',
+  'MA5HQ6T2',
+  '深圳鹏云演示数码贸易有限公司',
+  '4700604410',
+);
 const gzAgent = party('4401980K36', '440113', 'MA59XR3L', '广州穗关演示报关有限公司', '4400900537');
-const gzExporter = party('4401960J58', '440113', 'MA5A2M7U', '广州瓷韵演示陶瓷制品有限公司', '4400601986');
+const gzExporter = party(
+  '4401960J58',
+  '440113',
+  'MA5A2M7U',
+  '广州瓷韵演示陶瓷制品有限公司',
+  '4400601986',
+);
 
 /** Head fields most declarations share. */
 function baseHead(fields: Record<string, string>): Record<string, string> {
@@ -54,7 +102,10 @@ type ItemInput = Omit<Item, 'originCountry' | 'destinationCountry' | 'dutyMode' 
   Partial<Pick<Item, 'originCountry' | 'destinationCountry' | 'dutyMode' | 'districtCode'>>;
 
 /** Fills the per-declaration defaults of its lines. */
-function lines(defaults: Pick<Item, 'originCountry' | 'destinationCountry' | 'dutyMode' | 'districtCode'>, rows: readonly ItemInput[]): Item[] {
+function lines(
+  defaults: Pick<Item, 'originCountry' | 'destinationCountry' | 'dutyMode' | 'districtCode'>,
+  rows: readonly ItemInput[],
+): Item[] {
   return rows.map((r) => ({ ...defaults, ...r }));
 }
 
@@ -63,7 +114,8 @@ function lines(defaults: Pick<Item, 'originCountry' | 'destinationCountry' | 'du
 const importComponents: Sample = {
   file: 'dec-01-import-components-utf8.xml',
   encoding: 'UTF-8',
-  summary: '一般贸易进口电子元器件（德国，海运，CIF，欧元） / general-trade import of electronic components (DEU, sea, CIF, EUR)',
+  summary:
+    '一般贸易进口电子元器件（德国，海运，CIF，欧元） / general-trade import of electronic components (DEU, sea, CIF, EUR)',
   ieFlag: 'I',
   currency: 'EUR',
   preparedAt: '20260105093012',
@@ -106,42 +158,112 @@ const importComponents: Sample = {
     DomesticConsigneeEname: 'SHANGHAI LANFAN DEMO ELECTRONIC TECHNOLOGY CO., LTD.',
   }),
   grossKg: 6072.5,
-  items: lines({ originCountry: 'DEU', destinationCountry: 'CHN', dutyMode: '1', districtCode: '31222' }, [
-    {
-      codeTs: '8542319000', ciqCode: '999', gName: '处理器及控制器',
-      gModel: '4|3|集成电路|多元件集成电路|处理器及控制器|工业控制用|NORDWIND牌|型号NWC-4820',
-      gQty: 2000, gUnit: '007', declPrice: 18.5, firstQty: 2000, firstUnit: '007', secondQty: 12.4, secondUnit: '035',
-      goodsBrand: 'NORDWIND', goodsModel: 'NWC-4820', destCode: '310115', netKg: 12.4,
-    },
-    {
-      codeTs: '8536690000', ciqCode: '999', gName: '连接器插座',
-      gModel: '4|3|插座|用于电路连接|电压36V|NORDWIND牌|型号NWK-12P',
-      gQty: 50000, gUnit: '007', declPrice: 0.36, firstQty: 85, firstUnit: '035', secondQty: 50000, secondUnit: '007',
-      goodsBrand: 'NORDWIND', goodsModel: 'NWK-12P', destCode: '310115', netKg: 85,
-    },
-    {
-      codeTs: '8504409999', ciqCode: '999', gName: '开关电源',
-      gModel: '4|3|静止式变流器|交流转直流|输出功率240W|NORDWIND牌|型号NWP-240',
-      gQty: 3000, gUnit: '007', declPrice: 42.8, firstQty: 3000, firstUnit: '007', secondQty: 4200, secondUnit: '035',
-      goodsBrand: 'NORDWIND', goodsModel: 'NWP-240', destCode: '310115', netKg: 4200,
-    },
-    {
-      codeTs: '9032899090', ciqCode: '999', gName: '温度控制器',
-      gModel: '4|3|自动调节仪器|工业炉温度控制|电子式|NORDWIND牌|型号NWT-900',
-      gQty: 400, gUnit: '001', declPrice: 265, firstQty: 400, firstUnit: '001', secondQty: 960, secondUnit: '035',
-      goodsBrand: 'NORDWIND', goodsModel: 'NWT-900', destCode: '310115', netKg: 960,
-    },
-  ]),
+  items: lines(
+    { originCountry: 'DEU', destinationCountry: 'CHN', dutyMode: '1', districtCode: '31222' },
+    [
+      {
+        codeTs: '8542319000',
+        ciqCode: '999',
+        gName: '处理器及控制器',
+        gModel: '4|3|集成电路|多元件集成电路|处理器及控制器|工业控制用|NORDWIND牌|型号NWC-4820',
+        gQty: 2000,
+        gUnit: '007',
+        declPrice: 18.5,
+        firstQty: 2000,
+        firstUnit: '007',
+        secondQty: 12.4,
+        secondUnit: '035',
+        goodsBrand: 'NORDWIND',
+        goodsModel: 'NWC-4820',
+        destCode: '310115',
+        netKg: 12.4,
+      },
+      {
+        codeTs: '8536690000',
+        ciqCode: '999',
+        gName: '连接器插座',
+        gModel: '4|3|插座|用于电路连接|电压36V|NORDWIND牌|型号NWK-12P',
+        gQty: 50000,
+        gUnit: '007',
+        declPrice: 0.36,
+        firstQty: 85,
+        firstUnit: '035',
+        secondQty: 50000,
+        secondUnit: '007',
+        goodsBrand: 'NORDWIND',
+        goodsModel: 'NWK-12P',
+        destCode: '310115',
+        netKg: 85,
+      },
+      {
+        codeTs: '8504409999',
+        ciqCode: '999',
+        gName: '开关电源',
+        gModel: '4|3|静止式变流器|交流转直流|输出功率240W|NORDWIND牌|型号NWP-240',
+        gQty: 3000,
+        gUnit: '007',
+        declPrice: 42.8,
+        firstQty: 3000,
+        firstUnit: '007',
+        secondQty: 4200,
+        secondUnit: '035',
+        goodsBrand: 'NORDWIND',
+        goodsModel: 'NWP-240',
+        destCode: '310115',
+        netKg: 4200,
+      },
+      {
+        codeTs: '9032899090',
+        ciqCode: '999',
+        gName: '温度控制器',
+        gModel: '4|3|自动调节仪器|工业炉温度控制|电子式|NORDWIND牌|型号NWT-900',
+        gQty: 400,
+        gUnit: '001',
+        declPrice: 265,
+        firstQty: 400,
+        firstUnit: '001',
+        secondQty: 960,
+        secondUnit: '035',
+        goodsBrand: 'NORDWIND',
+        goodsModel: 'NWT-900',
+        destCode: '310115',
+        netKg: 960,
+      },
+    ],
+  ),
   containers: [
     { id: containerNo('SBX', '200417'), md: '21', goods: [1, 2, 3], tareKg: 2230 },
     { id: containerNo('SBX', '200418'), md: '21', goods: [3, 4], tareKg: 2230 },
   ],
   otherPacks: [{ packType: '92', packQty: 4 }],
-  freeTxt: { RelId: '', RelManNo: '', BonNo: '', VoyNo: '2601E', DecBpNo: '021-50000417', CusFie: '', DecNo: '31000417' },
-  sign: { operType: 'C', icCode: '2100990000417', operName: '王演示', clientSeqNo: 'EPGW20260105000101' },
+  freeTxt: {
+    RelId: '',
+    RelManNo: '',
+    BonNo: '',
+    VoyNo: '2601E',
+    DecBpNo: '021-50000417',
+    CusFie: '',
+    DecNo: '31000417',
+  },
+  sign: {
+    operType: 'C',
+    icCode: '2100990000417',
+    operName: '王演示',
+    clientSeqNo: 'EPGW20260105000101',
+  },
   edocs: [
-    { id: 'ED2026010500000417', code: '00000001', fileName: 'INV-LF-NW-2026-0017.pdf', size: 183_204 },
-    { id: 'ED2026010500000418', code: '00000002', fileName: 'PL-LF-NW-2026-0017.pdf', size: 96_511 },
+    {
+      id: 'ED2026010500000417',
+      code: '00000001',
+      fileName: 'INV-LF-NW-2026-0017.pdf',
+      size: 183_204,
+    },
+    {
+      id: 'ED2026010500000418',
+      code: '00000002',
+      fileName: 'PL-LF-NW-2026-0017.pdf',
+      size: 96_511,
+    },
   ],
 };
 
@@ -151,8 +273,24 @@ const apparelRows: ItemInput[] = [
   ['6109100021', '男式棉制针织T恤衫', 'T恤衫|男式|针织|100%棉', 'HC-T2601', 12000, 2.35, 2160],
   ['6109100022', '女式棉制针织T恤衫', 'T恤衫|女式|针织|100%棉', 'HC-T2602', 10000, 2.2, 1650],
   ['6109902090', '男式化纤针织T恤衫', 'T恤衫|男式|针织|100%聚酯纤维', 'HC-T2603', 8000, 1.95, 1120],
-  ['6110200010', '男式棉制针织套头衫', '套头衫|男式|针织|80%棉20%聚酯纤维', 'HC-S2601', 3000, 6.4, 1500],
-  ['6110200020', '女式棉制针织开襟衫', '开襟衫|女式|针织|80%棉20%聚酯纤维', 'HC-S2602', 2500, 6.8, 1125],
+  [
+    '6110200010',
+    '男式棉制针织套头衫',
+    '套头衫|男式|针织|80%棉20%聚酯纤维',
+    'HC-S2601',
+    3000,
+    6.4,
+    1500,
+  ],
+  [
+    '6110200020',
+    '女式棉制针织开襟衫',
+    '开襟衫|女式|针织|80%棉20%聚酯纤维',
+    'HC-S2602',
+    2500,
+    6.8,
+    1125,
+  ],
   ['6203420090', '男式棉制梭织长裤', '长裤|男式|梭织|98%棉2%氨纶', 'HC-P2601', 4000, 7.9, 2200],
   ['6204620090', '女式棉制梭织长裤', '长裤|女式|梭织|98%棉2%氨纶', 'HC-P2602', 3500, 7.6, 1750],
   ['6205200099', '男式棉制梭织衬衫', '衬衫|男式|梭织|100%棉', 'HC-H2601', 3000, 5.2, 780],
@@ -180,7 +318,8 @@ const apparelRows: ItemInput[] = [
 const exportApparel: Sample = {
   file: 'dec-02-export-apparel-utf8.xml',
   encoding: 'UTF-8',
-  summary: '一般贸易出口服装（美国，海运，FOB，美元） / general-trade export of apparel (USA, sea, FOB, USD)',
+  summary:
+    '一般贸易出口服装（美国，海运，FOB，美元） / general-trade export of apparel (USA, sea, FOB, USD)',
   ieFlag: 'E',
   currency: 'USD',
   preparedAt: '20260106141530',
@@ -213,17 +352,43 @@ const exportApparel: Sample = {
     DomesticConsigneeEname: 'XIAMEN HAICHENG DEMO APPAREL IMP. & EXP. CO., LTD.',
   }),
   grossKg: 17210,
-  items: lines({ originCountry: 'CHN', destinationCountry: 'USA', dutyMode: '1', districtCode: '35059' }, apparelRows),
+  items: lines(
+    { originCountry: 'CHN', destinationCountry: 'USA', dutyMode: '1', districtCode: '35059' },
+    apparelRows,
+  ),
   containers: [
     { id: containerNo('SBX', '400233'), md: '11', goods: [1, 2, 3, 4], tareKg: 3750 },
     { id: containerNo('SBX', '400234'), md: '11', goods: [5, 6, 7, 8], tareKg: 3750 },
     { id: containerNo('SBX', '400235'), md: '11', goods: [9, 10, 11, 12], tareKg: 3750 },
   ],
-  freeTxt: { RelId: '', RelManNo: '', BonNo: '', VoyNo: '2602W', DecBpNo: '0592-5000233', CusFie: '', DecNo: '37000233' },
-  sign: { operType: 'C', icCode: '2100990000233', operName: '陈演示', clientSeqNo: 'EPGW20260106000102' },
+  freeTxt: {
+    RelId: '',
+    RelManNo: '',
+    BonNo: '',
+    VoyNo: '2602W',
+    DecBpNo: '0592-5000233',
+    CusFie: '',
+    DecNo: '37000233',
+  },
+  sign: {
+    operType: 'C',
+    icCode: '2100990000233',
+    operName: '陈演示',
+    clientSeqNo: 'EPGW20260106000102',
+  },
   edocs: [
-    { id: 'ED2026010600000233', code: '00000001', fileName: 'INV-HC-SO-2026-0233.pdf', size: 241_877 },
-    { id: 'ED2026010600000234', code: '00000002', fileName: 'PL-HC-SO-2026-0233.pdf', size: 130_409 },
+    {
+      id: 'ED2026010600000233',
+      code: '00000001',
+      fileName: 'INV-HC-SO-2026-0233.pdf',
+      size: 241_877,
+    },
+    {
+      id: 'ED2026010600000234',
+      code: '00000002',
+      fileName: 'PL-HC-SO-2026-0233.pdf',
+      size: 130_409,
+    },
   ],
 };
 
@@ -232,7 +397,8 @@ const exportApparel: Sample = {
 const importInstrument: Sample = {
   file: 'dec-03-import-instrument-utf8-bom.xml',
   encoding: 'UTF-8-BOM',
-  summary: '一般贸易进口质谱仪（日本，空运，FOB，日元，运保费另报） / import of one mass spectrometer (JPN, air, FOB, JPY, freight and insurance declared)',
+  summary:
+    '一般贸易进口质谱仪（日本，空运，FOB，日元，运保费另报） / import of one mass spectrometer (JPN, air, FOB, JPY, freight and insurance declared)',
   ieFlag: 'I',
   currency: 'JPY',
   preparedAt: '20260107101545',
@@ -274,18 +440,50 @@ const importInstrument: Sample = {
     DomesticConsigneeEname: 'SHANGHAI GEZHI DEMO ANALYTICAL INSTRUMENTS CO., LTD.',
   }),
   grossKg: 566,
-  items: lines({ originCountry: 'JPN', destinationCountry: 'CHN', dutyMode: '1', districtCode: '31122' }, [
-    {
-      codeTs: '9027819000', ciqCode: '999', gName: '四极杆质谱仪',
-      gModel: '4|3|质谱仪|实验室成分分析|利用离子质荷比进行分析|SAKURADEMO牌|型号QMS-9100',
-      gQty: 1, gUnit: '001', declPrice: 38_600_000, firstQty: 1, firstUnit: '001',
-      goodsBrand: 'SAKURADEMO', goodsModel: 'QMS-9100', destCode: '310112', netKg: 418,
-    },
-  ]),
+  items: lines(
+    { originCountry: 'JPN', destinationCountry: 'CHN', dutyMode: '1', districtCode: '31122' },
+    [
+      {
+        codeTs: '9027819000',
+        ciqCode: '999',
+        gName: '四极杆质谱仪',
+        gModel: '4|3|质谱仪|实验室成分分析|利用离子质荷比进行分析|SAKURADEMO牌|型号QMS-9100',
+        gQty: 1,
+        gUnit: '001',
+        declPrice: 38_600_000,
+        firstQty: 1,
+        firstUnit: '001',
+        goodsBrand: 'SAKURADEMO',
+        goodsModel: 'QMS-9100',
+        destCode: '310112',
+        netKg: 418,
+      },
+    ],
+  ),
   containers: [],
-  freeTxt: { RelId: '', RelManNo: '', BonNo: '', VoyNo: '', DecBpNo: '021-50000417', CusFie: '', DecNo: '31000417' },
-  sign: { operType: 'C', icCode: '2100990000417', operName: '王演示', clientSeqNo: 'EPGW20260107000103' },
-  edocs: [{ id: 'ED2026010700000008', code: '00000001', fileName: 'INV-GZ-SK-2026-0008.pdf', size: 77_310 }],
+  freeTxt: {
+    RelId: '',
+    RelManNo: '',
+    BonNo: '',
+    VoyNo: '',
+    DecBpNo: '021-50000417',
+    CusFie: '',
+    DecNo: '31000417',
+  },
+  sign: {
+    operType: 'C',
+    icCode: '2100990000417',
+    operName: '王演示',
+    clientSeqNo: 'EPGW20260107000103',
+  },
+  edocs: [
+    {
+      id: 'ED2026010700000008',
+      code: '00000001',
+      fileName: 'INV-GZ-SK-2026-0008.pdf',
+      size: 77_310,
+    },
+  ],
 };
 
 // 4. Import of food from Australia, sea, GBK --------------------------------------------------------
@@ -293,7 +491,8 @@ const importInstrument: Sample = {
 const importFood: Sample = {
   file: 'dec-04-import-food-gbk.xml',
   encoding: 'GBK',
-  summary: '一般贸易进口食品（澳大利亚，海运，C&F，澳元，GBK 编码） / import of food (AUS, sea, C&F, AUD, GBK-encoded)',
+  summary:
+    '一般贸易进口食品（澳大利亚，海运，C&F，澳元，GBK 编码） / import of food (AUS, sea, C&F, AUD, GBK-encoded)',
   ieFlag: 'I',
   currency: 'AUD',
   preparedAt: '20260108083020',
@@ -332,55 +531,159 @@ const importFood: Sample = {
     DomesticConsigneeEname: 'NINGBO YONGWEI DEMO FOOD TRADING CO., LTD.',
   }),
   grossKg: 15_380,
-  items: lines({ originCountry: 'AUS', destinationCountry: 'CHN', dutyMode: '1', districtCode: '33029' }, [
-    {
-      codeTs: '0402210000', ciqCode: '101', gName: '全脂乳粉',
-      gModel: '4|3|全脂乳粉|未加糖|脂肪含量26%|25千克/袋|南十字演示牌',
-      gQty: 8000, gUnit: '035', declPrice: 6.85, firstQty: 8000, firstUnit: '035', destCode: '330206', netKg: 8000,
-    },
-    {
-      codeTs: '0901210000', ciqCode: '101', gName: '焙炒咖啡豆',
-      gModel: '4|3|已焙炒|未浸除咖啡碱|咖啡豆|1千克/袋|南十字演示牌',
-      gQty: 1200, gUnit: '035', declPrice: 21.4, firstQty: 1200, firstUnit: '035', destCode: '330206', netKg: 1200,
-    },
-    {
-      codeTs: '2204210000', ciqCode: '101', gName: '红葡萄酒',
-      gModel: '4|3|鲜葡萄酿造|750毫升/瓶|酒精度13.5%|西拉|南十字演示牌|2023年份',
-      gQty: 3600, gUnit: '142', declPrice: 9.6, firstQty: 2700, firstUnit: '095', secondQty: 4320, secondUnit: '035',
-      destCode: '330206', netKg: 4320,
-    },
-    {
-      codeTs: '1905310000', ciqCode: '101', gName: '黄油曲奇饼干',
-      gModel: '4|3|甜饼干|小麦粉、黄油、白砂糖|500克/盒|南十字演示牌',
-      gQty: 600, gUnit: '035', declPrice: 8.2, firstQty: 600, firstUnit: '035', destCode: '330206', netKg: 600,
-    },
-    {
-      codeTs: '0409000000', ciqCode: '101', gName: '天然蜂蜜',
-      gModel: '4|3|天然蜂蜜|桉树花蜜|500克/瓶|南十字演示牌',
-      gQty: 240, gUnit: '035', declPrice: 15.5, firstQty: 240, firstUnit: '035', destCode: '330206', netKg: 240,
-    },
-    {
-      codeTs: '0802620000', ciqCode: '101', gName: '去壳夏威夷果仁',
-      gModel: '4|3|夏威夷果|去壳|烘烤|1千克/袋|南十字演示牌',
-      gQty: 180, gUnit: '035', declPrice: 24, firstQty: 180, firstUnit: '035', destCode: '330206', netKg: 180,
-    },
-  ]),
-  containers: [{ id: containerNo('EPG', '310519'), md: '11', goods: [1, 2, 3, 4, 5, 6], tareKg: 3800 }],
+  items: lines(
+    { originCountry: 'AUS', destinationCountry: 'CHN', dutyMode: '1', districtCode: '33029' },
+    [
+      {
+        codeTs: '0402210000',
+        ciqCode: '101',
+        gName: '全脂乳粉',
+        gModel: '4|3|全脂乳粉|未加糖|脂肪含量26%|25千克/袋|南十字演示牌',
+        gQty: 8000,
+        gUnit: '035',
+        declPrice: 6.85,
+        firstQty: 8000,
+        firstUnit: '035',
+        destCode: '330206',
+        netKg: 8000,
+      },
+      {
+        codeTs: '0901210000',
+        ciqCode: '101',
+        gName: '焙炒咖啡豆',
+        gModel: '4|3|已焙炒|未浸除咖啡碱|咖啡豆|1千克/袋|南十字演示牌',
+        gQty: 1200,
+        gUnit: '035',
+        declPrice: 21.4,
+        firstQty: 1200,
+        firstUnit: '035',
+        destCode: '330206',
+        netKg: 1200,
+      },
+      {
+        codeTs: '2204210000',
+        ciqCode: '101',
+        gName: '红葡萄酒',
+        gModel: '4|3|鲜葡萄酿造|750毫升/瓶|酒精度13.5%|西拉|南十字演示牌|2023年份',
+        gQty: 3600,
+        gUnit: '142',
+        declPrice: 9.6,
+        firstQty: 2700,
+        firstUnit: '095',
+        secondQty: 4320,
+        secondUnit: '035',
+        destCode: '330206',
+        netKg: 4320,
+      },
+      {
+        codeTs: '1905310000',
+        ciqCode: '101',
+        gName: '黄油曲奇饼干',
+        gModel: '4|3|甜饼干|小麦粉、黄油、白砂糖|500克/盒|南十字演示牌',
+        gQty: 600,
+        gUnit: '035',
+        declPrice: 8.2,
+        firstQty: 600,
+        firstUnit: '035',
+        destCode: '330206',
+        netKg: 600,
+      },
+      {
+        codeTs: '0409000000',
+        ciqCode: '101',
+        gName: '天然蜂蜜',
+        gModel: '4|3|天然蜂蜜|桉树花蜜|500克/瓶|南十字演示牌',
+        gQty: 240,
+        gUnit: '035',
+        declPrice: 15.5,
+        firstQty: 240,
+        firstUnit: '035',
+        destCode: '330206',
+        netKg: 240,
+      },
+      {
+        codeTs: '0802620000',
+        ciqCode: '101',
+        gName: '去壳夏威夷果仁',
+        gModel: '4|3|夏威夷果|去壳|烘烤|1千克/袋|南十字演示牌',
+        gQty: 180,
+        gUnit: '035',
+        declPrice: 24,
+        firstQty: 180,
+        firstUnit: '035',
+        destCode: '330206',
+        netKg: 180,
+      },
+    ],
+  ),
+  containers: [
+    { id: containerNo('EPG', '310519'), md: '11', goods: [1, 2, 3, 4, 5, 6], tareKg: 3800 },
+  ],
   licenses: [{ docuCode: 'Y', certCode: 'AU2026DEMO000519' }],
-  freeTxt: { RelId: '', RelManNo: '', BonNo: '', VoyNo: '2601N', DecBpNo: '0574-55000519', CusFie: '', DecNo: '38000519' },
-  sign: { operType: 'C', icCode: '2100990000519', operName: '李演示', clientSeqNo: 'EPGW20260108000104' },
+  freeTxt: {
+    RelId: '',
+    RelManNo: '',
+    BonNo: '',
+    VoyNo: '2601N',
+    DecBpNo: '0574-55000519',
+    CusFie: '',
+    DecNo: '38000519',
+  },
+  sign: {
+    operType: 'C',
+    icCode: '2100990000519',
+    operName: '李演示',
+    clientSeqNo: 'EPGW20260108000104',
+  },
   edocs: [
-    { id: 'ED2026010800000519', code: '00000001', fileName: 'INV-YW-SC-2026-0519.pdf', size: 150_022 },
-    { id: 'ED2026010800000520', code: '00000004', fileName: 'CON-YW-SC-2026-0519.pdf', size: 402_118 },
+    {
+      id: 'ED2026010800000519',
+      code: '00000001',
+      fileName: 'INV-YW-SC-2026-0519.pdf',
+      size: 150_022,
+    },
+    {
+      id: 'ED2026010800000520',
+      code: '00000004',
+      fileName: 'CON-YW-SC-2026-0519.pdf',
+      size: 402_118,
+    },
   ],
 };
 
 // 5. Export of tools and small appliances to Germany, sea, GBK, 20 lines -------------------------------
 
 const toolRows: ItemInput[] = [
-  ['8467211000', '手提式电动钻', '钻孔用|手提式|带电动机|功率650W', 'LZ-D650', '001', 1800, 14.2, 3060],
-  ['8467221000', '电动链锯', '锯木用|手提式|带电动机|功率1800W', 'LZ-C1800', '001', 600, 38.5, 2820],
-  ['8467291000', '电动角磨机', '打磨用|手提式|带电动机|功率900W', 'LZ-G900', '001', 1500, 11.6, 2700],
+  [
+    '8467211000',
+    '手提式电动钻',
+    '钻孔用|手提式|带电动机|功率650W',
+    'LZ-D650',
+    '001',
+    1800,
+    14.2,
+    3060,
+  ],
+  [
+    '8467221000',
+    '电动链锯',
+    '锯木用|手提式|带电动机|功率1800W',
+    'LZ-C1800',
+    '001',
+    600,
+    38.5,
+    2820,
+  ],
+  [
+    '8467291000',
+    '电动角磨机',
+    '打磨用|手提式|带电动机|功率900W',
+    'LZ-G900',
+    '001',
+    1500,
+    11.6,
+    2700,
+  ],
   ['8467890000', '手提式气动打钉枪', '打钉用|手提式|非电动|气动', 'LZ-N50', '001', 800, 16.3, 1280],
   ['8508110000', '真空吸尘器', '家用|功率1200W|集尘容积15升', 'LZ-V1200', '001', 1200, 32, 6000],
   ['8509400090', '食品搅拌机', '家用|功率600W|容量1.5升', 'LZ-B600', '001', 1500, 12.8, 4200],
@@ -421,7 +724,8 @@ const toolRows: ItemInput[] = [
 const exportTools: Sample = {
   file: 'dec-05-export-tools-gbk.xml',
   encoding: 'GBK',
-  summary: '一般贸易出口电动工具及小家电 20 项（德国，海运，FOB，美元，GBK 编码） / export of 20 lines of tools and small appliances (DEU, sea, FOB, USD, GBK-encoded)',
+  summary:
+    '一般贸易出口电动工具及小家电 20 项（德国，海运，FOB，美元，GBK 编码） / export of 20 lines of tools and small appliances (DEU, sea, FOB, USD, GBK-encoded)',
   ieFlag: 'E',
   currency: 'USD',
   preparedAt: '20260109160205',
@@ -454,18 +758,44 @@ const exportTools: Sample = {
     DomesticConsigneeEname: 'SHENZHEN LANZHEN DEMO HARDWARE & ELECTRIC CO., LTD.',
   }),
   grossKg: 74_300,
-  items: lines({ originCountry: 'CHN', destinationCountry: 'DEU', dutyMode: '1', districtCode: '44031' }, toolRows),
+  items: lines(
+    { originCountry: 'CHN', destinationCountry: 'DEU', dutyMode: '1', districtCode: '44031' },
+    toolRows,
+  ),
   containers: [
     { id: containerNo('SBX', '400772'), md: '11', goods: [1, 2, 3, 4, 5], tareKg: 3750 },
     { id: containerNo('SBX', '400773'), md: '11', goods: [6, 7, 8, 9, 10], tareKg: 3750 },
     { id: containerNo('SBX', '400774'), md: '11', goods: [11, 12, 13, 14], tareKg: 3750 },
     { id: containerNo('SBX', '200775'), md: '21', goods: [15, 16, 17, 18, 19, 20], tareKg: 2230 },
   ],
-  freeTxt: { RelId: '', RelManNo: '', BonNo: '', VoyNo: '2603W', DecBpNo: '0755-86000772', CusFie: '', DecNo: '53000772' },
-  sign: { operType: 'C', icCode: '2100990000772', operName: '张演示', clientSeqNo: 'EPGW20260109000105' },
+  freeTxt: {
+    RelId: '',
+    RelManNo: '',
+    BonNo: '',
+    VoyNo: '2603W',
+    DecBpNo: '0755-86000772',
+    CusFie: '',
+    DecNo: '53000772',
+  },
+  sign: {
+    operType: 'C',
+    icCode: '2100990000772',
+    operName: '张演示',
+    clientSeqNo: 'EPGW20260109000105',
+  },
   edocs: [
-    { id: 'ED2026010900000772', code: '00000001', fileName: 'INV-LZ-EX-2026-0772.pdf', size: 312_004 },
-    { id: 'ED2026010900000773', code: '00000002', fileName: 'PL-LZ-EX-2026-0772.pdf', size: 208_937 },
+    {
+      id: 'ED2026010900000772',
+      code: '00000001',
+      fileName: 'INV-LZ-EX-2026-0772.pdf',
+      size: 312_004,
+    },
+    {
+      id: 'ED2026010900000773',
+      code: '00000002',
+      fileName: 'PL-LZ-EX-2026-0772.pdf',
+      size: 208_937,
+    },
   ],
 };
 
@@ -475,7 +805,8 @@ const exportCeramics: Sample = {
   file: 'dec-06-export-ceramics-prefixed.xml',
   encoding: 'UTF-8',
   prefix: 'dec',
-  summary: '一般贸易出口陶瓷餐具（新加坡，海运，FOB，美元，dec: 前缀命名空间，沙箱查验） / export of ceramics (SGP, sea, FOB, USD, dec: prefix, sandbox inspection)',
+  summary:
+    '一般贸易出口陶瓷餐具（新加坡，海运，FOB，美元，dec: 前缀命名空间，沙箱查验） / export of ceramics (SGP, sea, FOB, USD, dec: prefix, sandbox inspection)',
   ieFlag: 'E',
   currency: 'USD',
   preparedAt: '20260112103000',
@@ -508,29 +839,81 @@ const exportCeramics: Sample = {
     DomesticConsigneeEname: 'GUANGZHOU CIYUN DEMO CERAMICS CO., LTD.',
   }),
   grossKg: 9420,
-  items: lines({ originCountry: 'CHN', destinationCountry: 'SGP', dutyMode: '1', districtCode: '44019' }, [
-    {
-      codeTs: '6911101900', ciqCode: '999', gName: '瓷餐具',
-      gModel: '1|0|瓷餐具|骨瓷|餐盘碗碟|瓷韵演示牌|型号CY-BC16',
-      gQty: 3200, gUnit: '006', declPrice: 14.5, firstQty: 5120, firstUnit: '035', secondQty: 3200, secondUnit: '006',
-      goodsBrand: '瓷韵演示', goodsModel: 'CY-BC16', netKg: 5120,
-    },
-    {
-      codeTs: '6912001000', ciqCode: '999', gName: '陶餐具',
-      gModel: '1|0|陶餐具|炻器|汤碗|瓷韵演示牌|型号CY-SW08',
-      gQty: 6000, gUnit: '011', declPrice: 1.35, firstQty: 2400, firstUnit: '035', secondQty: 6000, secondUnit: '011',
-      goodsBrand: '瓷韵演示', goodsModel: 'CY-SW08', netKg: 2400,
-    },
-    {
-      codeTs: '6913900000', ciqCode: '999', gName: '陶瓷摆件',
-      gModel: '1|0|陶瓷装饰品|陶瓷|室内摆件|瓷韵演示牌|型号CY-OR03',
-      gQty: 1500, gUnit: '011', declPrice: 3.8, firstQty: 600, firstUnit: '035', goodsBrand: '瓷韵演示', goodsModel: 'CY-OR03', netKg: 600,
-    },
-  ]),
+  items: lines(
+    { originCountry: 'CHN', destinationCountry: 'SGP', dutyMode: '1', districtCode: '44019' },
+    [
+      {
+        codeTs: '6911101900',
+        ciqCode: '999',
+        gName: '瓷餐具',
+        gModel: '1|0|瓷餐具|骨瓷|餐盘碗碟|瓷韵演示牌|型号CY-BC16',
+        gQty: 3200,
+        gUnit: '006',
+        declPrice: 14.5,
+        firstQty: 5120,
+        firstUnit: '035',
+        secondQty: 3200,
+        secondUnit: '006',
+        goodsBrand: '瓷韵演示',
+        goodsModel: 'CY-BC16',
+        netKg: 5120,
+      },
+      {
+        codeTs: '6912001000',
+        ciqCode: '999',
+        gName: '陶餐具',
+        gModel: '1|0|陶餐具|炻器|汤碗|瓷韵演示牌|型号CY-SW08',
+        gQty: 6000,
+        gUnit: '011',
+        declPrice: 1.35,
+        firstQty: 2400,
+        firstUnit: '035',
+        secondQty: 6000,
+        secondUnit: '011',
+        goodsBrand: '瓷韵演示',
+        goodsModel: 'CY-SW08',
+        netKg: 2400,
+      },
+      {
+        codeTs: '6913900000',
+        ciqCode: '999',
+        gName: '陶瓷摆件',
+        gModel: '1|0|陶瓷装饰品|陶瓷|室内摆件|瓷韵演示牌|型号CY-OR03',
+        gQty: 1500,
+        gUnit: '011',
+        declPrice: 3.8,
+        firstQty: 600,
+        firstUnit: '035',
+        goodsBrand: '瓷韵演示',
+        goodsModel: 'CY-OR03',
+        netKg: 600,
+      },
+    ],
+  ),
   containers: [{ id: containerNo('EPG', '200064'), md: '21', goods: [1, 2, 3], tareKg: 2230 }],
-  freeTxt: { RelId: '', RelManNo: '', BonNo: '', VoyNo: '2601S', DecBpNo: '020-39000064', CusFie: '', DecNo: '51000064' },
-  sign: { operType: 'C', icCode: '2100990000064', operName: '黄演示', clientSeqNo: 'EPGW20260112000106' },
-  edocs: [{ id: 'ED2026011200000064', code: '00000001', fileName: 'INV-CY-SG-2026-0064.pdf', size: 99_846 }],
+  freeTxt: {
+    RelId: '',
+    RelManNo: '',
+    BonNo: '',
+    VoyNo: '2601S',
+    DecBpNo: '020-39000064',
+    CusFie: '',
+    DecNo: '51000064',
+  },
+  sign: {
+    operType: 'C',
+    icCode: '2100990000064',
+    operName: '黄演示',
+    clientSeqNo: 'EPGW20260112000106',
+  },
+  edocs: [
+    {
+      id: 'ED2026011200000064',
+      code: '00000001',
+      fileName: 'INV-CY-SG-2026-0064.pdf',
+      size: 99_846,
+    },
+  ],
 };
 
 // 7. Import of laptops from Hong Kong, road, asks the sandbox for a rejection ---------------------------
@@ -538,7 +921,8 @@ const exportCeramics: Sample = {
 const importLaptops: Sample = {
   file: 'dec-07-import-laptops-reject-utf8.xml',
   encoding: 'UTF-8',
-  summary: '一般贸易进口笔记本电脑（中国香港，公路，CIF，港币，沙箱退单） / import of laptops (HKG, road, CIF, HKD, sandbox rejection)',
+  summary:
+    '一般贸易进口笔记本电脑（中国香港，公路，CIF，港币，沙箱退单） / import of laptops (HKG, road, CIF, HKD, sandbox rejection)',
   ieFlag: 'I',
   currency: 'HKD',
   preparedAt: '20260113113045',
@@ -573,24 +957,66 @@ const importLaptops: Sample = {
     DomesticConsigneeEname: 'SHENZHEN PENGYUN DEMO DIGITAL TRADING CO., LTD.',
   }),
   grossKg: 1120,
-  items: lines({ originCountry: 'CHN', destinationCountry: 'CHN', dutyMode: '1', districtCode: '44031' }, [
-    {
-      codeTs: '8471300000', ciqCode: '999', gName: '笔记本电脑', originCountry: 'VNM',
-      gModel: '4|3|便携式自动数据处理设备|重量1.4千克|14英寸|CPU主频2.8GHz|PENGDEMO牌|型号PB-14',
-      gQty: 400, gUnit: '001', declPrice: 3680, firstQty: 400, firstUnit: '001', goodsBrand: 'PENGDEMO', goodsModel: 'PB-14',
-      destCode: '440304', netKg: 680,
-    },
-    {
-      codeTs: '8473309000', ciqCode: '999', gName: '笔记本电脑电源适配器',
-      gModel: '4|3|自动数据处理设备零件|电源适配器|适用于笔记本电脑|PENGDEMO牌|型号PA-65',
-      gQty: 1200, gUnit: '007', declPrice: 58, firstQty: 240, firstUnit: '035', goodsBrand: 'PENGDEMO', goodsModel: 'PA-65',
-      destCode: '440304', netKg: 240,
-    },
-  ]),
+  items: lines(
+    { originCountry: 'CHN', destinationCountry: 'CHN', dutyMode: '1', districtCode: '44031' },
+    [
+      {
+        codeTs: '8471300000',
+        ciqCode: '999',
+        gName: '笔记本电脑',
+        originCountry: 'VNM',
+        gModel: '4|3|便携式自动数据处理设备|重量1.4千克|14英寸|CPU主频2.8GHz|PENGDEMO牌|型号PB-14',
+        gQty: 400,
+        gUnit: '001',
+        declPrice: 3680,
+        firstQty: 400,
+        firstUnit: '001',
+        goodsBrand: 'PENGDEMO',
+        goodsModel: 'PB-14',
+        destCode: '440304',
+        netKg: 680,
+      },
+      {
+        codeTs: '8473309000',
+        ciqCode: '999',
+        gName: '笔记本电脑电源适配器',
+        gModel: '4|3|自动数据处理设备零件|电源适配器|适用于笔记本电脑|PENGDEMO牌|型号PA-65',
+        gQty: 1200,
+        gUnit: '007',
+        declPrice: 58,
+        firstQty: 240,
+        firstUnit: '035',
+        goodsBrand: 'PENGDEMO',
+        goodsModel: 'PA-65',
+        destCode: '440304',
+        netKg: 240,
+      },
+    ],
+  ),
   containers: [],
-  freeTxt: { RelId: '', RelManNo: '', BonNo: '', VoyNo: '', DecBpNo: '0755-86000772', CusFie: '', DecNo: '53000772' },
-  sign: { operType: 'C', icCode: '2100990000772', operName: '张演示', clientSeqNo: 'EPGW20260113000107' },
-  edocs: [{ id: 'ED2026011300000031', code: '00000001', fileName: 'INV-PY-HK-2026-0031.pdf', size: 64_200 }],
+  freeTxt: {
+    RelId: '',
+    RelManNo: '',
+    BonNo: '',
+    VoyNo: '',
+    DecBpNo: '0755-86000772',
+    CusFie: '',
+    DecNo: '53000772',
+  },
+  sign: {
+    operType: 'C',
+    icCode: '2100990000772',
+    operName: '张演示',
+    clientSeqNo: 'EPGW20260113000107',
+  },
+  edocs: [
+    {
+      id: 'ED2026011300000031',
+      code: '00000001',
+      fileName: 'INV-PY-HK-2026-0031.pdf',
+      size: 64_200,
+    },
+  ],
 };
 
 /** All samples, in file order. */

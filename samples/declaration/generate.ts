@@ -20,27 +20,35 @@ const here = dirname(fileURLToPath(import.meta.url));
 function check(s: Sample): void {
   const problems: string[] = [];
   const codes = [s.trade.code, s.owner.code, s.agent.code];
-  if (codes.some((c) => !/^[0-9A-Z]{10}$/.test(c))) problems.push('customs codes must be 10 characters');
-  if ([s.trade.scc, s.owner.scc, s.agent.scc].some((c) => !isValidUscc(c))) problems.push('invalid 统一社会信用代码');
+  if (codes.some((c) => !/^[0-9A-Z]{10}$/.test(c)))
+    problems.push('customs codes must be 10 characters');
+  if ([s.trade.scc, s.owner.scc, s.agent.scc].some((c) => !isValidUscc(c)))
+    problems.push('invalid 统一社会信用代码');
   if (s.items.length < 1 || s.items.length > 20) problems.push('1..20 items');
-  if (!(s.grossKg >= netKg(s) && netKg(s) > 0)) problems.push(`GrossWet ${s.grossKg} < NetWt ${netKg(s)}`);
+  if (!(s.grossKg >= netKg(s) && netKg(s) > 0))
+    problems.push(`GrossWet ${s.grossKg} < NetWt ${netKg(s)}`);
   for (const [i, item] of s.items.entries()) {
     if (!/^\d{10}$/.test(item.codeTs)) problems.push(`item ${i + 1}: CodeTS must be 10 digits`);
-    if (!/^\d\|\d\|/.test(item.gModel)) problems.push(`item ${i + 1}: GModel must start with brand type|preference`);
-    if (![item.originCountry, item.destinationCountry].every((c) => /^[A-Z]{3}$/.test(c))) problems.push(`item ${i + 1}: countries alpha-3`);
+    if (!/^\d\|\d\|/.test(item.gModel))
+      problems.push(`item ${i + 1}: GModel must start with brand type|preference`);
+    if (![item.originCountry, item.destinationCountry].every((c) => /^[A-Z]{3}$/.test(c)))
+      problems.push(`item ${i + 1}: countries alpha-3`);
   }
   for (const c of s.containers) {
     if (!/^[A-Z]{4}\d{7}$/.test(c.id)) problems.push(`container ${c.id}: 11 characters`);
-    if (c.goods.some((g) => g < 1 || g > s.items.length)) problems.push(`container ${c.id}: unknown GNo`);
+    if (c.goods.some((g) => g < 1 || g > s.items.length))
+      problems.push(`container ${c.id}: unknown GNo`);
   }
-  if (!/^EPGW2026\d{10}$/.test(s.sign.clientSeqNo)) problems.push('ClientSeqNo must be EPGW2026 + 10 digits');
+  if (!/^EPGW2026\d{10}$/.test(s.sign.clientSeqNo))
+    problems.push('ClientSeqNo must be EPGW2026 + 10 digits');
   if (problems.length > 0) throw new Error(`${s.file}: ${problems.join('; ')}`);
 }
 
 function encode(s: Sample, text: string): Buffer {
   if (s.encoding === 'GBK') {
     const bytes = iconv.encode(text, 'gbk');
-    if (iconv.decode(bytes, 'gbk') !== text) throw new Error(`${s.file}: text does not round-trip through GBK`);
+    if (iconv.decode(bytes, 'gbk') !== text)
+      throw new Error(`${s.file}: text does not round-trip through GBK`);
     return bytes;
   }
   const utf8 = Buffer.from(text, 'utf8');
@@ -49,7 +57,11 @@ function encode(s: Sample, text: string): Buffer {
 
 function readme(): string {
   const encodingLabel = (s: Sample): string =>
-    s.encoding === 'GBK' ? 'GBK (declared `GBK`)' : s.encoding === 'UTF-8-BOM' ? 'UTF-8 with BOM' : 'UTF-8, no BOM';
+    s.encoding === 'GBK'
+      ? 'GBK (declared `GBK`)'
+      : s.encoding === 'UTF-8-BOM'
+        ? 'UTF-8 with BOM'
+        : 'UTF-8, no BOM';
   const rows = SAMPLES.map(
     (s) =>
       `| \`${s.file}\` | ${encodingLabel(s)}${s.prefix ? `, prefix \`${s.prefix}:\`` : ''} | ${s.ieFlag} | ${s.items.length} | ${s.containers.length} | \`${s.sign.clientSeqNo}\` | ${s.summary} |`,
@@ -90,10 +102,13 @@ Sources: \`data.ts\` (the declarations), \`render.ts\` (XML layout), \`codes.ts\
 const clientSeqNos = new Set<string>();
 for (const s of SAMPLES) {
   check(s);
-  if (clientSeqNos.has(s.sign.clientSeqNo)) throw new Error(`duplicate ClientSeqNo ${s.sign.clientSeqNo}`);
+  if (clientSeqNos.has(s.sign.clientSeqNo))
+    throw new Error(`duplicate ClientSeqNo ${s.sign.clientSeqNo}`);
   clientSeqNos.add(s.sign.clientSeqNo);
   writeFileSync(join(here, s.file), encode(s, renderDecMessage(s)));
-  console.log(`wrote ${s.file} (${s.encoding}, ${s.ieFlag}, ${s.items.length} items, ${s.sign.clientSeqNo})`);
+  console.log(
+    `wrote ${s.file} (${s.encoding}, ${s.ieFlag}, ${s.items.length} items, ${s.sign.clientSeqNo})`,
+  );
 }
 writeFileSync(join(here, 'README.md'), readme());
 console.log('wrote README.md');

@@ -83,28 +83,148 @@ export interface Sample {
 
 /** DecHead children in the order peers write them. */
 export const HEAD_ORDER = [
-  'SeqNo', 'IEFlag', 'Type', 'AgentCode', 'AgentName', 'ApprNo', 'BillNo', 'ContrNo', 'CustomMaster', 'CutMode',
-  'DistinatePort', 'FeeCurr', 'FeeMark', 'FeeRate', 'GrossWet', 'IEDate', 'IEPort', 'InsurCurr', 'InsurMark',
-  'InsurRate', 'LicenseNo', 'ManualNo', 'NetWt', 'NoteS', 'OtherCurr', 'OtherMark', 'OtherRate', 'OwnerCode',
-  'OwnerName', 'PackNo', 'TradeCode', 'TradeCountry', 'TradeMode', 'TradeName', 'TrafMode', 'TrafName', 'TransMode',
-  'WrapType', 'EntryId', 'PreEntryId', 'EdiId', 'Risk', 'CopCode', 'CopName', 'EntryType', 'PDate', 'TypistNo',
-  'InputerName', 'PartenerID', 'TgdNo', 'DataSource', 'DeclTrnRel', 'ChkSurety', 'BillType', 'CopCodeScc',
-  'OwnerCodeScc', 'AgentCodeScc', 'TradeCoScc', 'PromiseItmes', 'TradeAreaCode', 'CheckFlow', 'TaxAaminMark',
-  'MarkNo', 'DespPortCode', 'EntyPortCode', 'GoodsPlace', 'BLNo', 'InspOrgCode', 'SpecDeclFlag', 'PurpOrgCode',
-  'DespDate', 'CmplDschrgDt', 'CorrelationReasonFlag', 'VsaOrgCode', 'OrigBoxFlag', 'DeclareName', 'NoOtherPack',
-  'OrgCode', 'OverseasConsignorCode', 'OverseasConsignorCname', 'OverseasConsignorEname', 'OverseasConsignorAddr',
-  'OverseasConsigneeCode', 'OverseasConsigneeEname', 'DomesticConsigneeEname', 'CorrelationNo', 'EdiRemark',
-  'EdiRemark2', 'TradeCiqCode', 'OwnerCiqCode', 'DeclCiqCode',
+  'SeqNo',
+  'IEFlag',
+  'Type',
+  'AgentCode',
+  'AgentName',
+  'ApprNo',
+  'BillNo',
+  'ContrNo',
+  'CustomMaster',
+  'CutMode',
+  'DistinatePort',
+  'FeeCurr',
+  'FeeMark',
+  'FeeRate',
+  'GrossWet',
+  'IEDate',
+  'IEPort',
+  'InsurCurr',
+  'InsurMark',
+  'InsurRate',
+  'LicenseNo',
+  'ManualNo',
+  'NetWt',
+  'NoteS',
+  'OtherCurr',
+  'OtherMark',
+  'OtherRate',
+  'OwnerCode',
+  'OwnerName',
+  'PackNo',
+  'TradeCode',
+  'TradeCountry',
+  'TradeMode',
+  'TradeName',
+  'TrafMode',
+  'TrafName',
+  'TransMode',
+  'WrapType',
+  'EntryId',
+  'PreEntryId',
+  'EdiId',
+  'Risk',
+  'CopCode',
+  'CopName',
+  'EntryType',
+  'PDate',
+  'TypistNo',
+  'InputerName',
+  'PartenerID',
+  'TgdNo',
+  'DataSource',
+  'DeclTrnRel',
+  'ChkSurety',
+  'BillType',
+  'CopCodeScc',
+  'OwnerCodeScc',
+  'AgentCodeScc',
+  'TradeCoScc',
+  'PromiseItmes',
+  'TradeAreaCode',
+  'CheckFlow',
+  'TaxAaminMark',
+  'MarkNo',
+  'DespPortCode',
+  'EntyPortCode',
+  'GoodsPlace',
+  'BLNo',
+  'InspOrgCode',
+  'SpecDeclFlag',
+  'PurpOrgCode',
+  'DespDate',
+  'CmplDschrgDt',
+  'CorrelationReasonFlag',
+  'VsaOrgCode',
+  'OrigBoxFlag',
+  'DeclareName',
+  'NoOtherPack',
+  'OrgCode',
+  'OverseasConsignorCode',
+  'OverseasConsignorCname',
+  'OverseasConsignorEname',
+  'OverseasConsignorAddr',
+  'OverseasConsigneeCode',
+  'OverseasConsigneeEname',
+  'DomesticConsigneeEname',
+  'CorrelationNo',
+  'EdiRemark',
+  'EdiRemark2',
+  'TradeCiqCode',
+  'OwnerCiqCode',
+  'DeclCiqCode',
 ] as const;
 
 /** DecList children in the order peers write them. */
 export const LIST_ORDER = [
-  'ClassMark', 'CodeTS', 'ContrItem', 'DeclPrice', 'DutyMode', 'Factor', 'GModel', 'GName', 'GNo', 'OriginCountry',
-  'TradeCurr', 'DeclTotal', 'GQty', 'FirstQty', 'SecondQty', 'GUnit', 'FirstUnit', 'SecondUnit', 'UseTo', 'WorkUsd',
-  'ExgNo', 'ExgVersion', 'DestinationCountry', 'CiqCode', 'DeclGoodsEname', 'OrigPlaceCode', 'Purpose',
-  'ProdValidDt', 'ProdQgp', 'GoodsAttr', 'Stuff', 'Uncode', 'DangName', 'DangPackType', 'DangPackSpec',
-  'EngManEntCnm', 'NoDangFlag', 'DestCode', 'GoodsSpec', 'GoodsModel', 'GoodsBrand', 'ProduceDate', 'ProdBatchNo',
-  'DistrictCode', 'CiqName', 'MnufctrRegNo', 'MnufctrRegName',
+  'ClassMark',
+  'CodeTS',
+  'ContrItem',
+  'DeclPrice',
+  'DutyMode',
+  'Factor',
+  'GModel',
+  'GName',
+  'GNo',
+  'OriginCountry',
+  'TradeCurr',
+  'DeclTotal',
+  'GQty',
+  'FirstQty',
+  'SecondQty',
+  'GUnit',
+  'FirstUnit',
+  'SecondUnit',
+  'UseTo',
+  'WorkUsd',
+  'ExgNo',
+  'ExgVersion',
+  'DestinationCountry',
+  'CiqCode',
+  'DeclGoodsEname',
+  'OrigPlaceCode',
+  'Purpose',
+  'ProdValidDt',
+  'ProdQgp',
+  'GoodsAttr',
+  'Stuff',
+  'Uncode',
+  'DangName',
+  'DangPackType',
+  'DangPackSpec',
+  'EngManEntCnm',
+  'NoDangFlag',
+  'DestCode',
+  'GoodsSpec',
+  'GoodsModel',
+  'GoodsBrand',
+  'ProduceDate',
+  'ProdBatchNo',
+  'DistrictCode',
+  'CiqName',
+  'MnufctrRegNo',
+  'MnufctrRegName',
 ] as const;
 
 /** Up to `digits` decimals, trailing zeros dropped. */
@@ -153,7 +273,12 @@ class Writer {
   }
 
   /** A wrapper with repeated children, or an empty element when there are none. */
-  group<T>(depth: number, local: string, rows: readonly T[], row: (t: T, depth: number) => void): void {
+  group<T>(
+    depth: number,
+    local: string,
+    rows: readonly T[],
+    row: (t: T, depth: number) => void,
+  ): void {
     if (rows.length === 0) return this.empty(depth, local);
     this.open(depth, local);
     for (const r of rows) row(r, depth + 1);
@@ -200,9 +325,17 @@ function headValues(s: Sample): Record<string, string> {
  * XML samples keep the older `version="3.1"`; the gateway's own output (enterprise expected/)
  * writes its default `Version="4.8"`.
  */
-export function renderDecMessage(s: Sample, version: { readonly attribute: string; readonly value: string } = { attribute: 'version', value: '3.1' }): string {
+export function renderDecMessage(
+  s: Sample,
+  version: { readonly attribute: string; readonly value: string } = {
+    attribute: 'version',
+    value: '3.1',
+  },
+): string {
   const w = new Writer(s.prefix);
-  const ns = s.prefix ? ` xmlns:${s.prefix}="http://www.chinaport.gov.cn/dec"` : ' xmlns="http://www.chinaport.gov.cn/dec"';
+  const ns = s.prefix
+    ? ` xmlns:${s.prefix}="http://www.chinaport.gov.cn/dec"`
+    : ' xmlns="http://www.chinaport.gov.cn/dec"';
   w.open(0, 'DecMessage', `${ns} ${version.attribute}="${version.value}"`);
 
   const head = headValues(s);
@@ -276,7 +409,8 @@ export function renderDecMessage(s: Sample, version: { readonly attribute: strin
   w.empty(1, 'DecUsers');
 
   w.open(1, 'DecFreeTxt');
-  for (const f of ['RelId', 'RelManNo', 'BonNo', 'VoyNo', 'DecBpNo', 'CusFie', 'DecNo']) w.leaf(2, f, s.freeTxt[f]);
+  for (const f of ['RelId', 'RelManNo', 'BonNo', 'VoyNo', 'DecBpNo', 'CusFie', 'DecNo'])
+    w.leaf(2, f, s.freeTxt[f]);
   w.close(1, 'DecFreeTxt');
 
   w.open(1, 'DecSign');

@@ -12,7 +12,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { SAMPLES } from '../declaration/data.js';
-import { money, netKg, num, renderDecMessage, type Item, type Sample } from '../declaration/render.js';
+import {
+  money,
+  netKg,
+  num,
+  renderDecMessage,
+  type Item,
+  type Sample,
+} from '../declaration/render.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export { SAMPLES, type Sample };
@@ -24,7 +31,9 @@ function nameOf(table: string, code: string | undefined): string {
   if (!code) return '';
   let t = names.get(table);
   if (!t) {
-    const doc = JSON.parse(readFileSync(join(tablesDir, `${table}.json`), 'utf8')) as { entries: string[][] };
+    const doc = JSON.parse(readFileSync(join(tablesDir, `${table}.json`), 'utf8')) as {
+      entries: string[][];
+    };
     t = new Map(doc.entries.map((e) => [e[0]!, e[1]!]));
     names.set(table, t);
   }
@@ -33,13 +42,20 @@ function nameOf(table: string, code: string | undefined): string {
   return n;
 }
 
-const dashed = (d: string | undefined): string => (d ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : '');
-const dashedTime = (t: string): string => `${dashed(t)} ${t.slice(8, 10)}:${t.slice(10, 12)}:${t.slice(12, 14)}`;
-const thousands = (s: string): string => s.replace(/^(\d+)(?=\.|$)/, (d) => d.replace(/\B(?=(\d{3})+$)/g, ','));
+const dashed = (d: string | undefined): string =>
+  d ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : '';
+const dashedTime = (t: string): string =>
+  `${dashed(t)} ${t.slice(8, 10)}:${t.slice(10, 12)}:${t.slice(12, 14)}`;
+const thousands = (s: string): string =>
+  s.replace(/^(\d+)(?=\.|$)/, (d) => d.replace(/\B(?=(\d{3})+$)/g, ','));
 
 /** Container gross weight as render.ts computes it (a line in several containers is shared evenly). */
 function containerGross(s: Sample, c: Sample['containers'][number]): string {
-  const goodsKg = c.goods.reduce((sum, g) => sum + (s.items[g - 1]?.netKg ?? 0) / s.containers.filter((k) => k.goods.includes(g)).length, 0);
+  const goodsKg = c.goods.reduce(
+    (sum, g) =>
+      sum + (s.items[g - 1]?.netKg ?? 0) / s.containers.filter((k) => k.goods.includes(g)).length,
+    0,
+  );
   return num(goodsKg + c.tareKg, 3);
 }
 
@@ -56,7 +72,8 @@ export interface ZhOptions {
 
 export function zhHead(s: Sample): Row {
   const h = s.head;
-  const feeMark = (m: string | undefined): string => (m ? ({ '1': '费率', '2': '单价', '3': '总价' } as Record<string, string>)[m]! : '');
+  const feeMark = (m: string | undefined): string =>
+    m ? ({ '1': '费率', '2': '单价', '3': '总价' } as Record<string, string>)[m]! : '';
   return {
     进出口: s.ieFlag === 'I' ? '进口' : '出口',
     申报单位代码: s.agent.code,
@@ -123,7 +140,12 @@ export function zhHead(s: Sample): Row {
 export function zhItem(s: Sample, item: Item, o: ZhOptions): Row {
   const [brandType, preference, ...elements] = item.gModel.split('|');
   const unit = o.weightUnit ?? '千克';
-  const weight = unit === '克' ? num(item.netKg * 1000, 3) : unit === '吨' ? num(item.netKg / 1000, 6) : num(item.netKg, 3);
+  const weight =
+    unit === '克'
+      ? num(item.netKg * 1000, 3)
+      : unit === '吨'
+        ? num(item.netKg / 1000, 6)
+        : num(item.netKg, 3);
   const qty = (n: number): string => (o.thousands && n >= 10000 ? thousands(num(n)) : num(n));
   return {
     商品编号: item.codeTs,
@@ -171,9 +193,29 @@ export function zhSections(s: Sample, o: ZhOptions = {}): [string, string, Row[]
         集装箱自重: num(c.tareKg, 3),
       })),
     ],
-    ['L', '许可证', (s.licenses ?? []).map((l) => ({ 单证代码: l.docuCode, 单证编号: l.certCode }))],
-    ['P', '其他包装', (s.otherPacks ?? []).map((p) => ({ 其他包装件数: String(p.packQty), 其他包装种类: nameOf('package-types', p.packType) }))],
-    ['D', '随附单据', s.edocs.map((e) => ({ 随附单据编号: e.id, 随附单据类别: e.code, 随附单据文件名: e.fileName, 随附单据大小: String(e.size) }))],
+    [
+      'L',
+      '许可证',
+      (s.licenses ?? []).map((l) => ({ 单证代码: l.docuCode, 单证编号: l.certCode })),
+    ],
+    [
+      'P',
+      '其他包装',
+      (s.otherPacks ?? []).map((p) => ({
+        其他包装件数: String(p.packQty),
+        其他包装种类: nameOf('package-types', p.packType),
+      })),
+    ],
+    [
+      'D',
+      '随附单据',
+      s.edocs.map((e) => ({
+        随附单据编号: e.id,
+        随附单据类别: e.code,
+        随附单据文件名: e.fileName,
+        随附单据大小: String(e.size),
+      })),
+    ],
   ];
 }
 
@@ -186,9 +228,11 @@ const csvLine = (cells: readonly string[]): string => `${cells.map(csvCell).join
 /** One header row (the union of all columns) and a 记录类型 per row. */
 export function recordsCsv(sections: [string, string, Row[]][]): string {
   const columns: string[] = [];
-  for (const [, , rows] of sections) for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  for (const [, , rows] of sections)
+    for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
   let out = csvLine(['记录类型', ...columns]);
-  for (const [type, , rows] of sections) for (const r of rows) out += csvLine([type, ...columns.map((c) => r[c] ?? '')]);
+  for (const [type, , rows] of sections)
+    for (const r of rows) out += csvLine([type, ...columns.map((c) => r[c] ?? '')]);
   return out;
 }
 
@@ -221,8 +265,23 @@ export async function xlsx(s: Sample, o: ZhOptions): Promise<Buffer> {
     if (rows.length === 0) continue;
     const ws = wb.addWorksheet(sheetName);
     ws.addRow(Object.keys(rows[0]!));
-    const numeric = new Set(['成交数量', '单价', '总价', '法定数量', '第二数量', '商品净重', '箱货重量', '集装箱自重', '随附单据大小']);
-    for (const r of rows) ws.addRow(Object.entries(r).map(([k, v]) => (numeric.has(k) && v !== '' ? Number(v.replace(/,/g, '')) : v)));
+    const numeric = new Set([
+      '成交数量',
+      '单价',
+      '总价',
+      '法定数量',
+      '第二数量',
+      '商品净重',
+      '箱货重量',
+      '集装箱自重',
+      '随附单据大小',
+    ]);
+    for (const r of rows)
+      ws.addRow(
+        Object.entries(r).map(([k, v]) =>
+          numeric.has(k) && v !== '' ? Number(v.replace(/,/g, '')) : v,
+        ),
+      );
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -231,7 +290,12 @@ export async function xlsx(s: Sample, o: ZhOptions): Promise<Buffer> {
 
 export function jsonDoc(s: Sample): Record<string, unknown> {
   const h = s.head;
-  const party = (p: Sample['agent']) => ({ code: p.code, name: p.name, uscc: p.scc, ciqCode: p.ciqCode });
+  const party = (p: Sample['agent']) => ({
+    code: p.code,
+    name: p.name,
+    uscc: p.scc,
+    ciqCode: p.ciqCode,
+  });
   const doc = {
     head: {
       referenceNo: s.sign.clientSeqNo,
@@ -284,8 +348,20 @@ export function jsonDoc(s: Sample): Record<string, unknown> {
       origin: i.originCountry,
       netWeightGrams: Math.round(i.netKg * 1000),
     })),
-    containers: s.containers.map((c) => ({ number: c.id, type: c.md, items: c.goods.join(','), lcl: Boolean(c.lcl), grossKg: Number(containerGross(s, c)), tareKg: c.tareKg })),
-    documents: s.edocs.map((e) => ({ id: e.id, type: e.code, fileName: e.fileName, bytes: e.size })),
+    containers: s.containers.map((c) => ({
+      number: c.id,
+      type: c.md,
+      items: c.goods.join(','),
+      lcl: Boolean(c.lcl),
+      grossKg: Number(containerGross(s, c)),
+      tareKg: c.tareKg,
+    })),
+    documents: s.edocs.map((e) => ({
+      id: e.id,
+      type: e.code,
+      fileName: e.fileName,
+      bytes: e.size,
+    })),
   };
   return doc;
 }
@@ -297,20 +373,55 @@ export function json(s: Sample): string {
 // XML (mapping-xml.yaml) ---------------------------------------------------------------------------
 
 export function xml(s: Sample, encoding: string): string {
-  const esc = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const el = (name: string, v: string | number | undefined, pad: string): string => `${pad}<${name}>${esc(String(v ?? ''))}</${name}>\n`;
+  const esc = (v: string): string =>
+    v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const el = (name: string, v: string | number | undefined, pad: string): string =>
+    `${pad}<${name}>${esc(String(v ?? ''))}</${name}>\n`;
   const h = s.head;
   const head: [string, string | number | undefined][] = [
-    ['CLIENT_SEQ_NO', s.sign.clientSeqNo], ['IE_FLAG', s.ieFlag],
-    ['AGENT_CODE', s.agent.code], ['AGENT_NAME', s.agent.name], ['AGENT_SCC', s.agent.scc], ['AGENT_CIQ', s.agent.ciqCode],
-    ['TRADE_CODE', s.trade.code], ['TRADE_NAME', s.trade.name], ['TRADE_SCC', s.trade.scc], ['TRADE_CIQ', s.trade.ciqCode], ['TRADE_ENAME', h.DomesticConsigneeEname],
-    ['OWNER_CODE', s.owner.code], ['OWNER_NAME', s.owner.name], ['OWNER_SCC', s.owner.scc], ['OWNER_CIQ', s.owner.ciqCode],
-    ['BILL_NO', h.BillNo], ['CONTRACT_NO', h.ContrNo], ['CUSTOMS', h.CustomMaster], ['IE_PORT', h.IEPort], ['CUT_MODE', h.CutMode],
-    ['DEST_PORT', h.DistinatePort], ['GROSS_KG', num(s.grossKg, 3)], ['NET_KG', num(netKg(s), 3)], ['NOTE', h.NoteS], ['PACKAGES', h.PackNo],
-    ['TRADE_COUNTRY', h.TradeCountry], ['TRADE_AREA', h.TradeAreaCode], ['TRADE_MODE', h.TradeMode], ['TRAF_MODE', h.TrafMode], ['TRAF_NAME', h.TrafName],
-    ['TRANS_MODE', h.TransMode], ['WRAP_TYPE', h.WrapType], ['PREPARED', s.preparedAt], ['TYPIST_CARD', s.sign.icCode], ['TYPIST', s.sign.operName],
-    ['MARKS', ''], ['EXIT_PORT', h.EntyPortCode], ['GOODS_PLACE', h.GoodsPlace], ['BUYER_CODE', h.OverseasConsigneeCode], ['BUYER_NAME', h.OverseasConsigneeEname],
-    ['VOYAGE', s.freeTxt.VoyNo], ['BROKER_PHONE', s.freeTxt.DecBpNo], ['BROKER_NO', s.freeTxt.DecNo],
+    ['CLIENT_SEQ_NO', s.sign.clientSeqNo],
+    ['IE_FLAG', s.ieFlag],
+    ['AGENT_CODE', s.agent.code],
+    ['AGENT_NAME', s.agent.name],
+    ['AGENT_SCC', s.agent.scc],
+    ['AGENT_CIQ', s.agent.ciqCode],
+    ['TRADE_CODE', s.trade.code],
+    ['TRADE_NAME', s.trade.name],
+    ['TRADE_SCC', s.trade.scc],
+    ['TRADE_CIQ', s.trade.ciqCode],
+    ['TRADE_ENAME', h.DomesticConsigneeEname],
+    ['OWNER_CODE', s.owner.code],
+    ['OWNER_NAME', s.owner.name],
+    ['OWNER_SCC', s.owner.scc],
+    ['OWNER_CIQ', s.owner.ciqCode],
+    ['BILL_NO', h.BillNo],
+    ['CONTRACT_NO', h.ContrNo],
+    ['CUSTOMS', h.CustomMaster],
+    ['IE_PORT', h.IEPort],
+    ['CUT_MODE', h.CutMode],
+    ['DEST_PORT', h.DistinatePort],
+    ['GROSS_KG', num(s.grossKg, 3)],
+    ['NET_KG', num(netKg(s), 3)],
+    ['NOTE', h.NoteS],
+    ['PACKAGES', h.PackNo],
+    ['TRADE_COUNTRY', h.TradeCountry],
+    ['TRADE_AREA', h.TradeAreaCode],
+    ['TRADE_MODE', h.TradeMode],
+    ['TRAF_MODE', h.TrafMode],
+    ['TRAF_NAME', h.TrafName],
+    ['TRANS_MODE', h.TransMode],
+    ['WRAP_TYPE', h.WrapType],
+    ['PREPARED', s.preparedAt],
+    ['TYPIST_CARD', s.sign.icCode],
+    ['TYPIST', s.sign.operName],
+    ['MARKS', ''],
+    ['EXIT_PORT', h.EntyPortCode],
+    ['GOODS_PLACE', h.GoodsPlace],
+    ['BUYER_CODE', h.OverseasConsigneeCode],
+    ['BUYER_NAME', h.OverseasConsigneeEname],
+    ['VOYAGE', s.freeTxt.VoyNo],
+    ['BROKER_PHONE', s.freeTxt.DecBpNo],
+    ['BROKER_NO', s.freeTxt.DecNo],
   ];
   let out = `<?xml version="1.0" encoding="${encoding}"?>\n<DECL>\n  <HEAD>\n`;
   for (const [k, v] of head) out += el(k, v, '    ');
@@ -318,10 +429,26 @@ export function xml(s: Sample, encoding: string): string {
   for (const i of s.items) {
     out += '    <ITEM>\n';
     const fields: [string, string | number | undefined][] = [
-      ['HS', i.codeTs], ['CIQ', i.ciqCode], ['NAME', i.gName], ['MODEL_ELEMENTS', i.gModel], ['QTY', num(i.gQty)], ['UNIT', i.gUnit],
-      ['PRICE', num(i.declPrice)], ['TOTAL', money(i.declPrice * i.gQty)], ['CURRENCY', s.currency], ['QTY1', num(i.firstQty)], ['UNIT1', i.firstUnit],
-      ['QTY2', i.secondQty === undefined ? '' : num(i.secondQty)], ['UNIT2', i.secondUnit ?? ''], ['ORIGIN', i.originCountry],
-      ['DESTINATION', i.destinationCountry], ['DUTY_MODE', i.dutyMode], ['DISTRICT', i.districtCode], ['GOODS_MODEL', i.goodsModel], ['BRAND', i.goodsBrand], ['NET_KG', num(i.netKg, 3)],
+      ['HS', i.codeTs],
+      ['CIQ', i.ciqCode],
+      ['NAME', i.gName],
+      ['MODEL_ELEMENTS', i.gModel],
+      ['QTY', num(i.gQty)],
+      ['UNIT', i.gUnit],
+      ['PRICE', num(i.declPrice)],
+      ['TOTAL', money(i.declPrice * i.gQty)],
+      ['CURRENCY', s.currency],
+      ['QTY1', num(i.firstQty)],
+      ['UNIT1', i.firstUnit],
+      ['QTY2', i.secondQty === undefined ? '' : num(i.secondQty)],
+      ['UNIT2', i.secondUnit ?? ''],
+      ['ORIGIN', i.originCountry],
+      ['DESTINATION', i.destinationCountry],
+      ['DUTY_MODE', i.dutyMode],
+      ['DISTRICT', i.districtCode],
+      ['GOODS_MODEL', i.goodsModel],
+      ['BRAND', i.goodsBrand],
+      ['NET_KG', num(i.netKg, 3)],
     ];
     for (const [k, v] of fields) out += el(k, v, '      ');
     out += '    </ITEM>\n';
@@ -329,13 +456,27 @@ export function xml(s: Sample, encoding: string): string {
   out += '  </ITEMS>\n  <CONTAINERS>\n';
   for (const c of s.containers) {
     out += '    <CONTAINER>\n';
-    for (const [k, v] of [['ID', c.id], ['SIZE_TYPE', c.md], ['ITEMS', c.goods.join(',')], ['LCL', c.lcl ? '1' : '0'], ['GROSS_KG', containerGross(s, c)], ['TARE_KG', num(c.tareKg, 3)]] as const) out += el(k, v, '      ');
+    for (const [k, v] of [
+      ['ID', c.id],
+      ['SIZE_TYPE', c.md],
+      ['ITEMS', c.goods.join(',')],
+      ['LCL', c.lcl ? '1' : '0'],
+      ['GROSS_KG', containerGross(s, c)],
+      ['TARE_KG', num(c.tareKg, 3)],
+    ] as const)
+      out += el(k, v, '      ');
     out += '    </CONTAINER>\n';
   }
   out += '  </CONTAINERS>\n  <DOCS>\n';
   for (const e of s.edocs) {
     out += '    <DOC>\n';
-    for (const [k, v] of [['ID', e.id], ['TYPE', e.code], ['FILE', e.fileName], ['BYTES', e.size]] as const) out += el(k, v, '      ');
+    for (const [k, v] of [
+      ['ID', e.id],
+      ['TYPE', e.code],
+      ['FILE', e.fileName],
+      ['BYTES', e.size],
+    ] as const)
+      out += el(k, v, '      ');
     out += '    </DOC>\n';
   }
   return `${out}  </DOCS>\n</DECL>\n`;
@@ -349,7 +490,12 @@ export function splitSample(): Sample {
   for (const batch of ['A', 'B', 'C']) {
     for (const i of tools.items) {
       const model = `${i.goodsModel ?? ''}-${batch}`;
-      items.push({ ...i, goodsModel: model, exgNo: model, gModel: i.gModel.replace(/型号([^|]+)$/, `型号${model}`) });
+      items.push({
+        ...i,
+        goodsModel: model,
+        exgNo: model,
+        gModel: i.gModel.replace(/型号([^|]+)$/, `型号${model}`),
+      });
     }
   }
   const net = items.reduce((s, i) => s + i.netKg, 0);
@@ -359,7 +505,11 @@ export function splitSample(): Sample {
     summary: '60 项出口工具，超过 50 项自动拆分为两份报关单',
     items,
     grossKg: net + 6000,
-    head: { ...tools.head, PackNo: '15690', NoteS: '出口电动工具及小家电 60 项，按映射拆分为两份报关单' },
+    head: {
+      ...tools.head,
+      PackNo: '15690',
+      NoteS: '出口电动工具及小家电 60 项，按映射拆分为两份报关单',
+    },
     containers: [],
     sign: { ...tools.sign, clientSeqNo: 'EPGW202601090108' },
   };
@@ -383,4 +533,8 @@ export function splitParts(s: Sample): Sample[] {
 }
 
 /** The DecMessage a sample must translate to: rendered without prefix, in UTF-8. */
-export const expected = (s: Sample): string => renderDecMessage({ ...s, prefix: undefined, encoding: 'UTF-8' } as Sample, { attribute: 'Version', value: '4.8' });
+export const expected = (s: Sample): string =>
+  renderDecMessage({ ...s, prefix: undefined, encoding: 'UTF-8' } as Sample, {
+    attribute: 'Version',
+    value: '4.8',
+  });

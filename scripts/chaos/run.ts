@@ -19,7 +19,8 @@ import { killPid, redisServersUnder, sleep, spawnEport, waitFor, type Eport } fr
 import { tally, type CustomsStats } from './tally.js';
 import { dropAll, planDrops } from './workload.js';
 
-const progress = (msg: string): void => void process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const progress = (msg: string): void =>
+  void process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 function writeConfig(dir: string, sandboxUrl: string, token: string): string {
   const id = generateSelfSignedIdentity({ commonName: '混沌测试 Chaos', days: 30 });
@@ -47,7 +48,8 @@ channels:
     transport: sandbox
 `,
   );
-  for (const sub of ['inbox', 'outbox', 'sent', 'failed']) mkdirSync(join(dir, 'declaration', sub), { recursive: true });
+  for (const sub of ['inbox', 'outbox', 'sent', 'failed'])
+    mkdirSync(join(dir, 'declaration', sub), { recursive: true });
   return file;
 }
 
@@ -61,17 +63,25 @@ async function startGateway(gw: Gateway, config: string): Promise<void> {
   gw.current = spawnEport(['start', '--config', config]);
   gw.starts++;
   const me = gw.current;
-  const port = await waitFor('the gateway HTTP API', () => /"port":(\d+)[^\n]*?"msg":"HTTP API listening/.exec(me.output())?.[1], Boolean, 300_000).catch((err: Error) => {
+  const port = await waitFor(
+    'the gateway HTTP API',
+    () => /"port":(\d+)[^\n]*?"msg":"HTTP API listening/.exec(me.output())?.[1],
+    Boolean,
+    300_000,
+  ).catch((err: Error) => {
     throw new Error(`${err.message}\n${me.output().slice(-3000)}`);
   });
   const httpUrl = `http://127.0.0.1:${port}`;
   gw.httpUrl = httpUrl;
   // Any answer will do (503 = degraded while its Redis comes back); uploads retry until accepted.
-  await waitFor('the gateway to answer /health', async () => (await fetch(`${httpUrl}/health`, { signal: AbortSignal.timeout(5000) })).status, (s) => s > 0, 300_000).catch(
-    (err: Error) => {
-      throw new Error(`${err.message}\n${me.output().slice(-3000)}`);
-    },
-  );
+  await waitFor(
+    'the gateway to answer /health',
+    async () => (await fetch(`${httpUrl}/health`, { signal: AbortSignal.timeout(5000) })).status,
+    (s) => s > 0,
+    300_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n${me.output().slice(-3000)}`);
+  });
 }
 
 async function main(args: ChaosArgs): Promise<number> {
@@ -79,12 +89,25 @@ async function main(args: ChaosArgs): Promise<number> {
   const random = seededRandom(args.seed);
   const dir = mkdtempSync(join(tmpdir(), 'eport-chaos-'));
   const token = randomBytes(24).toString('hex');
-  const sandbox = spawnEport(['sandbox', '--port', '0', '--step-ms', '50', '--fail-rate', String(args.faultRate)]);
+  const sandbox = spawnEport([
+    'sandbox',
+    '--port',
+    '0',
+    '--step-ms',
+    '50',
+    '--fail-rate',
+    String(args.faultRate),
+  ]);
   const gw: Gateway = { current: undefined, starts: 0, httpUrl: '' };
   const dataDir = join(dir, 'data');
   let ok = false;
   try {
-    const sandboxUrl = (await waitFor('the sandbox', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, 120_000))!;
+    const sandboxUrl = (await waitFor(
+      'the sandbox',
+      () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1],
+      Boolean,
+      120_000,
+    ))!;
     const config = writeConfig(dir, sandboxUrl, token);
     progress(`work folder ${dir}, seed ${args.seed}, sandbox ${sandboxUrl}`);
     await startGateway(gw, config);
@@ -95,8 +118,14 @@ async function main(args: ChaosArgs): Promise<number> {
     const dropSeconds = args.files / perSecond;
     // Kills and Redis restarts at random moments while files arrive and shortly after.
     const events = [
-      ...Array.from({ length: args.kills }, (_, i) => ({ at: 2 + random() * dropSeconds * 1.2, kind: i % 3 === 2 ? ('kill+redis' as const) : ('kill' as const) })),
-      ...Array.from({ length: args.redisRestarts }, () => ({ at: 2 + random() * dropSeconds * 1.2, kind: 'redis' as const })),
+      ...Array.from({ length: args.kills }, (_, i) => ({
+        at: 2 + random() * dropSeconds * 1.2,
+        kind: i % 3 === 2 ? ('kill+redis' as const) : ('kill' as const),
+      })),
+      ...Array.from({ length: args.redisRestarts }, () => ({
+        at: 2 + random() * dropSeconds * 1.2,
+        kind: 'redis' as const,
+      })),
     ].sort((a, b) => a.at - b.at);
     const chaos = (async () => {
       const t0 = Date.now();
@@ -105,13 +134,17 @@ async function main(args: ChaosArgs): Promise<number> {
         if (wait > 0) await sleep(wait);
         if (e.kind === 'redis') {
           const pids = redisServersUnder(dataDir);
-          progress(`killing the managed redis-server (${pids.join(',') || 'none found'}) with SIGKILL`);
+          progress(
+            `killing the managed redis-server (${pids.join(',') || 'none found'}) with SIGKILL`,
+          );
           for (const p of pids) killPid(p);
           continue;
         }
         const victim = gw.current!;
         const redis = e.kind === 'kill+redis' ? redisServersUnder(dataDir) : [];
-        progress(`SIGKILL gateway ${victim.child.pid}${redis.length ? ` and its redis-server ${redis.join(',')}` : ''}`);
+        progress(
+          `SIGKILL gateway ${victim.child.pid}${redis.length ? ` and its redis-server ${redis.join(',')}` : ''}`,
+        );
         victim.child.kill('SIGKILL');
         for (const p of redis) killPid(p);
         await victim.exited;
@@ -121,14 +154,20 @@ async function main(args: ChaosArgs): Promise<number> {
     })();
     const inbox = join(dir, 'declaration', 'inbox');
     // A failed restart ends the run (after cleaning up), not an unhandled rejection.
-    const [dropper] = await Promise.all([dropAll(drops, inbox, () => gw.httpUrl, token, perSecond, args.quietTimeoutS * 1000), chaos]);
-    progress(`all ${args.files} declarations dropped (${dropper.httpRetries} upload retries, ${dropper.neverDropped.length} never dropped)`);
+    const [dropper] = await Promise.all([
+      dropAll(drops, inbox, () => gw.httpUrl, token, perSecond, args.quietTimeoutS * 1000),
+      chaos,
+    ]);
+    progress(
+      `all ${args.files} declarations dropped (${dropper.httpRetries} upload retries, ${dropper.neverDropped.length} never dropped)`,
+    );
     // A file that could not be dropped was never the gateway's: not lost, but counted below.
     drops = planned.filter((d) => !dropper.neverDropped.includes(d));
 
     const outbox = join(dir, 'declaration', 'outbox');
     const failed = join(dir, 'declaration', 'failed');
-    const stats = async (): Promise<CustomsStats> => (await (await fetch(`${sandboxUrl}/stats`)).json()) as CustomsStats;
+    const stats = async (): Promise<CustomsStats> =>
+      (await (await fetch(`${sandboxUrl}/stats`)).json()) as CustomsStats;
     // Quiet: everything expected is there, or nothing moved for a minute, or the timeout.
     let last = '';
     let still = Date.now();
@@ -145,7 +184,17 @@ async function main(args: ChaosArgs): Promise<number> {
     await sleep(3000); // a late duplicate would land now
     const s = await stats();
     const t = tally(drops, s, outbox, failed);
-    const counts = { lost: t.lost, accepted_twice: t.accepted_twice, receipts_missing: t.receipts_missing, receipts_duplicated: t.receipts_duplicated, error_receipts: t.error_receipts, receipts_unknown: t.receipts_unknown, failed_files: t.failed_files, http_failures: dropper.httpFailures.length, names_never_freed: dropper.neverDropped.length };
+    const counts = {
+      lost: t.lost,
+      accepted_twice: t.accepted_twice,
+      receipts_missing: t.receipts_missing,
+      receipts_duplicated: t.receipts_duplicated,
+      error_receipts: t.error_receipts,
+      receipts_unknown: t.receipts_unknown,
+      failed_files: t.failed_files,
+      http_failures: dropper.httpFailures.length,
+      names_never_freed: dropper.neverDropped.length,
+    };
     const line = {
       files: args.files,
       ...counts,
@@ -154,7 +203,8 @@ async function main(args: ChaosArgs): Promise<number> {
       fault_rate: args.faultRate,
       seed: args.seed,
       http_uploads: drops.filter((d) => d.via === 'http').length,
-      reused_names: drops.filter((d) => d.via === 'folder' && !/^dec-\d+\.xml$/.test(d.name!)).length,
+      reused_names: drops.filter((d) => d.via === 'folder' && !/^dec-\d+\.xml$/.test(d.name!))
+        .length,
       faults_injected: s.faults,
       resent_after_accept: s.duplicates,
       gateway_starts: gw.starts,

@@ -26,14 +26,20 @@ export interface Tally {
   readonly examples: string[];
 }
 
-const tag = (xml: string, name: string): string | undefined => new RegExp(`<(?:\\w+:)?${name}>([^<]*)</(?:\\w+:)?${name}>`).exec(xml)?.[1];
+const tag = (xml: string, name: string): string | undefined =>
+  new RegExp(`<(?:\\w+:)?${name}>([^<]*)</(?:\\w+:)?${name}>`).exec(xml)?.[1];
 
 /**
  * Compares what was dropped with what customs accepted (by ClientSeqNo, from the sandbox's
  * stats) and with the receipts in the outbox (read by content, not by file name, so a receipt
  * overwritten by another message's counts as missing for the first and duplicated for none).
  */
-export function tally(drops: readonly Drop[], stats: CustomsStats, outbox: string, failed: string): Tally {
+export function tally(
+  drops: readonly Drop[],
+  stats: CustomsStats,
+  outbox: string,
+  failed: string,
+): Tally {
   const examples: string[] = [];
   const note = (s: string): void => void (examples.length < 20 && examples.push(s));
   const seen = new Map<string, Map<string, number>>();
@@ -91,5 +97,14 @@ export function tally(drops: readonly Drop[], stats: CustomsStats, outbox: strin
   }
   const failedFiles = readdirSync(failed).filter((f) => !f.startsWith('.')).length;
   if (failedFiles) note(`${failedFiles} files in failed/`);
-  return { lost, accepted_twice: twice, receipts_missing: missing, receipts_duplicated: duplicated, error_receipts: errorReceipts, receipts_unknown: unknown, failed_files: failedFiles, examples };
+  return {
+    lost,
+    accepted_twice: twice,
+    receipts_missing: missing,
+    receipts_duplicated: duplicated,
+    error_receipts: errorReceipts,
+    receipts_unknown: unknown,
+    failed_files: failedFiles,
+    examples,
+  };
 }

@@ -15,15 +15,30 @@ export interface Drop {
 /** Names ERPs reuse for every export; a share of the files is dropped under one of them. */
 const REUSED = ['export.xml', 'declaration.xml', '报关单.xml', 'order-1.xml', 'DEC_OUT.xml'];
 
-export function planDrops(n: number, httpShare: number, repeatShare: number, random: () => number): Drop[] {
+export function planDrops(
+  n: number,
+  httpShare: number,
+  repeatShare: number,
+  random: () => number,
+): Drop[] {
   return Array.from({ length: n }, (_, i): Drop => {
     const clientSeqNo = `CHAOS${String(i).padStart(7, '0')}`;
     if (random() < httpShare) {
       // Some uploads carry no X-File-Name, so the gateway must name them itself.
-      return { clientSeqNo, via: 'http', name: random() < 0.25 ? undefined : `up-${String(i).padStart(6, '0')}.xml` };
+      return {
+        clientSeqNo,
+        via: 'http',
+        name: random() < 0.25 ? undefined : `up-${String(i).padStart(6, '0')}.xml`,
+      };
     }
     const reuse = random() < repeatShare;
-    return { clientSeqNo, via: 'folder', name: reuse ? REUSED[Math.floor(random() * REUSED.length)]! : `dec-${String(i).padStart(6, '0')}.xml` };
+    return {
+      clientSeqNo,
+      via: 'folder',
+      name: reuse
+        ? REUSED[Math.floor(random() * REUSED.length)]!
+        : `dec-${String(i).padStart(6, '0')}.xml`,
+    };
   });
 }
 
@@ -40,7 +55,14 @@ export interface Dropper {
  * inbox (as an ERP should), a reused name only once the previous file of that name was taken;
  * uploads retried until the gateway answers, since it is killed now and then.
  */
-export async function dropAll(drops: readonly Drop[], inbox: string, httpUrl: () => string, token: string, perSecond: number, maxWaitMs: number): Promise<Dropper> {
+export async function dropAll(
+  drops: readonly Drop[],
+  inbox: string,
+  httpUrl: () => string,
+  token: string,
+  perSecond: number,
+  maxWaitMs: number,
+): Promise<Dropper> {
   const state: Dropper = { httpRetries: 0, httpFailures: [], neverDropped: [] };
   const waiting: Drop[] = [];
   const uploads: Promise<void>[] = [];
@@ -56,11 +78,14 @@ export async function dropAll(drops: readonly Drop[], inbox: string, httpUrl: ()
   for (const [i, d] of drops.entries()) {
     const due = start + (i * 1000) / perSecond;
     if (due > Date.now()) await sleep(due - Date.now());
-    for (let j = waiting.length - 1; j >= 0; j--) if (await tryFolder(waiting[j]!)) waiting.splice(j, 1);
+    for (let j = waiting.length - 1; j >= 0; j--)
+      if (await tryFolder(waiting[j]!)) waiting.splice(j, 1);
     if (d.via === 'http') uploads.push(upload(d, httpUrl, token, state));
     else if (!(await tryFolder(d))) waiting.unshift(d);
   }
-  progress(`folder drops done, ${waiting.length} waiting for a reused name, ${uploads.length} uploads`);
+  progress(
+    `folder drops done, ${waiting.length} waiting for a reused name, ${uploads.length} uploads`,
+  );
   // Each reused name holds one file at a time, so the waiting files go in one after another as the
   // intake works through its backlog. Give up only when the intake stops taking files (a real
   // stall) for maxWaitMs, not when a long backlog is merely slow.
@@ -87,13 +112,22 @@ function progress(msg: string): void {
   process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 }
 
-async function upload(d: Drop, httpUrl: () => string, token: string, state: Dropper): Promise<void> {
+async function upload(
+  d: Drop,
+  httpUrl: () => string,
+  token: string,
+  state: Dropper,
+): Promise<void> {
   const body = Buffer.from(decMessage(d.clientSeqNo));
   for (let attempt = 1; attempt <= 600; attempt++) {
     try {
       const res = await fetch(`${httpUrl()}/v1/channels/declaration/documents`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml', ...(d.name ? { 'x-file-name': encodeURIComponent(d.name) } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/xml',
+          ...(d.name ? { 'x-file-name': encodeURIComponent(d.name) } : {}),
+        },
         body,
         signal: AbortSignal.timeout(15_000),
       });

@@ -37,7 +37,12 @@ export class AmqpLink {
 
   /** The open connection, or one attempt to open it. Throws a classified GatewayError. */
   async connection(): Promise<ChannelModel> {
-    if (this.closed) throw new GatewayError('GW_ERR_AMQP_CONNECT', { where: this.where, zh: '连接已关闭（正在停止）', en: 'connection closed (shutting down)' });
+    if (this.closed)
+      throw new GatewayError('GW_ERR_AMQP_CONNECT', {
+        where: this.where,
+        zh: '连接已关闭（正在停止）',
+        en: 'connection closed (shutting down)',
+      });
     if (this.conn) return this.conn;
     if (this.connecting) return this.connecting;
     const wait = this.retryAt - Date.now();
@@ -45,7 +50,11 @@ export class AmqpLink {
       const s = (wait / 1000).toFixed(1);
       throw new GatewayError(
         'GW_ERR_AMQP_CONNECT',
-        { where: this.where, zh: `上次连接失败，${s} 秒后再试`, en: `the last connection attempt failed; next attempt in ${s}s` },
+        {
+          where: this.where,
+          zh: `上次连接失败，${s} 秒后再试`,
+          en: `the last connection attempt failed; next attempt in ${s}s`,
+        },
         { retryAfterMs: wait },
       );
     }
@@ -75,14 +84,20 @@ export class AmqpLink {
     if (!conn) return;
     // A connection whose socket died unnoticed would wait for the broker's close-ok forever.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([conn.close().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    await Promise.race([
+      conn.close().catch(() => undefined),
+      new Promise((r) => (timer = setTimeout(r, 5000))),
+    ]);
     clearTimeout(timer);
   }
 
   private async open(): Promise<ChannelModel> {
     let conn: ChannelModel;
     try {
-      conn = await connect(this.opts.url, { timeout: this.opts.connectTimeoutMs, clientProperties: { connection_name: this.opts.label } });
+      conn = await connect(this.opts.url, {
+        timeout: this.opts.connectTimeoutMs,
+        clientProperties: { connection_name: this.opts.label },
+      });
     } catch (err) {
       this.retryAt = Date.now() + this.backoff.next();
       throw amqpError(err, this.where);
@@ -102,7 +117,11 @@ export class AmqpLink {
     });
     if (this.closed) {
       await conn.close().catch(() => undefined);
-      throw new GatewayError('GW_ERR_AMQP_CONNECT', { where: this.where, zh: '连接已关闭（正在停止）', en: 'connection closed (shutting down)' });
+      throw new GatewayError('GW_ERR_AMQP_CONNECT', {
+        where: this.where,
+        zh: '连接已关闭（正在停止）',
+        en: 'connection closed (shutting down)',
+      });
     }
     this.conn = conn;
     this.blockedBy = undefined;

@@ -12,7 +12,10 @@ async function storedHead(configFile: string): Promise<ChainHead | undefined> {
   const redis = createRedis(redisUrlOf(config));
   redis.on('error', () => {});
   try {
-    const raw = await Promise.race([redis.get(`${config.redis.prefix}:audit:head`), new Promise<null>((r) => setTimeout(() => r(null), 3000).unref())]);
+    const raw = await Promise.race([
+      redis.get(`${config.redis.prefix}:audit:head`),
+      new Promise<null>((r) => setTimeout(() => r(null), 3000).unref()),
+    ]);
     return raw ? (JSON.parse(raw) as ChainHead) : undefined;
   } catch {
     return undefined;
@@ -40,7 +43,9 @@ export function registerAudit(program: Command): void {
       const r = await verifyAuditDir(dir);
       if (r.firstBroken) {
         const b = r.firstBroken;
-        console.log(`✗ first broken entry / 首个损坏记录: ${join(dir, b.file)} line ${b.line}${b.seq ? ` (seq ${b.seq})` : ''}: ${b.problem}`);
+        console.log(
+          `✗ first broken entry / 首个损坏记录: ${join(dir, b.file)} line ${b.line}${b.seq ? ` (seq ${b.seq})` : ''}: ${b.problem}`,
+        );
         console.log(`  ${r.entries} readable entries in ${r.files} file(s) / 共 ${r.files} 个文件`);
         process.exitCode = 1;
         return;
@@ -52,10 +57,14 @@ export function registerAudit(program: Command): void {
       }
       const head = opts.config ? await storedHead(opts.config) : undefined;
       if (head && head.seq > r.lastSeq) {
-        console.log(`✗ entries ${r.lastSeq + 1}..${head.seq} are missing from the end (removed, or on another node's disk) / 末尾记录缺失`);
+        console.log(
+          `✗ entries ${r.lastSeq + 1}..${head.seq} are missing from the end (removed, or on another node's disk) / 末尾记录缺失`,
+        );
         process.exitCode = 1;
         return;
       }
-      console.log(`✓ chain intact / 哈希链完整: ${r.entries} entries, seq 1..${r.lastSeq}, ${r.files} file(s) in ${dir}${head ? ', matches the head in Redis' : ''}`);
+      console.log(
+        `✓ chain intact / 哈希链完整: ${r.entries} entries, seq 1..${r.lastSeq}, ${r.files} file(s) in ${dir}${head ? ', matches the head in Redis' : ''}`,
+      );
     });
 }

@@ -6,7 +6,11 @@ import { GatewayError } from '../core/errors.js';
 import { decodeXml } from '../core/xml-text.js';
 import { intakeRefusals } from '../gateway/intake-refusals.js';
 import { readInput } from './read-input.js';
-import { createTranslator, type TranslationOptions, type TranslatorKind } from '../translators/factory.js';
+import {
+  createTranslator,
+  type TranslationOptions,
+  type TranslatorKind,
+} from '../translators/factory.js';
 import { loadMapping } from '../translators/mapping/load.js';
 import { joinCsvParts } from '../translators/source/csv-reader.js';
 import { decodeText } from '../translators/source/text-encoding.js';
@@ -28,14 +32,20 @@ export const FORMATS = ['auto', 'csv', 'json', 'xlsx', 'xml'] as const;
 export const ENCODINGS = ['auto', 'UTF-8', 'GBK', 'GB18030'] as const;
 
 /** The pass-through translator for a standard message by its root element, if it is one. */
-export function standardXmlKind(bytes: Buffer, file: string): 'dec-xml' | 'ceb-xml' | 'manifest-xml' | undefined {
+export function standardXmlKind(
+  bytes: Buffer,
+  file: string,
+): 'dec-xml' | 'ceb-xml' | 'manifest-xml' | undefined {
   let text: string;
   try {
     text = decodeXml(bytes, file).text;
   } catch {
     return undefined;
   }
-  const root = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?(DecMessage|CEB\d{3}Message|Manifest)[\s>/]/.exec(text)?.[1];
+  const root =
+    /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?(DecMessage|CEB\d{3}Message|Manifest)[\s>/]/.exec(
+      text,
+    )?.[1];
   if (root === 'DecMessage') return 'dec-xml';
   if (root?.startsWith('CEB')) return 'ceb-xml';
   if (root === 'Manifest') return 'manifest-xml';
@@ -44,7 +54,12 @@ export function standardXmlKind(bytes: Buffer, file: string): 'dec-xml' | 'ceb-x
 
 /** XML by its first bytes (after a BOM and blanks) or its name: what a dec-xml inbox would take. */
 function looksLikeXml(bytes: Buffer, file: string): boolean {
-  const head = bytes.subarray(0, 64).toString('latin1').replace(/^\xEF\xBB\xBF/, '').replace(/^\xFF\xFE|^\xFE\xFF/, '').trimStart();
+  const head = bytes
+    .subarray(0, 64)
+    .toString('latin1')
+    .replace(/^\xEF\xBB\xBF/, '')
+    .replace(/^\xFF\xFE|^\xFE\xFF/, '')
+    .trimStart();
   return head.startsWith('<') || /\.xml$/i.test(file);
 }
 
@@ -56,31 +71,49 @@ function looksLikeXml(bytes: Buffer, file: string): boolean {
  */
 export class CliTranslators {
   private readonly cache = new Map<string, Translator>();
-  private readonly channelSpec: { kind: TranslatorKind; options: TranslationOptions; base: string } | undefined;
+  private readonly channelSpec:
+    { kind: TranslatorKind; options: TranslationOptions; base: string } | undefined;
 
   constructor(private readonly opts: TranslatorCliOptions) {
-    if (opts.format && !(FORMATS as readonly string[]).includes(opts.format)) throw new Error(`--format must be one of ${FORMATS.join(', ')} / --format 取值无效`);
-    if (opts.encoding && !(ENCODINGS as readonly string[]).includes(opts.encoding)) throw new Error(`--encoding must be one of ${ENCODINGS.join(', ')} / --encoding 取值无效`);
+    if (opts.format && !(FORMATS as readonly string[]).includes(opts.format))
+      throw new Error(`--format must be one of ${FORMATS.join(', ')} / --format 取值无效`);
+    if (opts.encoding && !(ENCODINGS as readonly string[]).includes(opts.encoding))
+      throw new Error(`--encoding must be one of ${ENCODINGS.join(', ')} / --encoding 取值无效`);
     if (opts.channel) {
-      if (!opts.config) throw new Error('--channel needs --config <file> / --channel 需要同时给出 --config');
+      if (!opts.config)
+        throw new Error('--channel needs --config <file> / --channel 需要同时给出 --config');
       const config = loadConfig(opts.config);
       const ch = config.channels.find((c) => c.name === opts.channel);
-      if (!ch) throw new Error(`no channel "${opts.channel}" in ${opts.config}; channels: ${config.channels.map((c) => c.name).join(', ')} / 找不到通道`);
+      if (!ch)
+        throw new Error(
+          `no channel "${opts.channel}" in ${opts.config}; channels: ${config.channels.map((c) => c.name).join(', ')} / 找不到通道`,
+        );
       // The resolved channel's paths are absolute already.
-      this.channelSpec = { kind: ch.translator, options: ch.translation, base: dirname(resolve(opts.config)) };
+      this.channelSpec = {
+        kind: ch.translator,
+        options: ch.translation,
+        base: dirname(resolve(opts.config)),
+      };
     }
   }
 
   private overrides(): TranslationOptions {
     return {
       ...(this.opts.format ? { format: this.opts.format as TranslationOptions['format'] } : {}),
-      ...(this.opts.encoding ? { encoding: this.opts.encoding as TranslationOptions['encoding'] } : {}),
+      ...(this.opts.encoding
+        ? { encoding: this.opts.encoding as TranslationOptions['encoding'] }
+        : {}),
       ...(this.opts.codes ? { codesDir: this.opts.codes } : {}),
       ...(this.opts.validate === false ? { validate: false } : {}),
     };
   }
 
-  private make(key: string, kind: TranslatorKind, options: TranslationOptions, resolvePath: (p: string) => string): Translator {
+  private make(
+    key: string,
+    kind: TranslatorKind,
+    options: TranslationOptions,
+    resolvePath: (p: string) => string,
+  ): Translator {
     let t = this.cache.get(key);
     if (!t) {
       t = createTranslator(kind, options, resolvePath);
@@ -94,10 +127,16 @@ export class CliTranslators {
     if (bytes.length === 0) throw intakeRefusals.empty(basename(file), 'folder');
     if (this.channelSpec) {
       const { kind, options, base } = this.channelSpec;
-      return this.make('channel', kind, { ...options, ...this.overrides() }, (p) => (isAbsolute(p) ? p : join(base, p)));
+      return this.make('channel', kind, { ...options, ...this.overrides() }, (p) =>
+        isAbsolute(p) ? p : join(base, p),
+      );
     }
     const fmt = this.opts.format;
-    if (!this.opts.mapping && (!fmt || fmt === 'auto' || fmt === 'xml') && looksLikeXml(bytes, file)) {
+    if (
+      !this.opts.mapping &&
+      (!fmt || fmt === 'auto' || fmt === 'xml') &&
+      looksLikeXml(bytes, file)
+    ) {
       // Standard XML dropped as-is. Undecodable or foreign XML goes to dec-xml (the default
       // channel translator), which reports the encoding or the root exactly as the daemon does.
       const kind = standardXmlKind(bytes, file) ?? 'dec-xml';
@@ -121,7 +160,9 @@ export class CliTranslators {
 export function kindOfMapping(path: string): TranslatorKind {
   let message = '';
   try {
-    message = String((parseYaml(readFileSync(path, 'utf8')) as { message?: unknown } | null)?.message ?? '');
+    message = String(
+      (parseYaml(readFileSync(path, 'utf8')) as { message?: unknown } | null)?.message ?? '',
+    );
   } catch {
     return 'enterprise'; // the translator reports the unreadable mapping with its position
   }
@@ -132,11 +173,17 @@ export function kindOfMapping(path: string): TranslatorKind {
 }
 
 /** Joins a CSV head file and items file into one sections-layout input (UTF-8). */
-export function joinPair(headFile: string, itemsFile: string, mappingFile: string, encoding: string | undefined): Buffer {
+export function joinPair(
+  headFile: string,
+  itemsFile: string,
+  mappingFile: string,
+  encoding: string | undefined,
+): Buffer {
   const { mapping } = loadMapping(mappingFile);
   const markerOf = (section: string | undefined): string => {
     const key = Object.entries(mapping.input.csv.sections).find(([, v]) => v === section)?.[0];
-    if (!key) throw new Error(`the mapping's csv.sections has no marker for section "${section ?? ''}"`);
+    if (!key)
+      throw new Error(`the mapping's csv.sections has no marker for section "${section ?? ''}"`);
     return key;
   };
   const setting = (encoding ?? mapping.input.encoding) as (typeof ENCODINGS)[number];

@@ -8,8 +8,15 @@ import { reportError } from './format-error.js';
 
 // Loaded when a command runs, not at every CLI start (they bring Redis and BullMQ).
 type Ops = typeof DeliveryOperator;
-const lazy = <K extends 'holdChannel' | 'holdMessage' | 'releaseChannel' | 'releaseMessage' | 'replayMessage'>(name: K): Ops[K] =>
-  (async (...args: unknown[]) => ((await import('../queues/delivery-operator.js'))[name] as (...a: unknown[]) => unknown)(...args)) as unknown as Ops[K];
+const lazy = <
+  K extends 'holdChannel' | 'holdMessage' | 'releaseChannel' | 'releaseMessage' | 'replayMessage',
+>(
+  name: K,
+): Ops[K] =>
+  (async (...args: unknown[]) =>
+    ((await import('../queues/delivery-operator.js'))[name] as (...a: unknown[]) => unknown)(
+      ...args,
+    )) as unknown as Ops[K];
 const holdChannel = lazy('holdChannel');
 const holdMessage = lazy('holdMessage');
 const releaseChannel = lazy('releaseChannel');
@@ -19,7 +26,10 @@ const replayMessage = lazy('replayMessage');
 const operator = (cmd: string): string => `eport ${cmd} (${process.env.USER ?? 'operator'})`;
 
 /** Runs one delivery action against the gateway's Redis, printing its outcome or why it was refused. */
-async function run(configFile: string, act: (deps: PipelineDeps, find: (arg: string) => Promise<MessageRecord>) => Promise<string>): Promise<void> {
+async function run(
+  configFile: string,
+  act: (deps: PipelineDeps, find: (arg: string) => Promise<MessageRecord>) => Promise<string>,
+): Promise<void> {
   const config = await loadConfigOrReport(configFile);
   if (!config) return;
   const { findRecord, openOperatorContext } = await import('./operator-context.js');
@@ -41,8 +51,14 @@ async function run(configFile: string, act: (deps: PipelineDeps, find: (arg: str
 }
 
 /** Either a message or --channel, never both. */
-function target(arg: string | undefined, channel: string | undefined): { message: string } | { channel: string } {
-  if (Boolean(arg) === Boolean(channel)) throw new Error('give a message (id, file name or ClientSeqNo) or --channel NAME, not both / 请指定报文或 --channel 通道之一');
+function target(
+  arg: string | undefined,
+  channel: string | undefined,
+): { message: string } | { channel: string } {
+  if (Boolean(arg) === Boolean(channel))
+    throw new Error(
+      'give a message (id, file name or ClientSeqNo) or --channel NAME, not both / 请指定报文或 --channel 通道之一',
+    );
   return arg ? { message: arg } : { channel: channel! };
 }
 
@@ -50,19 +66,26 @@ function target(arg: string | undefined, channel: string | undefined): { message
 export function registerDeliveryCommands(program: Command): void {
   program
     .command('hold')
-    .description('stop sending a message, or a whole channel (files are still accepted and checked) / 暂停发送报文或通道')
+    .description(
+      'stop sending a message, or a whole channel (files are still accepted and checked) / 暂停发送报文或通道',
+    )
     .argument('[id-or-file]', 'message id, source file name, or ClientSeqNo')
     .option('--channel <name>', 'hold every message of this channel instead')
     .option('--reason <text>', 'why, for the timeline')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
-    .action(async (arg: string | undefined, opts: { config: string; channel?: string; reason?: string }) => {
-      await run(opts.config, async (deps, find) => {
-        const t = target(arg, opts.channel);
-        if ('channel' in t) return holdChannel(deps, t.channel, operator('hold'), opts.reason);
-        const rec = await find(t.message);
-        return `message ${rec.id} (${rec.sourceName}): ${await holdMessage(deps, rec, operator('hold'), opts.reason)}`;
-      });
-    });
+    .action(
+      async (
+        arg: string | undefined,
+        opts: { config: string; channel?: string; reason?: string },
+      ) => {
+        await run(opts.config, async (deps, find) => {
+          const t = target(arg, opts.channel);
+          if ('channel' in t) return holdChannel(deps, t.channel, operator('hold'), opts.reason);
+          const rec = await find(t.message);
+          return `message ${rec.id} (${rec.sourceName}): ${await holdMessage(deps, rec, operator('hold'), opts.reason)}`;
+        });
+      },
+    );
 
   program
     .command('release')
@@ -81,7 +104,9 @@ export function registerDeliveryCommands(program: Command): void {
 
   program
     .command('replay')
-    .description('send the same signed bytes of a delivered message again, on purpose / 重放已送达的报文（相同签名报文）')
+    .description(
+      'send the same signed bytes of a delivered message again, on purpose / 重放已送达的报文（相同签名报文）',
+    )
     .argument('<id-or-file>', 'message id, source file name, or ClientSeqNo')
     .requiredOption('--reason <text>', 'why it is sent again (goes into the timeline)')
     .requiredOption('-c, --config <file>', 'YAML configuration file')

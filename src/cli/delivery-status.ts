@@ -18,7 +18,10 @@ export function formatDeliveryState(s: DeliveryState): string[] {
   }
   if (s.heldChannels.length) {
     lines.push('channels on hold / 暂停发送的通道');
-    for (const h of s.heldChannels) lines.push(`  ${h.channel.padEnd(20)} since ${time(h.at)} by ${h.by}${h.reason ? ` (${h.reason})` : ''}; ${h.waiting} message(s) waiting`);
+    for (const h of s.heldChannels)
+      lines.push(
+        `  ${h.channel.padEnd(20)} since ${time(h.at)} by ${h.by}${h.reason ? ` (${h.reason})` : ''}; ${h.waiting} message(s) waiting`,
+      );
   }
   return lines;
 }

@@ -16,15 +16,22 @@ export interface DemoChannel {
 
 /** Business keys are unique across channels: a sample seeded into a second channel gets its own ClientSeqNo. */
 function withClientSeqNo(bytes: Buffer, clientSeqNo: string): Buffer {
-  return Buffer.from(bytes.toString('utf8').replace(/<((?:\w+:)?ClientSeqNo)>[^<]*<\/\1>/, `<$1>${clientSeqNo}</$1>`), 'utf8');
+  return Buffer.from(
+    bytes
+      .toString('utf8')
+      .replace(/<((?:\w+:)?ClientSeqNo)>[^<]*<\/\1>/, `<$1>${clientSeqNo}</$1>`),
+    'utf8',
+  );
 }
 
 export const DEMO_CHANNELS: readonly DemoChannel[] = [
   {
     name: 'declaration',
     title: '报关单 DecMessage XML',
-    yaml: () => `    translator: dec-xml\n    intake: [{ type: folder, pattern: "*.xml", stableMs: 500ms, pollMs: 250ms }]`,
-    seed: async (_s, list) => (await list('declaration')).filter((f) => f.endsWith('.xml')).map((f) => `declaration/${f}`),
+    yaml: () =>
+      `    translator: dec-xml\n    intake: [{ type: folder, pattern: "*.xml", stableMs: 500ms, pollMs: 250ms }]`,
+    seed: async (_s, list) =>
+      (await list('declaration')).filter((f) => f.endsWith('.xml')).map((f) => `declaration/${f}`),
   },
   {
     name: 'erp',
@@ -57,19 +64,18 @@ export const DEMO_CHANNELS: readonly DemoChannel[] = [
       ['sas111', '出入库单', 'sas111-stock-in.json'],
       ['sas121', '核放单', 'sas121-passport.xlsx'],
     ] as const
-  ).map(
-    ([type, zh, file]): DemoChannel => ({
-      name: `jin2-${type}`,
-      title: `金二 ${zh} ${type.toUpperCase()} (加贸/保税, samples/jin2)`,
-      yaml: (s) =>
-        `    translator: jin2\n    translation: { mapping: ${JSON.stringify(join(s, 'jin2', file.replace(/\.\w+$/, '.yaml')))} }\n    intake: [{ type: folder, pattern: "*", stableMs: 500ms, pollMs: 250ms }]`,
-      seed: async () => [`jin2/${file}`],
-    }),
-  ),
+  ).map(([type, zh, file]): DemoChannel => ({
+    name: `jin2-${type}`,
+    title: `金二 ${zh} ${type.toUpperCase()} (加贸/保税, samples/jin2)`,
+    yaml: (s) =>
+      `    translator: jin2\n    translation: { mapping: ${JSON.stringify(join(s, 'jin2', file.replace(/\.\w+$/, '.yaml')))} }\n    intake: [{ type: folder, pattern: "*", stableMs: 500ms, pollMs: 250ms }]`,
+    seed: async () => [`jin2/${file}`],
+  })),
   {
     name: 'sw-client',
     title: '报关单 through the Single Window client folders (ImpPath, simulated)',
-    yaml: () => `    translator: dec-xml\n    module: DECCUS001\n    intake: [{ type: folder, pattern: "*.xml", stableMs: 500ms, pollMs: 250ms }]`,
+    yaml: () =>
+      `    translator: dec-xml\n    module: DECCUS001\n    intake: [{ type: folder, pattern: "*.xml", stableMs: 500ms, pollMs: 250ms }]`,
     seed: async () => ['declaration/dec-01-import-components-utf8.xml'],
     reseed: (bytes) => withClientSeqNo(bytes, 'SWCDEMO00000000001'),
     // As most enterprises do today: the client signs with the operator card plugged into its host.
@@ -78,21 +84,31 @@ export const DEMO_CHANNELS: readonly DemoChannel[] = [
   {
     name: 'paperless',
     title: '通关无纸化: 报关单 with its attachment folder, as one zip to the client',
-    yaml: () => `    translator: dec-xml\n    module: DECCUS001\n    intake: [{ type: folder, pattern: "*.xml", stableMs: 500ms, pollMs: 250ms, attachments: true }]`,
-    seed: async () => ['paperless/dec-11-import-paperless.edoc', 'paperless/dec-11-import-paperless.xml'],
+    yaml: () =>
+      `    translator: dec-xml\n    module: DECCUS001\n    intake: [{ type: folder, pattern: "*.xml", stableMs: 500ms, pollMs: 250ms, attachments: true }]`,
+    seed: async () => [
+      'paperless/dec-11-import-paperless.edoc',
+      'paperless/dec-11-import-paperless.xml',
+    ],
     route: '    signer: client\n    transport: sw-client',
   },
   {
     name: 'agency',
-    title: '代理报关委托 ImportAgrRequest from JSON, to the client\'s Acd folder',
-    yaml: () => `    translator: acd\n    messageType: ImportAgrRequest\n    module: ACD\n    intake: [{ type: folder, pattern: "*.json", stableMs: 500ms, pollMs: 250ms }]`,
+    title: "代理报关委托 ImportAgrRequest from JSON, to the client's Acd folder",
+    yaml: () =>
+      `    translator: acd\n    messageType: ImportAgrRequest\n    module: ACD\n    intake: [{ type: folder, pattern: "*.json", stableMs: 500ms, pollMs: 250ms }]`,
     seed: async () => ['acd/agr-01-add.json'],
     route: '    signer: client\n    transport: sw-client',
   },
 ];
 
 /** The demo's configuration, written to DIR/eport.yaml so the user can read and reuse it. */
-export function demoConfigYaml(opts: { sandboxUrl: string; samples: string; redisUrl?: string | undefined; prefix?: string | undefined }): string {
+export function demoConfigYaml(opts: {
+  sandboxUrl: string;
+  samples: string;
+  redisUrl?: string | undefined;
+  prefix?: string | undefined;
+}): string {
   const channels = DEMO_CHANNELS.map(
     (c) =>
       `  - name: ${c.name}            # ${c.title}\n    dir: ./${c.name}\n${c.yaml(opts.samples)}\n${c.route ?? '    signer: demo-key\n    signature: { algorithm: rsa-sha1 }\n    transport: sandbox'}`,

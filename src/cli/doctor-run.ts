@@ -23,14 +23,23 @@ async function checkRedis(config: GatewayConfig): Promise<Finding[]> {
       const v = execFileSync(config.redis.serverBinary, ['--version'], { encoding: 'utf8' }).trim();
       return [{ level: 'ok', what: 'redis (managed / 内置)', detail: v }];
     } catch {
-      return [{ level: 'fail', what: 'redis (managed / 内置)', detail: `${config.redis.serverBinary} not found / 未安装: apt-get install redis-server, or set redis.url` }];
+      return [
+        {
+          level: 'fail',
+          what: 'redis (managed / 内置)',
+          detail: `${config.redis.serverBinary} not found / 未安装: apt-get install redis-server, or set redis.url`,
+        },
+      ];
     }
   }
   const { createRedis, assertNoEviction } = await import('../queues/redis-connection.js');
   const redis = createRedis(config.redis.url);
   redis.on('error', () => {});
   try {
-    await Promise.race([redis.ping(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 3000))]);
+    await Promise.race([
+      redis.ping(),
+      new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 3000)),
+    ]);
     const out: Finding[] = [{ level: 'ok', what: 'redis', detail: 'reachable / 可连接' }];
     try {
       await assertNoEviction(redis);
@@ -46,7 +55,14 @@ async function checkRedis(config: GatewayConfig): Promise<Finding[]> {
     out.push(...(await checkRedisPersistence(redis)), await checkClockSkew(redis));
     return out;
   } catch (err) {
-    return [{ level: 'fail', what: 'redis', detail: `cannot reach ${config.redis.url}: ${(err as Error).message} / 无法连接`, fix: 'start Redis (systemctl start redis-server) or correct redis.url / 启动 Redis 或修正 redis.url' }];
+    return [
+      {
+        level: 'fail',
+        what: 'redis',
+        detail: `cannot reach ${config.redis.url}: ${(err as Error).message} / 无法连接`,
+        fix: 'start Redis (systemctl start redis-server) or correct redis.url / 启动 Redis 或修正 redis.url',
+      },
+    ];
   } finally {
     redis.disconnect();
   }
@@ -64,7 +80,12 @@ async function checkSigners(config: GatewayConfig): Promise<Finding[]> {
       try {
         st = await Promise.race([
           certificateStatus(signer),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 10 s / 10 秒内无响应')), 10_000).unref()),
+          new Promise<never>((_, reject) =>
+            setTimeout(
+              () => reject(new Error('no answer within 10 s / 10 秒内无响应')),
+              10_000,
+            ).unref(),
+          ),
         ]);
       } finally {
         await signer.close();
@@ -75,7 +96,9 @@ async function checkSigners(config: GatewayConfig): Promise<Finding[]> {
       out.push({ level, what: `signer ${s.name}`, detail, ...(fix ? { fix } : {}) });
     } catch (err) {
       const d = isGatewayError(err) ? err.details[0] : undefined;
-      const fix = d?.fixEn ? `${d.fixEn}${d.fixZh ? ` / ${d.fixZh}` : ''}` : 'see the signer section of the README (card in the reader? PIN file? key file path?) / 参见 README 签名器一节';
+      const fix = d?.fixEn
+        ? `${d.fixEn}${d.fixZh ? ` / ${d.fixZh}` : ''}`
+        : 'see the signer section of the README (card in the reader? PIN file? key file path?) / 参见 README 签名器一节';
       out.push({ level: 'fail', what: `signer ${s.name}`, detail: formatErrorLine(err), fix });
     }
   }
@@ -89,24 +112,46 @@ async function checkSigners(config: GatewayConfig): Promise<Finding[]> {
 async function checkFolder(what: string, dir: string): Promise<Finding> {
   const st = await stat(dir).catch(() => undefined);
   if (st) {
-    if (!st.isDirectory()) return { level: 'fail', what, detail: `${dir} is not a folder / 不是文件夹` };
+    if (!st.isDirectory())
+      return { level: 'fail', what, detail: `${dir} is not a folder / 不是文件夹` };
     return access(dir, constants.W_OK | constants.R_OK).then(
       () => ({ level: 'ok' as const, what, detail: dir }),
-      () => ({ level: 'fail' as const, what, detail: `${dir}: not readable and writable by this user / 当前用户无法读写` }),
+      () => ({
+        level: 'fail' as const,
+        what,
+        detail: `${dir}: not readable and writable by this user / 当前用户无法读写`,
+      }),
     );
   }
   let parent = dirname(dir);
-  while (parent !== dirname(parent) && !(await stat(parent).catch(() => undefined))) parent = dirname(parent);
-  const creatable = await access(parent, constants.W_OK).then(() => true, () => false);
+  while (parent !== dirname(parent) && !(await stat(parent).catch(() => undefined)))
+    parent = dirname(parent);
+  const creatable = await access(parent, constants.W_OK).then(
+    () => true,
+    () => false,
+  );
   return creatable
-    ? { level: 'warn', what, detail: `${dir} does not exist yet; \`eport start\` creates it / 文件夹不存在，启动时将自动创建` }
-    : { level: 'fail', what, detail: `${dir} does not exist and ${parent} is not writable: create it (mkdir -p) for the gateway user / 文件夹不存在且无法创建` };
+    ? {
+        level: 'warn',
+        what,
+        detail: `${dir} does not exist yet; \`eport start\` creates it / 文件夹不存在，启动时将自动创建`,
+      }
+    : {
+        level: 'fail',
+        what,
+        detail: `${dir} does not exist and ${parent} is not writable: create it (mkdir -p) for the gateway user / 文件夹不存在且无法创建`,
+      };
 }
 
 async function checkFolders(config: GatewayConfig): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const ch of config.channels) {
-    for (const [role, dir] of [...ch.intake.flatMap((i) => (i.type === 'folder' ? [['inbox', i.path] as const] : [])), ['outbox', ch.outbox] as const, ['sent', ch.sent] as const, ['failed', ch.failed] as const]) {
+    for (const [role, dir] of [
+      ...ch.intake.flatMap((i) => (i.type === 'folder' ? [['inbox', i.path] as const] : [])),
+      ['outbox', ch.outbox] as const,
+      ['sent', ch.sent] as const,
+      ['failed', ch.failed] as const,
+    ]) {
       out.push(await checkFolder(`${ch.name} ${role}`, dir));
     }
   }
@@ -116,22 +161,38 @@ async function checkFolders(config: GatewayConfig): Promise<Finding[]> {
 
 /** Files the configuration names (keys, mappings, code tables…), as `config check` reports them. */
 function fileFindings(problems: readonly ConfigProblem[]): Finding[] {
-  return problems.map((p) => ({ level: 'fail', what: p.path, detail: `${p.message}${p.fix ? ` — ${p.fix}` : ''}` }));
+  return problems.map((p) => ({
+    level: 'fail',
+    what: p.path,
+    detail: `${p.message}${p.fix ? ` — ${p.fix}` : ''}`,
+  }));
 }
 
 /** Every endpoint the gateway talks to: customs routes, receipt sources, the E-Port control. */
 async function checkRoutes(config: GatewayConfig): Promise<Finding[]> {
   // An AMQP URL holds the password: checkEndpoint shows only its host.
-  const urlOf = (x: { type: string; url?: string; host?: string; port?: number }): string => (x.type === 'sftp' ? `sftp://${x.host}:${x.port}` : x.url!);
+  const urlOf = (x: { type: string; url?: string; host?: string; port?: number }): string =>
+    x.type === 'sftp' ? `sftp://${x.host}:${x.port}` : x.url!;
   const targets = [
     // A Single Window client route is folders on this machine, not an endpoint.
-    ...config.transports.flatMap((t) => (t.type === 'sw-client' ? [] : [{ what: `transport ${t.name}`, url: urlOf(t), ...(t.type === 'http' ? { headers: t.headers } : {}) }])),
+    ...config.transports.flatMap((t) =>
+      t.type === 'sw-client'
+        ? []
+        : [
+            {
+              what: `transport ${t.name}`,
+              url: urlOf(t),
+              ...(t.type === 'http' ? { headers: t.headers } : {}),
+            },
+          ],
+    ),
     ...config.receiptSources.map((r) => ({ what: `receipts ${r.name}`, url: urlOf(r) })),
-    ...config.signers.flatMap((s) => (s.type === 'eport-service' ? [{ what: `signer ${s.name} control`, url: s.url }] : [])),
+    ...config.signers.flatMap((s) =>
+      s.type === 'eport-service' ? [{ what: `signer ${s.name} control`, url: s.url }] : [],
+    ),
   ];
   return (await Promise.all(targets.map((t) => checkEndpoint(t)))).flat();
 }
-
 
 /** `eport doctor`: every check, each problem with its fix. */
 export async function runDoctor(opts: { config: string }): Promise<void> {

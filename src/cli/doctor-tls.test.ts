@@ -6,7 +6,8 @@ describe('doctor: mTLS client certificates', () => {
   it('reports each client certificate as valid, expiring within 30 days, or expired', () => {
     const ca = new TestCa('Enterprise CA');
     const now = Date.now();
-    const cert = (days: number) => ca.issue('client', { notAfter: new Date(now + days * 86_400_000) }).cert;
+    const cert = (days: number) =>
+      ca.issue('client', { notAfter: new Date(now + days * 86_400_000) }).cert;
     const findings = clientCertificateFindings(
       {
         transports: [

@@ -13,10 +13,17 @@ export interface TlsFinding {
   readonly detail: string;
 }
 
-export function clientCertificateFindings(config: Pick<GatewayConfig, 'transports' | 'receiptSources'>, now = Date.now()): TlsFinding[] {
+export function clientCertificateFindings(
+  config: Pick<GatewayConfig, 'transports' | 'receiptSources'>,
+  now = Date.now(),
+): TlsFinding[] {
   const withTls = [
-    ...config.transports.map((t) => [`transport ${t.name}`, (t as { tls?: ClientTls }).tls] as const),
-    ...config.receiptSources.map((r) => [`receipts ${r.name}`, (r as { tls?: ClientTls }).tls] as const),
+    ...config.transports.map(
+      (t) => [`transport ${t.name}`, (t as { tls?: ClientTls }).tls] as const,
+    ),
+    ...config.receiptSources.map(
+      (r) => [`receipts ${r.name}`, (r as { tls?: ClientTls }).tls] as const,
+    ),
   ];
   return withTls.flatMap(([what, tls]): TlsFinding[] => {
     if (!tls?.cert) return [];
@@ -24,8 +31,22 @@ export function clientCertificateFindings(config: Pick<GatewayConfig, 'transport
     const notAfter = Date.parse(cert.validTo);
     const days = Math.floor((notAfter - now) / DAY);
     const where = `${what} client certificate`;
-    if (notAfter <= now) return [{ level: 'fail', what: where, detail: `expired ${cert.validTo}: the server will refuse it / 客户端证书已过期` }];
-    if (days < WARN_DAYS) return [{ level: 'warn', what: where, detail: `expires ${cert.validTo} (${days} days) / 客户端证书即将过期` }];
+    if (notAfter <= now)
+      return [
+        {
+          level: 'fail',
+          what: where,
+          detail: `expired ${cert.validTo}: the server will refuse it / 客户端证书已过期`,
+        },
+      ];
+    if (days < WARN_DAYS)
+      return [
+        {
+          level: 'warn',
+          what: where,
+          detail: `expires ${cert.validTo} (${days} days) / 客户端证书即将过期`,
+        },
+      ];
     return [{ level: 'ok', what: where, detail: `valid until ${cert.validTo}` }];
   });
 }

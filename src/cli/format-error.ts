@@ -15,11 +15,14 @@ export function formatError(err: unknown): string {
 
 /** The same text from an error's plain data (a validation result, a ledger entry). */
 export function formatErrorJson(j: GatewayErrorJson): string {
-  const lines = [`${j.code}: ${j.zh} / ${j.en}${j.details.length > 1 ? ` (${j.details.length})` : ''}`];
+  const lines = [
+    `${j.code}: ${j.zh} / ${j.en}${j.details.length > 1 ? ` (${j.details.length})` : ''}`,
+  ];
   for (const d of j.details) {
     lines.push(`  - ${d.where ? `[${d.where}] ` : ''}${d.zh}`);
     if (d.en !== d.zh) lines.push(`    ${d.en}`);
-    if (d.fixZh || d.fixEn) lines.push(`    修正 / fix: ${[d.fixZh, d.fixEn].filter(Boolean).join(' / ')}`);
+    if (d.fixZh || d.fixEn)
+      lines.push(`    修正 / fix: ${[d.fixZh, d.fixEn].filter(Boolean).join(' / ')}`);
   }
   return lines.join('\n');
 }

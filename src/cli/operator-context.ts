@@ -16,14 +16,23 @@ export { findRecord, redisUrlOf } from './message-lookup.js';
  * What an operator command needs to act on messages like the daemon would (ledger, queues, spool,
  * channels), without starting workers or adapters. Close it when done.
  */
-export async function openOperatorContext(config: GatewayConfig): Promise<{ deps: PipelineDeps; close(): Promise<void> }> {
+export async function openOperatorContext(
+  config: GatewayConfig,
+): Promise<{ deps: PipelineDeps; close(): Promise<void> }> {
   const url = redisUrlOf(config);
   const redis = createRedis(url);
   redis.on('error', () => {});
   await redis.ping().catch(() => {
-    throw new Error(`cannot reach Redis at ${url}; is the gateway running? / 无法连接 Redis，网关是否在运行？`);
+    throw new Error(
+      `cannot reach Redis at ${url}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
+    );
   });
-  const queues = new StageQueues(bullmqConnection(url), config.redis.prefix, config.retry.delaysMs.length + 1, config.signers.map((s) => s.name));
+  const queues = new StageQueues(
+    bullmqConnection(url),
+    config.redis.prefix,
+    config.retry.delaysMs.length + 1,
+    config.signers.map((s) => s.name),
+  );
   const ledger = new Ledger(redis, config.redis.prefix);
   const deps = {
     config,

@@ -20,13 +20,19 @@ async function describe(spool: Spool, channel: string, e: FeedEntry): Promise<st
 }
 
 export function registerReceiptsTail(program: Command): void {
-  const receipts = program.command('receipts').description('receipts written to the outboxes / 回执');
+  const receipts = program
+    .command('receipts')
+    .description('receipts written to the outboxes / 回执');
   receipts
     .command('tail')
     .description('follow receipts live as they are written / 实时查看回执')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
     .option('--channel <name>', 'only this channel (default: all)')
-    .option('--since <duration>', 'start this far back, e.g. 10m, 2h (default: only new receipts)', '0')
+    .option(
+      '--since <duration>',
+      'start this far back, e.g. 10m, 2h (default: only new receipts)',
+      '0',
+    )
     .option('-n, --count <n>', 'exit after this many receipts')
     .action(async (opts: { config: string; channel?: string; since: string; count?: string }) => {
       // Loaded when used: every CLI start stays quick.
@@ -39,7 +45,9 @@ export function registerReceiptsTail(program: Command): void {
       const config = loadConfig(opts.config);
       const channels = opts.channel ? [opts.channel] : config.channels.map((c) => c.name);
       if (opts.channel && !config.channels.some((c) => c.name === opts.channel)) {
-        console.error(`no channel "${opts.channel}" in ${opts.config}; channels: ${config.channels.map((c) => c.name).join(', ')} / 通道不存在`);
+        console.error(
+          `no channel "${opts.channel}" in ${opts.config}; channels: ${config.channels.map((c) => c.name).join(', ')} / 通道不存在`,
+        );
         process.exitCode = 2;
         return;
       }
@@ -51,7 +59,9 @@ export function registerReceiptsTail(program: Command): void {
       process.once('SIGTERM', onSignal);
       try {
         const [sec, usec] = await redis.time().catch(() => {
-          throw new Error(`cannot reach Redis at ${redisUrlOf(config)}; is the gateway running? / 无法连接 Redis，网关是否在运行？`);
+          throw new Error(
+            `cannot reach Redis at ${redisUrlOf(config)}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
+          );
         });
         // Cursors are stream ids, which start with the Redis clock in milliseconds.
         const start = `${Math.floor(Number(sec) * 1000 + Number(usec) / 1000) - toMs(/^\d+$/.test(opts.since) ? Number(opts.since) : opts.since)}-0`;
@@ -59,7 +69,9 @@ export function registerReceiptsTail(program: Command): void {
         const feed = new ReceiptFeed(redis, config.redis.prefix);
         const spool = new Spool(join(config.dataDir, 'spool'));
         let left = opts.count ? Number(opts.count) : Infinity;
-        console.error(`following receipts of ${channels.join(', ')}; Ctrl-C stops / 正在跟踪回执，Ctrl-C 退出`);
+        console.error(
+          `following receipts of ${channels.join(', ')}; Ctrl-C stops / 正在跟踪回执，Ctrl-C 退出`,
+        );
         while (!stop && left > 0) {
           let got = 0;
           for (const ch of channels) {

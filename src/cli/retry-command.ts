@@ -4,11 +4,19 @@ import { reportError } from './format-error.js';
 import { loadConfigOrReport } from './load-config-or-report.js';
 
 // The operator actions, loaded when a command runs rather than at every CLI start.
-const retry: typeof retryMessage = async (...a) => (await import('../queues/operator.js')).retryMessage(...a);
-const cancel: typeof cancelMessage = async (...a) => (await import('../queues/operator.js')).cancelMessage(...a);
+const retry: typeof retryMessage = async (...a) =>
+  (await import('../queues/operator.js')).retryMessage(...a);
+const cancel: typeof cancelMessage = async (...a) =>
+  (await import('../queues/operator.js')).cancelMessage(...a);
 
 /** An operator action on one message, found by id, file name or ClientSeqNo; Redis and the queues load when it runs. */
-function operatorCommand(program: Command, name: string, description: string, act: typeof retryMessage | typeof cancelMessage, done: string): void {
+function operatorCommand(
+  program: Command,
+  name: string,
+  description: string,
+  act: typeof retryMessage | typeof cancelMessage,
+  done: string,
+): void {
   program
     .command(name)
     .description(description)
@@ -38,6 +46,18 @@ function operatorCommand(program: Command, name: string, description: string, ac
 }
 
 export function registerRetry(program: Command): void {
-  operatorCommand(program, 'retry', 'send a dead message again (same signed bytes, same ClientSeqNo) / 重发已放弃的报文', retry, 'queued for delivery again / 已重新排队发送');
-  operatorCommand(program, 'cancel', 'stop a message that has not been sent yet / 撤销尚未发送的报文', cancel, 'cancelled, not sent / 已撤销，未发送');
+  operatorCommand(
+    program,
+    'retry',
+    'send a dead message again (same signed bytes, same ClientSeqNo) / 重发已放弃的报文',
+    retry,
+    'queued for delivery again / 已重新排队发送',
+  );
+  operatorCommand(
+    program,
+    'cancel',
+    'stop a message that has not been sent yet / 撤销尚未发送的报文',
+    cancel,
+    'cancelled, not sent / 已撤销，未发送',
+  );
 }

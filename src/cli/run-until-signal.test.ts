@@ -1,9 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { exitCodeAfter, runUntilSignal, signalExitCode, type SignalProcess, type SignalStage } from './run-until-signal.js';
+import {
+  exitCodeAfter,
+  runUntilSignal,
+  signalExitCode,
+  type SignalProcess,
+  type SignalStage,
+} from './run-until-signal.js';
 
 /** A process stand-in: signals are emitted by the test, exit() is recorded instead of ending vitest. */
-function fakeProcess(): SignalProcess & { emitter: EventEmitter; exits: number[]; send(s: NodeJS.Signals): void } {
+function fakeProcess(): SignalProcess & {
+  emitter: EventEmitter;
+  exits: number[];
+  send(s: NodeJS.Signals): void;
+} {
   const emitter = new EventEmitter();
   const exits: number[] = [];
   return {
@@ -18,7 +28,12 @@ function fakeProcess(): SignalProcess & { emitter: EventEmitter; exits: number[]
 }
 
 /** A stop that finishes only when the test says so (or when hurried). */
-function pendingStop(): { stop: () => Promise<void>; hurry: () => void; finish: () => void; hurries: number } {
+function pendingStop(): {
+  stop: () => Promise<void>;
+  hurry: () => void;
+  finish: () => void;
+  hurries: number;
+} {
   let finish = (): void => {};
   const t = {
     hurries: 0,
@@ -79,7 +94,12 @@ describe('runUntilSignal', () => {
     const proc = fakeProcess();
     const stages: SignalStage[] = [];
     let hurries = 0;
-    void runUntilSignal({ stop: () => new Promise<void>(() => {}), hurry: () => void hurries++ }, (_s, stage) => stages.push(stage), undefined, proc);
+    void runUntilSignal(
+      { stop: () => new Promise<void>(() => {}), hurry: () => void hurries++ },
+      (_s, stage) => stages.push(stage),
+      undefined,
+      proc,
+    );
     proc.send('SIGINT');
     proc.send('SIGINT');
     expect(proc.exits).toEqual([]);
@@ -91,7 +111,12 @@ describe('runUntilSignal', () => {
 
   it('still resolves, with the signal, when the stop itself fails', async () => {
     const proc = fakeProcess();
-    const running = runUntilSignal({ stop: () => Promise.reject(new Error('redis gone')) }, () => {}, undefined, proc);
+    const running = runUntilSignal(
+      { stop: () => Promise.reject(new Error('redis gone')) },
+      () => {},
+      undefined,
+      proc,
+    );
     proc.send('SIGTERM');
     expect(await running).toEqual({ signal: 'SIGTERM', hurried: false });
   });

@@ -77,7 +77,9 @@ export function runUntilSignal(
       onSignal(signal, 'graceful');
       if (deadlineMs !== undefined) {
         setTimeout(() => {
-          proc.stderr.write(`eport: shutdown did not finish within ${deadlineMs} ms: exiting / 关闭超时，强制退出\n`);
+          proc.stderr.write(
+            `eport: shutdown did not finish within ${deadlineMs} ms: exiting / 关闭超时，强制退出\n`,
+          );
           proc.exit(1);
         }, deadlineMs).unref();
       }

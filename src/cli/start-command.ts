@@ -16,7 +16,10 @@ export function registerStart(program: Command): void {
       if (!config) return;
       const { createLogger } = await import('../core/logger.js');
       const { startGateway } = await import('../app.js');
-      const log = createLogger({ level: config.log.level, ...(config.log.pretty !== undefined ? { pretty: config.log.pretty } : {}) });
+      const log = createLogger({
+        level: config.log.level,
+        ...(config.log.pretty !== undefined ? { pretty: config.log.pretty } : {}),
+      });
       let gateway;
       try {
         gateway = await startGateway(config, log);
@@ -30,8 +33,13 @@ export function registerStart(program: Command): void {
       const outcome = await runUntilSignal(
         { stop: () => running.close(), hurry: () => running.hurry() },
         (signal, stage) => {
-          if (stage === 'graceful') log.info({ signal }, 'shutting down: intake stops, workers drain / 正在关闭');
-          else if (stage === 'hurry') log.warn({ signal }, 'second signal: forcing a faster stop, drains cut short (a third exits at once) / 再次收到信号，加快关闭');
+          if (stage === 'graceful')
+            log.info({ signal }, 'shutting down: intake stops, workers drain / 正在关闭');
+          else if (stage === 'hurry')
+            log.warn(
+              { signal },
+              'second signal: forcing a faster stop, drains cut short (a third exits at once) / 再次收到信号，加快关闭',
+            );
           else {
             log.warn({ signal }, 'third signal: forcing exit now / 第三次收到信号，立即退出');
             log.flush();

@@ -7,69 +7,99 @@ const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' '
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('show a message (by id, file name or ClientSeqNo) or the most recent ones / 查询报文状态')
+    .description(
+      'show a message (by id, file name or ClientSeqNo) or the most recent ones / 查询报文状态',
+    )
     .argument('[id-or-file]', 'message id, source file name, or ClientSeqNo')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
     .option('-n, --limit <n>', 'how many recent messages to list', '20')
     .option('--json', 'machine-readable output')
-    .action(async (arg: string | undefined, opts: { config: string; limit: string; json?: boolean }) => {
-      const config = await loadConfigOrReport(opts.config);
-      if (!config) return;
-      const { findRecord, redisUrlOf } = await import('./message-lookup.js');
-      const { Ledger } = await import('../queues/ledger.js');
-      const { createRedis } = await import('../queues/redis-connection.js');
-      const redis = createRedis(redisUrlOf(config));
-      redis.on('error', () => {});
-      try {
-        await redis.ping().catch(() => {
-          throw new Error(`cannot reach Redis at ${redisUrlOf(config)}; is the gateway running? / 无法连接 Redis，网关是否在运行？`);
-        });
-        const ledger = new Ledger(redis, config.redis.prefix);
-        if (arg) {
-          const rec = await findRecord(ledger, config, arg);
-          if (!rec) {
-            console.error(`no message found for "${arg}" / 未找到报文`);
-            process.exitCode = 1;
-            return;
-          }
-          const events = await ledger.events(rec.id);
-          if (opts.json) {
-            console.log(JSON.stringify({ ...rec, events }, null, 2));
-            return;
-          }
-          console.log(`message ${rec.id}  [${rec.status}]`);
-          const { AMEND_STATUS_ZH } = await import('../queues/amend-tracking.js');
-          const shown = (k: string, v: unknown): string => (k.endsWith('At') ? time(Number(v)) : k === 'amendStatus' ? `${String(v)} ${AMEND_STATUS_ZH[v as keyof typeof AMEND_STATUS_ZH] ?? ''}`.trim() : String(v));
-          for (const [k, v] of Object.entries(rec)) if (k !== 'id' && k !== 'status') console.log(`  ${k.padEnd(12)} ${shown(k, v)}`);
-          console.log('  timeline:');
-          for (const e of events) console.log(`    ${time(e.at)}  ${e.stage.padEnd(9)} ${e.status ? `[${e.status}] ` : ''}${e.text}`);
-          return;
-        }
-        const ids = await ledger.recent(Number(opts.limit));
-        const recs = (await Promise.all(ids.map((id) => ledger.get(id)))).filter((r): r is MessageRecord => Boolean(r));
-        if (opts.json) {
-          console.log(JSON.stringify(recs, null, 2));
-          return;
-        }
-        const { StageQueues } = await import('../queues/stage-queues.js');
-        const { bullmqConnection } = await import('../queues/redis-connection.js');
-        const queues = new StageQueues(bullmqConnection(redisUrlOf(config)), config.redis.prefix, 1, config.signers.map((s) => s.name));
+    .action(
+      async (arg: string | undefined, opts: { config: string; limit: string; json?: boolean }) => {
+        const config = await loadConfigOrReport(opts.config);
+        if (!config) return;
+        const { findRecord, redisUrlOf } = await import('./message-lookup.js');
+        const { Ledger } = await import('../queues/ledger.js');
+        const { createRedis } = await import('../queues/redis-connection.js');
+        const redis = createRedis(redisUrlOf(config));
+        redis.on('error', () => {});
         try {
-          console.log('queues / 队列            waiting  active  delayed  failed');
-          for (const [q, c] of Object.entries(await queues.counts())) {
-            console.log(`  ${q.padEnd(20)} ${String(c.waiting ?? 0).padStart(7)} ${String(c.active ?? 0).padStart(7)} ${String(c.delayed ?? 0).padStart(8)} ${String(c.failed ?? 0).padStart(7)}`);
+          await redis.ping().catch(() => {
+            throw new Error(
+              `cannot reach Redis at ${redisUrlOf(config)}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
+            );
+          });
+          const ledger = new Ledger(redis, config.redis.prefix);
+          if (arg) {
+            const rec = await findRecord(ledger, config, arg);
+            if (!rec) {
+              console.error(`no message found for "${arg}" / 未找到报文`);
+              process.exitCode = 1;
+              return;
+            }
+            const events = await ledger.events(rec.id);
+            if (opts.json) {
+              console.log(JSON.stringify({ ...rec, events }, null, 2));
+              return;
+            }
+            console.log(`message ${rec.id}  [${rec.status}]`);
+            const { AMEND_STATUS_ZH } = await import('../queues/amend-tracking.js');
+            const shown = (k: string, v: unknown): string =>
+              k.endsWith('At')
+                ? time(Number(v))
+                : k === 'amendStatus'
+                  ? `${String(v)} ${AMEND_STATUS_ZH[v as keyof typeof AMEND_STATUS_ZH] ?? ''}`.trim()
+                  : String(v);
+            for (const [k, v] of Object.entries(rec))
+              if (k !== 'id' && k !== 'status') console.log(`  ${k.padEnd(12)} ${shown(k, v)}`);
+            console.log('  timeline:');
+            for (const e of events)
+              console.log(
+                `    ${time(e.at)}  ${e.stage.padEnd(9)} ${e.status ? `[${e.status}] ` : ''}${e.text}`,
+              );
+            return;
           }
+          const ids = await ledger.recent(Number(opts.limit));
+          const recs = (await Promise.all(ids.map((id) => ledger.get(id)))).filter(
+            (r): r is MessageRecord => Boolean(r),
+          );
+          if (opts.json) {
+            console.log(JSON.stringify(recs, null, 2));
+            return;
+          }
+          const { StageQueues } = await import('../queues/stage-queues.js');
+          const { bullmqConnection } = await import('../queues/redis-connection.js');
+          const queues = new StageQueues(
+            bullmqConnection(redisUrlOf(config)),
+            config.redis.prefix,
+            1,
+            config.signers.map((s) => s.name),
+          );
+          try {
+            console.log('queues / 队列            waiting  active  delayed  failed');
+            for (const [q, c] of Object.entries(await queues.counts())) {
+              console.log(
+                `  ${q.padEnd(20)} ${String(c.waiting ?? 0).padStart(7)} ${String(c.active ?? 0).padStart(7)} ${String(c.delayed ?? 0).padStart(8)} ${String(c.failed ?? 0).padStart(7)}`,
+              );
+            }
+          } finally {
+            await queues.close();
+          }
+          const { formatDeliveryState, readDeliveryState } = await import('./delivery-status.js');
+          const { unclaimedReceiptLines } = await import('./unclaimed-receipts.js');
+          for (const line of formatDeliveryState(await readDeliveryState(redis, config)))
+            console.log(line);
+          for (const line of await unclaimedReceiptLines(redis, config)) console.log(line);
+          console.log(
+            `${await ledger.count()} message(s) in the ledger / 报文总数; most recent ${recs.length}:`,
+          );
+          for (const r of recs)
+            console.log(
+              `  ${time(r.updatedAt)}  ${r.id}  ${r.channel.padEnd(12)} ${r.status.padEnd(10)} ${r.sourceName}`,
+            );
         } finally {
-          await queues.close();
+          redis.disconnect();
         }
-        const { formatDeliveryState, readDeliveryState } = await import('./delivery-status.js');
-        const { unclaimedReceiptLines } = await import('./unclaimed-receipts.js');
-        for (const line of formatDeliveryState(await readDeliveryState(redis, config))) console.log(line);
-        for (const line of await unclaimedReceiptLines(redis, config)) console.log(line);
-        console.log(`${await ledger.count()} message(s) in the ledger / 报文总数; most recent ${recs.length}:`);
-        for (const r of recs) console.log(`  ${time(r.updatedAt)}  ${r.id}  ${r.channel.padEnd(12)} ${r.status.padEnd(10)} ${r.sourceName}`);
-      } finally {
-        redis.disconnect();
-      }
-    });
+      },
+    );
 }

@@ -11,7 +11,9 @@ const ENCODINGS = 'auto | UTF-8 | GBK | GB18030';
 export function registerTranslate(program: Command): void {
   program
     .command('translate')
-    .description('translate an enterprise file (CSV, JSON, Excel, XML) or a DecMessage into standard DecMessage XML / 把企业文件转换为标准报关单报文')
+    .description(
+      'translate an enterprise file (CSV, JSON, Excel, XML) or a DecMessage into standard DecMessage XML / 把企业文件转换为标准报关单报文',
+    )
     .argument('<file>', 'input file')
     .option('-c, --config <file>', 'gateway configuration file (with --channel)')
     .option('--channel <name>', "use this channel's translator and mapping")
@@ -21,7 +23,10 @@ export function registerTranslate(program: Command): void {
     .option('--items <file>', 'CSV items file that goes with a CSV head file (a head + items pair)')
     .option('--codes <dir>', 'folder of code tables that replace the bundled ones')
     .option('--no-validate', 'skip the filling-rule validation (not recommended)')
-    .option('-o, --out <dir>', 'write <ClientSeqNo>.xml files into this folder (default: one message to stdout)')
+    .option(
+      '-o, --out <dir>',
+      'write <ClientSeqNo>.xml files into this folder (default: one message to stdout)',
+    )
     .action(async (file: string, opts: TranslatorCliOptions & { items?: string; out?: string }) => {
       try {
         const { CliTranslators, joinPair } = await import('./cli-translators.js');
@@ -35,9 +40,15 @@ export function registerTranslate(program: Command): void {
           cliOpts = { ...opts, format: 'csv', encoding: 'UTF-8' };
         }
         const translators = new CliTranslators(cliOpts);
-        const messages = await translateAll(translators.for(file, bytes), bytes, { channel: opts.channel ?? 'cli', fileName: basename(file) });
+        const messages = await translateAll(translators.for(file, bytes), bytes, {
+          channel: opts.channel ?? 'cli',
+          fileName: basename(file),
+        });
         if (!opts.out) {
-          if (messages.length !== 1) throw new Error(`${messages.length} messages (the input was split); give --out <dir> / 输入被拆分为 ${messages.length} 份报文，请用 --out 指定输出目录`);
+          if (messages.length !== 1)
+            throw new Error(
+              `${messages.length} messages (the input was split); give --out <dir> / 输入被拆分为 ${messages.length} 份报文，请用 --out 指定输出目录`,
+            );
           process.stdout.write(messages[0]!.xml);
           return;
         }

@@ -12,18 +12,29 @@ const MAX_COUNTED = 10_000;
  * One status line per channel whose receipts the HTTP API serves: how many receipts no API
  * client has acknowledged yet, and since when. Nothing when no token may collect receipts.
  */
-export async function unclaimedReceiptLines(redis: Redis, config: GatewayConfig, now = Date.now()): Promise<string[]> {
+export async function unclaimedReceiptLines(
+  redis: Redis,
+  config: GatewayConfig,
+  now = Date.now(),
+): Promise<string[]> {
   const pollers = config.http.tokens.filter((t) => !t.scopes || t.scopes.includes('receipts'));
   if (!pollers.length) return [];
   const feed = new ReceiptFeed(redis, config.redis.prefix);
-  const acks = new ReceiptAcks(redis, config.redis.prefix, feed, new Ledger(redis, config.redis.prefix));
+  const acks = new ReceiptAcks(
+    redis,
+    config.redis.prefix,
+    feed,
+    new Ledger(redis, config.redis.prefix),
+  );
   const lines: string[] = [];
   for (const name of [...config.channels.map((c) => c.name), ORPHANS_FEED]) {
     const waiting = await acks.unclaimed(name, MAX_COUNTED + 1, 0, now);
     if (!waiting.length) continue;
     const oldest = Math.round((now - waiting[0]!.writtenAt!) / 60_000);
     const n = waiting.length > MAX_COUNTED ? `${MAX_COUNTED}+` : String(waiting.length);
-    lines.push(`  ${name.padEnd(20)} ${n.padStart(6)} receipt(s) nobody collected, oldest ${oldest} min / 无人取走的回执`);
+    lines.push(
+      `  ${name.padEnd(20)} ${n.padStart(6)} receipt(s) nobody collected, oldest ${oldest} min / 无人取走的回执`,
+    );
   }
   return lines.length ? ['receipts not collected through the API / API 未取回执:', ...lines] : [];
 }

@@ -9,5 +9,8 @@ export function refuseUnknownCommand(program: Command, args: readonly string[]):
   if (first === undefined || first === 'help') return;
   const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
   if (known.includes(first)) return;
-  program.error(`error: unknown command '${first}' / 未知命令；commands / 可用命令: ${known.join(', ')}`, { exitCode: 1, code: 'commander.unknownCommand' });
+  program.error(
+    `error: unknown command '${first}' / 未知命令；commands / 可用命令: ${known.join(', ')}`,
+    { exitCode: 1, code: 'commander.unknownCommand' },
+  );
 }

@@ -37,7 +37,13 @@ export function expandInputs(args: readonly string[]): string[] {
 /** Display width in a terminal: CJK and full-width characters take two columns. */
 function width(s: string): number {
   let w = 0;
-  for (const ch of s) w += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]|[\u{20000}-\u{3FFFD}]/u.test(ch) ? 2 : 1;
+  for (const ch of s)
+    w +=
+      /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]|[\u{20000}-\u{3FFFD}]/u.test(
+        ch,
+      )
+        ? 2
+        : 1;
   return w;
 }
 const padEnd = (s: string, n: number): string => s + ' '.repeat(Math.max(0, n - width(s)));
@@ -45,8 +51,16 @@ const padEnd = (s: string, n: number): string => s + ' '.repeat(Math.max(0, n - 
 /** A plain-text table with a header row and a rule. */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => width(r[c] ?? ''))));
-  const line = (r: readonly string[]): string => r.map((cell, c) => padEnd(cell, widths[c]!)).join('  ').trimEnd();
-  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  const line = (r: readonly string[]): string =>
+    r
+      .map((cell, c) => padEnd(cell, widths[c]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(rows[0]!),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 /** A one-line progress bar on stderr, only when it is a terminal. */
@@ -58,7 +72,9 @@ class Progress {
     const cols = 24;
     const filled = Math.round((done / Math.max(1, this.total)) * cols);
     const name = basename(file);
-    process.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'-'.repeat(cols - filled)}] ${done}/${this.total} ${name.length > 40 ? `${name.slice(0, 39)}…` : name}`);
+    process.stderr.write(
+      `\r\x1b[K[${'#'.repeat(filled)}${'-'.repeat(cols - filled)}] ${done}/${this.total} ${name.length > 40 ? `${name.slice(0, 39)}…` : name}`,
+    );
   }
   end(): void {
     if (this.tty) process.stderr.write('\r\x1b[K');
@@ -66,7 +82,11 @@ class Progress {
 }
 
 /** Validates files one by one; never throws for a bad file. */
-export async function validateFiles(files: readonly string[], opts: TranslatorCliOptions, onProgress?: (done: number, file: string) => void): Promise<ValidateResult[]> {
+export async function validateFiles(
+  files: readonly string[],
+  opts: TranslatorCliOptions,
+  onProgress?: (done: number, file: string) => void,
+): Promise<ValidateResult[]> {
   const { CliTranslators } = await import('./cli-translators.js');
   const { readInput } = await import('./read-input.js');
   const { translateAll } = await import('../translators/translator.js');
@@ -77,7 +97,10 @@ export async function validateFiles(files: readonly string[], opts: TranslatorCl
     onProgress?.(i, file);
     try {
       const bytes = readInput(file);
-      const messages = await translateAll(translators.for(file, bytes), bytes, { channel: opts.channel ?? 'cli', fileName: basename(file) });
+      const messages = await translateAll(translators.for(file, bytes), bytes, {
+        channel: opts.channel ?? 'cli',
+        fileName: basename(file),
+      });
       results.push({ file, ok: true, messages: messages.map((m) => m.businessKey) });
     } catch (err) {
       results.push({ file, ok: false, messages: [], error: toGatewayError(err).toJSON() });
@@ -91,7 +114,9 @@ export async function validateFiles(files: readonly string[], opts: TranslatorCl
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('check files or folders against the mapping and the filling rules; exit 1 on any error / 校验文件或目录')
+    .description(
+      'check files or folders against the mapping and the filling rules; exit 1 on any error / 校验文件或目录',
+    )
     .argument('<files...>', 'files or folders (folders are searched for .csv .json .xlsx .xml)')
     .option('-c, --config <file>', 'gateway configuration file (with --channel)')
     .option('--channel <name>', "use this channel's translator and mapping")
@@ -121,15 +146,27 @@ export function registerValidate(program: Command): void {
       const failed = results.filter((r) => !r.ok);
       if (failed.length > 0) process.exitCode = 1;
       if (opts.json) {
-        console.log(JSON.stringify({ files: results.length, failed: failed.length, results }, null, 2));
+        console.log(
+          JSON.stringify({ files: results.length, failed: failed.length, results }, null, 2),
+        );
         return;
       }
-      const rows = [['文件 File', '结果 Result', '报文 Messages', '错误 Errors'], ...results.map((r) => [r.file, r.ok ? 'OK 通过' : `${r.error!.code}`, r.messages.join(', ') || '-', r.ok ? '0' : String(Math.max(1, r.error!.details.length))])];
+      const rows = [
+        ['文件 File', '结果 Result', '报文 Messages', '错误 Errors'],
+        ...results.map((r) => [
+          r.file,
+          r.ok ? 'OK 通过' : `${r.error!.code}`,
+          r.messages.join(', ') || '-',
+          r.ok ? '0' : String(Math.max(1, r.error!.details.length)),
+        ]),
+      ];
       console.log(table(rows));
       for (const r of failed) {
         console.log(`\n${r.file}:`);
         console.log(`  ${formatErrorJson(r.error!)}`);
       }
-      console.log(`\n${results.length} 个文件 file(s), ${results.length - failed.length} 通过 passed, ${failed.length} 未通过 failed`);
+      console.log(
+        `\n${results.length} 个文件 file(s), ${results.length - failed.length} 通过 passed, ${failed.length} 未通过 failed`,
+      );
     });
 }

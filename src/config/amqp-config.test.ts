@@ -40,14 +40,48 @@ describe('AMQP config', () => {
   });
 
   it('refuses a URL written into the config, a missing variable and a URL that is not amqp://', () => {
-    const inline = parseConfigText(config('{ name: mq, type: amqp, url: "amqp://gw:pw@h", exchange: x, routingKey: k }', '{ name: b, type: amqp, url: { env: U }, queue: q }'), '/x.yaml', { U: 'amqp://h' });
+    const inline = parseConfigText(
+      config(
+        '{ name: mq, type: amqp, url: "amqp://gw:pw@h", exchange: x, routingKey: k }',
+        '{ name: b, type: amqp, url: { env: U }, queue: q }',
+      ),
+      '/x.yaml',
+      { U: 'amqp://h' },
+    );
     expect(inline.problems.map((p) => p.path)).toContain('transports[0].url');
-    const missing = parseConfigText(config('{ name: mq, type: amqp, url: { env: NOPE }, exchange: x, routingKey: k }', '{ name: b, type: amqp, url: { env: NOPE }, queue: q }'), '/x.yaml', {});
-    expect(missing.problems.map((p) => p.path)).toEqual(['transports[0].url', 'receiptSources[0].url']);
-    const http = parseConfigText(config('{ name: mq, type: amqp, url: { env: U }, exchange: x, routingKey: k }', '{ name: b, type: amqp, url: { env: U }, queue: q }'), '/x.yaml', { U: 'http://h' });
-    expect(http.problems.map((p) => p.path)).toEqual(['transports[0].url', 'receiptSources[0].url']);
+    const missing = parseConfigText(
+      config(
+        '{ name: mq, type: amqp, url: { env: NOPE }, exchange: x, routingKey: k }',
+        '{ name: b, type: amqp, url: { env: NOPE }, queue: q }',
+      ),
+      '/x.yaml',
+      {},
+    );
+    expect(missing.problems.map((p) => p.path)).toEqual([
+      'transports[0].url',
+      'receiptSources[0].url',
+    ]);
+    const http = parseConfigText(
+      config(
+        '{ name: mq, type: amqp, url: { env: U }, exchange: x, routingKey: k }',
+        '{ name: b, type: amqp, url: { env: U }, queue: q }',
+      ),
+      '/x.yaml',
+      { U: 'http://h' },
+    );
+    expect(http.problems.map((p) => p.path)).toEqual([
+      'transports[0].url',
+      'receiptSources[0].url',
+    ]);
     expect(http.problems[0]!.fix).toContain('amqp://');
-    const prefetch = parseConfigText(config('{ name: mq, type: amqp, url: { env: U }, exchange: x, routingKey: k }', '{ name: b, type: amqp, url: { env: U }, queue: q, prefetch: 0 }'), '/x.yaml', { U: 'amqp://h' });
+    const prefetch = parseConfigText(
+      config(
+        '{ name: mq, type: amqp, url: { env: U }, exchange: x, routingKey: k }',
+        '{ name: b, type: amqp, url: { env: U }, queue: q, prefetch: 0 }',
+      ),
+      '/x.yaml',
+      { U: 'amqp://h' },
+    );
     expect(prefetch.problems.map((p) => p.path)).toEqual(['receiptSources[0].prefetch']);
   });
 });

@@ -13,12 +13,23 @@ import type { GatewayConfig } from './resolve.js';
  * and code tables loaded as `start` would load them. `config` is set when the file resolves (even
  * if a named file is missing), so doctor can go on checking the machine.
  */
-export async function checkConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ config?: GatewayConfig; problems: ConfigProblem[] }> {
+export async function checkConfigFile(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ config?: GatewayConfig; problems: ConfigProblem[] }> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return { problems: [{ path: '(file)', message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} / 无法读取配置文件`, fix: 'check the path / 检查文件路径' }] };
+    return {
+      problems: [
+        {
+          path: '(file)',
+          message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} / 无法读取配置文件`,
+          fix: 'check the path / 检查文件路径',
+        },
+      ],
+    };
   }
   const parsed = parseConfigText(text, file, env);
   if (parsed.raw === undefined) return { problems: parsed.problems };
@@ -26,22 +37,30 @@ export async function checkConfigFile(file: string, env: NodeJS.ProcessEnv = pro
   const abs = (p: string): string => (isAbsolute(p) ? p : join(baseDir, p));
   const problems = [...parsed.problems];
   // A secret file resolveConfig could not read is reported once, at the secret.
-  const covered = (path: string): boolean => problems.some((p) => path === p.path || path.startsWith(`${p.path}.`));
-  for (const p of namedFileProblems(parsed.raw, abs)) if (!covered(p.path)) problems.push({ ...p, ...(parsed.lines?.(p.path) ? { line: parsed.lines(p.path)! } : {}) });
+  const covered = (path: string): boolean =>
+    problems.some((p) => path === p.path || path.startsWith(`${p.path}.`));
+  for (const p of namedFileProblems(parsed.raw, abs))
+    if (!covered(p.path))
+      problems.push({ ...p, ...(parsed.lines?.(p.path) ? { line: parsed.lines(p.path)! } : {}) });
   if (parsed.config) {
-    for (const p of await translationProblems(parsed.config, covered)) problems.push({ ...p, ...(parsed.lines?.(p.path) ? { line: parsed.lines(p.path)! } : {}) });
+    for (const p of await translationProblems(parsed.config, covered))
+      problems.push({ ...p, ...(parsed.lines?.(p.path) ? { line: parsed.lines(p.path)! } : {}) });
   }
   return { ...(parsed.config ? { config: parsed.config } : {}), problems: byLine(problems) };
 }
 
 /** Loads each channel's mapping and code tables as `start` does; their problems, at the channel. */
-async function translationProblems(config: GatewayConfig, covered: (path: string) => boolean): Promise<ConfigProblem[]> {
+async function translationProblems(
+  config: GatewayConfig,
+  covered: (path: string) => boolean,
+): Promise<ConfigProblem[]> {
   const { createTranslator } = await import('../translators/factory.js');
   const { isGatewayError } = await import('../core/errors.js');
   const problems: ConfigProblem[] = [];
   config.channels.forEach((ch, i) => {
     const path = `channels[${i}].translation${ch.translation.mapping ? '.mapping' : ch.translation.codesDir ? '.codesDir' : ''}`;
-    if (['', '.mapping', '.codesDir'].some((k) => covered(`channels[${i}].translation${k}`))) return; // a missing file says it already
+    if (['', '.mapping', '.codesDir'].some((k) => covered(`channels[${i}].translation${k}`)))
+      return; // a missing file says it already
     try {
       createTranslator(ch.translator, ch.translation);
     } catch (err) {
@@ -49,10 +68,16 @@ async function translationProblems(config: GatewayConfig, covered: (path: string
         problems.push({ path, message: `${(err as Error).message}` });
         return;
       }
-      const details = err.details.length ? err.details : [{ zh: err.toJSON().zh, en: err.toJSON().en }];
+      const details = err.details.length
+        ? err.details
+        : [{ zh: err.toJSON().zh, en: err.toJSON().en }];
       for (const d of details) {
         const fix = [d.fixEn, d.fixZh].filter(Boolean).join(' / ');
-        problems.push({ path, message: `${err.code}: ${d.where ? `${d.where}: ` : ''}${d.en}${d.zh !== d.en ? ` / ${d.zh}` : ''}`, ...(fix ? { fix } : {}) });
+        problems.push({
+          path,
+          message: `${err.code}: ${d.where ? `${d.where}: ` : ''}${d.en}${d.zh !== d.en ? ` / ${d.zh}` : ''}`,
+          ...(fix ? { fix } : {}),
+        });
       }
     }
   });

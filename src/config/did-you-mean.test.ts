@@ -4,7 +4,9 @@ import { didYouMean } from './did-you-mean.js';
 describe('didYouMean', () => {
   it('finds the key a typo meant', () => {
     expect(didYouMean('stabelMs', ['pattern', 'stableMs', 'pollMs'])).toBe('stableMs');
-    expect(didYouMean('gatewayReceipt', ['gatewayReceipts', 'receiptSlaMs'])).toBe('gatewayReceipts');
+    expect(didYouMean('gatewayReceipt', ['gatewayReceipts', 'receiptSlaMs'])).toBe(
+      'gatewayReceipts',
+    );
     expect(didYouMean('Transport', ['transport', 'signer'])).toBe('transport');
   });
 

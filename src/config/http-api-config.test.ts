@@ -8,7 +8,8 @@ const BASE = `
 signers: [{ name: k1, type: soft-key, key: ./k.pem }]
 transports: [{ name: customs, type: http, url: "http://127.0.0.1:9/submit" }]
 `;
-const channel = (extra = ''): string => `channels: [{ name: declaration, dir: ./declaration, signer: k1, transport: customs${extra} }]\n`;
+const channel = (extra = ''): string =>
+  `channels: [{ name: declaration, dir: ./declaration, signer: k1, transport: customs${extra} }]\n`;
 const HASH = 'a'.repeat(64);
 
 describe('config: HTTP API and receipt forms', () => {
@@ -17,7 +18,11 @@ describe('config: HTTP API and receipt forms', () => {
     const { config, problems } = parseConfigText(text, '/etc/eport/gw.yaml', {});
     expect(problems).toEqual([]);
     expect(config!.channels[0]).toMatchObject({ receiptForm: 'xml' });
-    expect(config!.http).toMatchObject({ rateLimit: { max: 600, windowMs: 60_000 }, maxEventLoopDelayMs: 1000, maxWaitSeconds: 60 });
+    expect(config!.http).toMatchObject({
+      rateLimit: { max: 600, windowMs: 60_000 },
+      maxEventLoopDelayMs: 1000,
+      maxWaitSeconds: 60,
+    });
     expect(config!.http.tls).toBeUndefined();
     expect(config!.http.tokens.map((t) => t.scopes)).toEqual([undefined, ['receipts']]);
   });
@@ -28,8 +33,17 @@ describe('config: HTTP API and receipt forms', () => {
     const paths = problems.map((p) => p.path);
     expect(paths).toContain('http.tokens[0].scopes[0]');
     expect(paths).toContain('channels[0].receiptMapping');
-    const dup = parseConfigText(`${BASE}${channel()}http: { tokens: [{ name: a, sha256: ${HASH} }, { name: a, sha256: ${HASH} }] }\n`, '/etc/eport/gw.yaml', {});
-    expect(dup.problems).toEqual([expect.objectContaining({ path: 'http.tokens', message: expect.stringMatching(/duplicate token name "a"/) })]);
+    const dup = parseConfigText(
+      `${BASE}${channel()}http: { tokens: [{ name: a, sha256: ${HASH} }, { name: a, sha256: ${HASH} }] }\n`,
+      '/etc/eport/gw.yaml',
+      {},
+    );
+    expect(dup.problems).toEqual([
+      expect.objectContaining({
+        path: 'http.tokens',
+        message: expect.stringMatching(/duplicate token name "a"/),
+      }),
+    ]);
   });
 
   it('resolves the receipt mapping path and reads the TLS files and key secret', () => {
@@ -42,7 +56,11 @@ describe('config: HTTP API and receipt forms', () => {
       expect(problems).toEqual([]);
       expect(config!.channels[0]!.receiptMapping).toBe(join(dir, 'maps', 'r.yaml'));
       expect(config!.http.tls).toEqual({ cert: 'CERT', key: 'KEY', clientCa: 'CA' });
-      const missing = parseConfigText(text.replace('./ca.pem', './none.pem'), join(dir, 'gw.yaml'), { API_KEY: 'KEY' });
+      const missing = parseConfigText(
+        text.replace('./ca.pem', './none.pem'),
+        join(dir, 'gw.yaml'),
+        { API_KEY: 'KEY' },
+      );
       expect(missing.problems.map((p) => p.path)).toEqual(['http.tls.clientCa']);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -33,9 +33,24 @@ describe('size limits and memory budget in the configuration', () => {
   });
 
   it('has a memory budget of 512 MB and input limits by default, both configurable', () => {
-    const dflt = parseConfigText(yaml('  - { name: dec, dir: ./dec, signer: k1, transport: customs }'), '/x/gw.yaml', {}).config!;
-    expect(dflt.limits).toMatchObject({ memoryBudgetMb: 512, maxFieldBytes: 8192, maxCells: 200_000 });
-    const set = parseConfigText(yaml('  - { name: dec, dir: ./dec, signer: k1, transport: customs }', 'limits: { memoryBudgetMb: 256, maxRows: 10 }'), '/x/gw.yaml', {}).config!;
+    const dflt = parseConfigText(
+      yaml('  - { name: dec, dir: ./dec, signer: k1, transport: customs }'),
+      '/x/gw.yaml',
+      {},
+    ).config!;
+    expect(dflt.limits).toMatchObject({
+      memoryBudgetMb: 512,
+      maxFieldBytes: 8192,
+      maxCells: 200_000,
+    });
+    const set = parseConfigText(
+      yaml(
+        '  - { name: dec, dir: ./dec, signer: k1, transport: customs }',
+        'limits: { memoryBudgetMb: 256, maxRows: 10 }',
+      ),
+      '/x/gw.yaml',
+      {},
+    ).config!;
     expect(set.limits).toMatchObject({ memoryBudgetMb: 256, maxRows: 10, maxFieldBytes: 8192 });
   });
 });

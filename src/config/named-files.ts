@@ -41,15 +41,24 @@ function check(path: string, kind: 'file' | 'folder'): Omit<ConfigProblem, 'path
   try {
     const st = statSync(path);
     if (kind === 'folder' ? !st.isDirectory() : st.isDirectory()) {
-      return { message: `${path} is not a ${kind} / ${path} 不是${zhKind}`, fix: `give the path of a ${kind} / 请填写${zhKind}的路径` };
+      return {
+        message: `${path} is not a ${kind} / ${path} 不是${zhKind}`,
+        fix: `give the path of a ${kind} / 请填写${zhKind}的路径`,
+      };
     }
     accessSync(path, constants.R_OK);
     return undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return { message: `${kind} not found: ${path} / ${zhKind}不存在`, fix: 'check the path; relative paths are relative to the configuration file / 检查路径；相对路径以配置文件所在目录为准' };
+      return {
+        message: `${kind} not found: ${path} / ${zhKind}不存在`,
+        fix: 'check the path; relative paths are relative to the configuration file / 检查路径；相对路径以配置文件所在目录为准',
+      };
     }
-    return { message: `cannot read ${path}: ${code ?? (err as Error).message} / 无法读取${zhKind}`, fix: 'let the user the gateway runs as read it (chown / chmod) / 请让运行网关的用户有读取权限' };
+    return {
+      message: `cannot read ${path}: ${code ?? (err as Error).message} / 无法读取${zhKind}`,
+      fix: 'let the user the gateway runs as read it (chown / chmod) / 请让运行网关的用户有读取权限',
+    };
   }
 }

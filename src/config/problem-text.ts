@@ -6,7 +6,9 @@ import type { ConfigProblem } from './config-problem.js';
  */
 export function describeProblems(file: string, problems: readonly ConfigProblem[]): string {
   const n = problems.length;
-  const lines = [`GW_ERR_CONFIG: 配置错误 / configuration error — ${file}: ${n} problem(s) / ${n} 处错误`];
+  const lines = [
+    `GW_ERR_CONFIG: 配置错误 / configuration error — ${file}: ${n} problem(s) / ${n} 处错误`,
+  ];
   for (const p of problems) {
     lines.push(`  ✗ ${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`);
     if (p.fix) lines.push(`      修正 / fix: ${p.fix}`);

@@ -33,9 +33,14 @@ export function resolveClientTls(
   const cert = t.cert ? readPem(t.cert, `${path}.cert`) : undefined;
   const key = t.key ? readSecret(t.key, `${path}.key`) : undefined;
   const passphrase = t.passphrase ? readSecret(t.passphrase, `${path}.passphrase`) : undefined;
-  const ca = (typeof t.ca === 'string' ? [t.ca] : (t.ca ?? [])).map((f, i) => readPem(f, typeof t.ca === 'string' ? `${path}.ca` : `${path}.ca[${i}]`));
+  const ca = (typeof t.ca === 'string' ? [t.ca] : (t.ca ?? [])).map((f, i) =>
+    readPem(f, typeof t.ca === 'string' ? `${path}.ca` : `${path}.ca[${i}]`),
+  );
   const pins: string[] = [];
-  for (const [i, p] of (typeof t.pinSha256 === 'string' ? [t.pinSha256] : (t.pinSha256 ?? [])).entries()) {
+  for (const [i, p] of (typeof t.pinSha256 === 'string'
+    ? [t.pinSha256]
+    : (t.pinSha256 ?? [])
+  ).entries()) {
     const pin = normalisePin(p);
     if (pin) pins.push(pin);
     else {

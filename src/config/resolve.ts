@@ -8,11 +8,37 @@ import { readSecret } from './read-secret.js';
 import { resolveClientTls } from './resolve-tls.js';
 import { resolveBreaker } from './resolve-breaker.js';
 import { resolveHttp } from './resolve-http.js';
-import type { ResolvedSftpEndpoint, ResolvedIntake, ResolvedChannel, ResolvedSigner, ResolvedTransport, ResolvedReceiptSource, GatewayConfig } from './resolved-config.js';
+import type {
+  ResolvedSftpEndpoint,
+  ResolvedIntake,
+  ResolvedChannel,
+  ResolvedSigner,
+  ResolvedTransport,
+  ResolvedReceiptSource,
+  GatewayConfig,
+} from './resolved-config.js';
 
-export type { ResolvedSftpEndpoint, ResolvedSftpIntake, ResolvedIntake, ResolvedFolderIntake, ResolvedChannel, ResolvedSigner, ResolvedHttpTransport, ResolvedSftpTransport, ResolvedSwClientTransport, ResolvedTransport, ResolvedAmqpTransport, ResolvedAmqpReceiptSource, ResolvedReceiptSource, GatewayConfig } from './resolved-config.js';
+export type {
+  ResolvedSftpEndpoint,
+  ResolvedSftpIntake,
+  ResolvedIntake,
+  ResolvedFolderIntake,
+  ResolvedChannel,
+  ResolvedSigner,
+  ResolvedHttpTransport,
+  ResolvedSftpTransport,
+  ResolvedSwClientTransport,
+  ResolvedTransport,
+  ResolvedAmqpTransport,
+  ResolvedAmqpReceiptSource,
+  ResolvedReceiptSource,
+  GatewayConfig,
+} from './resolved-config.js';
 
-type SftpEndpointConfig = Pick<SftpTransportConfig, 'host' | 'port' | 'username' | 'privateKey' | 'passphrase' | 'knownHostKey' | 'timeoutMs'>;
+type SftpEndpointConfig = Pick<
+  SftpTransportConfig,
+  'host' | 'port' | 'username' | 'privateKey' | 'passphrase' | 'knownHostKey' | 'timeoutMs'
+>;
 
 /** The signer name that leaves signing to the Single Window client's own card. */
 export const CLIENT_SIGNER = 'client';
@@ -56,12 +82,19 @@ export function resolveConfig(
     [c.channels.map((ch) => ch.name), 'channels'],
     [c.receiptSources.map((r) => r.name), 'receiptSources'],
   ] as const) {
-    for (const d of duplicates(list)) problems.push({ path: label, message: `duplicate name "${d}" / 名称重复`, fix: 'give each entry a unique name / 每项使用唯一的名称' });
+    for (const d of duplicates(list))
+      problems.push({
+        path: label,
+        message: `duplicate name "${d}" / 名称重复`,
+        fix: 'give each entry a unique name / 每项使用唯一的名称',
+      });
   }
 
   /** Reads an SFTP adapter's key and passphrase (secrets) and converts its timeout. */
   const sftpEndpoint = (e: SftpEndpointConfig, path: string): ResolvedSftpEndpoint => {
-    const passphrase = e.passphrase ? readSecret(e.passphrase, `${path}.passphrase`, abs, env, problems) : undefined;
+    const passphrase = e.passphrase
+      ? readSecret(e.passphrase, `${path}.passphrase`, abs, env, problems)
+      : undefined;
     return {
       host: e.host,
       port: e.port,
@@ -77,7 +110,11 @@ export function resolveConfig(
   const amqpUrl = (url: AmqpTransportConfig['url'], path: string): string => {
     const value = readSecret(url, `${path}.url`, abs, env, problems) ?? '';
     if (value && !/^amqps?:\/\/[^/]/.test(value)) {
-      problems.push({ path: `${path}.url`, message: 'not an amqp:// or amqps:// URL / 不是 AMQP 地址', fix: 'amqp://user:password@host:5672/vhost' });
+      problems.push({
+        path: `${path}.url`,
+        message: 'not an amqp:// or amqps:// URL / 不是 AMQP 地址',
+        fix: 'amqp://user:password@host:5672/vhost',
+      });
     }
     return value;
   };
@@ -85,29 +122,61 @@ export function resolveConfig(
   const channels: ResolvedChannel[] = c.channels.map((ch, i) => {
     const base = ch.dir ? abs(ch.dir) : undefined;
     if (!signerNames.includes(ch.signer) && ch.signer !== CLIENT_SIGNER) {
-      problems.push({ path: `channels[${i}].signer`, message: `no signer named "${ch.signer}" / 找不到签名器`, fix: `use one of: ${[...signerNames, CLIENT_SIGNER].join(', ')} / 请使用已定义的签名器` });
+      problems.push({
+        path: `channels[${i}].signer`,
+        message: `no signer named "${ch.signer}" / 找不到签名器`,
+        fix: `use one of: ${[...signerNames, CLIENT_SIGNER].join(', ')} / 请使用已定义的签名器`,
+      });
     }
     if (ch.name === 'orphans') {
-      problems.push({ path: `channels[${i}].name`, message: '"orphans" is the feed of receipts that match no message / "orphans" 为无主回执保留', fix: 'choose another channel name' });
+      problems.push({
+        path: `channels[${i}].name`,
+        message:
+          '"orphans" is the feed of receipts that match no message / "orphans" 为无主回执保留',
+        fix: 'choose another channel name',
+      });
     }
     // A 金二 channel makes INV/SAS messages whatever its messageType says: the client's SAS module
     // unless it names another (NEMS for a 加贸账册's 核注清单).
-    const module = ch.module?.toUpperCase() ?? (ch.translator === 'jin2' ? 'SAS' : defaultModuleFor(ch.messageType));
+    const module =
+      ch.module?.toUpperCase() ??
+      (ch.translator === 'jin2' ? 'SAS' : defaultModuleFor(ch.messageType));
     const transportType = c.transports.find((t) => t.name === ch.transport)?.type;
     if ((ch.layout === 'imppath' || transportType === 'sw-client') && !module) {
-      problems.push({ path: `channels[${i}].module`, message: `no Single Window client module for message type ${ch.messageType} / 无法确定客户端业务目录`, fix: 'module: DECCUS001 (or MFT, SAS, IMPCEB...)' });
+      problems.push({
+        path: `channels[${i}].module`,
+        message: `no Single Window client module for message type ${ch.messageType} / 无法确定客户端业务目录`,
+        fix: 'module: DECCUS001 (or MFT, SAS, IMPCEB...)',
+      });
     }
     if (ch.signer === CLIENT_SIGNER && transportType !== 'sw-client') {
-      problems.push({ path: `channels[${i}].signer`, message: 'signer "client" leaves signing to the Single Window client, so it needs a sw-client transport / 由客户端签名时必须经单一窗口客户端发送', fix: 'use a sw-client transport, or a real signer' });
+      problems.push({
+        path: `channels[${i}].signer`,
+        message:
+          'signer "client" leaves signing to the Single Window client, so it needs a sw-client transport / 由客户端签名时必须经单一窗口客户端发送',
+        fix: 'use a sw-client transport, or a real signer',
+      });
     }
     // layout imppath: the enterprise sees the client's own folders, <dir>/<module folder>/<Box>.
-    const modDir = ch.layout === 'imppath' && base ? join(base, CLIENT_MODULES[module ?? '']?.folder ?? module ?? 'Others') : undefined;
-    const boxOr = (box: string, plain: string): string => (modDir ? join(modDir, box) : join(base!, plain));
+    const modDir =
+      ch.layout === 'imppath' && base
+        ? join(base, CLIENT_MODULES[module ?? '']?.folder ?? module ?? 'Others')
+        : undefined;
+    const boxOr = (box: string, plain: string): string =>
+      modDir ? join(modDir, box) : join(base!, plain);
     if (ch.translator === 'enterprise' && !ch.translation?.mapping) {
-      problems.push({ path: `channels[${i}].translation.mapping`, message: 'translator enterprise needs a mapping file / 需要映射文件', fix: 'translation: { mapping: ./mappings/NAME.yaml } / 请指定映射文件' });
+      problems.push({
+        path: `channels[${i}].translation.mapping`,
+        message: 'translator enterprise needs a mapping file / 需要映射文件',
+        fix: 'translation: { mapping: ./mappings/NAME.yaml } / 请指定映射文件',
+      });
     }
     if (!transportNames.includes(ch.transport)) {
-      problems.push({ path: `channels[${i}].transport`, message: `no transport named "${ch.transport}" / 找不到传输通道`, fix: `use one of: ${transportNames.join(', ')} / 请使用已定义的传输通道` });
+      problems.push({
+        path: `channels[${i}].transport`,
+        message: `no transport named "${ch.transport}" / 找不到传输通道`,
+        fix: `use one of: ${transportNames.join(', ')} / 请使用已定义的传输通道`,
+      });
     }
     const maxBytes = ch.maxBytes ?? defaultMaxBytes(ch.translator);
     return {
@@ -162,20 +231,29 @@ export function resolveConfig(
 
   // Two channels sharing a folder would steal each other's files.
   const folders = channels.flatMap((ch, i) => [
-    ...ch.intake.flatMap((it) => (it.type === 'folder' ? [[it.path, `channels[${i}].intake`] as const] : [])),
+    ...ch.intake.flatMap((it) =>
+      it.type === 'folder' ? [[it.path, `channels[${i}].intake`] as const] : [],
+    ),
     [ch.outbox, `channels[${i}].outbox`] as const,
     [ch.sent, `channels[${i}].sent`] as const,
     [ch.failed, `channels[${i}].failed`] as const,
   ]);
   for (const [p, where] of folders) {
     const first = folders.find(([q]) => q === p);
-    if (first && first[1] !== where) problems.push({ path: where, message: `folder ${p} is also used by ${first[1]} / 文件夹重复使用`, fix: 'give every folder one role / 每个文件夹只用于一个用途' });
+    if (first && first[1] !== where)
+      problems.push({
+        path: where,
+        message: `folder ${p} is also used by ${first[1]} / 文件夹重复使用`,
+        fix: 'give every folder one role / 每个文件夹只用于一个用途',
+      });
   }
 
   const signers: ResolvedSigner[] = c.signers.map((s, i): ResolvedSigner => {
     if (s.type === 'soft-key') {
       const { passphrase, ...rest } = s;
-      const value = passphrase ? readSecret(passphrase, `signers[${i}].passphrase`, abs, env, problems) : undefined;
+      const value = passphrase
+        ? readSecret(passphrase, `signers[${i}].passphrase`, abs, env, problems)
+        : undefined;
       return { ...rest, key: abs(s.key), ...(value !== undefined ? { passphrase: value } : {}) };
     }
     const pin = readSecret(s.pin, `signers[${i}].pin`, abs, env, problems) ?? '';
@@ -195,7 +273,11 @@ export function resolveConfig(
     shutdownMs: toMs(c.shutdownMs),
     records: { archive: c.records.archive, archiveRetentionMs: toMs(c.records.archiveRetention) },
     concurrency: c.concurrency,
-    retry: { delaysMs: parseSchedule(c.retry.schedule), jitter: c.retry.jitter, maxAgeMs: toMs(c.retry.maxAge) },
+    retry: {
+      delaysMs: parseSchedule(c.retry.schedule),
+      jitter: c.retry.jitter,
+      maxAgeMs: toMs(c.retry.maxAge),
+    },
     limits: c.limits,
     signers,
     transports: c.transports.map((t, i): ResolvedTransport => {
@@ -205,12 +287,23 @@ export function resolveConfig(
           ...rest,
           timeoutMs: toMs(t.timeoutMs),
           connectTimeoutMs: toMs(t.connectTimeoutMs),
-          tls: resolveClientTls(tls, `transports[${i}].tls`, abs, (sec, at) => readSecret(sec, at, abs, env, problems), problems),
+          tls: resolveClientTls(
+            tls,
+            `transports[${i}].tls`,
+            abs,
+            (sec, at) => readSecret(sec, at, abs, env, problems),
+            problems,
+          ),
         };
       }
       if (t.type === 'amqp') {
         const { breaker: _b, ...rest } = t;
-        return { ...rest, url: amqpUrl(t.url, `transports[${i}]`), connectTimeoutMs: toMs(t.connectTimeoutMs), confirmTimeoutMs: toMs(t.confirmTimeoutMs) };
+        return {
+          ...rest,
+          url: amqpUrl(t.url, `transports[${i}]`),
+          connectTimeoutMs: toMs(t.connectTimeoutMs),
+          confirmTimeoutMs: toMs(t.confirmTimeoutMs),
+        };
       }
       if (t.type === 'sw-client') {
         const { pickupTimeout, pollMs, stableMs, backupDir, settingsFile, ...rest } = t;
@@ -226,25 +319,47 @@ export function resolveConfig(
           ...(backupDir ? { backupDir: abs(backupDir) } : {}),
         };
       }
-      return { ...sftpEndpoint(t, `transports[${i}]`), name: t.name, type: 'sftp', remoteDir: t.remoteDir };
+      return {
+        ...sftpEndpoint(t, `transports[${i}]`),
+        name: t.name,
+        type: 'sftp',
+        remoteDir: t.remoteDir,
+      };
     }),
-    breakers: Object.fromEntries(c.transports.map((t) => [t.name, resolveBreaker('breaker' in t ? t.breaker : undefined)])),
+    breakers: Object.fromEntries(
+      c.transports.map((t) => [t.name, resolveBreaker('breaker' in t ? t.breaker : undefined)]),
+    ),
     receiptSources: c.receiptSources.map((r, i): ResolvedReceiptSource =>
       r.type === 'http-pull'
-        ? { ...r, intervalMs: toMs(r.intervalMs), timeoutMs: toMs(r.timeoutMs), tls: resolveClientTls(r.tls, `receiptSources[${i}].tls`, abs, (sec, at) => readSecret(sec, at, abs, env, problems), problems) }
-        : r.type === 'amqp'
-          ? { ...r, url: amqpUrl(r.url, `receiptSources[${i}]`), connectTimeoutMs: toMs(r.connectTimeoutMs) }
-          : {
-            ...sftpEndpoint(r, `receiptSources[${i}]`),
-            name: r.name,
-            type: 'sftp',
-            remoteDir: r.remoteDir,
-            doneDir: r.doneDir,
-            pattern: r.pattern,
+        ? {
+            ...r,
             intervalMs: toMs(r.intervalMs),
-            maxBytes: r.maxBytes,
-            pollTimeoutMs: toMs(r.pollTimeoutMs),
-          },
+            timeoutMs: toMs(r.timeoutMs),
+            tls: resolveClientTls(
+              r.tls,
+              `receiptSources[${i}].tls`,
+              abs,
+              (sec, at) => readSecret(sec, at, abs, env, problems),
+              problems,
+            ),
+          }
+        : r.type === 'amqp'
+          ? {
+              ...r,
+              url: amqpUrl(r.url, `receiptSources[${i}]`),
+              connectTimeoutMs: toMs(r.connectTimeoutMs),
+            }
+          : {
+              ...sftpEndpoint(r, `receiptSources[${i}]`),
+              name: r.name,
+              type: 'sftp',
+              remoteDir: r.remoteDir,
+              doneDir: r.doneDir,
+              pattern: r.pattern,
+              intervalMs: toMs(r.intervalMs),
+              maxBytes: r.maxBytes,
+              pollTimeoutMs: toMs(r.pollTimeoutMs),
+            },
     ),
     channels,
   };

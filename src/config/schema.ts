@@ -29,11 +29,22 @@ export const signatureSchema = z
     uris: z
       .enum(['chinaport-2022', 'w3-sm2'])
       .default('chinaport-2022')
-      .describe('SM2 URI preset: chinaport-2022 (the 202205 spec) or w3-sm2 (w3 namespace, SHA-1 digest); RSA uses the W3C URIs'),
-    signatureMethodUri: z.string().optional().describe('override of the SignatureMethod Algorithm URI, for a site that wants another'),
+      .describe(
+        'SM2 URI preset: chinaport-2022 (the 202205 spec) or w3-sm2 (w3 namespace, SHA-1 digest); RSA uses the W3C URIs',
+      ),
+    signatureMethodUri: z
+      .string()
+      .optional()
+      .describe('override of the SignatureMethod Algorithm URI, for a site that wants another'),
     digestMethodUri: z.string().optional().describe('override of the DigestMethod Algorithm URI'),
-    digestHash: z.enum(['sha1', 'sha256', 'sm3']).optional().describe('the hash behind digestMethodUri when the URI is not a known one'),
-    sm2Encoding: z.enum(['raw', 'der']).optional().describe('SM2 SignatureValue as 64-byte r||s (raw, what cards return) or DER'),
+    digestHash: z
+      .enum(['sha1', 'sha256', 'sm3'])
+      .optional()
+      .describe('the hash behind digestMethodUri when the URI is not a known one'),
+    sm2Encoding: z
+      .enum(['raw', 'der'])
+      .optional()
+      .describe('SM2 SignatureValue as 64-byte r||s (raw, what cards return) or DER'),
   })
   .strict();
 
@@ -45,7 +56,10 @@ export const envelopeSchema = z
     icCard: z.string().max(13).optional(),
   })
   .strict()
-  .refine((e) => e.type === 'none' || (e.senderId && e.receiverIds.length > 0), 'a dxp envelope needs senderId and receiverIds / DXP 信封需要 senderId 和 receiverIds');
+  .refine(
+    (e) => e.type === 'none' || (e.senderId && e.receiverIds.length > 0),
+    'a dxp envelope needs senderId and receiverIds / DXP 信封需要 senderId 和 receiverIds',
+  );
 
 export const channelSchema = z
   .object({
@@ -53,24 +67,37 @@ export const channelSchema = z
     messageType: z
       .string()
       .default('DecMessage')
-      .describe('the standard message this channel produces (DecMessage, CEB311Message, MT2101...); the translator has the last word'),
+      .describe(
+        'the standard message this channel produces (DecMessage, CEB311Message, MT2101...); the translator has the last word',
+      ),
     translator: z
       .enum(TRANSLATOR_KINDS)
       .default('dec-xml')
-      .describe('dec-xml: standard DecMessage XML, checked and passed through; enterprise: CSV/Excel/JSON/XML through a mapping; acd: 代理报关委托 JSON -> ImportAgrRequest'),
-    translation: translationSchema.optional().describe('mapping, input format, encoding, code tables, validation'),
-    dir: z.string().optional().describe('base folder; inbox, outbox, sent and failed default to sub-folders of it'),
+      .describe(
+        'dec-xml: standard DecMessage XML, checked and passed through; enterprise: CSV/Excel/JSON/XML through a mapping; acd: 代理报关委托 JSON -> ImportAgrRequest',
+      ),
+    translation: translationSchema
+      .optional()
+      .describe('mapping, input format, encoding, code tables, validation'),
+    dir: z
+      .string()
+      .optional()
+      .describe('base folder; inbox, outbox, sent and failed default to sub-folders of it'),
     intake: z.array(intakeSchema).default(() => [folderIntakeSchema.parse({ type: 'folder' })]),
     maxBytes: z
       .number()
       .int()
       .positive()
       .optional()
-      .describe('largest document the channel takes (folder, SFTP, HTTP); default by translator: dec-xml and ceb-xml 4 MB, enterprise, ceb and jin2 10 MB, manifest and manifest-xml 20 MB'),
+      .describe(
+        'largest document the channel takes (folder, SFTP, HTTP); default by translator: dec-xml and ceb-xml 4 MB, enterprise, ceb and jin2 10 MB, manifest and manifest-xml 20 MB',
+      ),
     outbox: z.string().optional().describe('where receipts are written; default <dir>/outbox'),
     sent: z.string().optional().describe('where accepted source files go; default <dir>/sent'),
     failed: z.string().optional().describe('where rejected source files go; default <dir>/failed'),
-    signer: name.describe('name of a signer, or "client" to leave signing to the Single Window client\'s card (sent unsigned)'),
+    signer: name.describe(
+      'name of a signer, or "client" to leave signing to the Single Window client\'s card (sent unsigned)',
+    ),
     signature: signatureSchema.default({ algorithm: 'rsa-sha1', uris: 'chinaport-2022' }),
     envelope: envelopeSchema.default({ type: 'none', receiverIds: [] }),
     transport: name.describe('name of a transport'),
@@ -78,36 +105,68 @@ export const channelSchema = z
       .string()
       .regex(/^[A-Za-z0-9_]{2,20}$/)
       .optional()
-      .describe('Single Window client module (FormId) this channel uses: DECCUS001 报关单, MFT 舱单, SAS, IMPCEB/EXPCEB...; default from messageType'),
+      .describe(
+        'Single Window client module (FormId) this channel uses: DECCUS001 报关单, MFT 舱单, SAS, IMPCEB/EXPCEB...; default from messageType',
+      ),
     layout: z
       .enum(['folders', 'imppath'])
       .default('folders')
-      .describe("folders: dir/{inbox,outbox,sent,failed}; imppath: dir/<module folder>/{OutBox,InBox,SentBox,FailBox} like the Single Window client"),
-    receiptSlaMs: duration.default('4h').describe('alert when a sent message has no receipt after this long'),
+      .describe(
+        'folders: dir/{inbox,outbox,sent,failed}; imppath: dir/<module folder>/{OutBox,InBox,SentBox,FailBox} like the Single Window client',
+      ),
+    receiptSlaMs: duration
+      .default('4h')
+      .describe('alert when a sent message has no receipt after this long'),
     gatewayReceipts: z
       .enum(['xml', 'json'])
       .default('xml')
-      .describe("format of the gateway's own receipts (error, dead, duplicate): XML like customs receipts, or JSON"),
+      .describe(
+        "format of the gateway's own receipts (error, dead, duplicate): XML like customs receipts, or JSON",
+      ),
     receiptForm: z
       .enum(['xml', 'json', 'csv', 'mapping'])
       .default('xml')
-      .describe('form of the receipts in the outbox: xml as customs sent them, json, csv with Chinese status text, or mapping (receiptMapping)'),
-    receiptMapping: z.string().optional().describe('receipt mapping YAML: the enterprise\'s own receipt layout and encoding (GBK...); needed by receiptForm mapping'),
+      .describe(
+        'form of the receipts in the outbox: xml as customs sent them, json, csv with Chinese status text, or mapping (receiptMapping)',
+      ),
+    receiptMapping: z
+      .string()
+      .optional()
+      .describe(
+        "receipt mapping YAML: the enterprise's own receipt layout and encoding (GBK...); needed by receiptForm mapping",
+      ),
   })
   .strict()
-  .refine((c) => c.receiptForm !== 'mapping' || c.receiptMapping, { message: 'receiptForm mapping needs receiptMapping: ./receipt-mapping.yaml', path: ['receiptMapping'] })
-  .refine((c) => c.dir || (c.outbox && c.sent && c.failed && c.intake.every((i) => i.type !== 'folder' || i.path)), {
-    message: 'give dir, or every one of intake[].path, outbox, sent and failed / 请给出 dir，或者全部给出 intake[].path、outbox、sent 和 failed',
-  });
+  .refine((c) => c.receiptForm !== 'mapping' || c.receiptMapping, {
+    message: 'receiptForm mapping needs receiptMapping: ./receipt-mapping.yaml',
+    path: ['receiptMapping'],
+  })
+  .refine(
+    (c) =>
+      c.dir ||
+      (c.outbox && c.sent && c.failed && c.intake.every((i) => i.type !== 'folder' || i.path)),
+    {
+      message:
+        'give dir, or every one of intake[].path, outbox, sent and failed / 请给出 dir，或者全部给出 intake[].path、outbox、sent 和 failed',
+    },
+  );
 
 export const retrySchema = z
   .object({
     schedule: z
       .string()
-      .regex(/^\s*\d+(\.\d+)?(ms|s|m|h|d)(\*\d+)?(\s*,\s*\d+(\.\d+)?(ms|s|m|h|d)(\*\d+)?)*\s*$/, 'like "30s, 2m, 10m*3, 1h*6"')
+      .regex(
+        /^\s*\d+(\.\d+)?(ms|s|m|h|d)(\*\d+)?(\s*,\s*\d+(\.\d+)?(ms|s|m|h|d)(\*\d+)?)*\s*$/,
+        'like "30s, 2m, 10m*3, 1h*6"',
+      )
       .default('30s, 2m, 10m*3, 1h*6')
       .describe('delays between delivery attempts; "10m*3" means three waits of ten minutes'),
-    jitter: z.number().min(0).max(1).default(0.2).describe('each delay is varied by up to this fraction'),
+    jitter: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.2)
+      .describe('each delay is varied by up to this fraction'),
     maxAge: duration.default('2d').describe('a message older than this is not retried again'),
   })
   .strict();
@@ -121,36 +180,90 @@ export const limitsSchema = z
       .int()
       .min(64)
       .default(512)
-      .describe('memory the gateway plans for; the translate stage takes documents only while its estimate of their parse cost fits in half of it'),
-    maxFieldBytes: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxFieldBytes).describe('longest field (XML text or attribute, JSON string, CSV field, Excel cell) in bytes'),
-    maxElements: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxElements).describe('most XML elements, JSON values or CSV fields in one input'),
-    maxRows: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxRows).describe('most CSV lines or Excel rows in one input'),
-    maxCells: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxCells).describe('most Excel cells in one workbook'),
-    maxUnzippedBytes: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxUnzippedBytes).describe('most bytes an .xlsx may unpack to'),
-    maxZipEntries: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxZipEntries).describe('most entries in an .xlsx'),
-    maxDepth: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxDepth).describe('deepest nesting of XML elements or JSON objects and arrays'),
+      .describe(
+        'memory the gateway plans for; the translate stage takes documents only while its estimate of their parse cost fits in half of it',
+      ),
+    maxFieldBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_INPUT_LIMITS.maxFieldBytes)
+      .describe(
+        'longest field (XML text or attribute, JSON string, CSV field, Excel cell) in bytes',
+      ),
+    maxElements: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_INPUT_LIMITS.maxElements)
+      .describe('most XML elements, JSON values or CSV fields in one input'),
+    maxRows: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_INPUT_LIMITS.maxRows)
+      .describe('most CSV lines or Excel rows in one input'),
+    maxCells: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_INPUT_LIMITS.maxCells)
+      .describe('most Excel cells in one workbook'),
+    maxUnzippedBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_INPUT_LIMITS.maxUnzippedBytes)
+      .describe('most bytes an .xlsx may unpack to'),
+    maxZipEntries: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_INPUT_LIMITS.maxZipEntries)
+      .describe('most entries in an .xlsx'),
+    maxDepth: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_INPUT_LIMITS.maxDepth)
+      .describe('deepest nesting of XML elements or JSON objects and arrays'),
   })
   .strict()
   .describe('bounds checked on every input before it is parsed, and the memory budget');
 
 export const configSchema = z
   .object({
-    dataDir: z.string().default('./data').describe('spool, managed Redis and other state; relative to the config file'),
+    dataDir: z
+      .string()
+      .default('./data')
+      .describe('spool, managed Redis and other state; relative to the config file'),
     redis: z
       .object({
         url: z
           .string()
           .optional()
-          .describe('redis://host:port/db or unix:///path; unset = the gateway runs its own redis-server'),
-        prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('eport').describe('key prefix for all queues and records'),
-        serverBinary: z.string().default('redis-server').describe('binary used for the managed Redis'),
+          .describe(
+            'redis://host:port/db or unix:///path; unset = the gateway runs its own redis-server',
+          ),
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]+$/)
+          .default('eport')
+          .describe('key prefix for all queues and records'),
+        serverBinary: z
+          .string()
+          .default('redis-server')
+          .describe('binary used for the managed Redis'),
       })
       .strict()
       .default({ prefix: 'eport', serverBinary: 'redis-server' }),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-        pretty: z.boolean().optional().describe('human-readable logs; default when stdout is a terminal'),
+        pretty: z
+          .boolean()
+          .optional()
+          .describe('human-readable logs; default when stdout is a terminal'),
       })
       .strict()
       .default({ level: 'info' }),
@@ -159,18 +272,27 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8470),
-        requestTimeoutMs: duration.default('30s').describe('a request must arrive whole (headers and body) within this time, or its connection is closed'),
+        requestTimeoutMs: duration
+          .default('30s')
+          .describe(
+            'a request must arrive whole (headers and body) within this time, or its connection is closed',
+          ),
         tokens: z
           .array(
             z
               .object({
                 name: z.string(),
-                sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('hex SHA-256 of the bearer token'),
+                sha256: z
+                  .string()
+                  .regex(/^[0-9a-f]{64}$/)
+                  .describe('hex SHA-256 of the bearer token'),
                 scopes: z
                   .array(z.enum(['upload', 'receipts', 'operate', 'read-only', 'admin']))
                   .min(1)
                   .optional()
-                  .describe('what the token may do; unset = every scope (a warning at start asks to set them)'),
+                  .describe(
+                    'what the token may do; unset = every scope (a warning at start asks to set them)',
+                  ),
               })
               .strict(),
           )
@@ -184,25 +306,58 @@ export const configSchema = z
           .strict()
           .default({ max: 600, window: '1m' })
           .describe('per-token rate limit, shared by every gateway node through Redis'),
-        maxEventLoopDelayMs: duration.default(1000).describe('answer 503 (load shedding) while the event loop lags more than this; 0 turns load shedding off'),
-        maxWaitSeconds: z.number().int().min(0).max(120).default(60).describe('longest long-poll wait a client may ask for'),
+        maxEventLoopDelayMs: duration
+          .default(1000)
+          .describe(
+            'answer 503 (load shedding) while the event loop lags more than this; 0 turns load shedding off',
+          ),
+        maxWaitSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(120)
+          .default(60)
+          .describe('longest long-poll wait a client may ask for'),
         tls: z
           .object({
             cert: z.string().describe('PEM server certificate (chain)'),
             key: secret.describe('PEM server private key'),
-            clientCa: z.string().optional().describe('PEM CA bundle: when set, clients must present a certificate it signed (mTLS)'),
+            clientCa: z
+              .string()
+              .optional()
+              .describe(
+                'PEM CA bundle: when set, clients must present a certificate it signed (mTLS)',
+              ),
           })
           .strict()
           .optional()
           .describe('serve HTTPS; with clientCa, mutual TLS'),
       })
       .strict()
-      .default({ enabled: true, host: '127.0.0.1', port: 8470, requestTimeoutMs: 30_000, tokens: [], rateLimit: { max: 600, window: '1m' }, maxEventLoopDelayMs: 1000, maxWaitSeconds: 60 }),
+      .default({
+        enabled: true,
+        host: '127.0.0.1',
+        port: 8470,
+        requestTimeoutMs: 30_000,
+        tokens: [],
+        rateLimit: { max: 600, window: '1m' },
+        maxEventLoopDelayMs: 1000,
+        maxWaitSeconds: 60,
+      }),
     shutdownMs: duration.default('20s').describe('how long workers may drain at shutdown'),
     records: z
       .object({
-        archive: z.boolean().default(true).describe('keep originals, signed messages and receipts in compressed daily archives under <dataDir>/archive'),
-        archiveRetention: duration.default('3650d').describe('archives of days older than this are deleted; the audit log (<dataDir>/audit) is never deleted'),
+        archive: z
+          .boolean()
+          .default(true)
+          .describe(
+            'keep originals, signed messages and receipts in compressed daily archives under <dataDir>/archive',
+          ),
+        archiveRetention: duration
+          .default('3650d')
+          .describe(
+            'archives of days older than this are deleted; the audit log (<dataDir>/audit) is never deleted',
+          ),
       })
       .strict()
       .default({ archive: true, archiveRetention: '3650d' })
@@ -220,8 +375,25 @@ export const configSchema = z
     retry: retrySchema.default({ schedule: '30s, 2m, 10m*3, 1h*6', jitter: 0.2, maxAge: '2d' }),
     limits: limitsSchema.default(LIMIT_DEFAULTS),
     signers: z.array(signerSchema).default([]),
-    transports: z.array(z.discriminatedUnion('type', [httpTransportSchema, sftpTransportSchema, swClientTransportSchema, amqpTransportSchema])).min(1),
-    receiptSources: z.array(z.discriminatedUnion('type', [httpPullReceiptSourceSchema, sftpReceiptSourceSchema, amqpReceiptSourceSchema])).default([]),
+    transports: z
+      .array(
+        z.discriminatedUnion('type', [
+          httpTransportSchema,
+          sftpTransportSchema,
+          swClientTransportSchema,
+          amqpTransportSchema,
+        ]),
+      )
+      .min(1),
+    receiptSources: z
+      .array(
+        z.discriminatedUnion('type', [
+          httpPullReceiptSourceSchema,
+          sftpReceiptSourceSchema,
+          amqpReceiptSourceSchema,
+        ]),
+      )
+      .default([]),
     channels: z.array(channelSchema).min(1),
   })
   .strict();

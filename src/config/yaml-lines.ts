@@ -5,7 +5,9 @@ import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
  * (the key itself when it exists), so a problem says where in the file it is.
  */
 export function lineOf(doc: Document, counter: LineCounter, path: string): number | undefined {
-  const segments = [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+  const segments = [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] !== undefined ? Number(m[2]) : m[1]!,
+  );
   let node: unknown = doc.contents;
   let offset: number | undefined;
   for (const seg of segments) {

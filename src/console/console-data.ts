@@ -15,7 +15,10 @@ export const SCAN_LIMIT = 2000;
 /** Rows a list shows at most. */
 export const LIST_LIMIT = 200;
 
-export type ConsoleDeps = Pick<PipelineDeps, 'config' | 'redis' | 'ledger' | 'queues' | 'receiptFeed' | 'channels' | 'spool' | 'signers'>;
+export type ConsoleDeps = Pick<
+  PipelineDeps,
+  'config' | 'redis' | 'ledger' | 'queues' | 'receiptFeed' | 'channels' | 'spool' | 'signers'
+>;
 
 /** A signer as the overview shows it: whether it can sign now, and its certificate's days left. */
 export interface SignerRow {
@@ -50,11 +53,21 @@ export interface Overview {
 async function readSigners(deps: ConsoleDeps): Promise<SignerRow[]> {
   return Promise.all(
     [...deps.signers.values()].map(async (s): Promise<SignerRow> => {
-      const row = { name: s.name, kind: s.kind, state: isSupervised(s) ? s.state : ('ready' as const) };
+      const row = {
+        name: s.name,
+        kind: s.kind,
+        state: isSupervised(s) ? s.state : ('ready' as const),
+      };
       if (s.kind === 'client') return row;
       let timer: NodeJS.Timeout | undefined;
       try {
-        const wait = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer / 无响应')), CERTIFICATE_WAIT_MS)));
+        const wait = new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(
+              () => reject(new Error('no answer / 无响应')),
+              CERTIFICATE_WAIT_MS,
+            )),
+        );
         return { ...row, certificate: await Promise.race([certificateStatus(s), wait]) };
       } catch (err) {
         return { ...row, problem: (err as Error).message.slice(0, 200) };
@@ -76,7 +89,10 @@ function acksOf(deps: ConsoleDeps): ReceiptAcks {
 
 /** Queue depths per stage, and per channel: breaker, hold, last receipt, receipts nobody collected. */
 export async function readOverview(deps: ConsoleDeps): Promise<Overview> {
-  const [queues, delivery] = await Promise.all([deps.queues.counts(), readDeliveryState(deps.redis, deps.config)]);
+  const [queues, delivery] = await Promise.all([
+    deps.queues.counts(),
+    readDeliveryState(deps.redis, deps.config),
+  ]);
   const acks = acksOf(deps);
   const pollers = hasPollers(deps);
   const channels = await Promise.all(
@@ -118,8 +134,12 @@ export interface SearchQuery {
  * Messages for the search page: with a key (file name, ClientSeqNo, 统一编号, 报关单号, id) the one
  * message it names, found like the CLI finds it; otherwise the most recent, by channel and status.
  */
-export async function searchMessages(deps: ConsoleDeps, query: SearchQuery): Promise<MessageRecord[]> {
-  const keep = (r: MessageRecord) => (!query.channel || r.channel === query.channel) && (!query.status || r.status === query.status);
+export async function searchMessages(
+  deps: ConsoleDeps,
+  query: SearchQuery,
+): Promise<MessageRecord[]> {
+  const keep = (r: MessageRecord) =>
+    (!query.channel || r.channel === query.channel) && (!query.status || r.status === query.status);
   if (query.q) {
     const rec = await findRecord(deps.ledger, deps.config, query.q);
     return rec && keep(rec) ? [rec] : [];
@@ -138,7 +158,9 @@ export interface Problems {
 /** The oldest messages still waiting to go out, dead (retries used up), failed (permanent error) and held ones, among the most recent. */
 export async function readProblems(deps: ConsoleDeps): Promise<Problems> {
   const recs = await recentRecords(deps);
-  const waiting = recs.filter((r) => !r.deliveredAt && !isTerminal(r.status)).sort((a, b) => a.createdAt - b.createdAt);
+  const waiting = recs
+    .filter((r) => !r.deliveredAt && !isTerminal(r.status))
+    .sort((a, b) => a.createdAt - b.createdAt);
   return {
     waiting: waiting.slice(0, 20),
     dead: recs.filter((r) => r.status === 'dead').slice(0, LIST_LIMIT),
@@ -153,17 +175,29 @@ export interface MessageDetail {
   readonly collected: readonly { client: string; fileName: string; at: number }[];
 }
 
-export async function readMessage(deps: ConsoleDeps, id: string): Promise<MessageDetail | undefined> {
+export async function readMessage(
+  deps: ConsoleDeps,
+  id: string,
+): Promise<MessageDetail | undefined> {
   const record = await deps.ledger.get(id);
   if (!record) return undefined;
-  const [events, collected] = await Promise.all([deps.ledger.events(id), deps.ledger.collected(id)]);
+  const [events, collected] = await Promise.all([
+    deps.ledger.events(id),
+    deps.ledger.collected(id),
+  ]);
   return { record, events, collected };
 }
 
 /** The spool references a message page may offer for download: its own files and its receipts. */
 export function downloadableRefs(d: MessageDetail): Set<string> {
   const r = d.record;
-  const refs = [r.docRef, r.messageRef, r.signedRef, r.deliverRef, ...d.events.flatMap((e) => Object.values(e.refs ?? {}))];
+  const refs = [
+    r.docRef,
+    r.messageRef,
+    r.signedRef,
+    r.deliverRef,
+    ...d.events.flatMap((e) => Object.values(e.refs ?? {})),
+  ];
   return new Set(refs.filter((x): x is NonNullable<typeof x> => Boolean(x)));
 }
 
@@ -176,5 +210,10 @@ export interface UnclaimedFeed {
 export async function readUnclaimed(deps: ConsoleDeps): Promise<UnclaimedFeed[] | undefined> {
   if (!hasPollers(deps)) return undefined;
   const acks = acksOf(deps);
-  return Promise.all([...deps.config.channels.map((c) => c.name), ORPHANS_FEED].map(async (feed) => ({ feed, entries: await acks.unclaimed(feed, LIST_LIMIT + 1) })));
+  return Promise.all(
+    [...deps.config.channels.map((c) => c.name), ORPHANS_FEED].map(async (feed) => ({
+      feed,
+      entries: await acks.unclaimed(feed, LIST_LIMIT + 1),
+    })),
+  );
 }

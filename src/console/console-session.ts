@@ -34,7 +34,11 @@ export function parseCookies(header: string | undefined): Record<string, string>
 }
 
 /** A Set-Cookie value: HttpOnly, SameSite=Strict, the whole site; Secure when served over TLS. */
-export function cookie(name: string, value: string, opts: { maxAgeSeconds?: number; secure: boolean }): string {
+export function cookie(
+  name: string,
+  value: string,
+  opts: { maxAgeSeconds?: number; secure: boolean },
+): string {
   return [
     `${name}=${encodeURIComponent(value)}`,
     'Path=/',
@@ -73,7 +77,15 @@ export class ConsoleSessions {
     const key = this.key(id);
     await this.redis
       .multi()
-      .hset(key, 'name', name, 'scopes', [...scopes].join(','), 'csrf', randomBytes(24).toString('base64url'))
+      .hset(
+        key,
+        'name',
+        name,
+        'scopes',
+        [...scopes].join(','),
+        'csrf',
+        randomBytes(24).toString('base64url'),
+      )
       .expire(key, SESSION_IDLE_SECONDS)
       .exec();
     return id;
@@ -86,7 +98,11 @@ export class ConsoleSessions {
     const h = await this.redis.hgetall(key);
     if (!h.name || !h.csrf) return undefined;
     await this.redis.expire(key, SESSION_IDLE_SECONDS);
-    return { name: h.name, scopes: new Set((h.scopes ?? '').split(',').filter(Boolean) as ApiScope[]), csrf: h.csrf };
+    return {
+      name: h.name,
+      scopes: new Set((h.scopes ?? '').split(',').filter(Boolean) as ApiScope[]),
+      csrf: h.csrf,
+    };
   }
 
   async delete(id: string | undefined): Promise<void> {
@@ -100,7 +116,10 @@ export class ConsoleSessions {
 
   async takeFlash(id: string): Promise<{ text: string; kind: 'ok' | 'error' } | undefined> {
     const key = this.key(id);
-    const [[, v]] = (await this.redis.multi().hget(key, 'flash').hdel(key, 'flash').exec()) as [[null, string | null], unknown];
+    const [[, v]] = (await this.redis.multi().hget(key, 'flash').hdel(key, 'flash').exec()) as [
+      [null, string | null],
+      unknown,
+    ];
     return v ? (JSON.parse(v) as { text: string; kind: 'ok' | 'error' }) : undefined;
   }
 }

@@ -16,7 +16,10 @@ const TEXT = {
   'login.title': { zh: '登录', en: 'Log in' },
   'login.token': { zh: '访问令牌', en: 'Access token' },
   'login.submit': { zh: '登录', en: 'Log in' },
-  'login.hint': { zh: '使用配置 http.tokens 中的令牌登录；查看需要任一权限，操作需要 operate，队列看板需要 admin。', en: 'Log in with a token from http.tokens in the configuration; viewing needs any scope, actions need operate, the queue board needs admin.' },
+  'login.hint': {
+    zh: '使用配置 http.tokens 中的令牌登录；查看需要任一权限，操作需要 operate，队列看板需要 admin。',
+    en: 'Log in with a token from http.tokens in the configuration; viewing needs any scope, actions need operate, the queue board needs admin.',
+  },
   'login.failed': { zh: '令牌无效', en: 'Unknown token' },
   denied: { zh: '此令牌缺少权限', en: 'This token lacks the scope' },
   notFound: { zh: '报文不存在', en: 'No such message' },
@@ -61,7 +64,10 @@ const TEXT = {
   reason: { zh: '原因', en: 'Reason' },
   none: { zh: '无', en: 'none' },
   'search.title': { zh: '报文查询', en: 'Find messages' },
-  'search.q': { zh: '文件名、ClientSeqNo、统一编号、报关单号或报文 ID', en: 'File name, ClientSeqNo, 统一编号, 报关单号 or message id' },
+  'search.q': {
+    zh: '文件名、ClientSeqNo、统一编号、报关单号或报文 ID',
+    en: 'File name, ClientSeqNo, 统一编号, 报关单号 or message id',
+  },
   'search.submit': { zh: '查询', en: 'Search' },
   'search.all': { zh: '全部', en: 'all' },
   'search.none': { zh: '未找到报文', en: 'No message found' },
@@ -92,12 +98,21 @@ const TEXT = {
   'cert.daysLeft': { zh: '剩 {n} 天', en: '{n} day(s) left' },
   'cert.expired': { zh: '已过期', en: 'expired' },
   'problems.title': { zh: '异常与暂停的报文', en: 'Dead, failed and held messages' },
-  'problems.dead': { zh: '已放弃（重试用尽，可重发）', en: 'Dead (retries used up; can be sent again)' },
+  'problems.dead': {
+    zh: '已放弃（重试用尽，可重发）',
+    en: 'Dead (retries used up; can be sent again)',
+  },
   'problems.failed': { zh: '失败（永久错误）', en: 'Failed (permanent error)' },
   'problems.held': { zh: '暂停发送的报文', en: 'Messages on hold' },
   'unclaimed.title': { zh: '无人取走的回执', en: 'Receipts nobody collected' },
-  'unclaimed.noPollers': { zh: '没有带 receipts 权限的令牌：回执只写入发件箱目录，不经接口取走。', en: 'No token has the receipts scope: receipts go to the outbox folders only, none are collected through the API.' },
-  'unclaimed.orphans': { zh: '无法对应到报文的回执（orphans）', en: 'Receipts that match no message (orphans)' },
+  'unclaimed.noPollers': {
+    zh: '没有带 receipts 权限的令牌：回执只写入发件箱目录，不经接口取走。',
+    en: 'No token has the receipts scope: receipts go to the outbox folders only, none are collected through the API.',
+  },
+  'unclaimed.orphans': {
+    zh: '无法对应到报文的回执（orphans）',
+    en: 'Receipts that match no message (orphans)',
+  },
   'unclaimed.more': { zh: '仅显示最早的 {n} 条', en: 'Only the oldest {n} are shown' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
@@ -125,7 +140,9 @@ const STATUS_ZH: Record<GatewayStatus, string> = {
 
 /** A console text in the language, with `{name}` placeholders filled in. */
 export function t(lang: Lang, key: TextKey, vars: Record<string, string | number> = {}): string {
-  return TEXT[key][lang].replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+  return TEXT[key][lang].replace(/\{(\w+)\}/g, (m, name: string) =>
+    name in vars ? String(vars[name]) : m,
+  );
 }
 
 export function statusText(lang: Lang, status: GatewayStatus): string {

@@ -10,8 +10,15 @@ export const QUEUE_BOARD_PATH = '/console/queues';
  * require a console login with the admin scope: the board can retry, promote and remove jobs.
  * Loaded on first use of the console, not at every CLI start.
  */
-export async function registerQueueBoard(scope: FastifyInstance, queues: StageQueues): Promise<void> {
-  const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([import('@bull-board/api'), import('@bull-board/api/bullMQAdapter'), import('@bull-board/fastify')]);
+export async function registerQueueBoard(
+  scope: FastifyInstance,
+  queues: StageQueues,
+): Promise<void> {
+  const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/fastify'),
+  ]);
   const server = new FastifyAdapter();
   server.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({

@@ -8,7 +8,11 @@ import { basename, dirname, extname, join } from 'node:path';
  */
 const DIR_SUFFIX = '.edoc';
 const stemOf = (name: string): string => name.slice(0, name.length - extname(name).length);
-const exists = (p: string) => lstat(p).then((s) => s, () => undefined);
+const exists = (p: string) =>
+  lstat(p).then(
+    (s) => s,
+    () => undefined,
+  );
 
 /** `dec-01.xml` → `dec-01.edoc`. */
 export const companionDirName = (declName: string): string => `${stemOf(declName)}${DIR_SUFFIX}`;
@@ -38,4 +42,5 @@ export async function moveCompanion(src: string, declPath: string): Promise<stri
 }
 
 /** The attachment folder that sits beside an archived declaration, `sent/dec-01.xml` → `sent/dec-01.edoc`. */
-export const companionOf = (declPath: string): string => join(dirname(declPath), companionDirName(basename(declPath)));
+export const companionOf = (declPath: string): string =>
+  join(dirname(declPath), companionDirName(basename(declPath)));

@@ -15,7 +15,9 @@ describe('moveUnique', () => {
   it('never overwrites: a taken name gets .1, .2 ...', async () => {
     const root = fresh();
     writeFileSync(join(root, 'sent', 'a.xml'), '<other/>');
-    expect(await moveUnique(join(root, 'a.xml'), join(root, 'sent'))).toBe(join(root, 'sent', 'a.1.xml'));
+    expect(await moveUnique(join(root, 'a.xml'), join(root, 'sent'))).toBe(
+      join(root, 'sent', 'a.1.xml'),
+    );
     expect(readdirSync(join(root, 'sent')).sort()).toEqual(['a.1.xml', 'a.xml']);
     expect(existsSync(join(root, 'a.xml'))).toBe(false);
   });
@@ -23,7 +25,9 @@ describe('moveUnique', () => {
   it('after a crash between link and unlink, finishes the move instead of archiving a second copy', async () => {
     const root = fresh();
     linkSync(join(root, 'a.xml'), join(root, 'sent', 'a.xml')); // the link was made, then the process died
-    expect(await moveUnique(join(root, 'a.xml'), join(root, 'sent'))).toBe(join(root, 'sent', 'a.xml'));
+    expect(await moveUnique(join(root, 'a.xml'), join(root, 'sent'))).toBe(
+      join(root, 'sent', 'a.xml'),
+    );
     expect(readdirSync(join(root, 'sent'))).toEqual(['a.xml']);
     expect(existsSync(join(root, 'a.xml'))).toBe(false);
   });

@@ -29,7 +29,12 @@ export async function moveUnique(src: string, dir: string, name = basename(src))
       if (code === 'EEXIST') {
         if (!(await alreadyThere(src, target, false))) continue;
       } else if (code === 'EXDEV' || code === 'EPERM') {
-        if (await stat(target).then(() => true, () => false)) {
+        if (
+          await stat(target).then(
+            () => true,
+            () => false,
+          )
+        ) {
           if (!(await alreadyThere(src, target, true))) continue;
         } else await copyFile(src, target);
       } else throw err;

@@ -18,7 +18,11 @@ export const PRIVATE_MODES: FileModes = { mode: 0o600, dirMode: 0o700 };
  * same directory, fsync, rename over the final name, then fsync of the directory so the rename
  * itself survives a power cut.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string, modes: FileModes = SHARED_MODES): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string,
+  modes: FileModes = SHARED_MODES,
+): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: modes.dirMode });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -40,7 +44,11 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, m
  * Like writeFileAtomic, but never replaces a file: the temp file is linked to the final name,
  * which fails when the name exists. Returns 'exists' (and writes nothing) in that case.
  */
-export async function writeFileExclusive(path: string, data: Uint8Array | string, mode = 0o644): Promise<'written' | 'exists'> {
+export async function writeFileExclusive(
+  path: string,
+  data: Uint8Array | string,
+  mode = 0o644,
+): Promise<'written' | 'exists'> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

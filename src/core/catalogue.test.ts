@@ -7,7 +7,11 @@ const root = join(import.meta.dirname, '..', '..');
 
 /** Every TypeScript file under these folders, tests included (a test must not invent codes either). */
 function sources(...dirs: string[]): string[] {
-  return dirs.flatMap((d) => (readdirSync(join(root, d), { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(root, d, f)));
+  return dirs.flatMap((d) =>
+    (readdirSync(join(root, d), { recursive: true, encoding: 'utf8' }) as string[])
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(root, d, f)),
+  );
 }
 
 describe('the code catalogue', () => {

@@ -25,7 +25,9 @@ function running(pid: number): boolean {
 async function readOwner(path: string): Promise<LockOwner | undefined> {
   try {
     const o = JSON.parse(await readFile(path, 'utf8')) as Partial<LockOwner>;
-    return typeof o.pid === 'number' ? { pid: o.pid, host: String(o.host ?? ''), startedAt: String(o.startedAt ?? '') } : undefined;
+    return typeof o.pid === 'number'
+      ? { pid: o.pid, host: String(o.host ?? ''), startedAt: String(o.startedAt ?? '') }
+      : undefined;
   } catch {
     return undefined; // half-written or garbage: treated as stale
   }
@@ -45,7 +47,11 @@ export class DataDirLock {
 
   static async acquire(dataDir: string): Promise<DataDirLock> {
     const path = join(dataDir, LOCK_FILE);
-    const me: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+    const me: LockOwner = {
+      pid: process.pid,
+      host: hostname(),
+      startedAt: new Date().toISOString(),
+    };
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
         const fh = await open(path, 'wx', 0o600);
@@ -57,7 +63,8 @@ export class DataDirLock {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       const holder = await readOwner(path);
-      if (holder && (holder.host !== me.host || running(holder.pid))) throw lockedError(dataDir, holder);
+      if (holder && (holder.host !== me.host || running(holder.pid)))
+        throw lockedError(dataDir, holder);
       // Stale: move it aside atomically (only one contender wins the rename), then try again.
       await rename(path, `${path}.stale-${process.pid}`).then(
         () => unlink(`${path}.stale-${process.pid}`),
@@ -70,13 +77,18 @@ export class DataDirLock {
   /** Removes the lock if it is still ours. */
   async release(): Promise<void> {
     const holder = await readOwner(this.path);
-    if (holder?.pid === this.owner.pid && holder.startedAt === this.owner.startedAt) await unlink(this.path).catch(() => {});
+    if (holder?.pid === this.owner.pid && holder.startedAt === this.owner.startedAt)
+      await unlink(this.path).catch(() => {});
   }
 }
 
 function lockedError(dataDir: string, holder: LockOwner | undefined): GatewayError {
-  const who = holder ? `PID ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}, since ${holder.startedAt}` : 'another process';
-  const whoZh = holder ? `进程 PID ${holder.pid}${holder.host ? `（主机 ${holder.host}）` : ''}，启动于 ${holder.startedAt}` : '另一个进程';
+  const who = holder
+    ? `PID ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}, since ${holder.startedAt}`
+    : 'another process';
+  const whoZh = holder
+    ? `进程 PID ${holder.pid}${holder.host ? `（主机 ${holder.host}）` : ''}，启动于 ${holder.startedAt}`
+    : '另一个进程';
   return new GatewayError('GW_ERR_DATA_DIR_LOCKED', {
     where: dataDir,
     zh: `数据目录 ${dataDir} 已被另一个网关实例占用：${whoZh}`,

@@ -5,7 +5,14 @@ const pdf = (s: string): Buffer => Buffer.from(`%PDF-1.4\n${s}\n%%EOF\n`);
 
 describe('document bundle', () => {
   it('packs deterministically, is recognised, and unpacks to the same files', async () => {
-    const b = { document: { name: 'dec-01.xml', bytes: Buffer.from('<DecMessage/>') }, manifest: { name: 'dec-01.edoc.json', bytes: Buffer.from('{}') }, attachments: [{ name: 'b.pdf', bytes: pdf('b') }, { name: '发票_a.pdf', bytes: pdf('a') }] };
+    const b = {
+      document: { name: 'dec-01.xml', bytes: Buffer.from('<DecMessage/>') },
+      manifest: { name: 'dec-01.edoc.json', bytes: Buffer.from('{}') },
+      attachments: [
+        { name: 'b.pdf', bytes: pdf('b') },
+        { name: '发票_a.pdf', bytes: pdf('a') },
+      ],
+    };
     const one = await packBundle(b);
     const two = await packBundle({ ...b, attachments: [...b.attachments].reverse() });
     expect(one.equals(two)).toBe(true);

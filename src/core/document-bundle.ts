@@ -37,14 +37,26 @@ interface BundleIndex {
 
 /** True when the bytes are a bundle (the zip's first local entry is the index). */
 export function isBundle(bytes: Uint8Array): boolean {
-  if (bytes.length < 30 + BUNDLE_INDEX.length || bytes[0] !== 0x50 || bytes[1] !== 0x4b || bytes[2] !== 0x03 || bytes[3] !== 0x04) return false;
+  if (
+    bytes.length < 30 + BUNDLE_INDEX.length ||
+    bytes[0] !== 0x50 ||
+    bytes[1] !== 0x4b ||
+    bytes[2] !== 0x03 ||
+    bytes[3] !== 0x04
+  )
+    return false;
   const nameLen = bytes[26]! | (bytes[27]! << 8);
-  return nameLen === BUNDLE_INDEX.length && Buffer.from(bytes.subarray(30, 30 + nameLen)).toString('latin1') === BUNDLE_INDEX;
+  return (
+    nameLen === BUNDLE_INDEX.length &&
+    Buffer.from(bytes.subarray(30, 30 + nameLen)).toString('latin1') === BUNDLE_INDEX
+  );
 }
 
 /** Packs a bundle; names must be plain file names (checked by whoever collected the files). */
 export async function packBundle(bundle: DocumentBundle): Promise<Buffer> {
-  const attachments = [...bundle.attachments].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const attachments = [...bundle.attachments].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   const index: BundleIndex = {
     format: FORMAT,
     document: bundle.document.name,
@@ -61,7 +73,11 @@ export async function packBundle(bundle: DocumentBundle): Promise<Buffer> {
 }
 
 function broken(why: string): GatewayError {
-  return new GatewayError('GW_ERR_INPUT_FORMAT', { where: BUNDLE_INDEX, zh: `随附单据包已损坏：${why}`, en: `the attachment bundle is damaged: ${why}` });
+  return new GatewayError('GW_ERR_INPUT_FORMAT', {
+    where: BUNDLE_INDEX,
+    zh: `随附单据包已损坏：${why}`,
+    en: `the attachment bundle is damaged: ${why}`,
+  });
 }
 
 async function entry(zip: JSZip, path: string): Promise<Buffer> {
@@ -84,11 +100,19 @@ export async function unpackBundle(bytes: Uint8Array): Promise<DocumentBundle> {
   } catch (err) {
     throw isGatewayErrorLike(err) ? (err as GatewayError) : broken('unreadable index');
   }
-  if (index.format !== FORMAT || typeof index.document !== 'string' || !Array.isArray(index.attachments)) throw broken(`unknown format ${String(index.format)}`);
+  if (
+    index.format !== FORMAT ||
+    typeof index.document !== 'string' ||
+    !Array.isArray(index.attachments)
+  )
+    throw broken(`unknown format ${String(index.format)}`);
   const document = { name: index.document, bytes: await entry(zip, `document/${index.document}`) };
-  const manifest = index.manifest ? { name: index.manifest, bytes: await entry(zip, `manifest/${index.manifest}`) } : undefined;
+  const manifest = index.manifest
+    ? { name: index.manifest, bytes: await entry(zip, `manifest/${index.manifest}`) }
+    : undefined;
   const attachments: BundleFile[] = [];
-  for (const name of index.attachments) attachments.push({ name, bytes: await entry(zip, `attachments/${name}`) });
+  for (const name of index.attachments)
+    attachments.push({ name, bytes: await entry(zip, `attachments/${name}`) });
   return { document, ...(manifest ? { manifest } : {}), attachments };
 }
 

@@ -24,9 +24,15 @@ const UNSAFE_NAME = /[\\/:*?"<>|\u0000-\u001f]/;
 /** Why a name cannot be a file in the client package, or undefined when it can. */
 export function unsafeFileName(name: string): { zh: string; en: string } | undefined {
   if (UNSAFE_NAME.test(name) || name === '.' || name === '..' || /[. ]$/.test(name)) {
-    return { zh: '文件名含 Windows 不允许的字符（\\ / : * ? " < > | 或控制字符）或以点、空格结尾', en: 'the file name holds a character Windows refuses (\\ / : * ? " < > | or a control character) or ends in a dot or space' };
+    return {
+      zh: '文件名含 Windows 不允许的字符（\\ / : * ? " < > | 或控制字符）或以点、空格结尾',
+      en: 'the file name holds a character Windows refuses (\\ / : * ? " < > | or a control character) or ends in a dot or space',
+    };
   }
-  if ([...name].length > MAX_EDOC_NAME) return { zh: `文件名超过 ${MAX_EDOC_NAME} 个字符（EdocCopId 上限）`, en: `the file name is longer than ${MAX_EDOC_NAME} characters (the EdocCopId limit)` };
+  if ([...name].length > MAX_EDOC_NAME)
+    return {
+      zh: `文件名超过 ${MAX_EDOC_NAME} 个字符（EdocCopId 上限）`,
+      en: `the file name is longer than ${MAX_EDOC_NAME} characters (the EdocCopId limit)`,
+    };
   return undefined;
 }
-

@@ -6,7 +6,10 @@ describe('isGatewayError', () => {
   it('accepts a GatewayError, also one made by another copy of the module (the brand is global)', () => {
     const err = new GatewayError('GW_ERR_XML_MALFORMED', 'x');
     expect(isGatewayError(err)).toBe(true);
-    const foreign = Object.assign(Object.create(Object.getPrototypeOf(err) as object) as object, err);
+    const foreign = Object.assign(
+      Object.create(Object.getPrototypeOf(err) as object) as object,
+      err,
+    );
     expect(isGatewayError(foreign)).toBe(true);
   });
 
@@ -21,7 +24,10 @@ describe('isGatewayError', () => {
 
 describe('GatewayError.retryAfterMs', () => {
   it('is a field of the error, set only when the far side named a delay', () => {
-    expect(new GatewayError('GW_ERR_DELIVER_REMOTE_5XX', 'HTTP 503', { retryAfterMs: 7000 }).retryAfterMs).toBe(7000);
+    expect(
+      new GatewayError('GW_ERR_DELIVER_REMOTE_5XX', 'HTTP 503', { retryAfterMs: 7000 })
+        .retryAfterMs,
+    ).toBe(7000);
     const plain = new GatewayError('GW_ERR_DELIVER_REMOTE_5XX', 'HTTP 503');
     expect(plain.retryAfterMs).toBeUndefined();
     expect('retryAfterMs' in plain).toBe(false);

@@ -4,7 +4,8 @@
  * Names writers use while a file is still being written, hidden files, and `.done`/`.ok` markers:
  * never documents, whatever the pattern says.
  */
-const WORK_IN_PROGRESS = /^(\.|~)|\.(tmp|temp|part|partial|crdownload|filepart|writing|swp|done|ok)$/i;
+const WORK_IN_PROGRESS =
+  /^(\.|~)|\.(tmp|temp|part|partial|crdownload|filepart|writing|swp|done|ok)$/i;
 
 /** True for names a poller must leave alone (hidden, still being written, or a marker). */
 export function isWorkInProgressName(name: string): boolean {
@@ -42,7 +43,10 @@ export class StabilityWindow {
 
 /** Glob (`*`, `?`) to an anchored, case-insensitive RegExp, for file name patterns in config. */
 export function globToRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   // 's': `*` matches every character, a newline in a name included (such files were never taken).
   return new RegExp(`^${re}$`, 'is');
 }

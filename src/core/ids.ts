@@ -10,7 +10,12 @@ export function sha256Hex(data: Uint8Array | string): string {
  * restart halfway through, always maps to the same id, so it can never become a second message.
  */
 export function messageIdFor(channel: string, content: Uint8Array): string {
-  return createHash('sha256').update(channel).update('\0').update(content).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(channel)
+    .update('\0')
+    .update(content)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** BullMQ job id of one stage of one message (BullMQ refuses ':' in custom ids). */

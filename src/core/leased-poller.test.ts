@@ -8,9 +8,16 @@ type Line = { level: number; msg: string; failures?: number };
 describe('LeasedPoller (fake clock)', () => {
   let lines: Line[];
   let pollers: LeasedPoller[];
-  const log = () => pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s)) });
+  const log = () =>
+    pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s)) });
   const poller = (over: Partial<LeasedPollerOptions> = {}): LeasedPoller => {
-    const p = new LeasedPoller({ fields: { source: 'test' }, intervalMs: 100, log: log(), text: { failed: 'poll failed / 拉取失败', recovered: 'reachable again / 已恢复' }, ...over });
+    const p = new LeasedPoller({
+      fields: { source: 'test' },
+      intervalMs: 100,
+      log: log(),
+      text: { failed: 'poll failed / 拉取失败', recovered: 'reachable again / 已恢复' },
+      ...over,
+    });
     pollers.push(p);
     return p;
   };
@@ -76,7 +83,9 @@ describe('LeasedPoller (fake clock)', () => {
     expect(failed.every((l) => l.level === 50)).toBe(true);
     fail = false;
     await vi.advanceTimersByTimeAsync(100);
-    expect(lines.filter((l) => l.msg === 'reachable again / 已恢复').map((l) => l.failures)).toEqual([45]);
+    expect(
+      lines.filter((l) => l.msg === 'reachable again / 已恢复').map((l) => l.failures),
+    ).toEqual([45]);
   });
 
   it('backs off exponentially up to its maximum after failures, and polls at the interval after a success', async () => {
@@ -121,7 +130,12 @@ describe('LeasedPoller (fake clock)', () => {
 
   it('counts a lease that cannot be read (Redis down) as a failed poll, without polling', async () => {
     let calls = 0;
-    poller({ lease: { holds: async () => Promise.reject(new Error('redis down')), release: async () => {} } }).start(async () => void calls++);
+    poller({
+      lease: {
+        holds: async () => Promise.reject(new Error('redis down')),
+        release: async () => {},
+      },
+    }).start(async () => void calls++);
     await vi.advanceTimersByTimeAsync(500);
     expect(calls).toBe(0);
     expect(lines.filter((l) => l.msg === 'poll failed / 拉取失败')).toHaveLength(1);

@@ -68,21 +68,27 @@ export class LeasedPoller {
   private async once(pollOnce: () => Promise<number | void>): Promise<number> {
     try {
       const got = this.o.lease && !(await this.o.lease.holds()) ? 0 : await pollOnce();
-      if (this.failures) this.o.log.info({ ...this.o.fields, failures: this.failures }, this.o.text.recovered);
+      if (this.failures)
+        this.o.log.info({ ...this.o.fields, failures: this.failures }, this.o.text.recovered);
       this.failures = 0;
       return typeof got === 'number' && got > 0 ? 0 : this.o.intervalMs;
     } catch (err) {
       this.failures++;
       if (this.failures === 1 || this.failures % LOG_EVERY === 0) this.report(err);
       const max = this.o.backoffMaxMs;
-      return max === undefined ? this.o.intervalMs : Math.min(max, this.o.intervalMs * 2 ** Math.min(this.failures, MAX_DOUBLINGS));
+      return max === undefined
+        ? this.o.intervalMs
+        : Math.min(max, this.o.intervalMs * 2 ** Math.min(this.failures, MAX_DOUBLINGS));
     }
   }
 
   private report(err: unknown): void {
     try {
       if (this.o.report) return this.o.report(err, this.failures);
-      this.o.log[this.o.level ?? 'warn']({ err, ...this.o.fields, failures: this.failures }, this.o.text.failed);
+      this.o.log[this.o.level ?? 'warn'](
+        { err, ...this.o.fields, failures: this.failures },
+        this.o.text.failed,
+      );
     } catch {
       // A log line must never stop the loop.
     }

@@ -56,9 +56,13 @@ export class ShutdownManager {
         await Promise.race([
           step.close(),
           new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`${step.name} did not close within ${bound} ms`)), bound);
+            timer = setTimeout(
+              () => reject(new Error(`${step.name} did not close within ${bound} ms`)),
+              bound,
+            );
             timer.unref();
-            this.giveUpCurrent = () => reject(new Error(`${step.name}: shutdown hurried, not waiting for it`));
+            this.giveUpCurrent = () =>
+              reject(new Error(`${step.name}: shutdown hurried, not waiting for it`));
           }),
         ]);
       } catch (err) {

@@ -13,11 +13,23 @@ describe('logger', () => {
     });
     const log = createLogger({ level: 'info', pretty: false }, sink);
     log.child({ messageId: 'm1' }).info(
-      { pin: '123456', passphrase: 'p@ss', signer: { pin: '654321' }, args: { passwd: '88888888' }, headers: { authorization: 'Bearer abc' } },
+      {
+        pin: '123456',
+        passphrase: 'p@ss',
+        signer: { pin: '654321' },
+        args: { passwd: '88888888' },
+        headers: { authorization: 'Bearer abc' },
+      },
       'signing',
     );
     const line = JSON.parse(out.trim()) as Record<string, unknown>;
-    expect(line).toMatchObject({ msg: 'signing', messageId: 'm1', pin: '[redacted]', passphrase: '[redacted]' });
-    for (const secret of ['123456', 'p@ss', '654321', '88888888', 'Bearer abc']) expect(out).not.toContain(secret);
+    expect(line).toMatchObject({
+      msg: 'signing',
+      messageId: 'm1',
+      pin: '[redacted]',
+      passphrase: '[redacted]',
+    });
+    for (const secret of ['123456', 'p@ss', '654321', '88888888', 'Bearer abc'])
+      expect(out).not.toContain(secret);
   });
 });

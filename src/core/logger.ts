@@ -27,7 +27,10 @@ export interface LoggerSettings {
   readonly pretty?: boolean;
 }
 
-export function createLogger(settings: LoggerSettings, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(
+  settings: LoggerSettings,
+  destination?: NodeJS.WritableStream,
+): Logger {
   const options: LoggerOptions = {
     level: settings.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
@@ -35,7 +38,10 @@ export function createLogger(settings: LoggerSettings, destination?: NodeJS.Writ
   };
   const pretty = settings.pretty ?? Boolean(process.stdout.isTTY);
   if (pretty && !destination) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } });
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } },
+    });
   }
   return destination ? pino(options, destination as never) : pino(options);
 }

@@ -6,7 +6,11 @@ import { GatewayError, isGatewayError } from './errors.js';
  * HTTP API answers 409 for it, and 500 for a real failure (Redis gone...).
  */
 export function operatorRefusal(why: string, where?: string): GatewayError {
-  return new GatewayError('GW_ERR_OPERATOR_REFUSED', { ...(where ? { where } : {}), zh: why, en: why });
+  return new GatewayError('GW_ERR_OPERATOR_REFUSED', {
+    ...(where ? { where } : {}),
+    zh: why,
+    en: why,
+  });
 }
 
 export function isOperatorRefusal(err: unknown): err is GatewayError {

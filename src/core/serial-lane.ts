@@ -21,12 +21,14 @@ export class SerialLane {
   run<T>(task: () => Promise<T>): Promise<T> {
     this.waiting++;
     const result = this.tail.then(task);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => {
-      this.waiting--;
-    });
+    this.tail = result
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        this.waiting--;
+      });
     return result;
   }
 }

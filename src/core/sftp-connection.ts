@@ -31,7 +31,10 @@ export function hostKeyFingerprint(key: Buffer): string {
 }
 
 function normalizeFingerprint(fp: string): string {
-  const body = fp.trim().replace(/^SHA256:/i, '').replace(/=+$/, '');
+  const body = fp
+    .trim()
+    .replace(/^SHA256:/i, '')
+    .replace(/=+$/, '');
   return `SHA256:${body}`;
 }
 
@@ -43,14 +46,23 @@ const SFTP_PERMISSION_DENIED = 3;
 export function isNoSuchFile(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | undefined;
   if (isGatewayError(err)) return isNoSuchFile(err.cause);
-  return e?.code === SFTP_NO_SUCH_FILE || e?.code === 'ENOENT' || /no such file/i.test(String(e?.message ?? ''));
+  return (
+    e?.code === SFTP_NO_SUCH_FILE ||
+    e?.code === 'ENOENT' ||
+    /no such file/i.test(String(e?.message ?? ''))
+  );
 }
 
 /** True when the remote side refused the operation for permissions (or an immutable file). */
 export function isPermissionDenied(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | undefined;
   if (isGatewayError(err)) return isPermissionDenied(err.cause);
-  return e?.code === SFTP_PERMISSION_DENIED || e?.code === 'EACCES' || e?.code === 'EPERM' || /permission denied/i.test(String(e?.message ?? ''));
+  return (
+    e?.code === SFTP_PERMISSION_DENIED ||
+    e?.code === 'EACCES' ||
+    e?.code === 'EPERM' ||
+    /permission denied/i.test(String(e?.message ?? ''))
+  );
 }
 
 /** True for a lost or refused connection: nothing to do with the file at hand. */
@@ -59,8 +71,17 @@ export function isConnectionLost(err: unknown): boolean {
 }
 
 const CONNECTION_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED',
-  'ENOTFOUND', 'EAI_AGAIN', 'ERR_NOT_CONNECTED', 'ERR_GENERIC_CLIENT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ERR_NOT_CONNECTED',
+  'ERR_GENERIC_CLIENT',
 ]);
 
 /**
@@ -68,41 +89,75 @@ const CONNECTION_CODES = new Set([
  * the queue does: a refused login or a foreign host key will not heal by retrying (permanent),
  * a refused, reset or timed-out connection will (transient).
  */
-export function classifySftpError(err: unknown, where: string, hostKeyRejected?: string): GatewayError {
+export function classifySftpError(
+  err: unknown,
+  where: string,
+  hostKeyRejected?: string,
+): GatewayError {
   if (isGatewayError(err)) return err;
   const e = err as { code?: unknown; message?: unknown; level?: unknown } | undefined;
   const message = String(e?.message ?? err);
   const code = e?.code;
   const detail = (zh: string, en: string) => ({ where, zh, en: `${en}: ${message}` });
   if (hostKeyRejected !== undefined) {
-    return new GatewayError('GW_ERR_SFTP_HOST_KEY', {
-      where,
-      zh: `服务器主机密钥指纹为 ${hostKeyRejected}，与配置不符`,
-      en: `the server presented host key ${hostKeyRejected}, not the pinned one`,
-      fixZh: '向对方确认主机密钥是否更换；确认后更新 knownHostKey',
-      fixEn: 'ask the server operator whether the host key changed; then update knownHostKey',
-    }, { cause: err });
+    return new GatewayError(
+      'GW_ERR_SFTP_HOST_KEY',
+      {
+        where,
+        zh: `服务器主机密钥指纹为 ${hostKeyRejected}，与配置不符`,
+        en: `the server presented host key ${hostKeyRejected}, not the pinned one`,
+        fixZh: '向对方确认主机密钥是否更换；确认后更新 knownHostKey',
+        fixEn: 'ask the server operator whether the host key changed; then update knownHostKey',
+      },
+      { cause: err },
+    );
   }
-  if (code === 'ERR_BAD_AUTH' || e?.level === 'client-authentication' || /authentication methods failed|privateKey|private key/i.test(message)) {
-    return new GatewayError('GW_ERR_SFTP_AUTH', {
-      ...detail('服务器不接受该用户名或私钥', 'the server does not accept this user name or key'),
-      fixZh: '检查用户名、私钥，以及服务器上的 authorized_keys',
-      fixEn: 'check the user name, the private key and the server authorized_keys',
-    }, { cause: err });
+  if (
+    code === 'ERR_BAD_AUTH' ||
+    e?.level === 'client-authentication' ||
+    /authentication methods failed|privateKey|private key/i.test(message)
+  ) {
+    return new GatewayError(
+      'GW_ERR_SFTP_AUTH',
+      {
+        ...detail('服务器不接受该用户名或私钥', 'the server does not accept this user name or key'),
+        fixZh: '检查用户名、私钥，以及服务器上的 authorized_keys',
+        fixEn: 'check the user name, the private key and the server authorized_keys',
+      },
+      { cause: err },
+    );
   }
   if (code === SFTP_PERMISSION_DENIED || code === 'EACCES' || /permission denied/i.test(message)) {
-    return new GatewayError('GW_ERR_SFTP_PATH', detail('远程路径无权限', 'permission denied on the remote path'), { cause: err });
+    return new GatewayError(
+      'GW_ERR_SFTP_PATH',
+      detail('远程路径无权限', 'permission denied on the remote path'),
+      { cause: err },
+    );
   }
   if (code === SFTP_NO_SUCH_FILE || code === 'ENOENT' || /no such file/i.test(message)) {
-    return new GatewayError('GW_ERR_SFTP_PATH', detail('远程路径不存在', 'remote path does not exist'), { cause: err });
+    return new GatewayError(
+      'GW_ERR_SFTP_PATH',
+      detail('远程路径不存在', 'remote path does not exist'),
+      { cause: err },
+    );
   }
   if (
     (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
-    /timed out|timeout|refused|reset|unexpected (close|end)|no sftp connection|not connected|socket/i.test(message)
+    /timed out|timeout|refused|reset|unexpected (close|end)|no sftp connection|not connected|socket/i.test(
+      message,
+    )
   ) {
-    return new GatewayError('GW_ERR_SFTP_CONNECT', detail('无法连接或连接中断', 'cannot connect or connection lost'), { cause: err });
+    return new GatewayError(
+      'GW_ERR_SFTP_CONNECT',
+      detail('无法连接或连接中断', 'cannot connect or connection lost'),
+      { cause: err },
+    );
   }
-  return new GatewayError('GW_ERR_SFTP_IO', detail('远程文件操作失败', 'remote file operation failed'), { cause: err });
+  return new GatewayError(
+    'GW_ERR_SFTP_IO',
+    detail('远程文件操作失败', 'remote file operation failed'),
+    { cause: err },
+  );
 }
 
 /**
@@ -124,13 +179,25 @@ export class SftpSession {
   }
 
   /** Runs `fn` on the open connection (opening one if needed), bounded by `timeoutMs`. */
-  async run<T>(where: string, fn: (client: SftpClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (this.closed) throw new GatewayError('GW_ERR_SFTP_CONNECT', { where, zh: 'SFTP 会话已关闭', en: 'SFTP session closed' });
+  async run<T>(
+    where: string,
+    fn: (client: SftpClient) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    if (this.closed)
+      throw new GatewayError('GW_ERR_SFTP_CONNECT', {
+        where,
+        zh: 'SFTP 会话已关闭',
+        en: 'SFTP session closed',
+      });
     const client = await this.connection(where);
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const stop = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`operation timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`operation timed out after ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
       onAbort = () => reject(new Error('operation aborted (timeout) by caller'));
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
@@ -140,7 +207,8 @@ export class SftpSession {
     } catch (err) {
       const mapped = classifySftpError(err, where);
       // A connection that timed out or dropped is not trusted again; a path error leaves it usable.
-      if (mapped.code === 'GW_ERR_SFTP_CONNECT' || mapped.code === 'GW_ERR_SFTP_IO') this.drop(client);
+      if (mapped.code === 'GW_ERR_SFTP_CONNECT' || mapped.code === 'GW_ERR_SFTP_IO')
+        this.drop(client);
       throw mapped;
     } finally {
       if (timer) clearTimeout(timer);
@@ -158,12 +226,18 @@ export class SftpSession {
 
   private async open(where: string): Promise<SftpClient> {
     let rejectedKey: string | undefined;
-    const pin = this.endpoint.knownHostKey ? normalizeFingerprint(this.endpoint.knownHostKey) : undefined;
+    const pin = this.endpoint.knownHostKey
+      ? normalizeFingerprint(this.endpoint.knownHostKey)
+      : undefined;
     const forget = (): void => {
       if (this.client === client) this.client = undefined;
     };
     // Own listeners: the library's defaults print to the console, and a dead connection must be forgotten.
-    const client: SftpClient = new SftpClient(this.label, { error: forget, end: forget, close: forget });
+    const client: SftpClient = new SftpClient(this.label, {
+      error: forget,
+      end: forget,
+      close: forget,
+    });
     try {
       await client.connect({
         host: this.endpoint.host,
@@ -187,7 +261,11 @@ export class SftpSession {
     }
     if (this.closed) {
       await client.end().catch(() => {});
-      throw new GatewayError('GW_ERR_SFTP_CONNECT', { where, zh: 'SFTP 会话已关闭', en: 'SFTP session closed' });
+      throw new GatewayError('GW_ERR_SFTP_CONNECT', {
+        where,
+        zh: 'SFTP 会话已关闭',
+        en: 'SFTP session closed',
+      });
     }
     this.client = client;
     return client;
@@ -213,7 +291,12 @@ export class SftpSession {
  * Moves a remote file into `dir` under `name`, or `name.1.ext`, `name.2.ext`... when taken: never
  * overwrites. Plain SFTP v3 rename refuses an existing target, which is exactly the "taken" signal.
  */
-export async function moveRemoteUnique(session: SftpSession, src: string, dir: string, name: string): Promise<string> {
+export async function moveRemoteUnique(
+  session: SftpSession,
+  src: string,
+  dir: string,
+  name: string,
+): Promise<string> {
   const ext = posix.extname(name);
   const stem = name.slice(0, name.length - ext.length);
   for (let n = 0; n < 1000; n++) {
@@ -226,5 +309,9 @@ export async function moveRemoteUnique(session: SftpSession, src: string, dir: s
       if (!taken) throw err;
     }
   }
-  throw new GatewayError('GW_ERR_SFTP_IO', { where: src, zh: `${dir} 中没有可用的文件名`, en: `no free name for ${name} in ${dir}` });
+  throw new GatewayError('GW_ERR_SFTP_IO', {
+    where: src,
+    zh: `${dir} 中没有可用的文件名`,
+    en: `no free name for ${name} in ${dir}`,
+  });
 }

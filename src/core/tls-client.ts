@@ -71,7 +71,10 @@ export function tlsConnectOptions(tls: ClientTls | undefined): Record<string, un
             if (nameErr) return nameErr;
             const got = spkiSha256(cert.raw);
             if (pins.includes(got)) return undefined;
-            return Object.assign(new Error(`public key pin sha256/${got} is not one of the configured pins`), { code: PIN_MISMATCH, pin: got });
+            return Object.assign(
+              new Error(`public key pin sha256/${got} is not one of the configured pins`),
+              { code: PIN_MISMATCH, pin: got },
+            );
           },
         }
       : {}),
@@ -91,7 +94,8 @@ const SERVER_UNTRUSTED = new Set([
 ]);
 const SERVER_EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 /** TLS alerts a server sends when it does not accept the client certificate (or its absence). */
-const CLIENT_REJECTED = /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED|DECRYPT_ERROR|HANDSHAKE_FAILURE)/;
+const CLIENT_REJECTED =
+  /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED|DECRYPT_ERROR|HANDSHAKE_FAILURE)/;
 
 const FIX: Record<string, { zh: string; en: string }> = {
   GW_ERR_TLS_SERVER_UNTRUSTED: {
@@ -123,14 +127,19 @@ const FIX: Record<string, { zh: string; en: string }> = {
 export function tlsError(err: unknown, where: string): GatewayError | undefined {
   let code: ErrorCode | undefined;
   let text = '';
-  for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { code?: string; message?: string; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     const c = String(e.code ?? '');
     const m = String(e.message ?? '');
     if (c === PIN_MISMATCH) code = 'GW_ERR_TLS_PIN';
     else if (SERVER_EXPIRED.has(c)) code = 'GW_ERR_TLS_SERVER_EXPIRED';
     else if (SERVER_UNTRUSTED.has(c)) code = 'GW_ERR_TLS_SERVER_UNTRUSTED';
     else if (c === 'ERR_TLS_CERT_ALTNAME_INVALID') code = 'GW_ERR_TLS_SERVER_NAME';
-    else if (CLIENT_REJECTED.test(c) || CLIENT_REJECTED.test(m.toUpperCase().replace(/ /g, '_'))) code = 'GW_ERR_TLS_CLIENT_REJECTED';
+    else if (CLIENT_REJECTED.test(c) || CLIENT_REJECTED.test(m.toUpperCase().replace(/ /g, '_')))
+      code = 'GW_ERR_TLS_CLIENT_REJECTED';
     if (code) {
       text = `${c} ${m}`.trim();
       break;
@@ -138,7 +147,11 @@ export function tlsError(err: unknown, where: string): GatewayError | undefined 
   }
   if (!code) return undefined;
   const fix = FIX[code]!;
-  return new GatewayError(code, { where, zh: text, en: text, fixZh: fix.zh, fixEn: fix.en }, { cause: err });
+  return new GatewayError(
+    code,
+    { where, zh: text, en: text, fixZh: fix.zh, fixEn: fix.en },
+    { cause: err },
+  );
 }
 
 /**
@@ -148,7 +161,11 @@ export function tlsError(err: unknown, where: string): GatewayError | undefined 
  * "other side closed". One extra handshake tells: a server that refuses the certificate closes
  * (or sends an alert) at once, without waiting for a request; a healthy one waits. Bounded in time.
  */
-export async function probeClientRejection(url: string, tls: ClientTls | undefined, timeoutMs: number): Promise<GatewayError | undefined> {
+export async function probeClientRejection(
+  url: string,
+  tls: ClientTls | undefined,
+  timeoutMs: number,
+): Promise<GatewayError | undefined> {
   const u = new URL(url);
   if (u.protocol !== 'https:') return undefined;
   const host = u.hostname.replace(/^\[|\]$/g, '');
@@ -163,7 +180,12 @@ export async function probeClientRejection(url: string, tls: ClientTls | undefin
       socket.destroy();
       resolve(value);
     };
-    const socket = connect({ host, port: Number(u.port || 443), ...(isIP(host) ? {} : { servername: host }), ...options });
+    const socket = connect({
+      host,
+      port: Number(u.port || 443),
+      ...(isIP(host) ? {} : { servername: host }),
+      ...options,
+    });
     const timer = setTimeout(() => finish(undefined), timeoutMs);
     socket.on('secureConnect', () => {
       secured = true;
@@ -172,13 +194,33 @@ export async function probeClientRejection(url: string, tls: ClientTls | undefin
       setTimeout(() => finish(undefined), Math.min(1000, timeoutMs));
     });
     socket.on('error', (err) => {
-      finish(tlsError(err, url) ?? (secured ? rejected(url, `${(err as { code?: string }).code ?? ''} ${err.message}`.trim()) : undefined));
+      finish(
+        tlsError(err, url) ??
+          (secured
+            ? rejected(url, `${(err as { code?: string }).code ?? ''} ${err.message}`.trim())
+            : undefined),
+      );
     });
-    socket.on('close', () => finish(secured ? rejected(url, 'the server closed the connection right after the TLS handshake / 服务器在 TLS 握手后立即断开') : undefined));
+    socket.on('close', () =>
+      finish(
+        secured
+          ? rejected(
+              url,
+              'the server closed the connection right after the TLS handshake / 服务器在 TLS 握手后立即断开',
+            )
+          : undefined,
+      ),
+    );
   });
 }
 
 function rejected(where: string, text: string): GatewayError {
   const fix = FIX.GW_ERR_TLS_CLIENT_REJECTED!;
-  return new GatewayError('GW_ERR_TLS_CLIENT_REJECTED', { where, zh: text, en: text, fixZh: fix.zh, fixEn: fix.en });
+  return new GatewayError('GW_ERR_TLS_CLIENT_REJECTED', {
+    where,
+    zh: text,
+    en: text,
+    fixZh: fix.zh,
+    fixEn: fix.en,
+  });
 }

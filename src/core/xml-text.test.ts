@@ -29,7 +29,9 @@ describe('decodeXml', () => {
   });
 
   it('strips a UTF-8 BOM and defaults to UTF-8 without a declaration', () => {
-    const d = decodeXml(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<a>中文</a>')]));
+    const d = decodeXml(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<a>中文</a>')]),
+    );
     expect(d).toMatchObject({ text: '<a>中文</a>', encoding: 'UTF-8', hadBom: true });
   });
 
@@ -39,14 +41,23 @@ describe('decodeXml', () => {
     try {
       decodeXml(bytes, 'f.xml');
     } catch (err) {
-      expect((err as { details: { where: string }[] }).details[0]!.where).toMatch(/f\.xml, byte \d+/);
+      expect((err as { details: { where: string }[] }).details[0]!.where).toMatch(
+        /f\.xml, byte \d+/,
+      );
     }
   });
 
   it('refuses unsupported encodings, UTF-16 and a BOM contradicting the declaration', () => {
-    expect(codeOf(() => decodeXml(Buffer.from('<?xml version="1.0" encoding="Big5"?><a/>')))).toBe('GW_ERR_XML_ENCODING');
-    expect(codeOf(() => decodeXml(Buffer.from([0xff, 0xfe, 0x3c, 0x00])))).toBe('GW_ERR_XML_ENCODING');
-    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<?xml version="1.0" encoding="GBK"?><a/>')]);
+    expect(codeOf(() => decodeXml(Buffer.from('<?xml version="1.0" encoding="Big5"?><a/>')))).toBe(
+      'GW_ERR_XML_ENCODING',
+    );
+    expect(codeOf(() => decodeXml(Buffer.from([0xff, 0xfe, 0x3c, 0x00])))).toBe(
+      'GW_ERR_XML_ENCODING',
+    );
+    const bom = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('<?xml version="1.0" encoding="GBK"?><a/>'),
+    ]);
     expect(codeOf(() => decodeXml(bom))).toBe('GW_ERR_XML_ENCODING');
   });
 
@@ -57,8 +68,12 @@ describe('decodeXml', () => {
 
 describe('checkXml', () => {
   it('refuses DTDs and entity declarations (billion laughs, XXE)', () => {
-    expect(codeOf(() => checkXml('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'))).toBe('GW_ERR_XML_DTD');
-    expect(codeOf(() => checkXml('<!doctype a SYSTEM "file:///etc/passwd"><a/>'))).toBe('GW_ERR_XML_DTD');
+    expect(codeOf(() => checkXml('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'))).toBe(
+      'GW_ERR_XML_DTD',
+    );
+    expect(codeOf(() => checkXml('<!doctype a SYSTEM "file:///etc/passwd"><a/>'))).toBe(
+      'GW_ERR_XML_DTD',
+    );
   });
 
   it('points at the line of a well-formedness error', () => {
@@ -67,14 +82,20 @@ describe('checkXml', () => {
       expect.unreachable();
     } catch (err) {
       expect((err as { code: string }).code).toBe('GW_ERR_XML_MALFORMED');
-      expect((err as { details: { where: string }[] }).details[0]!.where).toMatch(/x\.xml, line \d+, column \d+/);
+      expect((err as { details: { where: string }[] }).details[0]!.where).toMatch(
+        /x\.xml, line \d+, column \d+/,
+      );
     }
   });
 
   it('enforces size and depth limits', () => {
-    expect(codeOf(() => checkXml('<a>12345</a>', 'x', { maxBytes: 5, maxDepth: 10 }))).toBe('GW_ERR_XML_LIMIT');
+    expect(codeOf(() => checkXml('<a>12345</a>', 'x', { maxBytes: 5, maxDepth: 10 }))).toBe(
+      'GW_ERR_XML_LIMIT',
+    );
     const deep = '<a>'.repeat(20) + '</a>'.repeat(20);
-    expect(codeOf(() => checkXml(deep, 'x', { maxBytes: 1000, maxDepth: 10 }))).toBe('GW_ERR_XML_LIMIT');
+    expect(codeOf(() => checkXml(deep, 'x', { maxBytes: 1000, maxDepth: 10 }))).toBe(
+      'GW_ERR_XML_LIMIT',
+    );
     expect(codeOf(() => checkXml(deep, 'x', { maxBytes: 1000, maxDepth: 20 }))).toBeUndefined();
   });
 });

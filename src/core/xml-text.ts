@@ -28,7 +28,8 @@ function normaliseEncoding(label: string, where: string): XmlEncoding {
   const l = label.trim().toLowerCase();
   if (l === 'utf-8' || l === 'utf8') return 'UTF-8';
   // GB2312 files in the wild contain GBK characters; reading them as GBK is what every client does.
-  if (l === 'gbk' || l === 'gb2312' || l === 'cp936' || l === 'x-gbk' || l === 'euc-cn') return 'GBK';
+  if (l === 'gbk' || l === 'gb2312' || l === 'cp936' || l === 'x-gbk' || l === 'euc-cn')
+    return 'GBK';
   if (l === 'gb18030') return 'GB18030';
   throw new GatewayError('GW_ERR_XML_ENCODING', {
     where,
@@ -52,7 +53,10 @@ function declaredEncoding(bytes: Uint8Array, offset: number): string | undefined
  */
 export function decodeXml(bytes: Uint8Array, where = 'document'): DecodedXml {
   const hadBom = bytes.length >= 3 && UTF8_BOM.every((b, i) => bytes[i] === b);
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  ) {
     throw new GatewayError('GW_ERR_XML_ENCODING', {
       where,
       zh: '不支持 UTF-16 编码',
@@ -75,7 +79,9 @@ export function decodeXml(bytes: Uint8Array, where = 'document'): DecodedXml {
   }
   const label = encoding === 'UTF-8' ? 'utf-8' : encoding === 'GBK' ? 'gbk' : 'gb18030';
   try {
-    const text = new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(offset));
+    const text = new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(
+      bytes.subarray(offset),
+    );
     return { text, encoding, hadBom, ...(declared ? { declared } : {}) };
   } catch {
     const badAt = firstBadByte(bytes.subarray(offset), label);
@@ -112,14 +118,20 @@ function firstBadByte(bytes: Uint8Array, label: string): number | undefined {
 
 /** Encodes text for output in the given encoding. */
 export function encodeXml(text: string, encoding: XmlEncoding): Buffer {
-  return encoding === 'UTF-8' ? Buffer.from(text, 'utf8') : iconv.encode(text, encoding === 'GBK' ? 'gbk' : 'gb18030');
+  return encoding === 'UTF-8'
+    ? Buffer.from(text, 'utf8')
+    : iconv.encode(text, encoding === 'GBK' ? 'gbk' : 'gb18030');
 }
 
 /**
  * Refuses what a hostile or broken file could use against the parser (DTDs, entity declarations,
  * excessive size or depth) and checks well-formedness, with line and column of the first error.
  */
-export function checkXml(text: string, where = 'document', limits: XmlLimits = DEFAULT_XML_LIMITS): void {
+export function checkXml(
+  text: string,
+  where = 'document',
+  limits: XmlLimits = DEFAULT_XML_LIMITS,
+): void {
   if (text.length > limits.maxBytes) {
     throw new GatewayError('GW_ERR_XML_LIMIT', {
       where,

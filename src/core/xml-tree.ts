@@ -42,7 +42,8 @@ export function parseTree(text: string): XRoot {
   const doc = parser.parse(text) as Record<string, unknown>;
   const roots = Object.keys(doc).filter((k) => !k.startsWith(ATTR) && k !== TEXT);
   const name = roots[0];
-  if (roots.length !== 1 || name === undefined) throw new Error(`expected one root element, found ${roots.length}`);
+  if (roots.length !== 1 || name === undefined)
+    throw new Error(`expected one root element, found ${roots.length}`);
   const node = doc[name];
   return { name, node: Array.isArray(node) ? (node[0] as XNode) : (node as XNode) };
 }

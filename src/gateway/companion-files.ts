@@ -27,17 +27,31 @@ const MANIFEST_SUFFIX = '.edoc.json';
 
 const stemOf = (name: string): string => name.slice(0, name.length - extname(name).length);
 /** `dec-01.xml` → `dec-01.edoc.json`. */
-export const companionManifestName = (declName: string): string => `${stemOf(declName)}${MANIFEST_SUFFIX}`;
+export const companionManifestName = (declName: string): string =>
+  `${stemOf(declName)}${MANIFEST_SUFFIX}`;
 /** Names that belong to a declaration's attachments, never declarations themselves. */
-export const isCompanionName = (name: string): boolean => name.toLowerCase().endsWith(DIR_SUFFIX) || name.toLowerCase().endsWith(MANIFEST_SUFFIX);
+export const isCompanionName = (name: string): boolean =>
+  name.toLowerCase().endsWith(DIR_SUFFIX) || name.toLowerCase().endsWith(MANIFEST_SUFFIX);
 
-const exists = (p: string) => lstat(p).then((s) => s, () => undefined);
+const exists = (p: string) =>
+  lstat(p).then(
+    (s) => s,
+    () => undefined,
+  );
 
 /** File names a manifest lists (attachments and marks); [] when it cannot be read (the translator reports it). */
 async function listedFiles(manifestPath: string): Promise<string[]> {
   try {
-    const m = JSON.parse((await readFile(manifestPath, 'utf8')).replace(/^\uFEFF/, '')) as { attachments?: { file?: unknown }[]; marks?: { file?: unknown }[] };
-    return [...(m.attachments ?? []), ...(m.marks ?? [])].map((e) => e.file).filter((f): f is string => typeof f === 'string' && basename(f) === f && f !== '' && !f.startsWith('.'));
+    const m = JSON.parse((await readFile(manifestPath, 'utf8')).replace(/^\uFEFF/, '')) as {
+      attachments?: { file?: unknown }[];
+      marks?: { file?: unknown }[];
+    };
+    return [...(m.attachments ?? []), ...(m.marks ?? [])]
+      .map((e) => e.file)
+      .filter(
+        (f): f is string =>
+          typeof f === 'string' && basename(f) === f && f !== '' && !f.startsWith('.'),
+      );
   } catch {
     return [];
   }
@@ -99,7 +113,8 @@ export class Companions {
     if ((await exists(manifest))?.isFile()) {
       await mkdir(target, { recursive: true });
       for (const f of await listedFiles(manifest)) {
-        if ((await exists(join(this.inbox, f)))?.isFile()) await rename(join(this.inbox, f), join(target, f));
+        if ((await exists(join(this.inbox, f)))?.isFile())
+          await rename(join(this.inbox, f), join(target, f));
       }
       await rename(manifest, join(target, FOLDER_MANIFEST));
     }
@@ -110,7 +125,17 @@ export class Companions {
    * links and folders inside are left out (and named in `refused`); a file over `maxBytes` is
    * returned in `tooLarge` and not read.
    */
-  async read(declName: string, maxBytes: number): Promise<{ bundle: Omit<DocumentBundle, 'document'>; refused: string[]; tooLarge?: { name: string; size: number } } | undefined> {
+  async read(
+    declName: string,
+    maxBytes: number,
+  ): Promise<
+    | {
+        bundle: Omit<DocumentBundle, 'document'>;
+        refused: string[];
+        tooLarge?: { name: string; size: number };
+      }
+    | undefined
+  > {
     const target = join(this.claimDir, companionDirName(declName));
     if (!(await exists(target))?.isDirectory()) return undefined;
     const attachments: BundleFile[] = [];
@@ -122,7 +147,12 @@ export class Companions {
         refused.push(f);
         continue;
       }
-      if (st.size > maxBytes) return { bundle: { attachments: [] }, refused, tooLarge: { name: `${companionDirName(declName)}/${f}`, size: st.size } };
+      if (st.size > maxBytes)
+        return {
+          bundle: { attachments: [] },
+          refused,
+          tooLarge: { name: `${companionDirName(declName)}/${f}`, size: st.size },
+        };
       const bytes = await readFile(join(target, f));
       if (f === FOLDER_MANIFEST) manifest = { name: FOLDER_MANIFEST, bytes };
       else attachments.push({ name: f, bytes });

@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -27,7 +35,15 @@ describe('FolderIntake with hostile file names (real file system)', () => {
   let handler: RecordingHandler;
   let lines: { level: number; msg: string; file?: string }[];
   const immutable: string[] = [];
-  const cfg = (): ResolvedFolderIntake => ({ type: 'folder', path: inbox, pattern: '*', stableMs: 0, pollMs: 20, doneMarker: false, maxBytes: 10_000 });
+  const cfg = (): ResolvedFolderIntake => ({
+    type: 'folder',
+    path: inbox,
+    pattern: '*',
+    stableMs: 0,
+    pollMs: 20,
+    doneMarker: false,
+    maxBytes: 10_000,
+  });
   const start = async () => {
     const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s)) });
     intake = new FolderIntake('declaration', cfg(), join(root, 'sent'), join(root, 'failed'), log);
@@ -84,7 +100,8 @@ describe('FolderIntake with hostile file names (real file system)', () => {
     await waitUntil(() => handler.accepted.length === 1 && handler.refused.length === 1);
     expect(handler.refused[0]!.code).toBe('GW_ERR_INTAKE_UNSAFE_NAME');
     expect(names(inbox)).toEqual([CLAIM_DIR]);
-    for (const n of names(join(root, 'failed'))) expect(Buffer.byteLength(n)).toBeLessThanOrEqual(255);
+    for (const n of names(join(root, 'failed')))
+      expect(Buffer.byteLength(n)).toBeLessThanOrEqual(255);
   });
 
   it('takes a file whose name holds a newline', async () => {
@@ -95,7 +112,11 @@ describe('FolderIntake with hostile file names (real file system)', () => {
   });
 
   it('takes a file whose name is not valid UTF-8, under a safe name, with one log line', async () => {
-    const raw = Buffer.concat([Buffer.from(`${inbox}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from('.xml')]);
+    const raw = Buffer.concat([
+      Buffer.from(`${inbox}/bad-`),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('.xml'),
+    ]);
     writeFileSync(raw, '<a>bytes</a>');
     await start();
     await waitUntil(() => handler.accepted.length === 1);
@@ -116,7 +137,9 @@ describe('FolderIntake with hostile file names (real file system)', () => {
     await waitUntil(() => handler.accepted.some((d) => d.name === 'free.xml'));
     await new Promise((r) => setTimeout(r, 300)); // a dozen more scans
     expect(existsSync(locked)).toBe(true);
-    expect(handler.refused.map((r) => [r.doc.name, r.code])).toEqual([['locked.xml', 'GW_ERR_INTAKE_BLOCKED']]);
+    expect(handler.refused.map((r) => [r.doc.name, r.code])).toEqual([
+      ['locked.xml', 'GW_ERR_INTAKE_BLOCKED'],
+    ]);
     expect(lines.filter((l) => l.level >= 40 && l.file === 'locked.xml')).toHaveLength(1);
   });
 });

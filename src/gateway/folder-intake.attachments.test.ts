@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, readdirSync, mkdirSync, existsSync, renameSync } from 'node:fs';
+import {
+  mkdtempSync,
+  writeFileSync,
+  readdirSync,
+  mkdirSync,
+  existsSync,
+  renameSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -28,7 +35,17 @@ describe('FolderIntake with attachments (通关无纸化)', () => {
   afterEach(async () => intake?.close());
 
   const start = async (over: Partial<ResolvedFolderIntake> = {}) => {
-    const cfg: ResolvedFolderIntake = { type: 'folder', path: inbox, pattern: '*', stableMs: 0, pollMs: 20, doneMarker: false, maxBytes: 1000, attachments: true, ...over };
+    const cfg: ResolvedFolderIntake = {
+      type: 'folder',
+      path: inbox,
+      pattern: '*',
+      stableMs: 0,
+      pollMs: 20,
+      doneMarker: false,
+      maxBytes: 1000,
+      attachments: true,
+      ...over,
+    };
     intake = new FolderIntake('declaration', cfg, sent(), join(root, 'failed'), log);
     await intake.start(handler);
   };
@@ -48,7 +65,10 @@ describe('FolderIntake with attachments (通关无纸化)', () => {
     expect(b.attachments.map((a) => a.name)).toEqual(['00000001_inv.pdf']);
     expect(b.manifest?.name).toBe('edoc.json');
     expect(readdirSync(sent()).sort()).toEqual(['dec-01.edoc', 'dec-01.xml']);
-    expect(readdirSync(join(sent(), 'dec-01.edoc')).sort()).toEqual(['00000001_inv.pdf', 'edoc.json']);
+    expect(readdirSync(join(sent(), 'dec-01.edoc')).sort()).toEqual([
+      '00000001_inv.pdf',
+      'edoc.json',
+    ]);
     expect(readdirSync(inbox)).toEqual([CLAIM_DIR]);
     expect(readdirSync(join(inbox, CLAIM_DIR))).toEqual([]);
   });
@@ -57,7 +77,10 @@ describe('FolderIntake with attachments (通关无纸化)', () => {
     mkdirSync(sent());
     writeFileSync(join(sent(), 'dec-02.xml'), 'older');
     writeFileSync(join(inbox, 'bl.pdf'), pdf('bl'));
-    writeFileSync(join(inbox, 'dec-02.edoc.json'), JSON.stringify({ attachments: [{ file: 'bl.pdf', code: '00000003' }] }));
+    writeFileSync(
+      join(inbox, 'dec-02.edoc.json'),
+      JSON.stringify({ attachments: [{ file: 'bl.pdf', code: '00000003' }] }),
+    );
     writeFileSync(join(inbox, 'dec-02.xml'), '<DecMessage/>');
     await start({ pattern: '*.xml' });
     await until(() => handler.archivedPaths.length === 1, 3000);
@@ -110,9 +133,14 @@ describe('FolderIntake with attachments (通关无纸化)', () => {
     await start();
     await until(() => handler.accepted.some((d) => d.name === 'sentinel.xml'), 3000);
     expect(handler.accepted.map((d) => d.name)).toEqual(['sentinel.xml']);
-    renameSync(join(inbox, 'dec-05.edoc', 'a.pdf.part'), join(inbox, 'dec-05.edoc', '00000001_a.pdf'));
+    renameSync(
+      join(inbox, 'dec-05.edoc', 'a.pdf.part'),
+      join(inbox, 'dec-05.edoc', '00000001_a.pdf'),
+    );
     await until(() => handler.accepted.length === 2, 3000);
-    expect((await unpackBundle(handler.accepted[1]!.bytes)).attachments.map((a) => a.name)).toEqual(['00000001_a.pdf']);
+    expect((await unpackBundle(handler.accepted[1]!.bytes)).attachments.map((a) => a.name)).toEqual(
+      ['00000001_a.pdf'],
+    );
   });
 
   it('an attachment over the intake limit refuses the declaration, naming the file; both go to failed/', async () => {

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, symlinkSync, readdirSync, existsSync, mkdirSync, appendFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  writeFileSync,
+  symlinkSync,
+  readdirSync,
+  existsSync,
+  mkdirSync,
+  appendFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -17,7 +25,14 @@ describe('FolderIntake', () => {
   let intake: FolderIntake;
   let handler: RecordingHandler;
   const cfg = (over: Partial<ResolvedFolderIntake> = {}): ResolvedFolderIntake => ({
-    type: 'folder', path: inbox, pattern: '*.xml', stableMs: 150, pollMs: 30, doneMarker: false, maxBytes: 1000, ...over,
+    type: 'folder',
+    path: inbox,
+    pattern: '*.xml',
+    stableMs: 150,
+    pollMs: 30,
+    doneMarker: false,
+    maxBytes: 1000,
+    ...over,
   });
 
   beforeEach(() => {
@@ -29,7 +44,15 @@ describe('FolderIntake', () => {
   afterEach(async () => intake?.close());
 
   const start = async (over: Partial<ResolvedFolderIntake> = {}, clock?: FakeClock) => {
-    intake = new FolderIntake('declaration', cfg(over), join(root, 'sent'), join(root, 'failed'), log, undefined, clock?.now);
+    intake = new FolderIntake(
+      'declaration',
+      cfg(over),
+      join(root, 'sent'),
+      join(root, 'failed'),
+      log,
+      undefined,
+      clock?.now,
+    );
     await intake.start(handler);
   };
 
@@ -68,7 +91,8 @@ describe('FolderIntake', () => {
   });
 
   it('ignores temp, hidden and non-matching files', async () => {
-    for (const n of ['.hidden.xml', 'b.xml.tmp', 'c.xml.part', '~lock.xml', 'notes.txt']) writeFileSync(join(inbox, n), 'x');
+    for (const n of ['.hidden.xml', 'b.xml.tmp', 'c.xml.part', '~lock.xml', 'notes.txt'])
+      writeFileSync(join(inbox, n), 'x');
     writeFileSync(join(inbox, 'sentinel.xml'), '<s/>'); // must be taken, by the same scans that pass the others by
     await start();
     await waitUntil(() => handler.archivedPaths.length === 1);
@@ -83,7 +107,11 @@ describe('FolderIntake', () => {
     symlinkSync(join(root, 'target.xml'), join(inbox, 'link.xml'));
     await start();
     await waitUntil(() => handler.refused.length === 3);
-    expect(handler.refused.map((r) => r.code).sort()).toEqual(['GW_ERR_INTAKE_EMPTY', 'GW_ERR_INTAKE_TOO_LARGE', 'GW_ERR_INTAKE_UNSAFE_NAME']);
+    expect(handler.refused.map((r) => r.code).sort()).toEqual([
+      'GW_ERR_INTAKE_EMPTY',
+      'GW_ERR_INTAKE_TOO_LARGE',
+      'GW_ERR_INTAKE_UNSAFE_NAME',
+    ]);
     expect(handler.refused.every((r) => !r.doc.bytes.toString().includes('secret'))).toBe(true);
     await waitUntil(() => readdirSync(join(root, 'failed')).length === 3);
     expect(existsSync(join(root, 'target.xml'))).toBe(true);

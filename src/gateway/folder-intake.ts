@@ -18,7 +18,18 @@ import { packBundle } from '../core/document-bundle.js';
 export const CLAIM_DIR = '.eport-claimed';
 
 /** File-system errors that no retry will cure: the file is left alone and answered with an error receipt. */
-const FILE_ERRORS = new Set(['EPERM', 'EACCES', 'ENAMETOOLONG', 'EROFS', 'EINVAL', 'ELOOP', 'EISDIR', 'ENOTDIR', 'EFBIG', 'EILSEQ']);
+const FILE_ERRORS = new Set([
+  'EPERM',
+  'EACCES',
+  'ENAMETOOLONG',
+  'EROFS',
+  'EINVAL',
+  'ELOOP',
+  'EISDIR',
+  'ENOTDIR',
+  'EFBIG',
+  'EILSEQ',
+]);
 
 /** A name that is valid UTF-8 for one whose raw bytes are not: `?` for bad bytes plus a hash of them. */
 function decodableName(raw: Buffer): string {
@@ -27,7 +38,6 @@ function decodableName(raw: Buffer): string {
   const tag = `~${createHash('sha256').update(raw).digest('hex').slice(0, 8)}`;
   return fitName(`${lossy.slice(0, lossy.length - ext.length)}${tag}`, '', ext);
 }
-
 
 /**
  * Watches one inbox folder by polling (works on local disks, NFS and SMB alike, and cannot miss an
@@ -69,9 +79,14 @@ export class FolderIntake implements IntakeSource {
       log,
       lease,
       level: 'error',
-      text: { failed: 'inbox scan failed / 扫描收件箱失败', recovered: 'inbox readable again / 收件箱已恢复' },
+      text: {
+        failed: 'inbox scan failed / 扫描收件箱失败',
+        recovered: 'inbox readable again / 收件箱已恢复',
+      },
     });
-    this.companions = cfg.attachments ? new Companions(cfg.path, this.claimDir, cfg.stableMs) : undefined;
+    this.companions = cfg.attachments
+      ? new Companions(cfg.path, this.claimDir, cfg.stableMs)
+      : undefined;
   }
 
   private get stopped(): boolean {
@@ -91,7 +106,9 @@ export class FolderIntake implements IntakeSource {
         if (this.companions && isCompanionName(name)) continue;
         await this.guard(`claimed/${name}`, name, handler, () => this.handleClaimed(name, handler));
       }
-      if (this.companions) for (const orphan of await this.companions.orphans(claimed)) await this.archiveOrphan(orphan);
+      if (this.companions)
+        for (const orphan of await this.companions.orphans(claimed))
+          await this.archiveOrphan(orphan);
       await this.scan(handler);
     });
   }
@@ -106,21 +123,39 @@ export class FolderIntake implements IntakeSource {
     for (const r of raw) {
       const name = r.toString('utf8');
       if (Buffer.from(name, 'utf8').equals(r)) names.push(name);
-      else if (!isWorkInProgressName(name)) await this.guard(name, name, handler, () => this.renameUndecodable(r));
+      else if (!isWorkInProgressName(name))
+        await this.guard(name, name, handler, () => this.renameUndecodable(r));
     }
     const present = new Set(names);
     this.stable.retain(present);
     for (const n of this.notDocuments) if (!present.has(n)) this.notDocuments.delete(n);
-    for (const key of this.leftAlone) if (!key.startsWith('claimed/') && !present.has(key) && !raw.some((r) => r.toString('utf8') === key)) this.leftAlone.delete(key);
+    for (const key of this.leftAlone)
+      if (
+        !key.startsWith('claimed/') &&
+        !present.has(key) &&
+        !raw.some((r) => r.toString('utf8') === key)
+      )
+        this.leftAlone.delete(key);
     const now = this.now();
     for (const name of names) {
       if (this.stopped) return;
-      if (name === CLAIM_DIR || isWorkInProgressName(name) || (this.companions && isCompanionName(name)) || !this.pattern.test(name)) continue;
+      if (
+        name === CLAIM_DIR ||
+        isWorkInProgressName(name) ||
+        (this.companions && isCompanionName(name)) ||
+        !this.pattern.test(name)
+      )
+        continue;
       await this.guard(name, name, handler, () => this.consider(name, now, present, handler));
     }
   }
 
-  private async consider(name: string, now: number, present: Set<string>, handler: IntakeHandler): Promise<void> {
+  private async consider(
+    name: string,
+    now: number,
+    present: Set<string>,
+    handler: IntakeHandler,
+  ): Promise<void> {
     const path = join(this.cfg.path, name);
     const st = await lstat(path).catch(() => undefined);
     if (!st) return;
@@ -129,8 +164,17 @@ export class FolderIntake implements IntakeSource {
       // A folder, FIFO or socket is no document: one line says so, then it is left alone.
       if (!this.notDocuments.has(name)) {
         this.notDocuments.add(name);
-        const kind = st.isDirectory() ? 'folder' : st.isFIFO() ? 'FIFO' : st.isSocket() ? 'socket' : 'device';
-        this.log.warn({ inbox: this.cfg.path, file: name, kind }, `not a regular file (${kind}): left alone, move it out of the inbox / 不是普通文件，已跳过，请移出收件箱`);
+        const kind = st.isDirectory()
+          ? 'folder'
+          : st.isFIFO()
+            ? 'FIFO'
+            : st.isSocket()
+              ? 'socket'
+              : 'device';
+        this.log.warn(
+          { inbox: this.cfg.path, file: name, kind },
+          `not a regular file (${kind}): left alone, move it out of the inbox / 不是普通文件，已跳过，请移出收件箱`,
+        );
       }
       return;
     }
@@ -144,7 +188,10 @@ export class FolderIntake implements IntakeSource {
   private async renameUndecodable(raw: Buffer): Promise<void> {
     const safe = decodableName(raw);
     await rename(Buffer.concat([Buffer.from(`${this.cfg.path}/`), raw]), join(this.cfg.path, safe));
-    this.log.warn({ inbox: this.cfg.path, file: safe, original: raw.toString('utf8') }, 'file name is not valid UTF-8: renamed to a safe name / 文件名不是有效的 UTF-8，已改为安全的文件名');
+    this.log.warn(
+      { inbox: this.cfg.path, file: safe, original: raw.toString('utf8') },
+      'file name is not valid UTF-8: renamed to a safe name / 文件名不是有效的 UTF-8，已改为安全的文件名',
+    );
   }
 
   /**
@@ -152,7 +199,12 @@ export class FolderIntake implements IntakeSource {
    * left alone gets one log line, and for errors no retry cures (permissions, immutable, name)
    * an error receipt; transient ones (Redis down) are simply tried again on the next scan.
    */
-  private async guard(key: string, name: string, handler: IntakeHandler, step: () => Promise<void>): Promise<void> {
+  private async guard(
+    key: string,
+    name: string,
+    handler: IntakeHandler,
+    step: () => Promise<void>,
+  ): Promise<void> {
     try {
       await step();
       this.leftAlone.delete(key);
@@ -160,15 +212,32 @@ export class FolderIntake implements IntakeSource {
       if (this.leftAlone.has(key)) return;
       this.leftAlone.add(key);
       const code = (err as NodeJS.ErrnoException).code;
-      this.log.warn({ err, inbox: this.cfg.path, file: name }, 'file left in the inbox: it cannot be taken now / 文件暂时无法取走，留在收件箱');
+      this.log.warn(
+        { err, inbox: this.cfg.path, file: name },
+        'file left in the inbox: it cannot be taken now / 文件暂时无法取走，留在收件箱',
+      );
       if (!code || !FILE_ERRORS.has(code)) return;
       await handler
-        .refuse({ channel: this.channel, name, bytes: Buffer.alloc(0) }, intakeRefusals.blocked(name, code))
-        .catch((e: unknown) => this.log.error({ err: e, file: name }, 'cannot write the error receipt / 无法生成错误回执'));
+        .refuse(
+          { channel: this.channel, name, bytes: Buffer.alloc(0) },
+          intakeRefusals.blocked(name, code),
+        )
+        .catch((e: unknown) =>
+          this.log.error(
+            { err: e, file: name },
+            'cannot write the error receipt / 无法生成错误回执',
+          ),
+        );
     }
   }
 
-  private ready(name: string, size: number, mtimeMs: number, now: number, present: Set<string>): boolean {
+  private ready(
+    name: string,
+    size: number,
+    mtimeMs: number,
+    now: number,
+    present: Set<string>,
+  ): boolean {
     if (this.cfg.doneMarker) return present.has(`${name}.done`) || present.has(`${name}.ok`);
     return this.stable.ready(name, size, mtimeMs, now);
   }
@@ -186,7 +255,11 @@ export class FolderIntake implements IntakeSource {
     await this.companions?.claim(name);
     if (size > this.cfg.maxBytes) {
       const error = intakeRefusals.tooLarge(name, size, this.cfg.maxBytes);
-      await this.finish(name, await handler.refuse({ channel: this.channel, name, bytes: Buffer.alloc(0) }, error), handler);
+      await this.finish(
+        name,
+        await handler.refuse({ channel: this.channel, name, bytes: Buffer.alloc(0) }, error),
+        handler,
+      );
       return;
     }
     await this.handleClaimed(name, handler);
@@ -197,21 +270,41 @@ export class FolderIntake implements IntakeSource {
     await this.companions?.claim(name);
     const bytes = await readFile(join(this.claimDir, name));
     const doc = { channel: this.channel, name, bytes };
-    if (bytes.length === 0) return this.finish(name, await handler.refuse(doc, intakeRefusals.empty(name, 'folder')), handler);
+    if (bytes.length === 0)
+      return this.finish(
+        name,
+        await handler.refuse(doc, intakeRefusals.empty(name, 'folder')),
+        handler,
+      );
     const attached = await this.companions?.read(name, this.cfg.maxBytes);
     if (attached?.tooLarge) {
-      const error = intakeRefusals.tooLarge(attached.tooLarge.name, attached.tooLarge.size, this.cfg.maxBytes);
+      const error = intakeRefusals.tooLarge(
+        attached.tooLarge.name,
+        attached.tooLarge.size,
+        this.cfg.maxBytes,
+      );
       return this.finish(name, await handler.refuse(doc, error), handler);
     }
     if (attached?.refused.length) {
-      this.log.warn({ inbox: this.cfg.path, file: name, left: attached.refused }, 'attachments that are links or folders were left out / 随附单据中的链接或文件夹未被采用');
+      this.log.warn(
+        { inbox: this.cfg.path, file: name, left: attached.refused },
+        'attachments that are links or folders were left out / 随附单据中的链接或文件夹未被采用',
+      );
     }
     // With attachments, the document is the bundle: declaration + files, one content hash.
-    const outcome = await handler.accept(attached ? { ...doc, bytes: await packBundle({ document: { name, bytes }, ...attached.bundle }) } : doc);
+    const outcome = await handler.accept(
+      attached
+        ? { ...doc, bytes: await packBundle({ document: { name, bytes }, ...attached.bundle }) }
+        : doc,
+    );
     await this.finish(name, outcome, handler);
   }
 
-  private async finish(name: string, outcome: AcceptOutcome, handler: IntakeHandler): Promise<void> {
+  private async finish(
+    name: string,
+    outcome: AcceptOutcome,
+    handler: IntakeHandler,
+  ): Promise<void> {
     const dest = outcome.kind === 'rejected' ? this.failedDir : this.sentDir;
     const path = await moveUnique(join(this.claimDir, name), dest, name);
     await this.companions?.archive(name, path);
@@ -220,14 +313,23 @@ export class FolderIntake implements IntakeSource {
 
   /** Attachments whose declaration was archived just before a crash: to sent/, never lost. */
   private async archiveOrphan(dirName: string): Promise<void> {
-    const moved = await moveCompanion(join(this.claimDir, dirName), join(this.sentDir, `${dirName.slice(0, -'.edoc'.length)}.orphan`));
-    this.log.warn({ inbox: this.cfg.path, attachments: moved }, 'attachments found without their declaration after a restart: moved to sent/ / 重启后发现无报关单的随附单据，已移至 sent/');
+    const moved = await moveCompanion(
+      join(this.claimDir, dirName),
+      join(this.sentDir, `${dirName.slice(0, -'.edoc'.length)}.orphan`),
+    );
+    this.log.warn(
+      { inbox: this.cfg.path, attachments: moved },
+      'attachments found without their declaration after a restart: moved to sent/ / 重启后发现无报关单的随附单据，已移至 sent/',
+    );
   }
 
   private async refuseLink(name: string, handler: IntakeHandler): Promise<void> {
     const moved = await moveLink(join(this.cfg.path, name), this.failedDir);
     const error = intakeRefusals.symlink(name, 'folder');
-    const outcome = await handler.refuse({ channel: this.channel, name, bytes: Buffer.alloc(0) }, error);
+    const outcome = await handler.refuse(
+      { channel: this.channel, name, bytes: Buffer.alloc(0) },
+      error,
+    );
     await handler.archived(outcome.messageId, moved);
   }
 

@@ -10,7 +10,8 @@ export class FolderReceiptSink implements ReceiptSink {
   readonly name = 'folder';
 
   async write(dir: string, fileName: string, bytes: Buffer): Promise<SinkResult> {
-    if (basename(fileName) !== fileName || fileName.startsWith('.')) throw new Error(`unsafe receipt file name: ${fileName}`);
+    if (basename(fileName) !== fileName || fileName.startsWith('.'))
+      throw new Error(`unsafe receipt file name: ${fileName}`);
     const path = join(dir, fileName);
     if ((await writeFileExclusive(path, bytes)) === 'written') return 'written';
     return (await readIfExists(path))?.equals(bytes) ? 'unchanged' : 'taken';

@@ -24,13 +24,38 @@ const checkSchema = { type: 'object', additionalProperties: { type: 'string' } }
  * reachable and not evicting, every signer ready, not shedding load: a readiness probe and the
  * Docker HEALTHCHECK). All open, without a token; none says more than ok or what is wrong.
  */
-export function registerHealthRoutes(app: FastifyInstance, deps: HealthChecks, underPressure: () => boolean): void {
-  app.get('/health', { config: NO_SHEDDING, schema: { summary: 'Redis reachable (kept for existing probes)', tags: ['health'] } }, async () => {
-    const redis = await withTimeout(deps.pingRedis(), REDIS_PROBE_MS).then(() => 'ok', () => 'down');
-    return { status: redis === 'ok' ? 'ok' : 'degraded', redis };
-  });
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  deps: HealthChecks,
+  underPressure: () => boolean,
+): void {
+  app.get(
+    '/health',
+    {
+      config: NO_SHEDDING,
+      schema: { summary: 'Redis reachable (kept for existing probes)', tags: ['health'] },
+    },
+    async () => {
+      const redis = await withTimeout(deps.pingRedis(), REDIS_PROBE_MS).then(
+        () => 'ok',
+        () => 'down',
+      );
+      return { status: redis === 'ok' ? 'ok' : 'degraded', redis };
+    },
+  );
 
-  app.get('/healthz', { config: NO_SHEDDING, schema: { summary: 'liveness: the process answers', tags: ['health'], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/healthz',
+    {
+      config: NO_SHEDDING,
+      schema: {
+        summary: 'liveness: the process answers',
+        tags: ['health'],
+        response: { 200: { type: 'object', properties: { status: { type: 'string' } } } },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
 
   app.get(
     '/readyz',
@@ -41,7 +66,14 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthChecks, u
         tags: ['health'],
         response: {
           200: { type: 'object', properties: { status: { type: 'string' }, checks: checkSchema } },
-          503: { type: 'object', properties: { status: { type: 'string' }, checks: checkSchema, problems: { type: 'array', items: { type: 'string' } } } },
+          503: {
+            type: 'object',
+            properties: {
+              status: { type: 'string' },
+              checks: checkSchema,
+              problems: { type: 'array', items: { type: 'string' } },
+            },
+          },
         },
       },
     },
@@ -54,11 +86,16 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthChecks, u
       } catch (err) {
         const evicting = isGatewayError(err) && err.code === 'GW_ERR_REDIS_EVICTION';
         checks.redis = evicting ? 'evicting' : 'unreachable';
-        problems.push(evicting ? 'Redis may evict keys (maxmemory-policy) / Redis 可能淘汰数据' : 'Redis unreachable / 无法连接 Redis');
+        problems.push(
+          evicting
+            ? 'Redis may evict keys (maxmemory-policy) / Redis 可能淘汰数据'
+            : 'Redis unreachable / 无法连接 Redis',
+        );
       }
       for (const [name, state] of deps.signerStates()) {
         checks[`signer:${name}`] = state;
-        if (state !== 'ready') problems.push(`signer ${name} is ${state} / 签名器 ${name} 不可用（${state}）`);
+        if (state !== 'ready')
+          problems.push(`signer ${name} is ${state} / 签名器 ${name} 不可用（${state}）`);
       }
       const overloaded = underPressure();
       checks.load = overloaded ? 'overloaded' : 'ok';

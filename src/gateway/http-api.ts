@@ -35,8 +35,14 @@ export function buildHttpApi(deps: HttpApiDeps): FastifyInstance {
     // A request must arrive whole within the timeout, however slowly it trickles; Node checks
     // that only every connectionsCheckingInterval, so the interval follows the timeout.
     serverFactory: (handler) => {
-      const timeouts = { requestTimeout: http.requestTimeoutMs, headersTimeout: http.requestTimeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(30_000, http.requestTimeoutMs / 4)) };
-      return http.tls ? createHttpsServer({ ...httpsOptions(http.tls), ...timeouts }, handler) : createServer(timeouts, handler);
+      const timeouts = {
+        requestTimeout: http.requestTimeoutMs,
+        headersTimeout: http.requestTimeoutMs,
+        connectionsCheckingInterval: Math.max(100, Math.min(30_000, http.requestTimeoutMs / 4)),
+      };
+      return http.tls
+        ? createHttpsServer({ ...httpsOptions(http.tls), ...timeouts }, handler)
+        : createServer(timeouts, handler);
     },
   }) as unknown as FastifyInstance;
   const { metrics, receipts } = deps;
@@ -45,21 +51,37 @@ export function buildHttpApi(deps: HttpApiDeps): FastifyInstance {
   app.addHook('preClose', async () => receipts.close());
   const unscoped = unscopedTokens(http.tokens);
   if (unscoped.length) {
-    deps.log.warn({ tokens: unscoped }, 'API tokens without scopes have every scope; set scopes: [upload, receipts, operate, read-only, admin] / 未设置权限范围的令牌拥有全部权限');
+    deps.log.warn(
+      { tokens: unscoped },
+      'API tokens without scopes have every scope; set scopes: [upload, receipts, operate, read-only, admin] / 未设置权限范围的令牌拥有全部权限',
+    );
   }
 
-  app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, _req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 && err.statusCode !== 500 ? err.statusCode : 500;
-    if (status === 500) deps.log.error({ err }, 'http api error');
-    const message =
-      status === 500 ? 'internal error / 内部错误' : err.validation ? `invalid request / 请求无效: ${err.message}` : status === 503 ? 'overloaded, retry later / 服务繁忙，请稍后重试' : err.message;
-    void reply.code(status).send({ error: message });
-  });
+  app.setErrorHandler(
+    (err: { statusCode?: number; message: string; validation?: unknown }, _req, reply) => {
+      const status =
+        err.statusCode && err.statusCode >= 400 && err.statusCode < 600 && err.statusCode !== 500
+          ? err.statusCode
+          : 500;
+      if (status === 500) deps.log.error({ err }, 'http api error');
+      const message =
+        status === 500
+          ? 'internal error / 内部错误'
+          : err.validation
+            ? `invalid request / 请求无效: ${err.message}`
+            : status === 503
+              ? 'overloaded, retry later / 服务繁忙，请稍后重试'
+              : err.message;
+      void reply.code(status).send({ error: message });
+    },
+  );
 
   // Plugins load in this order when the app starts; swagger first, so it sees every route.
   app.register(swagger, openApiOptions('1'));
   app.register(underPressure, { maxEventLoopDelay: http.maxEventLoopDelayMs, retryAfter: 10 });
-  app.register(async (root) => registerHealthRoutes(root, deps.health, () => app.isUnderPressure()));
+  app.register(async (root) =>
+    registerHealthRoutes(root, deps.health, () => app.isUnderPressure()),
+  );
 
   // The web console: its own login (a token into a session cookie), pages and the queue board.
   const webConsole = deps.console;
@@ -70,7 +92,12 @@ export function buildHttpApi(deps: HttpApiDeps): FastifyInstance {
       v1.addHook('onRequest', async (req, reply) => {
         const client = authenticate(req.headers.authorization, http.tokens);
         // Connection: close, so a client refused here cannot keep the socket by sending its body slowly.
-        if (!client) return reply.code(401).header('www-authenticate', 'Bearer').header('connection', 'close').send({ error: 'authentication required / 需要认证' });
+        if (!client)
+          return reply
+            .code(401)
+            .header('www-authenticate', 'Bearer')
+            .header('connection', 'close')
+            .send({ error: 'authentication required / 需要认证' });
         req.apiClient = client;
       });
       // After authentication (preHandler), so the limit is per token, not per address. The
@@ -82,7 +109,10 @@ export function buildHttpApi(deps: HttpApiDeps): FastifyInstance {
         max: http.rateLimit.max,
         timeWindow: http.rateLimit.windowMs,
         keyGenerator: (req) => `token:${req.apiClient?.name ?? req.ip}`,
-        errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, message: `too many requests, retry in ${ctx.after} / 请求过多，请稍后重试` }),
+        errorResponseBuilder: (_req, ctx) => ({
+          statusCode: 429,
+          message: `too many requests, retry in ${ctx.after} / 请求过多，请稍后重试`,
+        }),
       });
 
       registerOpenApiRoute(v1, app);
@@ -92,14 +122,23 @@ export function buildHttpApi(deps: HttpApiDeps): FastifyInstance {
       registerReceiptPollRoutes(v1, http, receipts);
       // Operator actions need the operate scope; reading the delivery state any reading scope.
       v1.register(async (ops) => {
-        ops.addHook('preHandler', (req, reply) => requireScope(req.method === 'GET' ? ROUTE_SCOPES.read : ROUTE_SCOPES.operate)(req, reply));
+        ops.addHook('preHandler', (req, reply) =>
+          requireScope(req.method === 'GET' ? ROUTE_SCOPES.read : ROUTE_SCOPES.operate)(req, reply),
+        );
         registerDeliveryRoutes(ops, deps);
       });
 
-      v1.get('/metrics', { preHandler: requireScope(ROUTE_SCOPES.read), schema: { summary: 'Prometheus metrics', tags: ['meta'] } }, async (_req, reply) => {
-        void reply.header('content-type', metrics.contentType);
-        return metrics.metrics();
-      });
+      v1.get(
+        '/metrics',
+        {
+          preHandler: requireScope(ROUTE_SCOPES.read),
+          schema: { summary: 'Prometheus metrics', tags: ['meta'] },
+        },
+        async (_req, reply) => {
+          void reply.header('content-type', metrics.contentType);
+          return metrics.metrics();
+        },
+      );
 
       v1.get<{ Params: { id: string } }>(
         '/messages/:id',
@@ -108,7 +147,11 @@ export function buildHttpApi(deps: HttpApiDeps): FastifyInstance {
           schema: {
             summary: 'a message with its timeline and who collected its receipts',
             tags: ['messages'],
-            params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{1,64}$' } } },
+            params: {
+              type: 'object',
+              required: ['id'],
+              properties: { id: { type: 'string', pattern: '^[0-9a-f]{1,64}$' } },
+            },
           },
         },
         async (req, reply) => {

@@ -5,7 +5,13 @@ import type { ApiScope, ResolvedHttp } from '../config/resolve-http.js';
 export type { ApiScope } from '../config/resolve-http.js';
 
 /** Every scope; a token configured without `scopes` has all of them (see the README). */
-export const ALL_SCOPES: readonly ApiScope[] = ['upload', 'receipts', 'operate', 'read-only', 'admin'];
+export const ALL_SCOPES: readonly ApiScope[] = [
+  'upload',
+  'receipts',
+  'operate',
+  'read-only',
+  'admin',
+];
 
 /** The authenticated API client: its token's name and scopes. */
 export interface ApiClient {
@@ -35,10 +41,18 @@ export const ROUTE_SCOPES = {
 
 /** Checks a bearer token against the configured SHA-256 hashes in constant time. */
 export function tokenMatches(token: string, hashes: readonly string[]): boolean {
-  return findToken(token, hashes.map((sha256) => ({ name: '', sha256 }))) !== undefined;
+  return (
+    findToken(
+      token,
+      hashes.map((sha256) => ({ name: '', sha256 })),
+    ) !== undefined
+  );
 }
 
-function findToken<T extends { sha256: string }>(token: string, tokens: readonly T[]): T | undefined {
+function findToken<T extends { sha256: string }>(
+  token: string,
+  tokens: readonly T[],
+): T | undefined {
   const h = createHash('sha256').update(token).digest();
   // Compare against every token (no early exit), so timing does not tell which one matched.
   let found: T | undefined;
@@ -50,13 +64,19 @@ function findToken<T extends { sha256: string }>(token: string, tokens: readonly
 }
 
 /** The client a request's bearer token belongs to, or undefined. */
-export function authenticate(authorization: string | undefined, tokens: ResolvedHttp['tokens']): ApiClient | undefined {
+export function authenticate(
+  authorization: string | undefined,
+  tokens: ResolvedHttp['tokens'],
+): ApiClient | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   return m ? clientOfToken(m[1]!, tokens) : undefined;
 }
 
 /** The client a bare token (as typed into the console's login page) belongs to, or undefined. */
-export function clientOfToken(token: string, tokens: ResolvedHttp['tokens']): ApiClient | undefined {
+export function clientOfToken(
+  token: string,
+  tokens: ResolvedHttp['tokens'],
+): ApiClient | undefined {
   const t = findToken(token, tokens);
   return t ? { name: t.name, scopes: new Set(t.scopes ?? ALL_SCOPES) } : undefined;
 }
@@ -71,6 +91,8 @@ export function requireScope(allowed: readonly ApiScope[]) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const client = req.apiClient;
     if (client && allowed.some((s) => client.scopes.has(s))) return;
-    await reply.code(403).send({ error: `this token lacks the scope / 令牌缺少权限: ${allowed.join(' | ')}` });
+    await reply
+      .code(403)
+      .send({ error: `this token lacks the scope / 令牌缺少权限: ${allowed.join(' | ')}` });
   };
 }

@@ -28,10 +28,26 @@ function reasonOf(body: unknown): string | undefined {
 }
 
 const ERROR = { type: 'object', properties: { error: { type: 'string' } } } as const;
-const RESULT = { type: 'object', properties: { result: { type: 'string', description: 'what happened, in English and Chinese' } } } as const;
-const MESSAGE_ID = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{1,64}$' } } } as const;
-const CHANNEL = { type: 'object', required: ['channel'], properties: { channel: { type: 'string', minLength: 1, maxLength: 40 } } } as const;
-const REASON = { type: 'string', minLength: 1, maxLength: 500, description: 'recorded in the ledger with the action' } as const;
+const RESULT = {
+  type: 'object',
+  properties: { result: { type: 'string', description: 'what happened, in English and Chinese' } },
+} as const;
+const MESSAGE_ID = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^[0-9a-f]{1,64}$' } },
+} as const;
+const CHANNEL = {
+  type: 'object',
+  required: ['channel'],
+  properties: { channel: { type: 'string', minLength: 1, maxLength: 40 } },
+} as const;
+const REASON = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 500,
+  description: 'recorded in the ledger with the action',
+} as const;
 
 /** An optional `{ "reason": "..." }` body; a replay must give one. */
 const reasonBody = (required: boolean) => ({
@@ -53,7 +69,10 @@ const DELIVERY_STATE = {
           state: { type: 'string', enum: ['closed', 'open', 'half-open'] },
           failures: { type: 'integer', description: 'consecutive transient failures' },
           since: { type: 'integer', description: 'when the outage began (ms since epoch)' },
-          openUntil: { type: 'integer', description: 'while open: when the next probe may go (ms since epoch)' },
+          openUntil: {
+            type: 'integer',
+            description: 'while open: when the next probe may go (ms since epoch)',
+          },
           lastError: { type: 'string' },
         },
       },
@@ -87,7 +106,10 @@ const ACTION_TEXT = {
  * A refused action (already sent, a send under way...) answers 409 with the reason.
  */
 export function registerDeliveryRoutes(v1: FastifyInstance, deps: DeliveryRouteDeps): void {
-  const act = async (reply: { code(n: number): { send(b: unknown): unknown } }, fn: () => Promise<string>) => {
+  const act = async (
+    reply: { code(n: number): { send(b: unknown): unknown } },
+    fn: () => Promise<string>,
+  ) => {
     try {
       return { result: await fn() };
     } catch (err) {
@@ -99,7 +121,13 @@ export function registerDeliveryRoutes(v1: FastifyInstance, deps: DeliveryRouteD
 
   v1.get(
     '/delivery',
-    { schema: { summary: 'circuit breakers of every transport and the channels on hold', tags: ['delivery'], response: { 200: DELIVERY_STATE } } },
+    {
+      schema: {
+        summary: 'circuit breakers of every transport and the channels on hold',
+        tags: ['delivery'],
+        response: { 200: DELIVERY_STATE },
+      },
+    },
     async () => deps.delivery.state(),
   );
 
@@ -111,27 +139,50 @@ export function registerDeliveryRoutes(v1: FastifyInstance, deps: DeliveryRouteD
       body: reasonBody(action === 'replay'),
       response: { 200: RESULT, 400: ERROR, 404: ERROR, 409: ERROR },
     };
-    v1.post<{ Params: { id: string } }>(`/messages/:id/${action}`, { schema }, async (req, reply) => {
-      if (!(await deps.delivery.hasMessage(req.params.id))) return reply.code(404).send({ error: 'no such message / 报文不存在' });
-      const who = caller(req, deps.http);
-      const reason = reasonOf(req.body);
-      if (action === 'replay' && !reason) return reply.code(400).send({ error: 'a replay needs { "reason": "..." } / 重放须说明原因' });
-      return act(reply, () => deps.delivery.onMessage(req.params.id, action, who, reason));
-    });
+    v1.post<{ Params: { id: string } }>(
+      `/messages/:id/${action}`,
+      { schema },
+      async (req, reply) => {
+        if (!(await deps.delivery.hasMessage(req.params.id)))
+          return reply.code(404).send({ error: 'no such message / 报文不存在' });
+        const who = caller(req, deps.http);
+        const reason = reasonOf(req.body);
+        if (action === 'replay' && !reason)
+          return reply
+            .code(400)
+            .send({ error: 'a replay needs { "reason": "..." } / 重放须说明原因' });
+        return act(reply, () => deps.delivery.onMessage(req.params.id, action, who, reason));
+      },
+    );
   }
 
   for (const action of ['hold', 'release'] as const) {
     const schema = {
-      summary: action === 'hold' ? 'hold a channel: files are still taken in and checked, nothing is sent' : 'release a held channel: its waiting messages go out now',
+      summary:
+        action === 'hold'
+          ? 'hold a channel: files are still taken in and checked, nothing is sent'
+          : 'release a held channel: its waiting messages go out now',
       tags: ['delivery'],
       params: CHANNEL,
       body: reasonBody(false),
       response: { 200: RESULT, 400: ERROR, 404: ERROR, 409: ERROR },
     };
-    v1.post<{ Params: { channel: string } }>(`/channels/:channel/${action}`, { schema }, async (req, reply) => {
-      if (!deps.channels.has(req.params.channel)) return reply.code(404).send({ error: `no channel ${req.params.channel} / 通道不存在` });
-      const who = caller(req, deps.http);
-      return act(reply, () => deps.delivery.onChannel(req.params.channel, action, who, action === 'hold' ? reasonOf(req.body) : undefined));
-    });
+    v1.post<{ Params: { channel: string } }>(
+      `/channels/:channel/${action}`,
+      { schema },
+      async (req, reply) => {
+        if (!deps.channels.has(req.params.channel))
+          return reply.code(404).send({ error: `no channel ${req.params.channel} / 通道不存在` });
+        const who = caller(req, deps.http);
+        return act(reply, () =>
+          deps.delivery.onChannel(
+            req.params.channel,
+            action,
+            who,
+            action === 'hold' ? reasonOf(req.body) : undefined,
+          ),
+        );
+      },
+    );
   }
 }

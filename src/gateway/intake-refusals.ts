@@ -21,8 +21,15 @@ export const intakeRefusals = {
       zh: '文件为空（0 字节）',
       en: 'the file is empty (0 bytes)',
       ...(inbox === 'sftp'
-        ? { fixZh: '检查导出程序；上传时先用临时名（.part），写完再改名', fixEn: 'check the exporting system; upload under a temporary name (.part) and rename when done' }
-        : { fixZh: '检查导出程序；文件写完后再放入收件箱', fixEn: 'check the exporting system; move files into the inbox only once written' }),
+        ? {
+            fixZh: '检查导出程序；上传时先用临时名（.part），写完再改名',
+            fixEn:
+              'check the exporting system; upload under a temporary name (.part) and rename when done',
+          }
+        : {
+            fixZh: '检查导出程序；文件写完后再放入收件箱',
+            fixEn: 'check the exporting system; move files into the inbox only once written',
+          }),
     });
   },
 
@@ -32,7 +39,8 @@ export const intakeRefusals = {
       zh: `文件无法从收件箱取走（${reason}），已留在原处`,
       en: `the file cannot be taken from the inbox (${reason}); it is left where it is`,
       fixZh: '检查文件权限和属性（lsattr / chattr -i），或删除后重新放入',
-      fixEn: 'check the file permissions and attributes (lsattr / chattr -i), or remove it and drop it again',
+      fixEn:
+        'check the file permissions and attributes (lsattr / chattr -i), or remove it and drop it again',
     });
   },
 
@@ -42,7 +50,8 @@ export const intakeRefusals = {
       zh: `SFTP 服务器无法读取该文件（${reason}），已移到 failed 目录`,
       en: `the SFTP server cannot read the file (${reason}); moved to failed`,
       fixZh: '检查文件在服务器上的权限（网关登录用户须可读），然后重新上传',
-      fixEn: 'check the file permissions on the server (the gateway login must be able to read it), then upload it again',
+      fixEn:
+        'check the file permissions on the server (the gateway login must be able to read it), then upload it again',
     });
   },
 
@@ -60,8 +69,18 @@ export const intakeRefusals = {
     return new GatewayError('GW_ERR_INTAKE_UNSAFE_NAME', {
       where: name,
       ...(inbox === 'sftp'
-        ? { zh: 'SFTP 收件箱中的符号链接不被接受，已移到 failed 目录', en: 'symbolic links are not accepted in the SFTP inbox; moved to failed', fixZh: '请上传真实文件，而不是链接', fixEn: 'upload the real file, not a link' }
-        : { zh: '收件箱中的符号链接不被接受，已移到 failed 目录', en: 'symbolic links are not accepted in the inbox; moved to failed', fixZh: '请放入真实文件，而不是链接', fixEn: 'drop the real file, not a link' }),
+        ? {
+            zh: 'SFTP 收件箱中的符号链接不被接受，已移到 failed 目录',
+            en: 'symbolic links are not accepted in the SFTP inbox; moved to failed',
+            fixZh: '请上传真实文件，而不是链接',
+            fixEn: 'upload the real file, not a link',
+          }
+        : {
+            zh: '收件箱中的符号链接不被接受，已移到 failed 目录',
+            en: 'symbolic links are not accepted in the inbox; moved to failed',
+            fixZh: '请放入真实文件，而不是链接',
+            fixEn: 'drop the real file, not a link',
+          }),
     });
   },
 };

@@ -4,7 +4,8 @@ import type { OpenAPIV3 } from 'openapi-types';
 
 /** Routes that take raw bytes (no JSON body schema to generate a requestBody from). */
 const RAW_BODIES: Record<string, string> = {
-  '/v1/channels/{channel}/documents': 'the document exactly as a dropped file (XML, CSV, Excel, JSON)',
+  '/v1/channels/{channel}/documents':
+    'the document exactly as a dropped file (XML, CSV, Excel, JSON)',
   '/v1/receipts/push': 'a customs receipt (XML)',
 };
 
@@ -19,7 +20,8 @@ export function openApiOptions(version: string): SwaggerOptions {
       info: {
         title: 'eport gateway API / 电子口岸网关接口',
         version,
-        description: 'Upload documents, long-poll and acknowledge receipts (回执), read message status. Bearer token per client; scopes upload, receipts, operate, read-only.',
+        description:
+          'Upload documents, long-poll and acknowledge receipts (回执), read message status. Bearer token per client; scopes upload, receipts, operate, read-only.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -29,7 +31,14 @@ export function openApiOptions(version: string): SwaggerOptions {
       const spec = (doc as { openapiObject: Partial<OpenAPIV3.Document> }).openapiObject;
       for (const [path, text] of Object.entries(RAW_BODIES)) {
         const op = spec.paths?.[path]?.post;
-        if (op) op.requestBody = { required: true, description: text, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } };
+        if (op)
+          op.requestBody = {
+            required: true,
+            description: text,
+            content: {
+              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+            },
+          };
       }
       // Health routes are open.
       for (const p of ['/health', '/healthz', '/readyz']) {
@@ -43,5 +52,9 @@ export function openApiOptions(version: string): SwaggerOptions {
 
 /** GET /v1/openapi.json: the description of every route, for any client with a token. */
 export function registerOpenApiRoute(v1: FastifyInstance, app: FastifyInstance): void {
-  v1.get('/openapi.json', { schema: { summary: 'this API as an OpenAPI 3 document', tags: ['meta'] } }, async () => app.swagger());
+  v1.get(
+    '/openapi.json',
+    { schema: { summary: 'this API as an OpenAPI 3 document', tags: ['meta'] } },
+    async () => app.swagger(),
+  );
 }

@@ -19,11 +19,16 @@ export function negotiateFormat(format: string | undefined, accept: string | und
 
 /** A stored receipt's own extension: gateway receipts may be JSON, everything else is XML. */
 export function storedExtension(bytes: Buffer): 'json' | 'xml' {
-  const first = bytes.subarray(0, 64).toString('utf8').replace(/^\uFEFF/, '').trimStart()[0];
+  const first = bytes
+    .subarray(0, 64)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()[0];
   return first === '{' ? 'json' : 'xml';
 }
 
-const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const attr = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The receipt's XML text without its declaration, or undefined when it is not well-formed. */
 function wellFormed(bytes: Buffer, name: string): string | undefined {
@@ -40,14 +45,20 @@ function wellFormed(bytes: Buffer, name: string): string | undefined {
  * A page as one XML document: each receipt as it came (its XML declaration removed, re-encoded
  * as UTF-8) inside a <Receipt> element that carries the cursor.
  */
-export function xmlPage(channel: string, next: string, items: readonly { entry: FeedEntry; original: Buffer }[]): string {
+export function xmlPage(
+  channel: string,
+  next: string,
+  items: readonly { entry: FeedEntry; original: Buffer }[],
+): string {
   const body = items
     .map(({ entry: e, original }) => {
       const head = `  <Receipt cursor="${attr(e.cursor)}" messageId="${attr(e.messageId)}" fileName="${attr(e.fileName)}" kind="${attr(e.kind)}">`;
-      if (storedExtension(original) === 'json') return `${head}<Json>${attr(original.toString('utf8'))}</Json></Receipt>\n`;
+      if (storedExtension(original) === 'json')
+        return `${head}<Json>${attr(original.toString('utf8'))}</Json></Receipt>\n`;
       const inner = wellFormed(original, e.fileName);
       // Bytes that are not well-formed XML (an orphan kept as it came) travel as base64.
-      if (inner === undefined) return `${head}<Base64>${original.toString('base64')}</Base64></Receipt>\n`;
+      if (inner === undefined)
+        return `${head}<Base64>${original.toString('base64')}</Base64></Receipt>\n`;
       return `${head}\n${inner}\n  </Receipt>\n`;
     })
     .join('');
@@ -57,6 +68,7 @@ export function xmlPage(channel: string, next: string, items: readonly { entry: 
 /** A page as CSV: the outbox CSV columns after a cursor and a file name column. */
 export function csvPage(items: readonly { entry: FeedEntry; view: ReceiptView }[]): string {
   const lines = [csvLine(['游标', '文件名', ...CSV_HEADER])];
-  for (const { entry, view } of items) for (const row of csvRows(view)) lines.push(csvLine([entry.cursor, entry.fileName, ...row]));
+  for (const { entry, view } of items)
+    for (const row of csvRows(view)) lines.push(csvLine([entry.cursor, entry.fileName, ...row]));
   return lines.join('');
 }

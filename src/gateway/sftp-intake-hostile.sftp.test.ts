@@ -61,7 +61,10 @@ describe.skipIf(skip)('SftpIntake with hostile remote files (OpenSSH sshd on loo
   const start = async (over: Partial<SftpIntakeOptions> = {}, own = true): Promise<void> => {
     const s = sshd!;
     if (own) await s.own(root);
-    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const log = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line)) },
+    );
     intake = new SftpIntake(
       {
         channel: 'declaration',
@@ -99,7 +102,9 @@ describe.skipIf(skip)('SftpIntake with hostile remote files (OpenSSH sshd on loo
     await waitUntil(() => handler.accepted.length === 2 && handler.refused.length === 1);
     await sleep(300); // ten more polls
     expect(handler.accepted.map((d) => d.name).sort()).toEqual(['a.xml', 'z.xml']);
-    expect(handler.refused.map((r) => [r.doc.name, r.code])).toEqual([['locked.xml', 'GW_ERR_INTAKE_BLOCKED']]);
+    expect(handler.refused.map((r) => [r.doc.name, r.code])).toEqual([
+      ['locked.xml', 'GW_ERR_INTAKE_BLOCKED'],
+    ]);
     expect(about('locked.xml')).toHaveLength(1);
     expect(bilingual(about('locked.xml')[0]!.msg)).toBe(true);
     expect(await names(join(root, 'failed'))).toEqual(['locked.xml']);
@@ -119,7 +124,9 @@ describe.skipIf(skip)('SftpIntake with hostile remote files (OpenSSH sshd on loo
     await waitUntil(() => handler.accepted.length === 2 && handler.refused.length === 1);
     await sleep(300);
     expect(handler.accepted.map((d) => d.name).sort()).toEqual(['a.xml', 'z.xml']);
-    expect(handler.refused.map((r) => [r.doc.name, r.code])).toEqual([['locked.xml', 'GW_ERR_INTAKE_BLOCKED']]);
+    expect(handler.refused.map((r) => [r.doc.name, r.code])).toEqual([
+      ['locked.xml', 'GW_ERR_INTAKE_BLOCKED'],
+    ]);
     expect(existsSync(locked)).toBe(true);
     expect(about('locked.xml')).toHaveLength(1);
     expect(bilingual(about('locked.xml')[0]!.msg)).toBe(true);
@@ -151,7 +158,11 @@ describe.skipIf(skip)('SftpIntake with hostile remote files (OpenSSH sshd on loo
     expect(await names(sent)).toEqual(['a.1.xml', 'a.xml', 'b.xml']);
     expect(await readFile(join(sent, 'a.xml'), 'utf8')).toBe('<a/>');
     expect(await readFile(join(sent, 'a.1.xml'), 'utf8')).toBe('<a>second</a>');
-    expect(handler.accepted.map((d) => d.bytes.toString()).sort()).toEqual(['<a/>', '<a>second</a>', '<b/>']);
+    expect(handler.accepted.map((d) => d.bytes.toString()).sort()).toEqual([
+      '<a/>',
+      '<a>second</a>',
+      '<b/>',
+    ]);
     expect(scanFailures()).toEqual([]);
   });
 
@@ -177,7 +188,11 @@ describe.skipIf(skip)('SftpIntake with hostile remote files (OpenSSH sshd on loo
   });
 
   it('reports a name that is not valid UTF-8 once, with an error receipt, and takes the others', async () => {
-    const raw = Buffer.concat([Buffer.from(`${inbox}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from('.xml')]);
+    const raw = Buffer.concat([
+      Buffer.from(`${inbox}/bad-`),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('.xml'),
+    ]);
     await writeFile(raw, '<bad/>');
     await writeFile(join(inbox, 'a.xml'), '<a/>');
     await writeFile(join(inbox, 'z.xml'), '<z/>');
@@ -223,7 +238,8 @@ describe.skipIf(skip)('SftpIntake with hostile remote files (OpenSSH sshd on loo
     expect(handler.refused.map((r) => r.code)).toEqual(['GW_ERR_INTAKE_UNSAFE_NAME']);
     expect(await names(claim)).toEqual([]);
     expect(await names(inbox)).toEqual([SFTP_CLAIM_DIR]);
-    for (const f of await names(join(root, 'failed'))) expect(Buffer.byteLength(f)).toBeLessThanOrEqual(255);
+    for (const f of await names(join(root, 'failed')))
+      expect(Buffer.byteLength(f)).toBeLessThanOrEqual(255);
     expect(scanFailures()).toEqual([]);
   });
 
@@ -234,7 +250,9 @@ describe.skipIf(skip)('SftpIntake with hostile remote files (OpenSSH sshd on loo
     await start({ maxBytes: 1000 });
     await waitUntil(() => handler.archivedPaths.length === 2);
     expect(handler.accepted.map((d) => d.name)).toEqual(['ok.xml']);
-    expect(handler.refused.map((r) => [r.doc.name, r.code])).toEqual([['huge.xml', 'GW_ERR_INTAKE_TOO_LARGE']]);
+    expect(handler.refused.map((r) => [r.doc.name, r.code])).toEqual([
+      ['huge.xml', 'GW_ERR_INTAKE_TOO_LARGE'],
+    ]);
     expect(await names(join(root, 'failed'))).toEqual(['huge.xml']);
   });
 });

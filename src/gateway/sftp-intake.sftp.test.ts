@@ -61,7 +61,10 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
   };
 
   it('takes a complete remote file with its GBK bytes unchanged, then archives it to sent', async () => {
-    const gbk = iconv.encode('<DecHead><OwnerName>宁波某某贸易有限公司</OwnerName></DecHead>', 'gbk');
+    const gbk = iconv.encode(
+      '<DecHead><OwnerName>宁波某某贸易有限公司</OwnerName></DecHead>',
+      'gbk',
+    );
     await writeFile(join(inbox, '报关单.xml'), gbk);
     await start();
     await waitUntil(() => handler.archivedPaths.length === 1);
@@ -88,12 +91,18 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
     expect(handler.accepted).toHaveLength(0);
     await appendFile(path, '</a>');
     await waitUntil(() => handler.archivedPaths.length === 1);
-    expect(handler.accepted[0]!.bytes.toString()).toBe('<a><x>0</x><x>1</x><x>2</x><x>3</x><x>4</x><x>5</x><x>6</x><x>7</x></a>');
+    expect(handler.accepted[0]!.bytes.toString()).toBe(
+      '<a><x>0</x><x>1</x><x>2</x><x>3</x><x>4</x><x>5</x><x>6</x><x>7</x></a>',
+    );
     // A sentinel that must be taken: once it is, later scans have passed the others by.
     await writeFile(join(inbox, 'sentinel.xml'), '<s/>');
     await waitUntil(() => handler.archivedPaths.length === 2);
     expect(handler.accepted.map((d) => d.name)).toEqual(['growing.xml', 'sentinel.xml']);
-    expect((await readdir(inbox)).sort()).toEqual(['.eport-claimed', '.hidden.xml', 'upload.xml.part']);
+    expect((await readdir(inbox)).sort()).toEqual([
+      '.eport-claimed',
+      '.hidden.xml',
+      'upload.xml.part',
+    ]);
   });
 
   it('moves the remote file only after accept resolved', async () => {
@@ -143,7 +152,10 @@ describe.skipIf(skip)('SftpIntake (OpenSSH sshd on loopback)', () => {
     await start({ stableMs: 0, maxBytes: 1000 });
     await waitUntil(() => handler.archivedPaths.length === 2);
     expect(handler.accepted).toHaveLength(0);
-    expect(handler.refused.map((r) => r.code).sort()).toEqual(['GW_ERR_INTAKE_EMPTY', 'GW_ERR_INTAKE_TOO_LARGE']);
+    expect(handler.refused.map((r) => r.code).sort()).toEqual([
+      'GW_ERR_INTAKE_EMPTY',
+      'GW_ERR_INTAKE_TOO_LARGE',
+    ]);
     expect((await readdir(join(root, 'failed'))).sort()).toEqual(['empty.xml', 'huge.xml']);
   });
 

@@ -5,7 +5,14 @@ import type { Lease } from '../core/lease.js';
 import { LeasedPoller } from '../core/leased-poller.js';
 import { intakeRefusals } from './intake-refusals.js';
 import type { GatewayError } from '../core/errors.js';
-import { isConnectionLost, isNoSuchFile, isPermissionDenied, moveRemoteUnique, SftpSession, type SftpEndpoint } from '../core/sftp-connection.js';
+import {
+  isConnectionLost,
+  isNoSuchFile,
+  isPermissionDenied,
+  moveRemoteUnique,
+  SftpSession,
+  type SftpEndpoint,
+} from '../core/sftp-connection.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';
 
@@ -78,7 +85,10 @@ export class SftpIntake implements IntakeSource {
       log,
       lease,
       level: 'error',
-      text: { failed: 'SFTP inbox scan failed / 扫描 SFTP 收件箱失败', recovered: 'SFTP inbox reachable again / SFTP 收件箱已恢复' },
+      text: {
+        failed: 'SFTP inbox scan failed / 扫描 SFTP 收件箱失败',
+        recovered: 'SFTP inbox reachable again / SFTP 收件箱已恢复',
+      },
     });
   }
 
@@ -106,7 +116,9 @@ export class SftpIntake implements IntakeSource {
     for (const entry of claimed) {
       if (this.stopped) return;
       if (entry.type !== '-') continue;
-      const ok = await this.guard(`claimed/${entry.name}`, entry.name, handler, () => this.handleClaimed(entry.name, entry.size, handler));
+      const ok = await this.guard(`claimed/${entry.name}`, entry.name, handler, () =>
+        this.handleClaimed(entry.name, entry.size, handler),
+      );
       if (!ok) this.stuck.add(entry.name);
     }
     await this.scan(handler);
@@ -120,7 +132,8 @@ export class SftpIntake implements IntakeSource {
     for (const entry of entries) {
       if (this.stopped) return;
       const { name } = entry;
-      if (name === SFTP_CLAIM_DIR || isWorkInProgressName(name) || !this.pattern.test(name)) continue;
+      if (name === SFTP_CLAIM_DIR || isWorkInProgressName(name) || !this.pattern.test(name))
+        continue;
       if (entry.type === 'l') {
         await this.guard(name, name, handler, () => this.refuseLink(name, handler));
         continue;
@@ -139,7 +152,12 @@ export class SftpIntake implements IntakeSource {
    * left alone gets one log line, and an error receipt when the enterprise must act (permissions,
    * name); a lost connection ends the whole poll instead (it is about the server, not the file).
    */
-  private async guard(key: string, name: string, handler: IntakeHandler, step: () => Promise<void>): Promise<boolean> {
+  private async guard(
+    key: string,
+    name: string,
+    handler: IntakeHandler,
+    step: () => Promise<void>,
+  ): Promise<boolean> {
     try {
       await step();
       this.leftAlone.delete(key);
@@ -152,34 +170,60 @@ export class SftpIntake implements IntakeSource {
       const where = claimed ? `the claim folder ${SFTP_CLAIM_DIR}/` : 'the inbox';
       if (err instanceof UndecodableName) {
         const safe = name.replace(/\uFFFD/g, '_');
-        this.log.warn({ inbox: this.name, file: safe }, 'file name is not valid UTF-8: SFTP cannot take it, left on the server; rename it there / 文件名不是有效的 UTF-8，无法通过 SFTP 取走，已留在服务器上，请改名');
+        this.log.warn(
+          { inbox: this.name, file: safe },
+          'file name is not valid UTF-8: SFTP cannot take it, left on the server; rename it there / 文件名不是有效的 UTF-8，无法通过 SFTP 取走，已留在服务器上，请改名',
+        );
         await this.refuseInPlace(handler, safe, intakeRefusals.undecodableName(safe));
       } else if (isNoSuchFile(err)) {
-        this.log.warn({ inbox: this.name, file: name }, `file vanished from ${where} before it was read (moved away by someone else?): nothing taken / 文件在读取前已被移走（他人操作？），未取走`);
+        this.log.warn(
+          { inbox: this.name, file: name },
+          `file vanished from ${where} before it was read (moved away by someone else?): nothing taken / 文件在读取前已被移走（他人操作？），未取走`,
+        );
       } else if (isPermissionDenied(err)) {
-        this.log.warn({ err, inbox: this.name, file: name }, `file left in ${where}: the server denies the operation (permissions or immutable) / 服务器拒绝操作（权限或不可变属性），文件留在原处`);
-        if (!claimed) await this.refuseInPlace(handler, name, intakeRefusals.blocked(name, 'permission denied'));
+        this.log.warn(
+          { err, inbox: this.name, file: name },
+          `file left in ${where}: the server denies the operation (permissions or immutable) / 服务器拒绝操作（权限或不可变属性），文件留在原处`,
+        );
+        if (!claimed)
+          await this.refuseInPlace(
+            handler,
+            name,
+            intakeRefusals.blocked(name, 'permission denied'),
+          );
       } else {
-        this.log.warn({ err, inbox: this.name, file: name }, `file left in ${where}: it cannot be taken now, tried again on each poll / 文件暂时无法处理，留在原处，每次轮询重试`);
+        this.log.warn(
+          { err, inbox: this.name, file: name },
+          `file left in ${where}: it cannot be taken now, tried again on each poll / 文件暂时无法处理，留在原处，每次轮询重试`,
+        );
       }
       return false;
     }
   }
 
   /** An error receipt for a file that stays where it is (no archive follows). */
-  private async refuseInPlace(handler: IntakeHandler, name: string, error: GatewayError): Promise<void> {
+  private async refuseInPlace(
+    handler: IntakeHandler,
+    name: string,
+    error: GatewayError,
+  ): Promise<void> {
     await handler
       .refuse({ channel: this.opts.channel, name, bytes: Buffer.alloc(0) }, error)
-      .catch((e: unknown) => this.log.error({ err: e, file: name }, 'cannot write the error receipt / 无法生成错误回执'));
+      .catch((e: unknown) =>
+        this.log.error({ err: e, file: name }, 'cannot write the error receipt / 无法生成错误回执'),
+      );
   }
 
   /** Forgets left-alone files no longer listed, so a new file of that name is reported again. */
   private forgetGone(prefix: string, entries: readonly { name: string }[]): void {
     const present = new Set(entries.map((e) => `${prefix}${e.name}`));
     for (const key of this.leftAlone) {
-      if (key.startsWith('claimed/') === (prefix === 'claimed/') && !present.has(key)) this.leftAlone.delete(key);
+      if (key.startsWith('claimed/') === (prefix === 'claimed/') && !present.has(key))
+        this.leftAlone.delete(key);
     }
-    if (prefix === 'claimed/') for (const name of this.handedOver.keys()) if (!present.has(`claimed/${name}`)) this.handedOver.delete(name);
+    if (prefix === 'claimed/')
+      for (const name of this.handedOver.keys())
+        if (!present.has(`claimed/${name}`)) this.handedOver.delete(name);
   }
 
   private async take(name: string, size: number, handler: IntakeHandler): Promise<void> {
@@ -208,22 +252,32 @@ export class SftpIntake implements IntakeSource {
     } else {
       let bytes: Buffer;
       try {
-        bytes = (await this.op(`download ${name}`, (c) => c.get(posix.join(this.claimDir, name)))) as Buffer;
+        bytes = (await this.op(`download ${name}`, (c) =>
+          c.get(posix.join(this.claimDir, name)),
+        )) as Buffer;
       } catch (err) {
         if (!isPermissionDenied(err)) throw err;
-        this.log.warn({ inbox: this.name, file: name }, 'the server cannot read the file: refused and moved to failed / 服务器无法读取该文件，已拒收并移到 failed 目录');
+        this.log.warn(
+          { inbox: this.name, file: name },
+          'the server cannot read the file: refused and moved to failed / 服务器无法读取该文件，已拒收并移到 failed 目录',
+        );
         this.leftAlone.add(`claimed/${name}`); // reported: no second line
         outcome = await handler.refuse(doc, intakeRefusals.unreadable(name, 'permission denied'));
         return this.finish(name, outcome, handler);
       }
-      outcome = bytes.length === 0
-        ? await handler.refuse({ ...doc, bytes }, intakeRefusals.empty(name, 'sftp'))
-        : await handler.accept({ ...doc, bytes });
+      outcome =
+        bytes.length === 0
+          ? await handler.refuse({ ...doc, bytes }, intakeRefusals.empty(name, 'sftp'))
+          : await handler.accept({ ...doc, bytes });
     }
     await this.finish(name, outcome, handler);
   }
 
-  private async finish(name: string, outcome: AcceptOutcome, handler: IntakeHandler): Promise<void> {
+  private async finish(
+    name: string,
+    outcome: AcceptOutcome,
+    handler: IntakeHandler,
+  ): Promise<void> {
     this.handedOver.set(name, outcome);
     const dest = outcome.kind === 'rejected' ? this.opts.failedDir : this.opts.archiveDir;
     const path = await this.moveUnique(posix.join(this.claimDir, name), dest, name);
@@ -237,9 +291,16 @@ export class SftpIntake implements IntakeSource {
 
   private async refuseLink(name: string, handler: IntakeHandler): Promise<void> {
     // rename moves the link itself, never its target, so nothing outside the inbox is touched.
-    const moved = await this.moveUnique(posix.join(this.opts.remoteDir, name), this.opts.failedDir, `${name}.symlink-${Date.now()}`);
+    const moved = await this.moveUnique(
+      posix.join(this.opts.remoteDir, name),
+      this.opts.failedDir,
+      `${name}.symlink-${Date.now()}`,
+    );
     const error = intakeRefusals.symlink(name, 'sftp');
-    const outcome = await handler.refuse({ channel: this.opts.channel, name, bytes: Buffer.alloc(0) }, error);
+    const outcome = await handler.refuse(
+      { channel: this.opts.channel, name, bytes: Buffer.alloc(0) },
+      error,
+    );
     await handler.archived(outcome.messageId, `sftp://${this.opts.host}${moved}`);
   }
 

@@ -14,12 +14,16 @@ describe('archiveToFailed lease (real Redis)', () => {
   });
   const key = (id: string) => `${prefix}:lock:archive:${id}`;
   /** Only what archiveToFailed touches before it decides there is nothing to move. */
-  const deps = (get: (id: string) => Promise<undefined>) => ({ redis, config: { redis: { prefix } }, ledger: { get } }) as unknown as PipelineDeps;
+  const deps = (get: (id: string) => Promise<undefined>) =>
+    ({ redis, config: { redis: { prefix } }, ledger: { get } }) as unknown as PipelineDeps;
 
   it('leaves the move to the caller that holds the lease', async () => {
     await redis.set(key('m1'), 'other-caller', 'PX', 10_000);
     let read = false;
-    await archiveToFailed(deps(async () => ((read = true), undefined)), 'm1');
+    await archiveToFailed(
+      deps(async () => ((read = true), undefined)),
+      'm1',
+    );
     expect(read).toBe(false);
     expect(await redis.get(key('m1'))).toBe('other-caller');
   });
@@ -37,7 +41,10 @@ describe('archiveToFailed lease (real Redis)', () => {
   });
 
   it('gives its own lease up when done', async () => {
-    await archiveToFailed(deps(async () => undefined), 'm3');
+    await archiveToFailed(
+      deps(async () => undefined),
+      'm3',
+    );
     expect(await redis.get(key('m3'))).toBeNull();
   });
 });

@@ -20,7 +20,17 @@ describe('audit writer and archive (real Redis)', () => {
   let ledger: Ledger;
   const log = createLogger({ level: 'silent', pretty: false });
   const writer = (node: string, archive = true): AuditWriter =>
-    new AuditWriter({ redis, prefix, dataDir, spool, ledger, log, archive, archiveRetentionMs: 365 * 86_400_000, node });
+    new AuditWriter({
+      redis,
+      prefix,
+      dataDir,
+      spool,
+      ledger,
+      log,
+      archive,
+      archiveRetentionMs: 365 * 86_400_000,
+      node,
+    });
 
   beforeAll(() => void (redis = new Redis(TEST_REDIS_URL)));
   afterAll(() => redis.disconnect());
@@ -38,34 +48,90 @@ describe('audit writer and archive (real Redis)', () => {
   /** A message's life as the stages record it: received, translated, signed, sent, two receipts written. */
   async function walk(id: string, clientSeqNo: string, seqNo: string): Promise<void> {
     const docRef = await spool.put(`<DecMessage>${clientSeqNo}</DecMessage>`);
-    await ledger.create({ id, channel: 'declaration', sourceName: `${clientSeqNo}.xml`, docRef, createdAt: Date.now() });
+    await ledger.create({
+      id,
+      channel: 'declaration',
+      sourceName: `${clientSeqNo}.xml`,
+      docRef,
+      createdAt: Date.now(),
+    });
     const signed = await spool.put(`<DecMessage>${clientSeqNo}<Signature/></DecMessage>`);
     await ledger.set(id, { businessKey: clientSeqNo, signedRef: signed, deliverRef: signed });
-    await ledger.advance(id, 'signed', { stage: 'sign', text: 'signed', refs: { signed, delivered: signed } });
-    await ledger.event(id, { at: Date.now(), stage: 'deliver', text: 'attempt 1 failed', code: 'GW_ERR_DELIVER_NETWORK', refs: { delivered: signed } });
+    await ledger.advance(id, 'signed', {
+      stage: 'sign',
+      text: 'signed',
+      refs: { signed, delivered: signed },
+    });
+    await ledger.event(id, {
+      at: Date.now(),
+      stage: 'deliver',
+      text: 'attempt 1 failed',
+      code: 'GW_ERR_DELIVER_NETWORK',
+      refs: { delivered: signed },
+    });
     await ledger.set(id, { deliveredAt: Date.now() });
-    await ledger.advance(id, 'sent', { stage: 'deliver', text: 'attempt 2 delivered', refs: { delivered: signed } });
+    await ledger.advance(id, 'sent', {
+      stage: 'deliver',
+      text: 'attempt 2 delivered',
+      refs: { delivered: signed },
+    });
     const r1 = await spool.put(`<DecImportResponse><SeqNo>${seqNo}</SeqNo></DecImportResponse>`);
     await ledger.set(id, { seqNo });
-    await ledger.advance(id, 'imported', { stage: 'receipt', text: 'import-response 0', refs: { receipt: r1 } });
-    await ledger.event(id, { at: Date.now(), stage: 'writeback', text: `wrote ${clientSeqNo}.import-response.01.xml`, refs: { receipt: r1 } });
-    const r2 = await spool.put(`<DEC_RESULT><SEQ_NO>${seqNo}</SEQ_NO><CHANNEL>P</CHANNEL></DEC_RESULT>`);
-    await ledger.event(id, { at: Date.now(), stage: 'writeback', text: `wrote ${clientSeqNo}.dec-result.02.xml`, refs: { receipt: r2 } });
+    await ledger.advance(id, 'imported', {
+      stage: 'receipt',
+      text: 'import-response 0',
+      refs: { receipt: r1 },
+    });
+    await ledger.event(id, {
+      at: Date.now(),
+      stage: 'writeback',
+      text: `wrote ${clientSeqNo}.import-response.01.xml`,
+      refs: { receipt: r1 },
+    });
+    const r2 = await spool.put(
+      `<DEC_RESULT><SEQ_NO>${seqNo}</SEQ_NO><CHANNEL>P</CHANNEL></DEC_RESULT>`,
+    );
+    await ledger.event(id, {
+      at: Date.now(),
+      stage: 'writeback',
+      text: `wrote ${clientSeqNo}.dec-result.02.xml`,
+      refs: { receipt: r2 },
+    });
   }
 
   it('writes every ledger event and operator action into a verified chain, with content hashes', async () => {
     await walk('m1', 'CSN0001', '530120261000000001');
     await ledger.cancel('m1', 'cancelled by test'); // refused (already sent): no event
-    await recordOperatorAction(redis, prefix, { action: 'hold', who: 'eport hold (ops)', target: 'declaration' });
+    await recordOperatorAction(redis, prefix, {
+      action: 'hold',
+      who: 'eport hold (ops)',
+      target: 'declaration',
+    });
     const w = writer('node-a');
     expect(await w.drain()).toBe(8);
     await w.close();
     const dir = join(dataDir, 'audit');
     expect(await verifyAuditDir(dir)).toMatchObject({ entries: 8, lastSeq: 8 });
-    const lines = (await readFile(join(dir, (await readdir(dir))[0]!), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.body.stage ?? l.body.action)).toEqual(['intake', 'sign', 'deliver', 'deliver', 'receipt', 'writeback', 'writeback', 'hold']);
+    const lines = (await readFile(join(dir, (await readdir(dir))[0]!), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.body.stage ?? l.body.action)).toEqual([
+      'intake',
+      'sign',
+      'deliver',
+      'deliver',
+      'receipt',
+      'writeback',
+      'writeback',
+      'hold',
+    ]);
     expect(lines[0].body.refs.original).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(lines[7].body).toMatchObject({ type: 'operator', who: 'eport hold (ops)', target: 'declaration' });
+    expect(lines[7].body).toMatchObject({
+      type: 'operator',
+      who: 'eport hold (ops)',
+      target: 'declaration',
+    });
     // drained entries leave the stream
     expect(await redis.xlen(`${prefix}:audit:stream`)).toBeLessThanOrEqual(1);
   });
@@ -83,7 +149,9 @@ describe('audit writer and archive (real Redis)', () => {
       'receipt:CSN0001.import-response.01.xml',
       'receipt:CSN0001.dec-result.02.xml',
     ]);
-    expect(Buffer.from(bySeqNo[0]!.data, 'base64').toString()).toBe('<DecMessage>CSN0001</DecMessage>');
+    expect(Buffer.from(bySeqNo[0]!.data, 'base64').toString()).toBe(
+      '<DecMessage>CSN0001</DecMessage>',
+    );
     expect((await store.find('CSN0002')).every((r) => r.messageId === 'm2')).toBe(true);
     expect(await store.find('nothing')).toEqual([]);
   });

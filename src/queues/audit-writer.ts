@@ -5,8 +5,22 @@ import type { Logger } from '../core/logger.js';
 import type { Spool, SpoolRef } from '../core/spool.js';
 import type { Ledger, LedgerEvent, MessageRecord } from './ledger.js';
 import { NODE_ID, RedisLease } from './lease.js';
-import { chainNext, EMPTY_HEAD, entryLine, headOf, type AuditBody, type AuditEntry, type ChainHead } from '../records/audit-chain.js';
-import { appendLines, AUDIT_FILE, auditFileName, auditFiles, lastEntry } from '../records/audit-files.js';
+import {
+  chainNext,
+  EMPTY_HEAD,
+  entryLine,
+  headOf,
+  type AuditBody,
+  type AuditEntry,
+  type ChainHead,
+} from '../records/audit-chain.js';
+import {
+  appendLines,
+  AUDIT_FILE,
+  auditFileName,
+  auditFiles,
+  lastEntry,
+} from '../records/audit-files.js';
 import { auditStreamKey } from '../records/audit-trail.js';
 import { ArchiveStore, type ArchiveRecord } from '../records/archive-store.js';
 
@@ -32,7 +46,12 @@ const LEASE_MS = 30_000;
  * message (and its envelope, when it has one) at signing, each receipt as written to the outbox.
  * Other events name the same content (every send attempt, the receipt stage) only by hash.
  */
-const ARCHIVED_AT = { original: 'intake', signed: 'sign', delivered: 'sign', receipt: 'writeback' } as const;
+const ARCHIVED_AT = {
+  original: 'intake',
+  signed: 'sign',
+  delivered: 'sign',
+  receipt: 'writeback',
+} as const;
 const ARCHIVED_KINDS = Object.keys(ARCHIVED_AT) as (keyof typeof ARCHIVED_AT)[];
 
 const day = (iso: string): string => iso.slice(0, 10);
@@ -67,7 +86,12 @@ export class AuditWriter {
     this.store = new ArchiveStore(join(o.dataDir, 'archive'));
     this.auditDir = join(o.dataDir, 'audit');
     this.node = (o.node ?? hostname()).replace(/[^A-Za-z0-9_-]/g, '_') || 'node';
-    this.lease = new RedisLease(o.redis, `${o.prefix}:lease:audit-writer`, LEASE_MS, `${NODE_ID}:${this.node}:${this.run}`);
+    this.lease = new RedisLease(
+      o.redis,
+      `${o.prefix}:lease:audit-writer`,
+      LEASE_MS,
+      `${NODE_ID}:${this.node}:${this.run}`,
+    );
   }
 
   start(): void {
@@ -76,7 +100,11 @@ export class AuditWriter {
       this.running = this.drain()
         .then(
           () => undefined,
-          (err: unknown) => this.o.log.error({ err: (err as Error).message }, 'audit log writer failed, retrying / 审计日志写入失败，稍后重试'),
+          (err: unknown) =>
+            this.o.log.error(
+              { err: (err as Error).message },
+              'audit log writer failed, retrying / 审计日志写入失败，稍后重试',
+            ),
         )
         .finally(() => {
           this.running = undefined;
@@ -92,7 +120,12 @@ export class AuditWriter {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
-    await this.drain().catch((err: unknown) => this.o.log.warn({ err: (err as Error).message }, 'audit log: last batch left for the next start / 审计日志：剩余记录下次启动时写入'));
+    await this.drain().catch((err: unknown) =>
+      this.o.log.warn(
+        { err: (err as Error).message },
+        'audit log: last batch left for the next start / 审计日志：剩余记录下次启动时写入',
+      ),
+    );
     await this.lease.release().catch(() => {});
   }
 
@@ -119,18 +152,28 @@ export class AuditWriter {
 
   /** The later of this node's last file entry and the head in Redis (another node may have written since). */
   private async loadHead(): Promise<ChainHead> {
-    const own = (await auditFiles(this.auditDir)).filter((n) => AUDIT_FILE.exec(n)?.[2] === this.node);
+    const own = (await auditFiles(this.auditDir)).filter(
+      (n) => AUDIT_FILE.exec(n)?.[2] === this.node,
+    );
     const newest = own.at(-1);
     const fromFile = newest ? await lastEntry(join(this.auditDir, newest)) : undefined;
     const stored = await this.o.redis.get(this.headKey());
     const fromRedis = stored ? (JSON.parse(stored) as ChainHead) : undefined;
-    const candidates = [fromFile ? headOf(fromFile) : undefined, fromRedis].filter((h): h is ChainHead => Boolean(h));
+    const candidates = [fromFile ? headOf(fromFile) : undefined, fromRedis].filter(
+      (h): h is ChainHead => Boolean(h),
+    );
     return candidates.sort((a, b) => b.seq - a.seq)[0] ?? EMPTY_HEAD;
   }
 
   private async writeBatch(head: ChainHead): Promise<number> {
     const stream = auditStreamKey(this.o.prefix);
-    const rows = await this.o.redis.xrange(stream, head.sid === '0-0' ? '-' : `(${head.sid}`, '+', 'COUNT', BATCH);
+    const rows = await this.o.redis.xrange(
+      stream,
+      head.sid === '0-0' ? '-' : `(${head.sid}`,
+      '+',
+      'COUNT',
+      BATCH,
+    );
     if (!rows.length) return 0;
     const entries: AuditEntry[] = [];
     let h = head;
@@ -160,17 +203,31 @@ export class AuditWriter {
     const byDay = new Map<string, ArchiveRecord[]>();
     const seen = new Set<string>();
     for (const e of entries) {
-      const { messageId, refs, text, stage } = e.body as { messageId?: string; refs?: LedgerEvent['refs']; text?: string; stage?: string };
+      const { messageId, refs, text, stage } = e.body as {
+        messageId?: string;
+        refs?: LedgerEvent['refs'];
+        text?: string;
+        stage?: string;
+      };
       if (!messageId || !refs) continue;
       if (!records.has(messageId)) records.set(messageId, await this.o.ledger.get(messageId));
       const rec = records.get(messageId);
       for (const kind of ARCHIVED_KINDS) {
         const ref = refs[kind] as SpoolRef | undefined;
-        if (!ref || stage !== ARCHIVED_AT[kind] || (kind === 'delivered' && ref === refs.signed) || seen.has(`${messageId}:${ref}`)) continue;
+        if (
+          !ref ||
+          stage !== ARCHIVED_AT[kind] ||
+          (kind === 'delivered' && ref === refs.signed) ||
+          seen.has(`${messageId}:${ref}`)
+        )
+          continue;
         seen.add(`${messageId}:${ref}`);
         const bytes = await this.o.spool.get(ref).catch(() => undefined);
         if (!bytes) {
-          this.o.log.warn({ messageId, ref }, 'archive: content not in this node\'s spool / 归档：本节点缓存中没有该内容');
+          this.o.log.warn(
+            { messageId, ref },
+            "archive: content not in this node's spool / 归档：本节点缓存中没有该内容",
+          );
           continue;
         }
         const written = kind === 'receipt' ? /^wrote (.+)$/.exec(text ?? '')?.[1] : undefined;
@@ -183,7 +240,9 @@ export class AuditWriter {
           kind,
           name: written ?? rec?.sourceName ?? messageId,
           sha256: ref.slice('sha256:'.length),
-          keys: [rec?.businessKey, rec?.seqNo, rec?.entryId, rec?.sourceName].filter((k): k is string => Boolean(k)),
+          keys: [rec?.businessKey, rec?.seqNo, rec?.entryId, rec?.sourceName].filter(
+            (k): k is string => Boolean(k),
+          ),
           data: bytes.toString('base64'),
         };
         byDay.set(day(e.at), [...(byDay.get(day(e.at)) ?? []), r]);
@@ -196,8 +255,11 @@ export class AuditWriter {
   private async pruneDaily(): Promise<void> {
     if (Date.now() - this.lastPrune < 3_600_000) return;
     this.lastPrune = Date.now();
-    const removed = await this.store.prune(new Date(Date.now() - this.o.archiveRetentionMs).toISOString().slice(0, 10));
-    if (removed.length) this.o.log.info({ removed }, 'archives past retention deleted / 已删除超过保存期限的归档');
+    const removed = await this.store.prune(
+      new Date(Date.now() - this.o.archiveRetentionMs).toISOString().slice(0, 10),
+    );
+    if (removed.length)
+      this.o.log.info({ removed }, 'archives past retention deleted / 已删除超过保存期限的归档');
   }
 }
 

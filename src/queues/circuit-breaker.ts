@@ -19,7 +19,12 @@ export interface BreakerSnapshot {
 /** The breaker's answer to "may this message be sent now?". */
 export type Admission =
   | { readonly send: true; readonly probe: boolean }
-  | { readonly send: false; readonly state: 'open' | 'half-open'; readonly until: number; readonly since: number };
+  | {
+      readonly send: false;
+      readonly state: 'open' | 'half-open';
+      readonly until: number;
+      readonly since: number;
+    };
 
 // Decides, atomically for every node on this Redis, whether a send may go. Open until its time
 // is up, then exactly one probe (half-open); a probe whose node died is replaced after its lease.
@@ -87,16 +92,39 @@ export class CircuitBreakers {
 
   async admit(transport: string, now = Date.now()): Promise<Admission> {
     const { openForMs } = this.settingsOf(transport);
-    const [verdict, until, since] = (await this.redis.eval(ADMIT_LUA, 1, this.key(transport), String(now), String(openForMs))) as [string, number, number];
+    const [verdict, until, since] = (await this.redis.eval(
+      ADMIT_LUA,
+      1,
+      this.key(transport),
+      String(now),
+      String(openForMs),
+    )) as [string, number, number];
     if (verdict === 'send') return { send: true, probe: false };
     if (verdict === 'probe') return { send: true, probe: true };
-    return { send: false, state: verdict as 'open' | 'half-open', until: Number(until), since: Number(since) };
+    return {
+      send: false,
+      state: verdict as 'open' | 'half-open',
+      until: Number(until),
+      since: Number(since),
+    };
   }
 
   /** Records a transient failure; `opened` is true when this failure opened the breaker. */
-  async failure(transport: string, error: string, now = Date.now()): Promise<{ opened: boolean; failures: number }> {
+  async failure(
+    transport: string,
+    error: string,
+    now = Date.now(),
+  ): Promise<{ opened: boolean; failures: number }> {
     const { failures, openForMs } = this.settingsOf(transport);
-    const [opened, n] = (await this.redis.eval(FAILURE_LUA, 1, this.key(transport), String(now), String(failures), String(openForMs), error.slice(0, 300))) as [number, number];
+    const [opened, n] = (await this.redis.eval(
+      FAILURE_LUA,
+      1,
+      this.key(transport),
+      String(now),
+      String(failures),
+      String(openForMs),
+      error.slice(0, 300),
+    )) as [number, number];
     return { opened: opened === 1, failures: Number(n) };
   }
 

@@ -33,18 +33,39 @@ describe('CircuitBreakers (real Redis, two nodes)', () => {
     expect(await nodeB.failure('t', 'e2', t0 + 1)).toEqual({ opened: false, failures: 2 });
     expect(await nodeA.failure('t', 'e3', t0 + 2)).toEqual({ opened: true, failures: 3 });
     // Open: both nodes hold their messages back until openFor has passed.
-    expect(await nodeB.admit('t', t0 + 500)).toEqual({ send: false, state: 'open', until: t0 + 1002, since: t0 + 2 });
-    expect(await nodeB.snapshot('t')).toMatchObject({ state: 'open', failures: 3, since: t0 + 2, openUntil: t0 + 1002, lastError: 'e3' });
+    expect(await nodeB.admit('t', t0 + 500)).toEqual({
+      send: false,
+      state: 'open',
+      until: t0 + 1002,
+      since: t0 + 2,
+    });
+    expect(await nodeB.snapshot('t')).toMatchObject({
+      state: 'open',
+      failures: 3,
+      since: t0 + 2,
+      openUntil: t0 + 1002,
+      lastError: 'e3',
+    });
     // Half-open: exactly one probe, whichever node asks first; the other waits.
     expect(await nodeA.admit('t', t0 + 1002)).toEqual({ send: true, probe: true });
     expect(await nodeB.admit('t', t0 + 1003)).toMatchObject({ send: false, state: 'half-open' });
     // The probe fails: open again, the outage keeps its start.
     expect((await nodeA.failure('t', 'e4', t0 + 1100)).opened).toBe(true);
-    expect(await nodeB.admit('t', t0 + 1200)).toEqual({ send: false, state: 'open', until: t0 + 2100, since: t0 + 2 });
+    expect(await nodeB.admit('t', t0 + 1200)).toEqual({
+      send: false,
+      state: 'open',
+      until: t0 + 2100,
+      since: t0 + 2,
+    });
     // Next probe succeeds: closed, counters reset.
     expect(await nodeB.admit('t', t0 + 2100)).toEqual({ send: true, probe: true });
     expect(await nodeB.answered('t', t0 + 2150)).toBe('half-open');
-    expect(await nodeA.snapshot('t')).toEqual({ transport: 't', state: 'closed', failures: 0, lastError: 'e4' });
+    expect(await nodeA.snapshot('t')).toEqual({
+      transport: 't',
+      state: 'closed',
+      failures: 0,
+      lastError: 'e4',
+    });
     expect(await nodeA.admit('t', t0 + 2200)).toEqual({ send: true, probe: false });
   });
 
@@ -67,7 +88,11 @@ describe('CircuitBreakers (real Redis, two nodes)', () => {
 
   it('unconfigured transports get the defaults and read as closed', async () => {
     expect(nodeA.settingsOf('other')).toEqual({ failures: 5, openForMs: 30_000 });
-    expect(await nodeA.snapshot('other')).toEqual({ transport: 'other', state: 'closed', failures: 0 });
+    expect(await nodeA.snapshot('other')).toEqual({
+      transport: 'other',
+      state: 'closed',
+      failures: 0,
+    });
   });
 });
 
@@ -76,7 +101,12 @@ describe('DeliveryControl (real Redis)', () => {
   let redis: Redis;
   let ledger: Ledger;
   let control: DeliveryControl;
-  const base = { channel: 'dec', sourceName: 'a.xml', docRef: `sha256:${'a'.repeat(64)}` as const, createdAt: 1_000 };
+  const base = {
+    channel: 'dec',
+    sourceName: 'a.xml',
+    docRef: `sha256:${'a'.repeat(64)}` as const,
+    createdAt: 1_000,
+  };
 
   beforeAll(() => {
     redis = new Redis(TEST_REDIS_URL);
@@ -95,12 +125,20 @@ describe('DeliveryControl (real Redis)', () => {
     expect(await control.claim('h1', 'dec', 'deliver-h1')).toBe('held');
     expect(await control.claim('h1', 'dec', 'deliver-h1')).toBe('held');
     expect((await ledger.get('h1'))!).toMatchObject({ heldBy: 'ops' });
-    expect(await control.release('h1', 'dec', 'ops')).toEqual({ result: 'released', jobId: 'deliver-h1' });
+    expect(await control.release('h1', 'dec', 'ops')).toEqual({
+      result: 'released',
+      jobId: 'deliver-h1',
+    });
     expect(await control.release('h1', 'dec', 'ops')).toEqual({ result: 'not-held' });
     expect(await control.claim('h1', 'dec', 'deliver-h1')).toBe('ok');
     const texts = (await ledger.events('h1')).map((e) => `${e.stage}: ${e.text}`);
     expect(texts.filter((t) => t.startsWith('deliver: not sent while on hold'))).toHaveLength(1);
-    expect(texts).toEqual(expect.arrayContaining(['operator: held by ops: check the invoice / 操作员暂停发送', 'operator: released by ops / 操作员恢复发送']));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'operator: held by ops: check the invoice / 操作员暂停发送',
+        'operator: released by ops / 操作员恢复发送',
+      ]),
+    );
   });
 
   it('a hold is refused while a send is under way and after delivery, like a cancel', async () => {
@@ -114,10 +152,12 @@ describe('DeliveryControl (real Redis)', () => {
   });
 
   it('a channel hold parks every message of the channel; its release wakes those not held on their own', async () => {
-    for (const id of ['c1', 'c2', 'c3']) await ledger.create({ ...base, id, sourceName: `${id}.xml` });
+    for (const id of ['c1', 'c2', 'c3'])
+      await ledger.create({ ...base, id, sourceName: `${id}.xml` });
     expect(await control.holdChannel('dec', 'ops', 'customs maintenance')).toBe(true);
     expect(await control.holdChannel('dec', 'ops')).toBe(false);
-    for (const id of ['c1', 'c2', 'c3']) expect(await control.claim(id, 'dec', `deliver-${id}`)).toBe('held');
+    for (const id of ['c1', 'c2', 'c3'])
+      expect(await control.claim(id, 'dec', `deliver-${id}`)).toBe('held');
     expect(await control.hold('c3', 'ops')).toBe('held');
     expect(await control.release('c3', 'dec', 'ops')).toEqual({ result: 'channel-held' });
     await control.hold('c3', 'ops');
@@ -130,7 +170,9 @@ describe('DeliveryControl (real Redis)', () => {
     ]);
     expect(await control.claim('c1', 'dec', 'deliver-c1')).toBe('ok');
     expect(await control.claim('c3', 'dec', 'deliver-c3')).toBe('held');
-    expect((await ledger.events('c1')).map((e) => e.text)).toEqual(expect.arrayContaining(['channel dec released by ops / 通道恢复发送']));
+    expect((await ledger.events('c1')).map((e) => e.text)).toEqual(
+      expect.arrayContaining(['channel dec released by ops / 通道恢复发送']),
+    );
     expect((await control.channelEventsOf('dec')).map((e) => e.text)).toEqual([
       'channel held by ops: customs maintenance / 通道暂停发送',
       'channel released by ops / 通道恢复发送',
@@ -153,6 +195,8 @@ describe('DeliveryControl (real Redis)', () => {
     expect(await control.replay('r1', 'ops', 'again')).toBe('pending'); // #1 has not gone out yet
     await ledger.set('r1', { replaysDone: 1 });
     expect(await control.replay('r1', 'ops', 'again')).toBe(2);
-    expect((await ledger.events('r1')).map((e) => e.text)).toContain('replay #1 requested by ops: lost at customs / 操作员要求重放');
+    expect((await ledger.events('r1')).map((e) => e.text)).toContain(
+      'replay #1 requested by ops: lost at customs / 操作员要求重放',
+    );
   });
 });

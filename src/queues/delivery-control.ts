@@ -11,7 +11,9 @@ export interface ChannelHold {
 
 export type ClaimResult = 'ok' | 'held' | 'cancelled' | 'missing';
 export type HoldResult = 'held' | 'already' | 'sent' | 'sending' | 'ended' | 'missing';
-export type ReleaseResult = { readonly result: 'released'; readonly jobId?: string } | { readonly result: 'channel-held' | 'not-held' | 'missing' };
+export type ReleaseResult =
+  | { readonly result: 'released'; readonly jobId?: string }
+  | { readonly result: 'channel-held' | 'not-held' | 'missing' };
 export type ReplayResult = number | 'not-sent' | 'pending' | 'missing';
 
 // The deliver stage's claim on a send, decided on the same keys as hold and cancel: a cancelled
@@ -135,24 +137,60 @@ export class DeliveryControl {
 
   /** The deliver stage asks before each send; `jobId` is the job that would send. */
   async claim(id: string, channel: string, jobId: string): Promise<ClaimResult> {
-    return (await this.redis.eval(CLAIM_LUA, 4, this.msg(id), this.events(id), this.channelHold(channel), this.parked(channel), String(Date.now()), jobId, id, channel)) as ClaimResult;
+    return (await this.redis.eval(
+      CLAIM_LUA,
+      4,
+      this.msg(id),
+      this.events(id),
+      this.channelHold(channel),
+      this.parked(channel),
+      String(Date.now()),
+      jobId,
+      id,
+      channel,
+    )) as ClaimResult;
   }
 
   /** Whether the message may still not be sent (its own hold or its channel's). */
   async isHeld(id: string, channel: string): Promise<boolean> {
-    const [own, ch] = await Promise.all([this.redis.hexists(this.msg(id), 'heldBy'), this.redis.exists(this.channelHold(channel))]);
+    const [own, ch] = await Promise.all([
+      this.redis.hexists(this.msg(id), 'heldBy'),
+      this.redis.exists(this.channelHold(channel)),
+    ]);
     return own === 1 || ch === 1;
   }
 
   async hold(id: string, who: string, reason?: string): Promise<HoldResult> {
     const at = Date.now();
-    const ev = DeliveryControl.event('operator', `held by ${who}${reason ? `: ${reason}` : ''} / 操作员暂停发送`, at);
-    return (await this.redis.eval(HOLD_LUA, 2, this.msg(id), this.events(id), String(at), who, ev, ...TERMINAL_STATUSES)) as HoldResult;
+    const ev = DeliveryControl.event(
+      'operator',
+      `held by ${who}${reason ? `: ${reason}` : ''} / 操作员暂停发送`,
+      at,
+    );
+    return (await this.redis.eval(
+      HOLD_LUA,
+      2,
+      this.msg(id),
+      this.events(id),
+      String(at),
+      who,
+      ev,
+      ...TERMINAL_STATUSES,
+    )) as HoldResult;
   }
 
   async release(id: string, channel: string, who: string): Promise<ReleaseResult> {
     const ev = DeliveryControl.event('operator', `released by ${who} / 操作员恢复发送`);
-    const [result, jobId] = (await this.redis.eval(RELEASE_LUA, 4, this.msg(id), this.events(id), this.channelHold(channel), this.parked(channel), id, ev)) as [string, string?];
+    const [result, jobId] = (await this.redis.eval(
+      RELEASE_LUA,
+      4,
+      this.msg(id),
+      this.events(id),
+      this.channelHold(channel),
+      this.parked(channel),
+      id,
+      ev,
+    )) as [string, string?];
     if (result === 'released') return jobId ? { result, jobId } : { result };
     return { result } as ReleaseResult;
   }
@@ -160,14 +198,35 @@ export class DeliveryControl {
   /** Holds a channel; false when it was already held. */
   async holdChannel(channel: string, who: string, reason?: string): Promise<boolean> {
     const at = Date.now();
-    const ev = DeliveryControl.event('operator', `channel held by ${who}${reason ? `: ${reason}` : ''} / 通道暂停发送`, at);
-    return (await this.redis.eval(HOLD_CHANNEL_LUA, 2, this.channelHold(channel), this.channelEvents(channel), String(at), who, reason ?? '', ev)) === 1;
+    const ev = DeliveryControl.event(
+      'operator',
+      `channel held by ${who}${reason ? `: ${reason}` : ''} / 通道暂停发送`,
+      at,
+    );
+    return (
+      (await this.redis.eval(
+        HOLD_CHANNEL_LUA,
+        2,
+        this.channelHold(channel),
+        this.channelEvents(channel),
+        String(at),
+        who,
+        reason ?? '',
+        ev,
+      )) === 1
+    );
   }
 
   /** Lifts a channel hold; returns whether it was held and the parked jobs to wake (message id -> job id). */
-  async releaseChannel(channel: string, who: string): Promise<{ wasHeld: boolean; parked: Map<string, string> }> {
+  async releaseChannel(
+    channel: string,
+    who: string,
+  ): Promise<{ wasHeld: boolean; parked: Map<string, string> }> {
     const chEv = DeliveryControl.event('operator', `channel released by ${who} / 通道恢复发送`);
-    const msgEv = DeliveryControl.event('operator', `channel ${channel} released by ${who} / 通道恢复发送`);
+    const msgEv = DeliveryControl.event(
+      'operator',
+      `channel ${channel} released by ${who} / 通道恢复发送`,
+    );
     const [existed, ...pairs] = (await this.redis.eval(
       RELEASE_CHANNEL_LUA,
       3,
@@ -197,11 +256,21 @@ export class DeliveryControl {
   }
 
   async channelEventsOf(channel: string): Promise<{ at: number; stage: string; text: string }[]> {
-    return (await this.redis.lrange(this.channelEvents(channel), 0, -1)).map((s) => JSON.parse(s) as { at: number; stage: string; text: string });
+    return (await this.redis.lrange(this.channelEvents(channel), 0, -1)).map(
+      (s) => JSON.parse(s) as { at: number; stage: string; text: string },
+    );
   }
 
   /** Numbers a deliberate resend of a delivered message; the caller queues it. */
   async replay(id: string, who: string, reason: string): Promise<ReplayResult> {
-    return (await this.redis.eval(REPLAY_LUA, 2, this.msg(id), this.events(id), String(Date.now()), who, reason)) as ReplayResult;
+    return (await this.redis.eval(
+      REPLAY_LUA,
+      2,
+      this.msg(id),
+      this.events(id),
+      String(Date.now()),
+      who,
+      reason,
+    )) as ReplayResult;
   }
 }

@@ -25,7 +25,10 @@ const HOLD_REFUSED = {
 } as const;
 
 /** Wakes a parked deliver job now instead of at its next check. A job not parked any more is left alone. */
-export async function wakeDeliverJob(deps: Pick<PipelineDeps, 'queues'>, jobId: string): Promise<boolean> {
+export async function wakeDeliverJob(
+  deps: Pick<PipelineDeps, 'queues'>,
+  jobId: string,
+): Promise<boolean> {
   const job = await deps.queues.queue('deliver').getJob(jobId);
   if (!job || !(await job.isDelayed())) return false;
   return job.promote().then(
@@ -34,7 +37,12 @@ export async function wakeDeliverJob(deps: Pick<PipelineDeps, 'queues'>, jobId: 
   );
 }
 
-export async function holdMessage(deps: Deps, rec: MessageRecord, who: string, reason?: string): Promise<string> {
+export async function holdMessage(
+  deps: Deps,
+  rec: MessageRecord,
+  who: string,
+  reason?: string,
+): Promise<string> {
   const r = await deliveryControl(deps).hold(rec.id, who, reason);
   if (r !== 'held') throw operatorRefusal(HOLD_REFUSED[r], `message ${rec.id}`);
   return 'on hold: it will not be sent until released / 已暂停发送，释放后才会发送';
@@ -43,14 +51,24 @@ export async function holdMessage(deps: Deps, rec: MessageRecord, who: string, r
 export async function releaseMessage(deps: Deps, rec: MessageRecord, who: string): Promise<string> {
   const r = await deliveryControl(deps).release(rec.id, rec.channel, who);
   if (r.result === 'missing') throw operatorRefusal(HOLD_REFUSED.missing, `message ${rec.id}`);
-  if (r.result === 'not-held') throw operatorRefusal('not on hold / 报文未暂停', `message ${rec.id}`);
-  if (r.result === 'channel-held') return `released, but channel ${rec.channel} is still on hold / 已释放，但通道仍暂停发送`;
+  if (r.result === 'not-held')
+    throw operatorRefusal('not on hold / 报文未暂停', `message ${rec.id}`);
+  if (r.result === 'channel-held')
+    return `released, but channel ${rec.channel} is still on hold / 已释放，但通道仍暂停发送`;
   if (r.result === 'released' && r.jobId) await wakeDeliverJob(deps, r.jobId);
   return 'released: it goes out now / 已释放，将立即发送';
 }
 
-export async function holdChannel(deps: Deps, channel: string, who: string, reason?: string): Promise<string> {
-  if (!deps.channels.has(channel)) throw operatorRefusal(`no channel "${channel}"; channels: ${[...deps.channels.keys()].join(', ')} / 通道不存在`);
+export async function holdChannel(
+  deps: Deps,
+  channel: string,
+  who: string,
+  reason?: string,
+): Promise<string> {
+  if (!deps.channels.has(channel))
+    throw operatorRefusal(
+      `no channel "${channel}"; channels: ${[...deps.channels.keys()].join(', ')} / 通道不存在`,
+    );
   const fresh = await deliveryControl(deps).holdChannel(channel, who, reason);
   return fresh
     ? `channel ${channel} on hold: files are still accepted and checked, nothing is sent / 通道已暂停发送（仍接收和校验文件）`
@@ -58,15 +76,20 @@ export async function holdChannel(deps: Deps, channel: string, who: string, reas
 }
 
 export async function releaseChannel(deps: Deps, channel: string, who: string): Promise<string> {
-  if (!deps.channels.has(channel)) throw operatorRefusal(`no channel "${channel}"; channels: ${[...deps.channels.keys()].join(', ')} / 通道不存在`);
+  if (!deps.channels.has(channel))
+    throw operatorRefusal(
+      `no channel "${channel}"; channels: ${[...deps.channels.keys()].join(', ')} / 通道不存在`,
+    );
   const { wasHeld, parked } = await deliveryControl(deps).releaseChannel(channel, who);
   for (const jobId of parked.values()) await wakeDeliverJob(deps, jobId);
-  if (!wasHeld && parked.size === 0) throw operatorRefusal(`channel ${channel} is not on hold / 通道未暂停`);
+  if (!wasHeld && parked.size === 0)
+    throw operatorRefusal(`channel ${channel} is not on hold / 通道未暂停`);
   return `channel ${channel} released; ${parked.size} waiting message(s) go out now / 通道已恢复发送，${parked.size} 个等待的报文将立即发送`;
 }
 
 const REPLAY_REFUSED = {
-  'not-sent': 'never delivered yet: nothing to replay (use `eport retry` for a dead message) / 尚未送达，无法重放',
+  'not-sent':
+    'never delivered yet: nothing to replay (use `eport retry` for a dead message) / 尚未送达，无法重放',
   pending: 'the previous replay has not gone out yet / 上一次重放尚未完成',
   missing: 'no such message / 报文不存在',
 } as const;
@@ -76,8 +99,14 @@ const REPLAY_REFUSED = {
  * relay was reset...). The reason goes into the timeline; the send uses its own idempotency key
  * so that an idempotent receiver does not swallow it as a duplicate.
  */
-export async function replayMessage(deps: Deps, rec: MessageRecord, who: string, reason: string): Promise<string> {
-  if (!reason.trim()) throw operatorRefusal('a replay needs a reason (--reason TEXT) / 重放须说明原因');
+export async function replayMessage(
+  deps: Deps,
+  rec: MessageRecord,
+  who: string,
+  reason: string,
+): Promise<string> {
+  if (!reason.trim())
+    throw operatorRefusal('a replay needs a reason (--reason TEXT) / 重放须说明原因');
   const n = await deliveryControl(deps).replay(rec.id, who, reason.trim());
   if (typeof n !== 'number') throw operatorRefusal(REPLAY_REFUSED[n], `message ${rec.id}`);
   await deps.queues.add('deliver', replayJobId(rec.id, n), { messageId: rec.id, replay: n });

@@ -9,7 +9,10 @@ export interface DeliveryState {
 }
 
 /** Breakers of every transport and the channels on hold, as every node sees them in Redis. */
-export async function readDeliveryState(redis: Redis, config: Pick<GatewayConfig, 'redis' | 'breakers' | 'channels'>): Promise<DeliveryState> {
+export async function readDeliveryState(
+  redis: Redis,
+  config: Pick<GatewayConfig, 'redis' | 'breakers' | 'channels'>,
+): Promise<DeliveryState> {
   const breakers = await new CircuitBreakers(redis, config.redis.prefix, config.breakers).all();
   const control = new DeliveryControl(redis, config.redis.prefix);
   const heldChannels = [];

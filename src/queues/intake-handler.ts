@@ -15,17 +15,30 @@ export function createIntakeHandler(deps: PipelineDeps): IntakeHandler {
     async accept(doc: InboundDocument): Promise<AcceptOutcome> {
       const messageId = messageIdFor(doc.channel, doc.bytes);
       const docRef = await deps.spool.put(doc.bytes);
-      const created = await deps.ledger.create({ id: messageId, channel: doc.channel, sourceName: doc.name, docRef, createdAt: Date.now() });
+      const created = await deps.ledger.create({
+        id: messageId,
+        channel: doc.channel,
+        sourceName: doc.name,
+        docRef,
+        createdAt: Date.now(),
+      });
       if (!created) {
         const rec = await deps.ledger.get(messageId);
         if (rec && RETRYABLE.has(rec.status)) {
           // Dropping a dead message again is how an operator without the CLI says "send it again".
           await retryMessage(deps, rec, `re-drop of ${doc.name}`);
-          deps.log.info({ messageId, file: doc.name }, 'dead message dropped again: retrying / 重新投递，开始重发');
+          deps.log.info(
+            { messageId, file: doc.name },
+            'dead message dropped again: retrying / 重新投递，开始重发',
+          );
           return { kind: 'accepted', messageId };
         }
         if (rec?.archivedAs) {
-          await deps.ledger.event(messageId, { at: Date.now(), stage: 'intake', text: `duplicate drop of ${doc.name} ignored` });
+          await deps.ledger.event(messageId, {
+            at: Date.now(),
+            stage: 'intake',
+            text: `duplicate drop of ${doc.name} ignored`,
+          });
           await emitGatewayReceipt(deps, {
             kind: 'duplicate',
             messageId,
@@ -38,20 +51,35 @@ export function createIntakeHandler(deps: PipelineDeps): IntakeHandler {
             details: [],
             time: new Date(),
           });
-          deps.log.info({ messageId, file: doc.name, original: rec.sourceName }, 'duplicate document, not sent again / 重复文件，未再次发送');
+          deps.log.info(
+            { messageId, file: doc.name, original: rec.sourceName },
+            'duplicate document, not sent again / 重复文件，未再次发送',
+          );
           return { kind: 'duplicate', messageId };
         }
       }
       await deps.queues.add('translate', jobIdFor(messageId, 'translate'), { messageId });
-      deps.log.info({ messageId, channel: doc.channel, file: doc.name, bytes: doc.bytes.length }, 'accepted / 已接收');
+      deps.log.info(
+        { messageId, channel: doc.channel, file: doc.name, bytes: doc.bytes.length },
+        'accepted / 已接收',
+      );
       return { kind: 'accepted', messageId };
     },
 
     async refuse(doc: InboundDocument, error: GatewayError): Promise<AcceptOutcome> {
       // Refused files are named by channel + name + bytes: an empty file has no content to hash.
-      const messageId = messageIdFor(doc.channel, Buffer.concat([Buffer.from(`${doc.name}\0`), doc.bytes]));
+      const messageId = messageIdFor(
+        doc.channel,
+        Buffer.concat([Buffer.from(`${doc.name}\0`), doc.bytes]),
+      );
       const docRef = await deps.spool.put(doc.bytes);
-      await deps.ledger.create({ id: messageId, channel: doc.channel, sourceName: doc.name, docRef, createdAt: Date.now() });
+      await deps.ledger.create({
+        id: messageId,
+        channel: doc.channel,
+        sourceName: doc.name,
+        docRef,
+        createdAt: Date.now(),
+      });
       await failMessage(deps, messageId, error, 'failed', 'intake');
       return { kind: 'rejected', messageId };
     },
@@ -59,7 +87,11 @@ export function createIntakeHandler(deps: PipelineDeps): IntakeHandler {
     async archived(messageId: string, path: string, kind?: AcceptOutcome['kind']): Promise<void> {
       if (kind === 'duplicate') {
         // The message's own file stays where it is: a 退单 later must move that one to failed/.
-        await deps.ledger.event(messageId, { at: Date.now(), stage: 'intake', text: `duplicate copy archived as ${path}` });
+        await deps.ledger.event(messageId, {
+          at: Date.now(),
+          stage: 'intake',
+          text: `duplicate copy archived as ${path}`,
+        });
         return;
       }
       await deps.ledger.set(messageId, { archivedAs: path });

@@ -35,7 +35,13 @@ describe('RedisLease (real Redis)', () => {
     const leaseA = new RedisLease(redis, key, 300, 'node-a');
     const dying = { holds: () => leaseA.holds(), release: async () => {} };
     const make = (node: string, lease: RedisLease | typeof dying) =>
-      new LeasedPoller({ fields: { node }, intervalMs: 20, log: pino({ level: 'silent' }), lease, text: { failed: 'x', recovered: 'y' } });
+      new LeasedPoller({
+        fields: { node },
+        intervalMs: 20,
+        log: pino({ level: 'silent' }),
+        lease,
+        text: { failed: 'x', recovered: 'y' },
+      });
     const a = make('a', dying);
     const b = make('b', new RedisLease(redis, key, 300, 'node-b'));
     a.start(async () => void seen.a++);

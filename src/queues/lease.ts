@@ -32,7 +32,12 @@ export class RedisLease implements Lease {
 
   /** Gives the lease up at shutdown so another node need not wait for it to expire. */
   async release(): Promise<void> {
-    await this.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, this.key, this.owner);
+    await this.redis.eval(
+      `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+      1,
+      this.key,
+      this.owner,
+    );
   }
 }
 

@@ -7,7 +7,12 @@ describe('Ledger (real Redis)', () => {
   const prefix = uniquePrefix('ledger');
   let redis: Redis;
   let ledger: Ledger;
-  const base = { channel: 'declaration', sourceName: 'a.xml', docRef: `sha256:${'a'.repeat(64)}` as const, createdAt: 1_000 };
+  const base = {
+    channel: 'declaration',
+    sourceName: 'a.xml',
+    docRef: `sha256:${'a'.repeat(64)}` as const,
+    createdAt: 1_000,
+  };
 
   beforeAll(() => {
     redis = new Redis(TEST_REDIS_URL);
@@ -23,7 +28,13 @@ describe('Ledger (real Redis)', () => {
     await ledger.set('m1', { businessKey: 'K1' });
     expect(await ledger.create({ ...base, id: 'm1', sourceName: 'other.xml' })).toBe(false);
     const rec = await ledger.get('m1');
-    expect(rec).toMatchObject({ id: 'm1', sourceName: 'a.xml', status: 'received', businessKey: 'K1', createdAt: 1000 });
+    expect(rec).toMatchObject({
+      id: 'm1',
+      sourceName: 'a.xml',
+      status: 'received',
+      businessKey: 'K1',
+      createdAt: 1000,
+    });
     expect(await ledger.findBySource('declaration', 'a.xml')).toBe('m1');
   });
 
@@ -52,8 +63,14 @@ describe('Ledger (real Redis)', () => {
     const a = await ledger.receiptSeq('m3', 'hashA');
     const b = await ledger.receiptSeq('m3', 'hashB');
     const again = await ledger.receiptSeq('m3', 'hashA');
-    expect([a, b, again]).toEqual([{ seq: 1, isNew: true }, { seq: 2, isNew: true }, { seq: 1, isNew: false }]);
-    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => ledger.receiptSeq('m3', `h${i % 5}`)));
+    expect([a, b, again]).toEqual([
+      { seq: 1, isNew: true },
+      { seq: 2, isNew: true },
+      { seq: 1, isNew: false },
+    ]);
+    const many = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => ledger.receiptSeq('m3', `h${i % 5}`)),
+    );
     expect(new Set(many.map((m) => m.seq)).size).toBe(5);
   });
 
@@ -81,7 +98,10 @@ describe('Ledger (real Redis)', () => {
 
   it('still lets a send start after customs answered: a crash-interrupted send must run again to fetch its import response', async () => {
     await ledger.create({ ...base, id: 'c3' });
-    await ledger.advance('c3', 'closed', { stage: 'receipt', text: 'R 结关 arrived before the re-run send' });
+    await ledger.advance('c3', 'closed', {
+      stage: 'receipt',
+      text: 'R 结关 arrived before the re-run send',
+    });
     expect(await ledger.beginSend('c3')).toBe(true);
     await ledger.create({ ...base, id: 'c4' });
     await ledger.advance('c4', 'rejected', { stage: 'receipt', text: 'E 退单' });

@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { SpoolRef } from '../core/spool.js';
-import { GATEWAY_STATUSES, isTerminal, nextStatus, type GatewayStatus } from '../receipts/status.js';
+import {
+  GATEWAY_STATUSES,
+  isTerminal,
+  nextStatus,
+  type GatewayStatus,
+} from '../receipts/status.js';
 import { auditStreamKey } from '../records/audit-trail.js';
 import { parseMessageRecord, type MessageRecord } from './message-record.js';
 
@@ -14,7 +19,9 @@ export interface LedgerEvent {
   /** A gateway code (GatewayCode: GW_ERR_…, GW_DUPLICATE…) or a customs receipt's own status code. */
   readonly code?: string;
   /** Content hashes of what the event is about, for the audit log and the archive. */
-  readonly refs?: Partial<Record<'original' | 'message' | 'signed' | 'delivered' | 'receipt', SpoolRef>>;
+  readonly refs?: Partial<
+    Record<'original' | 'message' | 'signed' | 'delivered' | 'receipt', SpoolRef>
+  >;
 }
 
 /**
@@ -28,7 +35,6 @@ export const BUSINESS_KEY_INDEX = 'business-key';
 export const ENTRY_ID_INDEX = 'entryId';
 
 type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;
-
 
 // Creates the record only if absent; indexes it by time and by source name in the same step.
 const CREATE_LUA = `
@@ -122,7 +128,14 @@ export class Ledger {
       rec.partOf ? '0' : '1',
       ...Object.entries(fields).flat(),
     );
-    if (res === 1) await this.event(rec.id, { at: rec.createdAt, stage: 'intake', text: `received ${rec.sourceName}`, status: 'received', refs: { original: rec.docRef } });
+    if (res === 1)
+      await this.event(rec.id, {
+        at: rec.createdAt,
+        stage: 'intake',
+        text: `received ${rec.sourceName}`,
+        status: 'received',
+        refs: { original: rec.docRef },
+      });
     return res === 1;
   }
 
@@ -136,7 +149,12 @@ export class Ledger {
   async set(id: string, fields: Partial<Pick<MessageRecord, Field>>): Promise<void> {
     const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
     if (!entries.length) return;
-    await this.redis.hset(this.k('msg', id), ...entries.flat().map(String), 'updatedAt', String(Date.now()));
+    await this.redis.hset(
+      this.k('msg', id),
+      ...entries.flat().map(String),
+      'updatedAt',
+      String(Date.now()),
+    );
   }
 
   /** Sets one field unless it is already set; returns the value the record holds afterwards. */
@@ -151,7 +169,11 @@ export class Ledger {
    * Compare-and-set in Redis (the connection is shared, so WATCH would not isolate callers):
    * read, compute in JS, write only if the status is still what was read; else read again.
    */
-  async advance(id: string, incoming: GatewayStatus, event: Omit<LedgerEvent, 'at' | 'status'>): Promise<GatewayStatus> {
+  async advance(
+    id: string,
+    incoming: GatewayStatus,
+    event: Omit<LedgerEvent, 'at' | 'status'>,
+  ): Promise<GatewayStatus> {
     const key = this.k('msg', id);
     for (let attempt = 0; attempt < 50; attempt++) {
       const current = (await this.redis.hget(key, 'status')) as GatewayStatus | null;
@@ -159,7 +181,18 @@ export class Ledger {
       const next = nextStatus(current, incoming);
       const at = Date.now();
       const ev = JSON.stringify({ ...event, at, status: incoming } satisfies LedgerEvent);
-      const ok = await this.redis.eval(ADVANCE_LUA, 3, key, this.k('events', id), auditStreamKey(this.prefix), current, next, String(at), ev, id);
+      const ok = await this.redis.eval(
+        ADVANCE_LUA,
+        3,
+        key,
+        this.k('events', id),
+        auditStreamKey(this.prefix),
+        current,
+        next,
+        String(at),
+        ev,
+        id,
+      );
       if (ok === 1) return next;
     }
     throw new Error(`ledger record ${id} kept changing`);
@@ -198,26 +231,64 @@ export class Ledger {
    * An operator's cancel of a message that has not reached customs. Returns 'cancelled', or why
    * not: 'sent' (ask customs to delete it: 删单), 'sending' (a send is under way), 'ended', 'missing'.
    */
-  async cancel(id: string, text: string): Promise<'cancelled' | 'sent' | 'sending' | 'ended' | 'missing'> {
+  async cancel(
+    id: string,
+    text: string,
+  ): Promise<'cancelled' | 'sent' | 'sending' | 'ended' | 'missing'> {
     const at = Date.now();
-    const ev = JSON.stringify({ at, stage: 'operator', text, status: 'cancelled' } satisfies LedgerEvent);
-    return (await this.redis.eval(CANCEL_LUA, 3, this.k('msg', id), this.k('events', id), auditStreamKey(this.prefix), String(at), ev, id, ...TERMINAL_STATUSES)) as never;
+    const ev = JSON.stringify({
+      at,
+      stage: 'operator',
+      text,
+      status: 'cancelled',
+    } satisfies LedgerEvent);
+    return (await this.redis.eval(
+      CANCEL_LUA,
+      3,
+      this.k('msg', id),
+      this.k('events', id),
+      auditStreamKey(this.prefix),
+      String(at),
+      ev,
+      id,
+      ...TERMINAL_STATUSES,
+    )) as never;
   }
 
   /** Adds an event to the message's timeline and, in the same step, to the audit log. */
   async event(id: string, ev: LedgerEvent): Promise<void> {
     const json = JSON.stringify(ev);
-    await this.redis.multi().rpush(this.k('events', id), json).xadd(auditStreamKey(this.prefix), '*', 'm', id, 'e', json).exec();
+    await this.redis
+      .multi()
+      .rpush(this.k('events', id), json)
+      .xadd(auditStreamKey(this.prefix), '*', 'm', id, 'e', json)
+      .exec();
   }
 
   async events(id: string): Promise<LedgerEvent[]> {
-    return (await this.redis.lrange(this.k('events', id), 0, -1)).map((s) => JSON.parse(s) as LedgerEvent);
+    return (await this.redis.lrange(this.k('events', id), 0, -1)).map(
+      (s) => JSON.parse(s) as LedgerEvent,
+    );
   }
 
   /** Records that an API client collected one of the message's receipts; false when already recorded. */
   async markCollected(id: string, client: string, fileName: string, at: number): Promise<boolean> {
-    const ev = JSON.stringify({ at, stage: 'api', text: `receipt ${fileName} collected by ${client} / 回执已被 ${client} 取走` } satisfies LedgerEvent);
-    return (await this.redis.eval(COLLECTED_LUA, 2, this.k('collected', id), this.k('events', id), `${client}\t${fileName}`, String(at), ev)) === 1;
+    const ev = JSON.stringify({
+      at,
+      stage: 'api',
+      text: `receipt ${fileName} collected by ${client} / 回执已被 ${client} 取走`,
+    } satisfies LedgerEvent);
+    return (
+      (await this.redis.eval(
+        COLLECTED_LUA,
+        2,
+        this.k('collected', id),
+        this.k('events', id),
+        `${client}\t${fileName}`,
+        String(at),
+        ev,
+      )) === 1
+    );
   }
 
   /** Which clients collected which of the message's receipts, and when. */
@@ -233,7 +304,13 @@ export class Ledger {
 
   /** Sequence number of a receipt within its message; `isNew` is false for a receipt seen before. */
   async receiptSeq(id: string, receiptHash: string): Promise<{ seq: number; isNew: boolean }> {
-    const [seq, isNew] = (await this.redis.eval(RECEIPT_SEQ_LUA, 2, this.k('receipts', id), this.k('msg', id), receiptHash)) as [number, number];
+    const [seq, isNew] = (await this.redis.eval(
+      RECEIPT_SEQ_LUA,
+      2,
+      this.k('receipts', id),
+      this.k('msg', id),
+      receiptHash,
+    )) as [number, number];
     return { seq, isNew: isNew === 1 };
   }
 

@@ -10,7 +10,13 @@ import { assertNoEviction } from './redis-connection.js';
 import { isGatewayError } from '../core/errors.js';
 
 const log = pino({ level: 'silent' });
-const client = (socket: string) => new Redis({ path: socket, maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+const client = (socket: string) =>
+  new Redis({
+    path: socket,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+    lazyConnect: true,
+  });
 
 /** The private redis-server the daemon runs when no redis.url is configured (real redis-server). */
 describe('ManagedRedis', () => {
@@ -62,10 +68,29 @@ describe('ManagedRedis', () => {
   it('stops a redis-server left behind by a killed daemon before starting its own', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eport-mr-'));
     // What kill -9 of the daemon leaves: its redis-server still running on the socket, unsupervised.
-    execFileSync('redis-server', ['--port', '0', '--unixsocket', join(dir, 'redis.sock'), '--daemonize', 'yes', '--dir', dir, '--save', '', '--appendonly', 'yes']);
+    execFileSync('redis-server', [
+      '--port',
+      '0',
+      '--unixsocket',
+      join(dir, 'redis.sock'),
+      '--daemonize',
+      'yes',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+    ]);
     const orphan = client(join(dir, 'redis.sock'));
     for (let i = 0; i < 50; i++) {
-      if (await orphan.connect().then(() => true, () => false)) break;
+      if (
+        await orphan.connect().then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const orphanPid = Number((await orphan.info('server')).match(/process_id:(\d+)/)![1]);
@@ -78,12 +103,18 @@ describe('ManagedRedis', () => {
     c.disconnect();
     expect(pid).not.toBe(orphanPid);
     // Gone, or a zombie waiting for a reaper (containers often have none).
-    const state = existsSync(`/proc/${orphanPid}/stat`) ? readFileSync(`/proc/${orphanPid}/stat`, 'utf8').split(' ')[2] : 'gone';
+    const state = existsSync(`/proc/${orphanPid}/stat`)
+      ? readFileSync(`/proc/${orphanPid}/stat`, 'utf8').split(' ')[2]
+      : 'gone';
     expect(['gone', 'Z', 'X']).toContain(state);
   });
 
   it('says how to install redis-server when the binary is missing', async () => {
-    const m = new ManagedRedis(mkdtempSync(join(tmpdir(), 'eport-mr-')), '/nonexistent/redis-server', log);
+    const m = new ManagedRedis(
+      mkdtempSync(join(tmpdir(), 'eport-mr-')),
+      '/nonexistent/redis-server',
+      log,
+    );
     const err = await m.start().catch((e: unknown) => e);
     expect(isGatewayError(err) && err.details[0]!.fixEn).toMatch(/apt-get install redis-server/);
   });
@@ -93,7 +124,22 @@ describe('assertNoEviction', () => {
   it('refuses a Redis whose policy can evict keys', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eport-ev-'));
     const socket = join(dir, 'r.sock');
-    execFileSync('redis-server', ['--port', '0', '--unixsocket', socket, '--daemonize', 'yes', '--maxmemory-policy', 'allkeys-lru', '--dir', dir, '--save', '', '--pidfile', join(dir, 'r.pid')]);
+    execFileSync('redis-server', [
+      '--port',
+      '0',
+      '--unixsocket',
+      socket,
+      '--daemonize',
+      'yes',
+      '--maxmemory-policy',
+      'allkeys-lru',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--pidfile',
+      join(dir, 'r.pid'),
+    ]);
     const c = client(socket);
     for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
     await c.connect();

@@ -33,7 +33,10 @@ export class ManagedRedis {
     this.socketPath =
       Buffer.byteLength(preferred) < 100
         ? preferred
-        : join(tmpdir(), `eport-redis-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}.sock`);
+        : join(
+            tmpdir(),
+            `eport-redis-${createHash('sha256').update(dir).digest('hex').slice(0, 12)}.sock`,
+          );
   }
 
   get url(): string {
@@ -51,20 +54,36 @@ export class ManagedRedis {
    * flushes its AOF) before starting ours on the same socket and data.
    */
   private async stopOrphan(): Promise<void> {
-    const client = new Redis({ path: this.socketPath, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis({
+      path: this.socketPath,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     client.on('error', () => {});
     try {
       await client.connect();
     } catch {
       return;
     }
-    this.log.warn({ socket: this.socketPath }, 'stopping a redis-server left by an earlier run / 停止上次遗留的 Redis');
+    this.log.warn(
+      { socket: this.socketPath },
+      'stopping a redis-server left by an earlier run / 停止上次遗留的 Redis',
+    );
     await client.call('SHUTDOWN').catch(() => {});
     client.disconnect();
     for (let i = 0; i < 50; i++) {
-      const probe = new Redis({ path: this.socketPath, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis({
+        path: this.socketPath,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       probe.on('error', () => {});
-      const alive = await probe.connect().then(() => true, () => false);
+      const alive = await probe.connect().then(
+        () => true,
+        () => false,
+      );
       probe.disconnect();
       if (!alive) return;
       await new Promise((r) => setTimeout(r, 100));
@@ -73,16 +92,26 @@ export class ManagedRedis {
 
   private spawnServer(): void {
     const args = [
-      '--port', '0',
-      '--unixsocket', this.socketPath,
-      '--unixsocketperm', '700',
-      '--dir', this.dir,
-      '--appendonly', 'yes',
-      '--appendfsync', 'everysec',
-      '--maxmemory-policy', 'noeviction',
-      '--save', '',
-      '--daemonize', 'no',
-      '--logfile', join(this.dir, 'redis.log'),
+      '--port',
+      '0',
+      '--unixsocket',
+      this.socketPath,
+      '--unixsocketperm',
+      '700',
+      '--dir',
+      this.dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--logfile',
+      join(this.dir, 'redis.log'),
     ];
     if (this.closing) return;
     const child = spawn(this.binary, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
@@ -90,7 +119,8 @@ export class ManagedRedis {
     // Never leave it behind when this process ends without closing it (a deadline passed, a crash
     // in shutdown); kill -9 of the gateway still leaves it, and the next start stops it cleanly.
     const reap = (): void => {
-      if (child.exitCode === null && child.signalCode === null && this.closing) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null && this.closing)
+        child.kill('SIGKILL');
     };
     process.once('exit', reap);
     child.once('exit', () => process.off('exit', reap));
@@ -102,7 +132,10 @@ export class ManagedRedis {
     child.on('exit', (code, signal) => {
       if (this.closing || this.child !== child) return;
       this.restarts++;
-      this.log.error({ code, signal, stderr: stderr.slice(-500), restarts: this.restarts }, 'managed redis-server exited; restarting / 内置 Redis 已退出，正在重启');
+      this.log.error(
+        { code, signal, stderr: stderr.slice(-500), restarts: this.restarts },
+        'managed redis-server exited; restarting / 内置 Redis 已退出，正在重启',
+      );
       const t = setTimeout(() => this.spawnServer(), Math.min(5000, 200 * this.restarts));
       t.unref();
     });
@@ -112,8 +145,17 @@ export class ManagedRedis {
     const end = Date.now() + timeoutMs;
     let lastErr: unknown;
     while (Date.now() < end) {
-      if (this.child?.exitCode != null || (this.child as { spawnfile?: string } | undefined) === undefined) break;
-      const client = new Redis({ path: this.socketPath, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      if (
+        this.child?.exitCode != null ||
+        (this.child as { spawnfile?: string } | undefined) === undefined
+      )
+        break;
+      const client = new Redis({
+        path: this.socketPath,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       client.on('error', () => {});
       try {
         await client.connect();
@@ -129,8 +171,10 @@ export class ManagedRedis {
     throw new GatewayError('GW_ERR_REDIS_UNAVAILABLE', {
       zh: `内置 Redis 未能启动（${this.binary}）`,
       en: `the managed Redis did not start (${this.binary}): ${String((lastErr as Error | undefined)?.message ?? 'exited')}`,
-      fixZh: '请安装 redis-server（Debian/Ubuntu: apt-get install redis-server），或在配置中设置 redis.url',
-      fixEn: 'install redis-server (Debian/Ubuntu: apt-get install redis-server) or set redis.url in the config',
+      fixZh:
+        '请安装 redis-server（Debian/Ubuntu: apt-get install redis-server），或在配置中设置 redis.url',
+      fixEn:
+        'install redis-server (Debian/Ubuntu: apt-get install redis-server) or set redis.url in the config',
     });
   }
 

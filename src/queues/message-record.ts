@@ -49,7 +49,8 @@ export interface MessageRecord {
   readonly amendOf?: string;
   readonly amendType?: 'modify' | 'withdraw';
   /** For a declaration: its 修撤状态 (see amend-tracking.ts), set once a 修撤单 names it. */
-  readonly amendStatus?: 'modify-pending' | 'withdraw-pending' | 'modified' | 'withdrawn' | 'refused';
+  readonly amendStatus?:
+    'modify-pending' | 'withdraw-pending' | 'modified' | 'withdrawn' | 'refused';
 }
 
 /**
@@ -57,11 +58,11 @@ export interface MessageRecord {
  * source, document, a known status, times) and the types of what it may have. Fields the record
  * does not declare (`sending`, `cancelledByOperator`: the Lua scripts' own flags) are dropped.
  */
-const wholeNumber = z
-  .string()
-  .regex(/^\d+$/, 'not a whole number')
-  .transform(Number);
-const spoolRef = z.custom<SpoolRef>((v) => typeof v === 'string' && v.startsWith('sha256:'), 'not a spool reference');
+const wholeNumber = z.string().regex(/^\d+$/, 'not a whole number').transform(Number);
+const spoolRef = z.custom<SpoolRef>(
+  (v) => typeof v === 'string' && v.startsWith('sha256:'),
+  'not a spool reference',
+);
 const text = z.string().optional();
 
 const MessageRecordSchema = z.object({
@@ -95,12 +96,17 @@ const MessageRecordSchema = z.object({
   breakerWait: text,
   amendOf: text,
   amendType: z.enum(['modify', 'withdraw']).optional(),
-  amendStatus: z.enum(['modify-pending', 'withdraw-pending', 'modified', 'withdrawn', 'refused']).optional(),
+  amendStatus: z
+    .enum(['modify-pending', 'withdraw-pending', 'modified', 'withdrawn', 'refused'])
+    .optional(),
 });
 
 // The schema and the interface must describe the same record; this line fails to compile otherwise.
 type Parsed = z.infer<typeof MessageRecordSchema>;
-const sameShape: [Parsed extends MessageRecord ? true : false, Required<MessageRecord> extends Required<Parsed> ? true : false] = [true, true];
+const sameShape: [
+  Parsed extends MessageRecord ? true : false,
+  Required<MessageRecord> extends Required<Parsed> ? true : false,
+] = [true, true];
 void sameShape;
 
 /** The record in a ledger hash; GW_ERR_LEDGER_RECORD when the hash is damaged or not one. */
@@ -113,6 +119,7 @@ export function parseMessageRecord(id: string, hash: Record<string, string>): Me
     zh: `账本记录无法读取：${problems}`,
     en: `the ledger record cannot be read: ${problems}`,
     fixZh: '用 eport status 查看该报文；记录可能被手工改动，或由更新版本的网关写入',
-    fixEn: 'look at the message with eport status; the record may have been edited by hand or written by a newer gateway version',
+    fixEn:
+      'look at the message with eport status; the record may have been edited by hand or written by a newer gateway version',
   });
 }

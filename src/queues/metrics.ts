@@ -43,7 +43,11 @@ export function createMetrics(deps: PipelineDeps): Registry {
       this.reset();
       for (const [name, s] of deps.signers) {
         const cert = await s.certificate().catch(() => undefined);
-        if (cert) this.set({ signer: name, cert_no: cert.certNo }, Math.floor(cert.notAfter.getTime() / 1000));
+        if (cert)
+          this.set(
+            { signer: name, cert_no: cert.certNo },
+            Math.floor(cert.notAfter.getTime() / 1000),
+          );
       }
     },
   });

@@ -6,7 +6,9 @@ import { operatorRefusal } from '../core/operator-refusal.js';
 
 /** The deliver job of a message; a re-opened message gets a fresh id so BullMQ runs it again. */
 export function deliverJobId(messageId: string, generation?: number): string {
-  return generation ? jobIdFor(messageId, 'deliver', `g${generation}`) : jobIdFor(messageId, 'deliver');
+  return generation
+    ? jobIdFor(messageId, 'deliver', `g${generation}`)
+    : jobIdFor(messageId, 'deliver');
 }
 
 /** Statuses an operator may send again: the gateway gave up, customs never answered no. */
@@ -16,9 +18,16 @@ export const RETRYABLE = new Set(['dead']);
  * Tries a dead message again with the same signed bytes and business key (customs correlates on
  * it, so it is never regenerated): status back to 'signed', a new delivery with a full schedule.
  */
-export async function retryMessage(deps: Pick<PipelineDeps, 'ledger' | 'queues'>, rec: MessageRecord, who: string): Promise<void> {
+export async function retryMessage(
+  deps: Pick<PipelineDeps, 'ledger' | 'queues'>,
+  rec: MessageRecord,
+  who: string,
+): Promise<void> {
   if (!RETRYABLE.has(rec.status) || !rec.deliverRef) {
-    throw operatorRefusal(`message ${rec.id} is ${rec.status}; only dead messages can be retried / 仅可重发状态为 dead 的报文`, `message ${rec.id}`);
+    throw operatorRefusal(
+      `message ${rec.id} is ${rec.status}; only dead messages can be retried / 仅可重发状态为 dead 的报文`,
+      `message ${rec.id}`,
+    );
   }
   const generation = await deps.ledger.reopen(rec.id, 'signed', `retry requested by ${who}`);
   await deps.queues.add('deliver', deliverJobId(rec.id, generation), { messageId: rec.id });
@@ -37,7 +46,11 @@ const CANCEL_REFUSED = {
  * outbox so the enterprise hears of it, and the source moved to failed/. Refused once a send
  * has started or finished: then only customs can delete the declaration.
  */
-export async function cancelMessage(deps: PipelineDeps, rec: MessageRecord, who: string): Promise<void> {
+export async function cancelMessage(
+  deps: PipelineDeps,
+  rec: MessageRecord,
+  who: string,
+): Promise<void> {
   const result = await deps.ledger.cancel(rec.id, `cancelled by ${who}`);
   if (result !== 'cancelled') throw operatorRefusal(CANCEL_REFUSED[result], `message ${rec.id}`);
   await emitGatewayReceipt(deps, {

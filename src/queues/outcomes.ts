@@ -16,10 +16,16 @@ import { isBundle, unpackBundle } from '../core/document-bundle.js';
 const ARCHIVE_LEASE_MS = 10_000;
 
 /** Queues a receipt the gateway itself issues; idempotent per (message, kind, code). */
-export async function emitGatewayReceipt(deps: PipelineDeps, receipt: GatewayReceipt): Promise<void> {
+export async function emitGatewayReceipt(
+  deps: PipelineDeps,
+  receipt: GatewayReceipt,
+): Promise<void> {
   const format = channelOf(deps, receipt.channel).gatewayReceipts;
   const ref = await deps.spool.put(renderGatewayReceiptAs(receipt, format));
-  const { seq } = await deps.ledger.receiptSeq(receipt.messageId, `gw:${receipt.kind}:${receipt.code}:${receipt.sourceFile}`);
+  const { seq } = await deps.ledger.receiptSeq(
+    receipt.messageId,
+    `gw:${receipt.kind}:${receipt.code}:${receipt.sourceFile}`,
+  );
   await deps.queues.add('writeback', jobIdFor(receipt.messageId, 'writeback', String(seq)), {
     messageId: receipt.messageId,
     receiptRef: ref,
@@ -43,10 +49,17 @@ export async function failMessage(
 ): Promise<void> {
   const rec = await deps.ledger.get(messageId);
   if (!rec) throw new Error(`no ledger record ${messageId}`);
-  const final = await deps.ledger.advance(messageId, status, { stage, text: err.message, code: err.code });
+  const final = await deps.ledger.advance(messageId, status, {
+    stage,
+    text: err.message,
+    code: err.code,
+  });
   if (final !== status) {
     // A customs receipt got there first (e.g. a timed-out send that did arrive): not a failure.
-    deps.log.info({ messageId, stage, status: final }, 'failure ignored: the message already reached customs / 报文已送达，忽略失败');
+    deps.log.info(
+      { messageId, stage, status: final },
+      'failure ignored: the message already reached customs / 报文已送达，忽略失败',
+    );
     return;
   }
   await deps.ledger.set(messageId, { errorCode: err.code });
@@ -65,7 +78,10 @@ export async function failMessage(
     time: new Date(),
   });
   await archiveToFailed(deps, messageId);
-  deps.log.warn({ messageId, code: err.code, stage, status: final }, `message ${status} / 报文处理失败: ${entry.zh}`);
+  deps.log.warn(
+    { messageId, code: err.code, stage, status: final },
+    `message ${status} / 报文处理失败: ${entry.zh}`,
+  );
 }
 
 /**
@@ -75,14 +91,22 @@ export async function failMessage(
  * its own) keeps the two from moving it twice.
  */
 export async function archiveToFailed(deps: PipelineDeps, messageId: string): Promise<void> {
-  const lease = new RedisLease(deps.redis, `${deps.config.redis.prefix}:lock:archive:${messageId}`, ARCHIVE_LEASE_MS, `${NODE_ID}:${randomUUID()}`);
+  const lease = new RedisLease(
+    deps.redis,
+    `${deps.config.redis.prefix}:lock:archive:${messageId}`,
+    ARCHIVE_LEASE_MS,
+    `${NODE_ID}:${randomUUID()}`,
+  );
   if (!(await lease.holds())) return;
   try {
     const rec = await deps.ledger.get(messageId);
     if (!rec?.archivedAs || !isNegativeStatus(rec.status)) return;
     const ch = channelOf(deps, rec.channel);
     if (isInside(rec.archivedAs, ch.failed)) return;
-    const exists = await access(rec.archivedAs).then(() => true, () => false);
+    const exists = await access(rec.archivedAs).then(
+      () => true,
+      () => false,
+    );
     let target: string;
     if (exists) {
       target = await moveUnique(rec.archivedAs, ch.failed, rec.sourceName);

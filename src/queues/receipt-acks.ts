@@ -58,7 +58,11 @@ export class ReceiptAcks {
    * acknowledgement records nothing twice. Returns the acknowledged cursor and how many receipts
    * this call newly recorded. Throws AckBeyondFeedError for a cursor the feed never gave out.
    */
-  async ack(channel: string, client: string, cursor: string): Promise<{ acked: string; recorded: number }> {
+  async ack(
+    channel: string,
+    client: string,
+    cursor: string,
+  ): Promise<{ acked: string; recorded: number }> {
     const latest = await this.feed.latest(channel);
     if (compareCursors(cursor, latest) > 0) throw new AckBeyondFeedError(latest);
     const before = await this.cursorOf(channel, client);
@@ -76,7 +80,9 @@ export class ReceiptAcks {
 
   private async record(client: string, entries: readonly FeedEntry[]): Promise<number> {
     const at = Date.now();
-    const fresh = await Promise.all(entries.map((e) => this.ledger.markCollected(e.messageId, client, e.fileName, at)));
+    const fresh = await Promise.all(
+      entries.map((e) => this.ledger.markCollected(e.messageId, client, e.fileName, at)),
+    );
     return fresh.filter(Boolean).length;
   }
 
@@ -84,7 +90,12 @@ export class ReceiptAcks {
    * Receipts no client has acknowledged: those after the furthest acknowledged cursor, oldest
    * first, written at least `olderThanMs` ago.
    */
-  async unclaimed(channel: string, limit: number, olderThanMs = 0, now = Date.now()): Promise<FeedEntry[]> {
+  async unclaimed(
+    channel: string,
+    limit: number,
+    olderThanMs = 0,
+    now = Date.now(),
+  ): Promise<FeedEntry[]> {
     const cursors = Object.values(await this.all(channel));
     const furthest = cursors.reduce((a, b) => (compareCursors(a, b) >= 0 ? a : b), '0');
     const entries = await this.feed.read(channel, furthest, limit);

@@ -57,7 +57,11 @@ export class ReceiptFeed {
    * Appends the entry unless this (message, seq) is already in the feed; returns its cursor, or
    * undefined when it was there. `seq` is the receipt's sequence number within its message.
    */
-  async append(channel: string, e: Omit<FeedEntry, 'cursor'>, seq?: number): Promise<string | undefined> {
+  async append(
+    channel: string,
+    e: Omit<FeedEntry, 'cursor'>,
+    seq?: number,
+  ): Promise<string | undefined> {
     const once = `${this.prefix}:feed-once:${channel}:${e.messageId}:${seq ?? e.fileName}`;
     const id = (await this.redis.eval(
       APPEND_LUA,
@@ -95,11 +99,20 @@ export class ReceiptFeed {
 
   /** The newest entry of the channel, or undefined when the feed is empty. */
   async newest(channel: string): Promise<FeedEntry | undefined> {
-    return ReceiptFeed.entries(await this.redis.xrevrange(this.key(channel), '+', '-', 'COUNT', 1))[0];
+    return ReceiptFeed.entries(
+      await this.redis.xrevrange(this.key(channel), '+', '-', 'COUNT', 1),
+    )[0];
   }
 
-  private async range(channel: string, start: string, end: string, limit: number): Promise<FeedEntry[]> {
-    return ReceiptFeed.entries(await this.redis.xrange(this.key(channel), start, end, 'COUNT', limit));
+  private async range(
+    channel: string,
+    start: string,
+    end: string,
+    limit: number,
+  ): Promise<FeedEntry[]> {
+    return ReceiptFeed.entries(
+      await this.redis.xrange(this.key(channel), start, end, 'COUNT', limit),
+    );
   }
 
   private static entries(rows: [string, string[]][]): FeedEntry[] {

@@ -10,7 +10,12 @@ describe('ReceiptSla (real Redis)', () => {
   const prefix = uniquePrefix('sla');
   const ledger = new Ledger(redis, prefix);
   const sla = new ReceiptSla(redis, prefix, ledger, pino({ level: 'silent' }));
-  const base = { channel: 'c', sourceName: 'a.xml', docRef: `sha256:${'b'.repeat(64)}` as const, createdAt: 1 };
+  const base = {
+    channel: 'c',
+    sourceName: 'a.xml',
+    docRef: `sha256:${'b'.repeat(64)}` as const,
+    createdAt: 1,
+  };
   afterAll(async () => {
     await dropPrefix(redis, prefix);
     redis.disconnect();
@@ -24,11 +29,16 @@ describe('ReceiptSla (real Redis)', () => {
     }
     await ledger.advance('silent', 'imported', { stage: 'receipt', text: 'import response only' });
     await sla.answered('answered');
-    await ledger.advance('raced', 'declared', { stage: 'receipt', text: 'receipt before the clock' });
+    await ledger.advance('raced', 'declared', {
+      stage: 'receipt',
+      text: 'receipt before the clock',
+    });
     expect(await sla.check(999)).toEqual([]);
     expect(await sla.check(2_000)).toEqual(['silent']);
     expect(await sla.check(3_000)).toEqual([]);
-    expect((await ledger.events('silent')).some((e) => e.code === 'GW_ALERT_NO_RECEIPT')).toBe(true);
+    expect((await ledger.events('silent')).some((e) => e.code === 'GW_ALERT_NO_RECEIPT')).toBe(
+      true,
+    );
     expect(sla.overdue).toBe(1);
   });
 });

@@ -41,9 +41,23 @@ export class ReceiptSla {
       if ((await this.redis.zrem(this.key, id)) !== 1) continue;
       const rec = await this.ledger.get(id);
       // A business receipt that raced the clock's start, or a message already ended: nothing to say.
-      if (!rec || isTerminal(rec.status) || statusRank(rec.status) >= statusRank('declared')) continue;
-      await this.ledger.event(id, { at: now, stage: 'sla', text: 'no customs receipt within the channel SLA', code: 'GW_ALERT_NO_RECEIPT' });
-      this.log.warn({ messageId: id, channel: rec?.channel, file: rec?.sourceName, businessKey: rec?.businessKey }, 'no customs receipt within the SLA / 超时未收到海关回执');
+      if (!rec || isTerminal(rec.status) || statusRank(rec.status) >= statusRank('declared'))
+        continue;
+      await this.ledger.event(id, {
+        at: now,
+        stage: 'sla',
+        text: 'no customs receipt within the channel SLA',
+        code: 'GW_ALERT_NO_RECEIPT',
+      });
+      this.log.warn(
+        {
+          messageId: id,
+          channel: rec?.channel,
+          file: rec?.sourceName,
+          businessKey: rec?.businessKey,
+        },
+        'no customs receipt within the SLA / 超时未收到海关回执',
+      );
       this.overdueCount++;
       reported.push(id);
     }
@@ -57,7 +71,10 @@ export class ReceiptSla {
 
   /** Checks every `intervalMs` until the returned function is called. */
   watch(intervalMs = 30_000): () => void {
-    const timer = setInterval(() => void this.check().catch((err) => this.log.warn({ err }, 'SLA check failed')), intervalMs);
+    const timer = setInterval(
+      () => void this.check().catch((err) => this.log.warn({ err }, 'SLA check failed')),
+      intervalMs,
+    );
     timer.unref();
     return () => clearInterval(timer);
   }

@@ -18,7 +18,8 @@ export async function receiptStemFor(deps: PipelineDeps, rec: MessageRecord): Pr
     const doc = await deps.ledger.get(rec.partOf);
     if (doc) return `${await receiptStemFor(deps, doc)}-${rec.part}`;
   }
-  const archived = rec.archivedAs && !rec.archivedAs.startsWith('http-upload:') ? rec.archivedAs : undefined;
+  const archived =
+    rec.archivedAs && !rec.archivedAs.startsWith('http-upload:') ? rec.archivedAs : undefined;
   const base = sanitizeStem(stemOf(archived ?? rec.sourceName));
   for (let n = 0; n < MAX_SUFFIX; n++) {
     const candidate = n === 0 ? base : `${base}.${n}`;

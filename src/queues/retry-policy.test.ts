@@ -7,7 +7,9 @@ describe('retry policy', () => {
 
   it('follows the schedule, the last entry repeating', () => {
     expect(delays).toEqual([1000, 120_000, 600_000, 600_000, 600_000]);
-    expect([1, 2, 3, 9].map((n) => retryDelay(delays, 0, n))).toEqual([1000, 120_000, 600_000, 600_000]);
+    expect([1, 2, 3, 9].map((n) => retryDelay(delays, 0, n))).toEqual([
+      1000, 120_000, 600_000, 600_000,
+    ]);
   });
 
   it('varies within ±jitter and honours Retry-After', () => {

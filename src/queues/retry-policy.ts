@@ -16,6 +16,11 @@ export function retryDelay(
 }
 
 /** Whether another attempt is allowed after `attemptsMade` failed ones. */
-export function mayRetry(delaysMs: readonly number[], attemptsMade: number, ageMs: number, maxAgeMs: number): boolean {
+export function mayRetry(
+  delaysMs: readonly number[],
+  attemptsMade: number,
+  ageMs: number,
+  maxAgeMs: number,
+): boolean {
   return attemptsMade <= delaysMs.length && ageMs < maxAgeMs;
 }

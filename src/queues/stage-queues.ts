@@ -23,8 +23,13 @@ export class StageQueues {
     private readonly deliverAttempts: number,
     signers: readonly string[],
   ) {
-    for (const s of STAGES.filter((st) => st !== 'sign')) this.queues.set(s, new Queue(s, { connection, prefix }));
-    for (const name of signers) this.queues.set(queueName('sign', name), new Queue(queueName('sign', name), { connection, prefix }));
+    for (const s of STAGES.filter((st) => st !== 'sign'))
+      this.queues.set(s, new Queue(s, { connection, prefix }));
+    for (const name of signers)
+      this.queues.set(
+        queueName('sign', name),
+        new Queue(queueName('sign', name), { connection, prefix }),
+      );
   }
 
   queue(stage: Stage, signer?: string): Queue {
@@ -39,7 +44,12 @@ export class StageQueues {
   }
 
   /** Adds a job; `signer` names the sign queue for the 'sign' stage. */
-  async add<S extends Stage>(stage: S, jobId: string, data: StageJobData[S], signer?: string): Promise<void> {
+  async add<S extends Stage>(
+    stage: S,
+    jobId: string,
+    data: StageJobData[S],
+    signer?: string,
+  ): Promise<void> {
     const opts: JobsOptions = {
       jobId,
       removeOnComplete: KEEP_COMPLETED,
@@ -56,7 +66,8 @@ export class StageQueues {
 
   async counts(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {};
-    for (const [s, q] of this.queues) out[s] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+    for (const [s, q] of this.queues)
+      out[s] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
     return out;
   }
 

@@ -11,7 +11,10 @@ import { deliverProcessor } from './workers/deliver-worker.js';
 import { receiptProcessor } from './workers/receipt-worker.js';
 import { writebackProcessor } from './workers/writeback-worker.js';
 
-const PROCESSORS: Record<Stage, (deps: PipelineDeps) => (job: Job, token?: string) => Promise<void>> = {
+const PROCESSORS: Record<
+  Stage,
+  (deps: PipelineDeps) => (job: Job, token?: string) => Promise<void>
+> = {
   translate: translateProcessor,
   sign: signProcessor,
   deliver: deliverProcessor,
@@ -25,7 +28,10 @@ export interface WorkerTiming {
   readonly stalledIntervalMs: number;
 }
 
-export const DEFAULT_WORKER_TIMING: WorkerTiming = { lockDurationMs: 15_000, stalledIntervalMs: 5_000 };
+export const DEFAULT_WORKER_TIMING: WorkerTiming = {
+  lockDurationMs: 15_000,
+  stalledIntervalMs: 5_000,
+};
 
 export interface RunningWorkers {
   readonly workers: readonly Worker[];
@@ -36,7 +42,11 @@ export interface RunningWorkers {
  * Starts one BullMQ worker per stage, and one per signer for signing. A supervised signer (card,
  * E-Port service) pauses its worker while it is not ready and resumes it when it is back.
  */
-export function startWorkers(deps: PipelineDeps, connection: ConnectionOptions, timing: WorkerTiming = DEFAULT_WORKER_TIMING): RunningWorkers {
+export function startWorkers(
+  deps: PipelineDeps,
+  connection: ConnectionOptions,
+  timing: WorkerTiming = DEFAULT_WORKER_TIMING,
+): RunningWorkers {
   const { retry, concurrency, redis } = deps.config;
   const make = (stage: Stage, name: string, n: number): Worker => {
     const worker = new Worker(name, PROCESSORS[stage](deps), {
@@ -49,14 +59,24 @@ export function startWorkers(deps: PipelineDeps, connection: ConnectionOptions, 
       settings: {
         backoffStrategy: (attemptsMade: number, type?: string, err?: Error) =>
           type === 'schedule'
-            ? retryDelay(retry.delaysMs, retry.jitter, attemptsMade, isGatewayError(err) ? err.retryAfterMs : undefined)
+            ? retryDelay(
+                retry.delaysMs,
+                retry.jitter,
+                attemptsMade,
+                isGatewayError(err) ? err.retryAfterMs : undefined,
+              )
             : Math.min(60_000, 500 * 2 ** Math.min(Math.max(0, attemptsMade - 1), 10)),
       },
     });
     worker.on('failed', (job, err) => {
-      deps.log.debug({ queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job attempt failed / 任务失败');
+      deps.log.debug(
+        { queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message },
+        'job attempt failed / 任务失败',
+      );
     });
-    worker.on('error', (err) => deps.log.error({ err, queue: name }, 'worker error / 工作进程错误'));
+    worker.on('error', (err) =>
+      deps.log.error({ err, queue: name }, 'worker error / 工作进程错误'),
+    );
     return worker;
   };
 
@@ -67,7 +87,11 @@ export function startWorkers(deps: PipelineDeps, connection: ConnectionOptions, 
   }
   for (const [name, signer] of deps.signers) {
     // A card signs one thing at a time; a soft key may use the configured concurrency.
-    const worker = make('sign', queueName('sign', name), isSupervised(signer) ? 1 : concurrency.sign);
+    const worker = make(
+      'sign',
+      queueName('sign', name),
+      isSupervised(signer) ? 1 : concurrency.sign,
+    );
     workers.push(worker);
     if (isSupervised(signer)) {
       const follow = (state: SignerState): void => {
@@ -76,7 +100,10 @@ export function startWorkers(deps: PipelineDeps, connection: ConnectionOptions, 
           deps.log.info({ signer: name }, 'signer ready, signing resumed / 签名设备就绪，恢复签名');
         } else {
           void worker.pause(true);
-          deps.log.warn({ signer: name, state }, 'signer not ready, signing paused / 签名设备不可用，暂停签名');
+          deps.log.warn(
+            { signer: name, state },
+            'signer not ready, signing paused / 签名设备不可用，暂停签名',
+          );
         }
       };
       signer.on('state', follow);

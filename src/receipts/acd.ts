@@ -28,7 +28,11 @@ export function findDeep(node: XNode | undefined, name: string, depth = 0): XNod
 
 const deepValue = (node: XNode, name: string): string | undefined => {
   const n = findDeep(node, name);
-  return typeof n === 'string' ? n.trim() || undefined : n === undefined ? undefined : text({ x: n }, 'x');
+  return typeof n === 'string'
+    ? n.trim() || undefined
+    : n === undefined
+      ? undefined
+      : text({ x: n }, 'x');
 };
 
 /** `ImportAgrResponse`: imported when a ConsignNo came back, whatever ResponseCode says. */
@@ -37,7 +41,9 @@ export function readAgrResponse(node: XNode): ParsedReceipt {
   const consignNo = text(node, 'ConsignNo') ?? text(info, 'ConsignNo');
   const code = firstText(info, 'ResponseCode') ?? text(node, 'ResponseCode') ?? '';
   const message = firstText(info, 'ResponseMessage') ?? text(node, 'ResponseMessage');
-  const base = toReceipt('acd', 'agr-response', AGR_RESPONSE_ROOT, [{ keys: { consignNo }, code, text: message ?? '' }]);
+  const base = toReceipt('acd', 'agr-response', AGR_RESPONSE_ROOT, [
+    { keys: { consignNo }, code, text: message ?? '' },
+  ]);
   const ok = consignNo !== undefined;
   return { ...base, status: ok ? 'imported' : 'rejected', negative: !ok, terminal: !ok };
 }

@@ -1,10 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { Backoff } from '../amqp/backoff.js';
-import { declareTopology, TEST_AMQP_URL, uniqueAmqpName, type TestTopology } from '../../test/helpers/rabbitmq.js';
+import {
+  declareTopology,
+  TEST_AMQP_URL,
+  uniqueAmqpName,
+  type TestTopology,
+} from '../../test/helpers/rabbitmq.js';
 import { startTcpProxy, type TcpProxy } from '../../test/helpers/tcp-proxy.js';
 import { waitFor } from '../../test/helpers/wait.js';
-import { AmqpReceiptSource, receiptFileName, type AmqpReceiptSourceOptions } from './amqp-receipt-source.js';
+import {
+  AmqpReceiptSource,
+  receiptFileName,
+  type AmqpReceiptSourceOptions,
+} from './amqp-receipt-source.js';
 import type { InboundReceipt } from './receipt-source.js';
 
 const log = pino({ level: 'silent' });
@@ -20,7 +29,15 @@ describe('AmqpReceiptSource against RabbitMQ', () => {
     const t = await declareTopology('receipts');
     cleanups.push(() => t.drop());
     const source = new AmqpReceiptSource(
-      { name: 'amqp-receipts', url: TEST_AMQP_URL, queue: t.queue, prefetch: 5, connectTimeoutMs: 3000, backoff: new Backoff(50, 200), ...extra },
+      {
+        name: 'amqp-receipts',
+        url: TEST_AMQP_URL,
+        queue: t.queue,
+        prefetch: 5,
+        connectTimeoutMs: 3000,
+        backoff: new Backoff(50, 200),
+        ...extra,
+      },
       log,
     );
     cleanups.push(() => source.close());
@@ -41,7 +58,12 @@ describe('AmqpReceiptSource against RabbitMQ', () => {
     put(t, '<DEC_RESULT>2</DEC_RESULT>', '回执 2.xml');
     put(t, '<DEC_RESULT>3</DEC_RESULT>', undefined, 'RCPT-3');
     await source.start(async (r) => void stored.push(r));
-    await waitFor('three receipts', () => stored.length, (n) => n === 3, 10_000);
+    await waitFor(
+      'three receipts',
+      () => stored.length,
+      (n) => n === 3,
+      10_000,
+    );
     expect(stored.map((r) => [r.source, r.fileName, r.bytes.toString()])).toEqual([
       ['amqp-receipts', 'Receipt_DEC_1.xml', '<DEC_RESULT>1</DEC_RESULT>'],
       ['amqp-receipts', '回执 2.xml', '<DEC_RESULT>2</DEC_RESULT>'],
@@ -61,7 +83,12 @@ describe('AmqpReceiptSource against RabbitMQ', () => {
       if (calls === 1) throw new Error('Redis down');
       stored.push(r.bytes.toString());
     });
-    await waitFor('stored after the retry', () => stored.length, (n) => n === 1, 10_000);
+    await waitFor(
+      'stored after the retry',
+      () => stored.length,
+      (n) => n === 1,
+      10_000,
+    );
     expect(calls).toBe(2);
     await source.close();
     expect(await depth(t)).toBe(0);
@@ -98,7 +125,12 @@ describe('AmqpReceiptSource against RabbitMQ', () => {
       inHand -= 1;
       done += 1;
     });
-    await waitFor('three in hand', () => gates.length, (n) => n === 3, 10_000);
+    await waitFor(
+      'three in hand',
+      () => gates.length,
+      (n) => n === 3,
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 200)); // a fourth would have arrived by now
     expect(most).toBe(3);
     while (done < 10) {
@@ -117,7 +149,12 @@ describe('AmqpReceiptSource against RabbitMQ', () => {
     await t.ch.assertQueue(queue, { durable: true });
     cleanups.push(async () => void (await t.ch.deleteQueue(queue)));
     t.ch.sendToQueue(queue, Buffer.from('<R>late</R>'), { persistent: true });
-    await waitFor('the late receipt', () => stored, (s) => s.length === 1, 10_000);
+    await waitFor(
+      'the late receipt',
+      () => stored,
+      (s) => s.length === 1,
+      10_000,
+    );
   });
 
   describe('through a proxy the test can cut', () => {
@@ -144,9 +181,19 @@ describe('AmqpReceiptSource against RabbitMQ', () => {
         }
         stored.push(r.bytes.toString());
       });
-      await waitFor('redelivered after reconnect', () => stored.length, (n) => n === 2, 10_000);
+      await waitFor(
+        'redelivered after reconnect',
+        () => stored.length,
+        (n) => n === 2,
+        10_000,
+      );
       put(t, '<R>b</R>');
-      await waitFor('the next receipt', () => stored.length, (n) => n === 3, 10_000);
+      await waitFor(
+        'the next receipt',
+        () => stored.length,
+        (n) => n === 3,
+        10_000,
+      );
       expect(stored).toEqual(['<R>a</R>', '<R>a</R>', '<R>b</R>']);
       expect(proxy.accepted).toBeGreaterThanOrEqual(2);
       await source.close();
@@ -161,7 +208,9 @@ describe('receiptFileName', () => {
     fields: { deliveryTag: 7 } as never,
   });
   it('uses x-file-name, else the message id, and never a path', () => {
-    expect(receiptFileName(msg({ 'x-file-name': encodeURIComponent('回执.xml') }))).toBe('回执.xml');
+    expect(receiptFileName(msg({ 'x-file-name': encodeURIComponent('回执.xml') }))).toBe(
+      '回执.xml',
+    );
     expect(receiptFileName(msg({ 'x-file-name': '../../etc/passwd' }))).toBe('__.._etc_passwd');
     expect(receiptFileName(msg({}, 'abc'))).toBe('abc.xml');
     expect(receiptFileName(msg({}))).toBe('amqp-7.xml');

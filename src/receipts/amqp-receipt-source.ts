@@ -36,9 +36,13 @@ export function receiptFileName(msg: Pick<ConsumeMessage, 'properties' | 'fields
       name = String(header);
     }
   }
-  if (!name && typeof msg.properties.messageId === 'string') name = `${msg.properties.messageId}.xml`;
+  if (!name && typeof msg.properties.messageId === 'string')
+    name = `${msg.properties.messageId}.xml`;
   if (!name) name = `amqp-${msg.fields.deliveryTag}.xml`;
-  return name.replace(/[\\/\0-\x1f]/g, '_').replace(/^\.+/, '_').slice(0, 200);
+  return name
+    .replace(/[\\/\0-\x1f]/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 200);
 }
 
 export class AmqpReceiptSource implements ReceiptSource {
@@ -59,7 +63,12 @@ export class AmqpReceiptSource implements ReceiptSource {
   ) {
     this.name = opts.name;
     this.backoff = opts.backoff ?? new Backoff();
-    this.link = new AmqpLink({ url: opts.url, label: `eport-gateway receipts ${opts.name}`, connectTimeoutMs: opts.connectTimeoutMs, backoff: new Backoff(0, 0) });
+    this.link = new AmqpLink({
+      url: opts.url,
+      label: `eport-gateway receipts ${opts.name}`,
+      connectTimeoutMs: opts.connectTimeoutMs,
+      backoff: new Backoff(0, 0),
+    });
   }
 
   /** Starts consuming in the background; an unreachable broker is logged and retried, never fatal. */
@@ -72,7 +81,8 @@ export class AmqpReceiptSource implements ReceiptSource {
     this.closing ??= (async () => {
       this.stopped = true;
       this.wake?.();
-      if (this.channel && this.consumerTag) await this.channel.cancel(this.consumerTag).catch(() => undefined);
+      if (this.channel && this.consumerTag)
+        await this.channel.cancel(this.consumerTag).catch(() => undefined);
       await Promise.allSettled([...this.inFlight]);
       await this.link.close();
       await this.loop;
@@ -88,7 +98,15 @@ export class AmqpReceiptSource implements ReceiptSource {
         if (this.stopped) break;
         const e = amqpError(err, `${this.link.where} queue "${this.opts.queue}"`);
         if (this.backoff.failureCount % 20 === 0) {
-          this.log.warn({ source: this.name, code: e.code, err: e.details[0]?.en, failures: this.backoff.failureCount + 1 }, 'AMQP receipt queue unavailable, will retry / AMQP 回执队列不可用，稍后重试');
+          this.log.warn(
+            {
+              source: this.name,
+              code: e.code,
+              err: e.details[0]?.en,
+              failures: this.backoff.failureCount + 1,
+            },
+            'AMQP receipt queue unavailable, will retry / AMQP 回执队列不可用，稍后重试',
+          );
         }
       }
       if (this.stopped) break;
@@ -97,7 +115,9 @@ export class AmqpReceiptSource implements ReceiptSource {
   }
 
   /** Opens a channel, consumes, and resolves when the channel or connection is lost. */
-  private async consumeUntilLost(onReceipt: (receipt: InboundReceipt) => Promise<void>): Promise<void> {
+  private async consumeUntilLost(
+    onReceipt: (receipt: InboundReceipt) => Promise<void>,
+  ): Promise<void> {
     const conn = await this.link.connection();
     const ch = await conn.createChannel();
     const lost = new Promise<void>((resolve) => {
@@ -122,7 +142,11 @@ export class AmqpReceiptSource implements ReceiptSource {
       { noAck: false },
     );
     this.consumerTag = consumerTag;
-    if (this.backoff.failureCount > 0) this.log.info({ source: this.name }, 'AMQP receipt queue reachable again / AMQP 回执队列已恢复');
+    if (this.backoff.failureCount > 0)
+      this.log.info(
+        { source: this.name },
+        'AMQP receipt queue reachable again / AMQP 回执队列已恢复',
+      );
     this.backoff.reset();
     await lost;
     this.channel = undefined;
@@ -130,11 +154,18 @@ export class AmqpReceiptSource implements ReceiptSource {
     if (!this.stopped) throw new Error('channel closed');
   }
 
-  private async handle(ch: Channel, msg: ConsumeMessage, onReceipt: (receipt: InboundReceipt) => Promise<void>): Promise<void> {
+  private async handle(
+    ch: Channel,
+    msg: ConsumeMessage,
+    onReceipt: (receipt: InboundReceipt) => Promise<void>,
+  ): Promise<void> {
     try {
       await onReceipt({ source: this.name, fileName: receiptFileName(msg), bytes: msg.content });
     } catch (err) {
-      this.log.warn({ source: this.name, err }, 'receipt not stored, returned to the queue / 回执未能保存，已退回队列');
+      this.log.warn(
+        { source: this.name, err },
+        'receipt not stored, returned to the queue / 回执未能保存，已退回队列',
+      );
       // A failing store (Redis down) should not spin on the same delivery.
       await new Promise((resolve) => setTimeout(resolve, this.stopped ? 0 : 1000).unref());
       try {

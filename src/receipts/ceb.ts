@@ -40,14 +40,12 @@ export function readCebReturn(root: string, node: XNode): ParsedReceipt | undefi
  * the DxpMsg we sent, which is how it finds its message.
  */
 export function readCeb900(node: XNode): ParsedReceipt {
-  const records = children(node, 'MessageReturn').map(
-    (r): RawRecord => ({
-      keys: { guid: text(r, 'guid'), copMsgId: text(r, 'oriCopMsgId') },
-      code: text(r, 'returnStatus'),
-      text: deepText(child(r, 'returnInfo')),
-      noticeTime: text(r, 'returnTime'),
-    }),
-  );
+  const records = children(node, 'MessageReturn').map((r): RawRecord => ({
+    keys: { guid: text(r, 'guid'), copMsgId: text(r, 'oriCopMsgId') },
+    code: text(r, 'returnStatus'),
+    text: deepText(child(r, 'returnInfo')),
+    noticeTime: text(r, 'returnTime'),
+  }));
   const ori = text(child(node, 'MessageReturn'), 'oriMessageType');
   return toReceipt('ceb', 'ceb900', 'CEB900Message', records, {
     originalType: ori && ori !== 'Unknown' ? ori : undefined,

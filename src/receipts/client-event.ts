@@ -24,20 +24,44 @@ export interface ClientEvent {
   readonly reason?: string;
 }
 
-const builder = new XMLBuilder({ format: true, indentBy: '  ', ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true });
+const builder = new XMLBuilder({
+  format: true,
+  indentBy: '  ',
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  suppressEmptyNode: true,
+});
 
 /** The event as UTF-8 XML; the same event always gives the same bytes (receipts dedupe by hash). */
 export function renderClientEvent(e: ClientEvent): Buffer {
   const xml = builder.build({
-    [CLIENT_EVENT_ROOT]: { '@_xmlns': CLIENT_EVENT_NS, Event: e.event, Module: e.module, FileName: e.fileName, Reason: e.reason },
+    [CLIENT_EVENT_ROOT]: {
+      '@_xmlns': CLIENT_EVENT_NS,
+      Event: e.event,
+      Module: e.module,
+      FileName: e.fileName,
+      Reason: e.reason,
+    },
   }) as string;
   return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`, 'utf8');
 }
 
 const TEXT: Record<ClientEventType, { code: string; zh: string; en: string }> = {
-  taken: { code: 'TAKEN', zh: '单一窗口客户端已取走报文（SentBox）', en: 'taken by the Single Window client (SentBox)' },
-  refused: { code: 'REFUSED', zh: '单一窗口客户端拒收报文（FailBox）', en: 'refused by the Single Window client (FailBox)' },
-  overdue: { code: 'OVERDUE', zh: '单一窗口客户端超时未取走报文，客户端是否在运行？', en: 'not taken by the Single Window client in time: is the client running?' },
+  taken: {
+    code: 'TAKEN',
+    zh: '单一窗口客户端已取走报文（SentBox）',
+    en: 'taken by the Single Window client (SentBox)',
+  },
+  refused: {
+    code: 'REFUSED',
+    zh: '单一窗口客户端拒收报文（FailBox）',
+    en: 'refused by the Single Window client (FailBox)',
+  },
+  overdue: {
+    code: 'OVERDUE',
+    zh: '单一窗口客户端超时未取走报文，客户端是否在运行？',
+    en: 'not taken by the Single Window client in time: is the client running?',
+  },
 };
 
 function text(node: XNode, name: string): string {
@@ -49,14 +73,23 @@ function text(node: XNode, name: string): string {
 /** Reads a ClientEvent root into a receipt (family sw-client). */
 export function readClientEvent(node: XNode): ParsedReceipt {
   const event = text(node, 'Event') as ClientEventType;
-  const t = TEXT[event] ?? { code: event.toUpperCase() || 'UNKNOWN', zh: '客户端事件', en: 'client event' };
+  const t = TEXT[event] ?? {
+    code: event.toUpperCase() || 'UNKNOWN',
+    zh: '客户端事件',
+    en: 'client event',
+  };
   const reason = text(node, 'Reason');
   const fileName = text(node, 'FileName');
   const negative = event === 'refused';
   const status = negative ? 'rejected' : 'sent';
   return {
     family: 'sw-client',
-    kind: event === 'refused' ? 'client-refused' : event === 'overdue' ? 'client-overdue' : 'client-taken',
+    kind:
+      event === 'refused'
+        ? 'client-refused'
+        : event === 'overdue'
+          ? 'client-overdue'
+          : 'client-taken',
     messageType: CLIENT_EVENT_ROOT,
     keys: fileName ? { sourceStem: stemOf(fileName) } : {},
     code: t.code,

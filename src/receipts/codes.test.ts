@@ -56,8 +56,10 @@ describe('channelStatus (报关单 CHANNEL)', () => {
   });
 
   it('flags the codes an operator must look at', () => {
-    for (const c of ['1', '4', 'E', 'Y', 'Z', 'v', 'D', 'A', 'H', '5']) expect(codeInfo('dec', c)?.negative).toBe(true);
-    for (const c of ['0', '7', 'L', 'J', 'P', 'R', 'C', 'T']) expect(codeInfo('dec', c)?.negative).toBe(false);
+    for (const c of ['1', '4', 'E', 'Y', 'Z', 'v', 'D', 'A', 'H', '5'])
+      expect(codeInfo('dec', c)?.negative).toBe(true);
+    for (const c of ['0', '7', 'L', 'J', 'P', 'R', 'C', 'T'])
+      expect(codeInfo('dec', c)?.negative).toBe(false);
   });
 
   it('tolerates whitespace and letter-case drift, but not unknown codes', () => {

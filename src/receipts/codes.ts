@@ -43,14 +43,26 @@ const CHANNEL = table({
   '1': ['rejected', '导入失败', 'client import failed'],
   '2': ['declared', 'QP接收成功，上载发往数据中心', 'accepted by QP, uploaded to the data centre'],
   // [L] Odoo says 上载成功, a JS formatter says 回填数据失败: claim no progress either way.
-  '3': [undefined, '上载成功 / 回填数据失败（来源不一）', 'uploaded / back-fill failed (sources disagree)'],
+  '3': [
+    undefined,
+    '上载成功 / 回填数据失败（来源不一）',
+    'uploaded / back-fill failed (sources disagree)',
+  ],
   '4': ['rejected', '上载失败 / 逻辑校验失败', 'upload failed / logic check failed'],
   '5': [undefined, '回写数据失败', 'write-back failed', true], // [L]
-  '6': ['declared', 'QP接收成功，申报发往数据中心', 'accepted by QP, declaration sent to the data centre'],
+  '6': [
+    'declared',
+    'QP接收成功，申报发往数据中心',
+    'accepted by QP, declaration sent to the data centre',
+  ],
   '7': ['declared', '申报成功', 'declared to customs'],
   '8': ['rejected', '上载未申报（无申报权限）', 'uploaded but not declared (no declaration right)'],
   '9': ['rejected', '上载申报失败', 'upload/declaration failed'],
-  N: ['rejected', '重传文件（清空统一编号后重新发送）', 'resend the file (clear SeqNo and send again)'],
+  N: [
+    'rejected',
+    '重传文件（清空统一编号后重新发送）',
+    'resend the file (clear SeqNo and send again)',
+  ],
   L: ['accepted', '海关已接收（入库成功）', 'received by customs (stored)'],
   J: ['audited', '通关无纸化审结（海关已接受申报）', 'paperless audit completed'],
   G: ['audited', '报关单已审结', 'declaration audited'],
@@ -142,9 +154,24 @@ const DXP = table({
   '3999': [undefined, '其他系统级错误', 'other system error', true],
 });
 
-const OK_IMPORT: CodeInfo = { status: 'imported', negative: false, zh: '导入成功', en: 'imported by the client' };
-const IMPORT_FAILED: CodeInfo = { status: 'rejected', negative: true, zh: '导入失败', en: 'client import failed' };
-const DXP_OK: CodeInfo = { status: 'sent', negative: false, zh: '交换平台已接收', en: 'accepted by the exchange platform' };
+const OK_IMPORT: CodeInfo = {
+  status: 'imported',
+  negative: false,
+  zh: '导入成功',
+  en: 'imported by the client',
+};
+const IMPORT_FAILED: CodeInfo = {
+  status: 'rejected',
+  negative: true,
+  zh: '导入失败',
+  en: 'client import failed',
+};
+const DXP_OK: CodeInfo = {
+  status: 'sent',
+  negative: false,
+  zh: '交换平台已接收',
+  en: 'accepted by the exchange platform',
+};
 
 function lookup(rows: ReadonlyMap<string, CodeInfo>, code: string): CodeInfo | undefined {
   const exact = rows.get(code);
@@ -157,7 +184,12 @@ function lookup(rows: ReadonlyMap<string, CodeInfo>, code: string): CodeInfo | u
 
 function cebInfo(code: string): CodeInfo | undefined {
   if (/^-\d+$/.test(code)) {
-    return { status: 'rejected', negative: true, zh: `处理异常（${code}）`, en: `processing error (${code})` };
+    return {
+      status: 'rejected',
+      negative: true,
+      zh: `处理异常（${code}）`,
+      en: `processing error (${code})`,
+    };
   }
   const known = CEB_RETURN.get(code);
   if (known) return known;
@@ -173,11 +205,33 @@ function cebInfo(code: string): CodeInfo | undefined {
  */
 const MT9999: ReadonlyMap<string, CodeInfo> = new Map<string, CodeInfo>([
   ['01', { status: 'accepted', negative: false, zh: '海关接受申报', en: 'accepted by customs' }],
-  ['02', { status: 'declared', negative: false, zh: '传输待人工审核', en: 'waiting for manual review' }],
-  ['03', { status: 'rejected', negative: true, zh: '不允许传输（退单）', en: 'refused (returned)' }],
+  [
+    '02',
+    { status: 'declared', negative: false, zh: '传输待人工审核', en: 'waiting for manual review' },
+  ],
+  [
+    '03',
+    { status: 'rejected', negative: true, zh: '不允许传输（退单）', en: 'refused (returned)' },
+  ],
   ['11', { status: 'released', negative: false, zh: '提运单放行', en: 'bill released' }],
-  ['12', { status: 'rejected', negative: true, zh: '提（运）单或集装箱拒装', en: 'bill or container refused loading' }],
-  ['13', { status: 'rejected', negative: true, zh: '提（运）单或集装箱禁卸', en: 'bill or container refused unloading' }],
+  [
+    '12',
+    {
+      status: 'rejected',
+      negative: true,
+      zh: '提（运）单或集装箱拒装',
+      en: 'bill or container refused loading',
+    },
+  ],
+  [
+    '13',
+    {
+      status: 'rejected',
+      negative: true,
+      zh: '提（运）单或集装箱禁卸',
+      en: 'bill or container refused unloading',
+    },
+  ],
 ]);
 
 /**
@@ -185,8 +239,24 @@ const MT9999: ReadonlyMap<string, CodeInfo> = new Map<string, CodeInfo>([
  * 审批通过 and 2 驳回 are the sandbox's convention; any other code is recorded without a verdict.
  */
 const HZ_APPROVAL: ReadonlyMap<string, CodeInfo> = new Map<string, CodeInfo>([
-  ['1', { status: 'closed', negative: false, zh: '修撤申请审批通过', en: 'modification / withdrawal approved' }],
-  ['2', { status: 'rejected', negative: true, zh: '修撤申请被驳回', en: 'modification / withdrawal refused' }],
+  [
+    '1',
+    {
+      status: 'closed',
+      negative: false,
+      zh: '修撤申请审批通过',
+      en: 'modification / withdrawal approved',
+    },
+  ],
+  [
+    '2',
+    {
+      status: 'rejected',
+      negative: true,
+      zh: '修撤申请被驳回',
+      en: 'modification / withdrawal refused',
+    },
+  ],
 ]);
 
 function defaultKind(family: ReceiptFamily, code: string): ReceiptKind {
@@ -218,7 +288,11 @@ function defaultKind(family: ReceiptFamily, code: string): ReceiptKind {
  * `kind` picks the table inside a family (import response vs DEC_RESULT, DealFlag vs
  * manageResult); without it the family's main table is used.
  */
-export function codeInfo(family: ReceiptFamily, code: string, kind?: ReceiptKind): CodeInfo | undefined {
+export function codeInfo(
+  family: ReceiptFamily,
+  code: string,
+  kind?: ReceiptKind,
+): CodeInfo | undefined {
   const c = code.trim();
   switch (kind ?? defaultKind(family, c)) {
     case 'import-response':
@@ -233,7 +307,12 @@ export function codeInfo(family: ReceiptFamily, code: string, kind?: ReceiptKind
       return cebInfo(c);
     case 'ceb900':
       return /^-\d+$/.test(c)
-        ? { status: 'rejected', negative: true, zh: `报文格式校验异常（${c}）`, en: `format check failed (${c})` }
+        ? {
+            status: 'rejected',
+            negative: true,
+            zh: `报文格式校验异常（${c}）`,
+            en: `format check failed (${c})`,
+          }
         : undefined;
     case 'sas-response':
       // DealFlag 0 = 成功; -1 and anything else = 失败.
@@ -243,15 +322,35 @@ export function codeInfo(family: ReceiptFamily, code: string, kind?: ReceiptKind
     case 'dxp-rep':
       if (/^0+$/.test(c)) return DXP_OK;
       if (c === '') return undefined;
-      return DXP.get(c) ?? { status: 'rejected', negative: true, zh: `交换平台错误（${c}）`, en: `platform error (${c})` };
+      return (
+        DXP.get(c) ?? {
+          status: 'rejected',
+          negative: true,
+          zh: `交换平台错误（${c}）`,
+          en: `platform error (${c})`,
+        }
+      );
     case 'mt9999':
       return MT9999.get(c);
     case 'agr-response':
       // Decided by the presence of ConsignNo (receipts/acd.ts), not by this code.
       return undefined;
     case 'agr-confirm':
-      if (c === 'S') return { status: 'closed', negative: false, zh: '委托方已确认，代理报关委托协议生效', en: 'the counter-party confirmed; the agency agreement is in force' };
-      return c === '' ? undefined : { status: 'rejected', negative: true, zh: `委托协议未获确认（${c}）`, en: `the agreement was not confirmed (${c})` };
+      if (c === 'S')
+        return {
+          status: 'closed',
+          negative: false,
+          zh: '委托方已确认，代理报关委托协议生效',
+          en: 'the counter-party confirmed; the agency agreement is in force',
+        };
+      return c === ''
+        ? undefined
+        : {
+            status: 'rejected',
+            negative: true,
+            zh: `委托协议未获确认（${c}）`,
+            en: `the agreement was not confirmed (${c})`,
+          };
     case 'hz-approval':
       return HZ_APPROVAL.get(c);
     case 'unknown':
@@ -264,7 +363,10 @@ export function codeInfo(family: ReceiptFamily, code: string, kind?: ReceiptKind
  * (unknown, or conflicting like CHANNEL 3). `family` 'dec' reads 报关单 CHANNEL (0/1 included),
  * 'ceb' reads CEB returnStatus (1 暂存 … 899 结关, negative = rejected).
  */
-export function channelStatus(code: string, family: 'dec' | 'ceb' = 'dec'): GatewayStatus | undefined {
+export function channelStatus(
+  code: string,
+  family: 'dec' | 'ceb' = 'dec',
+): GatewayStatus | undefined {
   return codeInfo(family, code)?.status;
 }
 
@@ -273,7 +375,9 @@ export function describeCode(family: ReceiptFamily, code: string, kind?: Receipt
   const info = codeInfo(family, code, kind);
   if (info) return { zh: info.zh, en: info.en };
   const c = code.trim();
-  return c === '' ? { zh: '无代码', en: 'no code' } : { zh: `未知代码 ${c}`, en: `unknown code ${c}` };
+  return c === ''
+    ? { zh: '无代码', en: 'no code' }
+    : { zh: `未知代码 ${c}`, en: `unknown code ${c}` };
 }
 
 /** Every code listed in the DEC CHANNEL table (for tests and operator docs). */

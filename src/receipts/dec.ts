@@ -48,7 +48,8 @@ function decResultRecord(result: XNode, resultInfo: string | undefined, where: s
       clientSeqNo: firstText(result, 'CLIENTSEQ_NO', 'CLIENT_SEQ_NO'),
     },
     code,
-    text: note && resultInfo && resultInfo !== note ? `${note}; ${resultInfo}` : (note ?? resultInfo),
+    text:
+      note && resultInfo && resultInfo !== note ? `${note}; ${resultInfo}` : (note ?? resultInfo),
     noticeTime: text(result, 'NOTICE_DATE'),
   };
 }

@@ -2,7 +2,16 @@
 import { GatewayError } from '../core/errors.js';
 import type { ParsedReceipt, ReceiptEnvelope } from './receipt.js';
 import { toReceipt, type RawRecord } from './record.js';
-import { attr, child, children, firstText, ownText, path, text, type XNode } from '../core/xml-tree.js';
+import {
+  attr,
+  child,
+  children,
+  firstText,
+  ownText,
+  path,
+  text,
+  type XNode,
+} from '../core/xml-tree.js';
 
 /** What a DxpMsg carries: its TransInfo and the decoded payload bytes. */
 export interface Unwrapped {
@@ -49,7 +58,11 @@ function unsupported(where: string, zh: string, en: string): GatewayError {
 export function unwrapDxpMsg(node: XNode, where: string): Unwrapped {
   const envelope = envelopeOf(node);
   if (child(node, 'Zip') !== undefined) {
-    throw unsupported(where, 'DxpMsg 中的压缩数据（Zip）暂不支持', 'zipped DxpMsg payload (<Zip>) is not supported');
+    throw unsupported(
+      where,
+      'DxpMsg 中的压缩数据（Zip）暂不支持',
+      'zipped DxpMsg payload (<Zip>) is not supported',
+    );
   }
   const data = ownText(child(node, 'Data'))?.replace(/\s+/g, '');
   if (!data || data.length % 4 !== 0 || !BASE64.test(data)) {
@@ -61,8 +74,15 @@ export function unwrapDxpMsg(node: XNode, where: string): Unwrapped {
   }
   const payload = Buffer.from(data, 'base64');
   // PK\x03\x04 (zip) or \x1f\x8b (gzip): compressed payloads are not read here.
-  if ((payload[0] === 0x50 && payload[1] === 0x4b) || (payload[0] === 0x1f && payload[1] === 0x8b)) {
-    throw unsupported(where, 'DxpMsg 中的压缩数据暂不支持', 'compressed DxpMsg payload is not supported');
+  if (
+    (payload[0] === 0x50 && payload[1] === 0x4b) ||
+    (payload[0] === 0x1f && payload[1] === 0x8b)
+  ) {
+    throw unsupported(
+      where,
+      'DxpMsg 中的压缩数据暂不支持',
+      'compressed DxpMsg payload is not supported',
+    );
   }
   return { envelope, payload };
 }
@@ -72,7 +92,9 @@ function responseRecord(r: XNode): RawRecord {
   let info = firstText(r, 'ResponseInfo', 'Note');
   // An overall success can still hide a failure for one receiver; surface the first one.
   if (code !== undefined && /^0+$/.test(code)) {
-    const failed = children(child(r, 'Results'), 'Result').find((x) => !/^0*$/.test(text(x, 'Code') ?? ''));
+    const failed = children(child(r, 'Results'), 'Result').find(
+      (x) => !/^0*$/.test(text(x, 'Code') ?? ''),
+    );
     if (failed) {
       code = text(failed, 'Code');
       info = firstText(failed, 'Info', 'Note') ?? info;

@@ -33,7 +33,11 @@ export async function fetchFeedText(
 ): Promise<string> {
   const signal = AbortSignal.timeout(bounds.timeoutMs);
   try {
-    const res = await request(url, { method: 'GET', signal, ...(dispatcher ? { dispatcher } : {}) }).catch(async (err: unknown) => {
+    const res = await request(url, {
+      method: 'GET',
+      signal,
+      ...(dispatcher ? { dispatcher } : {}),
+    }).catch(async (err: unknown) => {
       throw signal.aborted ? err : await mapError(err);
     });
     if (res.statusCode !== 200) {
@@ -57,7 +61,8 @@ export async function fetchFeedText(
     }
     return Buffer.concat(chunks).toString('utf8');
   } catch (err) {
-    if (!signal.aborted || (err instanceof GatewayError && err.code === 'GW_ERR_FEED_TOO_LARGE')) throw err;
+    if (!signal.aborted || (err instanceof GatewayError && err.code === 'GW_ERR_FEED_TOO_LARGE'))
+      throw err;
     throw new GatewayError(
       'GW_ERR_FEED_TIMEOUT',
       {
@@ -65,7 +70,8 @@ export async function fetchFeedText(
         zh: `${bounds.timeoutMs} ms 内未收完应答`,
         en: `the answer was not complete within ${bounds.timeoutMs} ms`,
         fixZh: '检查回执源服务器与网络；必要时调高该回执源的 timeoutMs',
-        fixEn: 'check the feed server and the network; raise timeoutMs of this receipt source if needed',
+        fixEn:
+          'check the feed server and the network; raise timeoutMs of this receipt source if needed',
       },
       { cause: err },
     );

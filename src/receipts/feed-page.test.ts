@@ -16,7 +16,11 @@ function codeAndDetail(fn: () => unknown): { code: string; en: string; transient
 
 describe('parseFeedPage', () => {
   it('reads a page, with receipts defaulting to none', () => {
-    expect(parseFeedPage('{"receipts":[{"seq":1}],"next":1,"feedId":"run-1"}', URL)).toEqual({ receipts: [{ seq: 1 }], next: 1, feedId: 'run-1' });
+    expect(parseFeedPage('{"receipts":[{"seq":1}],"next":1,"feedId":"run-1"}', URL)).toEqual({
+      receipts: [{ seq: 1 }],
+      next: 1,
+      feedId: 'run-1',
+    });
     expect(parseFeedPage('{}', URL)).toEqual({ receipts: [] });
   });
 
@@ -29,16 +33,23 @@ describe('parseFeedPage', () => {
     ['a negative cursor', '{"receipts":[],"next":-1}', 'next'],
     ['a cursor past the safe integers', `{"receipts":[],"next":${2 ** 60}}`, 'next'],
     ['an empty feedId', '{"receipts":[],"feedId":""}', 'feedId'],
-  ])('refuses %s with GW_ERR_FEED_MALFORMED (transient, the cursor stays)', (_what, text, where) => {
-    const e = codeAndDetail(() => parseFeedPage(text, URL));
-    expect(e).toMatchObject({ code: 'GW_ERR_FEED_MALFORMED', transient: true });
-    expect(e.en).toContain(where);
-  });
+  ])(
+    'refuses %s with GW_ERR_FEED_MALFORMED (transient, the cursor stays)',
+    (_what, text, where) => {
+      const e = codeAndDetail(() => parseFeedPage(text, URL));
+      expect(e).toMatchObject({ code: 'GW_ERR_FEED_MALFORMED', transient: true });
+      expect(e.en).toContain(where);
+    },
+  );
 });
 
 describe('feedEntry', () => {
   it('takes an entry with a seq, a file name and base64 content', () => {
-    expect(feedEntry({ seq: 3, fileName: 'r.xml', content: 'PGE+PC9hPg==' })).toEqual({ seq: 3, fileName: 'r.xml', content: 'PGE+PC9hPg==' });
+    expect(feedEntry({ seq: 3, fileName: 'r.xml', content: 'PGE+PC9hPg==' })).toEqual({
+      seq: 3,
+      fileName: 'r.xml',
+      content: 'PGE+PC9hPg==',
+    });
   });
 
   it.each([

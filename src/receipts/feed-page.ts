@@ -35,7 +35,10 @@ export function parseFeedPage(text: string, url: string): FeedPage {
   const page = FeedPageSchema.safeParse(json);
   if (!page.success) {
     const issue = page.error.issues[0];
-    throw malformed(url, issue ? `${issue.path.join('.') || 'page'}: ${issue.message}` : 'not a page');
+    throw malformed(
+      url,
+      issue ? `${issue.path.join('.') || 'page'}: ${issue.message}` : 'not a page',
+    );
   }
   return page.data;
 }
@@ -60,7 +63,8 @@ function malformed(url: string, what: string, options?: { cause?: unknown }): Ga
       zh: `回执源的应答不是回执页：${what}`,
       en: `the receipt feed's answer is not a feed page: ${what}`,
       fixZh: '检查回执源 url 是否指向回执接口（应答 {"receipts":[…],"next":N}）',
-      fixEn: 'check that the receipt source url points at the receipt feed (answers {"receipts":[…],"next":N})',
+      fixEn:
+        'check that the receipt source url points at the receipt feed (answers {"receipts":[…],"next":N})',
     },
     options,
   );

@@ -18,7 +18,13 @@ export interface GatewayReceipt {
   readonly time: Date;
 }
 
-const builder = new XMLBuilder({ format: true, indentBy: '  ', ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true });
+const builder = new XMLBuilder({
+  format: true,
+  indentBy: '  ',
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  suppressEmptyNode: true,
+});
 
 export type ReceiptFormat = 'xml' | 'json';
 
@@ -26,7 +32,10 @@ export type ReceiptFormat = 'xml' | 'json';
 export function renderGatewayReceiptAs(r: GatewayReceipt, format: ReceiptFormat): Buffer {
   if (format === 'xml') return renderGatewayReceipt(r);
   const { time, ...rest } = r;
-  return Buffer.from(`${JSON.stringify({ receipt: 'eport-gateway/1', ...rest, time: time.toISOString() }, null, 2)}\n`, 'utf8');
+  return Buffer.from(
+    `${JSON.stringify({ receipt: 'eport-gateway/1', ...rest, time: time.toISOString() }, null, 2)}\n`,
+    'utf8',
+  );
 }
 
 /**

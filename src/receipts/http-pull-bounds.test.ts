@@ -36,7 +36,17 @@ describe('HTTP receipt feed bounds', () => {
       res.write('{"receipts":[');
       pump();
     });
-    const source = new HttpPullReceiptSource({ name: 'feed', url, intervalMs: 1000, redis: memoryCursorRedis(), cursorKey: 'cursor', bounds: { maxBytes: 1024 * 1024, timeoutMs: 20_000 } }, pino({ level: 'silent' }));
+    const source = new HttpPullReceiptSource(
+      {
+        name: 'feed',
+        url,
+        intervalMs: 1000,
+        redis: memoryCursorRedis(),
+        cursorKey: 'cursor',
+        bounds: { maxBytes: 1024 * 1024, timeoutMs: 20_000 },
+      },
+      pino({ level: 'silent' }),
+    );
     const err = await source.pollOnce(async () => {}).catch((e: unknown) => e);
     expect((err as { code?: string }).code).toBe('GW_ERR_FEED_TOO_LARGE');
     expect(sent).toBeLessThan(64 * 1024 * 1024);
@@ -50,7 +60,17 @@ describe('HTTP receipt feed bounds', () => {
     });
     const lines: { level: number; msg: string; err?: { code?: string } }[] = [];
     const log = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s)) });
-    const source = new HttpPullReceiptSource({ name: 'feed', url, intervalMs: 60_000, redis: memoryCursorRedis(), cursorKey: 'cursor', bounds: { maxBytes: 1024 * 1024, timeoutMs: 800 } }, log);
+    const source = new HttpPullReceiptSource(
+      {
+        name: 'feed',
+        url,
+        intervalMs: 60_000,
+        redis: memoryCursorRedis(),
+        cursorKey: 'cursor',
+        bounds: { maxBytes: 1024 * 1024, timeoutMs: 800 },
+      },
+      log,
+    );
     await source.start(async () => {});
     try {
       await waitUntil(() => lines.some((l) => l.level === 40), 10_000);

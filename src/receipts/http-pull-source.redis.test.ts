@@ -37,18 +37,33 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
   async function feed(entries: () => Entry[], feedId?: () => string): Promise<string> {
     server = createServer((req, res) => {
       const after = Number(new URL(req.url!, 'http://x').searchParams.get('after') ?? '0');
-      const page = entries().filter((e) => e.seq > after).slice(0, 3);
+      const page = entries()
+        .filter((e) => e.seq > after)
+        .slice(0, 3);
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ receipts: page, next: page.at(-1)?.seq ?? after, ...(feedId ? { feedId: feedId() } : {}) }));
+      res.end(
+        JSON.stringify({
+          receipts: page,
+          next: page.at(-1)?.seq ?? after,
+          ...(feedId ? { feedId: feedId() } : {}),
+        }),
+      );
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/receipts`;
   }
-  const receipt = (seq: number): Entry => ({ seq, fileName: `r${seq}.xml`, content: Buffer.from(`<r n="${seq}"/>`).toString('base64') });
+  const receipt = (seq: number): Entry => ({
+    seq,
+    fileName: `r${seq}.xml`,
+    content: Buffer.from(`<r n="${seq}"/>`).toString('base64'),
+  });
 
   async function run(url: string, cursorKey: string) {
     const got: InboundReceipt[] = [];
-    source = new HttpPullReceiptSource({ name: 'feed', url, intervalMs: 20, redis, cursorKey }, log);
+    source = new HttpPullReceiptSource(
+      { name: 'feed', url, intervalMs: 20, redis, cursorKey },
+      log,
+    );
     await source.start(async (r) => void got.push(r));
     return got;
   }
@@ -58,7 +73,12 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
     await redis.set(key, '30');
     const url = await feed(() => [1, 2, 3, 4, 5].map(receipt));
     const got = await run(url, key);
-    await waitFor('the new feed read from its start', () => got.length, (n) => n === 5, 10_000);
+    await waitFor(
+      'the new feed read from its start',
+      () => got.length,
+      (n) => n === 5,
+      10_000,
+    );
     expect(got.map((r) => r.fileName)).toEqual(['r1.xml', 'r2.xml', 'r3.xml', 'r4.xml', 'r5.xml']);
     expect(lines.some((l) => l.level === 40 && /rewind/.test(l.msg))).toBe(true);
     expect(await redis.get(key)).toBe('5');
@@ -68,23 +88,52 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
     const key = `${prefix}:cursor:epoch`;
     let id = 'run-1';
     let entries = [1, 2, 3].map(receipt);
-    const url = await feed(() => entries, () => id);
+    const url = await feed(
+      () => entries,
+      () => id,
+    );
     const got = await run(url, key);
-    await waitFor('first run read', () => got.length, (n) => n === 3, 10_000);
+    await waitFor(
+      'first run read',
+      () => got.length,
+      (n) => n === 3,
+      10_000,
+    );
     id = 'run-2';
     entries = [1, 2, 3, 4, 5, 6].map((n) => ({ ...receipt(n), fileName: `second-${n}.xml` }));
-    await waitFor('second run read whole', () => got.filter((r) => r.fileName.startsWith('second-')).length, (n) => n === 6, 10_000);
+    await waitFor(
+      'second run read whole',
+      () => got.filter((r) => r.fileName.startsWith('second-')).length,
+      (n) => n === 6,
+      10_000,
+    );
     expect(lines.some((l) => l.level === 40 && /rewind/.test(l.msg))).toBe(true);
   });
 
   it('parks entries without content or file name with an alert and reads the receipts behind them', async () => {
     const key = `${prefix}:cursor:bad`;
-    const url = await feed(() => [receipt(1), { seq: 2, fileName: 'null.xml', content: null }, { seq: 3, content: receipt(3).content }, { seq: 4, fileName: 7, content: 'not base64 ✗' }, receipt(5), receipt(6)]);
+    const url = await feed(() => [
+      receipt(1),
+      { seq: 2, fileName: 'null.xml', content: null },
+      { seq: 3, content: receipt(3).content },
+      { seq: 4, fileName: 7, content: 'not base64 ✗' },
+      receipt(5),
+      receipt(6),
+    ]);
     const got = await run(url, key);
-    await waitFor('the good receipts behind the bad ones', () => got.filter((r) => /^r\d\.xml$/.test(r.fileName)).length, (n) => n === 3, 10_000);
+    await waitFor(
+      'the good receipts behind the bad ones',
+      () => got.filter((r) => /^r\d\.xml$/.test(r.fileName)).length,
+      (n) => n === 3,
+      10_000,
+    );
     expect(await redis.get(key)).toBe('6');
     const parked = got.filter((r) => r.fileName.startsWith('feed-entry-'));
-    expect(parked.map((r) => r.fileName)).toEqual(['feed-entry-2.json', 'feed-entry-3.json', 'feed-entry-4.json']);
+    expect(parked.map((r) => r.fileName)).toEqual([
+      'feed-entry-2.json',
+      'feed-entry-3.json',
+      'feed-entry-4.json',
+    ]);
     expect(JSON.parse(parked[0]!.bytes.toString('utf8'))).toMatchObject({ seq: 2, content: null });
     expect(lines.filter((l) => l.level >= 50 && /bad feed entry/.test(l.msg))).toHaveLength(3);
   });
@@ -97,9 +146,21 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
       res.end(JSON.stringify({ receipts: 'maintenance', next: 99 }));
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    source = new HttpPullReceiptSource({ name: 'feed', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/receipts`, intervalMs: 20, redis, cursorKey: key }, log);
+    source = new HttpPullReceiptSource(
+      {
+        name: 'feed',
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/receipts`,
+        intervalMs: 20,
+        redis,
+        cursorKey: key,
+      },
+      log,
+    );
     const got: InboundReceipt[] = [];
-    await expect(source.pollOnce(async (r) => void got.push(r))).rejects.toMatchObject({ code: 'GW_ERR_FEED_MALFORMED', kind: 'transient' });
+    await expect(source.pollOnce(async (r) => void got.push(r))).rejects.toMatchObject({
+      code: 'GW_ERR_FEED_MALFORMED',
+      kind: 'transient',
+    });
     expect(await redis.get(key)).toBe('4');
     expect(got).toEqual([]);
   });

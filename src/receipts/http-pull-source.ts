@@ -1,5 +1,10 @@
 import { Agent } from 'undici';
-import { probeClientRejection, tlsConnectOptions, tlsError, type ClientTls } from '../core/tls-client.js';
+import {
+  probeClientRejection,
+  tlsConnectOptions,
+  tlsError,
+  type ClientTls,
+} from '../core/tls-client.js';
 import { isGatewayError } from '../core/errors.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
@@ -62,12 +67,23 @@ export class HttpPullReceiptSource implements ReceiptSource {
       log,
       lease,
       backoffMaxMs: 30_000,
-      text: { failed: 'receipt feed poll failed / 回执拉取失败', recovered: 'receipt feed reachable again / 回执源已恢复' },
+      text: {
+        failed: 'receipt feed poll failed / 回执拉取失败',
+        recovered: 'receipt feed reachable again / 回执源已恢复',
+      },
       report: (err, failures) => {
         // A certificate problem will not go away by itself: say so loudly, with the fix.
         if (isGatewayError(err) && !err.transient) {
           const d = err.details[0];
-          log.error({ code: err.code, source: name, failures, fix: d ? `${d.fixZh ?? ''} / ${d.fixEn ?? ''}` : undefined }, `${err.message} / ${d?.zh ?? ''}`);
+          log.error(
+            {
+              code: err.code,
+              source: name,
+              failures,
+              fix: d ? `${d.fixZh ?? ''} / ${d.fixEn ?? ''}` : undefined,
+            },
+            `${err.message} / ${d?.zh ?? ''}`,
+          );
         } else log.warn({ err, source: name, failures }, 'receipt feed poll failed / 回执拉取失败');
       },
     });
@@ -86,7 +102,11 @@ export class HttpPullReceiptSource implements ReceiptSource {
     const text = await fetchFeedText(u, this.bounds, this.agent, async (err: unknown) => {
       const code = (err as { code?: string }).code;
       const hungUp = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
-      return tlsError(err, this.url) ?? (hungUp ? await probeClientRejection(this.url, this.tls, 10_000) : undefined) ?? err;
+      return (
+        tlsError(err, this.url) ??
+        (hungUp ? await probeClientRejection(this.url, this.tls, 10_000) : undefined) ??
+        err
+      );
     });
     return parseFeedPage(text, this.url);
   }
@@ -127,11 +147,22 @@ export class HttpPullReceiptSource implements ReceiptSource {
       const entry = feedEntry(raw);
       const seq = entrySeq(raw) ?? after + i + 1;
       if (entry) {
-        await onReceipt({ source: this.name, fileName: entry.fileName, bytes: Buffer.from(entry.content, 'base64') });
+        await onReceipt({
+          source: this.name,
+          fileName: entry.fileName,
+          bytes: Buffer.from(entry.content, 'base64'),
+        });
       } else {
         // Handed on as it came, so the receipt stage parks it in orphans/ like any unreadable receipt.
-        this.log.error({ source: this.name, seq }, 'bad feed entry (no content or file name): kept in orphans/, the feed goes on / 回执源条目无效（缺内容或文件名），已存入 orphans 目录，继续读取');
-        await onReceipt({ source: this.name, fileName: `feed-entry-${seq}.json`, bytes: Buffer.from(JSON.stringify(raw) ?? 'null') });
+        this.log.error(
+          { source: this.name, seq },
+          'bad feed entry (no content or file name): kept in orphans/, the feed goes on / 回执源条目无效（缺内容或文件名），已存入 orphans 目录，继续读取',
+        );
+        await onReceipt({
+          source: this.name,
+          fileName: `feed-entry-${seq}.json`,
+          bytes: Buffer.from(JSON.stringify(raw) ?? 'null'),
+        });
       }
       last = Math.max(last, seq);
     }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_STEM_BYTES, MAX_STEM_CHARS, receiptFileName, responseSourceStem, sanitizeStem, stemOf } from './naming.js';
+import {
+  MAX_STEM_BYTES,
+  MAX_STEM_CHARS,
+  receiptFileName,
+  responseSourceStem,
+  sanitizeStem,
+  stemOf,
+} from './naming.js';
 
 describe('receiptFileName', () => {
   it('builds stem.kind.seq.ext with a two-digit seq', () => {
@@ -13,7 +20,9 @@ describe('receiptFileName', () => {
   });
 
   it('keeps Chinese stems as they are', () => {
-    expect(receiptFileName({ stem: '报关单_宁波_001', kind: 'dec-result', seq: 1 })).toBe('报关单_宁波_001.dec-result.01.xml');
+    expect(receiptFileName({ stem: '报关单_宁波_001', kind: 'dec-result', seq: 1 })).toBe(
+      '报关单_宁波_001.dec-result.01.xml',
+    );
   });
 
   it('refuses kinds, seqs and extensions the gateway got wrong', () => {
@@ -21,7 +30,9 @@ describe('receiptFileName', () => {
     expect(() => receiptFileName({ stem: 'a', kind: 'Dec_Result', seq: 1 })).toThrow(RangeError);
     expect(() => receiptFileName({ stem: 'a', kind: 'dec-result', seq: -1 })).toThrow(RangeError);
     expect(() => receiptFileName({ stem: 'a', kind: 'dec-result', seq: 1.5 })).toThrow(RangeError);
-    expect(() => receiptFileName({ stem: 'a', kind: 'dec-result', seq: 1, ext: 'x/ml' })).toThrow(RangeError);
+    expect(() => receiptFileName({ stem: 'a', kind: 'dec-result', seq: 1, ext: 'x/ml' })).toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -87,7 +98,10 @@ describe('responseSourceStem', () => {
   it.each([
     ['Successed_I_001_t-1_202408191442314383412.xml', 'I_001_t-1'],
     ['Failed_I_001_t-1_20240819144231.xml', 'I_001_t-1'],
-    ['Successed_INV101_E_fef3da4f-86c8-4bf2-bb60-a5f03bdcbd30.xml', 'INV101_E_fef3da4f-86c8-4bf2-bb60-a5f03bdcbd30'],
+    [
+      'Successed_INV101_E_fef3da4f-86c8-4bf2-bb60-a5f03bdcbd30.xml',
+      'INV101_E_fef3da4f-86c8-4bf2-bb60-a5f03bdcbd30',
+    ],
     ['successed_x.xml', 'x'],
     ['Receipt_C_001.xml', undefined],
     ['INV201.xml', undefined],

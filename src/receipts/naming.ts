@@ -39,7 +39,11 @@ function truncate(stem: string): string {
  */
 export function sanitizeStem(stem: string): string {
   // Lone surrogates (\p{Cs} under /u matches only unpaired ones) cannot be written as UTF-8.
-  let s = stem.normalize('NFC').replace(/\p{Cs}/gu, '').replace(CONTROL, '').replace(UNSAFE, '_');
+  let s = stem
+    .normalize('NFC')
+    .replace(/\p{Cs}/gu, '')
+    .replace(CONTROL, '')
+    .replace(UNSAFE, '_');
   s = s.replace(/^[.\s]+/, '');
   s = truncate(s).replace(/[.\s]+$/, '');
   if (DEVICE.test(s)) s = `_${s}`;
@@ -63,8 +67,10 @@ export interface ReceiptFileNameParts {
  * Throws RangeError on a kind, seq or ext the gateway itself got wrong — those are bugs, not input.
  */
 export function receiptFileName({ stem, kind, seq, ext = 'xml' }: ReceiptFileNameParts): string {
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(kind)) throw new RangeError(`receipt kind must be kebab-case: ${kind}`);
-  if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`receipt seq must be a non-negative integer: ${seq}`);
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(kind))
+    throw new RangeError(`receipt kind must be kebab-case: ${kind}`);
+  if (!Number.isSafeInteger(seq) || seq < 0)
+    throw new RangeError(`receipt seq must be a non-negative integer: ${seq}`);
   if (!/^[A-Za-z0-9]{1,10}$/.test(ext)) throw new RangeError(`bad receipt extension: ${ext}`);
   return `${sanitizeStem(stem)}.${kind}.${String(seq).padStart(2, '0')}.${ext}`;
 }
@@ -112,6 +118,9 @@ export interface ClientReceiptNameParts extends ReceiptFileNameParts {
  */
 export function clientReceiptFileName(p: ClientReceiptNameParts): string {
   const stem = sanitizeStem(p.stem);
-  if (p.kind === 'import-response' || p.kind === 'sas-response') return `${p.negative ? 'Failed' : 'Successed'}_${stem}_${clientStamp(p.at)}.${p.ext ?? 'xml'}`;
-  return `Receipt_${receiptFileName(p).slice(0, -(`.${p.ext ?? 'xml'}`.length)).replace(/\./g, '_')}.${p.ext ?? 'xml'}`;
+  if (p.kind === 'import-response' || p.kind === 'sas-response')
+    return `${p.negative ? 'Failed' : 'Successed'}_${stem}_${clientStamp(p.at)}.${p.ext ?? 'xml'}`;
+  return `Receipt_${receiptFileName(p)
+    .slice(0, -`.${p.ext ?? 'xml'}`.length)
+    .replace(/\./g, '_')}.${p.ext ?? 'xml'}`;
 }

@@ -62,19 +62,25 @@ describe('DecImportResponse', () => {
   });
 
   it('refuses a response without ResponseCode', () => {
-    const xml = '<DecImportResponse xmlns="http://www.chinaport.gov.cn/dec"><SeqNo>1</SeqNo></DecImportResponse>';
+    const xml =
+      '<DecImportResponse xmlns="http://www.chinaport.gov.cn/dec"><SeqNo>1</SeqNo></DecImportResponse>';
     try {
       parseReceipt(utf8(xml), 'x.xml');
       expect.unreachable();
     } catch (err) {
       expect(isGatewayError(err) && err.code).toBe('GW_ERR_RECEIPT_UNPARSEABLE');
-      expect(isGatewayError(err) && err.details[0]?.where).toBe('x.xml: DecImportResponse/ResponseCode');
+      expect(isGatewayError(err) && err.details[0]?.where).toBe(
+        'x.xml: DecImportResponse/ResponseCode',
+      );
     }
   });
 });
 
 describe('DEC_RESULT (new shape)', () => {
-  const decResult = (channel: string, note: string): string => `<?xml version="1.0" encoding="UTF-8"?>
+  const decResult = (
+    channel: string,
+    note: string,
+  ): string => `<?xml version="1.0" encoding="UTF-8"?>
 <DEC_RESULT>
   <CUS_CIQ_NO>I20180000147015879</CUS_CIQ_NO>
   <ENTRY_ID>530120181000123456</ENTRY_ID>
@@ -150,7 +156,8 @@ describe('DEC_DATA/DEC_RESULT (old shape, GB2312)', () => {
   });
 
   it('lists every distinct DEC_RESULT when there are several', () => {
-    const second = '<DEC_RESULT><SEQ_NO>000000000012345679</SEQ_NO><CHANNEL>R</CHANNEL></DEC_RESULT>';
+    const second =
+      '<DEC_RESULT><SEQ_NO>000000000012345679</SEQ_NO><CHANNEL>R</CHANNEL></DEC_RESULT>';
     const two = decData.replace('</DEC_DATA>', `${second}</DEC_DATA>`);
     const r = parseReceipt(gb2312(two));
     expect(r.code).toBe('P');
@@ -162,6 +169,11 @@ describe('DEC_DATA/DEC_RESULT (old shape, GB2312)', () => {
 
   it('a DEC_DATA without DEC_RESULT is unknown, not an error', () => {
     const r = parseReceipt(utf8('<DEC_DATA><RESULT_INFO>x</RESULT_INFO></DEC_DATA>'));
-    expect(r).toMatchObject({ family: 'unknown', kind: 'unknown', messageType: 'DEC_DATA', status: 'sent' });
+    expect(r).toMatchObject({
+      family: 'unknown',
+      kind: 'unknown',
+      messageType: 'DEC_DATA',
+      status: 'sent',
+    });
   });
 });

@@ -52,9 +52,18 @@ function codeOf(fn: () => unknown): string | undefined {
 describe('DxpMsg envelope', () => {
   it('unwraps a DecImportResponse and keeps envelope and payload', () => {
     const r = parseReceipt(dxpMsg(wrapped76(inner)), 'dxp-in-001.xml');
-    expect(r).toMatchObject({ family: 'dec', kind: 'import-response', code: '0', status: 'imported' });
+    expect(r).toMatchObject({
+      family: 'dec',
+      kind: 'import-response',
+      code: '0',
+      status: 'imported',
+    });
     // No Successed_ name on the outer file: the stem comes from AddInfo/FileName.
-    expect(r.keys).toEqual({ clientSeqNo: 'I202405010001', seqNo: '202400000000000001', sourceStem: 'I_202405010001' });
+    expect(r.keys).toEqual({
+      clientSeqNo: 'I202405010001',
+      seqNo: '202400000000000001',
+      sourceStem: 'I_202405010001',
+    });
     expect(r.payload?.equals(inner)).toBe(true);
     expect(r.envelope).toEqual({
       copMsgId: '8F1C2E4A-0000-4000-8000-000000000001',
@@ -70,12 +79,19 @@ describe('DxpMsg envelope', () => {
   it('unwraps an official CEB receipt with a BOM', () => {
     const ceb = readFileSync(new URL('CEB304Message.xml', FIXTURES));
     const r = parseReceipt(dxpMsg(ceb.toString('base64')));
-    expect(r).toMatchObject({ family: 'ceb', kind: 'ceb-return', messageType: 'CEB304Message', status: 'declared' });
+    expect(r).toMatchObject({
+      family: 'ceb',
+      kind: 'ceb-return',
+      messageType: 'CEB304Message',
+      status: 'declared',
+    });
     expect(r.payload?.equals(ceb)).toBe(true);
   });
 
   it('reports a <Zip> payload as unsupported', () => {
-    expect(codeOf(() => parseReceipt(dxpMsg('', '<dxp:Zip>UEsDBA==</dxp:Zip>')))).toBe('GW_ERR_RECEIPT_UNSUPPORTED');
+    expect(codeOf(() => parseReceipt(dxpMsg('', '<dxp:Zip>UEsDBA==</dxp:Zip>')))).toBe(
+      'GW_ERR_RECEIPT_UNSUPPORTED',
+    );
   });
 
   it('reports zip bytes inside <Data> as unsupported', () => {
@@ -133,8 +149,18 @@ describe('DxpRep', () => {
 
   it('a zero code means the platform took the message', () => {
     const r = parseReceipt(dxpRep('0000', '成功'));
-    expect(r).toMatchObject({ family: 'dxp-rep', kind: 'dxp-rep', code: '0000', status: 'sent', negative: false });
-    expect(r).toMatchObject({ originalType: 'CEB311Message', noticeTime: '2024-05-01', text: '成功' });
+    expect(r).toMatchObject({
+      family: 'dxp-rep',
+      kind: 'dxp-rep',
+      code: '0000',
+      status: 'sent',
+      negative: false,
+    });
+    expect(r).toMatchObject({
+      originalType: 'CEB311Message',
+      noticeTime: '2024-05-01',
+      text: '成功',
+    });
     expect(r.keys).toEqual({ copMsgId: 'OUR-MSG-0001' });
   });
 

@@ -30,7 +30,8 @@ describe('unknown receipts', () => {
   });
 
   it('a CEB declaration (no …Return inside) is unknown', () => {
-    const xml = '<ceb:CEB311Message xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:Order/></ceb:CEB311Message>';
+    const xml =
+      '<ceb:CEB311Message xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:Order/></ceb:CEB311Message>';
     const r = parseReceipt(Buffer.from(xml));
     expect(r).toMatchObject({ family: 'unknown', messageType: 'CEB311Message' });
   });
@@ -56,7 +57,11 @@ describe('unparseable receipts', () => {
   it('empty file', () => {
     const err = failure(Buffer.alloc(0));
     expect(err.code).toBe('GW_ERR_RECEIPT_UNPARSEABLE');
-    expect(err.details[0]).toMatchObject({ where: 'in/bad.xml', zh: '回执无法解析', en: 'receipt cannot be parsed' });
+    expect(err.details[0]).toMatchObject({
+      where: 'in/bad.xml',
+      zh: '回执无法解析',
+      en: 'receipt cannot be parsed',
+    });
   });
 
   it('not XML: keeps the line and column from the XML check', () => {
@@ -67,7 +72,9 @@ describe('unparseable receipts', () => {
   });
 
   it('a DTD is refused', () => {
-    const err = failure(Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><DEC_RESULT><CHANNEL>&a;</CHANNEL></DEC_RESULT>'));
+    const err = failure(
+      Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><DEC_RESULT><CHANNEL>&a;</CHANNEL></DEC_RESULT>'),
+    );
     expect(err.code).toBe('GW_ERR_RECEIPT_UNPARSEABLE');
     expect(err.cause).toMatchObject({ code: 'GW_ERR_XML_DTD' });
   });
@@ -90,7 +97,9 @@ describe('unparseable receipts', () => {
   });
 
   it('element names like toString do not confuse lookups', () => {
-    const r = parseReceipt(Buffer.from('<DEC_RESULT><toString>x</toString><CHANNEL>L</CHANNEL></DEC_RESULT>'));
+    const r = parseReceipt(
+      Buffer.from('<DEC_RESULT><toString>x</toString><CHANNEL>L</CHANNEL></DEC_RESULT>'),
+    );
     expect(r.status).toBe('accepted');
   });
 });

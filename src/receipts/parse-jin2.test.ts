@@ -19,44 +19,91 @@ const skipXmllint = skipWithout('金二 receipt XSD checks', missingTool('xmllin
 const dir = mkdtempSync(join(tmpdir(), 'jin2-receipts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.skipIf(skipXmllint)('the constructed receipt bodies follow the official receipt XSDs', () => {
-  it.each([
-    ['SAS211', SAS211_BODY],
-    ['SAS200', SAS200_BODY],
-  ])('%s', (type, body) => {
-    const f = join(dir, `${type}.xml`);
-    writeFileSync(f, body);
-    const r = runTool('xmllint', ['--noout', '--nonet', '--schema', `test/fixtures/xsd/jin2/SAS/${type}.xsd`, f]);
-    expect(r.stderr).toContain('validates');
-  });
-});
+describe.skipIf(skipXmllint)(
+  'the constructed receipt bodies follow the official receipt XSDs',
+  () => {
+    it.each([
+      ['SAS211', SAS211_BODY],
+      ['SAS200', SAS200_BODY],
+    ])('%s', (type, body) => {
+      const f = join(dir, `${type}.xml`);
+      writeFileSync(f, body);
+      const r = runTool('xmllint', [
+        '--noout',
+        '--nonet',
+        '--schema',
+        `test/fixtures/xsd/jin2/SAS/${type}.xsd`,
+        f,
+      ]);
+      expect(r.stderr).toContain('validates');
+    });
+  },
+);
 
 describe('金二 receipts: SAS2xx bodies, CheckInfo, SAS200 and the signed shape', () => {
   it('SAS211 出入库单 audit receipt in the receipt namespace: 退单 with rmk and every CheckInfo note', () => {
     const r = parseReceipt(Buffer.from(envelope('SAS211', SAS211_BODY)), 'Receipt_SAS211.xml');
-    expect(r).toMatchObject({ family: 'sas', kind: 'sas-receipt', messageType: 'SAS211', code: '3', status: 'rejected', negative: true, terminal: true });
+    expect(r).toMatchObject({
+      family: 'sas',
+      kind: 'sas-receipt',
+      messageType: 'SAS211',
+      code: '3',
+      status: 'rejected',
+      negative: true,
+      terminal: true,
+    });
     expect(r.text).toBe('退单; 第2项申报数量超过申报表余量');
     expect(r.keys).toEqual({ seqNo: '202600000012345678', businessId: 'CK3111260000000042' });
   });
 
   it('SAS200 子报文入库回执: keyed by the pocket_id we sent, claims no progress, quotes its codes', () => {
     const r = parseReceipt(Buffer.from(envelope('SAS200', SAS200_BODY)), 'Receipt_SAS200.xml');
-    expect(r).toMatchObject({ family: 'sas', kind: 'sas-receipt', messageType: 'SAS200', code: '', status: 'sent', negative: false });
-    expect(r.keys).toEqual({ seqNo: '202600000012345678', pocketId: 'FE179B73-B14B-84A5-8E90-E7C1DADC26A8' });
-    expect(r.text).toBe('子报文入库回执（回执类型 resutType 1，处理结果 manageResult 1）：入库成功');
+    expect(r).toMatchObject({
+      family: 'sas',
+      kind: 'sas-receipt',
+      messageType: 'SAS200',
+      code: '',
+      status: 'sent',
+      negative: false,
+    });
+    expect(r.keys).toEqual({
+      seqNo: '202600000012345678',
+      pocketId: 'FE179B73-B14B-84A5-8E90-E7C1DADC26A8',
+    });
+    expect(r.text).toBe(
+      '子报文入库回执（回执类型 resutType 1，处理结果 manageResult 1）：入库成功',
+    );
   });
 
   it('a receipt arriving as Signature/Object/Package is read the same', () => {
     const plain = envelope('SAS211', SAS211_BODY);
-    const signed = plain.replace('<Package>', '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo/><SignatureValue/><KeyInfo><KeyName>01</KeyName></KeyInfo><Object><Package>').replace('</Package>', '</Package></Object></Signature>');
+    const signed = plain
+      .replace(
+        '<Package>',
+        '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo/><SignatureValue/><KeyInfo><KeyName>01</KeyName></KeyInfo><Object><Package>',
+      )
+      .replace('</Package>', '</Package></Object></Signature>');
     const a = parseReceipt(Buffer.from(plain), 'a.xml');
     const b = parseReceipt(Buffer.from(signed), 'b.xml');
-    expect(b).toMatchObject({ messageType: a.messageType, code: a.code, status: a.status, keys: a.keys });
+    expect(b).toMatchObject({
+      messageType: a.messageType,
+      code: a.code,
+      status: a.status,
+      keys: a.keys,
+    });
   });
 
   it('SAS221 核放单 passed (manageResult 1) moves to audited; an unlisted manageResult claims nothing', () => {
-    const body = (code: string) => `<SAS221><HdeApprResult><etpsPreentNo>202600000012345679</etpsPreentNo><businessId>Z3111I261130000000000001</businessId><tmsCnt>0</tmsCnt><typecd>1</typecd><manageResult>${code}</manageResult><manageDate>2026-11-30 10:00:00</manageDate><rmk></rmk></HdeApprResult></SAS221>`;
-    expect(parseReceipt(Buffer.from(envelope('SAS221', body('1'))), 'r.xml')).toMatchObject({ status: 'audited', code: '1' });
-    expect(parseReceipt(Buffer.from(envelope('SAS221', body('9'))), 'r.xml')).toMatchObject({ status: 'sent', code: '9', negative: false });
+    const body = (code: string) =>
+      `<SAS221><HdeApprResult><etpsPreentNo>202600000012345679</etpsPreentNo><businessId>Z3111I261130000000000001</businessId><tmsCnt>0</tmsCnt><typecd>1</typecd><manageResult>${code}</manageResult><manageDate>2026-11-30 10:00:00</manageDate><rmk></rmk></HdeApprResult></SAS221>`;
+    expect(parseReceipt(Buffer.from(envelope('SAS221', body('1'))), 'r.xml')).toMatchObject({
+      status: 'audited',
+      code: '1',
+    });
+    expect(parseReceipt(Buffer.from(envelope('SAS221', body('9'))), 'r.xml')).toMatchObject({
+      status: 'sent',
+      code: '9',
+      negative: false,
+    });
   });
 });

@@ -15,16 +15,31 @@ const mt9999 = (code: string) => `<?xml version="1.0" encoding="GBK"?>
 describe('MT9999 manifest responses', () => {
   it('reads each bill with its response code; 01 = accepted', () => {
     const r = parseReceipt(iconv.encode(mt9999('01'), 'gbk'), 'MT9999_1.xml');
-    expect(r).toMatchObject({ family: 'manifest', kind: 'mt9999', code: '01', status: 'accepted', negative: false, keys: { billNo: 'COSU6321000001' } });
+    expect(r).toMatchObject({
+      family: 'manifest',
+      kind: 'mt9999',
+      code: '01',
+      status: 'accepted',
+      negative: false,
+      keys: { billNo: 'COSU6321000001' },
+    });
     expect(r.text).toContain('传输成功');
     expect(r.records?.map((x) => x.keys.billNo)).toEqual(['COSU6321000001', 'COSU6321000002']);
   });
 
   it('03 (退单) is a rejection', () => {
-    expect(parseReceipt(Buffer.from(mt9999('03').replace('encoding="GBK"', 'encoding="UTF-8"')))).toMatchObject({ status: 'rejected', negative: true });
+    expect(
+      parseReceipt(Buffer.from(mt9999('03').replace('encoding="GBK"', 'encoding="UTF-8"'))),
+    ).toMatchObject({ status: 'rejected', negative: true });
   });
 
   it('a manifest that is not MT9999 stays unknown', () => {
-    expect(parseReceipt(Buffer.from('<Manifest xmlns="urn:Declaration:datamodel:standard:CN:MT1101:1"><Head><MessageType>MT1101</MessageType></Head></Manifest>')).family).toBe('unknown');
+    expect(
+      parseReceipt(
+        Buffer.from(
+          '<Manifest xmlns="urn:Declaration:datamodel:standard:CN:MT1101:1"><Head><MessageType>MT1101</MessageType></Head></Manifest>',
+        ),
+      ).family,
+    ).toBe('unknown');
   });
 });

@@ -21,13 +21,21 @@ describe('CEB receipts (official 202205 samples)', () => {
       text: '新增申报成功[4CDE1CFD-EDED-46B1-946C-B8022E42FC94]',
       noticeTime: '20160428182238000',
     });
-    expect(r.keys).toEqual({ guid: '4CDE1CFD-EDED-46B1-946C-B8022E42FC94', orderNo: 'order20160321116420545' });
+    expect(r.keys).toEqual({
+      guid: '4CDE1CFD-EDED-46B1-946C-B8022E42FC94',
+      orderNo: 'order20160321116420545',
+    });
     expect(r.records).toBeUndefined();
   });
 
   it('CEB622 inventory receipt: copNo and preNo correlate', () => {
     const r = parseFixture('CEB622Message.xml');
-    expect(r).toMatchObject({ family: 'ceb', kind: 'ceb-return', messageType: 'CEB622Message', code: '1' });
+    expect(r).toMatchObject({
+      family: 'ceb',
+      kind: 'ceb-return',
+      messageType: 'CEB622Message',
+      code: '1',
+    });
     expect(r.status).toBe('imported');
     expect(r.text).toBe('暂存');
     expect(r.keys).toEqual({
@@ -41,7 +49,10 @@ describe('CEB receipts (official 202205 samples)', () => {
     const r = parseFixture('CEB304Message.xml');
     expect(r).toMatchObject({ family: 'ceb', kind: 'ceb-return', messageType: 'CEB304Message' });
     expect(r).toMatchObject({ code: '2', status: 'declared' });
-    expect(r.keys).toEqual({ guid: '311af125-6fed-4603-8c5d-49b1fa4b4b9b', orderNo: 'order2018050711340001' });
+    expect(r.keys).toEqual({
+      guid: '311af125-6fed-4603-8c5d-49b1fa4b4b9b',
+      orderNo: 'order2018050711340001',
+    });
     expect(r.noticeTime).toBe('20180507153001001');
   });
 });
@@ -101,7 +112,10 @@ describe('金二 receipts (gx-customs-bridge samples)', () => {
     const r = parseFixture(name);
     expect(r).toMatchObject({ family: 'sas', kind: 'sas-response', code: '-1' });
     expect(r).toMatchObject({ status: 'rejected', terminal: true, negative: true });
-    expect(r.keys).toEqual({ etpsPreentNo: '浙B2M765', sourceStem: 'SAS121_I_9f0895a2-12f6-4d7b-9588-d53d3560e501' });
+    expect(r.keys).toEqual({
+      etpsPreentNo: '浙B2M765',
+      sourceStem: 'SAS121_I_9f0895a2-12f6-4d7b-9588-d53d3560e501',
+    });
     expect(r.text).toMatch(/^报文类型为SAS121,/);
     expect(r.text).toContain('【202300000059988116】');
   });

@@ -10,7 +10,12 @@ import { readTrnResult } from './trn.js';
 import { isMt9999, readMt9999 } from './manifest.js';
 import { findHzApproval, readHzApproval } from './hz-approval.js';
 import { CLIENT_EVENT_ROOT, readClientEvent } from './client-event.js';
-import { AGR_RESPONSE_ROOT, isAgrConfirmation, readAgrConfirmation, readAgrResponse } from './acd.js';
+import {
+  AGR_RESPONSE_ROOT,
+  isAgrConfirmation,
+  readAgrConfirmation,
+  readAgrResponse,
+} from './acd.js';
 import { responseSourceStem, stemOf } from './naming.js';
 import type { ParsedReceipt, ReceiptEnvelope } from './receipt.js';
 import { unknownReceipt } from './record.js';
@@ -46,7 +51,13 @@ function unparseable(where: string, err: unknown): GatewayError {
   // Keep what decodeXml/checkXml said (line, column, encoding) after our own detail.
   const inner: ErrorDetail[] = isGatewayError(err)
     ? [...err.details]
-    : [{ where, zh: String((err as Error)?.message ?? err), en: String((err as Error)?.message ?? err) }];
+    : [
+        {
+          where,
+          zh: String((err as Error)?.message ?? err),
+          en: String((err as Error)?.message ?? err),
+        },
+      ];
   return new GatewayError('GW_ERR_RECEIPT_UNPARSEABLE', [detail, ...inner], { cause: err });
 }
 
@@ -99,7 +110,12 @@ export function parseReceipt(bytes: Buffer, fileName?: string): ParsedReceipt {
     const sourceStem = echoed ? stemOf(echoed).replace(/_t-\d+$/, '') : undefined;
     return sourceStem ? { ...parsed, keys: { ...parsed.keys, sourceStem } } : parsed;
   }
-  if (parsed.kind !== 'import-response' && parsed.kind !== 'sas-response' && parsed.kind !== 'agr-response') return parsed;
+  if (
+    parsed.kind !== 'import-response' &&
+    parsed.kind !== 'sas-response' &&
+    parsed.kind !== 'agr-response'
+  )
+    return parsed;
   // The name is on the file itself, or on the envelope's AddInfo/FileName when it came by DXP.
   const named = [fileName, parsed.envelope?.fileName].filter((n): n is string => n !== undefined);
   const sourceStem = named.map(responseSourceStem).find((s) => s !== undefined);

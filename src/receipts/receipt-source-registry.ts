@@ -11,12 +11,30 @@ import { SftpReceiptSource } from './sftp-receipt-source.js';
  * Receipt source adapters by config `type`. Polling sources poll under a lease so one node polls
  * each; an AMQP queue needs none (the broker shares deliveries between consumers).
  */
-export function createReceiptSource(r: ResolvedReceiptSource, redis: Redis, prefix: string, leases: LeaseFactory, log: Logger): ReceiptSource {
+export function createReceiptSource(
+  r: ResolvedReceiptSource,
+  redis: Redis,
+  prefix: string,
+  leases: LeaseFactory,
+  log: Logger,
+): ReceiptSource {
   if (r.type === 'amqp') return new AmqpReceiptSource(r, log);
   const lease = leases(`receipts:${r.name}`, Math.max(10_000, r.intervalMs * 5));
   switch (r.type) {
     case 'http-pull':
-      return new HttpPullReceiptSource({ name: r.name, url: r.url, intervalMs: r.intervalMs, redis, cursorKey: `${prefix}:cursor:${r.name}`, tls: r.tls, bounds: { maxBytes: r.maxBytes, timeoutMs: r.timeoutMs } }, log, lease);
+      return new HttpPullReceiptSource(
+        {
+          name: r.name,
+          url: r.url,
+          intervalMs: r.intervalMs,
+          redis,
+          cursorKey: `${prefix}:cursor:${r.name}`,
+          tls: r.tls,
+          bounds: { maxBytes: r.maxBytes, timeoutMs: r.timeoutMs },
+        },
+        log,
+        lease,
+      );
     case 'sftp':
       return new SftpReceiptSource({ ...r, pollMs: r.intervalMs }, log, lease);
   }

@@ -3,7 +3,8 @@ import type { GatewayStatus } from './status.js';
 export type { GatewayStatus } from './status.js';
 
 /** Which customs system a receipt came from. */
-export type ReceiptFamily = 'dec' | 'dec-mod' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'acd' | 'sw-client' | 'unknown';
+export type ReceiptFamily =
+  'dec' | 'dec-mod' | 'ceb' | 'sas' | 'dxp-rep' | 'manifest' | 'acd' | 'sw-client' | 'unknown';
 
 /**
  * What kind of receipt it is, stable and kebab-case because it goes into outbox file names:

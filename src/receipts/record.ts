@@ -1,6 +1,12 @@
 /** Builds receipt records and the final ParsedReceipt from what a family reader extracted. */
 import { codeInfo } from './codes.js';
-import type { ParsedReceipt, ReceiptFamily, ReceiptKeys, ReceiptKind, ReceiptRecord } from './receipt.js';
+import type {
+  ParsedReceipt,
+  ReceiptFamily,
+  ReceiptKeys,
+  ReceiptKind,
+  ReceiptRecord,
+} from './receipt.js';
 import { isTerminal } from './status.js';
 
 /** What a family reader pulls out of one status statement. */

@@ -1,10 +1,22 @@
 /** 金二 (SAS/NPTS/NEMS) receipts: the client's CommonResponeMessage and `Package` receipts. */
 import type { ParsedReceipt } from './receipt.js';
 import { toReceipt } from './record.js';
-import { child, childNames, children, deepText, firstText, path, text, type XNode } from '../core/xml-tree.js';
+import {
+  child,
+  childNames,
+  children,
+  deepText,
+  firstText,
+  path,
+  text,
+  type XNode,
+} from '../core/xml-tree.js';
 
 /** Both spellings: the client writes `CommonResponeMessage` (sic); accept the correct one too. */
-export const SAS_RESPONSE_ROOTS: ReadonlySet<string> = new Set(['CommonResponeMessage', 'CommonResponseMessage']);
+export const SAS_RESPONSE_ROOTS: ReadonlySet<string> = new Set([
+  'CommonResponeMessage',
+  'CommonResponseMessage',
+]);
 
 /** `CommonResponeMessage{SeqNo, EtpsPreentNo, CheckInfo, DealFlag}`: DealFlag 0 成功, -1 失败. */
 export function readSasResponse(root: string, node: XNode): ParsedReceipt {
@@ -23,7 +35,8 @@ export function readSasResponse(root: string, node: XNode): ParsedReceipt {
 
 /** The body element of a Package receipt: BussinessData (sic) / <message_type>. */
 function businessBody(pkg: XNode, messageType: string | undefined): XNode | undefined {
-  const data = child(child(pkg, 'DataInfo'), 'BussinessData') ?? child(child(pkg, 'DataInfo'), 'BusinessData');
+  const data =
+    child(child(pkg, 'DataInfo'), 'BussinessData') ?? child(child(pkg, 'DataInfo'), 'BusinessData');
   if (messageType) {
     const named = child(data, messageType);
     if (named !== undefined) return named;
@@ -31,7 +44,9 @@ function businessBody(pkg: XNode, messageType: string | undefined): XNode | unde
   // Fall back to whichever child holds an HdeApprResult (or a SAS200 MsgReceResult).
   return childNames(data)
     .flatMap((n) => children(data, n))
-    .find((n) => child(n, 'HdeApprResult') !== undefined || child(n, 'MsgReceResult') !== undefined);
+    .find(
+      (n) => child(n, 'HdeApprResult') !== undefined || child(n, 'MsgReceResult') !== undefined,
+    );
 }
 
 /** The receipt's own words: rmk, then every CheckInfo/note (0..n in the SAS2xx XSDs). */
@@ -51,7 +66,11 @@ function readMsgReceResult(type: string, body: XNode | undefined): ParsedReceipt
   const codes = `回执类型 resutType ${text(r, 'resutType') ?? ''}，处理结果 manageResult ${text(r, 'manageResult') ?? ''}`;
   return toReceipt('sas', 'sas-receipt', type, [
     {
-      keys: { seqNo: text(r, 'etpsPreentNo'), businessId: text(r, 'bizNo'), pocketId: text(r, 'pocketId') },
+      keys: {
+        seqNo: text(r, 'etpsPreentNo'),
+        businessId: text(r, 'bizNo'),
+        pocketId: text(r, 'pocketId'),
+      },
       code: '',
       text: `子报文入库回执（${codes}）${text(r, 'rmk') ? `：${text(r, 'rmk')}` : ''}`,
       noticeTime: text(r, 'manageDate'),

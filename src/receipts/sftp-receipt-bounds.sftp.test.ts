@@ -36,11 +36,28 @@ describe.skipIf(skip)('SftpReceiptSource bounds (OpenSSH sshd on loopback)', () 
   });
   afterAll(async () => sshd?.dispose());
 
-  const start = async (onReceipt: (r: InboundReceipt) => Promise<void>, over: Partial<SftpReceiptSourceOptions>) => {
+  const start = async (
+    onReceipt: (r: InboundReceipt) => Promise<void>,
+    over: Partial<SftpReceiptSourceOptions>,
+  ) => {
     const s = sshd!;
-    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Line) });
+    const log = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as Line) },
+    );
     source = new SftpReceiptSource(
-      { host: s.host, port: s.port, username: s.username, privateKey: s.privateKey, knownHostKey: s.hostKeyFingerprint, timeoutMs: 3000, remoteDir: inDir, pollMs: 40, stableMs: 0, ...over },
+      {
+        host: s.host,
+        port: s.port,
+        username: s.username,
+        privateKey: s.privateKey,
+        knownHostKey: s.hostKeyFingerprint,
+        timeoutMs: 3000,
+        remoteDir: inDir,
+        pollMs: 40,
+        stableMs: 0,
+        ...over,
+      },
       log,
     );
     await source.start(onReceipt);

@@ -32,7 +32,10 @@ describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
   });
   afterAll(async () => sshd?.dispose());
 
-  const start = async (onReceipt: (r: InboundReceipt) => Promise<void>, over: Partial<SftpReceiptSourceOptions> = {}) => {
+  const start = async (
+    onReceipt: (r: InboundReceipt) => Promise<void>,
+    over: Partial<SftpReceiptSourceOptions> = {},
+  ) => {
     const s = sshd!;
     source = new SftpReceiptSource(
       {
@@ -54,7 +57,10 @@ describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
   };
 
   it('delivers each file once (GBK bytes unchanged) and moves it to doneDir only after onReceipt resolved', async () => {
-    const gbk = iconv.encode('<DEC_RESULT><CHANNEL>L</CHANNEL><NOTE>申报成功</NOTE></DEC_RESULT>', 'gbk');
+    const gbk = iconv.encode(
+      '<DEC_RESULT><CHANNEL>L</CHANNEL><NOTE>申报成功</NOTE></DEC_RESULT>',
+      'gbk',
+    );
     await writeFile(join(inDir, 'Receipt_1.xml'), gbk);
     await writeFile(join(inDir, 'Receipt_2.xml'), '<DEC_RESULT/>');
     await writeFile(join(inDir, '.Receipt_3.xml.part'), '<half');
@@ -68,7 +74,11 @@ describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
     await waitUntil(() => got.length === 1);
     await sleep(100); // onReceipt is still pending: a wrong order would move the file in this time
     // onReceipt has not resolved: nothing moved, nothing offered twice.
-    expect((await readdir(inDir)).sort()).toEqual(['.Receipt_3.xml.part', 'Receipt_1.xml', 'Receipt_2.xml']);
+    expect((await readdir(inDir)).sort()).toEqual([
+      '.Receipt_3.xml.part',
+      'Receipt_1.xml',
+      'Receipt_2.xml',
+    ]);
     expect(got).toHaveLength(1);
     release();
     await waitUntil(() => got.length === 2);
@@ -76,7 +86,11 @@ describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
     // A sentinel that must be taken: once it is, later polls have passed the others by.
     await writeFile(join(inDir, 'Receipt_9.xml'), '<s/>');
     await waitUntil(dirHasCount(join(root, 'done'), 3));
-    expect(got.map((r) => r.fileName).sort()).toEqual(['Receipt_1.xml', 'Receipt_2.xml', 'Receipt_9.xml']);
+    expect(got.map((r) => r.fileName).sort()).toEqual([
+      'Receipt_1.xml',
+      'Receipt_2.xml',
+      'Receipt_9.xml',
+    ]);
     expect(got.find((r) => r.fileName === 'Receipt_1.xml')!.bytes.equals(gbk)).toBe(true);
     expect(got[0]!.source).toBe(`sftp://127.0.0.1:${sshd!.port}${inDir}`);
     expect(await readdir(inDir)).toEqual(['.Receipt_3.xml.part']);
@@ -104,7 +118,10 @@ describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
     const path = join(inDir, 'grow.xml');
     await writeFile(path, '<a>');
     const got: string[] = [];
-    await start(async (r) => void got.push(r.bytes.toString()), { doneDir: undefined, stableMs: 250 });
+    await start(async (r) => void got.push(r.bytes.toString()), {
+      doneDir: undefined,
+      stableMs: 250,
+    });
     for (let i = 0; i < 5; i++) {
       await sleep(80);
       await appendFile(path, 'x');
@@ -124,7 +141,10 @@ function dirHasCount(dir: string, count: number): () => boolean {
     if (!busy) {
       busy = true;
       void readdir(dir)
-        .then((names) => (seen = names.length), () => (seen = -1))
+        .then(
+          (names) => (seen = names.length),
+          () => (seen = -1),
+        )
         .finally(() => (busy = false));
     }
     return seen === count;

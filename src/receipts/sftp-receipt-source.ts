@@ -3,7 +3,13 @@ import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Lease } from '../core/lease.js';
 import { LeasedPoller } from '../core/leased-poller.js';
-import { isConnectionLost, isPermissionDenied, moveRemoteUnique, SftpSession, type SftpEndpoint } from '../core/sftp-connection.js';
+import {
+  isConnectionLost,
+  isPermissionDenied,
+  moveRemoteUnique,
+  SftpSession,
+  type SftpEndpoint,
+} from '../core/sftp-connection.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
 
@@ -61,7 +67,10 @@ export class SftpReceiptSource implements ReceiptSource {
       intervalMs: opts.pollMs,
       log,
       lease,
-      text: { failed: 'SFTP receipt poll failed / SFTP 回执拉取失败', recovered: 'SFTP receipt dir reachable again / SFTP 回执目录已恢复' },
+      text: {
+        failed: 'SFTP receipt poll failed / SFTP 回执拉取失败',
+        recovered: 'SFTP receipt dir reachable again / SFTP 回执目录已恢复',
+      },
     });
   }
 
@@ -75,7 +84,9 @@ export class SftpReceiptSource implements ReceiptSource {
   }
 
   /** A whole poll is bounded: a server that trickles bytes cannot hold it open for ever. */
-  private async pollWithDeadline(onReceipt: (receipt: InboundReceipt) => Promise<void>): Promise<void> {
+  private async pollWithDeadline(
+    onReceipt: (receipt: InboundReceipt) => Promise<void>,
+  ): Promise<void> {
     const ms = this.opts.pollTimeoutMs ?? 120_000;
     const signal = AbortSignal.timeout(ms);
     try {
@@ -84,7 +95,13 @@ export class SftpReceiptSource implements ReceiptSource {
       if (!signal.aborted) throw err;
       throw new GatewayError(
         'GW_ERR_FEED_TIMEOUT',
-        { where: this.name, zh: `一次拉取超过 ${ms} ms，已中止`, en: `a poll took longer than ${ms} ms and was ended`, fixZh: '检查 SFTP 服务器与网络；必要时调高 pollTimeoutMs', fixEn: 'check the SFTP server and the network; raise pollTimeoutMs if needed' },
+        {
+          where: this.name,
+          zh: `一次拉取超过 ${ms} ms，已中止`,
+          en: `a poll took longer than ${ms} ms and was ended`,
+          fixZh: '检查 SFTP 服务器与网络；必要时调高 pollTimeoutMs',
+          fixEn: 'check the SFTP server and the network; raise pollTimeoutMs if needed',
+        },
         { cause: err },
       );
     }
@@ -107,11 +124,15 @@ export class SftpReceiptSource implements ReceiptSource {
     return true;
   }
 
-  private async pollOnce(onReceipt: (receipt: InboundReceipt) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  private async pollOnce(
+    onReceipt: (receipt: InboundReceipt) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const dir = this.opts.remoteDir;
     const doneDir = this.opts.doneDir;
     if (!this.prepared) {
-      if (doneDir) await this.session.run(`${this.name} mkdir ${doneDir}`, (c) => c.mkdir(doneDir, true));
+      if (doneDir)
+        await this.session.run(`${this.name} mkdir ${doneDir}`, (c) => c.mkdir(doneDir, true));
       this.prepared = true;
     }
     const entries = await this.session.run(`${this.name} list`, (c) => c.list(dir), signal);
@@ -123,7 +144,8 @@ export class SftpReceiptSource implements ReceiptSource {
     for (const entry of entries) {
       if (this.stopped) return;
       // Symlinks and folders are never followed; hidden and half-written files wait.
-      if (entry.type !== '-' || isWorkInProgressName(entry.name) || !this.pattern.test(entry.name)) continue;
+      if (entry.type !== '-' || isWorkInProgressName(entry.name) || !this.pattern.test(entry.name))
+        continue;
       if (!this.stable.ready(entry.name, entry.size, entry.modifyTime, now)) continue;
       if (this.tooLarge(entry.name, entry.size)) continue;
       signal?.throwIfAborted();
@@ -132,16 +154,27 @@ export class SftpReceiptSource implements ReceiptSource {
   }
 
   /** Hands one file over, then moves or deletes it; a file handed over already is only moved. */
-  private async pickUp(name: string, onReceipt: (receipt: InboundReceipt) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  private async pickUp(
+    name: string,
+    onReceipt: (receipt: InboundReceipt) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const path = posix.join(this.opts.remoteDir, name);
     const doneDir = this.opts.doneDir;
     if (!this.handedOver.has(name)) {
-      const bytes = (await this.session.run(`${this.name} download ${name}`, (c) => c.get(path), signal)) as Buffer;
+      const bytes = (await this.session.run(
+        `${this.name} download ${name}`,
+        (c) => c.get(path),
+        signal,
+      )) as Buffer;
       try {
         await onReceipt({ source: this.name, fileName: name, bytes });
       } catch (err) {
         // Not durable: leave the file where it is; the next poll offers it again.
-        this.log.warn({ err, source: this.name, file: name }, 'receipt not stored, will retry / 回执未能保存，稍后重试');
+        this.log.warn(
+          { err, source: this.name, file: name },
+          'receipt not stored, will retry / 回执未能保存，稍后重试',
+        );
         return;
       }
       this.stable.forget(name);
@@ -165,7 +198,9 @@ export class SftpReceiptSource implements ReceiptSource {
       if (this.leftAlone.has(name)) return;
       this.leftAlone.add(name);
       const stored = this.handedOver.has(name);
-      const why = isPermissionDenied(err) ? 'the server denies it (permissions or immutable)' : 'it cannot be handled now';
+      const why = isPermissionDenied(err)
+        ? 'the server denies it (permissions or immutable)'
+        : 'it cannot be handled now';
       const whyZh = isPermissionDenied(err) ? '服务器拒绝操作（权限或不可变属性）' : '暂时无法处理';
       this.log.warn(
         { err, source: this.name, file: name },

@@ -45,7 +45,13 @@ describe('statusRank', () => {
 
 describe('isTerminal', () => {
   it('is true for closed and the negative outcomes only', () => {
-    expect(GATEWAY_STATUSES.filter(isTerminal).sort()).toEqual(['cancelled', 'closed', 'dead', 'failed', 'rejected']);
+    expect(GATEWAY_STATUSES.filter(isTerminal).sort()).toEqual([
+      'cancelled',
+      'closed',
+      'dead',
+      'failed',
+      'rejected',
+    ]);
   });
 });
 
@@ -92,7 +98,12 @@ describe('nextStatus', () => {
     const codes = ['7', 'L', 'J', 'P', 'R'].map((c) => channelStatus(c) as GatewayStatus);
     expect(foldStatus('sent', codes)).toBe('closed');
     expect(foldStatus('sent', [...codes].reverse())).toBe('closed');
-    expect(foldStatus('sent', ['P', 'L', '7', 'J'].map((c) => channelStatus(c) as GatewayStatus))).toBe('released');
+    expect(
+      foldStatus(
+        'sent',
+        ['P', 'L', '7', 'J'].map((c) => channelStatus(c) as GatewayStatus),
+      ),
+    ).toBe('released');
   });
 });
 
@@ -126,10 +137,14 @@ describe('nextStatus properties (random receipt sequences)', () => {
     const forward = pool.filter((s) => !isTerminal(s));
     for (let seed = 1; seed <= 200; seed++) {
       const rnd = seededRandom(seed);
-      const pick = (): GatewayStatus => forward[Math.floor(rnd() * forward.length)] as GatewayStatus;
+      const pick = (): GatewayStatus =>
+        forward[Math.floor(rnd() * forward.length)] as GatewayStatus;
       const seq = Array.from({ length: 1 + Math.floor(rnd() * 10) }, pick);
       const shuffled = [...seq].sort(() => rnd() - 0.5);
-      const furthest = seq.reduce((a, b) => (statusRank(b) > statusRank(a) ? b : a), 'received' as GatewayStatus);
+      const furthest = seq.reduce(
+        (a, b) => (statusRank(b) > statusRank(a) ? b : a),
+        'received' as GatewayStatus,
+      );
       expect(foldStatus('received', seq), `seed ${seed}`).toBe(furthest);
       expect(foldStatus('received', shuffled), `seed ${seed}`).toBe(furthest);
     }

@@ -33,7 +33,10 @@ export type NegativeStatus = (typeof NEGATIVE_STATUSES)[number];
 export type GatewayStatus = ProgressStatus | NegativeStatus;
 
 /** Every status, forward states first. */
-export const GATEWAY_STATUSES: readonly GatewayStatus[] = [...PROGRESS_STATUSES, ...NEGATIVE_STATUSES];
+export const GATEWAY_STATUSES: readonly GatewayStatus[] = [
+  ...PROGRESS_STATUSES,
+  ...NEGATIVE_STATUSES,
+];
 
 /** Rank shared by all negative terminals: an outcome outranks any amount of progress. */
 const NEGATIVE_RANK = PROGRESS_STATUSES.length;
@@ -43,7 +46,10 @@ const RANK: ReadonlyMap<GatewayStatus, number> = new Map<GatewayStatus, number>(
   ...NEGATIVE_STATUSES.map((s) => [s, NEGATIVE_RANK] as const),
 ]);
 
-const TERMINAL: ReadonlySet<GatewayStatus> = new Set<GatewayStatus>(['closed', ...NEGATIVE_STATUSES]);
+const TERMINAL: ReadonlySet<GatewayStatus> = new Set<GatewayStatus>([
+  'closed',
+  ...NEGATIVE_STATUSES,
+]);
 const NEGATIVE: ReadonlySet<GatewayStatus> = new Set<GatewayStatus>(NEGATIVE_STATUSES);
 const GATEWAY_SIDE: ReadonlySet<GatewayStatus> = new Set<GatewayStatus>(['failed', 'dead']);
 

@@ -37,7 +37,9 @@ export class ArchiveStore {
     if (!records.length) return;
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const path = join(this.dir, `${day}.${run}.jsonl.gz`);
-    await appendFile(path, gzipSync(records.map((r) => JSON.stringify(r)).join('\n') + '\n'), { mode: 0o600 });
+    await appendFile(path, gzipSync(records.map((r) => JSON.stringify(r)).join('\n') + '\n'), {
+      mode: 0o600,
+    });
     await fsyncPath(path);
   }
 
@@ -49,7 +51,9 @@ export class ArchiveStore {
 
   /** Every complete record of one archive file; a torn tail is skipped. */
   async read(name: string): Promise<ArchiveRecord[]> {
-    const text = gunzipSync(await readFile(join(this.dir, name)), { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
+    const text = gunzipSync(await readFile(join(this.dir, name)), {
+      finishFlush: constants.Z_SYNC_FLUSH,
+    }).toString('utf8');
     const out: ArchiveRecord[] = [];
     for (const line of text.split('\n')) {
       if (!line) continue;
@@ -70,7 +74,8 @@ export class ArchiveStore {
    */
   async find(key: string, since?: string): Promise<ArchiveRecord[]> {
     const all: ArchiveRecord[] = [];
-    for (const name of await this.files()) if (!since || name.slice(0, 10) >= since) all.push(...(await this.read(name)));
+    for (const name of await this.files())
+      if (!since || name.slice(0, 10) >= since) all.push(...(await this.read(name)));
     const ids = new Set<string>();
     for (const r of all) {
       if (r.keys.includes(key) || r.messageId === key) {

@@ -2,7 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chainNext, EMPTY_HEAD, entryLine, headOf, lineProblem, type AuditEntry } from './audit-chain.js';
+import {
+  chainNext,
+  EMPTY_HEAD,
+  entryLine,
+  headOf,
+  lineProblem,
+  type AuditEntry,
+} from './audit-chain.js';
 import { verifyAuditDir } from './audit-verify.js';
 
 /** A chain of `n` message events starting at `head`, one second apart. */
@@ -10,7 +17,13 @@ function chain(n: number, head = EMPTY_HEAD, t0 = Date.UTC(2026, 10, 30, 8)): Au
   const out: AuditEntry[] = [];
   let h = head;
   for (let i = 0; i < n; i++) {
-    const e = chainNext(h, `${t0 + (h.seq + 1) * 1000}-0`, { type: 'message', messageId: `m${h.seq + 1}`, stage: 'receipt', text: '放行 P', refs: { receipt: `sha256:${'ab'.repeat(32)}` } });
+    const e = chainNext(h, `${t0 + (h.seq + 1) * 1000}-0`, {
+      type: 'message',
+      messageId: `m${h.seq + 1}`,
+      stage: 'receipt',
+      text: '放行 P',
+      refs: { receipt: `sha256:${'ab'.repeat(32)}` },
+    });
     out.push(e);
     h = headOf(e);
   }
@@ -31,9 +44,15 @@ describe('audit chain', () => {
 
   it('verifies a chain split over days and nodes, ordered by sequence', async () => {
     const entries = chain(6);
-    await writeFile(join(dir, '2026-11-30.node-a.jsonl'), entries.slice(0, 4).map(entryLine).join('\n') + '\n');
+    await writeFile(
+      join(dir, '2026-11-30.node-a.jsonl'),
+      entries.slice(0, 4).map(entryLine).join('\n') + '\n',
+    );
     // the writer moved to node b, which repeated entry 4 after a crash and went on
-    await writeFile(join(dir, '2026-12-01.node-b.jsonl'), entries.slice(3).map(entryLine).join('\n') + '\n');
+    await writeFile(
+      join(dir, '2026-12-01.node-b.jsonl'),
+      entries.slice(3).map(entryLine).join('\n') + '\n',
+    );
     expect(await verifyAuditDir(dir)).toEqual({ files: 2, entries: 7, lastSeq: 6 });
   });
 
@@ -41,7 +60,8 @@ describe('audit chain', () => {
     const file = join(dir, '2026-11-30.node.jsonl');
     const lines = chain(2).map(entryLine);
     const original = Buffer.from(lines.join('\n') + '\n');
-    const lineOf = (pos: number): number => original.subarray(0, pos).toString('latin1').split('\n').length;
+    const lineOf = (pos: number): number =>
+      original.subarray(0, pos).toString('latin1').split('\n').length;
     for (let pos = 0; pos < original.length; pos++) {
       const changed = Buffer.from(original);
       changed[pos] = changed[pos]! ^ 0x01;
@@ -59,11 +79,18 @@ describe('audit chain', () => {
     const file = join(dir, '2026-11-30.node.jsonl');
     const lines = chain(4).map(entryLine);
     await writeFile(file, [lines[0], lines[1], lines[3]].join('\n') + '\n');
-    expect((await verifyAuditDir(dir)).firstBroken).toMatchObject({ line: 3, seq: 4, problem: expect.stringContaining('entries 3..3 are missing') });
+    expect((await verifyAuditDir(dir)).firstBroken).toMatchObject({
+      line: 3,
+      seq: 4,
+      problem: expect.stringContaining('entries 3..3 are missing'),
+    });
     await writeFile(file, lines.slice(2).join('\n') + '\n');
     expect((await verifyAuditDir(dir)).firstBroken).toMatchObject({ line: 1, seq: 3 });
     await writeFile(file, lines.join('\n'));
-    expect((await verifyAuditDir(dir)).firstBroken).toMatchObject({ line: 4, problem: expect.stringContaining('incomplete') });
+    expect((await verifyAuditDir(dir)).firstBroken).toMatchObject({
+      line: 4,
+      problem: expect.stringContaining('incomplete'),
+    });
   });
 
   it('refuses reformatted JSON with the same values', async () => {

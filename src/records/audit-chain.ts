@@ -40,7 +40,13 @@ function hashOf(e: Omit<AuditEntry, 'hash'>): string {
  * head with the same stream entries write identical lines.
  */
 export function chainNext(head: ChainHead, sid: string, body: AuditBody): AuditEntry {
-  const base = { seq: head.seq + 1, at: new Date(Number(sid.split('-')[0])).toISOString(), sid, prev: head.hash, body };
+  const base = {
+    seq: head.seq + 1,
+    at: new Date(Number(sid.split('-')[0])).toISOString(),
+    sid,
+    prev: head.hash,
+    body,
+  };
   return { ...base, hash: hashOf(base) };
 }
 
@@ -57,7 +63,16 @@ export function lineProblem(line: string): string | undefined {
   } catch {
     return 'not valid JSON / 不是有效的 JSON';
   }
-  if (typeof e !== 'object' || e === null || typeof e.seq !== 'number' || typeof e.hash !== 'string' || typeof e.prev !== 'string' || typeof e.sid !== 'string' || typeof e.at !== 'string' || typeof e.body !== 'object') {
+  if (
+    typeof e !== 'object' ||
+    e === null ||
+    typeof e.seq !== 'number' ||
+    typeof e.hash !== 'string' ||
+    typeof e.prev !== 'string' ||
+    typeof e.sid !== 'string' ||
+    typeof e.at !== 'string' ||
+    typeof e.body !== 'object'
+  ) {
     return 'missing fields / 字段缺失';
   }
   if (canonicalJson(e) !== line) return 'bytes differ from the canonical form / 内容格式被改动';

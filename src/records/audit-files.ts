@@ -34,14 +34,22 @@ export async function lastEntry(path: string): Promise<AuditEntry | undefined> {
     await fh.close();
   }
   const end = tail.lastIndexOf('\n');
-  if (end < tail.length - 1) await truncate(path, start + Buffer.byteLength(tail.slice(0, end + 1)));
-  const lines = tail.slice(0, end + 1).split('\n').filter(Boolean);
+  if (end < tail.length - 1)
+    await truncate(path, start + Buffer.byteLength(tail.slice(0, end + 1)));
+  const lines = tail
+    .slice(0, end + 1)
+    .split('\n')
+    .filter(Boolean);
   const last = lines.at(-1);
   return last ? (JSON.parse(last) as AuditEntry) : undefined;
 }
 
 /** Appends lines and fsyncs before returning: a line counts as written only once it is on disk. */
-export async function appendLines(dir: string, name: string, lines: readonly string[]): Promise<void> {
+export async function appendLines(
+  dir: string,
+  name: string,
+  lines: readonly string[],
+): Promise<void> {
   if (!lines.length) return;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, name);

@@ -26,6 +26,10 @@ export interface OperatorAction {
  * e.g. `await recordOperatorAction(deps.redis, deps.config.redis.prefix, { action: 'hold', who, target: channel })`.
  * Actions on a message through the ledger (retry, cancel) are recorded by the ledger already.
  */
-export async function recordOperatorAction(redis: Redis, prefix: string, a: OperatorAction): Promise<void> {
+export async function recordOperatorAction(
+  redis: Redis,
+  prefix: string,
+  a: OperatorAction,
+): Promise<void> {
   await redis.xadd(auditStreamKey(prefix), '*', 'o', JSON.stringify({ ...a, at: Date.now() }));
 }

@@ -44,7 +44,9 @@ export async function verifyAuditDir(dir: string): Promise<VerifyResult> {
     else if (lines.length) lines[lines.length - 1] += '\u0000'; // an unterminated last line is incomplete
     let lastSeq = 0;
     lines.forEach((line, i) => {
-      const problem = line.endsWith('\u0000') ? 'incomplete last line / 最后一行不完整' : lineProblem(line);
+      const problem = line.endsWith('\u0000')
+        ? 'incomplete last line / 最后一行不完整'
+        : lineProblem(line);
       if (problem) {
         // The sequence number it claims, when it can still be read (it may be the changed part).
         const claimed = (() => {
@@ -54,7 +56,15 @@ export async function verifyAuditDir(dir: string): Promise<VerifyResult> {
             return undefined;
           }
         })();
-        problems.push({ order: lastSeq + 0.5, b: { file, line: i + 1, ...(typeof claimed === 'number' ? { seq: claimed } : {}), problem } });
+        problems.push({
+          order: lastSeq + 0.5,
+          b: {
+            file,
+            line: i + 1,
+            ...(typeof claimed === 'number' ? { seq: claimed } : {}),
+            problem,
+          },
+        });
         return;
       }
       const e = JSON.parse(line) as AuditEntry;
@@ -65,20 +75,37 @@ export async function verifyAuditDir(dir: string): Promise<VerifyResult> {
   good.sort((a, b) => a.e.seq - b.e.seq);
   let prev: Located | undefined;
   for (const cur of good) {
-    const b = (problem: string): void => void problems.push({ order: cur.e.seq, b: { file: cur.file, line: cur.line, seq: cur.e.seq, problem } });
+    const b = (problem: string): void =>
+      void problems.push({
+        order: cur.e.seq,
+        b: { file: cur.file, line: cur.line, seq: cur.e.seq, problem },
+      });
     if (!prev) {
-      if (cur.e.seq !== 1 || cur.e.prev !== GENESIS) b(`the chain does not start here: entries before ${cur.e.seq} are missing / 此前的记录缺失`);
+      if (cur.e.seq !== 1 || cur.e.prev !== GENESIS)
+        b(
+          `the chain does not start here: entries before ${cur.e.seq} are missing / 此前的记录缺失`,
+        );
     } else if (cur.e.seq === prev.e.seq) {
-      if (cur.e.hash !== prev.e.hash) b(`two different entries with sequence ${cur.e.seq} (also ${prev.file} line ${prev.line}) / 序号重复且内容不同`);
+      if (cur.e.hash !== prev.e.hash)
+        b(
+          `two different entries with sequence ${cur.e.seq} (also ${prev.file} line ${prev.line}) / 序号重复且内容不同`,
+        );
       continue;
     } else if (cur.e.seq !== prev.e.seq + 1) {
       b(`entries ${prev.e.seq + 1}..${cur.e.seq - 1} are missing / 记录缺失`);
     } else if (cur.e.prev !== prev.e.hash) {
-      b(`does not link to entry ${prev.e.seq} (${prev.file} line ${prev.line}) / 与上一条记录不衔接`);
+      b(
+        `does not link to entry ${prev.e.seq} (${prev.file} line ${prev.line}) / 与上一条记录不衔接`,
+      );
     }
     prev = cur;
   }
   problems.sort((a, b) => a.order - b.order);
   const first = problems[0]?.b;
-  return { files: names.length, entries: good.length, lastSeq: prev?.e.seq ?? 0, ...(first ? { firstBroken: first } : {}) };
+  return {
+    files: names.length,
+    entries: good.length,
+    lastSeq: prev?.e.seq ?? 0,
+    ...(first ? { firstBroken: first } : {}),
+  };
 }

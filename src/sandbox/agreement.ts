@@ -27,7 +27,8 @@ export function isAgreementRequest(doc: Document): boolean {
 
 /** First child element by local name (the request has no namespace). */
 function kid(parent: Element | undefined, name: string): Element | undefined {
-  for (let n = parent?.firstChild; n; n = n.nextSibling) if (n.nodeType === n.ELEMENT_NODE && (n as Element).localName === name) return n as Element;
+  for (let n = parent?.firstChild; n; n = n.nextSibling)
+    if (n.nodeType === n.ELEMENT_NODE && (n as Element).localName === name) return n as Element;
   return undefined;
 }
 
@@ -35,7 +36,8 @@ export function readAgreement(doc: Document): AgreementFacts {
   const root = doc.documentElement as Element;
   const info = kid(root, 'ImportInfo');
   const oper = kid(root, 'OperInfo');
-  const at = (el: Element | undefined, name: string): string => (kid(el, name)?.textContent ?? '').trim();
+  const at = (el: Element | undefined, name: string): string =>
+    (kid(el, name)?.textContent ?? '').trim();
   return {
     operType: at(oper, 'OperType'),
     copCusCode: at(oper, 'CopCusCode'),
@@ -48,14 +50,22 @@ export function readAgreement(doc: Document): AgreementFacts {
 
 /** Why the sandbox refuses the request, or undefined. */
 export function agreementProblem(f: AgreementFacts): string | undefined {
-  if (!['1', '2', '3'].includes(f.operType)) return `操作类型 OperType 应为 1/2/3（实际“${f.operType}”） / OperType must be 1, 2 or 3 (got "${f.operType}")`;
-  if (f.operType === '1' && (!f.tradeCode || !f.agentCode)) return '新增委托须有委托方 TradeCode 和被委托方 AgentCode / a new agreement needs TradeCode and AgentCode';
-  if (f.operType !== '1' && !f.consignNo) return '变更或删除须给出委托编号 ConsignNo / a change or delete needs ConsignNo';
-  if (f.note.includes('SANDBOX:REJECT')) return '沙箱模拟导入失败（OtherNote 含 SANDBOX:REJECT） / sandbox-simulated import failure (SANDBOX:REJECT)';
+  if (!['1', '2', '3'].includes(f.operType))
+    return `操作类型 OperType 应为 1/2/3（实际“${f.operType}”） / OperType must be 1, 2 or 3 (got "${f.operType}")`;
+  if (f.operType === '1' && (!f.tradeCode || !f.agentCode))
+    return '新增委托须有委托方 TradeCode 和被委托方 AgentCode / a new agreement needs TradeCode and AgentCode';
+  if (f.operType !== '1' && !f.consignNo)
+    return '变更或删除须给出委托编号 ConsignNo / a change or delete needs ConsignNo';
+  if (f.note.includes('SANDBOX:REJECT'))
+    return '沙箱模拟导入失败（OtherNote 含 SANDBOX:REJECT） / sandbox-simulated import failure (SANDBOX:REJECT)';
   return undefined;
 }
 
-export function buildAgrResponse(f: AgreementFacts, consignNo: string | undefined, failure?: string): string {
+export function buildAgrResponse(
+  f: AgreementFacts,
+  consignNo: string | undefined,
+  failure?: string,
+): string {
   const code = failure ? '1' : f.note.includes('SANDBOX:CODE1') ? '1' : '0';
   const message = failure ?? '导入成功';
   const info = `<ResponseInfo>${leaf('ResponseCode', code)}${leaf('ResponseMessage', message)}${leaf('CopCusCode', f.copCusCode)}</ResponseInfo>`;
@@ -64,7 +74,10 @@ export function buildAgrResponse(f: AgreementFacts, consignNo: string | undefine
 
 export function buildAgrConfirmation(f: AgreementFacts, consignNo: string, at: Date): string {
   const declined = f.note.includes('SANDBOX:DECLINE');
-  const time = new Date(at.getTime() + 8 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const time = new Date(at.getTime() + 8 * 3_600_000)
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .slice(0, 14);
   const data = `${leaf('CONSIGN_NO', consignNo)}${leaf('PROC_RESULT', declined ? 'F' : 'S')}${leaf('PROC_DESC', declined ? '委托方拒绝（沙箱模拟）' : '委托方已确认（沙箱模拟）')}${leaf('OP_TIME', time)}`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo/><SignatureValue/><Object><Package><EnvelopInfo>${leaf('message_type', 'ACD002')}</EnvelopInfo><DataInfo>${data}</DataInfo></Package></Object></Signature>\n`;
 }

@@ -34,7 +34,13 @@ export interface SandboxAmqpNames {
 }
 
 export function sandboxAmqpNames(prefix = 'eport.sandbox'): SandboxAmqpNames {
-  return { exchange: prefix, submitKey: 'submit', submissions: `${prefix}.submissions`, receiptKey: 'receipt', receipts: `${prefix}.receipts` };
+  return {
+    exchange: prefix,
+    submitKey: 'submit',
+    submissions: `${prefix}.submissions`,
+    receiptKey: 'receipt',
+    receipts: `${prefix}.receipts`,
+  };
 }
 
 /** How often the business-receipt feed is checked for receipts to publish. */
@@ -58,7 +64,12 @@ export class AmqpDesk {
     private readonly logger?: Logger,
   ) {
     this.names = sandboxAmqpNames(options.prefix);
-    this.link = new AmqpLink({ url: options.url, label: 'eport customs sandbox', connectTimeoutMs: 10_000, backoff: new Backoff(0, 0) });
+    this.link = new AmqpLink({
+      url: options.url,
+      label: 'eport customs sandbox',
+      connectTimeoutMs: 10_000,
+      backoff: new Backoff(0, 0),
+    });
   }
 
   /** Connects and declares the names (fails if the broker cannot be reached), then keeps reconnecting. */
@@ -89,7 +100,9 @@ export class AmqpDesk {
         if (this.ch === ch) this.ch = undefined;
         resolve();
       });
-      ch.on('error', (err: Error) => this.logger?.warn({ err: err.message }, 'sandbox: AMQP channel error / AMQP 通道错误'));
+      ch.on('error', (err: Error) =>
+        this.logger?.warn({ err: err.message }, 'sandbox: AMQP channel error / AMQP 通道错误'),
+      );
     });
     const n = this.names;
     await ch.assertExchange(n.exchange, 'direct', { durable: true });
@@ -98,10 +111,15 @@ export class AmqpDesk {
     await ch.bindQueue(n.submissions, n.exchange, n.submitKey);
     await ch.bindQueue(n.receipts, n.exchange, n.receiptKey);
     await ch.prefetch(20);
-    await ch.consume(n.submissions, (msg) => msg && void this.onSubmission(ch, msg), { noAck: false });
+    await ch.consume(n.submissions, (msg) => msg && void this.onSubmission(ch, msg), {
+      noAck: false,
+    });
     this.ch = ch;
     this.backoff.reset();
-    this.logger?.info({ broker: this.link.where, ...n }, 'sandbox: consuming submissions over AMQP / 沙箱通过 AMQP 接收报文');
+    this.logger?.info(
+      { broker: this.link.where, ...n },
+      'sandbox: consuming submissions over AMQP / 沙箱通过 AMQP 接收报文',
+    );
     return { lost };
   }
 
@@ -117,7 +135,10 @@ export class AmqpDesk {
           current = (await this.open()).lost;
           break;
         } catch (err) {
-          this.logger?.warn({ err: (err as Error).message }, 'sandbox: AMQP reconnect failed / AMQP 重连失败');
+          this.logger?.warn(
+            { err: (err as Error).message },
+            'sandbox: AMQP reconnect failed / AMQP 重连失败',
+          );
         }
       }
     }
@@ -126,7 +147,12 @@ export class AmqpDesk {
   private async onSubmission(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
     const props = msg.properties;
     const keyHeader = props.headers?.['x-idempotency-key'];
-    const key = typeof keyHeader === 'string' && keyHeader.trim() ? keyHeader.trim() : typeof props.messageId === 'string' ? props.messageId : undefined;
+    const key =
+      typeof keyHeader === 'string' && keyHeader.trim()
+        ? keyHeader.trim()
+        : typeof props.messageId === 'string'
+          ? props.messageId
+          : undefined;
     const outcome = this.desk.submit(msg.content, key);
     try {
       if (outcome.status === 503) {
@@ -140,15 +166,28 @@ export class AmqpDesk {
       const xml =
         outcome.status === 200
           ? outcome.xml
-          : buildDecImportResponse({ responseCode: 1, errorMessage: outcome.reason, clientSeqNo: businessKey, seqNo: '' });
+          : buildDecImportResponse({
+              responseCode: 1,
+              errorMessage: outcome.reason,
+              clientSeqNo: businessKey,
+              seqNo: '',
+            });
       if (xml) {
         const clientSeqNo = outcome.status === 200 ? outcome.clientSeqNo : businessKey;
-        await this.publish(ch, `DecImportResponse_${clientSeqNo || 'unknown'}.xml`, Buffer.from(xml, 'utf8'), props.messageId);
+        await this.publish(
+          ch,
+          `DecImportResponse_${clientSeqNo || 'unknown'}.xml`,
+          Buffer.from(xml, 'utf8'),
+          props.messageId,
+        );
       }
       ch.ack(msg);
     } catch (err) {
       // Channel lost: the submission is redelivered and the desk answers it again (same answer).
-      this.logger?.warn({ err: (err as Error).message }, 'sandbox: answer not published, submission stays queued / 回执未发出，报文留在队列');
+      this.logger?.warn(
+        { err: (err as Error).message },
+        'sandbox: answer not published, submission stays queued / 回执未发出，报文留在队列',
+      );
     }
   }
 
@@ -161,17 +200,27 @@ export class AmqpDesk {
       for (;;) {
         const page = this.desk.receipts(this.cursor, 100);
         if (page.receipts.length === 0) return;
-        await Promise.all(page.receipts.map((r) => this.publish(ch, r.fileName, Buffer.from(r.content, 'base64'))));
+        await Promise.all(
+          page.receipts.map((r) => this.publish(ch, r.fileName, Buffer.from(r.content, 'base64'))),
+        );
         this.cursor = page.next;
       }
     } catch (err) {
-      this.logger?.warn({ err: (err as Error).message }, 'sandbox: receipts not published yet, will retry / 业务回执暂未发出，稍后重试');
+      this.logger?.warn(
+        { err: (err as Error).message },
+        'sandbox: receipts not published yet, will retry / 业务回执暂未发出，稍后重试',
+      );
     } finally {
       this.pumping = false;
     }
   }
 
-  private publish(ch: ConfirmChannel, fileName: string, bytes: Buffer, inReplyTo?: unknown): Promise<void> {
+  private publish(
+    ch: ConfirmChannel,
+    fileName: string,
+    bytes: Buffer,
+    inReplyTo?: unknown,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       try {
         ch.publish(
@@ -187,7 +236,8 @@ export class AmqpDesk {
             ...(typeof inReplyTo === 'string' ? { correlationId: inReplyTo } : {}),
             headers: { 'x-file-name': encodeURIComponent(fileName) },
           },
-          (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
+          (err: unknown) =>
+            err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(),
         );
       } catch (err) {
         reject(err instanceof Error ? err : new Error(String(err)));

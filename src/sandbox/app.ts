@@ -31,9 +31,13 @@ export function buildSandboxApp(desk: CustomsDesk, logger?: Logger): FastifyInst
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: { statusCode?: number; message?: string }, _req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    const status =
+      err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     const zh = status === 413 ? `请求体超过 ${SUBMIT_BODY_LIMIT} 字节上限` : '请求无法处理';
-    void reply.code(status).type(TEXT_TYPE).send(`${zh} / ${err.message ?? 'error'}`);
+    void reply
+      .code(status)
+      .type(TEXT_TYPE)
+      .send(`${zh} / ${err.message ?? 'error'}`);
   });
 
   app.post('/dec/submit', async (req, reply) => {
@@ -56,7 +60,9 @@ export function buildSandboxApp(desk: CustomsDesk, logger?: Logger): FastifyInst
       return reply
         .code(400)
         .type(TEXT_TYPE)
-        .send('after 应为非负整数，limit 应为正整数 / after must be a non-negative integer and limit a positive integer');
+        .send(
+          'after 应为非负整数，limit 应为正整数 / after must be a non-negative integer and limit a positive integer',
+        );
     }
     return desk.receipts(after, Math.min(limit, FEED_MAX_LIMIT));
   });

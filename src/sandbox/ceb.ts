@@ -12,7 +12,12 @@ export const CEB_NS = 'http://www.chinaport.gov.cn/ceb';
 /** The business message -> its return message, record element and key field. */
 const KINDS = {
   CEB311Message: { reply: 'CEB312Message', body: 'Order', record: 'OrderReturn', key: 'orderNo' },
-  CEB621Message: { reply: 'CEB622Message', body: 'Inventory', record: 'InventoryReturn', key: 'copNo' },
+  CEB621Message: {
+    reply: 'CEB622Message',
+    body: 'Inventory',
+    record: 'InventoryReturn',
+    key: 'copNo',
+  },
 } as const;
 type CebKind = keyof typeof KINDS;
 
@@ -54,7 +59,12 @@ export function readCeb(doc: Document): CebFacts {
   const head = node ? childElement(node, `${body}Head`, CEB_NS) : undefined;
   const text = (name: string): string => (head ? childText(head, [name], CEB_NS) : '');
   const names = ['ebpCode', 'ebcCode', 'agentCode', 'customsCode', 'copNo', 'orderNo', 'preNo'];
-  return { kind, guid: text('guid') || root.getAttribute('guid') || '', key: text(key), fields: Object.fromEntries(names.map((n) => [n, text(n)])) };
+  return {
+    kind,
+    guid: text('guid') || root.getAttribute('guid') || '',
+    key: text(key),
+    fields: Object.fromEntries(names.map((n) => [n, text(n)])),
+  };
 }
 
 /** `yyyyMMddHHmmssSSS` in China Standard Time, the CEB returnTime format. */
@@ -69,8 +79,24 @@ export function buildCebReturn(facts: CebFacts, status: string, info: string, at
   const f = facts.fields;
   const parts =
     facts.kind === 'CEB311Message'
-      ? [leaf('guid', facts.guid), leaf('ebpCode', f.ebpCode), leaf('ebcCode', f.ebcCode), leaf('orderNo', facts.key)]
-      : [leaf('guid', facts.guid), leaf('customsCode', f.customsCode), leaf('ebpCode', f.ebpCode), leaf('ebcCode', f.ebcCode), leaf('agentCode', f.agentCode), leaf('copNo', facts.key), leaf('preNo', f.preNo || `B${returnTime(at).slice(0, 8)}${facts.key.slice(-9).padStart(9, '0')}`)];
+      ? [
+          leaf('guid', facts.guid),
+          leaf('ebpCode', f.ebpCode),
+          leaf('ebcCode', f.ebcCode),
+          leaf('orderNo', facts.key),
+        ]
+      : [
+          leaf('guid', facts.guid),
+          leaf('customsCode', f.customsCode),
+          leaf('ebpCode', f.ebpCode),
+          leaf('ebcCode', f.ebcCode),
+          leaf('agentCode', f.agentCode),
+          leaf('copNo', facts.key),
+          leaf(
+            'preNo',
+            f.preNo || `B${returnTime(at).slice(0, 8)}${facts.key.slice(-9).padStart(9, '0')}`,
+          ),
+        ];
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${reply} xmlns="${CEB_NS}" guid="${escapeXml(facts.guid)}" version="1.0"><${record}>${parts.join('')}${leaf('returnStatus', status)}${leaf('returnTime', returnTime(at))}${leaf('returnInfo', info)}</${record}></${reply}>\n`;
 }
 

@@ -66,7 +66,8 @@ function responseStamp(seq: number): string {
 
 export async function startClientSimulator(opts: ClientSimulatorOptions): Promise<ClientSimulator> {
   const modules = opts.modules ?? ['Deccus001'];
-  for (const m of modules) for (const b of CLIENT_BOXES) await mkdir(join(opts.impPath, m, b), { recursive: true });
+  for (const m of modules)
+    for (const b of CLIENT_BOXES) await mkdir(join(opts.impPath, m, b), { recursive: true });
   let faults: ClientFaults = opts.faults ?? {};
   const random = (): number => (faults.random ?? Math.random)();
   const counts = { taken: 0, refused: 0, responses: 0, receipts: 0, packages: 0 };
@@ -78,7 +79,10 @@ export async function startClientSimulator(opts: ClientSimulatorOptions): Promis
   const later = (ms: number, fn: () => Promise<void>): void => {
     const t = setTimeout(() => {
       pending.delete(t);
-      if (!stopped) void fn().catch((err: unknown) => opts.logger?.warn({ err }, 'client simulator: write failed / 模拟客户端写入失败'));
+      if (!stopped)
+        void fn().catch((err: unknown) =>
+          opts.logger?.warn({ err }, 'client simulator: write failed / 模拟客户端写入失败'),
+        );
     }, ms);
     pending.add(t);
   };
@@ -86,7 +90,8 @@ export async function startClientSimulator(opts: ClientSimulatorOptions): Promis
   const writeReceipt = async (module: string, name: string, xml: string): Promise<void> => {
     await writeLikeClient(join(opts.impPath, module, 'InBox'), name, xml);
     counts.receipts += 1;
-    if (random() < (faults.duplicateRate ?? 0)) await writeLikeClient(join(opts.impPath, module, 'InBox'), `dup_${name}`, xml);
+    if (random() < (faults.duplicateRate ?? 0))
+      await writeLikeClient(join(opts.impPath, module, 'InBox'), `dup_${name}`, xml);
   };
 
   opts.desk.onReceipt((fileName, xml, key) => {
@@ -98,10 +103,16 @@ export async function startClientSimulator(opts: ClientSimulatorOptions): Promis
   });
 
   const refuse = async (module: string, name: string, reason: string): Promise<void> => {
-    await rename(join(opts.impPath, module, 'OutBox', name), join(opts.impPath, module, 'FailBox', name));
+    await rename(
+      join(opts.impPath, module, 'OutBox', name),
+      join(opts.impPath, module, 'FailBox', name),
+    );
     await writeLikeClient(join(opts.impPath, module, 'FailBox'), `${name}.reason.txt`, reason);
     counts.refused += 1;
-    opts.logger?.info({ module, file: name, reason }, 'client simulator: refused (FailBox) / 模拟客户端：拒收');
+    opts.logger?.info(
+      { module, file: name, reason },
+      'client simulator: refused (FailBox) / 模拟客户端：拒收',
+    );
   };
 
   const takeOne = async (module: string, name: string): Promise<void> => {
@@ -113,7 +124,11 @@ export async function startClientSimulator(opts: ClientSimulatorOptions): Promis
       // A declaration with its attachments (通关无纸化): the package rules first, then the message.
       const opened = await openClientPackage(name, bytes);
       if ('reason' in opened) {
-        await refuse(module, name, `随附单据报文包不符合要求 / the package breaks the client's rules: ${opened.reason}`);
+        await refuse(
+          module,
+          name,
+          `随附单据报文包不符合要求 / the package breaks the client's rules: ${opened.reason}`,
+        );
         return;
       }
       bytes = opened.xml;
@@ -123,11 +138,19 @@ export async function startClientSimulator(opts: ClientSimulatorOptions): Promis
       parseSubmission(bytes);
     } catch (err) {
       const e = toGatewayError(err);
-      await refuse(module, name, `报文格式错误，客户端无法导入 / malformed message, the client cannot import it: ${e.code} ${e.details[0]?.en ?? e.message}`);
+      await refuse(
+        module,
+        name,
+        `报文格式错误，客户端无法导入 / malformed message, the client cannot import it: ${e.code} ${e.details[0]?.en ?? e.message}`,
+      );
       return;
     }
     if (random() < (faults.failRate ?? 0)) {
-      await refuse(module, name, '客户端发送失败（模拟故障） / the client failed to send (simulated fault)');
+      await refuse(
+        module,
+        name,
+        '客户端发送失败（模拟故障） / the client failed to send (simulated fault)',
+      );
       return;
     }
     const outcome = opts.desk.submit(bytes, undefined, { clientSigns: true, fileName: name });
@@ -142,7 +165,11 @@ export async function startClientSimulator(opts: ClientSimulatorOptions): Promis
     if (outcome.xml) {
       seq += 1;
       const prefix = outcome.responseCode === '0' ? 'Successed' : 'Failed';
-      await writeReceipt(module, `${prefix}_${stemOf(name)}_${responseStamp(seq)}.xml`, outcome.xml);
+      await writeReceipt(
+        module,
+        `${prefix}_${stemOf(name)}_${responseStamp(seq)}.xml`,
+        outcome.xml,
+      );
       counts.responses += 1;
     }
   };
@@ -157,7 +184,12 @@ export async function startClientSimulator(opts: ClientSimulatorOptions): Promis
         for (const name of names.sort()) {
           if (stopped || faults.stopped) return;
           if (isWorkInProgressName(name)) continue;
-          await takeOne(m, name).catch((err: unknown) => opts.logger?.warn({ err, file: name }, 'client simulator: pickup failed / 模拟客户端取件失败'));
+          await takeOne(m, name).catch((err: unknown) =>
+            opts.logger?.warn(
+              { err, file: name },
+              'client simulator: pickup failed / 模拟客户端取件失败',
+            ),
+          );
         }
       }
     })().finally(() => {

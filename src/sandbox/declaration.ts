@@ -29,7 +29,8 @@ export function isDecMessage(doc: Document): boolean {
 /** Reads the facts; fields that are absent come back as ''. */
 export function readDeclaration(doc: Document): DeclarationFacts {
   const root = doc.documentElement;
-  if (!root) return { clientSeqNo: '', ieFlag: '', customMaster: '', ieDate: '', noteS: '', hasHead: false };
+  if (!root)
+    return { clientSeqNo: '', ieFlag: '', customMaster: '', ieDate: '', noteS: '', hasHead: false };
   const head = childElement(root, 'DecHead', DEC_NS);
   const headText = (name: string): string => (head ? childText(head, [name], DEC_NS) : '');
   return {

@@ -45,7 +45,8 @@ export type SubmitOutcome =
 
 export type ImportAnswer = Extract<SubmitOutcome, { status: 200 }>;
 
-export const FAULT_REASON = '沙箱注入故障：服务暂时不可用，请稍后重试 / sandbox fault injection: service temporarily unavailable, retry later';
+export const FAULT_REASON =
+  '沙箱注入故障：服务暂时不可用，请稍后重试 / sandbox fault injection: service temporarily unavailable, retry later';
 
 /** Bilingual one-line reason of a refused body. */
 export function reasonOf(err: GatewayError): string {
@@ -55,4 +56,3 @@ export function reasonOf(err: GatewayError): string {
   const whereEn = d.where ? ` (at ${d.where})` : '';
   return `${err.code}: ${d.zh}${where} / ${d.en}${whereEn}`;
 }
-

@@ -4,7 +4,15 @@
  */
 import { randomInt } from 'node:crypto';
 import { toGatewayError, type GatewayError } from '../core/errors.js';
-import { FAULT_REASON, reasonOf, type DeskSettings, type ImportAnswer, type ReceiptListener, type SubmitContext, type SubmitOutcome } from './desk-types.js';
+import {
+  FAULT_REASON,
+  reasonOf,
+  type DeskSettings,
+  type ImportAnswer,
+  type ReceiptListener,
+  type SubmitContext,
+  type SubmitOutcome,
+} from './desk-types.js';
 import { parseDom } from './dom.js';
 import { isDecMessage, peekClientSeqNo, readDeclaration } from './declaration.js';
 import { ReceiptFeed, type FeedPage } from './feed.js';
@@ -19,13 +27,32 @@ import { formatCompactDate } from './china-time.js';
 import { buildCebReturn, cebPlan, isCebDeclaration, readCeb } from './ceb.js';
 import { buildMt9999, isManifest, readManifest } from './manifest.js';
 import { buildHzApprovalReceipt, fileNameFromKey, isDecModRequest, readDecMod } from './decmod.js';
-import { agreementProblem, buildAgrConfirmation, buildAgrResponse, isAgreementRequest, readAgreement } from './agreement.js';
+import {
+  agreementProblem,
+  buildAgrConfirmation,
+  buildAgrResponse,
+  isAgreementRequest,
+  readAgreement,
+} from './agreement.js';
 import { createHash } from 'node:crypto';
-import { buildCommonResponse, buildJin2Receipt, documentNumber, isJin2, isUnsignedEnveloping, readJin2 } from './jin2.js';
+import {
+  buildCommonResponse,
+  buildJin2Receipt,
+  documentNumber,
+  isJin2,
+  isUnsignedEnveloping,
+  readJin2,
+} from './jin2.js';
 import { chinaYear } from './china-time.js';
 import { buildTrnResult, readTransit, trnPreIdFor, type TransitFacts } from './transit.js';
 
-export { FAULT_REASON, type DeskSettings, type ReceiptListener, type SubmitContext, type SubmitOutcome } from './desk-types.js';
+export {
+  FAULT_REASON,
+  type DeskSettings,
+  type ReceiptListener,
+  type SubmitContext,
+  type SubmitOutcome,
+} from './desk-types.js';
 
 export class CustomsDesk {
   private readonly stats = new StatsCounter();
@@ -55,9 +82,15 @@ export class CustomsDesk {
   }
 
   /** Verifies the signature, or, for a client-signed route, accepts an unsigned message as signed by the client. */
-  private verify(parsed: ParsedSubmission, ctx: SubmitContext): { ok: true; signedXml: string } | { ok: false; zh: string; en: string } {
-    const check = verifyEnvelopedSignature(parsed.text, parsed.doc, { ...(this.settings.trusted ? { trusted: this.settings.trusted } : {}) });
-    if (!check.ok && check.failure === 'missing' && ctx.clientSigns) return { ok: true, signedXml: parsed.text };
+  private verify(
+    parsed: ParsedSubmission,
+    ctx: SubmitContext,
+  ): { ok: true; signedXml: string } | { ok: false; zh: string; en: string } {
+    const check = verifyEnvelopedSignature(parsed.text, parsed.doc, {
+      ...(this.settings.trusted ? { trusted: this.settings.trusted } : {}),
+    });
+    if (!check.ok && check.failure === 'missing' && ctx.clientSigns)
+      return { ok: true, signedXml: parsed.text };
     return check;
   }
 
@@ -72,7 +105,15 @@ export class CustomsDesk {
     } catch (err) {
       refused = toGatewayError(err);
     }
-    const peeked = parsed ? (isCebDeclaration(parsed.doc) ? readCeb(parsed.doc).key : isManifest(parsed.doc) ? readManifest(parsed.doc).messageId : isJin2(parsed.doc) ? readJin2(parsed.doc).key : peekClientSeqNo(parsed.doc)) : '';
+    const peeked = parsed
+      ? isCebDeclaration(parsed.doc)
+        ? readCeb(parsed.doc).key
+        : isManifest(parsed.doc)
+          ? readManifest(parsed.doc).messageId
+          : isJin2(parsed.doc)
+            ? readJin2(parsed.doc).key
+            : peekClientSeqNo(parsed.doc)
+      : '';
     this.stats.addClientSubmission(peeked);
 
     if (this.faultNow()) {
@@ -91,7 +132,10 @@ export class CustomsDesk {
       this.stats.add('duplicates');
       return { ...known, duplicate: true };
     }
-    const answer = this.importMessage(parsed, peeked, { ...ctx, ...(ctx.fileName ? {} : { fileName: fileNameFromKey(idempotencyKey) }) });
+    const answer = this.importMessage(parsed, peeked, {
+      ...ctx,
+      ...(ctx.fileName ? {} : { fileName: fileNameFromKey(idempotencyKey) }),
+    });
     if (idempotencyKey) this.byKey.set(idempotencyKey, { ...answer, duplicate: false });
     return answer;
   }
@@ -118,12 +162,24 @@ export class CustomsDesk {
 
   private failure(clientSeqNo: string, zh: string, en: string): ImportAnswer {
     this.stats.add('rejected');
-    this.settings.logger?.warn({ clientSeqNo, reason: en }, `sandbox: import failed / 导入失败：${zh}`);
-    const xml = buildDecImportResponse({ responseCode: 1, errorMessage: `${zh} / ${en}`, clientSeqNo, seqNo: '' });
+    this.settings.logger?.warn(
+      { clientSeqNo, reason: en },
+      `sandbox: import failed / 导入失败：${zh}`,
+    );
+    const xml = buildDecImportResponse({
+      responseCode: 1,
+      errorMessage: `${zh} / ${en}`,
+      clientSeqNo,
+      seqNo: '',
+    });
     return { status: 200, xml, responseCode: '1', clientSeqNo, duplicate: false };
   }
 
-  private importMessage(parsed: ParsedSubmission, peeked: string, ctx: SubmitContext): ImportAnswer {
+  private importMessage(
+    parsed: ParsedSubmission,
+    peeked: string,
+    ctx: SubmitContext,
+  ): ImportAnswer {
     if (isCebDeclaration(parsed.doc)) return this.importCeb(parsed, ctx);
     if (isManifest(parsed.doc)) return this.importManifest(parsed, ctx);
     if (isAgreementRequest(parsed.doc)) return this.importAgreement(parsed, ctx);
@@ -144,15 +200,26 @@ export class CustomsDesk {
     const facts = readDeclaration(signedDoc);
     if (!facts.hasHead) return this.failure(peeked, '缺少表头 DecHead', 'DecHead missing');
     if (!facts.clientSeqNo) {
-      return this.failure('', '缺少客户端统一编号 DecSign/ClientSeqNo', 'ClientSeqNo missing (DecSign/ClientSeqNo)');
+      return this.failure(
+        '',
+        '缺少客户端统一编号 DecSign/ClientSeqNo',
+        'ClientSeqNo missing (DecSign/ClientSeqNo)',
+      );
     }
     if (facts.ieFlag !== 'I' && facts.ieFlag !== 'E') {
-      return this.failure(facts.clientSeqNo, `进出口标志 IEFlag 应为 I 或 E（实际为“${facts.ieFlag}”）`, `IEFlag must be I or E (got "${facts.ieFlag}")`);
+      return this.failure(
+        facts.clientSeqNo,
+        `进出口标志 IEFlag 应为 I 或 E（实际为“${facts.ieFlag}”）`,
+        `IEFlag must be I or E (got "${facts.ieFlag}")`,
+      );
     }
     const prior = this.accepted.get(facts.clientSeqNo);
     if (prior) {
       this.stats.add('duplicates');
-      this.settings.logger?.info({ clientSeqNo: facts.clientSeqNo }, 'sandbox: duplicate submission / 重复申报，返回原回执');
+      this.settings.logger?.info(
+        { clientSeqNo: facts.clientSeqNo },
+        'sandbox: duplicate submission / 重复申报，返回原回执',
+      );
       return { ...prior, duplicate: true };
     }
 
@@ -160,8 +227,20 @@ export class CustomsDesk {
     const { seqNo, entryId } = this.numbers.allocate(facts.ieFlag, facts.customMaster, now);
     const transit = readTransit(signedDoc);
     const trnPreId = transit ? trnPreIdFor(seqNo) : '';
-    const xml = buildDecImportResponse({ responseCode: 0, errorMessage: '导入成功', clientSeqNo: facts.clientSeqNo, seqNo, trnPreId });
-    const answer: ImportAnswer = { status: 200, xml, responseCode: '0', clientSeqNo: facts.clientSeqNo, duplicate: false };
+    const xml = buildDecImportResponse({
+      responseCode: 0,
+      errorMessage: '导入成功',
+      clientSeqNo: facts.clientSeqNo,
+      seqNo,
+      trnPreId,
+    });
+    const answer: ImportAnswer = {
+      status: 200,
+      xml,
+      responseCode: '0',
+      clientSeqNo: facts.clientSeqNo,
+      duplicate: false,
+    };
     this.accepted.set(facts.clientSeqNo, answer);
     this.stats.add('accepted');
     this.stats.addClientAccepted(facts.clientSeqNo);
@@ -183,7 +262,12 @@ export class CustomsDesk {
   }
 
   /** A transit declaration's 转关单 is answered by one TRN_RESULT after a step. */
-  private answerTransit(seqNo: string, trnPreId: string, transit: TransitFacts, clientSeqNo: string): void {
+  private answerTransit(
+    seqNo: string,
+    trnPreId: string,
+    transit: TransitFacts,
+    clientSeqNo: string,
+  ): void {
     this.timers.after(this.settings.stepMs, () => {
       const xml = buildTrnResult({
         cusCiqNo: seqNo,
@@ -205,11 +289,22 @@ export class CustomsDesk {
    */
   private importCeb(parsed: ParsedSubmission, ctx: SubmitContext): ImportAnswer {
     const check = this.verify(parsed, ctx);
-    const facts = check.ok ? readCeb(parseDom(check.signedXml, 'signed content')) : readCeb(parsed.doc);
+    const facts = check.ok
+      ? readCeb(parseDom(check.signedXml, 'signed content'))
+      : readCeb(parsed.doc);
     if (!check.ok) {
       this.stats.add('rejected');
       // The platform answers a bad signature with a -xxx029 验签失败 return, not an HTTP error.
-      this.emit(`Receipt_${facts.kind}_${facts.key}_sig.xml`, buildCebReturn(facts, facts.kind === 'CEB311Message' ? '-301029' : '-621029', `验签失败：${check.zh}`, new Date()), facts.key);
+      this.emit(
+        `Receipt_${facts.kind}_${facts.key}_sig.xml`,
+        buildCebReturn(
+          facts,
+          facts.kind === 'CEB311Message' ? '-301029' : '-621029',
+          `验签失败：${check.zh}`,
+          new Date(),
+        ),
+        facts.key,
+      );
       return { status: 200, xml: '', responseCode: '1', clientSeqNo: facts.key, duplicate: false };
     }
     const prior = this.accepted.get(`${facts.kind}:${facts.key}`);
@@ -217,7 +312,13 @@ export class CustomsDesk {
       this.stats.add('duplicates');
       return { ...prior, duplicate: true };
     }
-    const answer: ImportAnswer = { status: 200, xml: '', responseCode: '0', clientSeqNo: facts.key, duplicate: false };
+    const answer: ImportAnswer = {
+      status: 200,
+      xml: '',
+      responseCode: '0',
+      clientSeqNo: facts.key,
+      duplicate: false,
+    };
     this.accepted.set(`${facts.kind}:${facts.key}`, answer);
     this.stats.add('accepted');
     this.stats.addClientAccepted(facts.key);
@@ -226,7 +327,11 @@ export class CustomsDesk {
       const step = plan[i];
       if (!step) return;
       this.timers.after(this.settings.stepMs, () => {
-        this.emit(`Receipt_${facts.kind}_${facts.key}_${String(i + 1).padStart(2, '0')}.xml`, buildCebReturn(facts, step[0], step[1], new Date()), facts.key);
+        this.emit(
+          `Receipt_${facts.kind}_${facts.key}_${String(i + 1).padStart(2, '0')}.xml`,
+          buildCebReturn(facts, step[0], step[1], new Date()),
+          facts.key,
+        );
         this.stats.add('receiptsEmitted');
         emit(i + 1);
       });
@@ -248,13 +353,23 @@ export class CustomsDesk {
       this.stats.add('duplicates');
       return { ...prior, duplicate: true };
     }
-    const answer: ImportAnswer = { status: 200, xml: '', responseCode: '0', clientSeqNo: facts.messageId, duplicate: false };
+    const answer: ImportAnswer = {
+      status: 200,
+      xml: '',
+      responseCode: '0',
+      clientSeqNo: facts.messageId,
+      duplicate: false,
+    };
     this.accepted.set(`manifest:${facts.messageId}`, answer);
     this.stats.add('accepted');
     this.stats.addClientAccepted(facts.messageId);
     const seq = this.received;
     this.timers.after(this.settings.stepMs, () => {
-      this.emit(`MT9999_${facts.messageId}.xml`, buildMt9999(facts, new Date(), seq), facts.messageId);
+      this.emit(
+        `MT9999_${facts.messageId}.xml`,
+        buildMt9999(facts, new Date(), seq),
+        facts.messageId,
+      );
       this.stats.add('receiptsEmitted');
     });
     return answer;
@@ -267,7 +382,10 @@ export class CustomsDesk {
    */
   private importJin2(parsed: ParsedSubmission, ctx: SubmitContext): ImportAnswer {
     // Signature/Object/Package without SignedInfo is the unsigned shape the client signs itself.
-    const check = ctx.clientSigns && isUnsignedEnveloping(parsed.doc) ? ({ ok: true, signedXml: parsed.text } as const) : this.verify(parsed, ctx);
+    const check =
+      ctx.clientSigns && isUnsignedEnveloping(parsed.doc)
+        ? ({ ok: true, signedXml: parsed.text } as const)
+        : this.verify(parsed, ctx);
     const facts = readJin2(check.ok ? parseDom(check.signedXml, 'signed content') : parsed.doc);
     if (!check.ok) {
       this.stats.add('rejected');
@@ -282,14 +400,24 @@ export class CustomsDesk {
     const now = new Date();
     this.jin2Seq += 1;
     const seqNo = `${chinaYear(now)}${String(this.jin2Base + this.jin2Seq).padStart(14, '0')}`;
-    const answer: ImportAnswer = { status: 200, xml: buildCommonResponse(facts, seqNo, true), responseCode: '0', clientSeqNo: facts.key, duplicate: false };
+    const answer: ImportAnswer = {
+      status: 200,
+      xml: buildCommonResponse(facts, seqNo, true),
+      responseCode: '0',
+      clientSeqNo: facts.key,
+      duplicate: false,
+    };
     this.accepted.set(`jin2:${facts.key}`, answer);
     this.stats.add('accepted');
     this.stats.addClientAccepted(facts.key);
     const seq = this.jin2Seq;
     this.timers.after(this.settings.stepMs, () => {
       const at = new Date();
-      this.emit(`Receipt_${facts.kind}_${seqNo}.xml`, buildJin2Receipt(facts, seqNo, documentNumber(facts, at, this.jin2Base + seq), at, seq), facts.key);
+      this.emit(
+        `Receipt_${facts.kind}_${seqNo}.xml`,
+        buildJin2Receipt(facts, seqNo, documentNumber(facts, at, this.jin2Base + seq), at, seq),
+        facts.key,
+      );
       this.stats.add('receiptsEmitted');
     });
     return answer;
@@ -301,8 +429,12 @@ export class CustomsDesk {
    */
   private importAgreement(parsed: ParsedSubmission, ctx: SubmitContext): ImportAnswer {
     const check = this.verify(parsed, ctx);
-    const facts = readAgreement(check.ok ? parseDom(check.signedXml, 'signed content') : parsed.doc);
-    const key = `acd:${createHash('sha256').update(check.ok ? check.signedXml : parsed.text).digest('hex')}`;
+    const facts = readAgreement(
+      check.ok ? parseDom(check.signedXml, 'signed content') : parsed.doc,
+    );
+    const key = `acd:${createHash('sha256')
+      .update(check.ok ? check.signedXml : parsed.text)
+      .digest('hex')}`;
     const prior = this.accepted.get(key);
     if (prior) {
       this.stats.add('duplicates');
@@ -311,15 +443,34 @@ export class CustomsDesk {
     const problem = check.ok ? agreementProblem(facts) : `${check.zh} / ${check.en}`;
     if (problem) {
       this.stats.add('rejected');
-      return { status: 200, xml: buildAgrResponse(facts, undefined, problem), responseCode: '1', clientSeqNo: '', duplicate: false };
+      return {
+        status: 200,
+        xml: buildAgrResponse(facts, undefined, problem),
+        responseCode: '1',
+        clientSeqNo: '',
+        duplicate: false,
+      };
     }
-    const consignNo = facts.operType === '1' ? `000${String(Date.now()).slice(-8)}${String(this.accepted.size + 1).padStart(6, '0')}` : facts.consignNo;
-    const answer: ImportAnswer = { status: 200, xml: buildAgrResponse(facts, consignNo), responseCode: '0', clientSeqNo: consignNo, duplicate: false };
+    const consignNo =
+      facts.operType === '1'
+        ? `000${String(Date.now()).slice(-8)}${String(this.accepted.size + 1).padStart(6, '0')}`
+        : facts.consignNo;
+    const answer: ImportAnswer = {
+      status: 200,
+      xml: buildAgrResponse(facts, consignNo),
+      responseCode: '0',
+      clientSeqNo: consignNo,
+      duplicate: false,
+    };
     this.accepted.set(key, answer);
     this.stats.add('accepted');
     this.stats.addClientAccepted(consignNo);
     this.timers.after(this.settings.stepMs, () => {
-      this.emit(`Receipt_ACD_${consignNo}.xml`, buildAgrConfirmation(facts, consignNo, new Date()), consignNo);
+      this.emit(
+        `Receipt_ACD_${consignNo}.xml`,
+        buildAgrConfirmation(facts, consignNo, new Date()),
+        consignNo,
+      );
       this.stats.add('receiptsEmitted');
     });
     return answer;
@@ -341,12 +492,25 @@ export class CustomsDesk {
     }
     const now = new Date();
     const decModSeqNo = `M${this.numbers.allocate('I', '0000', now).seqNo.slice(1)}`;
-    const answer: ImportAnswer = { status: 200, xml: '', responseCode: '0', clientSeqNo: decModSeqNo, duplicate: false };
+    const answer: ImportAnswer = {
+      status: 200,
+      xml: '',
+      responseCode: '0',
+      clientSeqNo: decModSeqNo,
+      duplicate: false,
+    };
     this.accepted.set(dupKey, answer);
     this.stats.add('accepted');
-    this.settings.logger?.info({ decModSeqNo, decSeqNo: facts.decSeqNo, modType: facts.modType }, 'sandbox: 修撤单 received / 收到修撤单');
+    this.settings.logger?.info(
+      { decModSeqNo, decSeqNo: facts.decSeqNo, modType: facts.modType },
+      'sandbox: 修撤单 received / 收到修撤单',
+    );
     this.timers.after(this.settings.decModStepMs ?? this.settings.stepMs, () => {
-      this.emit(`HzApprovalResult_${decModSeqNo}.xml`, buildHzApprovalReceipt(facts, decModSeqNo, ctx.fileName, new Date()), decModSeqNo);
+      this.emit(
+        `HzApprovalResult_${decModSeqNo}.xml`,
+        buildHzApprovalReceipt(facts, decModSeqNo, ctx.fileName, new Date()),
+        decModSeqNo,
+      );
       this.stats.add('receiptsEmitted');
     });
     return answer;
@@ -356,7 +520,14 @@ export class CustomsDesk {
   private walk(
     steps: readonly ReceiptStep[],
     i: number,
-    d: { seqNo: string; entryId: string; clientSeqNo: string; customMaster: string; ieDate: string; dDate: string },
+    d: {
+      seqNo: string;
+      entryId: string;
+      clientSeqNo: string;
+      customMaster: string;
+      ieDate: string;
+      dDate: string;
+    },
   ): void {
     const step = steps[i];
     if (!step) return;

@@ -56,6 +56,10 @@ export function childText(parent: Element, path: readonly string[], ns: string):
 }
 
 /** True when the element has this local name and namespace. */
-export function isElement(el: Element | null | undefined, localName: string, ns: string): el is Element {
+export function isElement(
+  el: Element | null | undefined,
+  localName: string,
+  ns: string,
+): el is Element {
   return !!el && el.localName === localName && el.namespaceURI === ns;
 }

@@ -43,6 +43,10 @@ export class ReceiptFeed {
     const receipts = this.items.slice(start, start + limit);
     const last = receipts[receipts.length - 1];
     // Past the end, `next` says where the end is: a client whose cursor came from an earlier run sees it.
-    return { receipts, next: last ? last.seq : Math.min(start, this.items.length), feedId: this.id };
+    return {
+      receipts,
+      next: last ? last.seq : Math.min(start, this.items.length),
+      feedId: this.id,
+    };
   }
 }

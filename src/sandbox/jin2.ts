@@ -35,7 +35,8 @@ export interface Jin2Facts {
 function child(parent: Element | undefined, name: string): Element | undefined {
   const want = name.toLowerCase();
   for (let n = parent?.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === n.ELEMENT_NODE && ((n as Element).localName ?? '').toLowerCase() === want) return n as Element;
+    if (n.nodeType === n.ELEMENT_NODE && ((n as Element).localName ?? '').toLowerCase() === want)
+      return n as Element;
   }
   return undefined;
 }
@@ -56,7 +57,11 @@ function packageOf(doc: Document): Element | undefined {
 /** `Signature/Object/Package` with no SignedInfo yet: the shape handed to the client to sign. */
 export function isUnsignedEnveloping(doc: Document): boolean {
   const root = doc.documentElement ?? undefined;
-  return root?.localName === 'Signature' && child(root, 'SignedInfo') === undefined && child(root, 'Object') !== undefined;
+  return (
+    root?.localName === 'Signature' &&
+    child(root, 'SignedInfo') === undefined &&
+    child(root, 'Object') !== undefined
+  );
 }
 
 /** True for the 金二 declarations the sandbox answers. */
@@ -69,10 +74,17 @@ export function readJin2(doc: Document): Jin2Facts {
   const pkg = packageOf(doc);
   const kind = text(pkg, 'EnvelopInfo', 'message_type') as Jin2Kind;
   const head = child(child(child(child(pkg, 'DataInfo'), 'BussinessData'), kind), KINDS[kind].head);
-  const flag = text(head, 'impexpMarkcd') || text(head, 'ioTypecd') || text(head, 'stockTypecd') || text(head, 'directionTypecd');
+  const flag =
+    text(head, 'impexpMarkcd') ||
+    text(head, 'ioTypecd') ||
+    text(head, 'stockTypecd') ||
+    text(head, 'directionTypecd');
   return {
     kind,
-    key: text(head, 'etpsInnerInvtNo') || text(pkg, 'EnvelopInfo', 'business_id') || text(pkg, 'EnvelopInfo', 'message_id'),
+    key:
+      text(head, 'etpsInnerInvtNo') ||
+      text(pkg, 'EnvelopInfo', 'business_id') ||
+      text(pkg, 'EnvelopInfo', 'message_id'),
     customs: (text(head, 'dclPlcCuscd') || text(head, 'masterCuscd')).padStart(4, '0').slice(0, 4),
     ieFlag: flag === 'E' ? 'E' : 'I',
     reject: text(head, 'rmk').includes(JIN2_REJECT_MARKER),
@@ -81,8 +93,15 @@ export function readJin2(doc: Document): Jin2Facts {
 }
 
 /** The client's import response: DealFlag 0 with the new 预录入统一编号, or -1 with the reason. */
-export function buildCommonResponse(facts: Pick<Jin2Facts, 'kind' | 'key'>, seqNo: string, ok: boolean, reason = ''): string {
-  const info = ok ? `${KINDS[facts.kind].zh}申报服务调用成功（沙箱模拟）` : `报文类型为${facts.kind}，${reason}`;
+export function buildCommonResponse(
+  facts: Pick<Jin2Facts, 'kind' | 'key'>,
+  seqNo: string,
+  ok: boolean,
+  reason = '',
+): string {
+  const info = ok
+    ? `${KINDS[facts.kind].zh}申报服务调用成功（沙箱模拟）`
+    : `报文类型为${facts.kind}，${reason}`;
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<CommonResponeMessage>${ok ? leaf('SeqNo', seqNo) : ''}${leaf('EtpsPreentNo', facts.key)}${leaf('CheckInfo', info)}${leaf('DealFlag', ok ? '0' : '-1')}</CommonResponeMessage>\n`;
 }
 
@@ -103,12 +122,28 @@ export function documentNumber(facts: Jin2Facts, at: Date, n: number): string {
 }
 
 /** The audit receipt Package, as customs sends it through the client's InBox (see sas-receipts samples). */
-export function buildJin2Receipt(facts: Jin2Facts, seqNo: string, businessId: string, at: Date, seq: number): string {
+export function buildJin2Receipt(
+  facts: Jin2Facts,
+  seqNo: string,
+  businessId: string,
+  at: Date,
+  seq: number,
+): string {
   const { reply, head } = KINDS[facts.kind];
   const when = formatNoticeDate(at);
   const messageId = `CUS0000E010000${when.replace(/\D/g, '')}${String(seq).padStart(8, '0')}`;
-  const [result, rmk] = facts.reject ? ['3', `退单：申报内容与账册备案不符，请核实后重新申报（沙箱模拟，备注含 ${JIN2_REJECT_MARKER}）`] : ['1', ''];
-  const numberField = { INV101: 'bondInvtNo', SAS101: 'sasDclNo', SAS111: 'sasStockNo', SAS121: 'passportNo' }[facts.kind];
+  const [result, rmk] = facts.reject
+    ? [
+        '3',
+        `退单：申报内容与账册备案不符，请核实后重新申报（沙箱模拟，备注含 ${JIN2_REJECT_MARKER}）`,
+      ]
+    : ['1', ''];
+  const numberField = {
+    INV101: 'bondInvtNo',
+    SAS101: 'sasDclNo',
+    SAS111: 'sasStockNo',
+    SAS121: 'passportNo',
+  }[facts.kind];
   const headXml = `<${head}>${leaf(numberField, businessId)}${facts.kind === 'INV101' ? leaf('invtPreentNo', seqNo) + leaf('etpsInnerInvtNo', facts.key) : ''}</${head}>`;
   const appr = `<HdeApprResult>${leaf('etpsPreentNo', seqNo)}${leaf('businessId', businessId)}${leaf('tmsCnt', 0)}${leaf('typecd', 1)}${leaf('manageResult', result)}${leaf('manageDate', when.replace('T', ' '))}${leaf('rmk', rmk)}</HdeApprResult>`;
   const envelope = `<EnvelopInfo>${leaf('version', '1.0')}${leaf('message_id', messageId)}${leaf('file_name', `${messageId}.${facts.kind.startsWith('INV') ? 'INV' : 'SAS'}`)}${leaf('message_type', reply)}${leaf('sender_id', 'CUS0000')}${leaf('receiver_id', facts.sender || 'E010000')}${leaf('send_time', when)}</EnvelopInfo>`;

@@ -6,13 +6,28 @@ import { NumberAllocator } from './numbers.js';
 import { formatCompactDate, formatNoticeDate } from './china-time.js';
 import { ReceiptFeed } from './feed.js';
 
-const parser = new XMLParser({ removeNSPrefix: false, ignoreAttributes: false, parseTagValue: false });
+const parser = new XMLParser({
+  removeNSPrefix: false,
+  ignoreAttributes: false,
+  parseTagValue: false,
+});
 
 describe('buildDecImportResponse', () => {
   it('writes the dec namespace and the fields in order', () => {
-    const xml = buildDecImportResponse({ responseCode: 0, errorMessage: '导入成功', clientSeqNo: 'EPGW20260105000101', seqNo: 'I20260000000000001' });
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<DecImportResponse xmlns="http://www.chinaport.gov.cn/dec">')).toBe(true);
-    const order = ['ResponseCode', 'ErrorMessage', 'ClientSeqNo', 'SeqNo', 'TrnPreId'].map((n) => xml.indexOf(`<${n}`));
+    const xml = buildDecImportResponse({
+      responseCode: 0,
+      errorMessage: '导入成功',
+      clientSeqNo: 'EPGW20260105000101',
+      seqNo: 'I20260000000000001',
+    });
+    expect(
+      xml.startsWith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<DecImportResponse xmlns="http://www.chinaport.gov.cn/dec">',
+      ),
+    ).toBe(true);
+    const order = ['ResponseCode', 'ErrorMessage', 'ClientSeqNo', 'SeqNo', 'TrnPreId'].map((n) =>
+      xml.indexOf(`<${n}`),
+    );
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const doc = parser.parse(xml).DecImportResponse;
     expect(doc.ResponseCode).toBe('0');
@@ -47,7 +62,13 @@ describe('buildDecResult', () => {
   });
 
   it('omits CLIENT_SEQ_NO when not given, like a real receipt', () => {
-    const xml = buildDecResult({ cusCiqNo: 'X', entryId: 'Y', noticeDate: '2018-12-12T14:40:43', channel: 'R', note: '报关单已结关' });
+    const xml = buildDecResult({
+      cusCiqNo: 'X',
+      entryId: 'Y',
+      noticeDate: '2018-12-12T14:40:43',
+      channel: 'R',
+      note: '报关单已结关',
+    });
     expect(xml).not.toContain('CLIENT_SEQ_NO');
     expect(xml).toContain('<NOTICE_DATE>2018-12-12T14:40:43</NOTICE_DATE>');
   });
@@ -55,7 +76,8 @@ describe('buildDecResult', () => {
 
 describe('scenarios', () => {
   it('walks the documented CHANNEL sequences', () => {
-    const channels = (note: string): string[] => receiptPlan(scenarioFor(note)).map((s) => s.channel);
+    const channels = (note: string): string[] =>
+      receiptPlan(scenarioFor(note)).map((s) => s.channel);
     expect(channels('普通备注')).toEqual(['7', 'L', 'J', 'P', 'R']);
     expect(channels('x SANDBOX:INSPECT y')).toEqual(['7', 'L', 'J', 'C', 'P', 'R']);
     expect(channels('SANDBOX:REJECT')).toEqual(['7', 'L', 'E']);

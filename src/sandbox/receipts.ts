@@ -29,7 +29,10 @@ export interface DecImportResponseFields {
  *
  * @example buildDecImportResponse({ responseCode: 0, errorMessage: '导入成功', clientSeqNo: 'EPGW202601050001', seqNo: 'I20260000000000001' })
  */
-export function buildDecImportResponse(fields: DecImportResponseFields, options: { encoding?: ReceiptEncoding } = {}): string {
+export function buildDecImportResponse(
+  fields: DecImportResponseFields,
+  options: { encoding?: ReceiptEncoding } = {},
+): string {
   return [
     `<?xml version="1.0" encoding="${options.encoding ?? 'UTF-8'}"?>`,
     `<DecImportResponse xmlns="${DEC_NS}">`,
@@ -69,8 +72,12 @@ export interface DecResultFields {
 }
 
 /** Builds a `DEC_RESULT` document (XML declaration included). */
-export function buildDecResult(fields: DecResultFields, options: { encoding?: ReceiptEncoding } = {}): string {
-  const noticeDate = typeof fields.noticeDate === 'string' ? fields.noticeDate : formatNoticeDate(fields.noticeDate);
+export function buildDecResult(
+  fields: DecResultFields,
+  options: { encoding?: ReceiptEncoding } = {},
+): string {
+  const noticeDate =
+    typeof fields.noticeDate === 'string' ? fields.noticeDate : formatNoticeDate(fields.noticeDate);
   const lines = [
     `<?xml version="1.0" encoding="${options.encoding ?? 'UTF-8'}"?>`,
     '<DEC_RESULT>',
@@ -83,7 +90,8 @@ export function buildDecResult(fields: DecResultFields, options: { encoding?: Re
     `  ${leaf('I_E_DATE', fields.ieDate)}`,
     `  ${leaf('D_DATE', fields.dDate)}`,
   ];
-  if (fields.clientSeqNo !== undefined) lines.push(`  ${leaf('CLIENT_SEQ_NO', fields.clientSeqNo)}`);
+  if (fields.clientSeqNo !== undefined)
+    lines.push(`  ${leaf('CLIENT_SEQ_NO', fields.clientSeqNo)}`);
   lines.push('</DEC_RESULT>', '');
   return lines.join('\n');
 }

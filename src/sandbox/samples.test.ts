@@ -10,14 +10,29 @@ import { checkXml, decodeXml, encodeXml } from '../core/xml-text.js';
 import { childElement, childElements, childText, parseDom } from './dom.js';
 import { DEC_NS } from './namespaces.js';
 import { startSandbox, type SandboxHandle } from './server.js';
-import { createTestIdentity, signEnveloped, type TestIdentity } from '../../test/helpers/sandbox.js';
+import {
+  createTestIdentity,
+  signEnveloped,
+  type TestIdentity,
+} from '../../test/helpers/sandbox.js';
 
 const dir = fileURLToPath(new URL('../../samples/declaration/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.xml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.xml'))
+  .sort();
 
 const ROOT_ORDER = [
-  'DecHead', 'DecLists', 'DecContainers', 'DecLicenseDocus', 'DecRequestCerts', 'DecOtherPacks',
-  'DecCopLimits', 'DecUsers', 'DecFreeTxt', 'DecSign', 'EdocRealation',
+  'DecHead',
+  'DecLists',
+  'DecContainers',
+  'DecLicenseDocus',
+  'DecRequestCerts',
+  'DecOtherPacks',
+  'DecCopLimits',
+  'DecUsers',
+  'DecFreeTxt',
+  'DecSign',
+  'EdocRealation',
 ];
 
 /** GB 32100-2015 check character (independent of the generator's implementation). */
@@ -36,7 +51,9 @@ function containerOk(id: string): boolean {
   let sum = 0;
   for (let i = 0; i < 10; i++) {
     const c = id[i]!;
-    const v = /\d/.test(c) ? Number(c) : Number(values.slice(values.indexOf(c) + 1, values.indexOf(c) + 3));
+    const v = /\d/.test(c)
+      ? Number(c)
+      : Number(values.slice(values.indexOf(c) + 1, values.indexOf(c) + 3));
     sum += v * 2 ** i;
   }
   return (sum % 11) % 10 === Number(id[10]);
@@ -86,7 +103,8 @@ describe('sample declarations', () => {
     expect(root.localName).toBe('DecMessage');
     expect(root.namespaceURI).toBe(DEC_NS);
     const names: string[] = [];
-    for (let n = root.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) names.push((n as Element).localName ?? '');
+    for (let n = root.firstChild; n; n = n.nextSibling)
+      if (n.nodeType === 1) names.push((n as Element).localName ?? '');
     const positions = names.map((n) => ROOT_ORDER.indexOf(n));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -94,8 +112,10 @@ describe('sample declarations', () => {
     const head = childElement(root, 'DecHead', DEC_NS)!;
     const h = (name: string): string => childText(head, [name], DEC_NS);
     expect(h('IEFlag')).toMatch(/^[IE]$/);
-    for (const f of ['AgentCode', 'TradeCode', 'OwnerCode', 'CopCode']) expect(h(f), f).toMatch(/^[0-9A-Z]{10}$/);
-    for (const f of ['AgentCodeScc', 'TradeCoScc', 'OwnerCodeScc', 'CopCodeScc']) expect(usccOk(h(f)), `${f} ${h(f)}`).toBe(true);
+    for (const f of ['AgentCode', 'TradeCode', 'OwnerCode', 'CopCode'])
+      expect(h(f), f).toMatch(/^[0-9A-Z]{10}$/);
+    for (const f of ['AgentCodeScc', 'TradeCoScc', 'OwnerCodeScc', 'CopCodeScc'])
+      expect(usccOk(h(f)), `${f} ${h(f)}`).toBe(true);
     expect(h('CustomMaster')).toMatch(/^\d{4}$/);
     expect(h('IEPort')).toMatch(/^\d{4}$/);
     expect(h('TradeMode')).toMatch(/^\d{4}$/);
@@ -118,11 +138,18 @@ describe('sample declarations', () => {
       expect(v('DestinationCountry')).toMatch(/^[A-Z]{3}$/);
       expect(v('GUnit')).toMatch(/^\d{3}$/);
       expect(v('FirstUnit')).toMatch(/^\d{3}$/);
-      expect(Math.abs(Number(v('DeclPrice')) * Number(v('GQty')) - Number(v('DeclTotal')))).toBeLessThan(0.01);
+      expect(
+        Math.abs(Number(v('DeclPrice')) * Number(v('GQty')) - Number(v('DeclTotal'))),
+      ).toBeLessThan(0.01);
     });
 
-    const containers = childElements(childElement(root, 'DecContainers', DEC_NS)!, 'Container', DEC_NS);
-    for (const c of containers) expect(containerOk(childText(c, ['ContainerId'], DEC_NS))).toBe(true);
+    const containers = childElements(
+      childElement(root, 'DecContainers', DEC_NS)!,
+      'Container',
+      DEC_NS,
+    );
+    for (const c of containers)
+      expect(containerOk(childText(c, ['ContainerId'], DEC_NS))).toBe(true);
 
     const sign = childElement(root, 'DecSign', DEC_NS)!;
     expect(childText(sign, ['OperType'], DEC_NS)).toMatch(/^[ABCDEG]$/);
@@ -148,18 +175,27 @@ describe('sample declarations through the sandbox', () => {
     const decoded = decodeXml(bytes, file);
     const signed = encodeXml(signEnveloped(decoded.text, id), decoded.encoding);
     const body = decoded.hadBom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), signed]) : signed;
-    const res = await fetch(`${sb.url}/dec/submit`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: Uint8Array.from(body) });
+    const res = await fetch(`${sb.url}/dec/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: Uint8Array.from(body),
+    });
     const text = await res.text();
     expect(res.status).toBe(200);
     expect(text).toContain('<ResponseCode>0</ResponseCode>');
-    const clientSeqNo = childText(parseDom(decoded.text, file).documentElement as Element, ['DecSign', 'ClientSeqNo'], DEC_NS);
+    const clientSeqNo = childText(
+      parseDom(decoded.text, file).documentElement as Element,
+      ['DecSign', 'ClientSeqNo'],
+      DEC_NS,
+    );
     expect(text).toContain(`<ClientSeqNo>${clientSeqNo}</ClientSeqNo>`);
   });
 
   it('walks each sample through the CHANNEL sequence its NoteS marker asks for', async () => {
     const expected = new Map<string, string[]>();
     for (const file of files) {
-      const root = parseDom(decodeXml(readFileSync(`${dir}${file}`), file).text, file).documentElement as Element;
+      const root = parseDom(decodeXml(readFileSync(`${dir}${file}`), file).text, file)
+        .documentElement as Element;
       const note = childText(root, ['DecHead', 'NoteS'], DEC_NS);
       const channels = note.includes('SANDBOX:REJECT')
         ? ['7', 'L', 'E']
@@ -170,8 +206,11 @@ describe('sample declarations through the sandbox', () => {
     }
     const total = [...expected.values()].reduce((n, c) => n + c.length, 0);
     const deadline = Date.now() + 5000;
-    while (sb.stats().receiptsEmitted < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    const page = (await (await fetch(`${sb.url}/receipts?limit=500`)).json()) as { receipts: { content: string }[] };
+    while (sb.stats().receiptsEmitted < total && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    const page = (await (await fetch(`${sb.url}/receipts?limit=500`)).json()) as {
+      receipts: { content: string }[];
+    };
     const seen = new Map<string, string[]>();
     for (const r of page.receipts) {
       const xml = Buffer.from(r.content, 'base64').toString('utf8');

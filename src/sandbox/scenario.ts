@@ -36,7 +36,8 @@ const RELEASED: ReceiptStep = { channel: 'P', note: () => '报关单已放行' }
 const CLOSED: ReceiptStep = { channel: 'R', note: () => '报关单已结关' };
 const REJECTED: ReceiptStep = {
   channel: 'E',
-  note: () => `海关退单：申报内容与随附单证不符，请核实后重新申报（沙箱模拟，备注含 ${REJECT_MARKER}）`,
+  note: () =>
+    `海关退单：申报内容与随附单证不符，请核实后重新申报（沙箱模拟，备注含 ${REJECT_MARKER}）`,
 };
 
 /** The receipts of a scenario, in emission order. */

@@ -4,7 +4,12 @@ import { XMLParser } from 'fast-xml-parser';
 import { Writable } from 'node:stream';
 import { createLogger } from '../core/logger.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from './server.js';
-import { createTestIdentity, signEnveloped, wrapInDxpMsg, type TestIdentity } from '../../test/helpers/sandbox.js';
+import {
+  createTestIdentity,
+  signEnveloped,
+  wrapInDxpMsg,
+  type TestIdentity,
+} from '../../test/helpers/sandbox.js';
 import { sleep, waitFor } from '../../test/helpers/wait.js';
 
 const parser = new XMLParser({ parseTagValue: false, removeNSPrefix: true });
@@ -34,7 +39,11 @@ interface Posted {
   response?: { ResponseCode: string; ErrorMessage: string; ClientSeqNo: string; SeqNo: string };
 }
 
-async function post(sb: SandboxHandle, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Posted> {
+async function post(
+  sb: SandboxHandle,
+  body: string | Uint8Array,
+  headers: Record<string, string> = {},
+): Promise<Posted> {
   const res = await fetch(`${sb.url}/dec/submit`, {
     method: 'POST',
     headers: { 'content-type': 'application/xml', ...headers },
@@ -53,23 +62,44 @@ interface FeedItem {
   result: Record<string, string>;
 }
 
-async function feed(sb: SandboxHandle, after = 0, limit?: number): Promise<{ items: FeedItem[]; next: number }> {
+async function feed(
+  sb: SandboxHandle,
+  after = 0,
+  limit?: number,
+): Promise<{ items: FeedItem[]; next: number }> {
   const q = limit === undefined ? `after=${after}` : `after=${after}&limit=${limit}`;
   const res = await fetch(`${sb.url}/receipts?${q}`);
-  const body = (await res.json()) as { receipts: { seq: number; fileName: string; content: string }[]; next: number };
+  const body = (await res.json()) as {
+    receipts: { seq: number; fileName: string; content: string }[];
+    next: number;
+  };
   const items = body.receipts.map((r) => {
     const xml = Buffer.from(r.content, 'base64').toString('utf8');
-    return { seq: r.seq, fileName: r.fileName, xml, result: parser.parse(xml).DEC_RESULT as Record<string, string> };
+    return {
+      seq: r.seq,
+      fileName: r.fileName,
+      xml,
+      result: parser.parse(xml).DEC_RESULT as Record<string, string>,
+    };
   });
   return { items, next: body.next };
 }
 
 /** Polls the feed until `count` receipts exist. */
-async function waitForReceipts(sb: SandboxHandle, count: number, timeoutMs = 5000): Promise<FeedItem[]> {
-  const { items } = await waitFor(`${count} receipts in the feed`, () => feed(sb, 0, 500), (f) => f.items.length >= count, timeoutMs, 10);
+async function waitForReceipts(
+  sb: SandboxHandle,
+  count: number,
+  timeoutMs = 5000,
+): Promise<FeedItem[]> {
+  const { items } = await waitFor(
+    `${count} receipts in the feed`,
+    () => feed(sb, 0, 500),
+    (f) => f.items.length >= count,
+    timeoutMs,
+    10,
+  );
   return items;
 }
-
 
 let id: TestIdentity;
 const open: SandboxHandle[] = [];
@@ -117,8 +147,17 @@ describe('sandbox: import', () => {
     expect(items[0]?.result.NOTE).toBe(`${seqNo}直接申报成功`);
     await sleep(60);
     expect((await feed(sb)).items).toHaveLength(5);
-    expect(sb.stats()).toMatchObject({ submissions: 1, accepted: 1, duplicates: 0, rejected: 0, faults: 0, receiptsEmitted: 5 });
-    expect(sb.stats().byClientSeqNo).toEqual({ EPGW20260101000001: { submissions: 1, accepted: 1 } });
+    expect(sb.stats()).toMatchObject({
+      submissions: 1,
+      accepted: 1,
+      duplicates: 0,
+      rejected: 0,
+      faults: 0,
+      receiptsEmitted: 5,
+    });
+    expect(sb.stats().byClientSeqNo).toEqual({
+      EPGW20260101000001: { submissions: 1, accepted: 1 },
+    });
   });
 
   it('emits receipts only after their delay', async () => {
@@ -146,7 +185,10 @@ describe('sandbox: import', () => {
 
   it('answers a tampered message with a non-zero ResponseCode and no receipts', async () => {
     const sb = await sandbox();
-    const signed = signEnveloped(decMessage('EPGW20260101000005'), id).replace('处理器及控制器', '处理器及控制器（改）');
+    const signed = signEnveloped(decMessage('EPGW20260101000005'), id).replace(
+      '处理器及控制器',
+      '处理器及控制器（改）',
+    );
     const r = await post(sb, signed);
     expect(r.status).toBe(200);
     expect(r.response?.ResponseCode).not.toBe('0');
@@ -177,7 +219,10 @@ describe('sandbox: import', () => {
 
   it('refuses malformed XML with 400 and a text reason', async () => {
     const sb = await sandbox();
-    const r = await post(sb, '<DecMessage xmlns="http://www.chinaport.gov.cn/dec"><DecHead></DecMessage>');
+    const r = await post(
+      sb,
+      '<DecMessage xmlns="http://www.chinaport.gov.cn/dec"><DecHead></DecMessage>',
+    );
     expect(r.status).toBe(400);
     expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(r.text).toMatch(/XML/);
@@ -208,11 +253,19 @@ describe('sandbox: idempotency', () => {
     const second = await post(sb, signed);
     expect(second.text).toBe(first.text);
     // Re-signed (different signature bytes, same ClientSeqNo) is still the same declaration.
-    const third = await post(sb, signEnveloped(decMessage('EPGW20260101000010'), id, { algorithm: 'rsa-sha256' }));
+    const third = await post(
+      sb,
+      signEnveloped(decMessage('EPGW20260101000010'), id, { algorithm: 'rsa-sha256' }),
+    );
     expect(third.text).toBe(first.text);
     await sleep(80);
     expect((await feed(sb)).items).toHaveLength(5);
-    expect(sb.stats()).toMatchObject({ submissions: 3, accepted: 1, duplicates: 2, receiptsEmitted: 5 });
+    expect(sb.stats()).toMatchObject({
+      submissions: 3,
+      accepted: 1,
+      duplicates: 2,
+      receiptsEmitted: 5,
+    });
     expect(sb.stats().byClientSeqNo.EPGW20260101000010).toEqual({ submissions: 3, accepted: 1 });
   });
 
@@ -252,9 +305,13 @@ describe('sandbox: faults', () => {
   });
 
   it('refuses non-loopback hosts and bad settings', async () => {
-    await expect(startSandbox({ host: '0.0.0.0' })).rejects.toMatchObject({ code: 'GW_ERR_CONFIG' });
+    await expect(startSandbox({ host: '0.0.0.0' })).rejects.toMatchObject({
+      code: 'GW_ERR_CONFIG',
+    });
     await expect(startSandbox({ failRate: 2 })).rejects.toMatchObject({ code: 'GW_ERR_CONFIG' });
-    await expect(startSandbox({ trustedCertsPem: ['not a cert'] })).rejects.toMatchObject({ code: 'GW_ERR_CONFIG' });
+    await expect(startSandbox({ trustedCertsPem: ['not a cert'] })).rejects.toMatchObject({
+      code: 'GW_ERR_CONFIG',
+    });
   });
 });
 
@@ -265,13 +322,19 @@ describe('sandbox: envelopes and encodings', () => {
     const r = await post(sb, wrapInDxpMsg(signed, { fileName: 'EPGW20260101000030.xml' }));
     expect(r.response?.ResponseCode).toBe('0');
     expect(r.response?.ClientSeqNo).toBe('EPGW20260101000030');
-    const bad = await post(sb, '<DxpMsg xmlns="http://www.chinaport.gov.cn/dxp" ver="1.0"><Data>!!!</Data></DxpMsg>');
+    const bad = await post(
+      sb,
+      '<DxpMsg xmlns="http://www.chinaport.gov.cn/dxp" ver="1.0"><Data>!!!</Data></DxpMsg>',
+    );
     expect(bad.status).toBe(400);
   });
 
   it('imports a GBK-encoded signed message (the signature is over the canonical Unicode form)', async () => {
     const sb = await sandbox();
-    const signedText = signEnveloped(decMessage('EPGW20260101000031', '中文备注：进口电子元器件', 'GBK'), id);
+    const signedText = signEnveloped(
+      decMessage('EPGW20260101000031', '中文备注：进口电子元器件', 'GBK'),
+      id,
+    );
     const bytes = iconv.encode(signedText, 'gbk');
     expect(bytes.includes(Buffer.from('中文', 'utf8'))).toBe(false);
     const r = await post(sb, bytes);
@@ -280,21 +343,30 @@ describe('sandbox: envelopes and encodings', () => {
 
   it('imports a GBK message carried in a DxpMsg', async () => {
     const sb = await sandbox();
-    const bytes = iconv.encode(signEnveloped(decMessage('EPGW20260101000032', '', 'GBK'), id), 'gbk');
+    const bytes = iconv.encode(
+      signEnveloped(decMessage('EPGW20260101000032', '', 'GBK'), id),
+      'gbk',
+    );
     const r = await post(sb, wrapInDxpMsg(bytes));
     expect(r.response?.ResponseCode).toBe('0');
   });
 
   it('tolerates a UTF-8 BOM', async () => {
     const sb = await sandbox();
-    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(signEnveloped(decMessage('EPGW20260101000033'), id), 'utf8')]);
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(signEnveloped(decMessage('EPGW20260101000033'), id), 'utf8'),
+    ]);
     const r = await post(sb, bytes);
     expect(r.response?.ResponseCode).toBe('0');
   });
 
   it('refuses bytes that are not in the declared encoding', async () => {
     const sb = await sandbox();
-    const gbkBytes = iconv.encode(signEnveloped(decMessage('EPGW20260101000034', '中文'), id), 'gbk');
+    const gbkBytes = iconv.encode(
+      signEnveloped(decMessage('EPGW20260101000034', '中文'), id),
+      'gbk',
+    );
     const r = await post(sb, gbkBytes);
     expect(r.status).toBe(400);
     expect(r.text).toMatch(/UTF-8/);
@@ -314,7 +386,9 @@ describe('sandbox: feed, stats, health, close', () => {
     expect(p2.items.map((i) => i.seq)).toEqual([5, 6, 7, 8, 9, 10]);
     expect((await feed(sb, p2.next)).next).toBe(10);
     for (const perClient of ['EPGW20260101000040', 'EPGW20260101000041']) {
-      const channels = [...p1.items, ...p2.items].filter((i) => i.result.CLIENT_SEQ_NO === perClient).map((i) => i.result.CHANNEL);
+      const channels = [...p1.items, ...p2.items]
+        .filter((i) => i.result.CLIENT_SEQ_NO === perClient)
+        .map((i) => i.result.CHANNEL);
       expect(channels).toEqual(['7', 'L', 'J', 'P', 'R']);
     }
     expect((await fetch(`${sb.url}/receipts?after=-1`)).status).toBe(400);
@@ -354,8 +428,12 @@ describe('sandbox: feed, stats, health, close', () => {
     const sb = await sandbox({ logger: createLogger({ level: 'info', pretty: false }, sink) });
     await post(sb, signEnveloped(decMessage('EPGW20260101000070'), id));
     await post(sb, decMessage('EPGW20260101000071'));
-    expect(lines.some((l) => l.includes('导入成功') && l.includes('EPGW20260101000070'))).toBe(true);
-    expect(lines.some((l) => l.includes('导入失败') && l.includes('EPGW20260101000071'))).toBe(true);
+    expect(lines.some((l) => l.includes('导入成功') && l.includes('EPGW20260101000070'))).toBe(
+      true,
+    );
+    expect(lines.some((l) => l.includes('导入失败') && l.includes('EPGW20260101000071'))).toBe(
+      true,
+    );
   });
 
   it('refuses bodies over 10 MB with 413', async () => {

@@ -9,7 +9,11 @@ import { AmqpDesk, type SandboxAmqpNames, type SandboxAmqpOptions } from './amqp
 import { buildSandboxApp } from './app.js';
 import { CustomsDesk } from './desk.js';
 import type { SandboxStats } from './stats.js';
-import { startClientSimulator, type ClientFaults, type ClientSimulator } from './client-simulator.js';
+import {
+  startClientSimulator,
+  type ClientFaults,
+  type ClientSimulator,
+} from './client-simulator.js';
 
 export type { SandboxStats } from './stats.js';
 
@@ -65,7 +69,10 @@ function parseTrusted(pems: readonly string[]): X509Certificate[] {
     try {
       certs.push(new X509Certificate(pem));
     } catch {
-      throw configError(`第 ${i + 1} 个受信任证书无法解析`, `trusted certificate #${i + 1} cannot be parsed`);
+      throw configError(
+        `第 ${i + 1} 个受信任证书无法解析`,
+        `trusted certificate #${i + 1} cannot be parsed`,
+      );
     }
   }
   return certs;
@@ -75,17 +82,30 @@ function parseTrusted(pems: readonly string[]): X509Certificate[] {
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) {
-    throw configError(`沙箱只能监听本机回环地址，不能监听 ${host}`, `the sandbox listens on loopback only, not ${host}`);
+    throw configError(
+      `沙箱只能监听本机回环地址，不能监听 ${host}`,
+      `the sandbox listens on loopback only, not ${host}`,
+    );
   }
   const stepMs = options.stepMs ?? 300;
   const failFirst = options.failFirst ?? 0;
   const failRate = options.failRate ?? 0;
-  if (!(stepMs >= 0) || !Number.isInteger(failFirst) || failFirst < 0 || !(failRate >= 0 && failRate <= 1)) {
-    throw configError('stepMs、failFirst 应为非负数，failRate 应在 0 到 1 之间', 'stepMs and failFirst must be non-negative, failRate within 0..1');
+  if (
+    !(stepMs >= 0) ||
+    !Number.isInteger(failFirst) ||
+    failFirst < 0 ||
+    !(failRate >= 0 && failRate <= 1)
+  ) {
+    throw configError(
+      'stepMs、failFirst 应为非负数，failRate 应在 0 到 1 之间',
+      'stepMs and failFirst must be non-negative, failRate within 0..1',
+    );
   }
   const desk = new CustomsDesk({
     stepMs,
-    ...(options.decModStepMs !== undefined && options.decModStepMs >= 0 ? { decModStepMs: options.decModStepMs } : {}),
+    ...(options.decModStepMs !== undefined && options.decModStepMs >= 0
+      ? { decModStepMs: options.decModStepMs }
+      : {}),
     failFirst,
     failRate,
     ...(options.trustedCertsPem ? { trusted: parseTrusted(options.trustedCertsPem) } : {}),
@@ -126,7 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw err;
   }
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const shownHost = host === '::1' ? '[::1]' : host;
 
   let closing: Promise<void> | undefined;

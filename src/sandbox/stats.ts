@@ -13,10 +13,13 @@ export interface SandboxStats {
   /** Business receipts placed on the feed so far. */
   readonly receiptsEmitted: number;
   /** Per ClientSeqNo (as read from the message, also for faults): submissions and accepted imports. */
-  readonly byClientSeqNo: Readonly<Record<string, { readonly submissions: number; readonly accepted: number }>>;
+  readonly byClientSeqNo: Readonly<
+    Record<string, { readonly submissions: number; readonly accepted: number }>
+  >;
 }
 
-type Counter = 'submissions' | 'accepted' | 'duplicates' | 'rejected' | 'faults' | 'receiptsEmitted';
+type Counter =
+  'submissions' | 'accepted' | 'duplicates' | 'rejected' | 'faults' | 'receiptsEmitted';
 
 /** Mutable counters; `snapshot()` hands out a copy. */
 export class StatsCounter {

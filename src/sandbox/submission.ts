@@ -25,7 +25,11 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function readXml(bytes: Uint8Array, where: string): { text: string; doc: Document } {
   if (bytes.length === 0) {
-    throw new GatewayError('GW_ERR_INTAKE_EMPTY', { where, zh: '请求体为空', en: 'the request body is empty' });
+    throw new GatewayError('GW_ERR_INTAKE_EMPTY', {
+      where,
+      zh: '请求体为空',
+      en: 'the request body is empty',
+    });
   }
   const { text } = decodeXml(bytes, where);
   checkXml(text, where);

@@ -34,9 +34,7 @@ const generalXml = readFileSync(
 let desk: CustomsDesk | undefined;
 afterEach(() => desk?.stop());
 
-async function submit(
-  xml: string,
-): Promise<{
+async function submit(xml: string): Promise<{
   response: ReturnType<typeof parseReceipt>;
   receipts: { fileName: string; xml: string }[];
 }> {

@@ -1,7 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { parseDom } from './dom.js';
-import { createTestIdentity, signEnveloped, type TestIdentity } from '../../test/helpers/sandbox.js';
+import {
+  createTestIdentity,
+  signEnveloped,
+  type TestIdentity,
+} from '../../test/helpers/sandbox.js';
 import { verifyEnvelopedSignature } from './verify.js';
 
 const MESSAGE = `<?xml version="1.0" encoding="UTF-8"?>
@@ -55,13 +59,19 @@ describe('verifyEnvelopedSignature', () => {
 
   it('refuses a certificate swapped for another key', () => {
     const body = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
-    const signed = signEnveloped(MESSAGE, id).replace(body(id.certificatePem), body(other.certificatePem));
+    const signed = signEnveloped(MESSAGE, id).replace(
+      body(id.certificatePem),
+      body(other.certificatePem),
+    );
     expect(check(signed)).toMatchObject({ ok: false, failure: 'invalid' });
   });
 
   it('enforces the trusted list', () => {
     const signed = signEnveloped(MESSAGE, id);
-    expect(check(signed, { trusted: [new X509Certificate(other.certificatePem)] })).toMatchObject({ ok: false, failure: 'untrusted' });
+    expect(check(signed, { trusted: [new X509Certificate(other.certificatePem)] })).toMatchObject({
+      ok: false,
+      failure: 'untrusted',
+    });
     expect(check(signed, { trusted: [new X509Certificate(id.certificatePem)] }).ok).toBe(true);
   });
 

@@ -18,7 +18,10 @@ const SIGNATURE_METHODS: Readonly<Record<string, 'rsa-sha1' | 'rsa-sha256'>> = {
   'http://www.w3.org/2000/09/xmldsig#rsa-sha1': 'rsa-sha1',
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256': 'rsa-sha256',
 };
-const DIGEST_METHODS = new Set(['http://www.w3.org/2000/09/xmldsig#sha1', 'http://www.w3.org/2001/04/xmlenc#sha256']);
+const DIGEST_METHODS = new Set([
+  'http://www.w3.org/2000/09/xmldsig#sha1',
+  'http://www.w3.org/2001/04/xmlenc#sha256',
+]);
 const CANONICALISATIONS = new Set([C14N, C14N_WITH_COMMENTS]);
 
 /** Why a signature was refused. */
@@ -32,7 +35,12 @@ export type SignatureCheck =
       readonly algorithm: 'rsa-sha1' | 'rsa-sha256';
       readonly certificate: X509Certificate;
     }
-  | { readonly ok: false; readonly failure: SignatureFailure; readonly zh: string; readonly en: string };
+  | {
+      readonly ok: false;
+      readonly failure: SignatureFailure;
+      readonly zh: string;
+      readonly en: string;
+    };
 
 export interface VerifyOptions {
   /** When given, the signer certificate must be one of these (compared by DER bytes). */
@@ -42,8 +50,14 @@ export interface VerifyOptions {
 }
 
 function fail(failure: SignatureFailure, zh: string, en: string): SignatureCheck {
-  const prefix = failure === 'missing' ? '' : failure === 'expired' ? '数字签名过期：' : '数字签名无效：';
-  const enPrefix = failure === 'missing' ? '' : failure === 'expired' ? 'signature expired: ' : 'signature invalid: ';
+  const prefix =
+    failure === 'missing' ? '' : failure === 'expired' ? '数字签名过期：' : '数字签名无效：';
+  const enPrefix =
+    failure === 'missing'
+      ? ''
+      : failure === 'expired'
+        ? 'signature expired: '
+        : 'signature invalid: ';
   return { ok: false, failure, zh: `${prefix}${zh}`, en: `${enPrefix}${en}` };
 }
 
@@ -55,29 +69,55 @@ function algorithmOf(el: Element | undefined): string {
 function checkProfile(signature: Element): SignatureCheck | 'rsa-sha1' | 'rsa-sha256' {
   const signedInfos = childElements(signature, 'SignedInfo', DSIG_NS);
   const signedInfo = signedInfos[0];
-  if (!signedInfo || signedInfos.length > 1) return fail('invalid', '应有且仅有一个 SignedInfo', 'exactly one SignedInfo is required');
+  if (!signedInfo || signedInfos.length > 1)
+    return fail('invalid', '应有且仅有一个 SignedInfo', 'exactly one SignedInfo is required');
   const c14n = algorithmOf(childElement(signedInfo, 'CanonicalizationMethod', DSIG_NS));
   if (!CANONICALISATIONS.has(c14n)) {
-    return fail('invalid', `不支持的规范化方法 ${c14n || '（空）'}，应为 inclusive C14N`, `unsupported canonicalisation ${c14n || '(none)'}; inclusive C14N is required`);
+    return fail(
+      'invalid',
+      `不支持的规范化方法 ${c14n || '（空）'}，应为 inclusive C14N`,
+      `unsupported canonicalisation ${c14n || '(none)'}; inclusive C14N is required`,
+    );
   }
   const method = algorithmOf(childElement(signedInfo, 'SignatureMethod', DSIG_NS));
   const algorithm = SIGNATURE_METHODS[method];
   if (!algorithm) {
-    return fail('invalid', `不支持的签名算法 ${method || '（空）'}`, `unsupported signature method ${method || '(none)'}`);
+    return fail(
+      'invalid',
+      `不支持的签名算法 ${method || '（空）'}`,
+      `unsupported signature method ${method || '(none)'}`,
+    );
   }
   const references = childElements(signedInfo, 'Reference', DSIG_NS);
   const reference = references[0];
   if (!reference || references.length > 1 || reference.getAttribute('URI') !== '') {
-    return fail('invalid', '应有且仅有一个 URI="" 的 Reference（对整个报文签名）', 'exactly one Reference with URI="" (whole document) is required');
+    return fail(
+      'invalid',
+      '应有且仅有一个 URI="" 的 Reference（对整个报文签名）',
+      'exactly one Reference with URI="" (whole document) is required',
+    );
   }
   const transforms = childElement(reference, 'Transforms', DSIG_NS);
-  const transformAlgorithms = transforms ? childElements(transforms, 'Transform', DSIG_NS).map(algorithmOf) : [];
-  if (!transformAlgorithms.includes(ENVELOPED) || transformAlgorithms.some((a) => a !== ENVELOPED && !CANONICALISATIONS.has(a))) {
-    return fail('invalid', 'Reference 的变换应为 enveloped-signature（可加 inclusive C14N）', 'Reference transforms must be enveloped-signature (plus optional inclusive C14N)');
+  const transformAlgorithms = transforms
+    ? childElements(transforms, 'Transform', DSIG_NS).map(algorithmOf)
+    : [];
+  if (
+    !transformAlgorithms.includes(ENVELOPED) ||
+    transformAlgorithms.some((a) => a !== ENVELOPED && !CANONICALISATIONS.has(a))
+  ) {
+    return fail(
+      'invalid',
+      'Reference 的变换应为 enveloped-signature（可加 inclusive C14N）',
+      'Reference transforms must be enveloped-signature (plus optional inclusive C14N)',
+    );
   }
   const digest = algorithmOf(childElement(reference, 'DigestMethod', DSIG_NS));
   if (!DIGEST_METHODS.has(digest)) {
-    return fail('invalid', `不支持的摘要算法 ${digest || '（空）'}`, `unsupported digest method ${digest || '(none)'}`);
+    return fail(
+      'invalid',
+      `不支持的摘要算法 ${digest || '（空）'}`,
+      `unsupported digest method ${digest || '(none)'}`,
+    );
   }
   return algorithm;
 }
@@ -88,7 +128,12 @@ function certificateOf(signature: Element): X509Certificate | SignatureCheck {
   const x509Data = keyInfo ? childElement(keyInfo, 'X509Data', DSIG_NS) : undefined;
   const certEl = x509Data ? childElement(x509Data, 'X509Certificate', DSIG_NS) : undefined;
   const b64 = (certEl?.textContent ?? '').replace(/\s+/g, '');
-  if (!b64) return fail('invalid', 'KeyInfo 中缺少 X509Certificate 签名证书', 'KeyInfo carries no X509Certificate');
+  if (!b64)
+    return fail(
+      'invalid',
+      'KeyInfo 中缺少 X509Certificate 签名证书',
+      'KeyInfo carries no X509Certificate',
+    );
   try {
     return new X509Certificate(Buffer.from(b64, 'base64'));
   } catch {
@@ -100,15 +145,28 @@ function certificateOf(signature: Element): X509Certificate | SignatureCheck {
  * Verifies the enveloped signature of `text` (whose parsed DOM is `doc`).
  * Never throws for a bad signature; returns the reason in Chinese and English.
  */
-export function verifyEnvelopedSignature(text: string, doc: Document, options: VerifyOptions = {}): SignatureCheck {
+export function verifyEnvelopedSignature(
+  text: string,
+  doc: Document,
+  options: VerifyOptions = {},
+): SignatureCheck {
   const root = doc.documentElement;
   if (!root) return fail('invalid', '报文为空', 'empty document');
   const all = doc.getElementsByTagNameNS(DSIG_NS, 'Signature');
   const atRoot = childElements(root, 'Signature', DSIG_NS);
-  if (all.length === 0) return fail('missing', '报文缺少数字签名（ds:Signature）', 'signature missing (no ds:Signature)');
+  if (all.length === 0)
+    return fail(
+      'missing',
+      '报文缺少数字签名（ds:Signature）',
+      'signature missing (no ds:Signature)',
+    );
   const signature = atRoot[0];
   if (!signature || atRoot.length !== 1 || all.length !== 1) {
-    return fail('invalid', '报文应有且仅有一个位于根元素下的 ds:Signature', 'exactly one ds:Signature directly under the root is required');
+    return fail(
+      'invalid',
+      '报文应有且仅有一个位于根元素下的 ds:Signature',
+      'exactly one ds:Signature directly under the root is required',
+    );
   }
   const profile = checkProfile(signature);
   if (typeof profile !== 'string') return profile;
@@ -126,14 +184,25 @@ export function verifyEnvelopedSignature(text: string, doc: Document, options: V
     );
   }
   if (certificate.publicKey.asymmetricKeyType !== 'rsa') {
-    return fail('invalid', '签名证书不是 RSA 证书', 'the signer certificate is not an RSA certificate');
+    return fail(
+      'invalid',
+      '签名证书不是 RSA 证书',
+      'the signer certificate is not an RSA certificate',
+    );
   }
-  const verifier = new SignedXml({ publicCert: certificate.toString(), getCertFromKeyInfo: () => null });
+  const verifier = new SignedXml({
+    publicCert: certificate.toString(),
+    getCertFromKeyInfo: () => null,
+  });
   try {
     // xml-crypto re-parses the text and finds this signature again by its SignatureValue.
     verifier.loadSignature(signature as unknown as Node);
     if (verifier.checkSignature(text) !== true) {
-      return fail('invalid', '报文内容与签名不符（摘要校验失败）', 'the content does not match the signature (digest mismatch)');
+      return fail(
+        'invalid',
+        '报文内容与签名不符（摘要校验失败）',
+        'the content does not match the signature (digest mismatch)',
+      );
     }
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { URIS, algorithmForUri, digestBase64, digestHashForUri, resolveProfile } from './algorithms.js';
+import {
+  URIS,
+  algorithmForUri,
+  digestBase64,
+  digestHashForUri,
+  resolveProfile,
+} from './algorithms.js';
 
 describe('resolveProfile', () => {
   it('uses the W3C URIs for RSA whatever the SM2 preset', () => {
@@ -35,12 +41,21 @@ describe('resolveProfile', () => {
   });
 
   it('takes URI overrides from configuration', () => {
-    expect(resolveProfile('sm2-sm3', { preset: 'w3-sm2', digestMethodUri: URIS.chinaportSm3 })).toMatchObject({
+    expect(
+      resolveProfile('sm2-sm3', { preset: 'w3-sm2', digestMethodUri: URIS.chinaportSm3 }),
+    ).toMatchObject({
       signatureMethodUri: URIS.w3Sm2Sm3,
       digestMethodUri: URIS.chinaportSm3,
       digestHash: 'sm3',
     });
-    expect(resolveProfile('sm2-sm3', { signatureMethodUri: 'urn:site:sm2', digestMethodUri: 'urn:site:sm3', digestHash: 'sm3', sm2Encoding: 'der' })).toMatchObject({
+    expect(
+      resolveProfile('sm2-sm3', {
+        signatureMethodUri: 'urn:site:sm2',
+        digestMethodUri: 'urn:site:sm3',
+        digestHash: 'sm3',
+        sm2Encoding: 'der',
+      }),
+    ).toMatchObject({
       signatureMethodUri: 'urn:site:sm2',
       digestMethodUri: 'urn:site:sm3',
       sm2Encoding: 'der',
@@ -48,9 +63,15 @@ describe('resolveProfile', () => {
   });
 
   it('refuses unknown algorithms, presets and unknown digest URIs without a hash', () => {
-    expect(() => resolveProfile('rsa-md5' as never)).toThrow(expect.objectContaining({ code: 'GW_ERR_SIGN_ALGORITHM' }));
-    expect(() => resolveProfile('sm2-sm3', 'gm-2030' as never)).toThrow(expect.objectContaining({ code: 'GW_ERR_SIGN_ALGORITHM' }));
-    expect(() => resolveProfile('rsa-sha1', { digestMethodUri: 'urn:x' })).toThrow(expect.objectContaining({ code: 'GW_ERR_SIGN_ALGORITHM' }));
+    expect(() => resolveProfile('rsa-md5' as never)).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_SIGN_ALGORITHM' }),
+    );
+    expect(() => resolveProfile('sm2-sm3', 'gm-2030' as never)).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_SIGN_ALGORITHM' }),
+    );
+    expect(() => resolveProfile('rsa-sha1', { digestMethodUri: 'urn:x' })).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_SIGN_ALGORITHM' }),
+    );
   });
 
   it('maps URIs back', () => {
@@ -60,6 +81,8 @@ describe('resolveProfile', () => {
   });
 
   it('digests with node:crypto, SM3 included (GB/T 32905 vector)', () => {
-    expect(Buffer.from(digestBase64('sm3', 'abc'), 'base64').toString('hex')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
+    expect(Buffer.from(digestBase64('sm3', 'abc'), 'base64').toString('hex')).toBe(
+      '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0',
+    );
   });
 });

@@ -73,13 +73,27 @@ const ALGORITHM_BY_URI: Readonly<Record<string, SignatureAlgorithm>> = {
 
 const BASE: Readonly<Record<SignatureAlgorithm, Omit<AlgorithmProfile, 'algorithm'>>> = {
   'rsa-sha1': { signatureMethodUri: URIS.rsaSha1, digestMethodUri: URIS.sha1, digestHash: 'sha1' },
-  'rsa-sha256': { signatureMethodUri: URIS.rsaSha256, digestMethodUri: URIS.sha256, digestHash: 'sha256' },
-  'sm2-sm3': { signatureMethodUri: URIS.chinaportSm2Sm3, digestMethodUri: URIS.chinaportSm3, digestHash: 'sm3', sm2Encoding: 'raw' },
+  'rsa-sha256': {
+    signatureMethodUri: URIS.rsaSha256,
+    digestMethodUri: URIS.sha256,
+    digestHash: 'sha256',
+  },
+  'sm2-sm3': {
+    signatureMethodUri: URIS.chinaportSm2Sm3,
+    digestMethodUri: URIS.chinaportSm3,
+    digestHash: 'sm3',
+    sm2Encoding: 'raw',
+  },
 };
 
 const SM2_PRESETS: Readonly<Record<UriPreset, Omit<AlgorithmProfile, 'algorithm'>>> = {
   'chinaport-2022': BASE['sm2-sm3'],
-  'w3-sm2': { signatureMethodUri: URIS.w3Sm2Sm3, digestMethodUri: URIS.sha1, digestHash: 'sha1', sm2Encoding: 'raw' },
+  'w3-sm2': {
+    signatureMethodUri: URIS.w3Sm2Sm3,
+    digestMethodUri: URIS.sha1,
+    digestHash: 'sha1',
+    sm2Encoding: 'raw',
+  },
 };
 
 /** The hash a DigestMethod URI names, or undefined when unknown. */
@@ -96,7 +110,10 @@ export function algorithmForUri(uri: string): SignatureAlgorithm | undefined {
  * The profile for an algorithm, a preset name (ignored for RSA) or overrides.
  * Throws GW_ERR_SIGN_ALGORITHM for an unknown algorithm or a digest URI whose hash is not given.
  */
-export function resolveProfile(algorithm: SignatureAlgorithm, uris?: UriPreset | UriOverrides): AlgorithmProfile {
+export function resolveProfile(
+  algorithm: SignatureAlgorithm,
+  uris?: UriPreset | UriOverrides,
+): AlgorithmProfile {
   const o: UriOverrides = typeof uris === 'string' ? { preset: uris } : (uris ?? {});
   let base = BASE[algorithm];
   if (!base) {
@@ -115,7 +132,8 @@ export function resolveProfile(algorithm: SignatureAlgorithm, uris?: UriPreset |
     }
   }
   const digestMethodUri = o.digestMethodUri ?? base.digestMethodUri;
-  const digestHash = o.digestHash ?? (o.digestMethodUri ? digestHashForUri(o.digestMethodUri) : base.digestHash);
+  const digestHash =
+    o.digestHash ?? (o.digestMethodUri ? digestHashForUri(o.digestMethodUri) : base.digestHash);
   if (!digestHash) {
     throw new GatewayError('GW_ERR_SIGN_ALGORITHM', {
       zh: `DigestMethod "${digestMethodUri}" 未知，请同时配置 digestHash（sha1、sha256 或 sm3）`,

@@ -38,9 +38,11 @@ function expandRef(raw: string, amp: number, base: number): [string, number] {
   if (body.charCodeAt(0) === 0x23 /* # */) {
     const hex = body.charCodeAt(1) === 0x78; /* x */
     const digits = body.slice(hex ? 2 : 1);
-    if (!(hex ? /^[0-9A-Fa-f]+$/ : /^[0-9]+$/).test(digits)) throw new RefError(`bad character reference &${body};`, base + amp);
+    if (!(hex ? /^[0-9A-Fa-f]+$/ : /^[0-9]+$/).test(digits))
+      throw new RefError(`bad character reference &${body};`, base + amp);
     const cp = parseInt(digits, hex ? 16 : 10);
-    if (!isXmlChar(cp)) throw new RefError(`character reference &${body}; is not an XML character`, base + amp);
+    if (!isXmlChar(cp))
+      throw new RefError(`character reference &${body}; is not an XML character`, base + amp);
     return [String.fromCodePoint(cp), semi + 1];
   }
   const named = NAMED[body];
@@ -123,7 +125,9 @@ export function attrValue(raw: string, base = 0): string {
 /** C14N text escaping: `&` `<` `>` and CR. */
 export function escapeC14nText(text: string): string {
   if (!/[&<>\r]/.test(text)) return text;
-  return text.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
+  return text.replace(/[&<>\r]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;',
+  );
 }
 
 const ATTR_ESCAPES: Record<string, string> = {

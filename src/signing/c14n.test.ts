@@ -11,7 +11,9 @@ import { missingTool, runTool, skipWithout } from '../../test/helpers/tools.js';
 import { seededRandom } from '../../test/helpers/seeded-random.js';
 
 const CORPUS = fileURLToPath(new URL('../../test/fixtures/c14n/', import.meta.url));
-const files = readdirSync(CORPUS).filter((f) => f.endsWith('.xml')).sort();
+const files = readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.xml'))
+  .sort();
 const skipXmllint = skipWithout('xmllint --c14n cross-checks', missingTool('xmllint'));
 
 /**
@@ -19,7 +21,8 @@ const skipXmllint = skipWithout('xmllint --c14n cross-checks', missingTool('xmll
  * us on all of them, see the xmllint test): they are compared with xmllint only.
  */
 const XML_CRYPTO_DEVIATIONS: Record<string, string> = {
-  '09-attr-uri-prefix-edge.xml': 'sorts attributes by namespaceURI+localName concatenated, not URI first',
+  '09-attr-uri-prefix-edge.xml':
+    'sorts attributes by namespaceURI+localName concatenated, not URI first',
   '15-pis.xml': 'throws on processing instructions inside the document element',
   '26-xmlns-xml.xml': 'writes the xmlns:xml declaration, which C14N never outputs',
   '30-ns-sort.xml': 'orders prefixes with localeCompare (a < A) instead of by code point (A < a)',
@@ -39,14 +42,17 @@ describe('c14n corpus', () => {
     expect(files.length).toBeGreaterThanOrEqual(30);
   });
 
-  describe.skipIf(skipXmllint)('equals xmllint --c14n (libxml2; note: xmllint keeps comments, so we compare our #WithComments form)', () => {
-    it.each(files)('%s', (file) => {
-      // xmllint reads the raw bytes itself (BOM, GBK declaration, CRLF): an independent decoder too.
-      const r = runTool('xmllint', ['--c14n', join(CORPUS, file)]);
-      expect(r.status, r.stderr).toBe(0);
-      expect(canonicalize(text(file), { withComments: true })).toBe(r.stdout.toString('utf8'));
-    });
-  });
+  describe.skipIf(skipXmllint)(
+    'equals xmllint --c14n (libxml2; note: xmllint keeps comments, so we compare our #WithComments form)',
+    () => {
+      it.each(files)('%s', (file) => {
+        // xmllint reads the raw bytes itself (BOM, GBK declaration, CRLF): an independent decoder too.
+        const r = runTool('xmllint', ['--c14n', join(CORPUS, file)]);
+        expect(r.status, r.stderr).toBe(0);
+        expect(canonicalize(text(file), { withComments: true })).toBe(r.stdout.toString('utf8'));
+      });
+    },
+  );
 
   describe("equals xml-crypto's C14nCanonicalization (inclusive, no comments) of the document element", () => {
     it.each(files.filter((f) => !(f in XML_CRYPTO_DEVIATIONS)))('%s', (file) => {
@@ -75,9 +81,9 @@ describe('c14n corpus', () => {
 
 describe('c14n rules', () => {
   it('expands references and escapes per C14N in text and attributes', () => {
-    expect(canonicalize('<a v="&#9;&#10;&#13;&quot;&lt;&gt;&amp;\'">&#13;&gt;&lt;&amp;"\'</a>')).toBe(
-      '<a v="&#x9;&#xA;&#xD;&quot;&lt;>&amp;\'">&#xD;&gt;&lt;&amp;"\'</a>',
-    );
+    expect(
+      canonicalize('<a v="&#9;&#10;&#13;&quot;&lt;&gt;&amp;\'">&#13;&gt;&lt;&amp;"\'</a>'),
+    ).toBe('<a v="&#x9;&#xA;&#xD;&quot;&lt;>&amp;\'">&#xD;&gt;&lt;&amp;"\'</a>');
   });
 
   it('normalises literal whitespace in attributes and CRLF in text', () => {
@@ -85,7 +91,9 @@ describe('c14n rules', () => {
   });
 
   it('drops the XML declaration, whitespace outside the root, and expands empty elements', () => {
-    expect(canonicalize('\ufeff<?xml version="1.0" encoding="UTF-8"?>\n\n<a><b/><c x="1" /></a>\n\n')).toBe('<a><b></b><c x="1"></c></a>');
+    expect(
+      canonicalize('\ufeff<?xml version="1.0" encoding="UTF-8"?>\n\n<a><b/><c x="1" /></a>\n\n'),
+    ).toBe('<a><b></b><c x="1"></c></a>');
   });
 
   it('omits superfluous namespace declarations and writes xmlns="" only when it undeclares', () => {
@@ -95,7 +103,9 @@ describe('c14n rules', () => {
   });
 
   it('refuses DOCTYPE', () => {
-    expect(() => canonicalize('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')).toThrow(expect.objectContaining({ code: 'GW_ERR_XML_DTD' }));
+    expect(() => canonicalize('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_XML_DTD' }),
+    );
   });
 
   it.each([
@@ -111,7 +121,12 @@ describe('c14n rules', () => {
     ['<a x="<"/>', "'<'"],
     ['<a>', 'not closed'],
   ])('rejects malformed %j', (xml, message) => {
-    expect(() => canonicalize(xml)).toThrow(expect.objectContaining({ code: 'GW_ERR_XML_MALFORMED', message: expect.stringContaining(message) }));
+    expect(() => canonicalize(xml)).toThrow(
+      expect.objectContaining({
+        code: 'GW_ERR_XML_MALFORMED',
+        message: expect.stringContaining(message),
+      }),
+    );
   });
 
   it('gives line and column of the problem', () => {
@@ -135,22 +150,31 @@ describe('c14n subtree in document context', () => {
   });
 
   it('does not write xmlns="" on an apex without a default namespace', () => {
-    expect(canonicalizeSubtree(doc, (e) => e.localName === 't')).toBe('<t xmlns:p="urn:p" xmlns:q="urn:q" xml:lang="zh" xml:space="preserve">v</t>');
+    expect(canonicalizeSubtree(doc, (e) => e.localName === 't')).toBe(
+      '<t xmlns:p="urn:p" xmlns:q="urn:q" xml:lang="zh" xml:space="preserve">v</t>',
+    );
   });
 
   it('reports root facts for signature splicing', () => {
-    const xml = '<?xml version="1.0"?>\r\n<r xmlns="urn:d" xmlns:ds="urn:x" xml:lang="en"><a/>\r\n<b></b></r>\r\n';
+    const xml =
+      '<?xml version="1.0"?>\r\n<r xmlns="urn:d" xmlns:ds="urn:x" xml:lang="en"><a/>\r\n<b></b></r>\r\n';
     const { root } = canonicalizeDocument(xml);
     expect(Object.fromEntries(root.namespaces)).toEqual({ '': 'urn:d', ds: 'urn:x' });
     expect(Object.fromEntries(root.xmlAttributes)).toEqual({ lang: 'en' });
     expect(root.children.map((c) => c.localName)).toEqual(['a', 'b']);
     expect(xml.slice(root.endTagStart)).toBe('</r>\r\n');
-    expect(canonicalizeDocument('<r a="1" />').root).toMatchObject({ selfClosing: true, endTagStart: 9 });
+    expect(canonicalizeDocument('<r a="1" />').root).toMatchObject({
+      selfClosing: true,
+      endTagStart: 9,
+    });
   });
 
   it('leaves out excluded subtrees (the enveloped-signature transform)', () => {
-    const signed = '<r xmlns="urn:d"><a>1</a><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X/></ds:Signature></r>';
-    expect(canonicalize(signed, { exclude: (e) => e.localName === 'Signature' && e.depth === 1 })).toBe('<r xmlns="urn:d"><a>1</a></r>');
+    const signed =
+      '<r xmlns="urn:d"><a>1</a><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X/></ds:Signature></r>';
+    expect(
+      canonicalize(signed, { exclude: (e) => e.localName === 'Signature' && e.depth === 1 }),
+    ).toBe('<r xmlns="urn:d"><a>1</a></r>');
   });
 });
 
@@ -159,9 +183,35 @@ describe('c14n subtree in document context', () => {
  * namespace URIs of equal length (see XML_CRYPTO_DEVIATIONS), no PIs.
  */
 function randomDocument(rand: () => number): string {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-  const texts = ['x', ' 中文 ', '&amp;', '&lt;&gt;', '"q\'', '\r\n', '\t', '&#13;', '&#x9;', '<![CDATA[<&>]]>', '<!--c-->', '>', '  '];
-  const values = ['v', ' a  b ', '&quot;&amp;', '\t', '\n', '&#9;&#10;&#13;', '&lt;', '>', "'", '中', ''];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const texts = [
+    'x',
+    ' 中文 ',
+    '&amp;',
+    '&lt;&gt;',
+    '"q\'',
+    '\r\n',
+    '\t',
+    '&#13;',
+    '&#x9;',
+    '<![CDATA[<&>]]>',
+    '<!--c-->',
+    '>',
+    '  ',
+  ];
+  const values = [
+    'v',
+    ' a  b ',
+    '&quot;&amp;',
+    '\t',
+    '\n',
+    '&#9;&#10;&#13;',
+    '&lt;',
+    '>',
+    "'",
+    '中',
+    '',
+  ];
   const build = (depth: number, declared: Set<string>): string => {
     const decls: string[] = [];
     const scope = new Set(declared);
@@ -171,24 +221,32 @@ function randomDocument(rand: () => number): string {
         scope.add(p);
       }
     }
-    if (rand() < 0.2) decls.push(rand() < 0.5 ? ' xmlns=""' : ` xmlns="urn:d${Math.floor(rand() * 2)}"`);
+    if (rand() < 0.2)
+      decls.push(rand() < 0.5 ? ' xmlns=""' : ` xmlns="urn:d${Math.floor(rand() * 2)}"`);
     const prefixes = [...scope];
-    const name = (rand() < 0.3 && prefixes.length > 0 ? `${pick(prefixes)}:` : '') + pick(['a', 'b', 'item', 'Zed']);
+    const name =
+      (rand() < 0.3 && prefixes.length > 0 ? `${pick(prefixes)}:` : '') +
+      pick(['a', 'b', 'item', 'Zed']);
     const attrs: string[] = [];
     const used = new Set<string>();
     for (let k = Math.floor(rand() * 4); k > 0; k--) {
-      const an = (rand() < 0.4 && prefixes.length > 0 ? `${pick(prefixes)}:` : '') + pick(['id', 'x', 'y', 'Ab']);
+      const an =
+        (rand() < 0.4 && prefixes.length > 0 ? `${pick(prefixes)}:` : '') +
+        pick(['id', 'x', 'y', 'Ab']);
       const local = an.slice(an.indexOf(':') + 1);
       if (used.has(an) || used.has(`*${local}`)) continue;
       used.add(an);
       if (an.includes(':')) used.add(`*${local}`); // avoid two prefixes bound to one URI on the same local name
       const q = rand() < 0.8 ? '"' : "'";
-      attrs.push(` ${an}=${q}${pick(values).replace(q === '"' ? /"/g : /'/g, q === '"' ? '&quot;' : '&apos;')}${q}`);
+      attrs.push(
+        ` ${an}=${q}${pick(values).replace(q === '"' ? /"/g : /'/g, q === '"' ? '&quot;' : '&apos;')}${q}`,
+      );
     }
     const head = `<${name}${decls.join('')}${attrs.join('')}`;
     if (depth > 3 || rand() < 0.2) return `${head}/>`;
     let body = '';
-    for (let k = Math.floor(rand() * 4); k > 0; k--) body += rand() < 0.5 ? pick(texts) : build(depth + 1, scope);
+    for (let k = Math.floor(rand() * 4); k > 0; k--)
+      body += rand() < 0.5 ? pick(texts) : build(depth + 1, scope);
     return `${head}>${body}</${name}>`;
   };
   return build(0, new Set());
@@ -199,7 +257,11 @@ describe('c14n random documents', () => {
   const docs = Array.from({ length: 300 }, () => randomDocument(rand));
 
   it('equal xml-crypto on 300 random documents', () => {
-    for (const d of docs) expect(canonicalizeSubtree(d, (e) => e.depth === 0), d).toBe(xmlCryptoRoot(d));
+    for (const d of docs)
+      expect(
+        canonicalizeSubtree(d, (e) => e.depth === 0),
+        d,
+      ).toBe(xmlCryptoRoot(d));
   });
 
   describe.skipIf(skipXmllint)('xmllint', () => {

@@ -14,7 +14,15 @@
  */
 import { canonicalCdata, canonicalText, normaliseLineEnds } from './c14n-text.js';
 import { EMPTY_SCOPE, resolveTag, startTagText, type Frame } from './c14n-element.js';
-import { doctypeRefused, endsName, isSpace, malformed, refError, scanAttributes, type RawAttr } from './c14n-scan.js';
+import {
+  doctypeRefused,
+  endsName,
+  isSpace,
+  malformed,
+  refError,
+  scanAttributes,
+  type RawAttr,
+} from './c14n-scan.js';
 
 export { XML_NS } from './c14n-element.js';
 
@@ -76,7 +84,11 @@ export function canonicalizeDocument(xml: string, options: C14nOptions = {}): C1
  * attributes it inherits from its ancestors, as inclusive C14N of a document subset requires.
  * Parsing stops at the end of that subtree. Throws GW_ERR_XML_MALFORMED when no element matches.
  */
-export function canonicalizeSubtree(xml: string, select: (el: ElementInfo) => boolean, options: C14nOptions = {}): string {
+export function canonicalizeSubtree(
+  xml: string,
+  select: (el: ElementInfo) => boolean,
+  options: C14nOptions = {},
+): string {
   const r = new Pass(xml, options, select).run();
   if (!r.found) throw malformed(xml, 0, 'no element matches the selection', '没有符合条件的元素');
   return r.text;
@@ -129,7 +141,12 @@ class Pass {
       if (this.apexDepth === -2) return { text: this.out, root: undefined, found: true };
     }
     if (this.stack.length > 0) {
-      throw malformed(xml, n, `element <${this.stack[this.stack.length - 1]?.qname}> is not closed`, '元素未闭合');
+      throw malformed(
+        xml,
+        n,
+        `element <${this.stack[this.stack.length - 1]?.qname}> is not closed`,
+        '元素未闭合',
+      );
     }
     if (!this.rootSeen) throw malformed(xml, docStart, 'no document element', '没有根元素');
     return { text: this.out, root: this.root, found: this.found };
@@ -151,7 +168,8 @@ class Pass {
     const { xml } = this;
     if (this.stack.length === 0) {
       for (let k = start; k < end; k++) {
-        if (!isSpace(xml.charCodeAt(k))) throw malformed(xml, k, 'text outside the document element', '根元素之外有文本');
+        if (!isSpace(xml.charCodeAt(k)))
+          throw malformed(xml, k, 'text outside the document element', '根元素之外有文本');
       }
       return;
     }
@@ -169,14 +187,17 @@ class Pass {
   private pi(lt: number, docStart: number): number {
     const { xml } = this;
     const end = xml.indexOf('?>', lt + 2);
-    if (end === -1) throw malformed(xml, lt, 'unterminated processing instruction', '处理指令未结束');
+    if (end === -1)
+      throw malformed(xml, lt, 'unterminated processing instruction', '处理指令未结束');
     let t = lt + 2;
     while (t < end && !isSpace(xml.charCodeAt(t))) t++;
     const target = xml.slice(lt + 2, t);
-    if (target === '') throw malformed(xml, lt, 'processing instruction without target', '处理指令缺少目标名');
+    if (target === '')
+      throw malformed(xml, lt, 'processing instruction without target', '处理指令缺少目标名');
     if (target.toLowerCase() === 'xml') {
       // The XML declaration is not part of the data model: dropped.
-      if (lt !== docStart) throw malformed(xml, lt, 'XML declaration not at the start', 'XML 声明不在文件开头');
+      if (lt !== docStart)
+        throw malformed(xml, lt, 'XML declaration not at the start', 'XML 声明不在文件开头');
       return end + 2;
     }
     while (t < end && isSpace(xml.charCodeAt(t))) t++;
@@ -193,7 +214,8 @@ class Pass {
       const end = xml.indexOf('-->', lt + 4);
       if (end === -1) throw malformed(xml, lt, 'unterminated comment', '注释未结束');
       const body = xml.slice(lt + 4, end);
-      if (body.includes('--') || body.endsWith('-')) throw malformed(xml, lt, "'--' inside a comment", "注释中出现 '--'");
+      if (body.includes('--') || body.endsWith('-'))
+        throw malformed(xml, lt, "'--' inside a comment", "注释中出现 '--'");
       const text = this.withComments ? `<!--${normaliseLineEnds(body)}-->` : '';
       if (this.stack.length === 0) {
         if (this.withComments) this.outside(text);
@@ -201,7 +223,13 @@ class Pass {
       return end + 3;
     }
     if (xml.startsWith('<![CDATA[', lt)) {
-      if (this.stack.length === 0) throw malformed(xml, lt, 'CDATA section outside the document element', 'CDATA 段在根元素之外');
+      if (this.stack.length === 0)
+        throw malformed(
+          xml,
+          lt,
+          'CDATA section outside the document element',
+          'CDATA 段在根元素之外',
+        );
       const end = xml.indexOf(']]>', lt + 9);
       if (end === -1) throw malformed(xml, lt, 'unterminated CDATA section', 'CDATA 段未结束');
       if (this.mark >= 0) this.replace(lt, end + 3, canonicalCdata(xml.slice(lt + 9, end)));
@@ -228,10 +256,16 @@ class Pass {
     const qname = xml.slice(lt + 2, t);
     const exact = xml.charCodeAt(t) === 0x3e;
     while (t < n && isSpace(xml.charCodeAt(t))) t++;
-    if (xml.charCodeAt(t) !== 0x3e) throw malformed(xml, lt, `bad end tag </${qname}`, `结束标签 </${qname} 格式错误`);
+    if (xml.charCodeAt(t) !== 0x3e)
+      throw malformed(xml, lt, `bad end tag </${qname}`, `结束标签 </${qname} 格式错误`);
     const top = this.stack.pop();
     if (!top || top.qname !== qname) {
-      throw malformed(xml, lt, `end tag </${qname}> does not match <${top?.qname ?? ''}>`, `结束标签 </${qname}> 与开始标签不匹配`);
+      throw malformed(
+        xml,
+        lt,
+        `end tag </${qname}> does not match <${top?.qname ?? ''}>`,
+        `结束标签 </${qname}> 与开始标签不匹配`,
+      );
     }
     if (this.mark >= 0 && !exact) this.replace(lt, t + 1, `</${qname}>`);
     this.closed(lt, t + 1);
@@ -252,7 +286,8 @@ class Pass {
     if (depth === 0) {
       this.rootDone = true;
       const selfClosing = this.xml.charCodeAt(endTagStart) === 0x2f;
-      if (this.rootBase) this.root = { ...this.rootBase, children: this.rootChildren, endTagStart, selfClosing };
+      if (this.rootBase)
+        this.root = { ...this.rootBase, children: this.rootChildren, endTagStart, selfClosing };
     }
   }
 
@@ -264,18 +299,40 @@ class Pass {
     for (; t < n; t++) {
       c = xml.charCodeAt(t);
       // Letters and most name characters are above '>'; test the rest only below it.
-      if (c <= 0x3e && (c === 0x3e || c === 0x2f || c === 0x3d || c === 0x3c || c === 0x26 || c === 0x22 || c === 0x27 || isSpace(c))) break;
+      if (
+        c <= 0x3e &&
+        (c === 0x3e ||
+          c === 0x2f ||
+          c === 0x3d ||
+          c === 0x3c ||
+          c === 0x26 ||
+          c === 0x22 ||
+          c === 0x27 ||
+          isSpace(c))
+      )
+        break;
     }
     const qname = xml.slice(lt + 1, t);
-    if (qname === '' || c === 0x3c || c === 0x26 || c === 0x22 || c === 0x27) throw malformed(xml, lt, 'bad element name', '元素名无效');
+    if (qname === '' || c === 0x3c || c === 0x26 || c === 0x22 || c === 0x27)
+      throw malformed(xml, lt, 'bad element name', '元素名无效');
     // Fast path for `<name>` and `<name/>` deep inside a plain whole-document pass.
-    if (this.mark >= 0 && this.select === undefined && this.exclude === undefined && this.stack.length > 1) {
+    if (
+      this.mark >= 0 &&
+      this.select === undefined &&
+      this.exclude === undefined &&
+      this.stack.length > 1
+    ) {
       const empty = c === 0x2f && xml.charCodeAt(t + 1) === 0x3e;
       if (c === 0x3e || empty) {
         const parent = this.stack[this.stack.length - 1] as Frame;
         const colon = qname.indexOf(':');
         if (colon !== -1 && !parent.scope.has(qname.slice(0, colon)) && !qname.startsWith('xml:')) {
-          throw malformed(xml, lt, `namespace prefix ${qname.slice(0, colon)} is not declared`, `命名空间前缀 ${qname.slice(0, colon)} 未声明`);
+          throw malformed(
+            xml,
+            lt,
+            `namespace prefix ${qname.slice(0, colon)} is not declared`,
+            `命名空间前缀 ${qname.slice(0, colon)} 未声明`,
+          );
         }
         if (!empty) {
           this.stack.push({ qname, scope: parent.scope, xmlAttrs: parent.xmlAttrs });
@@ -291,7 +348,13 @@ class Pass {
   }
 
   /** Handles a start tag [lt, end): scope, root facts, selection, exclusion and output. */
-  private element(qname: string, attrs: readonly RawAttr[], lt: number, end: number, selfClosing: boolean): void {
+  private element(
+    qname: string,
+    attrs: readonly RawAttr[],
+    lt: number,
+    end: number,
+    selfClosing: boolean,
+  ): void {
     const { xml, stack } = this;
     const parent = stack[stack.length - 1];
     const tag = resolveTag(xml, qname, attrs, lt, parent);

@@ -6,7 +6,13 @@ const signerExpiring = (notAfter: Date): Signer => ({
   name: 's',
   kind: 'fake',
   algorithms: ['rsa-sha1'],
-  certificate: async (): Promise<SignerCertificate> => ({ der: Buffer.alloc(0), certNo: '01', subject: 'CN=x', notBefore: new Date(0), notAfter }),
+  certificate: async (): Promise<SignerCertificate> => ({
+    der: Buffer.alloc(0),
+    certNo: '01',
+    subject: 'CN=x',
+    notBefore: new Date(0),
+    notAfter,
+  }),
   sign: async () => Buffer.alloc(0),
   close: async () => {},
 });
@@ -23,6 +29,8 @@ describe('certificateStatus', () => {
     expect((await certificateStatus(signerExpiring(inDays(days)), now)).level).toBe(level);
   });
   it('reports an expired certificate', async () => {
-    expect((await certificateStatus(signerExpiring(new Date(now.getTime() - 1000)), now)).level).toBe('expired');
+    expect(
+      (await certificateStatus(signerExpiring(new Date(now.getTime() - 1000)), now)).level,
+    ).toBe('expired');
   });
 });

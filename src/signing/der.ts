@@ -29,12 +29,13 @@ export function readTlv(buf: Uint8Array, offset: number): Tlv {
 /** The TLVs inside a constructed TLV, in order. */
 export function children(buf: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let p = parent.start; p < parent.end; ) {
+  for (let p = parent.start; p < parent.end;) {
     const t = readTlv(buf, p);
     out.push(t);
     p = t.end;
   }
-  if (out.length > 0 && out[out.length - 1]?.end !== parent.end) throw new Error('DER: bad nesting');
+  if (out.length > 0 && out[out.length - 1]?.end !== parent.end)
+    throw new Error('DER: bad nesting');
   return out;
 }
 

@@ -4,14 +4,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeXml } from '../core/xml-text.js';
-import { DXP_NS, formatCreatTime, unwrapDxp, wrapDxp, type DxpWrapOptions } from './dxp-envelope.js';
+import {
+  DXP_NS,
+  formatCreatTime,
+  unwrapDxp,
+  wrapDxp,
+  type DxpWrapOptions,
+} from './dxp-envelope.js';
 import { missingTool, runTool, skipWithout } from '../../test/helpers/tools.js';
 import { createFakeSigner } from './fake-signer.js';
 import { sampleDecMessage } from '../../test/helpers/sample-dec-message.js';
 import { signEnveloped, verifyEnveloped } from './xmldsig.js';
 
 // Copies of the official XSD (海关跨境终端节点报文定义202205) and the xmldsig schema it imports.
-const XSD = fileURLToPath(new URL('../../test/fixtures/xsd/dxp-terminal-node-DxpMsg-202205.xsd', import.meta.url));
+const XSD = fileURLToPath(
+  new URL('../../test/fixtures/xsd/dxp-terminal-node-DxpMsg-202205.xsd', import.meta.url),
+);
 const skipXmllint = skipWithout('DxpMsg XSD validation', missingTool('xmllint'));
 
 const base: DxpWrapOptions = {
@@ -60,7 +68,9 @@ describe('wrapDxp', () => {
 
   it('defaults: upper-case UUID CopMsgId and China time now', () => {
     const { transInfo } = unwrapDxp(wrapDxp(Buffer.from('<a/>'), base));
-    expect(transInfo.copMsgId).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
+    expect(transInfo.copMsgId).toMatch(
+      /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/,
+    );
     expect(transInfo.creatTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
     expect(formatCreatTime(new Date('2024-12-31T16:00:00Z'))).toBe('2025-01-01T00:00:00');
   });
@@ -76,14 +86,19 @@ describe('wrapDxp', () => {
     [{ copMsgId: '' }, 'CopMsgId'],
   ])('refuses %j', (patch, field) => {
     expect(() => wrapDxp(Buffer.from('<a/>'), { ...base, ...patch })).toThrow(
-      expect.objectContaining({ code: 'GW_ERR_DXP_ENVELOPE', details: [expect.objectContaining({ where: expect.stringContaining(field) })] }),
+      expect.objectContaining({
+        code: 'GW_ERR_DXP_ENVELOPE',
+        details: [expect.objectContaining({ where: expect.stringContaining(field) })],
+      }),
     );
   });
 });
 
 describe.skipIf(skipXmllint)('DxpMsg XSD validation (xmllint --schema)', () => {
   it('validates a full envelope around a signed DecMessage', async () => {
-    const signed = await signEnveloped(sampleDecMessage(), createFakeSigner(), { algorithm: 'rsa-sha1' });
+    const signed = await signEnveloped(sampleDecMessage(), createFakeSigner(), {
+      algorithm: 'rsa-sha1',
+    });
     const xml = wrapDxp(Buffer.from(signed, 'utf8'), {
       ...base,
       receiverIds: ['DXPEDCCEB0000002', 'DXPEDCCEB0000003'],
@@ -100,7 +115,9 @@ describe.skipIf(skipXmllint)('DxpMsg XSD validation (xmllint --schema)', () => {
 
   it('validates the minimal envelope and catches a broken one', () => {
     expect(validate(wrapDxp(Buffer.from('x'), base)).ok).toBe(true);
-    const broken = wrapDxp(Buffer.from('x'), base).replace('<MsgType>', '<MsgTyp>').replace('</MsgType>', '</MsgTyp>');
+    const broken = wrapDxp(Buffer.from('x'), base)
+      .replace('<MsgType>', '<MsgTyp>')
+      .replace('</MsgType>', '</MsgTyp>');
     expect(validate(broken).ok).toBe(false);
   });
 });
@@ -138,7 +155,10 @@ describe('unwrapDxp', () => {
   it.each([
     ['<DxpMsg ver="1.0"/>', 'GW_ERR_DXP_ENVELOPE'],
     [`<DxpMsg xmlns="${DXP_NS}" ver="1.0"><Data>AA==</Data></DxpMsg>`, 'GW_ERR_DXP_ENVELOPE'],
-    [wrapDxp(Buffer.from('x'), base).replace(/<Data>[^<]*<\/Data>/, '<Data>not base64!</Data>'), 'GW_ERR_DXP_ENVELOPE'],
+    [
+      wrapDxp(Buffer.from('x'), base).replace(/<Data>[^<]*<\/Data>/, '<Data>not base64!</Data>'),
+      'GW_ERR_DXP_ENVELOPE',
+    ],
     ['<DxpMsg', 'GW_ERR_XML_MALFORMED'],
     ['<!DOCTYPE x><DxpMsg/>', 'GW_ERR_XML_DTD'],
   ])('refuses %j', (xml, code) => {

@@ -75,13 +75,19 @@ function envelopeError(where: string, zh: string, en: string): GatewayError {
 function checkLength(where: string, value: string, min: number, max: number): string {
   const len = [...value].length;
   if (len < min || len > max) {
-    throw envelopeError(where, `长度应为 ${min}..${max}，实际 ${len}：“${value}”`, `length must be ${min}..${max}, got ${len}: "${value}"`);
+    throw envelopeError(
+      where,
+      `长度应为 ${min}..${max}，实际 ${len}：“${value}”`,
+      `length must be ${min}..${max}, got ${len}: "${value}"`,
+    );
   }
   return value;
 }
 
 function esc(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+  return s.replace(/[&<>"]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;',
+  );
 }
 
 /**
@@ -93,21 +99,42 @@ export function wrapDxp(signedXmlBytes: Buffer, options: DxpWrapOptions): string
   const copMsgId = checkLength(`${T}/CopMsgId`, options.copMsgId ?? newUuidUpper(), 1, 255);
   const senderId = checkLength(`${T}/SenderId`, options.senderId, 1, 16);
   if (options.receiverIds.length < 1 || options.receiverIds.length > 5) {
-    throw envelopeError(`${T}/ReceiverIds`, `接收方应为 1..5 个，实际 ${options.receiverIds.length} 个`, `1..5 receivers required, got ${options.receiverIds.length}`);
+    throw envelopeError(
+      `${T}/ReceiverIds`,
+      `接收方应为 1..5 个，实际 ${options.receiverIds.length} 个`,
+      `1..5 receivers required, got ${options.receiverIds.length}`,
+    );
   }
-  const receivers = options.receiverIds.map((r) => checkLength(`${T}/ReceiverIds/ReceiverId`, r, 1, 16));
-  const creatTime = typeof options.creatTime === 'string' ? options.creatTime : formatCreatTime(options.creatTime ?? new Date());
+  const receivers = options.receiverIds.map((r) =>
+    checkLength(`${T}/ReceiverIds/ReceiverId`, r, 1, 16),
+  );
+  const creatTime =
+    typeof options.creatTime === 'string'
+      ? options.creatTime
+      : formatCreatTime(options.creatTime ?? new Date());
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(creatTime)) {
-    throw envelopeError(`${T}/CreatTime`, `时间格式应为 yyyy-MM-ddTHH:mm:ss：“${creatTime}”`, `time must be yyyy-MM-ddTHH:mm:ss: "${creatTime}"`);
+    throw envelopeError(
+      `${T}/CreatTime`,
+      `时间格式应为 yyyy-MM-ddTHH:mm:ss：“${creatTime}”`,
+      `time must be yyyy-MM-ddTHH:mm:ss: "${creatTime}"`,
+    );
   }
   const msgType = checkLength(`${T}/MsgType`, options.msgType, 0, 30);
   const addInfo: string[] = [];
-  if (options.fileName) addInfo.push(`    <FileName>${esc(checkLength('DxpMsg/AddInfo/FileName', options.fileName, 1, 255))}</FileName>`);
-  if (options.icCard) addInfo.push(`    <IcCard>${esc(checkLength('DxpMsg/AddInfo/IcCard', options.icCard, 1, 13))}</IcCard>`);
+  if (options.fileName)
+    addInfo.push(
+      `    <FileName>${esc(checkLength('DxpMsg/AddInfo/FileName', options.fileName, 1, 255))}</FileName>`,
+    );
+  if (options.icCard)
+    addInfo.push(
+      `    <IcCard>${esc(checkLength('DxpMsg/AddInfo/IcCard', options.icCard, 1, 13))}</IcCard>`,
+    );
   if (options.bizKeys && options.bizKeys.length > 0) {
-    if (options.bizKeys.length > 5) throw envelopeError('DxpMsg/AddInfo/BizKey', '最多 5 个 Key', 'at most 5 keys');
+    if (options.bizKeys.length > 5)
+      throw envelopeError('DxpMsg/AddInfo/BizKey', '最多 5 个 Key', 'at most 5 keys');
     const keys = options.bizKeys.map(
-      (k) => `<Key name="${esc(checkLength('DxpMsg/AddInfo/BizKey/Key/@name', k.name, 1, 32))}">${esc(checkLength('DxpMsg/AddInfo/BizKey/Key', k.value, 1, 64))}</Key>`,
+      (k) =>
+        `<Key name="${esc(checkLength('DxpMsg/AddInfo/BizKey/Key/@name', k.name, 1, 32))}">${esc(checkLength('DxpMsg/AddInfo/BizKey/Key', k.value, 1, 64))}</Key>`,
     );
     addInfo.push(`    <BizKey>${keys.join('')}</BizKey>`);
   }
@@ -130,7 +157,12 @@ export function wrapDxp(signedXmlBytes: Buffer, options: DxpWrapOptions): string
 function kids(el: XmlElement, local: string): XmlElement[] {
   const out: XmlElement[] = [];
   for (let n = el.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as XmlElement).localName === local && (n as XmlElement).namespaceURI === DXP_NS) out.push(n as XmlElement);
+    if (
+      n.nodeType === 1 &&
+      (n as XmlElement).localName === local &&
+      (n as XmlElement).namespaceURI === DXP_NS
+    )
+      out.push(n as XmlElement);
   }
   return out;
 }
@@ -152,7 +184,11 @@ function text(el: XmlElement | undefined): string | undefined {
 export function unwrapDxp(xml: string | Buffer): DxpMessage {
   const source = typeof xml === 'string' ? xml : decodeXml(xml, 'DxpMsg').text;
   if (/<!DOCTYPE|<!ENTITY/i.test(source)) {
-    throw new GatewayError('GW_ERR_XML_DTD', { where: 'DxpMsg', zh: '信封包含 DOCTYPE 声明', en: 'the envelope contains a DOCTYPE declaration' });
+    throw new GatewayError('GW_ERR_XML_DTD', {
+      where: 'DxpMsg',
+      zh: '信封包含 DOCTYPE 声明',
+      en: 'the envelope contains a DOCTYPE declaration',
+    });
   }
   const errors: string[] = [];
   let root: XmlElement | null = null;
@@ -167,15 +203,24 @@ export function unwrapDxp(xml: string | Buffer): DxpMessage {
     if (errors.length === 0) errors.push(err instanceof Error ? err.message : String(err));
   }
   if (errors.length > 0 || !root) {
-    throw new GatewayError('GW_ERR_XML_MALFORMED', { where: 'DxpMsg', zh: `信封 XML 格式错误：${errors[0] ?? ''}`, en: `envelope XML is not well-formed: ${errors[0] ?? ''}` });
+    throw new GatewayError('GW_ERR_XML_MALFORMED', {
+      where: 'DxpMsg',
+      zh: `信封 XML 格式错误：${errors[0] ?? ''}`,
+      en: `envelope XML is not well-formed: ${errors[0] ?? ''}`,
+    });
   }
   if (root.localName !== 'DxpMsg' || root.namespaceURI !== DXP_NS) {
-    throw envelopeError('/', `根元素应为 {${DXP_NS}}DxpMsg，实际为 ${root.tagName}`, `root must be {${DXP_NS}}DxpMsg, found ${root.tagName}`);
+    throw envelopeError(
+      '/',
+      `根元素应为 {${DXP_NS}}DxpMsg，实际为 ${root.tagName}`,
+      `root must be {${DXP_NS}}DxpMsg, found ${root.tagName}`,
+    );
   }
   const ti = required(root, 'TransInfo', 'DxpMsg');
   const ids = required(ti, 'ReceiverIds', 'DxpMsg/TransInfo');
   const receiverIds = kids(ids, 'ReceiverId').map((e) => text(e) ?? '');
-  if (receiverIds.length === 0) throw envelopeError('DxpMsg/TransInfo/ReceiverIds', '缺少 ReceiverId', 'no ReceiverId');
+  if (receiverIds.length === 0)
+    throw envelopeError('DxpMsg/TransInfo/ReceiverIds', '缺少 ReceiverId', 'no ReceiverId');
   const transInfo: DxpTransInfo = {
     copMsgId: text(required(ti, 'CopMsgId', 'DxpMsg/TransInfo')) ?? '',
     senderId: text(required(ti, 'SenderId', 'DxpMsg/TransInfo')) ?? '',
@@ -187,8 +232,13 @@ export function unwrapDxp(xml: string | Buffer): DxpMessage {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) {
     throw envelopeError('DxpMsg/Data', 'Data 不是有效的 base64', 'Data is not valid base64');
   }
-  const signed = Array.from({ length: root.childNodes.length }, (_, k) => root.childNodes.item(k)).some(
-    (n) => n?.nodeType === 1 && (n as XmlElement).localName === 'Signature' && (n as XmlElement).namespaceURI === DSIG_NS,
+  const signed = Array.from({ length: root.childNodes.length }, (_, k) =>
+    root.childNodes.item(k),
+  ).some(
+    (n) =>
+      n?.nodeType === 1 &&
+      (n as XmlElement).localName === 'Signature' &&
+      (n as XmlElement).namespaceURI === DSIG_NS,
   );
   const ai = kids(root, 'AddInfo')[0];
   let addInfo: DxpAddInfo | undefined;
@@ -196,7 +246,9 @@ export function unwrapDxp(xml: string | Buffer): DxpMessage {
     const fileName = text(kids(ai, 'FileName')[0]);
     const icCard = text(kids(ai, 'IcCard')[0]);
     const biz = kids(ai, 'BizKey')[0];
-    const bizKeys = biz ? kids(biz, 'Key').map((k) => ({ name: k.getAttribute('name') ?? '', value: text(k) ?? '' })) : undefined;
+    const bizKeys = biz
+      ? kids(biz, 'Key').map((k) => ({ name: k.getAttribute('name') ?? '', value: text(k) ?? '' }))
+      : undefined;
     const isText = kids(ai, 'IsText')[0]?.getAttribute('Encode') ?? undefined;
     const recMapId = text(kids(ai, 'RecMapId')[0]);
     addInfo = {

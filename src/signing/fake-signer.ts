@@ -26,7 +26,9 @@ function sharedIdentity(): SelfSignedIdentity {
 }
 
 /** Creates a fake signer (kind 'fake', algorithms rsa-sha1 and rsa-sha256). */
-export function createFakeSigner(options: { name?: string; certNo?: string; identity?: SelfSignedIdentity } = {}): FakeSigner {
+export function createFakeSigner(
+  options: { name?: string; certNo?: string; identity?: SelfSignedIdentity } = {},
+): FakeSigner {
   const identity = options.identity ?? sharedIdentity();
   const inner = createKeySigner({
     name: options.name ?? 'fake',
@@ -49,7 +51,10 @@ export function createFakeSigner(options: { name?: string; certNo?: string; iden
     async sign(data, algorithm, opts) {
       if (failures && failures.left > 0) {
         failures.left--;
-        throw new GatewayError(failures.code, { zh: '模拟故障', en: 'simulated failure (fake signer)' });
+        throw new GatewayError(failures.code, {
+          zh: '模拟故障',
+          en: 'simulated failure (fake signer)',
+        });
       }
       const sig = await inner.sign(data, algorithm, opts);
       count++;

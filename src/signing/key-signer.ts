@@ -40,7 +40,10 @@ export function describeCertificate(der: Buffer, certNo?: string): SignerCertifi
 }
 
 /** Algorithms a private key can produce; throws GW_ERR_SIGN_KEY for other key types. */
-function keyAlgorithms(key: KeyObject, source: string): { algorithms: SignatureAlgorithm[]; sm2?: ReturnType<typeof sm2KeyFromKeyObject> } {
+function keyAlgorithms(
+  key: KeyObject,
+  source: string,
+): { algorithms: SignatureAlgorithm[]; sm2?: ReturnType<typeof sm2KeyFromKeyObject> } {
   if (key.asymmetricKeyType === 'rsa') return { algorithms: ['rsa-sha1', 'rsa-sha256'] };
   const sm2 = sm2KeyFromKeyObject(key);
   if (sm2) return { algorithms: ['sm2-sm3'], sm2 };
@@ -85,9 +88,18 @@ export function createKeySigner(args: KeySignerArgs): Signer {
     kind: args.kind,
     algorithms,
     certificate: async () => cert,
-    async sign(data: Buffer, algorithm: SignatureAlgorithm, options?: { signal?: AbortSignal }): Promise<Buffer> {
+    async sign(
+      data: Buffer,
+      algorithm: SignatureAlgorithm,
+      options?: { signal?: AbortSignal },
+    ): Promise<Buffer> {
       options?.signal?.throwIfAborted();
-      if (closed) throw new GatewayError('GW_ERR_SIGN_FAILED', { where: source, zh: '签名器已关闭', en: 'signer is closed' });
+      if (closed)
+        throw new GatewayError('GW_ERR_SIGN_FAILED', {
+          where: source,
+          zh: '签名器已关闭',
+          en: 'signer is closed',
+        });
       if (!algorithms.includes(algorithm)) {
         throw new GatewayError('GW_ERR_SIGN_ALGORITHM', {
           where: source,
@@ -102,7 +114,15 @@ export function createKeySigner(args: KeySignerArgs): Signer {
         if (sm2 && z) return sm2Sign(data, sm2, z);
         return cryptoSign(signingHashOf(algorithm), data, key);
       } catch (err) {
-        throw new GatewayError('GW_ERR_SIGN_FAILED', { where: source, zh: `签名运算失败：${String(err)}`, en: `signing failed: ${String(err)}` }, { cause: err });
+        throw new GatewayError(
+          'GW_ERR_SIGN_FAILED',
+          {
+            where: source,
+            zh: `签名运算失败：${String(err)}`,
+            en: `signing failed: ${String(err)}`,
+          },
+          { cause: err },
+        );
       }
     },
     async close(): Promise<void> {

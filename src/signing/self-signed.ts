@@ -29,20 +29,36 @@ export interface SelfSignedIdentity {
 
 /** Generates an RSA key and a self-signed X.509 v3 certificate (sha256WithRSAEncryption) for it. */
 export function generateSelfSignedIdentity(options: SelfSignedOptions): SelfSignedIdentity {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: options.bits ?? 2048 });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: options.bits ?? 2048,
+  });
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  cert.publicKey = forge.pki.publicKeyFromPem(
+    publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  );
   // A DER INTEGER serial must be positive: keep the top bit clear.
-  const serial = options.serialNumber ?? randomBytes(8).toString('hex').replace(/^[89a-f]/, (c) => (parseInt(c, 16) - 8).toString(16));
+  const serial =
+    options.serialNumber ??
+    randomBytes(8)
+      .toString('hex')
+      .replace(/^[89a-f]/, (c) => (parseInt(c, 16) - 8).toString(16));
   cert.serialNumber = serial.length % 2 === 0 ? serial : `0${serial}`;
   const notBefore = options.notBefore ?? new Date(Date.now() - 60_000);
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = new Date(notBefore.getTime() + options.days * 86_400_000);
   const attrs: forge.pki.CertificateField[] = [
-    { name: 'commonName', value: options.commonName, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
+    {
+      name: 'commonName',
+      value: options.commonName,
+      valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class,
+    },
   ];
   if (options.organization) {
-    attrs.push({ name: 'organizationName', value: options.organization, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class });
+    attrs.push({
+      name: 'organizationName',
+      value: options.organization,
+      valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class,
+    });
   }
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
@@ -51,7 +67,9 @@ export function generateSelfSignedIdentity(options: SelfSignedOptions): SelfSign
     { name: 'keyUsage', digitalSignature: true, nonRepudiation: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  const forgeKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+  const forgeKey = forge.pki.privateKeyFromPem(
+    privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+  );
   cert.sign(forgeKey as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
   return {
     keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

@@ -6,12 +6,20 @@ import { loadSoftKeySigner } from './soft-key.js';
 import { createPcscCardSigner } from './pcsc/index.js';
 import { createEportServiceSigner } from './eport-service/index.js';
 
-type Factory<T extends ResolvedSigner['type']> = (cfg: Extract<ResolvedSigner, { type: T }>, log: Logger) => Promise<Signer>;
+type Factory<T extends ResolvedSigner['type']> = (
+  cfg: Extract<ResolvedSigner, { type: T }>,
+  log: Logger,
+) => Promise<Signer>;
 
 /** Signer adapters by config `type`. The composition root is the only caller. */
 const FACTORIES: { [T in ResolvedSigner['type']]: Factory<T> } = {
   'soft-key': (cfg) =>
-    loadSoftKeySigner({ name: cfg.name, path: cfg.key, ...(cfg.passphrase !== undefined ? { passphrase: cfg.passphrase } : {}), ...(cfg.certNo ? { certNo: cfg.certNo } : {}) }),
+    loadSoftKeySigner({
+      name: cfg.name,
+      path: cfg.key,
+      ...(cfg.passphrase !== undefined ? { passphrase: cfg.passphrase } : {}),
+      ...(cfg.certNo ? { certNo: cfg.certNo } : {}),
+    }),
   'pcsc-card': async (cfg, log) =>
     createPcscCardSigner({
       name: cfg.name,

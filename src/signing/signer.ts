@@ -34,7 +34,11 @@ export interface Signer extends Closable {
   /** Algorithms this signer's key can produce. */
   readonly algorithms: readonly SignatureAlgorithm[];
   certificate(): Promise<SignerCertificate>;
-  sign(data: Buffer, algorithm: SignatureAlgorithm, options?: { signal?: AbortSignal }): Promise<Buffer>;
+  sign(
+    data: Buffer,
+    algorithm: SignatureAlgorithm,
+    options?: { signal?: AbortSignal },
+  ): Promise<Buffer>;
 }
 
 /** Health of a supervised signer (a card or the E-Port service). Only 'ready' signs. */

@@ -30,7 +30,12 @@ function isSm2Algorithm(der: Uint8Array, alg: ReturnType<typeof readTlv>): boole
   const oid = oidOf(der, first);
   if (oid === OID_SM2) return true;
   const param = parts[1];
-  return oid === OID_EC_PUBLIC_KEY && param !== undefined && param.tag === 0x06 && oidOf(der, param) === OID_SM2;
+  return (
+    oid === OID_EC_PUBLIC_KEY &&
+    param !== undefined &&
+    param.tag === 0x06 &&
+    oidOf(der, param) === OID_SM2
+  );
 }
 
 /**
@@ -49,7 +54,9 @@ export function sm2KeyFromKeyObject(key: KeyObject): Sm2KeyHex | undefined {
   if (!priv || priv.tag !== 0x04) throw new Error('SM2 key: no private scalar');
   const privateKey = contentOf(der, priv).toString('hex').padStart(64, '0');
   const pubTag = ec.find((t) => t.tag === 0xa1);
-  const publicKey = pubTag ? bitStringPoint(der, readTlv(der, pubTag.start)) : sm2.getPublicKeyFromPrivateKey(privateKey);
+  const publicKey = pubTag
+    ? bitStringPoint(der, readTlv(der, pubTag.start))
+    : sm2.getPublicKeyFromPrivateKey(privateKey);
   return { privateKey, publicKey };
 }
 
@@ -77,12 +84,21 @@ export function sm2Z(publicKey: string, id = SM2_DEFAULT_ID): Uint8Array {
  */
 export function sm2Sign(data: Uint8Array, key: Sm2KeyHex, z: Uint8Array): Buffer {
   const e = createHash('sm3').update(z).update(data).digest();
-  const hex = sm2.doSignature(e, key.privateKey, { hash: false, der: false, publicKey: key.publicKey });
+  const hex = sm2.doSignature(e, key.privateKey, {
+    hash: false,
+    der: false,
+    publicKey: key.publicKey,
+  });
   return Buffer.from(hex, 'hex');
 }
 
 /** Verifies an SM3withSM2 signature given as r‖s (64 bytes) or DER. */
-export function sm2Verify(data: Uint8Array, signature: Uint8Array, publicKey: string, id = SM2_DEFAULT_ID): boolean {
+export function sm2Verify(
+  data: Uint8Array,
+  signature: Uint8Array,
+  publicKey: string,
+  id = SM2_DEFAULT_ID,
+): boolean {
   let raw: Buffer;
   try {
     raw = sm2SignatureToRaw(signature);
@@ -99,7 +115,8 @@ export function sm2Verify(data: Uint8Array, signature: Uint8Array, publicKey: st
 
 /** r‖s (64 bytes) to DER `SEQUENCE { INTEGER r, INTEGER s }`. */
 export function sm2RawToDer(raw: Uint8Array): Buffer {
-  if (raw.length !== 64) throw new Error(`SM2 signature: expected 64 bytes r||s, got ${raw.length}`);
+  if (raw.length !== 64)
+    throw new Error(`SM2 signature: expected 64 bytes r||s, got ${raw.length}`);
   const r = tlv(0x02, unsignedInteger(raw.subarray(0, 32)));
   const s = tlv(0x02, unsignedInteger(raw.subarray(32)));
   return tlv(0x30, Buffer.concat([r, s]));
@@ -111,8 +128,19 @@ function derToRaw(sig: Uint8Array): Buffer | undefined {
     const seq = readTlv(sig, 0);
     if (seq.tag !== 0x30 || seq.end !== sig.length) return undefined;
     const parts = children(sig, seq);
-    if (parts.length !== 2 || parts.some((p) => p.tag !== 0x02 || p.end - p.start > 33)) return undefined;
-    return Buffer.concat(parts.map((p) => Buffer.from(contentOf(sig, p).toString('hex').replace(/^(00)+/, '').padStart(64, '0'), 'hex')));
+    if (parts.length !== 2 || parts.some((p) => p.tag !== 0x02 || p.end - p.start > 33))
+      return undefined;
+    return Buffer.concat(
+      parts.map((p) =>
+        Buffer.from(
+          contentOf(sig, p)
+            .toString('hex')
+            .replace(/^(00)+/, '')
+            .padStart(64, '0'),
+          'hex',
+        ),
+      ),
+    );
   } catch {
     return undefined;
   }

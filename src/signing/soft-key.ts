@@ -7,7 +7,12 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import forge from 'node-forge';
 import { GatewayError } from '../core/errors.js';
-import { certificateExpiredError, certificateMatchesKey, createKeySigner, describeCertificate } from './key-signer.js';
+import {
+  certificateExpiredError,
+  certificateMatchesKey,
+  createKeySigner,
+  describeCertificate,
+} from './key-signer.js';
 import type { Signer } from './signer.js';
 
 export interface SoftKeyOptions {
@@ -28,8 +33,19 @@ interface KeyMaterial {
   readonly certs: Buffer[];
 }
 
-function keyError(path: string, zh: string, en: string, fixZh: string, fixEn: string, cause?: unknown): GatewayError {
-  return new GatewayError('GW_ERR_SIGN_KEY', { where: path, zh, en, fixZh, fixEn }, cause === undefined ? undefined : { cause });
+function keyError(
+  path: string,
+  zh: string,
+  en: string,
+  fixZh: string,
+  fixEn: string,
+  cause?: unknown,
+): GatewayError {
+  return new GatewayError(
+    'GW_ERR_SIGN_KEY',
+    { where: path, zh, en, fixZh, fixEn },
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function wrongPassphrase(path: string, given: boolean, cause?: unknown): GatewayError {
@@ -60,26 +76,41 @@ function fromPem(path: string, text: string, passphrase: string | undefined): Ke
   for (const m of text.matchAll(PEM_BLOCK)) {
     const label = m[1] as string;
     if (label.endsWith('PRIVATE KEY')) keys.push(m[0]);
-    else if (label === 'CERTIFICATE') certs.push(Buffer.from(m[0].replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+    else if (label === 'CERTIFICATE')
+      certs.push(Buffer.from(m[0].replace(/-----[^-]+-----|\s/g, ''), 'base64'));
   }
   if (keys.length !== 1) {
     throw keyError(
       path,
       keys.length === 0 ? `${path} 中没有私钥` : `${path} 中有 ${keys.length} 个私钥，只能有一个`,
-      keys.length === 0 ? `no private key in ${path}` : `${path} holds ${keys.length} private keys; exactly one is allowed`,
+      keys.length === 0
+        ? `no private key in ${path}`
+        : `${path} holds ${keys.length} private keys; exactly one is allowed`,
       '把私钥（PEM）和证书放在同一个文件中，或改用 PKCS#12 文件',
       'put the private key (PEM) and its certificate in one file, or use a PKCS#12 file',
     );
   }
   const pem = keys[0] as string;
-  const encrypted = pem.startsWith('-----BEGIN ENCRYPTED PRIVATE KEY') || /Proc-Type:\s*4,ENCRYPTED/.test(pem);
+  const encrypted =
+    pem.startsWith('-----BEGIN ENCRYPTED PRIVATE KEY') || /Proc-Type:\s*4,ENCRYPTED/.test(pem);
   if (encrypted && !passphrase) throw wrongPassphrase(path, false);
   try {
-    const key = createPrivateKey(encrypted ? { key: pem, format: 'pem', passphrase: passphrase as string } : { key: pem, format: 'pem' });
+    const key = createPrivateKey(
+      encrypted
+        ? { key: pem, format: 'pem', passphrase: passphrase as string }
+        : { key: pem, format: 'pem' },
+    );
     return { key, certs };
   } catch (err) {
     if (encrypted) throw wrongPassphrase(path, true, err);
-    throw keyError(path, `${path} 中的私钥无法解析`, `the private key in ${path} cannot be parsed`, '用 openssl pkey -in 文件 检查密钥', 'check the key with: openssl pkey -in FILE', err);
+    throw keyError(
+      path,
+      `${path} 中的私钥无法解析`,
+      `the private key in ${path} cannot be parsed`,
+      '用 openssl pkey -in 文件 检查密钥',
+      'check the key with: openssl pkey -in FILE',
+      err,
+    );
   }
 }
 
@@ -91,7 +122,8 @@ function fromPkcs12(path: string, bytes: Buffer, passphrase: string | undefined)
       p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, passphrase ?? '');
     } catch (err) {
       // forge words it "PKCS#12 MAC could not be verified. Invalid password?" or "...wrong password?".
-      if (/password/i.test(String(err))) throw wrongPassphrase(path, passphrase !== undefined && passphrase !== '', err);
+      if (/password/i.test(String(err)))
+        throw wrongPassphrase(path, passphrase !== undefined && passphrase !== '', err);
       throw err;
     }
   } catch (err) {
@@ -114,8 +146,13 @@ function fromPkcs12(path: string, bytes: Buffer, passphrase: string | undefined)
       if (bag.type === forge.pki.oids.certBag) {
         const asn1 = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : raw;
         if (asn1) certs.push(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
-      } else if (bag.type === forge.pki.oids.pkcs8ShroudedKeyBag || bag.type === forge.pki.oids.keyBag) {
-        const asn1 = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key)) : raw;
+      } else if (
+        bag.type === forge.pki.oids.pkcs8ShroudedKeyBag ||
+        bag.type === forge.pki.oids.keyBag
+      ) {
+        const asn1 = bag.key
+          ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key))
+          : raw;
         if (asn1) keys.push(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
       }
     }
@@ -130,9 +167,19 @@ function fromPkcs12(path: string, bytes: Buffer, passphrase: string | undefined)
     );
   }
   try {
-    return { key: createPrivateKey({ key: keys[0] as Buffer, format: 'der', type: 'pkcs8' }), certs };
+    return {
+      key: createPrivateKey({ key: keys[0] as Buffer, format: 'der', type: 'pkcs8' }),
+      certs,
+    };
   } catch (err) {
-    throw keyError(path, `${path} 中的私钥无法解析`, `the private key in ${path} cannot be parsed`, '重新导出 PKCS#12', 'export the PKCS#12 again', err);
+    throw keyError(
+      path,
+      `${path} 中的私钥无法解析`,
+      `the private key in ${path} cannot be parsed`,
+      '重新导出 PKCS#12',
+      'export the PKCS#12 again',
+      err,
+    );
   }
 }
 
@@ -157,19 +204,30 @@ export async function loadSoftKeySigner(options: SoftKeyOptions): Promise<Signer
     );
   }
   const text = bytes.toString('latin1');
-  const material = text.includes('-----BEGIN') ? fromPem(path, text, options.passphrase) : fromPkcs12(path, bytes, options.passphrase);
+  const material = text.includes('-----BEGIN')
+    ? fromPem(path, text, options.passphrase)
+    : fromPkcs12(path, bytes, options.passphrase);
 
   let certDer: Buffer | undefined;
   try {
     certDer = material.certs.find((c) => certificateMatchesKey(c, material.key));
   } catch (err) {
-    throw keyError(path, `${path} 中的证书无法解析`, `a certificate in ${path} cannot be parsed`, '用 openssl x509 检查证书', 'check the certificate with openssl x509', err);
+    throw keyError(
+      path,
+      `${path} 中的证书无法解析`,
+      `a certificate in ${path} cannot be parsed`,
+      '用 openssl x509 检查证书',
+      'check the certificate with openssl x509',
+      err,
+    );
   }
   if (!certDer) {
     throw keyError(
       path,
       material.certs.length === 0 ? `${path} 中没有证书` : `${path} 中没有与私钥匹配的证书`,
-      material.certs.length === 0 ? `no certificate in ${path}` : `no certificate in ${path} matches the private key`,
+      material.certs.length === 0
+        ? `no certificate in ${path}`
+        : `no certificate in ${path} matches the private key`,
       '把签名证书（与私钥配对）加入同一文件',
       'add the signing certificate that belongs to the key to the same file',
     );

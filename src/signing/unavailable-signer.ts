@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { GatewayError } from '../core/errors.js';
-import type { SignatureAlgorithm, SignerCertificate, SignerState, SupervisedSigner } from './signer.js';
+import type {
+  SignatureAlgorithm,
+  SignerCertificate,
+  SignerState,
+  SupervisedSigner,
+} from './signer.js';
 
 /**
  * Stands in for a signer that cannot sign at start (its certificate has expired): the gateway

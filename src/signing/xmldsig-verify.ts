@@ -36,7 +36,12 @@ export interface VerifyResult {
 function childElements(el: XmlElement, ns: string, local: string): XmlElement[] {
   const out: XmlElement[] = [];
   for (let n = el.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as XmlElement).namespaceURI === ns && (n as XmlElement).localName === local) out.push(n as XmlElement);
+    if (
+      n.nodeType === 1 &&
+      (n as XmlElement).namespaceURI === ns &&
+      (n as XmlElement).localName === local
+    )
+      out.push(n as XmlElement);
   }
   return out;
 }
@@ -54,7 +59,8 @@ function toPem(der: Buffer): string {
  * the answer is `{ ok: false, reason }`.
  */
 export function verifyEnveloped(xml: string, options: VerifyOptions = {}): VerifyResult {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return { ok: false, reason: 'DOCTYPE/ENTITY declarations are not allowed' };
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml))
+    return { ok: false, reason: 'DOCTYPE/ENTITY declarations are not allowed' };
   const errors: string[] = [];
   let root: XmlElement | null;
   try {
@@ -67,12 +73,17 @@ export function verifyEnveloped(xml: string, options: VerifyOptions = {}): Verif
   } catch (err) {
     return { ok: false, reason: `XML is not well-formed: ${String(err)}` };
   }
-  if (errors.length > 0 || !root) return { ok: false, reason: `XML is not well-formed: ${errors[0] ?? 'no document element'}` };
+  if (errors.length > 0 || !root)
+    return { ok: false, reason: `XML is not well-formed: ${errors[0] ?? 'no document element'}` };
 
   const all = root.getElementsByTagNameNS(DSIG_NS, 'Signature');
   const sigs = childElements(root, DSIG_NS, 'Signature');
   if (all.length === 0) return { ok: false, reason: 'no ds:Signature element' };
-  if (all.length !== 1 || sigs.length !== 1) return { ok: false, reason: 'expected exactly one ds:Signature, as a child of the root element' };
+  if (all.length !== 1 || sigs.length !== 1)
+    return {
+      ok: false,
+      reason: 'expected exactly one ds:Signature, as a child of the root element',
+    };
   const sigEl = sigs[0] as XmlElement;
 
   const signedInfo = childElements(sigEl, DSIG_NS, 'SignedInfo')[0];
@@ -80,13 +91,19 @@ export function verifyEnveloped(xml: string, options: VerifyOptions = {}): Verif
   if (refs.length !== 1 || refs[0]?.getAttribute('URI') !== '') {
     return { ok: false, reason: 'expected one ds:Reference with URI="" (whole document)' };
   }
-  const methodUri = signedInfo ? childElements(signedInfo, DSIG_NS, 'SignatureMethod')[0]?.getAttribute('Algorithm') ?? '' : '';
+  const methodUri = signedInfo
+    ? (childElements(signedInfo, DSIG_NS, 'SignatureMethod')[0]?.getAttribute('Algorithm') ?? '')
+    : '';
   const algorithm = algorithmForUri(methodUri);
 
   const keyInfo = childElements(sigEl, DSIG_NS, 'KeyInfo')[0];
-  const certNo = keyInfo ? textOf(childElements(keyInfo, DSIG_NS, 'KeyName')[0])?.trim() : undefined;
+  const certNo = keyInfo
+    ? textOf(childElements(keyInfo, DSIG_NS, 'KeyName')[0])?.trim()
+    : undefined;
   const x509Data = keyInfo ? childElements(keyInfo, DSIG_NS, 'X509Data')[0] : undefined;
-  const certB64 = x509Data ? textOf(childElements(x509Data, DSIG_NS, 'X509Certificate')[0]) : undefined;
+  const certB64 = x509Data
+    ? textOf(childElements(x509Data, DSIG_NS, 'X509Certificate')[0])
+    : undefined;
   const embedded = certB64 ? Buffer.from(certB64.replace(/\s+/g, ''), 'base64') : undefined;
   const facts = {
     ...(certNo !== undefined ? { certNo } : {}),
@@ -96,10 +113,19 @@ export function verifyEnveloped(xml: string, options: VerifyOptions = {}): Verif
 
   const trusted = options.trustedCertDer;
   if (trusted && embedded && !trusted.equals(embedded)) {
-    return { ok: false, reason: 'the certificate in KeyInfo is not the trusted certificate', ...facts };
+    return {
+      ok: false,
+      reason: 'the certificate in KeyInfo is not the trusted certificate',
+      ...facts,
+    };
   }
   const keyCert = trusted ?? embedded;
-  if (!keyCert) return { ok: false, reason: 'no certificate: KeyInfo has no X509Certificate and none was given', ...facts };
+  if (!keyCert)
+    return {
+      ok: false,
+      reason: 'no certificate: KeyInfo has no X509Certificate and none was given',
+      ...facts,
+    };
   try {
     new X509Certificate(keyCert);
   } catch {
@@ -112,7 +138,11 @@ export function verifyEnveloped(xml: string, options: VerifyOptions = {}): Verif
     verifier.loadSignature(sigEl as unknown as Node);
     if (verifier.checkSignature(xml)) return { ok: true, ...facts };
     const refError = verifier.getReferences().find((r) => r.validationError)?.validationError;
-    return { ok: false, reason: refError ? `digest mismatch: ${refError.message}` : 'signature check failed', ...facts };
+    return {
+      ok: false,
+      reason: refError ? `digest mismatch: ${refError.message}` : 'signature check failed',
+      ...facts,
+    };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err), ...facts };
   }

@@ -36,20 +36,39 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  *   keys manager holds no named keys. (`--insecure` would skip the chain check altogether.)
  * Exit status 0 means verified.
  */
-function xmlsecVerify(xml: Buffer | string, mode: 'pubkey' | 'trusted' = 'pubkey', cert = certFile): { ok: boolean; out: string } {
+function xmlsecVerify(
+  xml: Buffer | string,
+  mode: 'pubkey' | 'trusted' = 'pubkey',
+  cert = certFile,
+): { ok: boolean; out: string } {
   const file = join(dir, `doc-${Math.random().toString(36).slice(2)}.xml`);
   writeFileSync(file, xml);
   const keyArgs = mode === 'pubkey' ? ['--pubkey-cert-pem', cert] : ['--trusted-pem', cert];
-  const r = runTool('xmlsec1', ['--verify', '--enabled-reference-uris', 'empty', ...keyArgs, '--store-signatures', '--store-references', '--print-debug', file]);
+  const r = runTool('xmlsec1', [
+    '--verify',
+    '--enabled-reference-uris',
+    'empty',
+    ...keyArgs,
+    '--store-signatures',
+    '--store-references',
+    '--print-debug',
+    file,
+  ]);
   return { ok: r.status === 0, out: r.stdout.toString('utf8') };
 }
 
 /** The canonical bytes xmlsec1 digested (PreDigest) and signed (PreSigned). */
 function xmlsecBuffers(out: string): { preDigest?: string; preSigned?: string } {
-  const grab = (label: string) => new RegExp(`== ${label} data - start buffer:\\n([\\s\\S]*?)\\n== ${label} data - end buffer`).exec(out)?.[1];
+  const grab = (label: string) =>
+    new RegExp(
+      `== ${label} data - start buffer:\\n([\\s\\S]*?)\\n== ${label} data - end buffer`,
+    ).exec(out)?.[1];
   const preDigest = grab('PreDigest');
   const preSigned = grab('PreSigned');
-  return { ...(preDigest !== undefined ? { preDigest } : {}), ...(preSigned !== undefined ? { preSigned } : {}) };
+  return {
+    ...(preDigest !== undefined ? { preDigest } : {}),
+    ...(preSigned !== undefined ? { preSigned } : {}),
+  };
 }
 
 /** Flips the lowest bit of the byte at `delta` from the end of `marker`. */
@@ -72,30 +91,47 @@ describe('signEnveloped over a realistic DecMessage', () => {
     });
 
     it('keeps the document, appends ds:Signature as the last child of the root', () => {
-      expect(signed.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec" version="3.1">')).toBe(true);
+      expect(
+        signed.startsWith(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec" version="3.1">',
+        ),
+      ).toBe(true);
       const at = signed.indexOf('<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">');
-      expect(signed.slice(0, at) + signed.slice(signed.indexOf('</ds:Signature>') + '</ds:Signature>'.length)).toBe(dec);
+      expect(
+        signed.slice(0, at) +
+          signed.slice(signed.indexOf('</ds:Signature>') + '</ds:Signature>'.length),
+      ).toBe(dec);
       expect(signed.endsWith('</ds:Signature></DecMessage>\n')).toBe(true);
       expect(signed).toContain('<ds:KeyName>01691fe9</ds:KeyName>');
     });
 
-    it.skipIf(skipXmlsec)('verifies with xmlsec1 (certificate given, and certificate from KeyInfo)', () => {
-      const byKey = xmlsecVerify(signed, 'pubkey');
-      expect(byKey.ok, byKey.out.slice(-500)).toBe(true);
-      expect(xmlsecVerify(signed, 'trusted').ok).toBe(true);
-      // The same bytes we digested and signed: libxml2's C14N agrees with ours.
-      const { preDigest, preSigned } = xmlsecBuffers(byKey.out);
-      expect(preDigest).toBe(canonicalize(dec));
-      expect(preSigned).toBe(canonicalizeSubtree(signed, (e) => e.localName === 'SignedInfo'));
-      expect(preSigned?.startsWith('<ds:SignedInfo xmlns="http://www.chinaport.gov.cn/dec" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">')).toBe(true);
-    });
+    it.skipIf(skipXmlsec)(
+      'verifies with xmlsec1 (certificate given, and certificate from KeyInfo)',
+      () => {
+        const byKey = xmlsecVerify(signed, 'pubkey');
+        expect(byKey.ok, byKey.out.slice(-500)).toBe(true);
+        expect(xmlsecVerify(signed, 'trusted').ok).toBe(true);
+        // The same bytes we digested and signed: libxml2's C14N agrees with ours.
+        const { preDigest, preSigned } = xmlsecBuffers(byKey.out);
+        expect(preDigest).toBe(canonicalize(dec));
+        expect(preSigned).toBe(canonicalizeSubtree(signed, (e) => e.localName === 'SignedInfo'));
+        expect(
+          preSigned?.startsWith(
+            '<ds:SignedInfo xmlns="http://www.chinaport.gov.cn/dec" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">',
+          ),
+        ).toBe(true);
+      },
+    );
 
-    it.skipIf(skipXmlsec)('is refused by xmlsec1 when the trusted certificate is another one', () => {
-      const other = generateSelfSignedIdentity({ commonName: 'other', days: 1, bits: 1024 });
-      const otherFile = join(dir, `other-${algorithm}.pem`);
-      writeFileSync(otherFile, other.certPem);
-      expect(xmlsecVerify(signed, 'trusted', otherFile).ok).toBe(false);
-    });
+    it.skipIf(skipXmlsec)(
+      'is refused by xmlsec1 when the trusted certificate is another one',
+      () => {
+        const other = generateSelfSignedIdentity({ commonName: 'other', days: 1, bits: 1024 });
+        const otherFile = join(dir, `other-${algorithm}.pem`);
+        writeFileSync(otherFile, other.certPem);
+        expect(xmlsecVerify(signed, 'trusted', otherFile).ok).toBe(false);
+      },
+    );
 
     it("is accepted by xml-crypto's SignedXml.checkSignature", () => {
       const doc = new DOMParser().parseFromString(signed, 'text/xml');
@@ -115,12 +151,17 @@ describe('signEnveloped over a realistic DecMessage', () => {
 
     it('fails everywhere once one content byte is flipped', () => {
       const tampered = flipByte(Buffer.from(signed, 'utf8'), '<GrossWet>12850.500');
-      expect(verifyEnveloped(tampered.toString('utf8'))).toMatchObject({ ok: false, reason: expect.stringContaining('digest') });
+      expect(verifyEnveloped(tampered.toString('utf8'))).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining('digest'),
+      });
       if (!skipXmlsec) expect(xmlsecVerify(tampered).ok).toBe(false);
     });
 
     it('fails everywhere once one byte of SignedInfo is flipped', () => {
-      const tampered = flipByte(Buffer.from(signed, 'utf8'), '<ds:DigestValue>', 2).toString('utf8');
+      const tampered = flipByte(Buffer.from(signed, 'utf8'), '<ds:DigestValue>', 2).toString(
+        'utf8',
+      );
       expect(verifyEnveloped(tampered).ok).toBe(false);
       if (!skipXmlsec) expect(xmlsecVerify(tampered).ok).toBe(false);
     });
@@ -128,26 +169,40 @@ describe('signEnveloped over a realistic DecMessage', () => {
 });
 
 describe('signEnveloped shapes', () => {
-  it.skipIf(skipXmlsec)('signs GBK documents: the signature holds for the GBK-encoded bytes', async () => {
-    const text = '<?xml version="1.0" encoding="GBK"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec"><NoteS>深圳市华强进出口有限公司</NoteS></DecMessage>\n';
-    const signed = await signEnveloped(text, signer, { algorithm: 'rsa-sha1' });
-    const r = xmlsecVerify(encodeXml(signed, 'GBK'));
-    expect(r.ok, r.out.slice(-300)).toBe(true);
-  });
+  it.skipIf(skipXmlsec)(
+    'signs GBK documents: the signature holds for the GBK-encoded bytes',
+    async () => {
+      const text =
+        '<?xml version="1.0" encoding="GBK"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec"><NoteS>深圳市华强进出口有限公司</NoteS></DecMessage>\n';
+      const signed = await signEnveloped(text, signer, { algorithm: 'rsa-sha1' });
+      const r = xmlsecVerify(encodeXml(signed, 'GBK'));
+      expect(r.ok, r.out.slice(-300)).toBe(true);
+    },
+  );
 
-  it.skipIf(skipXmlsec)('inherits xml:* attributes of the root into SignedInfo, as C14N 1.0 requires (xmlsec1 agrees)', async () => {
-    // xml-crypto 6.3.2 does not do this inheritance and rejects such signatures; libxml2/xmlsec1 and
-    // Apache Santuario (the Java verifier customs systems use) follow the spec.
-    const signed = await signEnveloped('<r xmlns="urn:a" xml:lang="zh-CN"><x>1</x></r>', signer, { algorithm: 'rsa-sha256' });
-    const r = xmlsecVerify(signed);
-    expect(r.ok).toBe(true);
-    expect(xmlsecBuffers(r.out).preSigned).toMatch(/^<ds:SignedInfo xmlns="urn:a" xmlns:ds="[^"]+" xml:lang="zh-CN">/);
-  });
+  it.skipIf(skipXmlsec)(
+    'inherits xml:* attributes of the root into SignedInfo, as C14N 1.0 requires (xmlsec1 agrees)',
+    async () => {
+      // xml-crypto 6.3.2 does not do this inheritance and rejects such signatures; libxml2/xmlsec1 and
+      // Apache Santuario (the Java verifier customs systems use) follow the spec.
+      const signed = await signEnveloped('<r xmlns="urn:a" xml:lang="zh-CN"><x>1</x></r>', signer, {
+        algorithm: 'rsa-sha256',
+      });
+      const r = xmlsecVerify(signed);
+      expect(r.ok).toBe(true);
+      expect(xmlsecBuffers(r.out).preSigned).toMatch(
+        /^<ds:SignedInfo xmlns="urn:a" xmlns:ds="[^"]+" xml:lang="zh-CN">/,
+      );
+    },
+  );
 
   it.each([
     ['self-closing root', '<r xmlns:b="urn:b" a="1"/>'],
     ['root that binds ds to another URI', '<ds:r xmlns:ds="urn:not-dsig"><ds:x/></ds:r>'],
-    ['no namespace, comments and CRLF', '<?xml version="1.0"?>\r\n<!-- c -->\r\n<r>\r\n  <x a="1&#9;2">&amp;</x><!-- in -->\r\n</r>\r\n<!-- after -->'],
+    [
+      'no namespace, comments and CRLF',
+      '<?xml version="1.0"?>\r\n<!-- c -->\r\n<r>\r\n  <x a="1&#9;2">&amp;</x><!-- in -->\r\n</r>\r\n<!-- after -->',
+    ],
     ['Chinese element names', '<报关单 类型="进口"><货物>笔记本电脑</货物></报关单>'],
   ])('signs a %s verifiably', async (_name, xml) => {
     const signed = await signEnveloped(xml, signer, { algorithm: 'rsa-sha256' });
@@ -155,26 +210,44 @@ describe('signEnveloped shapes', () => {
     if (!skipXmlsec) expect(xmlsecVerify(signed).ok).toBe(true);
   });
 
-  it.skipIf(skipXmlsec)('covers processing instructions outside the root element (xmlsec1 agrees)', async () => {
-    // URI="" selects the whole document, PIs included (comments excluded). xml-crypto 6.3.2 digests
-    // only the document element and so rejects these; xmlsec1 and Santuario follow the spec.
-    const signed = await signEnveloped('<?xml-stylesheet href="a.xsl"?>\n<r>1</r>\n<?after x?>', signer, { algorithm: 'rsa-sha1' });
-    const r = xmlsecVerify(signed);
-    expect(r.ok).toBe(true);
-    expect(xmlsecBuffers(r.out).preDigest).toBe('<?xml-stylesheet href="a.xsl"?>\n<r>1</r>\n<?after x?>');
-  });
+  it.skipIf(skipXmlsec)(
+    'covers processing instructions outside the root element (xmlsec1 agrees)',
+    async () => {
+      // URI="" selects the whole document, PIs included (comments excluded). xml-crypto 6.3.2 digests
+      // only the document element and so rejects these; xmlsec1 and Santuario follow the spec.
+      const signed = await signEnveloped(
+        '<?xml-stylesheet href="a.xsl"?>\n<r>1</r>\n<?after x?>',
+        signer,
+        { algorithm: 'rsa-sha1' },
+      );
+      const r = xmlsecVerify(signed);
+      expect(r.ok).toBe(true);
+      expect(xmlsecBuffers(r.out).preDigest).toBe(
+        '<?xml-stylesheet href="a.xsl"?>\n<r>1</r>\n<?after x?>',
+      );
+    },
+  );
 
   it('supports the default-namespace form (prefix "")', async () => {
-    const signed = await signEnveloped('<r xmlns="urn:a"><x/></r>', signer, { algorithm: 'rsa-sha1', prefix: '' });
+    const signed = await signEnveloped('<r xmlns="urn:a"><x/></r>', signer, {
+      algorithm: 'rsa-sha1',
+      prefix: '',
+    });
     expect(signed).toContain(`<Signature xmlns="${DSIG_NS}"><SignedInfo>`);
     expect(verifyEnveloped(signed).ok).toBe(true);
     if (!skipXmlsec) expect(xmlsecVerify(signed).ok).toBe(true);
   });
 
   it('places the signature before a named child (CEB export order)', async () => {
-    const xml = '<ceb:CEB303Message xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:Order/><ceb:BaseTransfer/><ceb:ExtendMessage/></ceb:CEB303Message>';
-    const signed = await signEnveloped(xml, signer, { algorithm: 'rsa-sha1', insertBefore: 'ExtendMessage' });
-    expect(signed).toMatch(/^<ceb:CEB303Message [^>]+><ceb:Order\/><ceb:BaseTransfer\/><ds:Signature [\s\S]+<\/ds:Signature><ceb:ExtendMessage\/><\/ceb:CEB303Message>$/);
+    const xml =
+      '<ceb:CEB303Message xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:Order/><ceb:BaseTransfer/><ceb:ExtendMessage/></ceb:CEB303Message>';
+    const signed = await signEnveloped(xml, signer, {
+      algorithm: 'rsa-sha1',
+      insertBefore: 'ExtendMessage',
+    });
+    expect(signed).toMatch(
+      /^<ceb:CEB303Message [^>]+><ceb:Order\/><ceb:BaseTransfer\/><ds:Signature [\s\S]+<\/ds:Signature><ceb:ExtendMessage\/><\/ceb:CEB303Message>$/,
+    );
     expect(verifyEnveloped(signed).ok).toBe(true);
   });
 
@@ -189,16 +262,27 @@ describe('signEnveloped shapes', () => {
 
   it('refuses an already signed document, an unsupported algorithm and a DOCTYPE', async () => {
     const signed = await signEnveloped('<r/>', signer, { algorithm: 'rsa-sha1' });
-    await expect(signEnveloped(signed, signer, { algorithm: 'rsa-sha1' })).rejects.toMatchObject({ code: 'GW_ERR_SIGN_ALREADY_SIGNED' });
-    await expect(signEnveloped('<r/>', signer, { algorithm: 'sm2-sm3' })).rejects.toMatchObject({ code: 'GW_ERR_SIGN_ALGORITHM' });
-    await expect(signEnveloped('<!DOCTYPE r><r/>', signer, { algorithm: 'rsa-sha1' })).rejects.toMatchObject({ code: 'GW_ERR_XML_DTD' });
+    await expect(signEnveloped(signed, signer, { algorithm: 'rsa-sha1' })).rejects.toMatchObject({
+      code: 'GW_ERR_SIGN_ALREADY_SIGNED',
+    });
+    await expect(signEnveloped('<r/>', signer, { algorithm: 'sm2-sm3' })).rejects.toMatchObject({
+      code: 'GW_ERR_SIGN_ALGORITHM',
+    });
+    await expect(
+      signEnveloped('<!DOCTYPE r><r/>', signer, { algorithm: 'rsa-sha1' }),
+    ).rejects.toMatchObject({ code: 'GW_ERR_XML_DTD' });
   });
 
   it('passes signer errors through (card absent is transient)', async () => {
     const flaky = createFakeSigner({ identity: signer.identity });
     flaky.failNext('GW_ERR_SIGN_CARD_ABSENT');
-    await expect(signEnveloped('<r/>', flaky, { algorithm: 'rsa-sha1' })).rejects.toMatchObject({ code: 'GW_ERR_SIGN_CARD_ABSENT', transient: true });
-    await expect(signEnveloped('<r/>', flaky, { algorithm: 'rsa-sha1' })).resolves.toContain('<ds:Signature');
+    await expect(signEnveloped('<r/>', flaky, { algorithm: 'rsa-sha1' })).rejects.toMatchObject({
+      code: 'GW_ERR_SIGN_CARD_ABSENT',
+      transient: true,
+    });
+    await expect(signEnveloped('<r/>', flaky, { algorithm: 'rsa-sha1' })).resolves.toContain(
+      '<ds:Signature',
+    );
     expect(flaky.signCount).toBe(1);
   });
 });
@@ -208,11 +292,20 @@ describe('verifyEnveloped refusals', () => {
     const signed = await signEnveloped('<r><a Id="x">1</a></r>', signer, { algorithm: 'rsa-sha1' });
     const other = generateSelfSignedIdentity({ commonName: 'other', days: 1, bits: 1024 });
     const otherDer = Buffer.from(other.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-    expect(verifyEnveloped(signed, { trustedCertDer: otherDer })).toMatchObject({ ok: false, reason: expect.stringContaining('trusted') });
+    expect(verifyEnveloped(signed, { trustedCertDer: otherDer })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('trusted'),
+    });
     expect(verifyEnveloped('<r/>')).toMatchObject({ ok: false, reason: 'no ds:Signature element' });
-    const wrapped = signed.replace('<a Id="x">', '<a Id="x">' + signed.slice(signed.indexOf('<ds:Signature'), signed.indexOf('</r>')));
+    const wrapped = signed.replace(
+      '<a Id="x">',
+      '<a Id="x">' + signed.slice(signed.indexOf('<ds:Signature'), signed.indexOf('</r>')),
+    );
     expect(verifyEnveloped(wrapped).ok).toBe(false);
-    expect(verifyEnveloped(signed.replace('URI=""', 'URI="#x"'))).toMatchObject({ ok: false, reason: expect.stringContaining('URI=""') });
+    expect(verifyEnveloped(signed.replace('URI=""', 'URI="#x"'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('URI=""'),
+    });
     expect(verifyEnveloped('<r><unclosed></r>').ok).toBe(false);
   });
 });

@@ -52,7 +52,8 @@ function signedInfoNamespaces(root: RootInfo, prefix: string): string {
     s += p === '' ? ` xmlns="${escapeC14nAttr(u)}"` : ` xmlns:${p}="${escapeC14nAttr(u)}"`;
   }
   // C14N 1.0 copies xml:* attributes of ancestors onto the apex of a document subset.
-  for (const [l, v] of [...root.xmlAttributes].sort((a, b) => compareCodePoints(a[0], b[0]))) s += ` xml:${l}="${escapeC14nAttr(v)}"`;
+  for (const [l, v] of [...root.xmlAttributes].sort((a, b) => compareCodePoints(a[0], b[0])))
+    s += ` xml:${l}="${escapeC14nAttr(v)}"`;
   return s;
 }
 
@@ -80,7 +81,11 @@ function signatureValueBytes(raw: Buffer, profile: AlgorithmProfile): Buffer {
  * Throws GatewayError: GW_ERR_XML_MALFORMED / GW_ERR_XML_DTD for bad input,
  * GW_ERR_SIGN_ALREADY_SIGNED, GW_ERR_SIGN_ALGORITHM, and whatever the signer throws.
  */
-export async function signEnveloped(xml: string, signer: Signer, options: SignOptions): Promise<string> {
+export async function signEnveloped(
+  xml: string,
+  signer: Signer,
+  options: SignOptions,
+): Promise<string> {
   const profile = resolveProfile(options.algorithm, options.uris);
   if (!signer.algorithms.includes(profile.algorithm)) {
     throw new GatewayError('GW_ERR_SIGN_ALGORITHM', {
@@ -93,7 +98,10 @@ export async function signEnveloped(xml: string, signer: Signer, options: SignOp
   }
   const prefix = options.prefix ?? 'ds';
   if (prefix !== '' && (!/^[A-Za-z_][\w.-]*$/.test(prefix) || /^xml/i.test(prefix))) {
-    throw new GatewayError('GW_ERR_SIGN_ALGORITHM', { zh: `签名前缀 "${prefix}" 无效`, en: `invalid signature prefix "${prefix}"` });
+    throw new GatewayError('GW_ERR_SIGN_ALGORITHM', {
+      zh: `签名前缀 "${prefix}" 无效`,
+      en: `invalid signature prefix "${prefix}"`,
+    });
   }
   const p = prefix === '' ? '' : `${prefix}:`;
 
@@ -110,7 +118,11 @@ export async function signEnveloped(xml: string, signer: Signer, options: SignOp
   const content = signedInfoContent(p, profile, digestBase64(profile.digestHash, canonical));
   const signedInfoC14n = `<${p}SignedInfo${signedInfoNamespaces(root, prefix)}>${content}</${p}SignedInfo>`;
   const cert = await signer.certificate();
-  const raw = await signer.sign(Buffer.from(signedInfoC14n, 'utf8'), profile.algorithm, options.signal ? { signal: options.signal } : {});
+  const raw = await signer.sign(
+    Buffer.from(signedInfoC14n, 'utf8'),
+    profile.algorithm,
+    options.signal ? { signal: options.signal } : {},
+  );
   const signatureValue = signatureValueBytes(raw, profile).toString('base64');
 
   const signature =
@@ -123,8 +135,11 @@ export async function signEnveloped(xml: string, signer: Signer, options: SignOp
 
   // No whitespace is added around the Signature: removing it (the enveloped transform) must give
   // back exactly the text that was digested.
-  const before = options.insertBefore ? root.children.find((c) => c.localName === options.insertBefore) : undefined;
+  const before = options.insertBefore
+    ? root.children.find((c) => c.localName === options.insertBefore)
+    : undefined;
   if (before) return xml.slice(0, before.start) + signature + xml.slice(before.start);
-  if (root.selfClosing) return `${xml.slice(0, root.endTagStart)}>${signature}</${root.qname}>${xml.slice(root.endTagStart + 2)}`;
+  if (root.selfClosing)
+    return `${xml.slice(0, root.endTagStart)}>${signature}</${root.qname}>${xml.slice(root.endTagStart + 2)}`;
   return xml.slice(0, root.endTagStart) + signature + xml.slice(root.endTagStart);
 }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { add, compare, digitCounts, divide, formatDecimal, mul, parseDecimal, roundTo, sub } from './decimal.js';
+import {
+  add,
+  compare,
+  digitCounts,
+  divide,
+  formatDecimal,
+  mul,
+  parseDecimal,
+  roundTo,
+  sub,
+} from './decimal.js';
 
 const d = (s: string) => parseDecimal(s)!;
 
@@ -10,7 +20,8 @@ describe('decimal', () => {
     expect(formatDecimal(d('1e3'))).toBe('1000');
     expect(formatDecimal(d('1.5E-2'))).toBe('0.015');
     expect(formatDecimal(d('.5'))).toBe('0.5');
-    for (const bad of ['', '-', '1,000', '1.2.3', 'abc', '1e', '12 3']) expect(parseDecimal(bad), bad).toBeUndefined();
+    for (const bad of ['', '-', '1,000', '1.2.3', 'abc', '1e', '12 3'])
+      expect(parseDecimal(bad), bad).toBeUndefined();
   });
 
   it('is exact where doubles are not', () => {

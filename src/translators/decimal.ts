@@ -85,7 +85,10 @@ export function divide(a: Decimal, b: Decimal, digits: number): Decimal {
 }
 
 /** Plain text: trailing zeros dropped, or exactly `decimals` places when `fixed`. Never an exponent. */
-export function formatDecimal(a: Decimal, opts: { decimals?: number; fixed?: boolean } = {}): string {
+export function formatDecimal(
+  a: Decimal,
+  opts: { decimals?: number; fixed?: boolean } = {},
+): string {
   const d = opts.decimals !== undefined ? roundTo(a, opts.decimals) : a;
   const neg = d.units < 0n;
   const digits = (neg ? -d.units : d.units).toString().padStart(d.scale + 1, '0');

@@ -11,7 +11,12 @@ import { translateAll, type Translator } from './translator.js';
  * as samples/declaration, not by the translator).
  */
 const dir = join(import.meta.dirname, '..', '..', 'samples', 'enterprise');
-const MAPPING: Record<string, string> = { csv: 'mapping-zh.yaml', xlsx: 'mapping-zh.yaml', json: 'mapping-json.yaml', xml: 'mapping-xml.yaml' };
+const MAPPING: Record<string, string> = {
+  csv: 'mapping-zh.yaml',
+  xlsx: 'mapping-zh.yaml',
+  json: 'mapping-json.yaml',
+  xml: 'mapping-xml.yaml',
+};
 const translators = new Map<string, Translator>();
 function translatorFor(file: string): Translator {
   const mapping = MAPPING[file.split('.').pop()!]!;
@@ -23,7 +28,9 @@ function translatorFor(file: string): Translator {
   return t;
 }
 
-const inputs = readdirSync(dir).filter((f) => /^ent-\d+.*\.(csv|json|xlsx|xml)$/.test(f)).sort();
+const inputs = readdirSync(dir)
+  .filter((f) => /^ent-\d+.*\.(csv|json|xlsx|xml)$/.test(f))
+  .sort();
 const expectedFor = (input: string): string[] => {
   const base = input.replace(/\.[a-z]+$/, '');
   return readdirSync(join(dir, 'expected'))
@@ -35,11 +42,16 @@ const expectedFor = (input: string): string[] => {
 describe('golden: samples/enterprise -> expected DecMessage', () => {
   it('covers every input format and encoding', () => {
     expect(inputs.length).toBeGreaterThanOrEqual(8);
-    expect(new Set(inputs.map((f) => f.split('.').pop()))).toEqual(new Set(['csv', 'json', 'xlsx', 'xml']));
+    expect(new Set(inputs.map((f) => f.split('.').pop()))).toEqual(
+      new Set(['csv', 'json', 'xlsx', 'xml']),
+    );
   });
 
   it.each(inputs)('%s', async (file) => {
-    const messages = await translateAll(translatorFor(file), readFileSync(join(dir, file)), { channel: 'golden', fileName: file });
+    const messages = await translateAll(translatorFor(file), readFileSync(join(dir, file)), {
+      channel: 'golden',
+      fileName: file,
+    });
     const expected = expectedFor(file);
     expect(messages.map((m) => m.xml)).toEqual(expected);
     for (const m of messages) {
@@ -50,8 +62,14 @@ describe('golden: samples/enterprise -> expected DecMessage', () => {
 
   it('splits 60 items into two declarations with linked ClientSeqNo', async () => {
     const file = 'ent-08-export-tools-split.csv';
-    const messages = await translateAll(translatorFor(file), readFileSync(join(dir, file)), { channel: 'golden', fileName: file });
-    expect(messages.map((m) => m.businessKey)).toEqual(['EPGW202601090108-1', 'EPGW202601090108-2']);
+    const messages = await translateAll(translatorFor(file), readFileSync(join(dir, file)), {
+      channel: 'golden',
+      fileName: file,
+    });
+    expect(messages.map((m) => m.businessKey)).toEqual([
+      'EPGW202601090108-1',
+      'EPGW202601090108-2',
+    ]);
     expect(messages.map((m) => (m.xml.match(/<DecList>/g) ?? []).length)).toEqual([50, 10]);
   });
 

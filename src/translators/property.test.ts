@@ -12,13 +12,45 @@ import { join } from 'node:path';
 import { seededRandom } from '../../test/helpers/seeded-random.js';
 
 const codes = loadCodeTables();
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: false, processEntities: true, isArray: (_n, _j, _l, attr) => !attr });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  trimValues: false,
+  processEntities: true,
+  isArray: (_n, _j, _l, attr) => !attr,
+});
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-const digits = (r: Rand, n: number): string => Array.from({ length: n }, () => String(Math.floor(r() * 10))).join('');
+const digits = (r: Rand, n: number): string =>
+  Array.from({ length: n }, () => String(Math.floor(r() * 10))).join('');
 /** Text with everything XML must escape, Chinese, and characters that look like markup. */
-const TEXT_CHARS = ['a', 'Z', '0', ' ', '&', '<', '>', '"', "'", '中', '国', '演', '示', '·', '—', '，', '|', '/', '\\', ']]>', '&amp;', 'é', '𠮷'];
+const TEXT_CHARS = [
+  'a',
+  'Z',
+  '0',
+  ' ',
+  '&',
+  '<',
+  '>',
+  '"',
+  "'",
+  '中',
+  '国',
+  '演',
+  '示',
+  '·',
+  '—',
+  '，',
+  '|',
+  '/',
+  '\\',
+  ']]>',
+  '&amp;',
+  'é',
+  '𠮷',
+];
 const text = (r: Rand, max: number): string => {
   let s = '';
   const n = 1 + Math.floor(r() * Math.min(max, 12));
@@ -68,17 +100,27 @@ function randomModel(r: Rand): DecModel {
     const recs: DecRecord[] = [];
     for (let i = 0; i < count; i++) {
       const fields = new Map<string, FieldValue>();
-      for (const f of spec.fields) if (r() < 0.7) fields.set(f.name, { value: valueFor(r, f.kind) });
+      for (const f of spec.fields)
+        if (r() < 0.7) fields.set(f.name, { value: valueFor(r, f.kind) });
       recs.push({ fields });
     }
     blocks.set(spec.key, recs);
   }
-  return { version: pick(r, ['3.1', '4.8', 'a&b"c']), versionAttribute: pick(r, ['Version', 'version'] as const), blocks };
+  return {
+    version: pick(r, ['3.1', '4.8', 'a&b"c']),
+    versionAttribute: pick(r, ['Version', 'version'] as const),
+    blocks,
+  };
 }
 
 type XNode = Record<string, unknown[]>;
 const node = (v: unknown): XNode => v as XNode;
-const textOf = (v: unknown): string => (typeof v === 'string' ? v : v && typeof v === 'object' && '#text' in v ? String((v as Record<string, unknown>)['#text']) : '');
+const textOf = (v: unknown): string =>
+  typeof v === 'string'
+    ? v
+    : v && typeof v === 'object' && '#text' in v
+      ? String((v as Record<string, unknown>)['#text'])
+      : '';
 
 describe('property: model -> XML -> parse back', () => {
   it('every value survives building and parsing (100 random declarations)', () => {
@@ -86,20 +128,40 @@ describe('property: model -> XML -> parse back', () => {
       const r = seededRandom(seed);
       const model = randomModel(r);
       const xml = buildDecXml(model);
-      expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec"')).toBe(true);
+      expect(
+        xml.startsWith(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec"',
+        ),
+      ).toBe(true);
       const root = node(node(parser.parse(xml))['DecMessage']![0]);
       expect(root[`@${model.versionAttribute}`], `seed ${seed}`).toBe(model.version);
       // Children in the documented order; optional blocks only with records, transit ones only on a transit declaration.
-      const written = (b: (typeof BLOCKS)[number]): boolean => (!b.optional || (model.blocks.get(b.key) ?? []).length > 0) && (!isTransitBlock(b.key) || isTransitDeclaration(model));
+      const written = (b: (typeof BLOCKS)[number]): boolean =>
+        (!b.optional || (model.blocks.get(b.key) ?? []).length > 0) &&
+        (!isTransitBlock(b.key) || isTransitDeclaration(model));
       const order = Object.keys(root).filter((k) => !k.startsWith('@') && !k.startsWith('#'));
-      expect(order, `seed ${seed}`).toEqual(BLOCKS.filter((b) => written(b) && (b.wrapper || !b.repeated || (model.blocks.get(b.key) ?? []).length > 0)).map((b) => b.wrapper ?? b.key));
+      expect(order, `seed ${seed}`).toEqual(
+        BLOCKS.filter(
+          (b) =>
+            written(b) && (b.wrapper || !b.repeated || (model.blocks.get(b.key) ?? []).length > 0),
+        ).map((b) => b.wrapper ?? b.key),
+      );
       for (const spec of BLOCKS) {
         const recs = written(spec) ? (model.blocks.get(spec.key) ?? []) : [];
-        const parsed = spec.wrapper ? ((root[spec.wrapper]?.[0] && typeof root[spec.wrapper]![0] === 'object' ? node(root[spec.wrapper]![0])[spec.key] : undefined) ?? []) : (root[spec.key] ?? []);
-        expect(parsed.length, `seed ${seed} ${spec.key}`).toBe(spec.repeated || !written(spec) ? recs.length : 1);
+        const parsed = spec.wrapper
+          ? ((root[spec.wrapper]?.[0] && typeof root[spec.wrapper]![0] === 'object'
+              ? node(root[spec.wrapper]![0])[spec.key]
+              : undefined) ?? [])
+          : (root[spec.key] ?? []);
+        expect(parsed.length, `seed ${seed} ${spec.key}`).toBe(
+          spec.repeated || !written(spec) ? recs.length : 1,
+        );
         recs.forEach((rec, i) => {
           const p = node(parsed[i]);
-          for (const f of spec.fields) expect(textOf(p[f.name]?.[0]), `seed ${seed} ${spec.key}[${i}].${f.name}`).toBe(rec.fields.get(f.name)?.value ?? '');
+          for (const f of spec.fields)
+            expect(textOf(p[f.name]?.[0]), `seed ${seed} ${spec.key}[${i}].${f.name}`).toBe(
+              rec.fields.get(f.name)?.value ?? '',
+            );
         });
       }
     }
@@ -107,7 +169,9 @@ describe('property: model -> XML -> parse back', () => {
 });
 
 describe('property: enterprise JSON -> DecMessage -> parse back', () => {
-  const mapping = loadMapping(join(import.meta.dirname, '..', '..', 'samples', 'enterprise', 'mapping-json.yaml'));
+  const mapping = loadMapping(
+    join(import.meta.dirname, '..', '..', 'samples', 'enterprise', 'mapping-json.yaml'),
+  );
   const t = new EnterpriseTranslator({ mapping, codes });
   const units = codes.get('units').entries;
   const countries = codes.get('countries').entries;
@@ -117,7 +181,12 @@ describe('property: enterprise JSON -> DecMessage -> parse back', () => {
       const r = seededRandom(1000 + seed);
       const party = () => {
         const body = `91${digits(r, 6)}MA${digits(r, 7)}`;
-        return { code: `${digits(r, 4)}96${digits(r, 4)}`, name: `${text(r, 20)}演示有限公司`, uscc: body + usccCheckCharacter(body)!, ciqCode: digits(r, 10) };
+        return {
+          code: `${digits(r, 4)}96${digits(r, 4)}`,
+          name: `${text(r, 20)}演示有限公司`,
+          uscc: body + usccCheckCharacter(body)!,
+          ciqCode: digits(r, 10),
+        };
       };
       const n = 1 + Math.floor(r() * 50);
       const items = Array.from({ length: n }, () => {
@@ -181,7 +250,10 @@ describe('property: enterprise JSON -> DecMessage -> parse back', () => {
         containers: [],
         documents: [],
       };
-      const [m] = await t.translate(Buffer.from(JSON.stringify(doc)), { channel: 'prop', fileName: `prop-${seed}.json` });
+      const [m] = await t.translate(Buffer.from(JSON.stringify(doc)), {
+        channel: 'prop',
+        fileName: `prop-${seed}.json`,
+      });
       const root = node(node(parser.parse(m!.xml))['DecMessage']![0]);
       const head = node(root['DecHead']![0]);
       const h = (k: string): string => textOf(head[k]?.[0]);
@@ -207,7 +279,9 @@ describe('property: enterprise JSON -> DecMessage -> parse back', () => {
         expect(v('DeclPrice')).toBe(String(Number(it.unitPrice)));
         expect(v('OriginCountry')).toBe(codes.get('countries').lookup(it.origin));
         // DeclTotal = price x quantity, two decimals, as the mapping computes it.
-        expect(Math.abs(Number(v('DeclTotal')) - Number(it.unitPrice) * it.quantity)).toBeLessThan(0.006);
+        expect(Math.abs(Number(v('DeclTotal')) - Number(it.unitPrice) * it.quantity)).toBeLessThan(
+          0.006,
+        );
       });
     }
   });

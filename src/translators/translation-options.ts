@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { decRuleSettingsSchema } from './validation/dec-rule-settings.js';
 
 /** Translator kinds a channel may name in `translator:`. */
-export const TRANSLATOR_KINDS = ['dec-xml', 'ceb-xml', 'manifest-xml', 'enterprise', 'ceb', 'manifest', 'jin2', 'acd', 'amend'] as const;
+export const TRANSLATOR_KINDS = [
+  'dec-xml',
+  'ceb-xml',
+  'manifest-xml',
+  'enterprise',
+  'ceb',
+  'manifest',
+  'jin2',
+  'acd',
+  'amend',
+] as const;
 export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
 
 /**
@@ -12,26 +22,58 @@ export type TranslatorKind = (typeof TRANSLATOR_KINDS)[number];
  */
 export const translationSchema = z
   .object({
-    mapping: z.string().optional().describe('mapping YAML of the enterprise format (required for translator: enterprise, ceb, manifest, jin2)'),
-    format: z.enum(['auto', 'csv', 'json', 'xlsx', 'xml']).optional().describe('input format; default the mapping input.format'),
-    encoding: z.enum(['auto', 'UTF-8', 'GBK', 'GB18030']).optional().describe('text encoding of CSV/JSON inputs; default the mapping input.encoding'),
+    mapping: z
+      .string()
+      .optional()
+      .describe(
+        'mapping YAML of the enterprise format (required for translator: enterprise, ceb, manifest, jin2)',
+      ),
+    format: z
+      .enum(['auto', 'csv', 'json', 'xlsx', 'xml'])
+      .optional()
+      .describe('input format; default the mapping input.format'),
+    encoding: z
+      .enum(['auto', 'UTF-8', 'GBK', 'GB18030'])
+      .optional()
+      .describe('text encoding of CSV/JSON inputs; default the mapping input.encoding'),
     rootElement: z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/)
       .optional()
-      .describe('translator: amend — root element of the 修撤单 request; unverified, default DecModMessage'),
-    codesDir: z.string().optional().describe('folder with code-table JSON files that replace the bundled ones of the same name'),
+      .describe(
+        'translator: amend — root element of the 修撤单 request; unverified, default DecModMessage',
+      ),
+    codesDir: z
+      .string()
+      .optional()
+      .describe('folder with code-table JSON files that replace the bundled ones of the same name'),
     validate: z
       .boolean()
       .optional()
-      .describe('check the filling rules before signing; default true (enterprise: the mapping validation.enabled)'),
+      .describe(
+        'check the filling rules before signing; default true (enterprise: the mapping validation.enabled)',
+      ),
     decRules: decRuleSettingsSchema
       .optional()
-      .describe('报关单 rule facts the sources leave unverified (转关 flag position, TrafName @-rule, 减免税 certificate); defaults are the sourced values'),
+      .describe(
+        '报关单 rule facts the sources leave unverified (转关 flag position, TrafName @-rule, 减免税 certificate); defaults are the sourced values',
+      ),
     paperless: z
       .object({
-        maxAttachmentBytes: z.number().int().positive().optional().describe('largest attachment PDF; default 4 MB (commonly quoted 单一窗口 limit, not verified)'),
-        maxMarkBytes: z.number().int().positive().optional().describe('largest DecMarkLob file; default 1 MB (sourced)'),
+        maxAttachmentBytes: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            'largest attachment PDF; default 4 MB (commonly quoted 单一窗口 limit, not verified)',
+          ),
+        maxMarkBytes: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('largest DecMarkLob file; default 1 MB (sourced)'),
       })
       .strict()
       .optional()

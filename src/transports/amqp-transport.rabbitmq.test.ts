@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isGatewayError, type GatewayError } from '../core/errors.js';
-import { defineTransportContract, type TransportHarness } from '../../test/contract/transport.contract.js';
-import { declareTopology, TEST_AMQP_URL, uniqueAmqpName, type TestTopology } from '../../test/helpers/rabbitmq.js';
+import {
+  defineTransportContract,
+  type TransportHarness,
+} from '../../test/contract/transport.contract.js';
+import {
+  declareTopology,
+  TEST_AMQP_URL,
+  uniqueAmqpName,
+  type TestTopology,
+} from '../../test/helpers/rabbitmq.js';
 import { startTcpProxy, type TcpProxy } from '../../test/helpers/tcp-proxy.js';
 import { AmqpTransport, type AmqpTransportOptions } from './amqp-transport.js';
 import type { FakeOutcome } from './fake-transport.js';
@@ -41,7 +49,10 @@ async function drain(t: TestTopology) {
 async function amqpHarness(): Promise<TransportHarness> {
   const t = await declareTopology('contract');
   const full = `${t.queue}.full`;
-  await t.ch.assertQueue(full, { durable: true, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } });
+  await t.ch.assertQueue(full, {
+    durable: true,
+    arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' },
+  });
   const real = transportFor(t);
   const script: FakeOutcome[] = [];
   const got: { bytes: Buffer; idempotencyKey: string }[] = [];
@@ -64,7 +75,8 @@ async function amqpHarness(): Promise<TransportHarness> {
     transport,
     failNext: (...o) => void script.push(...o),
     received: async () => {
-      for (const m of await drain(t)) got.push({ bytes: m.content, idempotencyKey: String(m.properties.messageId) });
+      for (const m of await drain(t))
+        got.push({ bytes: m.content, idempotencyKey: String(m.properties.messageId) });
       return got;
     },
     close: async () => {
@@ -102,7 +114,10 @@ describe('AmqpTransport against RabbitMQ', () => {
   async function setup(extra: Partial<AmqpTransportOptions> = {}) {
     const t = await declareTopology('transport');
     const transport = transportFor(t, extra);
-    cleanups.push(() => t.drop(), () => transport.close());
+    cleanups.push(
+      () => t.drop(),
+      () => transport.close(),
+    );
     return { t, transport };
   }
 
@@ -127,8 +142,14 @@ describe('AmqpTransport against RabbitMQ', () => {
 
   it('many sends at once on one channel are each confirmed', async () => {
     const { t, transport } = await setup();
-    await Promise.all(Array.from({ length: 50 }, (_, i) => transport.send({ ...msg, businessKey: `K${i}` }, { idempotencyKey: `k${i}` })));
-    expect((await drain(t)).map((m) => m.properties.correlationId).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `K${i}`).sort());
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        transport.send({ ...msg, businessKey: `K${i}` }, { idempotencyKey: `k${i}` }),
+      ),
+    );
+    expect((await drain(t)).map((m) => m.properties.correlationId).sort()).toEqual(
+      Array.from({ length: 50 }, (_, i) => `K${i}`).sort(),
+    );
   });
 
   it('an unroutable message (mandatory, no queue bound) is a permanent error and the next routable one goes through', async () => {
@@ -158,7 +179,10 @@ describe('AmqpTransport against RabbitMQ', () => {
   it('a nack from the broker is transient', async () => {
     const { t, transport } = await setup();
     const full = `${t.queue}.full`;
-    await t.ch.assertQueue(full, { durable: true, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } });
+    await t.ch.assertQueue(full, {
+      durable: true,
+      arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' },
+    });
     cleanups.push(async () => void (await t.ch.deleteQueue(full)));
     await t.ch.unbindQueue(t.queue, t.exchange, t.routingKey);
     await t.ch.bindQueue(full, t.exchange, t.routingKey);
@@ -176,7 +200,9 @@ describe('AmqpTransport against RabbitMQ', () => {
   });
 
   it('an unknown vhost is permanent', async () => {
-    const { transport } = await setup({ url: `amqp://guest:guest@127.0.0.1:${brokerPort}/eport-no-such-vhost` });
+    const { transport } = await setup({
+      url: `amqp://guest:guest@127.0.0.1:${brokerPort}/eport-no-such-vhost`,
+    });
     const err = await failure(transport.send(msg, { idempotencyKey: 'k' }));
     expect(err.code).toBe('GW_ERR_AMQP_AUTH');
   });

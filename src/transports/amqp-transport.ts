@@ -45,20 +45,31 @@ export class AmqpTransport implements Transport {
 
   constructor(private readonly opts: AmqpTransportOptions) {
     this.name = opts.name;
-    this.link = new AmqpLink({ url: opts.url, label: `eport-gateway transport ${opts.name}`, connectTimeoutMs: opts.connectTimeoutMs });
+    this.link = new AmqpLink({
+      url: opts.url,
+      label: `eport-gateway transport ${opts.name}`,
+      connectTimeoutMs: opts.connectTimeoutMs,
+    });
     this.link.onDown(() => {
       this.state = undefined;
     });
   }
 
-  async send(message: OutboundMessage, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<DeliveryAck> {
+  async send(
+    message: OutboundMessage,
+    options: { idempotencyKey: string; signal?: AbortSignal },
+  ): Promise<DeliveryAck> {
     const state = await this.channel();
     const publishId = randomUUID();
     const where = `${this.link.where} exchange "${this.opts.exchange}" key "${this.opts.routingKey}"`;
     const blocked = this.link.blocked;
     if (blocked) {
       // The broker would hold the publish until its alarm clears; let the queue retry later instead.
-      throw new GatewayError('GW_ERR_AMQP_BLOCKED', { where, zh: `RabbitMQ 暂停接收（${blocked}）`, en: `RabbitMQ blocks publishing (${blocked})` });
+      throw new GatewayError('GW_ERR_AMQP_BLOCKED', {
+        where,
+        zh: `RabbitMQ 暂停接收（${blocked}）`,
+        en: `RabbitMQ blocks publishing (${blocked})`,
+      });
     }
     return new Promise<DeliveryAck>((resolve, reject) => {
       let settled = false;
@@ -69,14 +80,30 @@ export class AmqpTransport implements Transport {
         options.signal?.removeEventListener('abort', onAbort);
         state.returned.delete(publishId);
         if (err) reject(err);
-        else resolve({ reference: `AMQP confirmed: ${this.opts.exchange || '(default exchange)'} / ${this.opts.routingKey}` });
+        else
+          resolve({
+            reference: `AMQP confirmed: ${this.opts.exchange || '(default exchange)'} / ${this.opts.routingKey}`,
+          });
       };
       // No confirm in time: the broker may or may not have the message; a resend carries the same
       // message-id, so the far side can tell.
       const timer = setTimeout(() => {
-        finish(new GatewayError('GW_ERR_DELIVER_TIMEOUT', { where, zh: `${this.opts.confirmTimeoutMs} 毫秒内未收到 RabbitMQ 确认`, en: `no confirm from RabbitMQ within ${this.opts.confirmTimeoutMs} ms` }));
+        finish(
+          new GatewayError('GW_ERR_DELIVER_TIMEOUT', {
+            where,
+            zh: `${this.opts.confirmTimeoutMs} 毫秒内未收到 RabbitMQ 确认`,
+            en: `no confirm from RabbitMQ within ${this.opts.confirmTimeoutMs} ms`,
+          }),
+        );
       }, this.opts.confirmTimeoutMs);
-      const onAbort = (): void => finish(new GatewayError('GW_ERR_DELIVER_TIMEOUT', { where, zh: '发送被取消', en: 'send aborted' }));
+      const onAbort = (): void =>
+        finish(
+          new GatewayError('GW_ERR_DELIVER_TIMEOUT', {
+            where,
+            zh: '发送被取消',
+            en: 'send aborted',
+          }),
+        );
       options.signal?.addEventListener('abort', onAbort, { once: true });
       try {
         state.ch.publish(

@@ -19,7 +19,10 @@ export class FakeTransport implements Transport {
     if (outcome === 'transient') throw new GatewayError('GW_ERR_DELIVER_REMOTE_5XX', 'fake 503');
     if (outcome === 'permanent') throw new GatewayError('GW_ERR_DELIVER_REJECTED', 'fake 400');
     this.sent.push({ message, idempotencyKey: options.idempotencyKey });
-    return { reference: `fake ${this.sent.length}`, receipt: Buffer.from(`<Ack n="${this.sent.length}"/>`) };
+    return {
+      reference: `fake ${this.sent.length}`,
+      receipt: Buffer.from(`<Ack n="${this.sent.length}"/>`),
+    };
   }
 
   async close(): Promise<void> {}

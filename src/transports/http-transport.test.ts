@@ -3,11 +3,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { HttpTransport, retryAfterMs } from './http-transport.js';
 import { FakeTransport, type FakeOutcome } from './fake-transport.js';
-import { defineTransportContract, type TransportHarness } from '../../test/contract/transport.contract.js';
+import {
+  defineTransportContract,
+  type TransportHarness,
+} from '../../test/contract/transport.contract.js';
 import { isGatewayError } from '../core/errors.js';
 
 /** A loopback HTTP server standing in for the customs endpoint. */
-async function httpHarness(opts: { delayMs?: number } = {}): Promise<TransportHarness & { url: string }> {
+async function httpHarness(
+  opts: { delayMs?: number } = {},
+): Promise<TransportHarness & { url: string }> {
   const script: FakeOutcome[] = [];
   const got: { bytes: Buffer; idempotencyKey: string }[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -18,7 +23,10 @@ async function httpHarness(opts: { delayMs?: number } = {}): Promise<TransportHa
       const reply = () => {
         if (outcome === 'transient') return res.writeHead(503, { 'retry-after': '7' }).end('busy');
         if (outcome === 'permanent') return res.writeHead(400).end('bad message');
-        got.push({ bytes: Buffer.concat(chunks), idempotencyKey: String(req.headers['idempotency-key']) });
+        got.push({
+          bytes: Buffer.concat(chunks),
+          idempotencyKey: String(req.headers['idempotency-key']),
+        });
         res.writeHead(200, { 'content-type': 'application/xml' }).end('<DecImportResponse/>');
       };
       if (opts.delayMs) setTimeout(reply, opts.delayMs);
@@ -47,12 +55,19 @@ defineTransportContract('fake', async () => {
   return {
     transport: t,
     failNext: (...o) => t.failNext(...o),
-    received: async () => t.sent.map((s) => ({ bytes: s.message.bytes, idempotencyKey: s.idempotencyKey })),
+    received: async () =>
+      t.sent.map((s) => ({ bytes: s.message.bytes, idempotencyKey: s.idempotencyKey })),
     close: () => t.close(),
   };
 });
 
-const msg = { messageId: 'm', businessKey: 'b', messageType: 'DecMessage', fileName: 'f.xml', bytes: Buffer.from('<a/>') };
+const msg = {
+  messageId: 'm',
+  businessKey: 'b',
+  messageType: 'DecMessage',
+  fileName: 'f.xml',
+  bytes: Buffer.from('<a/>'),
+};
 
 describe('HttpTransport specifics', () => {
   it('returns the response body as a receipt and carries Retry-After on 503', async () => {
@@ -77,12 +92,19 @@ describe('HttpTransport specifics', () => {
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const t = new HttpTransport({ name: 'cut', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`, timeoutMs: 5000, connectTimeoutMs: 5000 });
+    const t = new HttpTransport({
+      name: 'cut',
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`,
+      timeoutMs: 5000,
+      connectTimeoutMs: 5000,
+    });
     try {
       const ack = await t.send(msg, { idempotencyKey: 'k' });
       expect(ack.reference).toBe('HTTP 200');
       expect(ack.receipt).toBeUndefined();
-      expect(ack.warning).toMatch(/^HTTP 200, but the response body could not be read \(.+\): an import response in it is lost/);
+      expect(ack.warning).toMatch(
+        /^HTTP 200, but the response body could not be read \(.+\): an import response in it is lost/,
+      );
     } finally {
       await t.close();
       server.closeAllConnections();
@@ -101,9 +123,17 @@ describe('HttpTransport specifics', () => {
   });
 
   it('treats a refused connection as transient', async () => {
-    const t = new HttpTransport({ name: 'x', url: 'http://127.0.0.1:1/none', timeoutMs: 500, connectTimeoutMs: 500 });
+    const t = new HttpTransport({
+      name: 'x',
+      url: 'http://127.0.0.1:1/none',
+      timeoutMs: 500,
+      connectTimeoutMs: 500,
+    });
     const err = await t.send(msg, { idempotencyKey: 'k' }).catch((e: unknown) => e);
-    expect(isGatewayError(err) && [err.code, err.kind]).toEqual(['GW_ERR_DELIVER_NETWORK', 'transient']);
+    expect(isGatewayError(err) && [err.code, err.kind]).toEqual([
+      'GW_ERR_DELIVER_NETWORK',
+      'transient',
+    ]);
     await t.close();
   });
 

@@ -1,6 +1,11 @@
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { GatewayError } from '../core/errors.js';
-import { probeClientRejection, tlsConnectOptions, tlsError, type ClientTls } from '../core/tls-client.js';
+import {
+  probeClientRejection,
+  tlsConnectOptions,
+  tlsError,
+  type ClientTls,
+} from '../core/tls-client.js';
 import type { DeliveryAck, OutboundMessage, Transport } from './transport.js';
 
 export interface HttpTransportOptions {
@@ -14,7 +19,10 @@ export interface HttpTransportOptions {
 }
 
 /** Parses Retry-After (seconds or HTTP date) into milliseconds. */
-export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(
+  value: string | string[] | undefined,
+  now = Date.now(),
+): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
   if (!v) return undefined;
   if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
@@ -40,7 +48,10 @@ export class HttpTransport implements Transport {
     });
   }
 
-  async send(message: OutboundMessage, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<DeliveryAck> {
+  async send(
+    message: OutboundMessage,
+    options: { idempotencyKey: string; signal?: AbortSignal },
+  ): Promise<DeliveryAck> {
     const timeout = AbortSignal.timeout(this.opts.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let res;
@@ -74,7 +85,11 @@ export class HttpTransport implements Transport {
       const warning = bodyLost
         ? `HTTP ${status}, but the response body could not be read (${bodyLost}): an import response in it is lost; the customs receipts still arrive by the receipt source / 对方已接收，但应答内容读取失败（其中的导入回执丢失）`
         : undefined;
-      return { reference: `HTTP ${status}`, ...(body.length ? { receipt: body } : {}), ...(warning ? { warning } : {}) };
+      return {
+        reference: `HTTP ${status}`,
+        ...(body.length ? { receipt: body } : {}),
+        ...(warning ? { warning } : {}),
+      };
     }
     if (bodyLost) body = Buffer.from(`(response body could not be read: ${bodyLost})`);
     const snippet = body.toString('utf8').slice(0, 300);
@@ -82,7 +97,11 @@ export class HttpTransport implements Transport {
       const after = retryAfterMs(res.headers['retry-after']);
       throw new GatewayError(
         'GW_ERR_DELIVER_REMOTE_5XX',
-        { where: this.opts.url, zh: `对方返回 HTTP ${status}`, en: `remote answered HTTP ${status}${snippet ? `: ${snippet}` : ''}` },
+        {
+          where: this.opts.url,
+          zh: `对方返回 HTTP ${status}`,
+          en: `remote answered HTTP ${status}${snippet ? `: ${snippet}` : ''}`,
+        },
         after !== undefined ? { retryAfterMs: after } : undefined,
       );
     }
@@ -92,7 +111,8 @@ export class HttpTransport implements Transport {
         zh: `对方拒绝客户端证书：HTTP ${status} ${snippet}`,
         en: `the server refused the client certificate: HTTP ${status} ${snippet}`,
         fixZh: '检查 tls.cert 与 tls.key 是否为对方登记的客户端证书、是否过期',
-        fixEn: 'check that tls.cert and tls.key are the client certificate the server has on record, and not expired',
+        fixEn:
+          'check that tls.cert and tls.key are the client certificate the server has on record, and not expired',
       });
     }
     throw new GatewayError('GW_ERR_DELIVER_REJECTED', {
@@ -115,7 +135,11 @@ export class HttpTransport implements Transport {
       err instanceof undiciErrors.ConnectTimeoutError;
     return new GatewayError(
       timedOut ? 'GW_ERR_DELIVER_TIMEOUT' : 'GW_ERR_DELIVER_NETWORK',
-      { where: this.opts.url, zh: `${e.code ?? e.name ?? ''} ${e.message ?? ''}`.trim(), en: `${e.code ?? e.name ?? ''} ${e.message ?? ''}`.trim() },
+      {
+        where: this.opts.url,
+        zh: `${e.code ?? e.name ?? ''} ${e.message ?? ''}`.trim(),
+        en: `${e.code ?? e.name ?? ''} ${e.message ?? ''}`.trim(),
+      },
       { cause: err },
     );
   }
@@ -123,7 +147,8 @@ export class HttpTransport implements Transport {
   /** A server that hangs up on an https request may be refusing the client certificate: ask it once. */
   private async closedAfterHandshake(err: unknown): Promise<GatewayError | undefined> {
     const code = (err as { code?: string }).code;
-    if (!this.opts.url.startsWith('https:') || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET')) return undefined;
+    if (!this.opts.url.startsWith('https:') || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET'))
+      return undefined;
     return probeClientRejection(this.opts.url, this.opts.tls, this.opts.connectTimeoutMs);
   }
 

@@ -3,7 +3,10 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { isGatewayError } from '../core/errors.js';
-import { defineTransportContract, type TransportHarness } from '../../test/contract/transport.contract.js';
+import {
+  defineTransportContract,
+  type TransportHarness,
+} from '../../test/contract/transport.contract.js';
 import { startSshd, sshdUnavailable, type TestSshd } from '../../test/helpers/sshd.js';
 import { skipWithout } from '../../test/helpers/tools.js';
 import type { FakeOutcome } from './fake-transport.js';
@@ -75,7 +78,9 @@ async function sftpHarness(): Promise<TransportHarness> {
     received: async () => {
       const names = new Set((await readdir(opts.remoteDir)).filter((n) => !n.startsWith('.')));
       const out: { bytes: Buffer; idempotencyKey: string }[] = [];
-      for (const [name, key] of keys) if (names.has(name)) out.push({ bytes: await readFile(join(opts.remoteDir, name)), idempotencyKey: key });
+      for (const [name, key] of keys)
+        if (names.has(name))
+          out.push({ bytes: await readFile(join(opts.remoteDir, name)), idempotencyKey: key });
       return out;
     },
     close: () => real.close(),
@@ -83,7 +88,13 @@ async function sftpHarness(): Promise<TransportHarness> {
 }
 
 const gbk = iconv.encode('<DecHead><OwnerName>上海某某进出口有限公司</OwnerName></DecHead>', 'gbk');
-const msg: OutboundMessage = { messageId: 'm1', businessKey: 'EPGW2026000042', messageType: 'DecMessage', fileName: 'dec.xml', bytes: gbk };
+const msg: OutboundMessage = {
+  messageId: 'm1',
+  businessKey: 'EPGW2026000042',
+  messageType: 'DecMessage',
+  fileName: 'dec.xml',
+  bytes: gbk,
+};
 
 if (skip) describe.skip('SftpTransport (sshd missing)', () => {});
 else {
@@ -95,8 +106,12 @@ else {
 
   describe('SftpTransport specifics', () => {
     it('names the remote file after the file name and business key, safely', () => {
-      expect(remoteFileName({ fileName: '报关单-1.xml', businessKey: 'EPGW1' })).toBe('报关单-1_EPGW1.xml');
-      expect(remoteFileName({ fileName: '../../etc/.passwd', businessKey: 'K/1' })).toBe('passwd_K_1');
+      expect(remoteFileName({ fileName: '报关单-1.xml', businessKey: 'EPGW1' })).toBe(
+        '报关单-1_EPGW1.xml',
+      );
+      expect(remoteFileName({ fileName: '../../etc/.passwd', businessKey: 'K/1' })).toBe(
+        'passwd_K_1',
+      );
       expect(remoteFileName({ fileName: 'EPGW1.xml', businessKey: 'EPGW1' })).toBe('EPGW1.xml');
     });
 
@@ -105,13 +120,19 @@ else {
       const t = new SftpTransport(opts);
       try {
         const ack = await t.send(msg, { idempotencyKey: 'k' });
-        expect(ack.reference).toBe(`sftp://127.0.0.1:${opts.port}${join(opts.remoteDir, 'dec_EPGW2026000042.xml')}`);
+        expect(ack.reference).toBe(
+          `sftp://127.0.0.1:${opts.port}${join(opts.remoteDir, 'dec_EPGW2026000042.xml')}`,
+        );
         expect(await readdir(opts.remoteDir)).toEqual(['dec_EPGW2026000042.xml']);
-        expect((await readFile(join(opts.remoteDir, 'dec_EPGW2026000042.xml'))).equals(gbk)).toBe(true);
+        expect((await readFile(join(opts.remoteDir, 'dec_EPGW2026000042.xml'))).equals(gbk)).toBe(
+          true,
+        );
         const again = Buffer.concat([gbk, Buffer.from('<!-- resent -->')]);
         await t.send({ ...msg, bytes: again }, { idempotencyKey: 'k' });
         expect(await readdir(opts.remoteDir)).toEqual(['dec_EPGW2026000042.xml']);
-        expect((await readFile(join(opts.remoteDir, 'dec_EPGW2026000042.xml'))).equals(again)).toBe(true);
+        expect((await readFile(join(opts.remoteDir, 'dec_EPGW2026000042.xml'))).equals(again)).toBe(
+          true,
+        );
       } finally {
         await t.close();
       }
@@ -149,14 +170,22 @@ else {
       const t = new SftpTransport(await options({ privateKey: s.strangerKey }));
       const err = await t.send(msg, { idempotencyKey: 'k' }).catch((e: unknown) => e);
       await t.close();
-      expect(isGatewayError(err) && [err.code, err.kind]).toEqual(['GW_ERR_SFTP_AUTH', 'permanent']);
+      expect(isGatewayError(err) && [err.code, err.kind]).toEqual([
+        'GW_ERR_SFTP_AUTH',
+        'permanent',
+      ]);
     });
 
     it('a host key other than the pinned one is permanent (GW_ERR_SFTP_HOST_KEY)', async () => {
-      const t = new SftpTransport(await options({ knownHostKey: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }));
+      const t = new SftpTransport(
+        await options({ knownHostKey: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
+      );
       const err = await t.send(msg, { idempotencyKey: 'k' }).catch((e: unknown) => e);
       await t.close();
-      expect(isGatewayError(err) && [err.code, err.kind]).toEqual(['GW_ERR_SFTP_HOST_KEY', 'permanent']);
+      expect(isGatewayError(err) && [err.code, err.kind]).toEqual([
+        'GW_ERR_SFTP_HOST_KEY',
+        'permanent',
+      ]);
     });
 
     it('sshd stopped is transient, also on a kept connection, and the next send reconnects', async () => {
@@ -168,12 +197,18 @@ else {
         await s.stop();
         try {
           const err = await t.send(msg, { idempotencyKey: 'k' }).catch((e: unknown) => e);
-          expect(isGatewayError(err) && [err.code, err.kind]).toEqual(['GW_ERR_SFTP_CONNECT', 'transient']);
+          expect(isGatewayError(err) && [err.code, err.kind]).toEqual([
+            'GW_ERR_SFTP_CONNECT',
+            'transient',
+          ]);
         } finally {
           await s.start();
         }
         await t.send({ ...msg, businessKey: 'EPGW2026000043' }, { idempotencyKey: 'k2' });
-        expect((await readdir(opts.remoteDir)).sort()).toEqual(['dec_EPGW2026000042.xml', 'dec_EPGW2026000043.xml']);
+        expect((await readdir(opts.remoteDir)).sort()).toEqual([
+          'dec_EPGW2026000042.xml',
+          'dec_EPGW2026000043.xml',
+        ]);
       } finally {
         await t.close();
       }
@@ -184,7 +219,10 @@ else {
       const t = new SftpTransport({ ...opts, remoteDir: join(opts.remoteDir, 'missing') });
       const err = await t.send(msg, { idempotencyKey: 'k' }).catch((e: unknown) => e);
       await t.close();
-      expect(isGatewayError(err) && [err.code, err.kind]).toEqual(['GW_ERR_SFTP_PATH', 'permanent']);
+      expect(isGatewayError(err) && [err.code, err.kind]).toEqual([
+        'GW_ERR_SFTP_PATH',
+        'permanent',
+      ]);
     });
   });
 }

@@ -45,9 +45,16 @@ export class SftpTransport implements Transport {
     this.session = new SftpSession(opts);
   }
 
-  async send(message: OutboundMessage, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<DeliveryAck> {
+  async send(
+    message: OutboundMessage,
+    options: { idempotencyKey: string; signal?: AbortSignal },
+  ): Promise<DeliveryAck> {
     if (options.signal?.aborted) {
-      throw new GatewayError('GW_ERR_DELIVER_TIMEOUT', { where: this.name, zh: '发送前已取消', en: 'aborted before sending' });
+      throw new GatewayError('GW_ERR_DELIVER_TIMEOUT', {
+        where: this.name,
+        zh: '发送前已取消',
+        en: 'aborted before sending',
+      });
     }
     const name = remoteFileName(message);
     const target = posix.join(this.opts.remoteDir, name);
@@ -64,7 +71,11 @@ export class SftpTransport implements Transport {
   }
 
   private async replace(
-    client: { posixRename(a: string, b: string): Promise<string>; rename(a: string, b: string): Promise<string>; delete(p: string, notFoundOk?: boolean): Promise<string> },
+    client: {
+      posixRename(a: string, b: string): Promise<string>;
+      rename(a: string, b: string): Promise<string>;
+      delete(p: string, notFoundOk?: boolean): Promise<string>;
+    },
     part: string,
     target: string,
   ): Promise<void> {
@@ -74,7 +85,12 @@ export class SftpTransport implements Transport {
         return;
       } catch (err) {
         // Only "extension not supported" switches to the fallback; other errors are real.
-        if (!/not support|unsupported|extended request|extension/i.test(String((err as Error).message))) throw err;
+        if (
+          !/not support|unsupported|extended request|extension/i.test(
+            String((err as Error).message),
+          )
+        )
+          throw err;
         this.posixRename = false;
       }
     }

@@ -12,9 +12,16 @@ export interface CardIdentity {
 }
 
 /** A fresh identity; `expiredDaysAgo` makes one whose certificate has already expired. */
-export function cardIdentity(commonName: string, options: { expiredDaysAgo?: number } = {}): CardIdentity {
+export function cardIdentity(
+  commonName: string,
+  options: { expiredDaysAgo?: number } = {},
+): CardIdentity {
   const id = options.expiredDaysAgo
-    ? generateSelfSignedIdentity({ commonName, days: 30, notBefore: new Date(Date.now() - (options.expiredDaysAgo + 30) * 86_400_000) })
+    ? generateSelfSignedIdentity({
+        commonName,
+        days: 30,
+        notBefore: new Date(Date.now() - (options.expiredDaysAgo + 30) * 86_400_000),
+      })
     : generateSelfSignedIdentity({ commonName, days: 365 });
   const certDer = certPemToDer(id.certPem);
   return { keyPem: id.keyPem, certPem: id.certPem, certDer, x509: new X509Certificate(certDer) };

@@ -22,7 +22,17 @@
  * path; DIR is therefore fixed per process (/tmp/eport-vcard-PID) and a stack can be restarted.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,8 +50,17 @@ export interface CardStackAvailability {
   readonly driver?: string;
 }
 
-const PCSCD_CANDIDATES = ['/usr/sbin/pcscd', '/usr/bin/pcscd', '/sbin/pcscd', '/usr/local/sbin/pcscd'];
-const DRIVER_CANDIDATES = ['/usr/lib/pcsc/drivers/serial/libifdvpcd.so', '/usr/lib64/pcsc/drivers/serial/libifdvpcd.so', '/usr/local/lib/pcsc/drivers/serial/libifdvpcd.so'];
+const PCSCD_CANDIDATES = [
+  '/usr/sbin/pcscd',
+  '/usr/bin/pcscd',
+  '/sbin/pcscd',
+  '/usr/local/sbin/pcscd',
+];
+const DRIVER_CANDIDATES = [
+  '/usr/lib/pcsc/drivers/serial/libifdvpcd.so',
+  '/usr/lib64/pcsc/drivers/serial/libifdvpcd.so',
+  '/usr/local/lib/pcsc/drivers/serial/libifdvpcd.so',
+];
 const SETPRIV = '/usr/bin/setpriv';
 const FIRST_PORT = 0x8c7b; // 35963, Debian's /etc/reader.conf.d/vpcd
 const LOCK = join(tmpdir(), 'eport-vcard-harness.lock');
@@ -50,8 +69,16 @@ const LOCK = join(tmpdir(), 'eport-vcard-harness.lock');
 export function cardStackAvailability(): CardStackAvailability {
   // CARD_HARNESS_PCSCD names another pcscd binary (or a missing one, to see the skip path).
   const override = process.env.CARD_HARNESS_PCSCD;
-  const pcscd = override ? (existsSync(override) ? override : undefined) : PCSCD_CANDIDATES.find((p) => existsSync(p));
-  if (!pcscd) return { ok: false, reason: `pcscd is not installed (apt-get install pcscd)${override ? `: ${override} not found` : ''}` };
+  const pcscd = override
+    ? existsSync(override)
+      ? override
+      : undefined
+    : PCSCD_CANDIDATES.find((p) => existsSync(p));
+  if (!pcscd)
+    return {
+      ok: false,
+      reason: `pcscd is not installed (apt-get install pcscd)${override ? `: ${override} not found` : ''}`,
+    };
   let configured: string | undefined;
   try {
     configured = /^\s*LIBPATH\s+(\S+)/m.exec(readFileSync('/etc/reader.conf.d/vpcd', 'utf8'))?.[1];
@@ -59,14 +86,25 @@ export function cardStackAvailability(): CardStackAvailability {
     // no Debian config; look in the usual places
   }
   const driver = [configured, ...DRIVER_CANDIDATES].find((p): p is string => !!p && existsSync(p));
-  if (!driver) return { ok: false, reason: 'the vpcd reader driver is not installed (apt-get install vsmartcard-vpcd)' };
+  if (!driver)
+    return {
+      ok: false,
+      reason: 'the vpcd reader driver is not installed (apt-get install vsmartcard-vpcd)',
+    };
   return { ok: true, pcscd, driver };
 }
 
 function netnsUsable(): boolean {
   if (process.env.CARD_HARNESS_NETNS === '0') return false;
-  const probe = spawnSync('unshare', ['--net', '--mount', '--', 'true'], { stdio: 'ignore', timeout: 5000 });
-  return probe.status === 0 && spawnSync('nsenter', ['--version'], { stdio: 'ignore' }).status === 0 && spawnSync('ip', ['-V'], { stdio: 'ignore' }).status === 0;
+  const probe = spawnSync('unshare', ['--net', '--mount', '--', 'true'], {
+    stdio: 'ignore',
+    timeout: 5000,
+  });
+  return (
+    probe.status === 0 &&
+    spawnSync('nsenter', ['--version'], { stdio: 'ignore' }).status === 0 &&
+    spawnSync('ip', ['-V'], { stdio: 'ignore' }).status === 0
+  );
 }
 
 function withDeathSignal(argv: string[], signal: string): string[] {
@@ -107,8 +145,11 @@ async function acquireLock(timeoutMs: number): Promise<() => void> {
       writeFileSync(join(LOCK, 'pid'), String(process.pid));
       return () => rmSync(LOCK, { recursive: true, force: true });
     } catch {
-      const owner = Number(existsSync(join(LOCK, 'pid')) ? readFileSync(join(LOCK, 'pid'), 'utf8') : 'NaN');
-      if (Number.isFinite(owner) && !pidAlive(owner)) rmSync(LOCK, { recursive: true, force: true });
+      const owner = Number(
+        existsSync(join(LOCK, 'pid')) ? readFileSync(join(LOCK, 'pid'), 'utf8') : 'NaN',
+      );
+      if (Number.isFinite(owner) && !pidAlive(owner))
+        rmSync(LOCK, { recursive: true, force: true });
       else if (Date.now() > end) throw new Error(`card harness lock ${LOCK} held by pid ${owner}`);
       else await new Promise((r) => setTimeout(r, 100));
     }
@@ -148,7 +189,8 @@ export class CardStack {
     const t0 = Date.now();
     const avail = cardStackAvailability();
     if (!avail.ok) throw new Error(avail.reason);
-    if (options.cards.length < 1 || options.cards.length > 2) throw new Error('the harness emulates one or two cards');
+    if (options.cards.length < 1 || options.cards.length > 2)
+      throw new Error('the harness emulates one or two cards');
     const mode = options.netns !== false && netnsUsable() ? 'netns' : 'loopback';
     const dir = join(tmpdir(), `eport-vcard-${process.pid}`);
     rmSync(dir, { recursive: true, force: true });
@@ -157,10 +199,16 @@ export class CardStack {
     const releaseLock = mode === 'loopback' ? await acquireLock(60_000) : undefined;
     const firstPort = mode === 'netns' ? FIRST_PORT : await freePortPair();
     const hex = `0x${firstPort.toString(16).toUpperCase()}`;
-    writeFileSync(join(dir, 'conf', 'vpcd'), `FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:${hex}\nLIBPATH      ${avail.driver}\nCHANNELID    ${hex}\n`);
+    writeFileSync(
+      join(dir, 'conf', 'vpcd'),
+      `FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:${hex}\nLIBPATH      ${avail.driver}\nCHANNELID    ${hex}\n`,
+    );
     const socketPath = mode === 'netns' ? join(dir, 'run', 'pcscd.comm') : '/run/pcscd/pcscd.comm';
     const previous = process.env.PCSCLITE_CSOCK_NAME;
-    if (previous && previous !== socketPath) throw new Error(`PCSCLITE_CSOCK_NAME is already ${previous}; one socket path per test process`);
+    if (previous && previous !== socketPath)
+      throw new Error(
+        `PCSCLITE_CSOCK_NAME is already ${previous}; one socket path per test process`,
+      );
     process.env.PCSCLITE_CSOCK_NAME = socketPath;
 
     const stack = new CardStack(mode, dir, socketPath, firstPort, avail.pcscd!, options.cards);
@@ -215,18 +263,33 @@ export class CardStack {
     await this.emulator.request({ cmd: 'setTries', slot, applet, tries });
   }
 
-  async setIdentity(slot: number, applet: AppletName, keyPem: string, certPem: string | null): Promise<void> {
+  async setIdentity(
+    slot: number,
+    applet: AppletName,
+    keyPem: string,
+    certPem: string | null,
+  ): Promise<void> {
     await this.emulator.request({ cmd: 'setIdentity', slot, applet, keyPem, certPem });
   }
 
   /** Starts the emulator with the cards as configured (fresh state) and waits for the inserted ones. */
   async startEmulator(): Promise<void> {
     const t = Date.now();
-    const config: EmulatorConfig = { cards: this.cards.map((c, i) => ({ ...c, port: this.firstPort + i })) };
+    const config: EmulatorConfig = {
+      cards: this.cards.map((c, i) => ({ ...c, port: this.firstPort + i })),
+    };
     const configPath = join(this.dir, 'cards.json');
     writeFileSync(configPath, JSON.stringify(config));
-    this.vcard = await VcardProcess.start({ configPath, logPath: join(this.dir, 'vcard.log'), ...(this.holder?.pid ? { netnsPid: this.holder.pid } : {}) });
-    await Promise.all(this.cards.map((c, i) => ((c.inserted ?? true) ? this.vcard!.waitFor('connected', i, 10_000) : Promise.resolve())));
+    this.vcard = await VcardProcess.start({
+      configPath,
+      logPath: join(this.dir, 'vcard.log'),
+      ...(this.holder?.pid ? { netnsPid: this.holder.pid } : {}),
+    });
+    await Promise.all(
+      this.cards.map((c, i) =>
+        (c.inserted ?? true) ? this.vcard!.waitFor('connected', i, 10_000) : Promise.resolve(),
+      ),
+    );
     this.timings.emulatorMs = Date.now() - t;
   }
 
@@ -239,18 +302,32 @@ export class CardStack {
 
   async startPcscd(): Promise<void> {
     const t = Date.now();
-    if (this.mode === 'netns') for (const f of readdirSync(join(this.dir, 'run'))) rmSync(join(this.dir, 'run', f), { force: true });
+    if (this.mode === 'netns')
+      for (const f of readdirSync(join(this.dir, 'run')))
+        rmSync(join(this.dir, 'run', f), { force: true });
     const debug = process.env.CARD_HARNESS_DEBUG === '1' ? ['--debug', '--apdu'] : [];
     const pcscd = [this.pcscdPath, '--foreground', '-c', join(this.dir, 'conf'), ...debug];
-    const argv = withDeathSignal(this.holder?.pid ? ['nsenter', '-t', String(this.holder.pid), '-n', '-m', '--', ...pcscd] : pcscd, 'TERM');
+    const argv = withDeathSignal(
+      this.holder?.pid
+        ? ['nsenter', '-t', String(this.holder.pid), '-n', '-m', '--', ...pcscd]
+        : pcscd,
+      'TERM',
+    );
     const log = openSync(join(this.dir, 'pcscd.log'), 'a');
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log] });
     closeSync(log);
     this.pcscd = child;
-    await waitUntil(() => {
-      if (child.exitCode !== null) throw new Error(`pcscd exited with ${child.exitCode}: ${readFileSync(join(this.dir, 'pcscd.log'), 'utf8').slice(-2000)}`);
-      return existsSync(this.socketPath);
-    }, 10_000, 'pcscd start');
+    await waitUntil(
+      () => {
+        if (child.exitCode !== null)
+          throw new Error(
+            `pcscd exited with ${child.exitCode}: ${readFileSync(join(this.dir, 'pcscd.log'), 'utf8').slice(-2000)}`,
+          );
+        return existsSync(this.socketPath);
+      },
+      10_000,
+      'pcscd start',
+    );
     this.timings.pcscdMs = Date.now() - t;
   }
 
@@ -262,7 +339,9 @@ export class CardStack {
   }
 
   pcscdLog(): string {
-    return existsSync(join(this.dir, 'pcscd.log')) ? readFileSync(join(this.dir, 'pcscd.log'), 'utf8') : '';
+    return existsSync(join(this.dir, 'pcscd.log'))
+      ? readFileSync(join(this.dir, 'pcscd.log'), 'utf8')
+      : '';
   }
 
   /** Stops everything this stack started, by PID, and removes its files. Idempotent. */
@@ -297,13 +376,31 @@ export class CardStack {
       'echo READY',
       'exec sleep infinity',
     ].join('; ');
-    const argv = withDeathSignal(['unshare', '--net', '--mount', '--propagation', 'private', '--', 'sh', '-c', setup, 'sh', join(this.dir, 'run')], 'KILL');
+    const argv = withDeathSignal(
+      [
+        'unshare',
+        '--net',
+        '--mount',
+        '--propagation',
+        'private',
+        '--',
+        'sh',
+        '-c',
+        setup,
+        'sh',
+        join(this.dir, 'run'),
+      ],
+      'KILL',
+    );
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     this.holder = child;
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('namespace holder: no READY within 5 s')), 5000);
+      const timer = setTimeout(
+        () => reject(new Error('namespace holder: no READY within 5 s')),
+        5000,
+      );
       createInterface({ input: child.stdout! }).on('line', (line) => {
         if (line === 'READY') {
           clearTimeout(timer);

@@ -4,7 +4,12 @@
  * Assertions on the emulator's counters: VERIFY with data = an attempt, without = a status query.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPcscCardSigner, type CardProfileId, type CardState, type PcscCardSigner } from '../../src/signing/pcsc/index.js';
+import {
+  createPcscCardSigner,
+  type CardProfileId,
+  type CardState,
+  type PcscCardSigner,
+} from '../../src/signing/pcsc/index.js';
 import { cardIdentity, recordingLog, type CardIdentity } from './fixtures.js';
 import { cardStackAvailability, startCardStack, type CardStack } from './harness.js';
 import { skipWithout } from '../helpers/tools.js';
@@ -23,8 +28,20 @@ describe.skipIf(skip)('card PIN handling via pcscd + vpcd', () => {
   let signer: PcscCardSigner | undefined;
   let log: ReturnType<typeof recordingLog>;
 
-  const open = async (profile: CardProfileId, pin = PIN): Promise<{ signer: PcscCardSigner; states: CardState[] }> => {
-    signer = await createPcscCardSigner({ name: `pin-${profile}`, readerPattern: stack.readerName(SLOT[profile]), profile, pin, log, startWaitMs: 5000, reconnectMs: 200, traceApdus: true });
+  const open = async (
+    profile: CardProfileId,
+    pin = PIN,
+  ): Promise<{ signer: PcscCardSigner; states: CardState[] }> => {
+    signer = await createPcscCardSigner({
+      name: `pin-${profile}`,
+      readerPattern: stack.readerName(SLOT[profile]),
+      profile,
+      pin,
+      log,
+      startWaitMs: 5000,
+      reconnectMs: 200,
+      traceApdus: true,
+    });
     const states: CardState[] = [];
     signer.on('state', (s) => states.push(s));
     return { signer, states };
@@ -34,7 +51,10 @@ describe.skipIf(skip)('card PIN handling via pcscd + vpcd', () => {
     pgp = cardIdentity('PIN 测试 OpenPGP');
     piv = cardIdentity('PIN 测试 PIV');
     stack = await startCardStack({
-      cards: [{ openpgp: { keyPem: pgp.keyPem, certPem: pgp.certPem } }, { piv: { keyPem: piv.keyPem, certPem: piv.certPem } }],
+      cards: [
+        { openpgp: { keyPem: pgp.keyPem, certPem: pgp.certPem } },
+        { piv: { keyPem: piv.keyPem, certPem: piv.certPem } },
+      ],
     });
   });
   afterAll(async () => {
@@ -52,7 +72,13 @@ describe.skipIf(skip)('card PIN handling via pcscd + vpcd', () => {
     await signer?.close();
     signer = undefined;
     // The PIN must not appear in any log line, not even as hex inside an APDU trace.
-    for (const secret of [PIN, OTHER_PIN, Buffer.from(PIN).toString('hex'), Buffer.from(OTHER_PIN).toString('hex')]) expect(log.text()).not.toContain(secret);
+    for (const secret of [
+      PIN,
+      OTHER_PIN,
+      Buffer.from(PIN).toString('hex'),
+      Buffer.from(OTHER_PIN).toString('hex'),
+    ])
+      expect(log.text()).not.toContain(secret);
   });
 
   for (const profile of ['openpgp', 'piv'] as const) {
@@ -70,7 +96,10 @@ describe.skipIf(skip)('card PIN handling via pcscd + vpcd', () => {
       const after = await stack.stats(slot);
       expect(after.verifyAttempts).toBe(1);
 
-      await expect(signer.sign(Buffer.from('y'), 'rsa-sha256')).rejects.toMatchObject({ code: 'GW_ERR_SIGN_PIN', kind: 'permanent' });
+      await expect(signer.sign(Buffer.from('y'), 'rsa-sha256')).rejects.toMatchObject({
+        code: 'GW_ERR_SIGN_PIN',
+        kind: 'permanent',
+      });
       const again = await stack.stats(slot);
       expect(again.byIns['20']).toBe(after.byIns['20']);
       expect(again.apdus).toBe(after.apdus);
@@ -86,7 +115,10 @@ describe.skipIf(skip)('card PIN handling via pcscd + vpcd', () => {
     it(`${profile}: retry counter at 1 → GW_ERR_SIGN_PIN_LOW and no VERIFY attempt`, async () => {
       await stack.setTries(slot, profile, 1);
       const { signer, states } = await open(profile);
-      await expect(signer.sign(Buffer.from('x'), 'rsa-sha1')).rejects.toMatchObject({ code: 'GW_ERR_SIGN_PIN_LOW', kind: 'permanent' });
+      await expect(signer.sign(Buffer.from('x'), 'rsa-sha1')).rejects.toMatchObject({
+        code: 'GW_ERR_SIGN_PIN_LOW',
+        kind: 'permanent',
+      });
       expect(signer.state).toBe('pin-blocked');
       expect(states).toEqual(['pin-blocked']);
       const stats = await stack.stats(slot);
@@ -104,7 +136,10 @@ describe.skipIf(skip)('card PIN handling via pcscd + vpcd', () => {
     it(`${profile}: a blocked PIN (counter 0) → GW_ERR_SIGN_PIN without any attempt`, async () => {
       await stack.setTries(slot, profile, 0);
       const { signer } = await open(profile);
-      await expect(signer.sign(Buffer.from('x'), 'rsa-sha256')).rejects.toMatchObject({ code: 'GW_ERR_SIGN_PIN', kind: 'permanent' });
+      await expect(signer.sign(Buffer.from('x'), 'rsa-sha256')).rejects.toMatchObject({
+        code: 'GW_ERR_SIGN_PIN',
+        kind: 'permanent',
+      });
       expect(signer.state).toBe('pin-blocked');
       expect((await stack.stats(slot)).verifyAttempts).toBe(0);
     });

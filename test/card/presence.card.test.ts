@@ -5,7 +5,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../src/core/errors.js';
-import { createPcscCardSigner, type CardState, type PcscCardSigner } from '../../src/signing/pcsc/index.js';
+import {
+  createPcscCardSigner,
+  type CardState,
+  type PcscCardSigner,
+} from '../../src/signing/pcsc/index.js';
 import { cardIdentity, recordingLog, type CardIdentity } from './fixtures.js';
 import { cardStackAvailability, startCardStack, type CardStack } from './harness.js';
 import { skipWithout } from '../helpers/tools.js';
@@ -18,8 +22,18 @@ describe.skipIf(skip)('card presence via pcscd + vpcd', () => {
   let id: CardIdentity;
   let signer: PcscCardSigner | undefined;
 
-  const open = async (startWaitMs = 5000): Promise<{ signer: PcscCardSigner; states: CardState[] }> => {
-    signer = await createPcscCardSigner({ name: 'presence', readerPattern: /Virtual PCD 00 00$/, profile: 'openpgp', pin: '123456', log: recordingLog(), startWaitMs, reconnectMs: 200 });
+  const open = async (
+    startWaitMs = 5000,
+  ): Promise<{ signer: PcscCardSigner; states: CardState[] }> => {
+    signer = await createPcscCardSigner({
+      name: 'presence',
+      readerPattern: /Virtual PCD 00 00$/,
+      profile: 'openpgp',
+      pin: '123456',
+      log: recordingLog(),
+      startWaitMs,
+      reconnectMs: 200,
+    });
     const states: CardState[] = [];
     signer.onStateChange((s) => states.push(s));
     return { signer, states };
@@ -27,7 +41,9 @@ describe.skipIf(skip)('card presence via pcscd + vpcd', () => {
 
   beforeAll(async () => {
     id = cardIdentity('在位测试');
-    stack = await startCardStack({ cards: [{ openpgp: { keyPem: id.keyPem, certPem: id.certPem } }] });
+    stack = await startCardStack({
+      cards: [{ openpgp: { keyPem: id.keyPem, certPem: id.certPem } }],
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -62,7 +78,8 @@ describe.skipIf(skip)('card presence via pcscd + vpcd', () => {
         insertedAt = outcomes.length;
         await stack.insert(0);
       }
-      if (insertedAt >= 0 && outcomes.slice(insertedAt).filter((o) => o === 'ok').length >= 3) break;
+      if (insertedAt >= 0 && outcomes.slice(insertedAt).filter((o) => o === 'ok').length >= 3)
+        break;
       await sleep(15);
     }
     expect(outcomes.slice(0, removedAt)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
@@ -85,11 +102,13 @@ describe.skipIf(skip)('card presence via pcscd + vpcd', () => {
     const deadline = Date.now() + 5000;
     let signature: Buffer | undefined;
     while (!signature && Date.now() < deadline) {
-      signature = await signer.sign(Buffer.from('after swap'), 'rsa-sha256').catch(async (err: unknown) => {
-        expect(isGatewayError(err) && err.transient).toBe(true);
-        await sleep(50);
-        return undefined;
-      });
+      signature = await signer
+        .sign(Buffer.from('after swap'), 'rsa-sha256')
+        .catch(async (err: unknown) => {
+          expect(isGatewayError(err) && err.transient).toBe(true);
+          await sleep(50);
+          return undefined;
+        });
     }
     expect(signature).toHaveLength(256);
     expect(signer.state).toBe('ready');
@@ -99,7 +118,10 @@ describe.skipIf(skip)('card presence via pcscd + vpcd', () => {
     const { signer, states } = await open();
     await stack.stopEmulator();
     await signer.waitForState('absent', 5000);
-    await expect(signer.sign(Buffer.from('x'), 'rsa-sha256')).rejects.toMatchObject({ code: 'GW_ERR_SIGN_CARD_ABSENT', kind: 'transient' });
+    await expect(signer.sign(Buffer.from('x'), 'rsa-sha256')).rejects.toMatchObject({
+      code: 'GW_ERR_SIGN_CARD_ABSENT',
+      kind: 'transient',
+    });
     await stack.startEmulator();
     await signer.waitForState('ready', 5000);
     await expect(signer.sign(Buffer.from('y'), 'rsa-sha256')).resolves.toHaveLength(256);
@@ -123,7 +145,10 @@ describe.skipIf(skip)('card presence via pcscd + vpcd', () => {
     await sleep(500); // let pcscd's presence poll see the card gone
     const { signer, states } = await open(300);
     expect(signer.state).toBe('absent');
-    await expect(signer.sign(Buffer.from('x'), 'rsa-sha1')).rejects.toMatchObject({ code: 'GW_ERR_SIGN_CARD_ABSENT', kind: 'transient' });
+    await expect(signer.sign(Buffer.from('x'), 'rsa-sha1')).rejects.toMatchObject({
+      code: 'GW_ERR_SIGN_CARD_ABSENT',
+      kind: 'transient',
+    });
     await expect(signer.certificate()).rejects.toMatchObject({ code: 'GW_ERR_SIGN_CARD_ABSENT' });
     await stack.insert(0);
     await signer.waitForState('ready', 5000);
@@ -133,7 +158,9 @@ describe.skipIf(skip)('card presence via pcscd + vpcd', () => {
 
     await Promise.all([signer.close(), signer.close()]);
     await signer.close();
-    await expect(signer.sign(Buffer.from('z'), 'rsa-sha1')).rejects.toMatchObject({ code: 'GW_ERR_SIGN_CARD_ABSENT' });
+    await expect(signer.sign(Buffer.from('z'), 'rsa-sha1')).rejects.toMatchObject({
+      code: 'GW_ERR_SIGN_CARD_ABSENT',
+    });
     // The card was released (exclusive mode): another signer can take it at once.
     const { signer: next } = await open();
     expect(next.state).toBe('ready');

@@ -7,7 +7,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { toCardError } from '../../src/signing/pcsc/card-errors.js';
 import { capabilitiesFor } from '../../src/signing/pcsc/card-session.js';
 import { digestInfoFor } from '../../src/signing/pcsc/digest-info.js';
-import { ApduSession, CardCapabilityError, CardStatusError, openPgpProfile, pivProfile, type SessionCapabilities } from '../../src/signing/pcsc/index.js';
+import {
+  ApduSession,
+  CardCapabilityError,
+  CardStatusError,
+  openPgpProfile,
+  pivProfile,
+  type SessionCapabilities,
+} from '../../src/signing/pcsc/index.js';
 import { VirtualCard, type VirtualCardOptions } from './emulator/virtual-card.js';
 import { cardIdentity, type CardIdentity } from './fixtures.js';
 
@@ -30,15 +37,26 @@ function card(options: Partial<VirtualCardOptions> = {}): VirtualCard {
 }
 
 function session(c: VirtualCard, caps?: SessionCapabilities): ApduSession {
-  return new ApduSession({ transmit: async (apdu) => c.process(apdu) }, caps ?? capabilitiesFor(c.atr, openPgpProfile));
+  return new ApduSession(
+    { transmit: async (apdu) => c.process(apdu) },
+    caps ?? capabilitiesFor(c.atr, openPgpProfile),
+  );
 }
 
 describe('APDU session', () => {
   it('reads the capabilities the emulated ATR advertises', () => {
-    expect(capabilitiesFor(card().atr, openPgpProfile)).toEqual({ extendedLength: true, chaining: true });
-    expect(capabilitiesFor(card({ extendedLength: false, chaining: false }).atr, openPgpProfile)).toEqual({ extendedLength: false, chaining: false });
+    expect(capabilitiesFor(card().atr, openPgpProfile)).toEqual({
+      extendedLength: true,
+      chaining: true,
+    });
+    expect(
+      capabilitiesFor(card({ extendedLength: false, chaining: false }).atr, openPgpProfile),
+    ).toEqual({ extendedLength: false, chaining: false });
     // PIV cards must chain, whatever the ATR says.
-    expect(capabilitiesFor(undefined, pivProfile)).toEqual({ extendedLength: false, chaining: true });
+    expect(capabilitiesFor(undefined, pivProfile)).toEqual({
+      extendedLength: false,
+      chaining: true,
+    });
   });
 
   it('a long answer: one extended APDU, or a short one followed by GET RESPONSE rounds; same bytes', async () => {
@@ -62,7 +80,10 @@ describe('APDU session', () => {
   it('6Cxx: re-sent once with the exact Le the card names', async () => {
     const c = card({ wrongLe: '6C' });
     const s = session(c, { extendedLength: false, chaining: false });
-    await s.call({ cla: 0, ins: 0xa4, p1: 4, p2: 0, data: Buffer.from('D27600012401', 'hex') }, 'SELECT');
+    await s.call(
+      { cla: 0, ins: 0xa4, p1: 4, p2: 0, data: Buffer.from('D27600012401', 'hex') },
+      'SELECT',
+    );
     c.resetStats();
     const resp = await s.send({ cla: 0, ins: 0xca, p1: 0, p2: 0xc4, ne: 2 });
     expect(resp.sw).toBe(0x9000);
@@ -84,7 +105,9 @@ describe('APDU session', () => {
     const none = card({ extendedLength: false, chaining: false });
     const ns = session(none, { extendedLength: false, chaining: false });
     await pivProfile.open(ns);
-    await expect(pivProfile.sign(ns, digestInfoFor('sha256', data), 256)).rejects.toBeInstanceOf(CardCapabilityError);
+    await expect(pivProfile.sign(ns, digestInfoFor('sha256', data), 256)).rejects.toBeInstanceOf(
+      CardCapabilityError,
+    );
   });
 });
 
@@ -94,7 +117,9 @@ describe('OpenPGP profile', () => {
     const s = session(c);
     const app = await openPgpProfile.open(s);
     expect(app.label).toBe('OpenPGP 3.4 serial 00000001');
-    expect(app.publicKey?.export({ format: 'jwk' }).n).toBe(pgp.x509.publicKey.export({ format: 'jwk' }).n);
+    expect(app.publicKey?.export({ format: 'jwk' }).n).toBe(
+      pgp.x509.publicKey.export({ format: 'jwk' }).n,
+    );
     expect(app.pinValidForMultipleSignatures).toBe(false);
     expect(await openPgpProfile.readPinTries(s)).toBe(3);
     const wrong = await openPgpProfile.verifyPin(s, Buffer.from('000000')).catch((e: unknown) => e);
@@ -102,12 +127,18 @@ describe('OpenPGP profile', () => {
     expect(wrong).toMatchObject({ reason: 'wrong-pin', retriesLeft: 2 });
     expect(await openPgpProfile.readPinTries(s)).toBe(2);
     // PSO:CDS needs PW1 (81) first.
-    await expect(openPgpProfile.sign(s, digestInfoFor('sha1', Buffer.from('x')), 256)).rejects.toMatchObject({ reason: 'security' });
+    await expect(
+      openPgpProfile.sign(s, digestInfoFor('sha1', Buffer.from('x')), 256),
+    ).rejects.toMatchObject({ reason: 'security' });
     await openPgpProfile.verifyPin(s, Buffer.from('123456'));
     const sig = await openPgpProfile.sign(s, digestInfoFor('sha1', Buffer.from('x')), 256);
     expect(verify('sha1', Buffer.from('x'), pgp.x509.publicKey, sig)).toBe(true);
     // The card padded it as PKCS#1 type 1 around our DigestInfo.
-    expect(publicDecrypt({ key: pgp.x509.publicKey, padding: constants.RSA_PKCS1_PADDING }, sig).equals(digestInfoFor('sha1', Buffer.from('x')))).toBe(true);
+    expect(
+      publicDecrypt({ key: pgp.x509.publicKey, padding: constants.RSA_PKCS1_PADDING }, sig).equals(
+        digestInfoFor('sha1', Buffer.from('x')),
+      ),
+    ).toBe(true);
   });
 
   it('a card without the application: SELECT 6A82 becomes a permanent GW_ERR_SIGN_KEY naming the profile', async () => {
@@ -121,14 +152,18 @@ describe('OpenPGP profile', () => {
   });
 
   it('checks the PIN format before sending it', () => {
-    expect(() => openPgpProfile.encodePin('12345')).toThrow(expect.objectContaining({ code: 'GW_ERR_CONFIG' }));
+    expect(() => openPgpProfile.encodePin('12345')).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_CONFIG' }),
+    );
     expect(openPgpProfile.encodePin('123456').toString()).toBe('123456');
   });
 });
 
 describe('PIV profile', () => {
   it('reads a gzip-compressed certificate, the PIN status without using a try, and signs in slot 9C', async () => {
-    const c = card({ piv: { keyPem: piv.keyPem, certDer: piv.certDer, compressCertificate: true } });
+    const c = card({
+      piv: { keyPem: piv.keyPem, certDer: piv.certDer, compressCertificate: true },
+    });
     const s = session(c, capabilitiesFor(c.atr, pivProfile));
     await pivProfile.open(s);
     expect((await pivProfile.readCertificate(s))?.equals(piv.certDer)).toBe(true);
@@ -139,11 +174,15 @@ describe('PIV profile', () => {
     const sig = await pivProfile.sign(s, digestInfoFor('sha256', Buffer.from('y')), 256);
     expect(verify('sha256', Buffer.from('y'), piv.x509.publicKey, sig)).toBe(true);
     // PIN policy "always": the next signature needs a new VERIFY.
-    await expect(pivProfile.sign(s, digestInfoFor('sha256', Buffer.from('y')), 256)).rejects.toMatchObject({ reason: 'security' });
+    await expect(
+      pivProfile.sign(s, digestInfoFor('sha256', Buffer.from('y')), 256),
+    ).rejects.toMatchObject({ reason: 'security' });
   });
 
   it('pads the PIN to 8 bytes with FF and refuses PINs outside 6 to 8 characters', () => {
     expect(pivProfile.encodePin('123456').toString('hex')).toBe('313233343536ffff');
-    expect(() => pivProfile.encodePin('123456789')).toThrow(expect.objectContaining({ code: 'GW_ERR_CONFIG' }));
+    expect(() => pivProfile.encodePin('123456789')).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_CONFIG' }),
+    );
   });
 });

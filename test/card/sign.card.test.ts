@@ -5,7 +5,11 @@
  */
 import { verify } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPcscCardSigner, type CardProfileId, type PcscCardSigner } from '../../src/signing/pcsc/index.js';
+import {
+  createPcscCardSigner,
+  type CardProfileId,
+  type PcscCardSigner,
+} from '../../src/signing/pcsc/index.js';
 import { sampleDecMessage } from '../helpers/sample-dec-message.js';
 import { signEnveloped, verifyEnveloped } from '../../src/signing/xmldsig.js';
 import { defineSignerContract } from '../contract/signer.contract.js';
@@ -20,7 +24,11 @@ describe.skipIf(skip)('card signing via pcscd + vpcd', () => {
   let ids: Record<'pgp0' | 'piv0' | 'pgp1' | 'piv1', CardIdentity>;
   const signers: PcscCardSigner[] = [];
 
-  const open = async (slot: number, profile: CardProfileId, extra: Partial<Parameters<typeof createPcscCardSigner>[0]> = {}): Promise<PcscCardSigner> => {
+  const open = async (
+    slot: number,
+    profile: CardProfileId,
+    extra: Partial<Parameters<typeof createPcscCardSigner>[0]> = {},
+  ): Promise<PcscCardSigner> => {
     const signer = await createPcscCardSigner({
       name: `card${slot}-${profile}`,
       readerPattern: stack.readerName(slot),
@@ -34,13 +42,23 @@ describe.skipIf(skip)('card signing via pcscd + vpcd', () => {
     signers.push(signer);
     return signer;
   };
-  const identity = (slot: number, profile: CardProfileId): CardIdentity => ids[`${profile === 'openpgp' ? 'pgp' : 'piv'}${slot}` as keyof typeof ids];
+  const identity = (slot: number, profile: CardProfileId): CardIdentity =>
+    ids[`${profile === 'openpgp' ? 'pgp' : 'piv'}${slot}` as keyof typeof ids];
 
   beforeAll(async () => {
-    ids = { pgp0: cardIdentity('操作员 OpenPGP 0'), piv0: cardIdentity('操作员 PIV 0'), pgp1: cardIdentity('操作员 OpenPGP 1'), piv1: cardIdentity('操作员 PIV 1') };
+    ids = {
+      pgp0: cardIdentity('操作员 OpenPGP 0'),
+      piv0: cardIdentity('操作员 PIV 0'),
+      pgp1: cardIdentity('操作员 OpenPGP 1'),
+      piv1: cardIdentity('操作员 PIV 1'),
+    };
     stack = await startCardStack({
       cards: [
-        { extendedLength: true, openpgp: { keyPem: ids.pgp0.keyPem, certPem: ids.pgp0.certPem }, piv: { keyPem: ids.piv0.keyPem, certPem: ids.piv0.certPem } },
+        {
+          extendedLength: true,
+          openpgp: { keyPem: ids.pgp0.keyPem, certPem: ids.pgp0.certPem },
+          piv: { keyPem: ids.piv0.keyPem, certPem: ids.piv0.certPem },
+        },
         {
           extendedLength: false,
           chaining: true,
@@ -72,7 +90,10 @@ describe.skipIf(skip)('card signing via pcscd + vpcd', () => {
         expect(cert.der.equals(id.certDer)).toBe(true);
         expect(cert.certNo).toBe(id.x509.serialNumber.toLowerCase());
         const data = Buffer.from(`<ds:SignedInfo>slot ${slot} ${profile}</ds:SignedInfo>`);
-        for (const [algorithm, hash] of [['rsa-sha1', 'sha1'], ['rsa-sha256', 'sha256']] as const) {
+        for (const [algorithm, hash] of [
+          ['rsa-sha1', 'sha1'],
+          ['rsa-sha256', 'sha256'],
+        ] as const) {
           const signature = await signer.sign(data, algorithm);
           expect(signature.length).toBe(256);
           expect(verify(hash, data, id.x509.publicKey, signature)).toBe(true);
@@ -83,7 +104,10 @@ describe.skipIf(skip)('card signing via pcscd + vpcd', () => {
   }
 
   it('signEnveloped over a DecMessage with the card verifies with verifyEnveloped (OpenPGP rsa-sha1, PIV rsa-sha256)', async () => {
-    for (const [slot, profile, algorithm] of [[0, 'openpgp', 'rsa-sha1'], [1, 'piv', 'rsa-sha256']] as const) {
+    for (const [slot, profile, algorithm] of [
+      [0, 'openpgp', 'rsa-sha1'],
+      [1, 'piv', 'rsa-sha256'],
+    ] as const) {
       const signer = await open(slot, profile, { certNo: `CERT-${slot}` });
       const xml = sampleDecMessage({ items: 2 });
       const signed = await signEnveloped(xml, signer, { algorithm });
@@ -104,12 +128,18 @@ describe.skipIf(skip)('card signing via pcscd + vpcd', () => {
       Promise.all(Array.from({ length: n }, (_, i) => b!.sign(data(i), 'rsa-sha256'))),
     ]);
     const elapsed = Date.now() - t0;
-    sigA.forEach((s, i) => expect(verify('sha256', data(i), ids.pgp0.x509.publicKey, s)).toBe(true));
-    sigB.forEach((s, i) => expect(verify('sha256', data(i), ids.piv1.x509.publicKey, s)).toBe(true));
+    sigA.forEach((s, i) =>
+      expect(verify('sha256', data(i), ids.pgp0.x509.publicKey, s)).toBe(true),
+    );
+    sigB.forEach((s, i) =>
+      expect(verify('sha256', data(i), ids.piv1.x509.publicKey, s)).toBe(true),
+    );
     const [sa, sb] = await Promise.all([stack.stats(0), stack.stats(1)]);
     // Serialised per card: every signature is its own PIN-status read, VERIFY, signature, with
     // nothing from another job in between (the card would answer 6982 otherwise).
-    expect(sa.trace).toEqual(Array.from({ length: n }, () => ['CA 00C4', '20 0081', '2A 9E9A']).flat());
+    expect(sa.trace).toEqual(
+      Array.from({ length: n }, () => ['CA 00C4', '20 0081', '2A 9E9A']).flat(),
+    );
     const pivRound = ['20 0080 (query)', '20 0080', '87 079C', '87 079C', 'C0 0000'];
     expect(sb.trace).toEqual(Array.from({ length: n }, () => pivRound).flat());
     expect(sa.signatures).toBe(n);
@@ -123,21 +153,33 @@ describe.skipIf(skip)('card signing via pcscd + vpcd', () => {
   });
 
   it('uses a configured certificate instead of the card one, and refuses one that does not belong to the card key', async () => {
-    const signer = await open(0, 'openpgp', { certificatePem: ids.pgp0.certPem, certNo: '8930000012345' });
+    const signer = await open(0, 'openpgp', {
+      certificatePem: ids.pgp0.certPem,
+      certNo: '8930000012345',
+    });
     expect((await signer.certificate()).certNo).toBe('8930000012345');
     await signer.close();
 
     // OpenPGP hands out the public key, so the mismatch shows when the card is opened.
-    await expect(open(0, 'openpgp', { certificatePem: ids.piv0.certPem })).rejects.toMatchObject({ code: 'GW_ERR_SIGN_KEY', kind: 'permanent' });
+    await expect(open(0, 'openpgp', { certificatePem: ids.piv0.certPem })).rejects.toMatchObject({
+      code: 'GW_ERR_SIGN_KEY',
+      kind: 'permanent',
+    });
     // PIV does not: the first signature fails its check against the certificate.
     const piv = await open(0, 'piv', { certificatePem: ids.pgp1.certPem });
-    await expect(piv.sign(Buffer.from('x'), 'rsa-sha256')).rejects.toMatchObject({ code: 'GW_ERR_SIGN_KEY', kind: 'permanent' });
+    await expect(piv.sign(Buffer.from('x'), 'rsa-sha256')).rejects.toMatchObject({
+      code: 'GW_ERR_SIGN_KEY',
+      kind: 'permanent',
+    });
     await piv.close();
   });
 
   it('expired certificate: configured or on the card, creation fails with GW_ERR_SIGN_CERT_EXPIRED', async () => {
     const expired = cardIdentity('过期证书', { expiredDaysAgo: 10 });
-    await expect(open(0, 'openpgp', { certificatePem: expired.certPem })).rejects.toMatchObject({ code: 'GW_ERR_SIGN_CERT_EXPIRED', kind: 'permanent' });
+    await expect(open(0, 'openpgp', { certificatePem: expired.certPem })).rejects.toMatchObject({
+      code: 'GW_ERR_SIGN_CERT_EXPIRED',
+      kind: 'permanent',
+    });
     await stack.setIdentity(1, 'piv', expired.keyPem, expired.certPem);
     try {
       await expect(open(1, 'piv')).rejects.toMatchObject({ code: 'GW_ERR_SIGN_CERT_EXPIRED' });
@@ -155,7 +197,10 @@ describe.skipIf(skip)('card signing via pcscd + vpcd', () => {
       await expect(signer.sign(Buffer.from('today'), 'rsa-sha256')).resolves.toHaveLength(256);
       await stack.resetStats(0);
       clock = new Date(ids.pgp0.x509.validTo).getTime() + 1000;
-      await expect(signer.sign(Buffer.from('tomorrow'), 'rsa-sha256')).rejects.toMatchObject({ code: 'GW_ERR_SIGN_CERT_EXPIRED', kind: 'permanent' });
+      await expect(signer.sign(Buffer.from('tomorrow'), 'rsa-sha256')).rejects.toMatchObject({
+        code: 'GW_ERR_SIGN_CERT_EXPIRED',
+        kind: 'permanent',
+      });
       expect(signer.state).toBe('expired');
       expect(states).toEqual(['expired']);
       expect((await stack.stats(0)).verifyAttempts).toBe(0);
@@ -165,7 +210,10 @@ describe.skipIf(skip)('card signing via pcscd + vpcd', () => {
   });
 
   // The behaviour every Signer shares (test/contract/signer.contract.ts), on both profiles.
-  for (const [slot, profile] of [[0, 'openpgp'], [1, 'piv']] as const) {
+  for (const [slot, profile] of [
+    [0, 'openpgp'],
+    [1, 'piv'],
+  ] as const) {
     defineSignerContract(`pcsc-card ${profile} via pcscd + vpcd`, async () => {
       const signer = await open(slot, profile);
       return { signer, close: () => signer.close() };
@@ -174,7 +222,9 @@ describe.skipIf(skip)('card signing via pcscd + vpcd', () => {
 
   it('refuses algorithms other than RSA without touching the card', async () => {
     const signer = await open(0, 'openpgp');
-    await expect(signer.sign(Buffer.from('x'), 'sm2-sm3')).rejects.toMatchObject({ code: 'GW_ERR_SIGN_ALGORITHM' });
+    await expect(signer.sign(Buffer.from('x'), 'sm2-sm3')).rejects.toMatchObject({
+      code: 'GW_ERR_SIGN_ALGORITHM',
+    });
     await signer.close();
   });
 });

@@ -37,14 +37,19 @@ export class VcardProcess {
   private nextId = 1;
   private readonly waiting = new Map<number, (reply: ControlReply) => void>();
   private readonly connectedSlots = new Set<number>();
-  private readonly eventWaiters: { event: ControlEvent['event']; slot: number; resolve: () => void }[] = [];
+  private readonly eventWaiters: {
+    event: ControlEvent['event'];
+    slot: number;
+    resolve: () => void;
+  }[] = [];
   private exited = false;
 
   private constructor(readonly child: ChildProcess) {
     createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(line));
     child.once('exit', () => {
       this.exited = true;
-      for (const [, resolve] of this.waiting) resolve({ id: -1, ok: false, error: 'emulator exited' });
+      for (const [, resolve] of this.waiting)
+        resolve({ id: -1, ok: false, error: 'emulator exited' });
       this.waiting.clear();
       this.connectedSlots.clear();
     });
@@ -57,12 +62,18 @@ export class VcardProcess {
   /** Spawns the emulator and waits until it answers. */
   static async start(options: VcardStartOptions): Promise<VcardProcess> {
     const node = [process.execPath, '--import', 'tsx', ENTRY, '--config', options.configPath];
-    const argv = options.netnsPid ? ['nsenter', '-t', String(options.netnsPid), '-n', '--', ...node] : node;
+    const argv = options.netnsPid
+      ? ['nsenter', '-t', String(options.netnsPid), '-n', '--', ...node]
+      : node;
     const log = openSync(options.logPath, 'a');
     const child = spawn(argv[0]!, argv.slice(1), { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', log] });
     closeSync(log);
     const proc = new VcardProcess(child);
-    const failed = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`emulator exited early (code ${code}); see ${options.logPath}`))));
+    const failed = new Promise<never>((_, reject) =>
+      child.once('exit', (code) =>
+        reject(new Error(`emulator exited early (code ${code}); see ${options.logPath}`)),
+      ),
+    );
     failed.catch(() => {});
     await Promise.race([proc.request({ cmd: 'ping' }, options.timeoutMs ?? 15_000), failed]);
     return proc;
@@ -76,7 +87,10 @@ export class VcardProcess {
   waitFor(event: ControlEvent['event'], slot: number, timeoutMs = 5000): Promise<void> {
     if ((event === 'connected') === this.connectedSlots.has(slot)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`emulator: no '${event}' for slot ${slot} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`emulator: no '${event}' for slot ${slot} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.eventWaiters.push({ event, slot, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }

@@ -9,7 +9,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { certPemToDer, type AppletName, type ControlEvent, type ControlReply, type ControlRequest, type EmulatorConfig } from './emulator/protocol.js';
+import {
+  certPemToDer,
+  type AppletName,
+  type ControlEvent,
+  type ControlReply,
+  type ControlRequest,
+  type EmulatorConfig,
+} from './emulator/protocol.js';
 import { VirtualCard } from './emulator/virtual-card.js';
 import { VpcdLink } from './emulator/vpcd-link.js';
 
@@ -30,11 +37,21 @@ const links = config.cards.map((c, slot) => {
     ...(c.extendedLength !== undefined ? { extendedLength: c.extendedLength } : {}),
     ...(c.chaining !== undefined ? { chaining: c.chaining } : {}),
     ...(c.wrongLe ? { wrongLe: c.wrongLe } : {}),
-    ...(c.openpgp ? { openpgp: { ...c.openpgp, ...(c.openpgp.certPem ? { certDer: certPemToDer(c.openpgp.certPem) } : {}) } } : {}),
-    ...(c.piv ? { piv: { ...c.piv, ...(c.piv.certPem ? { certDer: certPemToDer(c.piv.certPem) } : {}) } } : {}),
+    ...(c.openpgp
+      ? {
+          openpgp: {
+            ...c.openpgp,
+            ...(c.openpgp.certPem ? { certDer: certPemToDer(c.openpgp.certPem) } : {}),
+          },
+        }
+      : {}),
+    ...(c.piv
+      ? { piv: { ...c.piv, ...(c.piv.certPem ? { certDer: certPemToDer(c.piv.certPem) } : {}) } }
+      : {}),
   });
   const link = new VpcdLink(card, c.port, config.host ?? '127.0.0.1');
-  const send = (event: ControlEvent): void => void process.stdout.write(`${JSON.stringify(event)}\n`);
+  const send = (event: ControlEvent): void =>
+    void process.stdout.write(`${JSON.stringify(event)}\n`);
   link.on('connected', () => send({ event: 'connected', slot }));
   link.on('disconnected', () => send({ event: 'disconnected', slot }));
   if (c.inserted ?? true) link.insert();
@@ -86,7 +103,10 @@ function run(req: ControlRequest): unknown {
       return undefined;
     }
     case 'setIdentity':
-      return void applet(req.slot, req.applet).setIdentity(req.keyPem, req.certPem ? certPemToDer(req.certPem) : undefined);
+      return void applet(req.slot, req.applet).setIdentity(
+        req.keyPem,
+        req.certPem ? certPemToDer(req.certPem) : undefined,
+      );
   }
 }
 

@@ -25,7 +25,12 @@ function signedInfo(n: number): Buffer {
  * Verifies a signature as customs would: with the certificate's public key, the algorithm's hash,
  * and for SM2 the GM/T 0009 default signer id (r‖s or DER accepted).
  */
-export function verifyWithCertificate(data: Buffer, signature: Buffer, certDer: Buffer, algorithm: SignatureAlgorithm): boolean {
+export function verifyWithCertificate(
+  data: Buffer,
+  signature: Buffer,
+  certDer: Buffer,
+  algorithm: SignatureAlgorithm,
+): boolean {
   const key = new X509Certificate(certDer).publicKey;
   if (algorithm === 'sm2-sm3') {
     const point = sm2PublicKeyFromSpki(key.export({ type: 'spki', format: 'der' }));
@@ -76,7 +81,10 @@ export function defineSignerContract(name: string, make: () => Promise<SignerHar
         const data = signedInfo(1);
         const sig = await h.signer.sign(data, algorithm);
         expect(verifyWithCertificate(data, sig, der, algorithm), algorithm).toBe(true);
-        expect(verifyWithCertificate(signedInfo(2), sig, der, algorithm), `${algorithm} over other data`).toBe(false);
+        expect(
+          verifyWithCertificate(signedInfo(2), sig, der, algorithm),
+          `${algorithm} over other data`,
+        ).toBe(false);
       }
     });
 
@@ -84,9 +92,14 @@ export function defineSignerContract(name: string, make: () => Promise<SignerHar
       h = await make();
       const { der } = await h.signer.certificate();
       const algorithms = h.signer.algorithms;
-      const jobs = Array.from({ length: 8 }, (_, i) => ({ data: signedInfo(i), algorithm: algorithms[i % algorithms.length]! }));
+      const jobs = Array.from({ length: 8 }, (_, i) => ({
+        data: signedInfo(i),
+        algorithm: algorithms[i % algorithms.length]!,
+      }));
       const sigs = await Promise.all(jobs.map((j) => h!.signer.sign(j.data, j.algorithm)));
-      jobs.forEach((j, i) => expect(verifyWithCertificate(j.data, sigs[i]!, der, j.algorithm)).toBe(true));
+      jobs.forEach((j, i) =>
+        expect(verifyWithCertificate(j.data, sigs[i]!, der, j.algorithm)).toBe(true),
+      );
     });
 
     it('refuses an algorithm it does not list with a permanent GW_ERR_SIGN_ALGORITHM', async () => {

@@ -6,7 +6,10 @@ import { ERRORS } from '../../src/core/errors.js';
 import { configSchema } from '../../src/config/schema.js';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('\n## ', readme.indexOf('## Troubleshooting') + 5));
+const section = readme.slice(
+  readme.indexOf('## Troubleshooting'),
+  readme.indexOf('\n## ', readme.indexOf('## Troubleshooting') + 5),
+);
 
 /** The troubleshooting section covers what a new user hits first, and names only things that exist. */
 describe('README troubleshooting', () => {
@@ -14,7 +17,10 @@ describe('README troubleshooting', () => {
     ['a port in use', /EADDRINUSE/],
     ['Redis refusing (eviction policy)', /GW_ERR_REDIS_EVICTION[^\n]*noeviction/],
     ['receipts not arriving: the feed cursor', /Receipts do not arrive[^\n]*cursor/],
-    ['receipts not arriving: the SLA', /Receipts do not arrive[^\n]*receiptSlaMs[^\n]*GW_ALERT_NO_RECEIPT/],
+    [
+      'receipts not arriving: the SLA',
+      /Receipts do not arrive[^\n]*receiptSlaMs[^\n]*GW_ALERT_NO_RECEIPT/,
+    ],
     ['a card not found', /Card not found[^\n]*pcsc_scan/],
     ['starting again from clean', /\*\*Starting again from clean\.\*\*/],
     ['a bad configuration', /GW_ERR_CONFIG[^\n]*config check --config/],
@@ -29,14 +35,23 @@ describe('README troubleshooting', () => {
   });
 
   it('gives the ports, keys and defaults the code uses', () => {
-    const defaults = configSchema.parse({ signers: [{ name: 'k', type: 'soft-key', key: 'k.pem' }], transports: [{ name: 't', type: 'http', url: 'http://x/' }], channels: [{ name: 'c', dir: 'c', signer: 'k', transport: 't' }] });
+    const defaults = configSchema.parse({
+      signers: [{ name: 'k', type: 'soft-key', key: 'k.pem' }],
+      transports: [{ name: 't', type: 'http', url: 'http://x/' }],
+      channels: [{ name: 'c', dir: 'c', signer: 'k', transport: 't' }],
+    });
     expect(section).toContain(`:${defaults.http.port}`);
     expect(section).toContain(`(default \`${defaults.channels[0]!.receiptSlaMs}\`)`);
-    expect(readFileSync(join(ROOT, 'src', 'cli', 'sandbox-command.ts'), 'utf8')).toMatch(/--port <port>'.*'8471'/);
+    expect(readFileSync(join(ROOT, 'src', 'cli', 'sandbox-command.ts'), 'utf8')).toMatch(
+      /--port <port>'.*'8471'/,
+    );
     expect(section).toContain('The sandbox uses 8471');
     // The receipt feed cursor key, as the receipt source registry builds it.
-    expect(readFileSync(join(ROOT, 'src', 'receipts', 'receipt-source-registry.ts'), 'utf8')).toContain('`${prefix}:cursor:${r.name}`');
+    expect(
+      readFileSync(join(ROOT, 'src', 'receipts', 'receipt-source-registry.ts'), 'utf8'),
+    ).toContain('`${prefix}:cursor:${r.name}`');
     expect(section).toContain('`<prefix>:cursor:<receipt source name>`');
-    for (const key of ['http.port', 'redis.prefix', 'redis.url', 'dataDir', 'receiptSlaMs']) expect(section).toContain(key);
+    for (const key of ['http.port', 'redis.prefix', 'redis.url', 'dataDir', 'receiptSlaMs'])
+      expect(section).toContain(key);
   });
 });

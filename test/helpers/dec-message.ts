@@ -1,5 +1,8 @@
 /** A small but realistic DecMessage with the given ClientSeqNo, for volume and crash tests. */
-export function decMessage(clientSeqNo: string, opts: { items?: number; note?: string } = {}): string {
+export function decMessage(
+  clientSeqNo: string,
+  opts: { items?: number; note?: string } = {},
+): string {
   const items = Array.from({ length: opts.items ?? 3 }, (_, i) => {
     const n = i + 1;
     return `<DecList><GNo>${n}</GNo><CodeTS>8471300000</CodeTS><GName>便携式计算机${n}</GName><GModel>4|3|便携|无品牌|型号X${n}</GModel><GQty>10</GQty><GUnit>001</GUnit><DeclPrice>100.00</DeclPrice><DeclTotal>1000.00</DeclTotal><TradeCurr>USD</TradeCurr><FirstQty>10</FirstQty><FirstUnit>001</FirstUnit><OriginCountry>USA</OriginCountry><DestinationCountry>CHN</DestinationCountry><DutyMode>1</DutyMode></DecList>`;

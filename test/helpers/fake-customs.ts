@@ -40,7 +40,10 @@ export class FakeCustoms {
           idempotencyKey: String(req.headers['idempotency-key']),
           refused,
         });
-        setTimeout(() => (refused ? res.writeHead(503).end('down') : res.writeHead(200).end()), this.delayMs);
+        setTimeout(
+          () => (refused ? res.writeHead(503).end('down') : res.writeHead(200).end()),
+          this.delayMs,
+        );
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));

@@ -23,7 +23,9 @@ export function spawnEport(args: string[], env: NodeJS.ProcessEnv = {}): Spawned
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return { child, output: () => out, exited };
 }
 
@@ -34,5 +36,10 @@ export function spawnEport(args: string[], env: NodeJS.ProcessEnv = {}): Spawned
 export async function spawnSandbox(args: string[], procs: Spawned[], ms = 15_000): Promise<string> {
   const sandbox = spawnEport(['sandbox', '--port', '0', ...args]);
   procs.push(sandbox);
-  return (await waitFor('sandbox url', () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1], Boolean, ms))!;
+  return (await waitFor(
+    'sandbox url',
+    () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1],
+    Boolean,
+    ms,
+  ))!;
 }

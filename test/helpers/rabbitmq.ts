@@ -67,7 +67,9 @@ const SERVER_SCRIPT = '/usr/lib/rabbitmq/bin/rabbitmq-server';
 
 /** Why a private broker cannot be started here, or undefined when it can. */
 export function privateBrokerUnavailable(): string | undefined {
-  return existsSync(SERVER_SCRIPT) ? undefined : `${SERVER_SCRIPT} not found (install rabbitmq-server)`;
+  return existsSync(SERVER_SCRIPT)
+    ? undefined
+    : `${SERVER_SCRIPT} not found (install rabbitmq-server)`;
 }
 
 /**
@@ -92,7 +94,10 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
   const distPort = await freePort();
   const node = `eport-test-${randomBytes(4).toString('hex')}@localhost`;
   await mkdir(join(dir, 'home'));
-  await writeFile(join(dir, 'rabbitmq.conf'), `listeners.tcp.local = 127.0.0.1:${port}\nloopback_users = none\n`);
+  await writeFile(
+    join(dir, 'rabbitmq.conf'),
+    `listeners.tcp.local = 127.0.0.1:${port}\nloopback_users = none\n`,
+  );
   await writeFile(join(dir, 'rabbitmq-env.conf'), ''); // instead of the machine's /etc/rabbitmq/rabbitmq-env.conf
   await writeFile(join(dir, 'enabled_plugins'), '[].\n');
   const env: NodeJS.ProcessEnv = {
@@ -116,7 +121,12 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
 
   const start = async (): Promise<void> => {
     const out = openSync(join(dir, 'server.out'), 'a');
-    child = spawn(SERVER_SCRIPT, [], { env, cwd: dir, detached: true, stdio: ['ignore', out, out] });
+    child = spawn(SERVER_SCRIPT, [], {
+      env,
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
     closeSync(out);
     const c = child;
     exited = new Promise((resolve) => c.once('exit', () => resolve()));
@@ -133,7 +143,9 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
       if (ok) return;
       if (c.exitCode !== null || Date.now() > deadline) {
         const out = await readFile(join(dir, 'server.out'), 'utf8').catch(() => '');
-        throw new Error(`private RabbitMQ node did not start (exit ${c.exitCode}):\n${out.slice(-3000)}`);
+        throw new Error(
+          `private RabbitMQ node did not start (exit ${c.exitCode}):\n${out.slice(-3000)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -160,7 +172,14 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
     url,
     start,
     stop,
-    ctl: async (...args) => (await run('/usr/lib/rabbitmq/bin/rabbitmqctl', ['-n', node, ...args], { env, cwd: dir, timeout: 60_000 })).stdout,
+    ctl: async (...args) =>
+      (
+        await run('/usr/lib/rabbitmq/bin/rabbitmqctl', ['-n', node, ...args], {
+          env,
+          cwd: dir,
+          timeout: 60_000,
+        })
+      ).stdout,
     dispose: async () => {
       await stop();
       await rm(dir, { recursive: true, force: true });
@@ -193,7 +212,9 @@ export function amqpRoutes(prefix: string): { transports: string; receiptSources
  * The outbox names of each declaration, as `{ kinds, seqs }` per source stem: receipts over a
  * queue may be written in any order, so the sequence numbers say nothing about which is which.
  */
-export function receiptsByStem(names: readonly string[]): Record<string, { kinds: string[]; seqs: string[] }> {
+export function receiptsByStem(
+  names: readonly string[],
+): Record<string, { kinds: string[]; seqs: string[] }> {
   const out: Record<string, { kinds: string[]; seqs: string[] }> = {};
   for (const n of names) {
     const m = /^(.+)\.([a-z-]+)\.(\d{2})\.xml$/.exec(n);

@@ -16,7 +16,9 @@ export class RecordingHandler implements IntakeHandler {
     this.accepted.push(doc);
     await this.gate;
     const messageId = `m${this.accepted.length}`;
-    return this.reject.has(doc.name) ? { kind: 'rejected', messageId } : { kind: 'accepted', messageId };
+    return this.reject.has(doc.name)
+      ? { kind: 'rejected', messageId }
+      : { kind: 'accepted', messageId };
   }
 
   async refuse(doc: InboundDocument, error: GatewayError): Promise<AcceptOutcome> {

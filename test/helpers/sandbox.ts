@@ -19,7 +19,9 @@ export interface TestIdentity {
 }
 
 /** Creates an RSA key (node:crypto) and a self-signed certificate (node-forge). */
-export function createTestIdentity(options: { commonName?: string; validFrom?: Date; validDays?: number; bits?: number } = {}): TestIdentity {
+export function createTestIdentity(
+  options: { commonName?: string; validFrom?: Date; validDays?: number; bits?: number } = {},
+): TestIdentity {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: options.bits ?? 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -39,12 +41,18 @@ export function createTestIdentity(options: { commonName?: string; validFrom?: D
   ];
   cert.setSubject(name);
   cert.setIssuer(name);
-  cert.sign(forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  cert.sign(
+    forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey,
+    forge.md.sha256.create(),
+  );
   return { privateKeyPem: privateKey, certificatePem: forge.pki.certificateToPem(cert), certNo };
 }
 
 const METHODS = {
-  'rsa-sha1': { signature: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1', digest: 'http://www.w3.org/2000/09/xmldsig#sha1' },
+  'rsa-sha1': {
+    signature: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
+    digest: 'http://www.w3.org/2000/09/xmldsig#sha1',
+  },
   'rsa-sha256': {
     signature: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
     digest: 'http://www.w3.org/2001/04/xmlenc#sha256',
@@ -56,7 +64,11 @@ const METHODS = {
  * KeyName + X509Certificate) appended as the last child of the root. Returns the signed text; the
  * XML declaration is kept, so encode the result in the encoding it names.
  */
-export function signEnveloped(xml: string, identity: TestIdentity, options: { algorithm?: 'rsa-sha1' | 'rsa-sha256' } = {}): string {
+export function signEnveloped(
+  xml: string,
+  identity: TestIdentity,
+  options: { algorithm?: 'rsa-sha1' | 'rsa-sha256' } = {},
+): string {
   const method = METHODS[options.algorithm ?? 'rsa-sha1'];
   const certBody = identity.certificatePem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
   const signer = new SignedXml({
@@ -70,7 +82,10 @@ export function signEnveloped(xml: string, identity: TestIdentity, options: { al
   });
   signer.addReference({
     xpath: '/*',
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315'],
+    transforms: [
+      'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
+      'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
+    ],
     digestAlgorithm: method.digest,
     isEmptyUri: true,
   });
@@ -81,10 +96,18 @@ export function signEnveloped(xml: string, identity: TestIdentity, options: { al
 /** Wraps message bytes in a DXP `DxpMsg` envelope (eport-formats.md §2). */
 export function wrapInDxpMsg(
   messageBytes: Uint8Array,
-  options: { senderId?: string; receiverId?: string; msgType?: string; fileName?: string; copMsgId?: string } = {},
+  options: {
+    senderId?: string;
+    receiverId?: string;
+    msgType?: string;
+    fileName?: string;
+    copMsgId?: string;
+  } = {},
 ): string {
   const copMsgId = options.copMsgId ?? randomUUID().toUpperCase();
-  const fileName = options.fileName ? `\n  <AddInfo>\n    <FileName>${escapeXml(options.fileName)}</FileName>\n  </AddInfo>` : '';
+  const fileName = options.fileName
+    ? `\n  <AddInfo>\n    <FileName>${escapeXml(options.fileName)}</FileName>\n  </AddInfo>`
+    : '';
   return `<?xml version="1.0" encoding="UTF-8"?>
 <DxpMsg xmlns="${DXP_NS}" ver="1.0">
   <TransInfo>

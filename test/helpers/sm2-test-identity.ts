@@ -27,9 +27,29 @@ export function sm2TestIdentity(): SelfSignedIdentity | undefined {
       if (r.status !== 0) throw new Error(`openssl ${args[0]}: ${r.stderr}`);
     };
     run(['genpkey', '-algorithm', 'SM2', '-out', 'key.pem']);
-    run(['req', '-x509', '-new', '-key', 'key.pem', '-sm3', '-sigopt', `distid:${SM2_DEFAULT_ID}`, '-utf8',
-      '-subj', '/CN=测试SM2操作员卡 Fake SM2 Card/O=示例报关有限公司', '-days', '3650', '-set_serial', '0x03000000000cde6f', '-out', 'cert.pem']);
-    cached = { keyPem: readFileSync(join(dir, 'key.pem'), 'utf8'), certPem: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+    run([
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'key.pem',
+      '-sm3',
+      '-sigopt',
+      `distid:${SM2_DEFAULT_ID}`,
+      '-utf8',
+      '-subj',
+      '/CN=测试SM2操作员卡 Fake SM2 Card/O=示例报关有限公司',
+      '-days',
+      '3650',
+      '-set_serial',
+      '0x03000000000cde6f',
+      '-out',
+      'cert.pem',
+    ]);
+    cached = {
+      keyPem: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      certPem: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
   } catch {
     cached = null;
   } finally {
@@ -40,5 +60,7 @@ export function sm2TestIdentity(): SelfSignedIdentity | undefined {
 
 /** Why `sm2TestIdentity()` has no identity to give (for `skipWithout`), or undefined when it has one. */
 export function sm2Unavailable(): string | undefined {
-  return sm2TestIdentity() ? undefined : (missingTool('openssl') ?? 'this openssl cannot make SM2 keys');
+  return sm2TestIdentity()
+    ? undefined
+    : (missingTool('openssl') ?? 'this openssl cannot make SM2 keys');
 }

@@ -19,7 +19,10 @@ export interface SpawnedWorkspace {
  * Sets up a workspace for the tests of one file and registers its clean-up: every process started
  * is killed, the Redis prefix dropped, and (with removeDir) the folder removed.
  */
-export function spawnedWorkspace(label: string, options: { removeDir?: boolean } = {}): SpawnedWorkspace {
+export function spawnedWorkspace(
+  label: string,
+  options: { removeDir?: boolean } = {},
+): SpawnedWorkspace {
   const ws: SpawnedWorkspace = {
     prefix: uniquePrefix(label),
     dir: mkdtempSync(join(tmpdir(), `eport-${label}-`)),

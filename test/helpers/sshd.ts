@@ -49,7 +49,17 @@ async function freePort(): Promise<number> {
 }
 
 async function keygen(path: string): Promise<void> {
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'eport-gateway-test', '-f', path]);
+  await run('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    'eport-gateway-test',
+    '-f',
+    path,
+  ]);
 }
 
 /** Child processes of `pid` (sshd forks one per connection), found through /proc. */
@@ -96,11 +106,17 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
     await chown(dataDir, 65534, 65534);
   }
   await mkdir('/run/sshd', { recursive: true }); // privilege separation dir sshd insists on
-  await Promise.all([keygen(join(dir, 'host_key')), keygen(join(dir, 'client_key')), keygen(join(dir, 'stranger_key'))]);
+  await Promise.all([
+    keygen(join(dir, 'host_key')),
+    keygen(join(dir, 'client_key')),
+    keygen(join(dir, 'stranger_key')),
+  ]);
   const clientPub = await readFile(join(dir, 'client_key.pub'), 'utf8');
   const authorized = join(dir, 'authorized_keys');
   await writeFile(authorized, clientPub, { mode: 0o644 });
-  const fp = (await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_key.pub')])).stdout.split(' ')[1]!;
+  const fp = (
+    await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_key.pub')])
+  ).stdout.split(' ')[1]!;
   const port = await freePort();
   const config = join(dir, 'sshd_config');
   await writeFile(

@@ -12,12 +12,20 @@ export interface Pem {
 
 const DAY = 86_400_000;
 
-function rsaKey(): { pem: string; forgeKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.PublicKey } {
+function rsaKey(): {
+  pem: string;
+  forgeKey: forge.pki.rsa.PrivateKey;
+  publicKey: forge.pki.PublicKey;
+} {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return {
     pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    forgeKey: forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey,
-    publicKey: forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()),
+    forgeKey: forge.pki.privateKeyFromPem(
+      privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    ) as forge.pki.rsa.PrivateKey,
+    publicKey: forge.pki.publicKeyFromPem(
+      publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    ),
   };
 }
 
@@ -49,20 +57,30 @@ export class TestCa {
   }
 
   /** Issues a certificate; `server` gets SAN IP 127.0.0.1 and serverAuth, `client` clientAuth. */
-  issue(kind: 'server' | 'client', opts: { notBefore?: Date; notAfter?: Date; cn?: string } = {}): Pem {
+  issue(
+    kind: 'server' | 'client',
+    opts: { notBefore?: Date; notAfter?: Date; cn?: string } = {},
+  ): Pem {
     const k = rsaKey();
     const c = forge.pki.createCertificate();
     c.publicKey = k.publicKey;
     c.serialNumber = `02${randomBytes(7).toString('hex')}`;
     c.validity.notBefore = opts.notBefore ?? new Date(Date.now() - DAY);
     c.validity.notAfter = opts.notAfter ?? new Date(Date.now() + 30 * DAY);
-    c.setSubject([{ name: 'commonName', value: opts.cn ?? (kind === 'server' ? '127.0.0.1' : 'gateway-client') }]);
+    c.setSubject([
+      {
+        name: 'commonName',
+        value: opts.cn ?? (kind === 'server' ? '127.0.0.1' : 'gateway-client'),
+      },
+    ]);
     c.setIssuer(this.cert.subject.attributes);
     c.setExtensions([
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: kind === 'server', clientAuth: kind === 'client' },
-      ...(kind === 'server' ? [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }] : []),
+      ...(kind === 'server'
+        ? [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }]
+        : []),
     ]);
     c.sign(this.key.forgeKey, forge.md.sha256.create());
     return { key: k.pem, cert: forge.pki.certificateToPem(c) };
@@ -82,7 +100,17 @@ export async function startTlsServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   extra: ServerOptions = {},
 ): Promise<TlsTestServer> {
-  const server = createServer({ key: identity.key, cert: identity.cert, ca: [clientCa.certPem], requestCert: true, rejectUnauthorized: true, ...extra }, handler);
+  const server = createServer(
+    {
+      key: identity.key,
+      cert: identity.cert,
+      ca: [clientCa.certPem],
+      requestCert: true,
+      rejectUnauthorized: true,
+      ...extra,
+    },
+    handler,
+  );
   server.on('tlsClientError', () => {}); // refused handshakes are what several tests are about
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {

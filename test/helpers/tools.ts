@@ -32,7 +32,11 @@ export interface ToolResult {
 }
 
 /** Runs a tool synchronously (no shell) and returns exit status and output. */
-export function runTool(name: string, args: readonly string[], options: { input?: string | Buffer; cwd?: string } = {}): ToolResult {
+export function runTool(
+  name: string,
+  args: readonly string[],
+  options: { input?: string | Buffer; cwd?: string } = {},
+): ToolResult {
   const r = spawnSync(name, args, {
     ...(options.input !== undefined ? { input: options.input } : {}),
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
@@ -68,7 +72,10 @@ export const inCi = (): boolean => ['true', '1'].includes((process.env.CI ?? '')
  */
 export function skipWithout(what: string, missing: string | undefined): boolean {
   if (missing === undefined) return false;
-  if (inCi()) throw new Error(`${what} cannot run: ${missing}. Under CI=true a missing tool is a failure, not a skip.`);
+  if (inCi())
+    throw new Error(
+      `${what} cannot run: ${missing}. Under CI=true a missing tool is a failure, not a skip.`,
+    );
   console.warn(`${what} skipped: ${missing}`);
   return true;
 }

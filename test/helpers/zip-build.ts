@@ -67,17 +67,23 @@ const WORKBOOK = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 const WORKBOOK_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`;
 
-const SHEET_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
+const SHEET_HEAD =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
 const SHEET_TAIL = '</sheetData></worksheet>';
 
 function row(r: number, cols: number): string {
   let cells = '';
-  for (let c = 0; c < cols; c++) cells += `<c r="${String.fromCharCode(65 + (c % 26))}${r}" t="inlineStr"><is><t>v</t></is></c>`;
+  for (let c = 0; c < cols; c++)
+    cells += `<c r="${String.fromCharCode(65 + (c % 26))}${r}" t="inlineStr"><is><t>v</t></is></c>`;
   return `<row r="${r}">${cells}</row>`;
 }
 
 /** An .xlsx with one sheet of `rows` × `cols` small inline-string cells, built in pieces. */
-export function xlsxWithCells(rows: number, cols: number, sheet: (entry: ZipEntry) => ZipEntry = (e) => e): Buffer {
+export function xlsxWithCells(
+  rows: number,
+  cols: number,
+  sheet: (entry: ZipEntry) => ZipEntry = (e) => e,
+): Buffer {
   const parts: Buffer[] = [Buffer.from(SHEET_HEAD)];
   for (let r = 1; r <= rows; r++) parts.push(Buffer.from(row(r, cols)));
   parts.push(Buffer.from(SHEET_TAIL));
@@ -86,7 +92,10 @@ export function xlsxWithCells(rows: number, cols: number, sheet: (entry: ZipEntr
 }
 
 /** An .xlsx whose one sheet holds exactly these bytes. */
-export function xlsxWithSheet(sheetXml: Buffer, sheet: (entry: ZipEntry) => ZipEntry = (e) => e): Buffer {
+export function xlsxWithSheet(
+  sheetXml: Buffer,
+  sheet: (entry: ZipEntry) => ZipEntry = (e) => e,
+): Buffer {
   return buildZip([
     { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
     { name: '_rels/.rels', data: Buffer.from(ROOT_RELS) },
@@ -108,13 +117,16 @@ export async function xlsxWithManyCells(rows: number, cols: number): Promise<Buf
   const deflate = createDeflateRaw({ level: 9 });
   const out: Buffer[] = [];
   deflate.on('data', (b: Buffer) => out.push(b));
-  const done = new Promise<void>((resolve, reject) => deflate.on('end', resolve).on('error', reject));
+  const done = new Promise<void>((resolve, reject) =>
+    deflate.on('end', resolve).on('error', reject),
+  );
   let crc = crc32(head);
   let size = head.length;
   deflate.write(head);
   const block = Buffer.concat(Array.from({ length: 64 }, () => rowXml));
   for (let r = 0; r < rows; r += 64) {
-    const piece = r + 64 <= rows ? block : Buffer.concat(Array.from({ length: rows - r }, () => rowXml));
+    const piece =
+      r + 64 <= rows ? block : Buffer.concat(Array.from({ length: rows - r }, () => rowXml));
     crc = crc32(piece, crc);
     size += piece.length;
     if (!deflate.write(piece)) await new Promise((resolve) => deflate.once('drain', resolve));

@@ -14,11 +14,19 @@ interface LockEntry {
   readonly engines?: { node?: string };
   readonly hasInstallScript?: boolean;
 }
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string }; allowScripts: Record<string, boolean> };
-const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  engines: { node: string };
+  allowScripts: Record<string, boolean>;
+};
+const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, LockEntry>;
+};
 /** Lock entries that are installed on this machine (platform-specific optional ones may not be). */
-const installed = Object.entries(lock.packages).filter(([path]) => path !== '' && existsSync(join(ROOT, path, 'package.json')));
-const nameOf = (path: string, e: LockEntry): string => e.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+const installed = Object.entries(lock.packages).filter(
+  ([path]) => path !== '' && existsSync(join(ROOT, path, 'package.json')),
+);
+const nameOf = (path: string, e: LockEntry): string =>
+  e.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
 
 /** Enough of semver ranges for `engines.node`: `||` of space-separated >=, >, <=, <, ^, ~, x and * comparators. */
 function satisfies(version: string, range: string): boolean {
@@ -52,15 +60,21 @@ function satisfies(version: string, range: string): boolean {
 
 describe('clean install', () => {
   it('no installed package refuses the Node version running the install (EBADENGINE)', () => {
-    const refused = installed.filter(([, e]) => e.engines?.node && !satisfies(process.version, e.engines.node)).map(([p, e]) => `${nameOf(p, e)} needs node ${e.engines!.node}`);
+    const refused = installed
+      .filter(([, e]) => e.engines?.node && !satisfies(process.version, e.engines.node))
+      .map(([p, e]) => `${nameOf(p, e)} needs node ${e.engines!.node}`);
     expect(refused).toEqual([]);
   });
 
   it('every runtime dependency runs on the oldest release of each Node line package.json allows', () => {
-    const oldest = pkg.engines.node.split('||').map((alt) => alt.trim().replace(/^(>=|\^|~)\s*/, ''));
+    const oldest = pkg.engines.node
+      .split('||')
+      .map((alt) => alt.trim().replace(/^(>=|\^|~)\s*/, ''));
     expect(oldest.length).toBeGreaterThan(0);
     for (const version of oldest) {
-      const refused = installed.filter(([, e]) => !e.dev && e.engines?.node && !satisfies(version, e.engines.node)).map(([p, e]) => `${nameOf(p, e)} needs node ${e.engines!.node}`);
+      const refused = installed
+        .filter(([, e]) => !e.dev && e.engines?.node && !satisfies(version, e.engines.node))
+        .map(([p, e]) => `${nameOf(p, e)} needs node ${e.engines!.node}`);
       expect(refused, `on Node ${version}`).toEqual([]);
     }
   });
@@ -72,13 +86,19 @@ describe('clean install', () => {
   });
 
   it('allowScripts answers every dependency with an install script, yes or no', () => {
-    const unanswered = installed.filter(([p, e]) => e.hasInstallScript && !(nameOf(p, e) in pkg.allowScripts)).map(([p, e]) => nameOf(p, e));
+    const unanswered = installed
+      .filter(([p, e]) => e.hasInstallScript && !(nameOf(p, e) in pkg.allowScripts))
+      .map(([p, e]) => nameOf(p, e));
     expect(unanswered).toEqual([]);
   });
 
   it('fastify inject still sends cookies with the Node 20 cookie release', async () => {
     const { default: inject } = await import('light-my-request');
-    const res = await inject((req, r) => r.end(req.headers.cookie ?? ''), { method: 'GET', url: '/', cookies: { a: '1', b: 'x y' } });
+    const res = await inject((req, r) => r.end(req.headers.cookie ?? ''), {
+      method: 'GET',
+      url: '/',
+      cookies: { a: '1', b: 'x y' },
+    });
     expect(res.payload).toBe('a=1; b=x%20y');
   });
 });

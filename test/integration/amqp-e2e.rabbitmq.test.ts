@@ -4,9 +4,19 @@ import { join } from 'node:path';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
 import { decMessage } from '../helpers/dec-message.js';
 import { waitFor } from '../helpers/wait.js';
-import { CLOSED_DECLARATION, TEST_AMQP_URL, amqpRoutes, dropSandboxNames, receiptsByStem, uniqueAmqpName } from '../helpers/rabbitmq.js';
+import {
+  CLOSED_DECLARATION,
+  TEST_AMQP_URL,
+  amqpRoutes,
+  dropSandboxNames,
+  receiptsByStem,
+  uniqueAmqpName,
+} from '../helpers/rabbitmq.js';
 
-const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
+const ls = (d: string) =>
+  readdirSync(d)
+    .filter((f) => !f.startsWith('.'))
+    .sort();
 
 /**
  * End to end over RabbitMQ: the daemon (in process, real Redis) publishes declarations to the
@@ -22,7 +32,10 @@ describe('AMQP route end to end (real RabbitMQ, real Redis)', () => {
       'amqp',
       [
         testChannel('plain'),
-        testChannel('dxp', 'envelope: { type: dxp, senderId: DXPENT0000000001, receiverIds: [DXPEDCDEC0000001] }'),
+        testChannel(
+          'dxp',
+          'envelope: { type: dxp, senderId: DXPENT0000000001, receiverIds: [DXPEDCDEC0000001] }',
+        ),
         testChannel('lost', 'transport: nowhere').replace('transport: t, ', ''),
       ].join('\n'),
       {
@@ -49,16 +62,37 @@ describe('AMQP route end to end (real RabbitMQ, real Redis)', () => {
       writeFileSync(folder('dxp', `inbox/d${i}.xml`), decMessage(`AMQPDXP${i}`));
     }
     // Per declaration: the import response and five DEC_RESULT receipts (7, L, J, P, R), in any order.
-    await waitFor('plain receipts', () => ls(folder('plain', 'outbox')).length, (n) => n === 18, 30_000);
-    await waitFor('dxp receipts', () => ls(folder('dxp', 'outbox')).length, (n) => n === 18, 30_000);
+    await waitFor(
+      'plain receipts',
+      () => ls(folder('plain', 'outbox')).length,
+      (n) => n === 18,
+      30_000,
+    );
+    await waitFor(
+      'dxp receipts',
+      () => ls(folder('dxp', 'outbox')).length,
+      (n) => n === 18,
+      30_000,
+    );
     const stats = gw.sandbox.stats();
-    for (const k of ['AMQPPLAIN1', 'AMQPPLAIN2', 'AMQPPLAIN3', 'AMQPDXP1', 'AMQPDXP2', 'AMQPDXP3']) {
+    for (const k of [
+      'AMQPPLAIN1',
+      'AMQPPLAIN2',
+      'AMQPPLAIN3',
+      'AMQPDXP1',
+      'AMQPDXP2',
+      'AMQPDXP3',
+    ]) {
       expect(stats.byClientSeqNo[k]).toEqual({ submissions: 1, accepted: 1 });
     }
-    const closed = (stems: string[]) => Object.fromEntries(stems.map((st) => [st, CLOSED_DECLARATION]));
+    const closed = (stems: string[]) =>
+      Object.fromEntries(stems.map((st) => [st, CLOSED_DECLARATION]));
     expect(receiptsByStem(ls(folder('plain', 'outbox')))).toEqual(closed(['p1', 'p2', 'p3']));
     expect(receiptsByStem(ls(folder('dxp', 'outbox')))).toEqual(closed(['d1', 'd2', 'd3']));
-    for (const [ch, root] of [['plain', '<DecMessage'], ['dxp', '<DxpMsg']] as const) {
+    for (const [ch, root] of [
+      ['plain', '<DecMessage'],
+      ['dxp', '<DxpMsg'],
+    ] as const) {
       for (let i = 1; i <= 3; i++) {
         const id = (await gw.gateway.deps.ledger.findBySource(ch, `${ch[0]}${i}.xml`))!;
         const rec = (await gw.gateway.deps.ledger.get(id))!;
@@ -67,21 +101,45 @@ describe('AMQP route end to end (real RabbitMQ, real Redis)', () => {
         expect((await gw.gateway.deps.spool.get(rec.deliverRef!)).toString('utf8')).toContain(root);
       }
     }
-    const response = readFileSync(join(folder('plain', 'outbox'), ls(folder('plain', 'outbox')).find((n) => n.startsWith('p1.import-response.'))!), 'utf8');
+    const response = readFileSync(
+      join(
+        folder('plain', 'outbox'),
+        ls(folder('plain', 'outbox')).find((n) => n.startsWith('p1.import-response.'))!,
+      ),
+      'utf8',
+    );
     expect(response).toContain('AMQPPLAIN1');
   });
 
   it('a message no queue takes (mandatory, unroutable) ends at once with an error receipt and the file in failed/', async () => {
     const folder = (sub: string) => join(gw.dir, 'lost', sub);
     writeFileSync(folder('inbox/x1.xml'), decMessage('AMQPLOST1'));
-    await waitFor('error receipt', () => ls(folder('outbox')), (f) => f.some((n) => n.startsWith('x1.error.')), 20_000);
-    const receipt = readFileSync(join(folder('outbox'), ls(folder('outbox')).find((n) => n.startsWith('x1.error.'))!), 'utf8');
+    await waitFor(
+      'error receipt',
+      () => ls(folder('outbox')),
+      (f) => f.some((n) => n.startsWith('x1.error.')),
+      20_000,
+    );
+    const receipt = readFileSync(
+      join(
+        folder('outbox'),
+        ls(folder('outbox')).find((n) => n.startsWith('x1.error.'))!,
+      ),
+      'utf8',
+    );
     expect(receipt).toContain('GW_ERR_AMQP_UNROUTABLE');
     expect(receipt).toContain('nobody-listens');
-    await waitFor('source in failed/', () => ls(folder('failed')), (f) => f.includes('x1.xml'), 10_000);
+    await waitFor(
+      'source in failed/',
+      () => ls(folder('failed')),
+      (f) => f.includes('x1.xml'),
+      10_000,
+    );
     const id = (await gw.gateway.deps.ledger.findBySource('lost', 'x1.xml'))!;
     const events = await gw.gateway.deps.ledger.events(id);
-    expect(events.filter((e) => e.stage === 'deliver' && e.text.startsWith('attempt'))).toHaveLength(0); // not retried
+    expect(
+      events.filter((e) => e.stage === 'deliver' && e.text.startsWith('attempt')),
+    ).toHaveLength(0); // not retried
     expect(gw.sandbox.stats().byClientSeqNo.AMQPLOST1).toBeUndefined();
   });
 });

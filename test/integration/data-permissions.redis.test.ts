@@ -26,13 +26,34 @@ describe('data directory permissions (real Redis, real file system)', () => {
 
   it('creates spool, parked receipts and the lock readable by the owner only (0600 files, 0700 folders)', async () => {
     writeFileSync(join(t.dir, 'declaration', 'inbox', 'p.xml'), decMessage('PERMS000001'));
-    await waitFor('closed', async () => t.gateway.deps.ledger.get((await t.gateway.deps.ledger.findBySource('declaration', 'p.xml')) ?? ''), (r) => r?.status === 'closed', 20_000);
+    await waitFor(
+      'closed',
+      async () =>
+        t.gateway.deps.ledger.get(
+          (await t.gateway.deps.ledger.findBySource('declaration', 'p.xml')) ?? '',
+        ),
+      (r) => r?.status === 'closed',
+      20_000,
+    );
     await queueReceipt(t.gateway.deps, Buffer.from('<Nobody/>'), 'test', 'nobody.xml');
     const data = join(t.dir, 'data');
-    await waitFor('parked', () => walk(data).filter((e) => e.path.includes('orphans') && !e.isDir).length, (n) => n === 1, 10_000);
+    await waitFor(
+      'parked',
+      () => walk(data).filter((e) => e.path.includes('orphans') && !e.isDir).length,
+      (n) => n === 1,
+      10_000,
+    );
     const entries = [{ path: data, mode: statSync(data).mode & 0o777, isDir: true }, ...walk(data)];
     expect(entries.filter((e) => !e.isDir).length).toBeGreaterThan(3);
-    expect(entries.filter((e) => e.isDir && e.mode !== 0o700).map((e) => `${e.path} ${e.mode.toString(8)}`)).toEqual([]);
-    expect(entries.filter((e) => !e.isDir && e.mode !== 0o600).map((e) => `${e.path} ${e.mode.toString(8)}`)).toEqual([]);
+    expect(
+      entries
+        .filter((e) => e.isDir && e.mode !== 0o700)
+        .map((e) => `${e.path} ${e.mode.toString(8)}`),
+    ).toEqual([]);
+    expect(
+      entries
+        .filter((e) => !e.isDir && e.mode !== 0o600)
+        .map((e) => `${e.path} ${e.mode.toString(8)}`),
+    ).toEqual([]);
   }, 30_000);
 });

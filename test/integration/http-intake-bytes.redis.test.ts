@@ -32,14 +32,25 @@ describe('HTTP intake takes raw bytes and names every upload uniquely (real Redi
     const extra = `http: { enabled: false, requestTimeoutMs: 1s, tokens: [{ name: erp, sha256: ${hash} }] }`;
     t = await startTestGateway(
       'httpraw',
-      [testChannel('declaration'), testChannel('orders', `translator: ceb, translation: { mapping: "${join(CEB, 'ceb311-order.yaml')}" }`)].join('\n'),
+      [
+        testChannel('declaration'),
+        testChannel(
+          'orders',
+          `translator: ceb, translation: { mapping: "${join(CEB, 'ceb311-order.yaml')}" }`,
+        ),
+      ].join('\n'),
       { sandbox: { stepMs: 2 }, extra },
     );
     api = buildHttpApi(httpApiDeps(t.gateway.deps, createIntakeHandler(t.gateway.deps)));
     await api.listen({ host: '127.0.0.1', port: 0 });
     port = (api.server.address() as AddressInfo).port;
     // Right after start the load sampler may not have a sample yet (it then sheds load for a second).
-    await waitFor('the load sampler', () => api.isUnderPressure(), (p) => !p, 10_000);
+    await waitFor(
+      'the load sampler',
+      () => api.isUnderPressure(),
+      (p) => !p,
+      10_000,
+    );
   });
   afterAll(async () => {
     await api?.close();
@@ -47,7 +58,12 @@ describe('HTTP intake takes raw bytes and names every upload uniquely (real Redi
   });
 
   const upload = (channel: string, body: Buffer | string, headers: Record<string, string>) =>
-    api.inject({ method: 'POST', url: `/v1/channels/${channel}/documents`, headers: { ...auth, ...headers }, payload: body });
+    api.inject({
+      method: 'POST',
+      url: `/v1/channels/${channel}/documents`,
+      headers: { ...auth, ...headers },
+      payload: body,
+    });
   const docOf = async (messageId: string) => {
     const rec = (await t.gateway.deps.ledger.get(messageId))!;
     return { rec, bytes: await t.gateway.deps.spool.get(rec.docRef) };
@@ -57,53 +73,96 @@ describe('HTTP intake takes raw bytes and names every upload uniquely (real Redi
     const json = readFileSync(join(CEB, 'ceb311-order.json'), 'utf8')
       .replace('"SO20261127001"', '20261127123456789012')
       .replace('"税费": "11.9"', '"税费": 11.90000000000000000');
-    const up = await upload('orders', json, { 'content-type': 'application/json', 'x-file-name': 'big.json' });
+    const up = await upload('orders', json, {
+      'content-type': 'application/json',
+      'x-file-name': 'big.json',
+    });
     expect(up.statusCode).toBe(202);
     const { messageId } = up.json() as { messageId: string };
     expect((await docOf(messageId)).bytes.toString('utf8')).toBe(json);
-    const rec = await waitFor('order signed', async () => t.gateway.deps.ledger.get(messageId), (r) => !!r?.messageRef || r?.status === 'failed', 20_000);
+    const rec = await waitFor(
+      'order signed',
+      async () => t.gateway.deps.ledger.get(messageId),
+      (r) => !!r?.messageRef || r?.status === 'failed',
+      20_000,
+    );
     const message = (await t.gateway.deps.spool.get(rec!.messageRef!)).toString('utf8');
     expect(message).toContain('<ceb:orderNo>20261127123456789012</ceb:orderNo>');
     expect(message).not.toContain('20261127123456790000');
   }, 30_000);
 
   it('refuses invalid UTF-8 sent as text/plain exactly as it refuses the same bytes as a file', async () => {
-    const bytes = Buffer.concat([Buffer.from(decMessage('BADUTF80001').replace('张三', 'XX'), 'utf8')]);
+    const bytes = Buffer.concat([
+      Buffer.from(decMessage('BADUTF80001').replace('张三', 'XX'), 'utf8'),
+    ]);
     const bad = Buffer.from(bytes);
     bad[bytes.indexOf('XX')] = 0xff; // not UTF-8
-    const up = await upload('declaration', bad, { 'content-type': 'text/plain; charset=utf-8', 'x-file-name': 'bad-utf8.xml' });
+    const up = await upload('declaration', bad, {
+      'content-type': 'text/plain; charset=utf-8',
+      'x-file-name': 'bad-utf8.xml',
+    });
     const { messageId } = up.json() as { messageId: string };
     expect((await docOf(messageId)).bytes.equals(bad)).toBe(true);
-    await waitFor('refused', async () => (await t.gateway.deps.ledger.get(messageId))?.status, (s) => s === 'failed', 20_000);
+    await waitFor(
+      'refused',
+      async () => (await t.gateway.deps.ledger.get(messageId))?.status,
+      (s) => s === 'failed',
+      20_000,
+    );
     expect(t.sandbox.stats().byClientSeqNo.BADUTF80001).toBeUndefined();
   }, 30_000);
 
   it('keeps a GBK declaration sent as text/plain in GBK', async () => {
     const xml = decMessage('GBKTEXT0001').replace('encoding="UTF-8"', 'encoding="GBK"');
     const gbk = iconv.encode(xml, 'gbk');
-    const up = await upload('declaration', gbk, { 'content-type': 'text/plain', 'x-file-name': 'gbk.xml' });
+    const up = await upload('declaration', gbk, {
+      'content-type': 'text/plain',
+      'x-file-name': 'gbk.xml',
+    });
     const { messageId } = up.json() as { messageId: string };
     expect((await docOf(messageId)).bytes.equals(gbk)).toBe(true);
-    await waitFor('closed', async () => (await t.gateway.deps.ledger.get(messageId))?.status, (s) => s === 'closed', 20_000);
+    await waitFor(
+      'closed',
+      async () => (await t.gateway.deps.ledger.get(messageId))?.status,
+      (s) => s === 'closed',
+      20_000,
+    );
   }, 30_000);
 
   it('names concurrent uploads without X-File-Name after their message id: no receipt overwritten', async () => {
     const n = 20;
     const ups = await Promise.all(
-      Array.from({ length: n }, (_, i) => upload('declaration', decMessage(`NONAME${String(i).padStart(5, '0')}`), { 'content-type': 'application/xml' })),
+      Array.from({ length: n }, (_, i) =>
+        upload('declaration', decMessage(`NONAME${String(i).padStart(5, '0')}`), {
+          'content-type': 'application/xml',
+        }),
+      ),
     );
     const ids = ups.map((u) => (u.json() as { messageId: string }).messageId);
-    const names = await Promise.all(ids.map(async (id) => (await t.gateway.deps.ledger.get(id))!.sourceName));
+    const names = await Promise.all(
+      ids.map(async (id) => (await t.gateway.deps.ledger.get(id))!.sourceName),
+    );
     expect(new Set(names).size).toBe(n);
     names.forEach((name, i) => expect(name).toContain(ids[i]!.slice(0, 16)));
     const outbox = join(t.dir, 'declaration', 'outbox');
-    const mine = () => readdirSync(outbox).filter((f) => names.some((nm) => f.startsWith(nm.replace(/\.xml$/, '.'))));
-    await waitFor('every receipt of every upload', () => mine().length, (c) => c === n * 6, 40_000);
+    const mine = () =>
+      readdirSync(outbox).filter((f) =>
+        names.some((nm) => f.startsWith(nm.replace(/\.xml$/, '.'))),
+      );
+    await waitFor(
+      'every receipt of every upload',
+      () => mine().length,
+      (c) => c === n * 6,
+      40_000,
+    );
   }, 60_000);
 
   it('answers 400, not 500, to a receipt cursor that is not one', async () => {
     for (const after of ['abc', '1-2-3', '-1', '99999999999999999999999-0', 'Infinity']) {
-      const res = await api.inject({ url: `/v1/receipts?channel=declaration&after=${encodeURIComponent(after)}`, headers: auth });
+      const res = await api.inject({
+        url: `/v1/receipts?channel=declaration&after=${encodeURIComponent(after)}`,
+        headers: auth,
+      });
       expect(res.statusCode, after).toBe(400);
       expect(res.json().error).toMatch(/after/);
     }

@@ -19,7 +19,13 @@ describe('receipt forms in the outbox (real Redis)', () => {
   let api: FastifyInstance;
 
   beforeAll(async () => {
-    const channels = [testChannel('csvout', 'receiptForm: csv'), testChannel('erp', `receiptForm: mapping, receiptMapping: "${join(ROOT, 'samples', 'receipt-forms', 'receipt-mapping-gbk.yaml')}"`)].join('\n');
+    const channels = [
+      testChannel('csvout', 'receiptForm: csv'),
+      testChannel(
+        'erp',
+        `receiptForm: mapping, receiptMapping: "${join(ROOT, 'samples', 'receipt-forms', 'receipt-mapping-gbk.yaml')}"`,
+      ),
+    ].join('\n');
     const http = `http: { enabled: false, maxEventLoopDelayMs: 0, tokens: [{ name: erp, sha256: ${createHash('sha256').update(TOKEN).digest('hex')} }] }`;
     t = await startTestGateway('forms', channels, { sandbox: { stepMs: 10 }, extra: http });
     api = buildHttpApi(httpApiDeps(t.gateway.deps));
@@ -30,15 +36,39 @@ describe('receipt forms in the outbox (real Redis)', () => {
   });
 
   // Dot files are writes in progress (temp + rename).
-  const outboxFiles = (ch: string): string[] => readdirSync(join(t.dir, ch, 'outbox')).filter((f) => !f.startsWith('.')).sort();
+  const outboxFiles = (ch: string): string[] =>
+    readdirSync(join(t.dir, ch, 'outbox'))
+      .filter((f) => !f.startsWith('.'))
+      .sort();
 
   it('writes CSV receipts with Chinese status text', async () => {
     writeFileSync(join(t.dir, 'csvout', 'inbox', 'c1.xml'), decMessage('FORMCSV0001'));
-    await waitFor('closing receipt as CSV', () => outboxFiles('csvout'), (f) => f.some((n) => readFileSync(join(t.dir, 'csvout', 'outbox', n), 'utf8').includes(',R,已结关,')), 20_000);
+    await waitFor(
+      'closing receipt as CSV',
+      () => outboxFiles('csvout'),
+      (f) =>
+        f.some((n) =>
+          readFileSync(join(t.dir, 'csvout', 'outbox', n), 'utf8').includes(',R,已结关,'),
+        ),
+      20_000,
+    );
     const files = outboxFiles('csvout');
-    expect(files.every((f) => /^c1\.(import-response|dec-result)\.\d{2}\.csv$/.test(f)), files.join(' ')).toBe(true);
-    const first = readFileSync(join(t.dir, 'csvout', 'outbox', files.find((f) => f.includes('import-response'))!), 'utf8');
-    expect(first.split('\r\n')[0]).toBe('业务编号,统一编号,报关单号,回执种类,状态代码,状态说明,回执内容,网关状态,时间,错误信息');
+    expect(
+      files.every((f) => /^c1\.(import-response|dec-result)\.\d{2}\.csv$/.test(f)),
+      files.join(' '),
+    ).toBe(true);
+    const first = readFileSync(
+      join(
+        t.dir,
+        'csvout',
+        'outbox',
+        files.find((f) => f.includes('import-response'))!,
+      ),
+      'utf8',
+    );
+    expect(first.split('\r\n')[0]).toBe(
+      '业务编号,统一编号,报关单号,回执种类,状态代码,状态说明,回执内容,网关状态,时间,错误信息',
+    );
     expect(first.split('\r\n')[1]).toMatch(/^FORMCSV0001,[A-Z0-9]{18},/);
   });
 
@@ -46,7 +76,10 @@ describe('receipt forms in the outbox (real Redis)', () => {
     writeFileSync(join(t.dir, 'erp', 'inbox', 'e1.xml'), decMessage('FORMERP0001'));
     const closing = await waitFor(
       'closing receipt in GBK',
-      () => outboxFiles('erp').find((n) => iconv.decode(readFileSync(join(t.dir, 'erp', 'outbox', n)), 'gbk').includes(',已结关,R,')),
+      () =>
+        outboxFiles('erp').find((n) =>
+          iconv.decode(readFileSync(join(t.dir, 'erp', 'outbox', n)), 'gbk').includes(',已结关,R,'),
+        ),
       (f) => f !== undefined,
       20_000,
     );
@@ -54,10 +87,22 @@ describe('receipt forms in the outbox (real Redis)', () => {
     const bytes = readFileSync(join(t.dir, 'erp', 'outbox', closing!));
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow(); // really GBK
     const text = iconv.decode(bytes, 'gbk');
-    expect(text).toMatch(/^单据编号,统一编号,报关单号,回执状态,状态代码,状态说明,回执时间,错误信息,来源\r\nFORMERP0001,[A-Z0-9]{18},\d{18},已结关,R,已结关,\d{14},,EPORT\r\n$/);
+    expect(text).toMatch(
+      /^单据编号,统一编号,报关单号,回执状态,状态代码,状态说明,回执时间,错误信息,来源\r\nFORMERP0001,[A-Z0-9]{18},\d{18},已结关,R,已结关,\d{14},,EPORT\r\n$/,
+    );
 
-    await waitFor('feed has it', async () => (await t.gateway.deps.receiptFeed.read('erp', '0', 100)).map((e) => e.fileName), (names) => names.includes(closing!), 10_000);
-    const page = (await api.inject({ url: '/v1/receipts?channel=erp&after=0&format=mapping', headers: { authorization: `Bearer ${TOKEN}` } })).json() as { receipts: { fileName: string; contentType: string; content: string }[] };
+    await waitFor(
+      'feed has it',
+      async () => (await t.gateway.deps.receiptFeed.read('erp', '0', 100)).map((e) => e.fileName),
+      (names) => names.includes(closing!),
+      10_000,
+    );
+    const page = (
+      await api.inject({
+        url: '/v1/receipts?channel=erp&after=0&format=mapping',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })
+    ).json() as { receipts: { fileName: string; contentType: string; content: string }[] };
     const same = page.receipts.find((r) => r.fileName === closing)!;
     expect(same.contentType).toBe('text/csv; charset=gbk');
     expect(Buffer.from(same.content, 'base64').equals(bytes)).toBe(true);

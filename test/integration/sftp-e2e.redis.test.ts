@@ -14,7 +14,10 @@ import { decMessage } from '../helpers/dec-message.js';
 import { startSshd, sshdUnavailable, type TestSshd } from '../helpers/sshd.js';
 import { skipWithout } from '../helpers/tools.js';
 
-const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
+const ls = (d: string) =>
+  readdirSync(d)
+    .filter((f) => !f.startsWith('.'))
+    .sort();
 const skip = skipWithout('SFTP end to end', sshdUnavailable());
 
 /**
@@ -33,7 +36,8 @@ describe.skipIf(skip)('SFTP end to end', () => {
   beforeAll(async () => {
     sshd = await startSshd();
     remote = (p: string) => join(sshd.dataDir, p);
-    for (const d of ['erp/inbox', 'relay/out', 'relay/in']) mkdirSync(remote(d), { recursive: true });
+    for (const d of ['erp/inbox', 'relay/out', 'relay/in'])
+      mkdirSync(remote(d), { recursive: true });
     local = join(sshd.dataDir, 'gw');
     mkdirSync(local);
     const id = generateSelfSignedIdentity({ commonName: 'sftp', days: 30 });
@@ -66,20 +70,62 @@ channels:
 
   it('takes a file from the SFTP inbox, uploads the signed message, and brings the relay receipts back', async () => {
     writeFileSync(remote('erp/inbox/dec-sftp.xml'), decMessage('SFTPE2E0001'));
-    const uploaded = await waitFor('upload on the relay', () => ls(remote('relay/out')), (f) => f.length === 1, 20_000);
+    const uploaded = await waitFor(
+      'upload on the relay',
+      () => ls(remote('relay/out')),
+      (f) => f.length === 1,
+      20_000,
+    );
     expect(uploaded[0]).toContain('SFTPE2E0001');
     expect(verifyEnveloped(readFileSync(remote(`relay/out/${uploaded[0]}`), 'utf8')).ok).toBe(true);
-    await waitFor('source archived on the SFTP server', () => ls(remote('erp/sent')), (f) => f.includes('dec-sftp.xml'), 10_000);
+    await waitFor(
+      'source archived on the SFTP server',
+      () => ls(remote('erp/sent')),
+      (f) => f.includes('dec-sftp.xml'),
+      10_000,
+    );
     expect(ls(remote('erp/inbox'))).toEqual([]);
 
     // The relay client answers through its own folder.
-    writeFileSync(remote('relay/in/Successed_dec-sftp_20261127.xml'), buildDecImportResponse({ responseCode: 0, errorMessage: '导入成功', clientSeqNo: 'SFTPE2E0001', seqNo: '220120261000000001' }));
-    writeFileSync(remote('relay/in/Receipt_1.xml'), buildDecResult({ cusCiqNo: '220120261000000001', entryId: '220120261000000001', noticeDate: new Date(), channel: 'L', note: '入库成功' }));
+    writeFileSync(
+      remote('relay/in/Successed_dec-sftp_20261127.xml'),
+      buildDecImportResponse({
+        responseCode: 0,
+        errorMessage: '导入成功',
+        clientSeqNo: 'SFTPE2E0001',
+        seqNo: '220120261000000001',
+      }),
+    );
+    writeFileSync(
+      remote('relay/in/Receipt_1.xml'),
+      buildDecResult({
+        cusCiqNo: '220120261000000001',
+        entryId: '220120261000000001',
+        noticeDate: new Date(),
+        channel: 'L',
+        note: '入库成功',
+      }),
+    );
     const outbox = join(local, 'declaration', 'outbox');
-    await waitFor('receipts in the outbox', () => ls(outbox), (f) => f.length === 2, 20_000);
-    expect(ls(outbox).map((f) => f.replace(/\.\d{2}\.xml$/, ''))).toEqual(['dec-sftp.dec-result', 'dec-sftp.import-response']);
-    await waitFor('relay receipts moved to done', () => ls(remote('relay/in')), (f) => f.length === 0, 10_000);
-    const rec = (await gateway.deps.ledger.get((await gateway.deps.ledger.findBySource('declaration', 'dec-sftp.xml'))!))!;
+    await waitFor(
+      'receipts in the outbox',
+      () => ls(outbox),
+      (f) => f.length === 2,
+      20_000,
+    );
+    expect(ls(outbox).map((f) => f.replace(/\.\d{2}\.xml$/, ''))).toEqual([
+      'dec-sftp.dec-result',
+      'dec-sftp.import-response',
+    ]);
+    await waitFor(
+      'relay receipts moved to done',
+      () => ls(remote('relay/in')),
+      (f) => f.length === 0,
+      10_000,
+    );
+    const rec = (await gateway.deps.ledger.get(
+      (await gateway.deps.ledger.findBySource('declaration', 'dec-sftp.xml'))!,
+    ))!;
     expect(rec.status).toBe('accepted');
     expect(rec.seqNo).toBe('220120261000000001');
   }, 40_000);

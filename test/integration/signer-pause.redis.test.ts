@@ -71,21 +71,40 @@ channels:
     const { config } = parseConfigText(yaml, join(dir, 'gw.yaml'), {});
     const a = fakeCard('card-a');
     const b = fakeCard('card-b');
-    const gateway = await startGateway(config!, pino({ level: 'silent' }), { signers: new Map([['card-a', a], ['card-b', b]]) });
+    const gateway = await startGateway(config!, pino({ level: 'silent' }), {
+      signers: new Map([
+        ['card-a', a],
+        ['card-b', b],
+      ]),
+    });
     try {
       a.set('absent');
-      for (let i = 0; i < 5; i++) writeFileSync(join(dir, 'a', 'inbox', `a${i}.xml`), decMessage(`CARDA${i}`));
-      for (let i = 0; i < 3; i++) writeFileSync(join(dir, 'b', 'inbox', `b${i}.xml`), decMessage(`CARDB${i}`));
+      for (let i = 0; i < 5; i++)
+        writeFileSync(join(dir, 'a', 'inbox', `a${i}.xml`), decMessage(`CARDA${i}`));
+      for (let i = 0; i < 3; i++)
+        writeFileSync(join(dir, 'b', 'inbox', `b${i}.xml`), decMessage(`CARDB${i}`));
       // Card B's channel goes through while card A is out.
-      await waitFor('card B messages sent', () => sandbox.stats().accepted, (n) => n === 3, 15_000);
+      await waitFor(
+        'card B messages sent',
+        () => sandbox.stats().accepted,
+        (n) => n === 3,
+        15_000,
+      );
       await new Promise((r) => setTimeout(r, 500));
       expect(a.signed).toBe(0);
       expect(readdirSync(join(dir, 'a', 'failed'))).toEqual([]);
-      const counts = await gateway.deps.queues.queue('sign', 'card-a').getJobCounts('waiting', 'failed', 'delayed');
+      const counts = await gateway.deps.queues
+        .queue('sign', 'card-a')
+        .getJobCounts('waiting', 'failed', 'delayed');
       expect(counts.failed).toBe(0);
       expect((counts.waiting ?? 0) + (counts.delayed ?? 0)).toBe(5);
       a.set('ready');
-      await waitFor('card A messages sent', () => sandbox.stats().accepted, (n) => n === 8, 15_000);
+      await waitFor(
+        'card A messages sent',
+        () => sandbox.stats().accepted,
+        (n) => n === 8,
+        15_000,
+      );
       expect(a.signed).toBe(5);
       expect(b.signed).toBe(3);
     } finally {
@@ -107,7 +126,11 @@ describe('an expired certificate stops that signer, not the gateway (real Redis)
     const { generateSelfSignedIdentity } = await import('../../src/signing/self-signed.js');
     const sandbox = await startSandbox({ stepMs: 5 });
     const dir = mkdtempSync(join(tmpdir(), 'eport-expired-'));
-    const old = generateSelfSignedIdentity({ commonName: 'expired', days: 1, notBefore: new Date(Date.now() - 10 * 86_400_000) });
+    const old = generateSelfSignedIdentity({
+      commonName: 'expired',
+      days: 1,
+      notBefore: new Date(Date.now() - 10 * 86_400_000),
+    });
     const good = generateSelfSignedIdentity({ commonName: 'good', days: 30 });
     writeFileSync(join(dir, 'old.pem'), old.keyPem + old.certPem);
     writeFileSync(join(dir, 'good.pem'), good.keyPem + good.certPem);
@@ -121,13 +144,23 @@ channels:
   - { name: a, dir: ./a, intake: [{ type: folder, stableMs: 0, pollMs: 30ms }], signer: old, transport: t }
   - { name: b, dir: ./b, intake: [{ type: folder, stableMs: 0, pollMs: 30ms }], signer: good, transport: t }
 `;
-    const gateway = await startGateway(parseConfigText(yaml, join(dir, 'gw.yaml'), {}).config!, pino({ level: 'silent' }));
+    const gateway = await startGateway(
+      parseConfigText(yaml, join(dir, 'gw.yaml'), {}).config!,
+      pino({ level: 'silent' }),
+    );
     try {
       writeFileSync(join(dir, 'a', 'inbox', 'a.xml'), decMessage('EXPIRED001'));
       writeFileSync(join(dir, 'b', 'inbox', 'b.xml'), decMessage('GOODCERT01'));
-      await waitFor('channel b delivered', () => sandbox.stats().accepted, (n) => n === 1, 15_000);
+      await waitFor(
+        'channel b delivered',
+        () => sandbox.stats().accepted,
+        (n) => n === 1,
+        15_000,
+      );
       await new Promise((r) => setTimeout(r, 500));
-      const a = (await gateway.deps.ledger.get((await gateway.deps.ledger.findBySource('a', 'a.xml'))!))!;
+      const a = (await gateway.deps.ledger.get(
+        (await gateway.deps.ledger.findBySource('a', 'a.xml'))!,
+      ))!;
       expect(a.status).toBe('translated');
       expect(readdirSync(join(dir, 'a', 'failed'))).toEqual([]);
       expect(readdirSync(join(dir, 'a', 'outbox'))).toEqual([]);

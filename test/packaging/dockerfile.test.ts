@@ -19,7 +19,10 @@ const instructions = dockerfile
   .filter((l) => l && !l.startsWith('#'))
   .map((l) => ({ op: l.split(/\s+/)[0]!.toUpperCase(), args: l.slice(l.indexOf(' ') + 1).trim() }));
 // Stages from each FROM on (a global ARG may come before the first).
-const stages = instructions.reduce<(typeof instructions)[]>((acc, i) => (i.op === 'FROM' ? [...acc, [i]] : (acc.at(-1)?.push(i), acc)), []);
+const stages = instructions.reduce<(typeof instructions)[]>(
+  (acc, i) => (i.op === 'FROM' ? [...acc, [i]] : (acc.at(-1)?.push(i), acc)),
+  [],
+);
 const runtime = stages.at(-1)!;
 const isExecForm = (args: string): boolean => Array.isArray(JSON.parse(args));
 
@@ -31,7 +34,9 @@ describe('Dockerfile', () => {
     expect(base).toMatch(/^node:\d+\.\d+\.\d+-(bookworm|trixie)-slim(@sha256:[0-9a-f]{64})?$/);
     for (const s of stages) expect(s[0]!.args).toMatch(/^\$\{NODE_IMAGE\}( AS \w+)?$/);
     // the runtime stage gets the build output, not the build tools
-    expect(runtime.filter((i) => i.op === 'COPY').every((i) => i.args.startsWith('--from=build'))).toBe(true);
+    expect(
+      runtime.filter((i) => i.op === 'COPY').every((i) => i.args.startsWith('--from=build')),
+    ).toBe(true);
     expect(runtime.find((i) => i.op === 'RUN')!.args).not.toMatch(/g\+\+|make|python3|-dev\b/);
   });
 
@@ -44,7 +49,12 @@ describe('Dockerfile', () => {
       expect(i, op).toBeDefined();
       expect(isExecForm(i!.args), `${op} in exec form`).toBe(true);
     }
-    expect(JSON.parse(runtime.find((i) => i.op === 'ENTRYPOINT')!.args)).toEqual(['/usr/bin/tini', '--', 'node', '/opt/eport/bin/eport.js']);
+    expect(JSON.parse(runtime.find((i) => i.op === 'ENTRYPOINT')!.args)).toEqual([
+      '/usr/bin/tini',
+      '--',
+      'node',
+      '/opt/eport/bin/eport.js',
+    ]);
   });
 
   it('has a HEALTHCHECK on /readyz and volumes for the data and channel folders', () => {
@@ -53,15 +63,28 @@ describe('Dockerfile', () => {
     expect(isExecForm(hc.args.slice(hc.args.indexOf('CMD ') + 4))).toBe(true);
     expect(hc.args).toContain('EPORT_HEALTH_URL');
     expect(dockerfile).toMatch(/EPORT_HEALTH_URL=http:\/\/127\.0\.0\.1:8470\/readyz/);
-    expect(JSON.parse(runtime.find((i) => i.op === 'VOLUME')!.args)).toEqual(['/var/lib/eport', '/srv/eport']);
+    expect(JSON.parse(runtime.find((i) => i.op === 'VOLUME')!.args)).toEqual([
+      '/var/lib/eport',
+      '/srv/eport',
+    ]);
     expect(dockerfile).toContain('/run/pcscd:/run/pcscd');
   });
 
   it('passes the Dockerfile linter (dockerfile-utils lint) and leaves no apt lists behind', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'dockerfile-utils', 'bin', 'dockerfile-utils'), 'lint', join(ROOT, 'Dockerfile')], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'dockerfile-utils', 'bin', 'dockerfile-utils'),
+        'lint',
+        join(ROOT, 'Dockerfile'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
-    for (const i of instructions.filter((x) => x.op === 'RUN' && x.args.includes('apt-get install'))) {
+    for (const i of instructions.filter(
+      (x) => x.op === 'RUN' && x.args.includes('apt-get install'),
+    )) {
       expect(i.args).toContain('--no-install-recommends');
       expect(i.args).toContain('rm -rf /var/lib/apt/lists/*');
     }
@@ -71,7 +94,16 @@ describe('Dockerfile', () => {
 
 describe('docker-compose.yml', () => {
   const compose = parseYaml(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
-    services: Record<string, { command?: string[]; profiles?: string[]; stop_grace_period?: string; image?: string; build?: string }>;
+    services: Record<
+      string,
+      {
+        command?: string[];
+        profiles?: string[];
+        stop_grace_period?: string;
+        image?: string;
+        build?: string;
+      }
+    >;
   };
 
   it('runs Redis with AOF and noeviction, and the trial run under the sandbox profile', () => {
@@ -81,8 +113,14 @@ describe('docker-compose.yml', () => {
     expect(redis.command!.join(' ')).toContain('--maxmemory-policy noeviction');
     expect(compose.services.gateway!.build).toBe('.');
     expect(compose.services.trial!.profiles).toEqual(['sandbox']);
-    expect(compose.services.trial!.command).toEqual(['demo', '--dir', '/var/lib/eport/demo', '--seed']);
+    expect(compose.services.trial!.command).toEqual([
+      'demo',
+      '--dir',
+      '/var/lib/eport/demo',
+      '--seed',
+    ]);
     // longer than the default drain (shutdownMs 20s)
-    for (const s of ['gateway', 'trial']) expect(Number.parseInt(compose.services[s]!.stop_grace_period!, 10)).toBeGreaterThan(20);
+    for (const s of ['gateway', 'trial'])
+      expect(Number.parseInt(compose.services[s]!.stop_grace_period!, 10)).toBeGreaterThan(20);
   });
 });

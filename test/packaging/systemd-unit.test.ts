@@ -42,7 +42,13 @@ describe('packaging/eport.service', () => {
   it('is hardened, with only the data and channel folders writable', () => {
     expect(one('ProtectSystem')).toBe('strict');
     expect(one('ReadWritePaths')!.split(/\s+/)).toEqual(['/var/lib/eport', '/srv/eport']);
-    for (const [k, v] of Object.entries({ NoNewPrivileges: 'yes', ProtectHome: 'yes', PrivateTmp: 'yes', CapabilityBoundingSet: '' })) expect(one(k), k).toBe(v);
+    for (const [k, v] of Object.entries({
+      NoNewPrivileges: 'yes',
+      ProtectHome: 'yes',
+      PrivateTmp: 'yes',
+      CapabilityBoundingSet: '',
+    }))
+      expect(one(k), k).toBe(v);
     // V8 needs writable code pages: this option would kill node
     expect(service.has('MemoryDenyWriteExecute')).toBe(false);
     expect(one('RestrictAddressFamilies')).toContain('AF_UNIX'); // pcscd and managed Redis sockets
@@ -57,7 +63,10 @@ describe('packaging/eport.service', () => {
       try {
         const unit = join(dir, 'eport.service');
         writeFileSync(unit, unitText.replace(/^ExecStart=\S+/m, `ExecStart=${process.execPath}`));
-        const r = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8', timeout: 60_000 });
+        const r = spawnSync('systemd-analyze', ['verify', unit], {
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
         expect(r.stdout + r.stderr).toBe('');
         expect(r.status).toBe(0);
       } finally {

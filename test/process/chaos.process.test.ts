@@ -10,10 +10,30 @@ import { ROOT } from '../helpers/process.js';
  */
 describe('chaos run (500 files, 5 kills, spawned gateway and sandbox)', () => {
   it('ends with every count at zero', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'chaos', 'run.ts'), '--files', '500', '--kills', '5', '--redis-restarts', '1', '--fault-rate', '0.2', '--seed', '12', '--quiet-timeout-s', '600'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join('scripts', 'chaos', 'run.ts'),
+        '--files',
+        '500',
+        '--kills',
+        '5',
+        '--redis-restarts',
+        '1',
+        '--fault-rate',
+        '0.2',
+        '--seed',
+        '12',
+        '--quiet-timeout-s',
+        '600',
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -22,7 +42,19 @@ describe('chaos run (500 files, 5 kills, spawned gateway and sandbox)', () => {
     const line = out.trim().split('\n').at(-1) ?? '';
     expect(line, `chaos output:\n${out}\n${err.slice(-4000)}`).toMatch(/^\{/);
     const result = JSON.parse(line) as Record<string, number>;
-    expect(result, err.slice(-4000)).toMatchObject({ files: 500, kills: 5, lost: 0, accepted_twice: 0, receipts_missing: 0, receipts_duplicated: 0, error_receipts: 0, receipts_unknown: 0, failed_files: 0, http_failures: 0, names_never_freed: 0 });
+    expect(result, err.slice(-4000)).toMatchObject({
+      files: 500,
+      kills: 5,
+      lost: 0,
+      accepted_twice: 0,
+      receipts_missing: 0,
+      receipts_duplicated: 0,
+      error_receipts: 0,
+      receipts_unknown: 0,
+      failed_files: 0,
+      http_failures: 0,
+      names_never_freed: 0,
+    });
     expect(code).toBe(0);
   }, 1_500_000);
 });

@@ -10,14 +10,22 @@ import { createTranslator } from '../../src/translators/factory.js';
 import { translateAll } from '../../src/translators/translator.js';
 import { formatError } from '../../src/cli/format-error.js';
 
-const eport = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+const eport = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
 
 /** What the daemon reports for a file dropped into a dec-xml channel (the default translator). */
 async function daemonSays(file: string): Promise<string> {
   const bytes = readFileSync(file);
   if (bytes.length === 0) return formatError(intakeRefusals.empty(basename(file), 'folder'));
   try {
-    await translateAll(createTranslator('dec-xml'), bytes, { channel: 'declaration', fileName: basename(file) });
+    await translateAll(createTranslator('dec-xml'), bytes, {
+      channel: 'declaration',
+      fileName: basename(file),
+    });
   } catch (err) {
     return formatError(toGatewayError(err));
   }
@@ -32,9 +40,15 @@ describe('CLI errors (spawned)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'eport-cli-errors-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const sample = readFileSync(join(ROOT, 'samples', 'declaration', 'dec-04-import-food-gbk.xml'));
-  writeFileSync(join(dir, 'gbk-declared-utf8.xml'), Buffer.from(sample.toString('latin1').replace('encoding="GBK"', 'encoding="UTF-8"'), 'latin1'));
+  writeFileSync(
+    join(dir, 'gbk-declared-utf8.xml'),
+    Buffer.from(sample.toString('latin1').replace('encoding="GBK"', 'encoding="UTF-8"'), 'latin1'),
+  );
   writeFileSync(join(dir, 'empty.xml'), '');
-  writeFileSync(join(dir, 'wrong-root.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n<Invoice xmlns="urn:example:invoice"><No>1</No></Invoice>\n');
+  writeFileSync(
+    join(dir, 'wrong-root.xml'),
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Invoice xmlns="urn:example:invoice"><No>1</No></Invoice>\n',
+  );
 
   it.each([
     ['gbk-declared-utf8.xml', 'GW_ERR_XML_ENCODING'],
@@ -55,9 +69,15 @@ describe('CLI errors (spawned)', () => {
 
   it('a missing file is reported with a code, in both languages, and the other files are still checked', () => {
     const missing = join(dir, 'no-such-file.xml');
-    const r = eport('validate', missing, join(ROOT, 'samples', 'declaration', 'dec-01-import-components-utf8.xml'));
+    const r = eport(
+      'validate',
+      missing,
+      join(ROOT, 'samples', 'declaration', 'dec-01-import-components-utf8.xml'),
+    );
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/GW_ERR_INPUT_MISSING: 文件不存在或无法读取 \/ file does not exist or cannot be read/);
+    expect(r.stdout).toMatch(
+      /GW_ERR_INPUT_MISSING: 文件不存在或无法读取 \/ file does not exist or cannot be read/,
+    );
     expect(r.stdout).toMatch(/1 通过 passed, 1 未通过 failed/);
     const t = eport('translate', missing);
     expect(t.status).toBe(1);
@@ -72,17 +92,25 @@ describe('CLI errors (spawned)', () => {
     ['doctor', '--config', 'CONFIG'],
     ['retry', 'x.xml', '--config', 'CONFIG'],
     ['start', '--config', 'CONFIG'],
-  ])('`%s` with a bad configuration lists its problems like `config check`, without a stack trace', (...args) => {
-    const config = join(dir, 'bad.yaml');
-    writeFileSync(join(dir, 'k.pem'), 'not read: the configuration is refused first');
-    writeFileSync(config, 'signers: [{ name: k, type: soft-key, key: ./k.pem }]\ntransports: [{ name: t, type: http, url: "http://127.0.0.1:1/x" }]\nchannels: [{ name: declaration, dir: ./d, signer: nobody, transport: t }]\n');
-    const argv = args.map((a) => (a === 'CONFIG' ? config : a === 'FILE' ? join(dir, 'empty.xml') : a));
-    const r = eport(...argv);
-    const check = eport('config', 'check', config);
-    expect(check.status).toBe(1);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('GW_ERR_CONFIG: 配置错误 / configuration error');
-    expect(r.stderr).toContain(check.stderr.trim());
-    expect(r.stderr).not.toMatch(/toJSON is not a function|\n\s+at /);
-  });
+  ])(
+    '`%s` with a bad configuration lists its problems like `config check`, without a stack trace',
+    (...args) => {
+      const config = join(dir, 'bad.yaml');
+      writeFileSync(join(dir, 'k.pem'), 'not read: the configuration is refused first');
+      writeFileSync(
+        config,
+        'signers: [{ name: k, type: soft-key, key: ./k.pem }]\ntransports: [{ name: t, type: http, url: "http://127.0.0.1:1/x" }]\nchannels: [{ name: declaration, dir: ./d, signer: nobody, transport: t }]\n',
+      );
+      const argv = args.map((a) =>
+        a === 'CONFIG' ? config : a === 'FILE' ? join(dir, 'empty.xml') : a,
+      );
+      const r = eport(...argv);
+      const check = eport('config', 'check', config);
+      expect(check.status).toBe(1);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('GW_ERR_CONFIG: 配置错误 / configuration error');
+      expect(r.stderr).toContain(check.stderr.trim());
+      expect(r.stderr).not.toMatch(/toJSON is not a function|\n\s+at /);
+    },
+  );
 });

@@ -7,7 +7,11 @@ import { BIN, ROOT } from '../helpers/process.js';
 import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 
 const eport = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', ...env } });
+  spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', ...env },
+  });
 
 /** A configuration with one problem of every kind: environment, schema, references and files. */
 const EVERYTHING_WRONG = `dataDir: ./data
@@ -49,22 +53,50 @@ describe('eport config check (spawned)', () => {
     const r = eport(['config', 'check', file], { EPORT_TEST_PIN: '1234' });
     expect(r.status).toBe(1);
     const out = r.stderr;
-    expect(out).toMatch(/^GW_ERR_CONFIG: 配置错误 \/ configuration error — .*gw\.yaml: 9 problem\(s\) \/ 9 处错误/);
+    expect(out).toMatch(
+      /^GW_ERR_CONFIG: 配置错误 \/ configuration error — .*gw\.yaml: 9 problem\(s\) \/ 9 处错误/,
+    );
     const expected: [string, number, RegExp][] = [
-      ['retry.schedule', 3, /wrong format \/ 格式不正确\n\s+修正 \/ fix: write it like "30s, 2m, 10m\*3, 1h\*6"/],
+      [
+        'retry.schedule',
+        3,
+        /wrong format \/ 格式不正确\n\s+修正 \/ fix: write it like "30s, 2m, 10m\*3, 1h\*6"/,
+      ],
       ['signers[0].key', 7, /file not found: .*missing\.pem \/ 文件不存在/],
       ['signers[0].passphrase.file', 8, /file not found: .*missing-pass\.txt \/ 文件不存在/],
-      ['signers[1].profile', 12, /"gpg" is not allowed here \/ 取值无效\n\s+修正 \/ fix: use one of: openpgp, piv/],
-      ['transports[0].url', 17, /environment variable EPORT_TEST_UNSET_URL is not set \/ 环境变量 EPORT_TEST_UNSET_URL 未设置\n\s+修正 \/ fix: export EPORT_TEST_UNSET_URL=/],
+      [
+        'signers[1].profile',
+        12,
+        /"gpg" is not allowed here \/ 取值无效\n\s+修正 \/ fix: use one of: openpgp, piv/,
+      ],
+      [
+        'transports[0].url',
+        17,
+        /environment variable EPORT_TEST_UNSET_URL is not set \/ 环境变量 EPORT_TEST_UNSET_URL 未设置\n\s+修正 \/ fix: export EPORT_TEST_UNSET_URL=/,
+      ],
       ['channels[0].translation.mapping', 22, /file not found: .*missing\.yaml \/ 文件不存在/],
       ['channels[0].translation.codesDir', 22, /folder not found: .*codes-missing \/ 文件夹不存在/],
-      ['channels[0].intake[0].stabelMs', 25, /unknown key "stabelMs" \/ 未知字段 "stabelMs"\n\s+修正 \/ fix: did you mean "stableMs"\? \/ 是否应为 "stableMs"？/],
-      ['channels[0].signer', 26, /no signer named "company-kee" \/ 找不到签名器 "company-kee"\n\s+修正 \/ fix: did you mean "company-key"\?/],
+      [
+        'channels[0].intake[0].stabelMs',
+        25,
+        /unknown key "stabelMs" \/ 未知字段 "stabelMs"\n\s+修正 \/ fix: did you mean "stableMs"\? \/ 是否应为 "stableMs"？/,
+      ],
+      [
+        'channels[0].signer',
+        26,
+        /no signer named "company-kee" \/ 找不到签名器 "company-kee"\n\s+修正 \/ fix: did you mean "company-key"\?/,
+      ],
     ];
     for (const [path, line, text] of expected) {
       const at = out.indexOf(`  ✗ ${path} (line ${line}): `);
       expect(at, `${path} reported at line ${line}`).toBeGreaterThan(0);
-      expect(out.slice(at).split('\n  ✗ ')[0]!.replace(/^ {2}✗ /, ''), path).toMatch(text);
+      expect(
+        out
+          .slice(at)
+          .split('\n  ✗ ')[0]!
+          .replace(/^ {2}✗ /, ''),
+        path,
+      ).toMatch(text);
     }
     // Every problem has a fix, and in file order.
     expect(out.match(/ {2}✗ /g)).toHaveLength(9);
@@ -84,7 +116,10 @@ describe('eport config check (spawned)', () => {
   it('loads the mappings a valid configuration names, as start would', () => {
     const id = generateSelfSignedIdentity({ commonName: 'check', days: 30 });
     writeFileSync(join(dir, 'k.pem'), id.keyPem + id.certPem);
-    writeFileSync(join(dir, 'broken-mapping.yaml'), 'input: { format: csv }\nblocks: { DecHead: { from: head, fields: { IEFlag: { colum: x } } } }\n');
+    writeFileSync(
+      join(dir, 'broken-mapping.yaml'),
+      'input: { format: csv }\nblocks: { DecHead: { from: head, fields: { IEFlag: { colum: x } } } }\n',
+    );
     const good = join(dir, 'mapping.yaml');
     writeFileSync(
       good,
@@ -92,7 +127,9 @@ describe('eport config check (spawned)', () => {
     );
     const r = eport(['config', 'check', good]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/✗ channels\[0\]\.translation\.mapping \(line 3\): GW_ERR_MAPPING_CONFIG/);
+    expect(r.stderr).toMatch(
+      /✗ channels\[0\]\.translation\.mapping \(line 3\): GW_ERR_MAPPING_CONFIG/,
+    );
   });
 
   it('`doctor` reports the missing files and folders, and creates nothing', () => {
@@ -106,7 +143,9 @@ describe('eport config check (spawned)', () => {
     );
     const r = eport(['doctor', '--config', join(d, 'gw.yaml')]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/✗ channels\[0\]\.translation\.mapping\s+file not found: .*nope\.yaml/);
+    expect(r.stdout).toMatch(
+      /✗ channels\[0\]\.translation\.mapping\s+file not found: .*nope\.yaml/,
+    );
     expect(r.stdout).toMatch(/✗ channels\[0\]\.translation\.codesDir\s+folder not found: .*codes/);
     expect(r.stdout).toMatch(/! erp inbox\s+.*erp\/inbox does not exist yet/);
     expect(existsSync(join(d, 'erp'))).toBe(false);
@@ -117,6 +156,8 @@ describe('eport config check (spawned)', () => {
     writeFileSync(join(dir, 'syntax.yaml'), 'signers:\n  - name: k\n   type: soft-key\n');
     const r = eport(['config', 'check', join(dir, 'syntax.yaml')]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/✗ line 3: YAML syntax error \/ YAML 语法错误: .+\n\s+修正 \/ fix: fix the YAML syntax/);
+    expect(r.stderr).toMatch(
+      /✗ line 3: YAML syntax error \/ YAML 语法错误: .+\n\s+修正 \/ fix: fix the YAML syntax/,
+    );
   });
 });

@@ -45,12 +45,26 @@ channels:
     );
     const inbox = join(dir, 'declaration', 'inbox');
     mkdirSync(inbox, { recursive: true });
-    for (let i = 0; i < N; i++) writeFileSync(join(inbox, `dec-${String(i).padStart(3, '0')}.xml`), decMessage(`CRASH${String(i).padStart(6, '0')}`));
+    for (let i = 0; i < N; i++)
+      writeFileSync(
+        join(inbox, `dec-${String(i).padStart(3, '0')}.xml`),
+        decMessage(`CRASH${String(i).padStart(6, '0')}`),
+      );
 
     const first = spawnEport(['start', '--config', join(dir, 'gw.yaml')]);
     procs.push(first);
-    const stats = async () => (await (await fetch(`${url}/stats`)).json()) as { accepted: number; duplicates: number; byClientSeqNo: Record<string, { accepted: number; submissions: number }> };
-    await waitFor('a part of the batch to be accepted', stats, (s) => s.accepted >= 30, 60_000).catch((err: Error) => {
+    const stats = async () =>
+      (await (await fetch(`${url}/stats`)).json()) as {
+        accepted: number;
+        duplicates: number;
+        byClientSeqNo: Record<string, { accepted: number; submissions: number }>;
+      };
+    await waitFor(
+      'a part of the batch to be accepted',
+      stats,
+      (s) => s.accepted >= 30,
+      60_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\ndaemon output:\n${first.output().slice(-3000)}`);
     });
     first.child.kill('SIGKILL');
@@ -60,7 +74,12 @@ channels:
     const second = spawnEport(['start', '--config', join(dir, 'gw.yaml')]);
     procs.push(second);
     const outbox = join(dir, 'declaration', 'outbox');
-    await waitFor('every receipt of every message', () => ls(outbox).length, (n) => n >= N * 6, 150_000);
+    await waitFor(
+      'every receipt of every message',
+      () => ls(outbox).length,
+      (n) => n >= N * 6,
+      150_000,
+    );
     await new Promise((r) => setTimeout(r, 1000)); // anything extra would show up now
 
     const s = await stats();

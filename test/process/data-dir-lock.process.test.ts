@@ -9,9 +9,17 @@ import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 
 /** Pings the managed Redis on its socket; false when nothing answers there. */
 async function redisAlive(socket: string): Promise<boolean> {
-  const c = new Redis({ path: socket, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const c = new Redis({
+    path: socket,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   c.on('error', () => {});
-  const ok = await c.connect().then(() => c.ping().then(() => true), () => false);
+  const ok = await c.connect().then(
+    () => c.ping().then(() => true),
+    () => false,
+  );
   c.disconnect();
   return ok;
 }
@@ -45,8 +53,18 @@ describe('data directory lock (spawned daemons, managed Redis)', () => {
       return p;
     };
     const first = start();
-    await waitFor('first started', () => first.output(), (o) => o.includes('gateway started'), 60_000);
-    const socket = JSON.parse(first.output().split('\n').find((l) => l.includes('managed redis-server started'))!).socket as string;
+    await waitFor(
+      'first started',
+      () => first.output(),
+      (o) => o.includes('gateway started'),
+      60_000,
+    );
+    const socket = JSON.parse(
+      first
+        .output()
+        .split('\n')
+        .find((l) => l.includes('managed redis-server started'))!,
+    ).socket as string;
 
     const second = start();
     expect(await second.exited).not.toBe(0);
@@ -59,7 +77,12 @@ describe('data directory lock (spawned daemons, managed Redis)', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     const third = start();
-    await waitFor('third started over the stale lock', () => third.output(), (o) => o.includes('gateway started') || third.child.exitCode !== null, 60_000);
+    await waitFor(
+      'third started over the stale lock',
+      () => third.output(),
+      (o) => o.includes('gateway started') || third.child.exitCode !== null,
+      60_000,
+    );
     expect(third.output()).toContain('gateway started');
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);

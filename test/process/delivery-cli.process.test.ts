@@ -13,7 +13,11 @@ import { CircuitBreakers } from '../../src/queues/circuit-breaker.js';
 import { replayJobId } from '../../src/queues/delivery-operator.js';
 
 const eport = (...args: string[]) =>
-  spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', USER: 'ops1' } });
+  spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', USER: 'ops1' },
+  });
 
 /** `eport hold`, `release`, `replay` and the delivery part of `eport status`, as an operator types them. */
 // Each spawn starts a Node process; on a busy machine that takes seconds, hence the long timeout.
@@ -36,7 +40,13 @@ transports: [{ name: t, type: http, url: "http://127.0.0.1:1/x", breaker: { fail
 channels: [{ name: dec, dir: ./dec, signer: k, transport: t }]
 `,
     );
-    await ledger.create({ id, channel: 'dec', sourceName: 'a.xml', docRef: `sha256:${'b'.repeat(64)}`, createdAt: Date.now() });
+    await ledger.create({
+      id,
+      channel: 'dec',
+      sourceName: 'a.xml',
+      docRef: `sha256:${'b'.repeat(64)}`,
+      createdAt: Date.now(),
+    });
     await ledger.set(id, { businessKey: 'CLI0000001', deliverRef: `sha256:${'c'.repeat(64)}` });
     await ledger.bindKey('business-key', 'CLI0000001', id);
   });
@@ -49,7 +59,8 @@ channels: [{ name: dec, dir: ./dec, signer: k, transport: t }]
   it('`eport --help` lists the commands', () => {
     const r = eport('--help');
     expect(r.status).toBe(0);
-    for (const cmd of ['hold', 'release', 'replay']) expect(r.stdout).toMatch(new RegExp(`\\n\\s+${cmd} \\[options\\]`));
+    for (const cmd of ['hold', 'release', 'replay'])
+      expect(r.stdout).toMatch(new RegExp(`\\n\\s+${cmd} \\[options\\]`));
   });
 
   it('holds and releases one message, recording who did it; refuses a second hold and a message plus --channel', async () => {
@@ -69,7 +80,12 @@ channels: [{ name: dec, dir: ./dec, signer: k, transport: t }]
     expect(released.stdout).toMatch(/released/);
     expect((await ledger.get(id))!.heldBy).toBeUndefined();
     const texts = (await ledger.events(id)).map((e) => e.text);
-    expect(texts).toEqual(expect.arrayContaining(['held by eport hold (ops1): 核对发票 check the invoice / 操作员暂停发送', 'released by eport release (ops1) / 操作员恢复发送']));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'held by eport hold (ops1): 核对发票 check the invoice / 操作员暂停发送',
+        'released by eport release (ops1) / 操作员恢复发送',
+      ]),
+    );
     const missing = eport('hold', 'nope.xml', '-c', cfg);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/no message found for "nope.xml"/);
@@ -84,8 +100,12 @@ channels: [{ name: dec, dir: ./dec, signer: k, transport: t }]
     await breakers.failure('t', 'GW_ERR_DELIVER_NETWORK: ECONNREFUSED');
     const status = eport('status', '-c', cfg);
     expect(status.status).toBe(0);
-    expect(status.stdout).toMatch(/circuit breakers \/ 熔断器\n\s+t\s+open\s+since .*probe after .*last error: GW_ERR_DELIVER_NETWORK/);
-    expect(status.stdout).toMatch(/channels on hold \/ 暂停发送的通道\n\s+dec\s+since .* by eport hold \(ops1\) \(customs maintenance\); 0 message\(s\) waiting/);
+    expect(status.stdout).toMatch(
+      /circuit breakers \/ 熔断器\n\s+t\s+open\s+since .*probe after .*last error: GW_ERR_DELIVER_NETWORK/,
+    );
+    expect(status.stdout).toMatch(
+      /channels on hold \/ 暂停发送的通道\n\s+dec\s+since .* by eport hold \(ops1\) \(customs maintenance\); 0 message\(s\) waiting/,
+    );
     const unknown = eport('hold', '--channel', 'nope', '-c', cfg);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/no channel "nope"; channels: dec/);
@@ -106,14 +126,21 @@ channels: [{ name: dec, dir: ./dec, signer: k, transport: t }]
     const ok = eport('replay', 'a.xml', '--reason', '海关未收到 customs lost it', '-c', cfg);
     expect(ok.stderr).toBe('');
     expect(ok.stdout).toMatch(/replay #1 queued/);
-    const queue = new Queue('deliver', { connection: { host: '127.0.0.1', port: Number(new URL(TEST_REDIS_URL).port || 6379) }, prefix });
+    const queue = new Queue('deliver', {
+      connection: { host: '127.0.0.1', port: Number(new URL(TEST_REDIS_URL).port || 6379) },
+      prefix,
+    });
     try {
       const job = await queue.getJob(replayJobId(id, 1));
       expect(job?.data).toEqual({ messageId: id, replay: 1 });
     } finally {
       await queue.close();
     }
-    expect((await ledger.events(id)).map((e) => e.text)).toContain('replay #1 requested by eport replay (ops1): 海关未收到 customs lost it / 操作员要求重放');
-    expect(eport('replay', 'a.xml', '--reason', 'again', '-c', cfg).stderr).toMatch(/previous replay has not gone out yet/);
+    expect((await ledger.events(id)).map((e) => e.text)).toContain(
+      'replay #1 requested by eport replay (ops1): 海关未收到 customs lost it / 操作员要求重放',
+    );
+    expect(eport('replay', 'a.xml', '--reason', 'again', '-c', cfg).stderr).toMatch(
+      /previous replay has not gone out yet/,
+    );
   });
 });

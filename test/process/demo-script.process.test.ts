@@ -1,6 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/process.js';
@@ -28,15 +37,29 @@ describe('scripts/demo.sh (spawned with stub installers)', () => {
     };
     for (const name of ['apt-get', 'sudo', 'npm', 'node']) stub(name);
     stub('id', `echo ${uid}`);
-    for (const tool of ['dirname', 'find', 'env']) symlinkSync(spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool));
-    const r = spawnSync('/bin/bash', [join(repo, 'scripts', 'demo.sh')], { encoding: 'utf8', env: { PATH: bin, HOME: dir } });
+    for (const tool of ['dirname', 'find', 'env'])
+      symlinkSync(
+        spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(),
+        join(bin, tool),
+      );
+    const r = spawnSync('/bin/bash', [join(repo, 'scripts', 'demo.sh')], {
+      encoding: 'utf8',
+      env: { PATH: bin, HOME: dir },
+    });
     expect(r.status, r.stderr).toBe(0);
     return r.stdout;
   }
 
   it.each([
     // libpcsclite-dev only where its headers are missing (CI installs them).
-    [0, ['redis-server', ...(existsSync('/usr/include/PCSC/winscard.h') ? [] : ['libpcsclite-dev']), 'npm ci']],
+    [
+      0,
+      [
+        'redis-server',
+        ...(existsSync('/usr/include/PCSC/winscard.h') ? [] : ['libpcsclite-dev']),
+        'npm ci',
+      ],
+    ],
     [1000, ['redis-server', 'sudo', 'npm ci']],
   ])('as uid %i: names each install and its reason before running any', (uid, mentions) => {
     const out = run(uid);
@@ -46,7 +69,8 @@ describe('scripts/demo.sh (spawned with stub installers)', () => {
     expect(plan).toContain('Before the demo starts, this script will');
     for (const m of mentions) expect(plan).toContain(m);
     expect(plan).toMatch(/redis-server .*: the gateway keeps its queues/);
-    if (uid === 0 && mentions.includes('libpcsclite-dev')) expect(plan).toMatch(/libpcsclite-dev .*: the PC\/SC headers .*works without it/);
+    if (uid === 0 && mentions.includes('libpcsclite-dev'))
+      expect(plan).toMatch(/libpcsclite-dev .*: the PC\/SC headers .*works without it/);
     else expect(plan).not.toContain('libpcsclite-dev');
     expect(out).toMatch(/CALLED node bin\/eport\.js demo --dir \.\/demo --seed/);
   });

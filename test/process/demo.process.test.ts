@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, appendFileSync, copyFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  appendFileSync,
+  copyFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -9,9 +17,14 @@ import { waitFor } from '../helpers/wait.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis.js';
 
 const SAMPLES = join(ROOT, 'samples', 'declaration');
-const sampleFiles = readdirSync(SAMPLES).filter((f) => f.endsWith('.xml')).sort();
+const sampleFiles = readdirSync(SAMPLES)
+  .filter((f) => f.endsWith('.xml'))
+  .sort();
 const stem = (f: string) => f.replace(/\.xml$/, '');
-const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.')).sort();
+const ls = (d: string) =>
+  readdirSync(d)
+    .filter((f) => !f.startsWith('.'))
+    .sort();
 
 /**
  * Spawns `eport demo --seed` as a user would and drives it through its folders: the bundled
@@ -26,8 +39,16 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
   const redis = new Redis(TEST_REDIS_URL);
 
   beforeAll(async () => {
-    demo = spawnEport(['demo', '--dir', dir, '--seed', '--step-ms', '60'], { REDIS_URL: TEST_REDIS_URL, EPORT_REDIS_PREFIX: prefix });
-    await waitFor('demo banner', () => demo.output(), (o) => o.includes('seeded'), 30_000);
+    demo = spawnEport(['demo', '--dir', dir, '--seed', '--step-ms', '60'], {
+      REDIS_URL: TEST_REDIS_URL,
+      EPORT_REDIS_PREFIX: prefix,
+    });
+    await waitFor(
+      'demo banner',
+      () => demo.output(),
+      (o) => o.includes('seeded'),
+      30_000,
+    );
   }, 40_000);
 
   afterAll(async () => {
@@ -50,41 +71,90 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     const outbox = await waitFor(
       'receipts for every sample',
       () => ls(decl('outbox')),
-      (files) => sampleFiles.every((f) => files.filter((o) => o.startsWith(`${stem(f)}.`)).length >= 1 + expectedChannels(f).length),
+      (files) =>
+        sampleFiles.every(
+          (f) =>
+            files.filter((o) => o.startsWith(`${stem(f)}.`)).length >=
+            1 + expectedChannels(f).length,
+        ),
       60_000,
     );
     for (const f of sampleFiles) {
       const mine = outbox.filter((o) => o.startsWith(`${stem(f)}.`));
       expect(mine.filter((o) => o.includes('.import-response.'))).toHaveLength(1);
       const results = mine.filter((o) => o.includes('.dec-result.')).sort();
-      const channels = results.map((o) => /<CHANNEL>(\w)<\/CHANNEL>/.exec(readFileSync(join(decl('outbox'), o), 'utf8'))?.[1]);
+      const channels = results.map(
+        (o) => /<CHANNEL>(\w)<\/CHANNEL>/.exec(readFileSync(join(decl('outbox'), o), 'utf8'))?.[1],
+      );
       expect(channels).toEqual(expectedChannels(f));
-      const response = readFileSync(join(decl('outbox'), mine.find((o) => o.includes('.import-response.'))!), 'utf8');
+      const response = readFileSync(
+        join(
+          decl('outbox'),
+          mine.find((o) => o.includes('.import-response.'))!,
+        ),
+        'utf8',
+      );
       expect(response).toMatch(/<ResponseCode>0<\/ResponseCode>/);
     }
   }, 70_000);
 
   it('moves accepted files to sent and files customs rejected (退单) to failed', async () => {
     expect(rejected.length).toBeGreaterThan(0);
-    await waitFor('rejected samples in failed', () => ls(decl('failed')), (f) => rejected.every((r) => f.includes(r)), 10_000);
+    await waitFor(
+      'rejected samples in failed',
+      () => ls(decl('failed')),
+      (f) => rejected.every((r) => f.includes(r)),
+      10_000,
+    );
     expect(ls(decl('sent'))).toEqual(sampleFiles.filter((f) => !rejected.includes(f)));
     expect(ls(decl('inbox'))).toEqual([]);
   });
 
   it('runs the ERP (CSV mapping, 60 items split in two), 转关 and cross-border (CEB311) channels too', async () => {
     const out = (c: string) => ls(join(dir, c, 'outbox'));
-    await waitFor('both parts of the split ERP file answered', () => out('erp'), (o) => [1, 2].every((p) => o.some((n) => n.startsWith(`ent-08-export-tools-split-${p}.import-response.`))), 60_000);
-    await waitFor('CEB312 returns', () => out('cross-border'), (o) => o.filter((n) => n.includes('.ceb-return.')).length === 2, 30_000);
+    await waitFor(
+      'both parts of the split ERP file answered',
+      () => out('erp'),
+      (o) =>
+        [1, 2].every((p) =>
+          o.some((n) => n.startsWith(`ent-08-export-tools-split-${p}.import-response.`)),
+        ),
+      60_000,
+    );
+    await waitFor(
+      'CEB312 returns',
+      () => out('cross-border'),
+      (o) => o.filter((n) => n.includes('.ceb-return.')).length === 2,
+      30_000,
+    );
     expect(ls(join(dir, 'erp', 'failed'))).toEqual([]);
     // The 转关 sample comes back with its TRN_RESULT next to the import response and DEC_RESULTs.
-    await waitFor('transit TRN_RESULT', () => out('transit'), (o) => o.some((n) => n.startsWith('trn-01-import-transit-sections.trn-result.')), 30_000);
+    await waitFor(
+      'transit TRN_RESULT',
+      () => out('transit'),
+      (o) => o.some((n) => n.startsWith('trn-01-import-transit-sections.trn-result.')),
+      30_000,
+    );
     expect(ls(join(dir, 'transit', 'failed'))).toEqual([]);
   }, 70_000);
 
   it('runs the four 金二 channels: each sample answered by CommonResponeMessage and its audit receipt', async () => {
-    for (const [type, file] of [['inv101', 'inv101-bonded-import'], ['sas101', 'sas101-application'], ['sas111', 'sas111-stock-in'], ['sas121', 'sas121-passport']]) {
-      const out = await waitFor(`jin2-${type} receipts`, () => ls(join(dir, `jin2-${type}`, 'outbox')), (o) => o.length === 2, 30_000);
-      expect(out.map((f) => f.replace(/\.0[12]\./, '.0n.'))).toEqual([`${file}.sas-receipt.0n.xml`, `${file}.sas-response.0n.xml`]);
+    for (const [type, file] of [
+      ['inv101', 'inv101-bonded-import'],
+      ['sas101', 'sas101-application'],
+      ['sas111', 'sas111-stock-in'],
+      ['sas121', 'sas121-passport'],
+    ]) {
+      const out = await waitFor(
+        `jin2-${type} receipts`,
+        () => ls(join(dir, `jin2-${type}`, 'outbox')),
+        (o) => o.length === 2,
+        30_000,
+      );
+      expect(out.map((f) => f.replace(/\.0[12]\./, '.0n.'))).toEqual([
+        `${file}.sas-receipt.0n.xml`,
+        `${file}.sas-response.0n.xml`,
+      ]);
     }
   }, 130_000);
 
@@ -92,12 +162,21 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     const out = await waitFor(
       'sw-client receipts',
       () => ls(join(dir, 'sw-client', 'outbox')),
-      (o) => o.some((n) => n.includes('.import-response.')) && o.filter((n) => n.includes('.dec-result.')).length === 5,
+      (o) =>
+        o.some((n) => n.includes('.import-response.')) &&
+        o.filter((n) => n.includes('.dec-result.')).length === 5,
       60_000,
     );
-    expect(out.every((n) => /^dec-01-import-components-utf8\.(import-response|dec-result)\.0\d\.xml$/.test(n))).toBe(true);
-    for (const box of ['OutBox', 'InBox', 'SentBox', 'FailBox']) expect(existsSync(join(dir, 'imppath', 'Deccus001', box))).toBe(true);
-    expect(ls(join(dir, 'imppath', 'Deccus001', 'SentBox')).filter((n) => n.endsWith('.xml'))).toEqual(['SWCDEMO00000000001.xml']);
+    expect(
+      out.every((n) =>
+        /^dec-01-import-components-utf8\.(import-response|dec-result)\.0\d\.xml$/.test(n),
+      ),
+    ).toBe(true);
+    for (const box of ['OutBox', 'InBox', 'SentBox', 'FailBox'])
+      expect(existsSync(join(dir, 'imppath', 'Deccus001', box))).toBe(true);
+    expect(
+      ls(join(dir, 'imppath', 'Deccus001', 'SentBox')).filter((n) => n.endsWith('.xml')),
+    ).toEqual(['SWCDEMO00000000001.xml']);
     expect(ls(join(dir, 'sw-client', 'sent'))).toEqual(['dec-01-import-components-utf8.xml']);
   });
 
@@ -105,59 +184,135 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     const paperless = await waitFor(
       'paperless receipts',
       () => ls(join(dir, 'paperless', 'outbox')),
-      (o) => o.some((n) => n.includes('.import-response.')) && o.filter((n) => n.includes('.dec-result.')).length === 5,
+      (o) =>
+        o.some((n) => n.includes('.import-response.')) &&
+        o.filter((n) => n.includes('.dec-result.')).length === 5,
       60_000,
     );
-    expect(paperless.every((n) => /^dec-11-import-paperless\.(import-response|dec-result)\.0\d\.xml$/.test(n))).toBe(true);
-    expect(ls(join(dir, 'imppath', 'Deccus001', 'SentBox')).filter((n) => n.endsWith('.zip'))).toEqual(['EPGW20260120000111.zip']);
-    expect(ls(join(dir, 'paperless', 'sent'))).toEqual(['dec-11-import-paperless.edoc', 'dec-11-import-paperless.xml']);
-    const agency = await waitFor('agency receipts', () => ls(join(dir, 'agency', 'outbox')), (o) => o.length >= 2, 60_000);
+    expect(
+      paperless.every((n) =>
+        /^dec-11-import-paperless\.(import-response|dec-result)\.0\d\.xml$/.test(n),
+      ),
+    ).toBe(true);
+    expect(
+      ls(join(dir, 'imppath', 'Deccus001', 'SentBox')).filter((n) => n.endsWith('.zip')),
+    ).toEqual(['EPGW20260120000111.zip']);
+    expect(ls(join(dir, 'paperless', 'sent'))).toEqual([
+      'dec-11-import-paperless.edoc',
+      'dec-11-import-paperless.xml',
+    ]);
+    const agency = await waitFor(
+      'agency receipts',
+      () => ls(join(dir, 'agency', 'outbox')),
+      (o) => o.length >= 2,
+      60_000,
+    );
     expect(agency).toEqual(['agr-01-add.agr-confirm.02.xml', 'agr-01-add.agr-response.01.xml']);
     expect(ls(join(dir, 'imppath', 'Acd', 'SentBox'))).toEqual(['AGR-EPGW-20260120-0001.xml']);
   });
 
   it('lists queue depths and recent messages through `eport status`', () => {
-    const out = execFileSync(process.execPath, [BIN, 'status', '--config', join(dir, 'eport.yaml')], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [BIN, 'status', '--config', join(dir, 'eport.yaml')],
+      { encoding: 'utf8' },
+    );
     expect(out).toMatch(/^\s+deliver\s+\d+\s+\d+\s+\d+\s+\d+$/m);
     expect(out).toMatch(/^\s+sign-demo-key\s+/m);
     expect(out).toMatch(/message\(s\) in the ledger/);
   });
 
   it('reports a closed declaration through `eport status FILE`', () => {
-    const out = execFileSync(process.execPath, [BIN, 'status', '--config', join(dir, 'eport.yaml'), sampleFiles[0]!], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [BIN, 'status', '--config', join(dir, 'eport.yaml'), sampleFiles[0]!],
+      { encoding: 'utf8' },
+    );
     expect(out).toMatch(/\[closed\]/);
     expect(out).toMatch(/timeline/);
   });
 
   it('sends malformed, empty and wrong files to failed with an error receipt saying what and where', async () => {
-    writeFileSync(decl('inbox/broken.xml'), '<?xml version="1.0"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec">\n<DecHead>\n</DecMessage>');
+    writeFileSync(
+      decl('inbox/broken.xml'),
+      '<?xml version="1.0"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec">\n<DecHead>\n</DecMessage>',
+    );
     writeFileSync(decl('inbox/empty.xml'), '');
-    writeFileSync(decl('inbox/manifest.xml'), '<Manifest xmlns="urn:Declaration:datamodel:standard:CN:MT1101:1"/>');
-    writeFileSync(decl('inbox/noseq.xml'), '<DecMessage xmlns="http://www.chinaport.gov.cn/dec"><DecHead/><DecSign/></DecMessage>');
+    writeFileSync(
+      decl('inbox/manifest.xml'),
+      '<Manifest xmlns="urn:Declaration:datamodel:standard:CN:MT1101:1"/>',
+    );
+    writeFileSync(
+      decl('inbox/noseq.xml'),
+      '<DecMessage xmlns="http://www.chinaport.gov.cn/dec"><DecHead/><DecSign/></DecMessage>',
+    );
     const bad = ['broken.xml', 'empty.xml', 'manifest.xml', 'noseq.xml'];
-    await waitFor('failed files', () => ls(decl('failed')), (f) => bad.every((b) => f.includes(b)), 20_000);
+    await waitFor(
+      'failed files',
+      () => ls(decl('failed')),
+      (f) => bad.every((b) => f.includes(b)),
+      20_000,
+    );
     expect(ls(decl('failed'))).toEqual([...bad, ...rejected].sort());
-    const errors = await waitFor('error receipts', () => ls(decl('outbox')).filter((f) => f.includes('.error.')), (f) => f.length === 4, 10_000);
-    const read = (s: string) => readFileSync(join(decl('outbox'), errors.find((e) => e.startsWith(`${s}.`))!), 'utf8');
+    const errors = await waitFor(
+      'error receipts',
+      () => ls(decl('outbox')).filter((f) => f.includes('.error.')),
+      (f) => f.length === 4,
+      10_000,
+    );
+    const read = (s: string) =>
+      readFileSync(
+        join(
+          decl('outbox'),
+          errors.find((e) => e.startsWith(`${s}.`))!,
+        ),
+        'utf8',
+      );
     expect(read('broken')).toMatch(/GW_ERR_XML_MALFORMED[\s\S]*broken\.xml, line \d+/);
     expect(read('empty')).toContain('GW_ERR_INTAKE_EMPTY');
     expect(read('manifest')).toContain('GW_ERR_TRANSLATE_ROOT');
     expect(read('noseq')).toMatch(/ClientSeqNo[\s\S]*客户端唯一编号/);
     // The demo prints the gateway's own receipts by kind, code and status, not as "unknown".
-    const printed = await waitFor('error receipts printed', () => demo.output(), (o) => errors.every((e) => o.includes(e)), 5_000);
-    for (const e of errors) expect(printed).toMatch(new RegExp(`📄 ${e.replace(/\./g, '\\.')}  error GW_ERR_\\w+ \\[failed\\] \\S`));
+    const printed = await waitFor(
+      'error receipts printed',
+      () => demo.output(),
+      (o) => errors.every((e) => o.includes(e)),
+      5_000,
+    );
+    for (const e of errors)
+      expect(printed).toMatch(
+        new RegExp(`📄 ${e.replace(/\./g, '\\.')}  error GW_ERR_\\w+ \\[failed\\] \\S`),
+      );
     expect(printed).not.toMatch(/📄 \S+  unknown/);
   }, 30_000);
 
   it('reports an identical re-drop as a duplicate and does not send it again', async () => {
     const first = sampleFiles.find((f) => !rejected.includes(f))!;
     copyFileSync(join(SAMPLES, first), decl('inbox/again.xml'));
-    const dup = await waitFor('duplicate receipt', () => ls(decl('outbox')).filter((f) => f.startsWith('again.')), (f) => f.length === 1, 15_000);
+    const dup = await waitFor(
+      'duplicate receipt',
+      () => ls(decl('outbox')).filter((f) => f.startsWith('again.')),
+      (f) => f.length === 1,
+      15_000,
+    );
     // A receipt of the first message: the next number after that message's receipts, as the README shows.
-    const seq = String(ls(decl('outbox')).filter((o) => o.startsWith(`${stem(first)}.`)).length + 1).padStart(2, '0');
+    const seq = String(
+      ls(decl('outbox')).filter((o) => o.startsWith(`${stem(first)}.`)).length + 1,
+    ).padStart(2, '0');
     expect(dup[0]).toBe(`again.duplicate.${seq}.xml`);
-    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`| \`copy.duplicate.${seq}.xml\` |`);
-    expect(await waitFor('duplicate printed', () => demo.output(), (o) => o.includes(dup[0]!), 5_000)).toMatch(new RegExp(`📄 again\\.duplicate\\.${seq}\\.xml  duplicate GW_DUPLICATE \\[closed\\] `));
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(
+      `| \`copy.duplicate.${seq}.xml\` |`,
+    );
+    expect(
+      await waitFor(
+        'duplicate printed',
+        () => demo.output(),
+        (o) => o.includes(dup[0]!),
+        5_000,
+      ),
+    ).toMatch(
+      new RegExp(`📄 again\\.duplicate\\.${seq}\\.xml  duplicate GW_DUPLICATE \\[closed\\] `),
+    );
     expect(readFileSync(join(decl('outbox'), dup[0]!), 'utf8')).toContain(first);
     await new Promise((r) => setTimeout(r, 500));
     expect(ls(decl('outbox')).filter((f) => f.startsWith('again.'))).toHaveLength(1);
@@ -165,7 +320,10 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
   }, 20_000);
 
   it('waits for a file that is still being written', async () => {
-    const xml = readFileSync(join(SAMPLES, sampleFiles[1]!), 'utf8').replace(/<ClientSeqNo>([^<]+)<\/ClientSeqNo>/, (_, k: string) => `<ClientSeqNo>SLOW${k.slice(4)}</ClientSeqNo>`);
+    const xml = readFileSync(join(SAMPLES, sampleFiles[1]!), 'utf8').replace(
+      /<ClientSeqNo>([^<]+)<\/ClientSeqNo>/,
+      (_, k: string) => `<ClientSeqNo>SLOW${k.slice(4)}</ClientSeqNo>`,
+    );
     const f = decl('inbox/slow.xml');
     // The demo's stableMs is 500 ms: a writer that adds a chunk every 200 ms is never taken early.
     const chunks = xml.match(/[\s\S]{1,2500}/g)!;
@@ -175,7 +333,12 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
       expect(ls(decl('sent'))).not.toContain('slow.xml');
       appendFileSync(f, c);
     }
-    const mine = await waitFor('slow file receipts', () => ls(decl('outbox')).filter((o) => o.startsWith('slow.')), (o) => o.length >= 2, 20_000);
+    const mine = await waitFor(
+      'slow file receipts',
+      () => ls(decl('outbox')).filter((o) => o.startsWith('slow.')),
+      (o) => o.length >= 2,
+      20_000,
+    );
     expect(mine.some((o) => o.includes('.import-response.'))).toBe(true);
     expect(ls(decl('failed'))).not.toContain('slow.xml');
   }, 30_000);

@@ -12,16 +12,28 @@ const text = readFileSync(EXAMPLE, 'utf8');
 /** Variables the header tells the user to export. */
 const listed = [...text.matchAll(/^#\s+export ([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
 /** Variables the configuration reads: ${NAME} and { env: NAME }. */
-const used = [...text.matchAll(/^[^#\n]*(?:\$\{([A-Z_][A-Z0-9_]*)\}|env: ([A-Z_][A-Z0-9_]*))/gm)].map((m) => m[1] ?? m[2]!);
+const used = [
+  ...text.matchAll(/^[^#\n]*(?:\$\{([A-Z_][A-Z0-9_]*)\}|env: ([A-Z_][A-Z0-9_]*))/gm),
+].map((m) => m[1] ?? m[2]!);
 
 describe('config/example.yaml', () => {
   const dir = mkdtempSync(join(tmpdir(), 'eport-example-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const id = generateSelfSignedIdentity({ commonName: 'example', days: 30 });
   writeFileSync(join(dir, 'operator.pem'), id.keyPem + id.certPem);
-  const env = { EPORT_KEY_FILE: join(dir, 'operator.pem'), EPORT_KEY_PASS: 'x', CUSTOMS_SUBMIT_URL: 'https://customs.example/submit', CUSTOMS_RECEIPT_URL: 'https://customs.example/receipts' };
+  const env = {
+    EPORT_KEY_FILE: join(dir, 'operator.pem'),
+    EPORT_KEY_PASS: 'x',
+    CUSTOMS_SUBMIT_URL: 'https://customs.example/submit',
+    CUSTOMS_RECEIPT_URL: 'https://customs.example/receipts',
+  };
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in env)));
-  const check = (vars: Record<string, string>) => spawnSync(process.execPath, [BIN, 'config', 'check', '--config', EXAMPLE], { cwd: ROOT, encoding: 'utf8', env: { ...clean, ...vars } });
+  const check = (vars: Record<string, string>) =>
+    spawnSync(process.execPath, [BIN, 'config', 'check', '--config', EXAMPLE], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...clean, ...vars },
+    });
 
   it('lists in its header every environment variable it reads', () => {
     expect(used.length).toBeGreaterThan(0);

@@ -1,5 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +33,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 const tag = (xml: string, name: string) => {
   const m = new RegExp(`<(?:\\w+:)?${name}>([\\s\\S]*?)</(?:\\w+:)?${name}>`).exec(xml)?.[1];
   return m === undefined ? undefined : unescape(m);
@@ -36,7 +49,11 @@ const tag = (xml: string, name: string) => {
 function receipts(dir: string): { file: string; xml: string }[] {
   return CHANNELS.flatMap((c) => {
     const outbox = join(dir, c, 'outbox');
-    return existsSync(outbox) ? readdirSync(outbox).filter((f) => !f.startsWith('.')).map((f) => ({ file: f, xml: readFileSync(join(outbox, f), 'utf8') })) : [];
+    return existsSync(outbox)
+      ? readdirSync(outbox)
+          .filter((f) => !f.startsWith('.'))
+          .map((f) => ({ file: f, xml: readFileSync(join(outbox, f), 'utf8') }))
+      : [];
   });
 }
 
@@ -79,7 +96,12 @@ ${channel('declaration', '')}${channel('erp', `    translator: enterprise\n    t
     const gw = spawnEport(['start', '--config', join(dir, 'gw.yaml')]);
     procs.push(gw);
     const api = `http://127.0.0.1:${port}`;
-    await waitFor('the gateway', async () => (await fetch(`${api}/health`).catch(() => undefined))?.status ?? 0, (s) => s === 200, 60_000).catch((err: Error) => {
+    await waitFor(
+      'the gateway',
+      async () => (await fetch(`${api}/health`).catch(() => undefined))?.status ?? 0,
+      (s) => s === 200,
+      60_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${gw.output().slice(-3000)}`);
     });
 
@@ -89,10 +111,15 @@ ${channel('declaration', '')}${channel('erp', `    translator: enterprise\n    t
     let watching = true;
     const watch = (async () => {
       while (watching) {
-        const status = existsSync(`/proc/${gw.child.pid}/status`) ? readFileSync(`/proc/${gw.child.pid}/status`, 'utf8') : '';
+        const status = existsSync(`/proc/${gw.child.pid}/status`)
+          ? readFileSync(`/proc/${gw.child.pid}/status`, 'utf8')
+          : '';
         const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
         maxRssMb = Math.max(maxRssMb, kb / 1024);
-        const ok = await fetch(`${api}/health`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status === 200, () => false);
+        const ok = await fetch(`${api}/health`, { signal: AbortSignal.timeout(10_000) }).then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (!ok) healthFailures++;
         await sleep(250);
       }
@@ -100,67 +127,141 @@ ${channel('declaration', '')}${channel('erp', `    translator: enterprise\n    t
 
     // Canaries first, then the corpus beside them, then more canaries.
     const canary = (i: number) => `CANARY${String(i).padStart(4, '0')}`;
-    const dropCanary = (i: number, name = `canary-${i}.xml`) => writeFileSync(join(inbox('declaration'), name), decMessage(canary(i)));
+    const dropCanary = (i: number, name = `canary-${i}.xml`) =>
+      writeFileSync(join(inbox('declaration'), name), decMessage(canary(i)));
     for (let i = 0; i < CANARIES / 2; i++) dropCanary(i);
     dropCanary(CANARIES, 'canary-reused.xml');
 
-    const hostile: { channel: string; name: string; messageId?: string; httpStatus?: number }[] = [];
+    const hostile: { channel: string; name: string; messageId?: string; httpStatus?: number }[] =
+      [];
     for (const c of CHANNELS) {
       for (const f of readdirSync(join(CORPUS, c))) {
         copyFileSync(join(CORPUS, c, f), join(inbox(c), f));
         hostile.push({ channel: c, name: f });
       }
     }
-    hostile.push(...(await writeGenerated({ declaration: inbox('declaration'), erp: inbox('erp'), erpJson: inbox('erp-json') })));
+    hostile.push(
+      ...(await writeGenerated({
+        declaration: inbox('declaration'),
+        erp: inbox('erp'),
+        erpJson: inbox('erp-json'),
+      })),
+    );
     for (let i = CANARIES / 2; i < CANARIES; i++) dropCanary(i);
 
     // Over HTTP: the body is taken as raw bytes whatever the Content-Type, like a dropped file.
     const upload = async (name: string | undefined, body: Buffer | string, type: string) => {
       const res = await fetch(`${api}/v1/channels/declaration/documents`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': type, ...(name ? { 'x-file-name': encodeURIComponent(name) } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': type,
+          ...(name ? { 'x-file-name': encodeURIComponent(name) } : {}),
+        },
         body: typeof body === 'string' ? body : new Uint8Array(body),
       });
       const answer = (await res.json().catch(() => ({}))) as { messageId?: string };
-      hostile.push({ channel: 'declaration', name: `http:${name ?? '(no name)'}`, httpStatus: res.status, ...(answer.messageId ? { messageId: answer.messageId } : {}) });
+      hostile.push({
+        channel: 'declaration',
+        name: `http:${name ?? '(no name)'}`,
+        httpStatus: res.status,
+        ...(answer.messageId ? { messageId: answer.messageId } : {}),
+      });
     };
-    await upload('http-billion-laughs.xml', readFileSync(join(CORPUS, 'declaration', 'billion-laughs.xml')), 'application/json');
+    await upload(
+      'http-billion-laughs.xml',
+      readFileSync(join(CORPUS, 'declaration', 'billion-laughs.xml')),
+      'application/json',
+    );
     await upload(undefined, '<DecMessage><unclosed></DecMessage>', 'application/xml');
-    await upload('http-invalid-utf8.xml', Buffer.from(decMessage('HTTPBAD1', { note: 'ABC' })).fill(0xff, 600, 602), 'text/plain');
-    await upload('http-gbk-as-text.xml', readFileSync(join(CORPUS, 'declaration', 'gbk-declared-utf8.xml')), 'text/plain');
-    await upload('http-too-large.xml', decMessage('HTTPBIG1', { note: 'x'.repeat(5 * 1024 * 1024) }), 'application/xml');
+    await upload(
+      'http-invalid-utf8.xml',
+      Buffer.from(decMessage('HTTPBAD1', { note: 'ABC' })).fill(0xff, 600, 602),
+      'text/plain',
+    );
+    await upload(
+      'http-gbk-as-text.xml',
+      readFileSync(join(CORPUS, 'declaration', 'gbk-declared-utf8.xml')),
+      'text/plain',
+    );
+    await upload(
+      'http-too-large.xml',
+      decMessage('HTTPBIG1', { note: 'x'.repeat(5 * 1024 * 1024) }),
+      'application/xml',
+    );
     await upload('../../etc/passwd', '<x/>', 'application/xml');
 
     // A reused file name must not cost the first canary its receipts; a reused key is refused.
-    await waitFor('the first canary-reused.xml to be taken', () => existsSync(join(inbox('declaration'), 'canary-reused.xml')), (b) => !b, 60_000);
+    await waitFor(
+      'the first canary-reused.xml to be taken',
+      () => existsSync(join(inbox('declaration'), 'canary-reused.xml')),
+      (b) => !b,
+      60_000,
+    );
     dropCanary(CANARIES + 1, 'canary-reused.xml');
-    await waitFor('canary 0 to be translated', () => receipts(dir).some((r) => tag(r.xml, 'ClientSeqNo') === canary(0)), Boolean, 120_000);
-    writeFileSync(join(inbox('declaration'), 'reuses-canary-key.xml'), decMessage(canary(0), { note: 'another declaration, same key' }));
+    await waitFor(
+      'canary 0 to be translated',
+      () => receipts(dir).some((r) => tag(r.xml, 'ClientSeqNo') === canary(0)),
+      Boolean,
+      120_000,
+    );
+    writeFileSync(
+      join(inbox('declaration'), 'reuses-canary-key.xml'),
+      decMessage(canary(0), { note: 'another declaration, same key' }),
+    );
     hostile.push({ channel: 'declaration', name: 'reuses-canary-key.xml' });
 
-    const canaryKeys = [...Array.from({ length: CANARIES }, (_, i) => canary(i)), canary(CANARIES), canary(CANARIES + 1)];
+    const canaryKeys = [
+      ...Array.from({ length: CANARIES }, (_, i) => canary(i)),
+      canary(CANARIES),
+      canary(CANARIES + 1),
+    ];
     const gatewayReceipts = () => receipts(dir).filter((r) => r.xml.includes('<GatewayReceipt'));
-    const logLines = () => gw.output().split('\n').filter((l) => /"level":(40|50|60)/.test(l));
+    const logLines = () =>
+      gw
+        .output()
+        .split('\n')
+        .filter((l) => /"level":(40|50|60)/.test(l));
     const outcome = (h: (typeof hostile)[number]) => {
-      if (h.httpStatus !== undefined && h.httpStatus >= 400) return `refused by HTTP ${h.httpStatus}`;
-      const byReceipt = gatewayReceipts().find((r) => (h.messageId ? tag(r.xml, 'MessageId') === h.messageId : tag(r.xml, 'SourceFile') === h.name && r.file.length > 0));
+      if (h.httpStatus !== undefined && h.httpStatus >= 400)
+        return `refused by HTTP ${h.httpStatus}`;
+      const byReceipt = gatewayReceipts().find((r) =>
+        h.messageId
+          ? tag(r.xml, 'MessageId') === h.messageId
+          : tag(r.xml, 'SourceFile') === h.name && r.file.length > 0,
+      );
       if (byReceipt) return 'receipt';
-      const logged = logLines().filter((l) => l.includes(JSON.stringify(h.name).slice(1, -1))).length;
-      return logged === 1 ? 'logged once' : logged === 0 ? undefined : `logged ${logged} times without a receipt`;
+      const logged = logLines().filter((l) =>
+        l.includes(JSON.stringify(h.name).slice(1, -1)),
+      ).length;
+      return logged === 1
+        ? 'logged once'
+        : logged === 0
+          ? undefined
+          : `logged ${logged} times without a receipt`;
     };
     const canaryProblems = () => {
       const all = receipts(dir);
       return canaryKeys.flatMap((key) => {
-        const mine = all.filter((r) => (tag(r.xml, 'ClientSeqNo') ?? tag(r.xml, 'CLIENT_SEQ_NO')) === key && !r.xml.includes('<GatewayReceipt'));
+        const mine = all.filter(
+          (r) =>
+            (tag(r.xml, 'ClientSeqNo') ?? tag(r.xml, 'CLIENT_SEQ_NO')) === key &&
+            !r.xml.includes('<GatewayReceipt'),
+        );
         return EXPECTED.flatMap((k) => {
-          const n = mine.filter((r) => (r.xml.includes('DecImportResponse') ? 'import' : tag(r.xml, 'CHANNEL')) === k).length;
+          const n = mine.filter(
+            (r) => (r.xml.includes('DecImportResponse') ? 'import' : tag(r.xml, 'CHANNEL')) === k,
+          ).length;
           return n === 1 ? [] : [`${key}: ${n} × ${k}`];
         });
       });
     };
     await waitFor(
       'every hostile input refused and every canary complete',
-      () => ({ open: hostile.filter((h) => outcome(h) === undefined).map((h) => `${h.channel}/${h.name}`), canaries: canaryProblems() }),
+      () => ({
+        open: hostile.filter((h) => outcome(h) === undefined).map((h) => `${h.channel}/${h.name}`),
+        canaries: canaryProblems(),
+      }),
       (s) => s.open.length === 0 && s.canaries.length === 0,
       240_000,
     ).catch(() => undefined);
@@ -168,14 +269,27 @@ ${channel('declaration', '')}${channel('erp', `    translator: enterprise\n    t
     watching = false;
     await watch;
 
-    const report = hostile.map((h) => ({ input: `${h.channel}/${h.name.length > 60 ? `${h.name.slice(0, 60)}…` : h.name}`, outcome: outcome(h) ?? 'NO RECEIPT, NO LOG LINE' }));
-    const bad = report.filter((r) => !['receipt', 'logged once'].includes(r.outcome) && !r.outcome.startsWith('refused by HTTP'));
+    const report = hostile.map((h) => ({
+      input: `${h.channel}/${h.name.length > 60 ? `${h.name.slice(0, 60)}…` : h.name}`,
+      outcome: outcome(h) ?? 'NO RECEIPT, NO LOG LINE',
+    }));
+    const bad = report.filter(
+      (r) =>
+        !['receipt', 'logged once'].includes(r.outcome) && !r.outcome.startsWith('refused by HTTP'),
+    );
     // One comparison, so a failure shows every finding at once. Health stalls are reported, not
     // asserted: on a shared CI machine a 10 s stall may be the machine's, not the gateway's.
-    const finalHealth = await fetch(`${api}/health`, { signal: AbortSignal.timeout(30_000) }).then((r) => r.status, () => 0);
+    const finalHealth = await fetch(`${api}/health`, { signal: AbortSignal.timeout(30_000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
     // Nothing of the corpus reached customs: only the canaries were accepted.
-    const stats = (await (await fetch(`${sandboxUrl}/stats`)).json()) as { byClientSeqNo: Record<string, { accepted: number }> };
-    const acceptedByCustoms = Object.entries(stats.byClientSeqNo).filter(([, v]) => v.accepted > 0).map(([k]) => k);
+    const stats = (await (await fetch(`${sandboxUrl}/stats`)).json()) as {
+      byClientSeqNo: Record<string, { accepted: number }>;
+    };
+    const acceptedByCustoms = Object.entries(stats.byClientSeqNo)
+      .filter(([, v]) => v.accepted > 0)
+      .map(([k]) => k);
     expect(hostile.length).toBeGreaterThanOrEqual(60);
     expect(
       {
@@ -187,7 +301,14 @@ ${channel('declaration', '')}${channel('erp', `    translator: enterprise\n    t
         acceptedButNotCanary: acceptedByCustoms.filter((k) => !canaryKeys.includes(k)),
       },
       `max RSS ${Math.round(maxRssMb)} MB, /health stalls over 10 s: ${healthFailures}\n${JSON.stringify(report, null, 1)}\n${gw.output().slice(-2000)}`,
-    ).toEqual({ running: true, finalHealth: 200, rssUnderBudget: true, unrefused: [], canaryProblems: [], acceptedButNotCanary: [] });
+    ).toEqual({
+      running: true,
+      finalHealth: 200,
+      rssUnderBudget: true,
+      unrefused: [],
+      canaryProblems: [],
+      acceptedButNotCanary: [],
+    });
     gw.child.kill('SIGTERM');
     expect(await gw.exited).toBe(0);
   }, 600_000);

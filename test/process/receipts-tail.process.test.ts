@@ -42,19 +42,53 @@ channels:
 
   it('prints each new receipt of the channel with what customs said, then exits after --count', async () => {
     const old = await spool.put('<DEC_RESULT><CHANNEL>7</CHANNEL></DEC_RESULT>');
-    await feed.append('declaration', { messageId: 'm-old', fileName: 'old.dec-result.01.xml', kind: 'dec-result', receiptRef: old });
-    const tail = spawnEport(['receipts', 'tail', '--config', config, '--channel', 'declaration', '--count', '1']);
-    await waitFor('tail ready', () => tail.output(), (o) => o.includes('following receipts'), 90_000);
+    await feed.append('declaration', {
+      messageId: 'm-old',
+      fileName: 'old.dec-result.01.xml',
+      kind: 'dec-result',
+      receiptRef: old,
+    });
+    const tail = spawnEport([
+      'receipts',
+      'tail',
+      '--config',
+      config,
+      '--channel',
+      'declaration',
+      '--count',
+      '1',
+    ]);
+    await waitFor(
+      'tail ready',
+      () => tail.output(),
+      (o) => o.includes('following receipts'),
+      90_000,
+    );
     const other = await spool.put('<Manifest/>');
-    await feed.append('manifest', { messageId: 'm-man', fileName: 'man.mt9999.01.xml', kind: 'mt9999', receiptRef: other });
+    await feed.append('manifest', {
+      messageId: 'm-man',
+      fileName: 'man.mt9999.01.xml',
+      kind: 'mt9999',
+      receiptRef: other,
+    });
     const bytes = await spool.put(
       '<?xml version="1.0" encoding="UTF-8"?><DecImportResponse><ResponseCode>0</ResponseCode><ErrorMessage>导入成功</ErrorMessage><ClientSeqNo>TAIL0001</ClientSeqNo><SeqNo>530120261000000009</SeqNo></DecImportResponse>',
     );
-    await feed.append('declaration', { messageId: 'm-new', fileName: 'new.import-response.01.xml', kind: 'import-response', receiptRef: bytes });
+    await feed.append('declaration', {
+      messageId: 'm-new',
+      fileName: 'new.import-response.01.xml',
+      kind: 'import-response',
+      receiptRef: bytes,
+    });
     expect(await tail.exited).toBe(0);
-    const lines = tail.output().split('\n').filter((l) => /^\d{4}-/.test(l));
+    const lines = tail
+      .output()
+      .split('\n')
+      .filter((l) => /^\d{4}-/.test(l));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/declaration\s+import-response\s+new\.import-response\.01\.xml\s+m-new\s+0 imported 导入成功/);
+    expect(lines[0]).toMatch(
+      /declaration\s+import-response\s+new\.import-response\.01\.xml\s+m-new\s+0 imported 导入成功/,
+    );
   }, 150_000);
 
   it('refuses an unknown channel and names the ones there are', async () => {

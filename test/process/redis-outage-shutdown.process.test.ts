@@ -15,11 +15,18 @@ interface Group {
 
 /** Runs `eport ARGS` as the leader of its own process group, like a shell job Ctrl-C reaches. */
 function spawnGroup(args: string[], env: NodeJS.ProcessEnv = {}): Group {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, detached: true, env: { ...process.env, ...env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    detached: true,
+    env: { ...process.env, ...env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return { pid: child.pid!, output: () => out, exited };
 }
 
@@ -33,7 +40,8 @@ function redisPids(dir: string): number[] {
 }
 
 /** Resolves with the exit, or 'hung' after `ms`. */
-const exitWithin = (g: Group, ms: number) => Promise.race([g.exited, new Promise<string>((r) => setTimeout(() => r('hung'), ms).unref())]);
+const exitWithin = (g: Group, ms: number) =>
+  Promise.race([g.exited, new Promise<string>((r) => setTimeout(() => r('hung'), ms).unref())]);
 
 /**
  * Issue 12, hung processes 2: Ctrl-C on `eport demo` (SIGINT to the whole process group) stops
@@ -69,11 +77,21 @@ describe('shutdown with a managed Redis (spawned, own process group)', () => {
     for (let round = 0; round < 3; round++) {
       const demo = spawnGroup(['demo', '--dir', dir, '--step-ms', '50'], { REDIS_URL: '' });
       groups.push(demo);
-      await waitFor('demo running', () => demo.output(), (o) => o.includes('eport demo is running') || o.includes('failed'), 60_000);
+      await waitFor(
+        'demo running',
+        () => demo.output(),
+        (o) => o.includes('eport demo is running') || o.includes('failed'),
+        60_000,
+      );
       expect(redisPids(dir)).toHaveLength(1);
       process.kill(-demo.pid, 'SIGINT'); // what the terminal does on Ctrl-C
       expect(await exitWithin(demo, 45_000), demo.output().slice(-2000)).not.toBe('hung');
-      await waitFor('managed redis gone', () => redisPids(dir), (p) => p.length === 0, 10_000);
+      await waitFor(
+        'managed redis gone',
+        () => redisPids(dir),
+        (p) => p.length === 0,
+        10_000,
+      );
       expect(demo.output()).not.toContain('restarting');
     }
   }, 300_000);
@@ -91,8 +109,18 @@ describe('shutdown with a managed Redis (spawned, own process group)', () => {
     );
     const gw = spawnGroup(['start', '--config', join(dir, 'gw.yaml')]);
     groups.push(gw);
-    await waitFor('started', () => gw.output(), (o) => o.includes('gateway started'), 60_000);
-    const address = JSON.parse(gw.output().split('\n').find((l) => l.includes('HTTP API listening'))!).address as { port: number };
+    await waitFor(
+      'started',
+      () => gw.output(),
+      (o) => o.includes('gateway started'),
+      60_000,
+    );
+    const address = JSON.parse(
+      gw
+        .output()
+        .split('\n')
+        .find((l) => l.includes('HTTP API listening'))!,
+    ).address as { port: number };
     const [redisPid] = redisPids(dir);
     expect(redisPid).toBeTruthy();
     process.kill(redisPid!, 'SIGSTOP'); // Redis unreachable: connections hang, nothing answers

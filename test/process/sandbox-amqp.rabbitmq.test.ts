@@ -25,8 +25,25 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
 
   it('declares its names, takes submissions from the queue and answers on the receipts queue, faults and bad bodies included', async () => {
     prefix = uniqueAmqpName('cli');
-    proc = spawnEport(['sandbox', '--port', '0', '--step-ms', '20', '--fail-first', '1', '--amqp', TEST_AMQP_URL, '--amqp-prefix', prefix]);
-    await waitFor('the AMQP line', () => proc!.output(), (o) => o.includes(`receipts in queue "${prefix}.receipts"`), 60_000);
+    proc = spawnEport([
+      'sandbox',
+      '--port',
+      '0',
+      '--step-ms',
+      '20',
+      '--fail-first',
+      '1',
+      '--amqp',
+      TEST_AMQP_URL,
+      '--amqp-prefix',
+      prefix,
+    ]);
+    await waitFor(
+      'the AMQP line',
+      () => proc!.output(),
+      (o) => o.includes(`receipts in queue "${prefix}.receipts"`),
+      60_000,
+    );
     expect(proc.output()).not.toContain('guest:guest');
 
     const conn = await connect(TEST_AMQP_URL);
@@ -34,10 +51,18 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
       const ch = await conn.createConfirmChannel();
       // First an unreadable body: the injected fault sends it back to the queue once, then it is
       // answered with an import failure that names the sender's correlation id.
-      ch.publish(prefix, 'submit', Buffer.from('not xml'), { persistent: true, messageId: 'declaration:BADBODY1', correlationId: 'BADBODY1' });
+      ch.publish(prefix, 'submit', Buffer.from('not xml'), {
+        persistent: true,
+        messageId: 'declaration:BADBODY1',
+        correlationId: 'BADBODY1',
+      });
       await ch.waitForConfirms();
       const signed = signEnveloped(decMessage('CLIAMQP000001'), createTestIdentity());
-      ch.publish(prefix, 'submit', Buffer.from(signed), { persistent: true, messageId: 'declaration:CLIAMQP000001', correlationId: 'CLIAMQP000001' });
+      ch.publish(prefix, 'submit', Buffer.from(signed), {
+        persistent: true,
+        messageId: 'declaration:CLIAMQP000001',
+        correlationId: 'CLIAMQP000001',
+      });
       await ch.waitForConfirms();
       const got: { name: string; body: string }[] = [];
       await waitFor(
@@ -46,7 +71,10 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
           for (;;) {
             const m = await ch.get(`${prefix}.receipts`, { noAck: true });
             if (!m) break;
-            got.push({ name: decodeURIComponent(String(m.properties.headers?.['x-file-name'])), body: m.content.toString('utf8') });
+            got.push({
+              name: decodeURIComponent(String(m.properties.headers?.['x-file-name'])),
+              body: m.content.toString('utf8'),
+            });
           }
           return got.length;
         },
@@ -59,9 +87,19 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
       const good = got.filter((g) => g.name !== bad.name);
       expect(good[0]!.name).toBe('DecImportResponse_CLIAMQP000001.xml');
       expect(good[0]!.body).toMatch(/<ResponseCode>0<\/ResponseCode>/);
-      expect(good.slice(1).map((g) => /<CHANNEL>(\w)<\/CHANNEL>/.exec(g.body)?.[1])).toEqual(['7', 'L', 'J', 'P', 'R']);
+      expect(good.slice(1).map((g) => /<CHANNEL>(\w)<\/CHANNEL>/.exec(g.body)?.[1])).toEqual([
+        '7',
+        'L',
+        'J',
+        'P',
+        'R',
+      ]);
       const url = /listening[^:]*: (http:\/\/\S+)/.exec(proc.output())![1]!;
-      const stats = (await (await fetch(`${url}/stats`)).json()) as { faults: number; accepted: number; rejected: number };
+      const stats = (await (await fetch(`${url}/stats`)).json()) as {
+        faults: number;
+        accepted: number;
+        rejected: number;
+      };
       expect(stats).toMatchObject({ faults: 1, accepted: 1, rejected: 1 });
       expect((await ch.checkQueue(`${prefix}.submissions`)).messageCount).toBe(0);
     } finally {
@@ -88,7 +126,9 @@ describe('eport sandbox --amqp (spawned CLI, real RabbitMQ)', () => {
         encoding: 'utf8',
         env: { ...process.env, FORCE_COLOR: '0', EPORT_AMQP_URL: TEST_AMQP_URL },
       });
-      expect(r.stdout).toMatch(new RegExp(`✓ transport mq\\s+(amqp://)?${url.hostname}:${url.port || 5672}`));
+      expect(r.stdout).toMatch(
+        new RegExp(`✓ transport mq\\s+(amqp://)?${url.hostname}:${url.port || 5672}`),
+      );
       expect(r.stdout).toMatch(/✓ receipts back/);
       expect(r.stdout + r.stderr).not.toContain(`:${url.password}@`);
     } finally {

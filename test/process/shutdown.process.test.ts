@@ -40,9 +40,19 @@ describe('shutdown (spawned daemon)', () => {
     mkdirSync(join(dir, 'd', 'inbox'), { recursive: true });
     writeFileSync(join(dir, 'd', 'inbox', 'a.xml'), decMessage('SHUTDOWN001'));
     const daemon = spawnEport(['start', '--config', join(dir, 'gw.yaml')]);
-    await waitFor('a send in flight', () => sockets.length, (n) => n > 0, 60_000); // a loaded machine starts node slowly
+    await waitFor(
+      'a send in flight',
+      () => sockets.length,
+      (n) => n > 0,
+      60_000,
+    ); // a loaded machine starts node slowly
     daemon.child.kill('SIGTERM');
-    await waitFor('drain message', () => daemon.output(), (o) => o.includes('shutting down'), 15_000);
+    await waitFor(
+      'drain message',
+      () => daemon.output(),
+      (o) => o.includes('shutting down'),
+      15_000,
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(daemon.child.exitCode).toBeNull(); // still draining the hung send
     daemon.child.kill('SIGTERM');
@@ -67,7 +77,12 @@ describe('shutdown (spawned daemon)', () => {
       ['SIGTERM', 0],
     ] as const) {
       const daemon = spawnEport(['start', '--config', join(dir, 'gw.yaml')]);
-      await waitFor('started', () => daemon.output(), (o) => o.includes('gateway started'), 60_000);
+      await waitFor(
+        'started',
+        () => daemon.output(),
+        (o) => o.includes('gateway started'),
+        60_000,
+      );
       daemon.child.kill(signal);
       expect(await daemon.exited, daemon.output().slice(-1000)).toBe(code);
       expect(daemon.output()).toContain('stopped');

@@ -27,7 +27,10 @@ describe('sw-client route: kill -9 between writing into OutBox and recording it'
   it(`hands ${N} declarations to the client once each`, async () => {
     const imp = join(dir, 'imppath');
     // The client is slow to pick up, so kills find files written but not yet taken.
-    const url = await spawnSandbox(['--step-ms', '40', '--imppath', imp, '--pickup-delay-ms', '300'], procs);
+    const url = await spawnSandbox(
+      ['--step-ms', '40', '--imppath', imp, '--pickup-delay-ms', '300'],
+      procs,
+    );
     writeFileSync(
       join(dir, 'gw.yaml'),
       `dataDir: ./data
@@ -46,16 +49,29 @@ channels:
     );
     const inbox = join(dir, 'declaration', 'inbox');
     mkdirSync(inbox, { recursive: true });
-    for (let i = 0; i < N; i++) writeFileSync(join(inbox, `dec-${String(i).padStart(3, '0')}.xml`), decMessage(`SWCRASH${String(i).padStart(6, '0')}`));
+    for (let i = 0; i < N; i++)
+      writeFileSync(
+        join(inbox, `dec-${String(i).padStart(3, '0')}.xml`),
+        decMessage(`SWCRASH${String(i).padStart(6, '0')}`),
+      );
     const outBox = join(imp, 'Deccus001', 'OutBox');
     const sentBox = join(imp, 'Deccus001', 'SentBox');
 
-    const stats = async () => (await (await fetch(`${url}/stats`)).json()) as { accepted: number; byClientSeqNo: Record<string, { accepted: number; submissions: number }> };
+    const stats = async () =>
+      (await (await fetch(`${url}/stats`)).json()) as {
+        accepted: number;
+        byClientSeqNo: Record<string, { accepted: number; submissions: number }>;
+      };
     for (let kill = 0; kill < 3; kill++) {
       const gw = spawnEport(['start', '--config', join(dir, 'gw.yaml')]);
       procs.push(gw);
       const before = ls(outBox).length + ls(sentBox).length;
-      await waitFor('more files handed to the client', () => ls(outBox).length + ls(sentBox).length, (n) => n >= Math.min(N, before + 25), 90_000).catch((err: Error) => {
+      await waitFor(
+        'more files handed to the client',
+        () => ls(outBox).length + ls(sentBox).length,
+        (n) => n >= Math.min(N, before + 25),
+        90_000,
+      ).catch((err: Error) => {
         throw new Error(`${err.message}\ndaemon output:\n${gw.output().slice(-3000)}`);
       });
       gw.child.kill('SIGKILL');
@@ -65,21 +81,31 @@ channels:
     const last = spawnEport(['start', '--config', join(dir, 'gw.yaml')]);
     procs.push(last);
     const outbox = join(dir, 'declaration', 'outbox');
-    await waitFor('every receipt of every message', () => ls(outbox).length, (n) => n >= N * 6, 180_000).catch((err: Error) => {
+    await waitFor(
+      'every receipt of every message',
+      () => ls(outbox).length,
+      (n) => n >= N * 6,
+      180_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\ndaemon output:\n${last.output().slice(-3000)}`);
     });
     await new Promise((r) => setTimeout(r, 1000)); // anything extra would show up now
 
     const s = await stats();
     expect(s.accepted).toBe(N);
-    expect(Object.values(s.byClientSeqNo).every((c) => c.accepted === 1 && c.submissions === 1)).toBe(true);
+    expect(
+      Object.values(s.byClientSeqNo).every((c) => c.accepted === 1 && c.submissions === 1),
+    ).toBe(true);
     const sent = ls(sentBox);
     expect(sent).toHaveLength(N);
     expect(sent.filter((f) => f.includes('_t-'))).toEqual([]);
     expect(ls(outBox)).toEqual([]);
     const files = ls(outbox);
     expect(files).toHaveLength(N * 6);
-    for (let i = 0; i < N; i++) expect(files.filter((f) => f.startsWith(`dec-${String(i).padStart(3, '0')}.`))).toHaveLength(6);
+    for (let i = 0; i < N; i++)
+      expect(files.filter((f) => f.startsWith(`dec-${String(i).padStart(3, '0')}.`))).toHaveLength(
+        6,
+      );
     last.child.kill('SIGTERM');
     expect(await last.exited).toBe(0);
   }, 420_000);

@@ -8,16 +8,20 @@ export function pcscdSocket(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Card signers talk to pcscd through its socket: without it no card is ever seen. */
-export async function checkPcscd(config: GatewayConfig, socket = pcscdSocket()): Promise<Finding[]> {
+export async function checkPcscd(
+  config: GatewayConfig,
+  socket = pcscdSocket(),
+): Promise<Finding[]> {
   if (!config.signers.some((s) => s.type === 'pcsc-card')) return [];
   const st = await stat(socket).catch(() => undefined);
-  if (st?.isSocket()) return [{ level: 'ok', what: 'pcscd', detail: `${socket} / 读卡器服务在运行` }];
+  if (st?.isSocket())
+    return [{ level: 'ok', what: 'pcscd', detail: `${socket} / 读卡器服务在运行` }];
   return [
     {
       level: 'fail',
       what: 'pcscd',
       detail: `no pcscd socket at ${socket}: card readers cannot be reached / 读卡器服务未运行`,
-      fix: 'apt-get install pcscd && systemctl enable --now pcscd.socket; in a container mount the host\'s socket: -v /run/pcscd:/run/pcscd / 安装并启动 pcscd',
+      fix: "apt-get install pcscd && systemctl enable --now pcscd.socket; in a container mount the host's socket: -v /run/pcscd:/run/pcscd / 安装并启动 pcscd",
     },
   ];
 }

@@ -42,18 +42,28 @@ describe('doctor endpoint checks', () => {
     const [refused] = await checkEndpoint({ what: 'transport customs', url: httpUrl });
     expect(refused).toMatchObject({ level: 'fail', detail: expect.stringContaining('HTTP 401') });
     expect(refused!.fix).toContain('transports[].headers');
-    const [ok] = await checkEndpoint({ what: 'transport customs', url: httpUrl, headers: { authorization: 'Bearer good' } });
+    const [ok] = await checkEndpoint({
+      what: 'transport customs',
+      url: httpUrl,
+      headers: { authorization: 'Bearer good' },
+    });
     expect(ok).toMatchObject({ level: 'ok', detail: expect.stringContaining('HTTP 405') });
   });
 
   it('fails an untrusted TLS certificate and says how to trust the CA', async () => {
-    const [f] = await checkEndpoint({ what: 'transport customs', url: httpsUrl }, { lookup: async () => ({ address: '127.0.0.1' }) });
+    const [f] = await checkEndpoint(
+      { what: 'transport customs', url: httpsUrl },
+      { lookup: async () => ({ address: '127.0.0.1' }) },
+    );
     expect(f).toMatchObject({ level: 'fail', detail: expect.stringContaining('TLS') });
     expect(f!.fix).toContain('NODE_EXTRA_CA_CERTS');
   });
 
   it('fails a name that does not resolve, without asking any DNS server', async () => {
-    const [f] = await checkEndpoint({ what: 'receipts feed', url: 'https://no-such-host.example/feed' }, { lookup: async () => Promise.reject(new Error('getaddrinfo ENOTFOUND')) });
+    const [f] = await checkEndpoint(
+      { what: 'receipts feed', url: 'https://no-such-host.example/feed' },
+      { lookup: async () => Promise.reject(new Error('getaddrinfo ENOTFOUND')) },
+    );
     expect(f).toMatchObject({ level: 'fail', detail: expect.stringContaining('does not resolve') });
     expect(f!.fix).toContain('/etc/resolv.conf');
   });
@@ -63,6 +73,9 @@ describe('doctor endpoint checks', () => {
     expect(down).toMatchObject({ level: 'warn', detail: expect.stringContaining('ECONNREFUSED') });
     expect(down!.fix).toContain('firewall');
     const [ssh] = await checkEndpoint({ what: 'transport relay', url: sshUrl });
-    expect(ssh).toMatchObject({ level: 'ok', detail: expect.stringContaining('SSH-2.0-OpenSSH_9.2') });
+    expect(ssh).toMatchObject({
+      level: 'ok',
+      detail: expect.stringContaining('SSH-2.0-OpenSSH_9.2'),
+    });
   });
 });

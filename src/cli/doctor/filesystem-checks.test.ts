@@ -10,7 +10,8 @@ describe('doctor filesystem checks', () => {
   let config: GatewayConfig;
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'eport-doctor-fs-'));
-    for (const d of ['ch/inbox', 'ch/outbox', 'ch/sent', 'ch/failed', 'data/spool']) await mkdir(join(root, d), { recursive: true });
+    for (const d of ['ch/inbox', 'ch/outbox', 'ch/sent', 'ch/failed', 'data/spool'])
+      await mkdir(join(root, d), { recursive: true });
     await writeFile(join(root, 'key.pem'), 'not a key');
     config = {
       dataDir: join(root, 'data'),
@@ -32,8 +33,15 @@ describe('doctor filesystem checks', () => {
     await chmod(join(root, 'key.pem'), 0o600);
     const findings = await checkFilesystems(config);
     expect(findings.filter((f) => f.level !== 'ok')).toEqual([]);
-    expect(findings.map((f) => f.what)).toEqual(expect.arrayContaining(['declaration inbox → sent', 'declaration inbox → failed', 'dataDir free space']));
-    for (const d of ['inbox', 'sent', 'failed', 'outbox']) expect(await readdir(join(root, 'ch', d))).toEqual([]);
+    expect(findings.map((f) => f.what)).toEqual(
+      expect.arrayContaining([
+        'declaration inbox → sent',
+        'declaration inbox → failed',
+        'dataDir free space',
+      ]),
+    );
+    for (const d of ['inbox', 'sent', 'failed', 'outbox'])
+      expect(await readdir(join(root, 'ch', d))).toEqual([]);
   });
 
   it('warns about a world-writable inbox and a key file others can read, each with its fix', async () => {
@@ -41,8 +49,14 @@ describe('doctor filesystem checks', () => {
     await chmod(join(root, 'key.pem'), 0o644);
     const problems = (await checkFilesystems(config)).filter((f) => f.level !== 'ok');
     expect(problems).toEqual([
-      expect.objectContaining({ what: 'folder permissions', fix: expect.stringContaining(`chmod o-w ${join(root, 'ch/inbox')}`) }),
-      expect.objectContaining({ what: 'signer k key file', fix: expect.stringContaining('chmod 600') }),
+      expect.objectContaining({
+        what: 'folder permissions',
+        fix: expect.stringContaining(`chmod o-w ${join(root, 'ch/inbox')}`),
+      }),
+      expect.objectContaining({
+        what: 'signer k key file',
+        fix: expect.stringContaining('chmod 600'),
+      }),
     ]);
   });
 

@@ -11,7 +11,8 @@ describe('doctor Redis checks (real Redis; its settings are only read)', () => {
   it('reports AOF as it is, with a fix when it is off', async () => {
     const aof = ((await redis.config('GET', 'appendonly')) as string[])[1];
     const [f] = await checkRedisPersistence(redis);
-    if (aof === 'yes') expect(f).toMatchObject({ level: 'ok', detail: expect.stringContaining('AOF on') });
+    if (aof === 'yes')
+      expect(f).toMatchObject({ level: 'ok', detail: expect.stringContaining('AOF on') });
     else expect(f).toMatchObject({ level: 'warn', fix: expect.stringContaining('appendonly yes') });
   });
 
@@ -20,6 +21,9 @@ describe('doctor Redis checks (real Redis; its settings are only read)', () => {
     const late = await checkClockSkew(redis, () => Date.now() + 60_000);
     expect(late).toMatchObject({ level: 'fail', detail: expect.stringMatching(/ahead of Redis/) });
     expect(late.fix).toContain('chrony');
-    expect(await checkClockSkew(redis, () => Date.now() - 5_000)).toMatchObject({ level: 'warn', detail: expect.stringMatching(/behind/) });
+    expect(await checkClockSkew(redis, () => Date.now() - 5_000)).toMatchObject({
+      level: 'warn',
+      detail: expect.stringMatching(/behind/),
+    });
   });
 });

@@ -23,7 +23,8 @@ export async function checkRedisPersistence(redis: Redis): Promise<Finding[]> {
     out.push({
       level: 'warn',
       what,
-      detail: 'AOF off: messages queued since the last snapshot are lost if Redis restarts / 未开启 AOF，Redis 重启会丢失排队中的报文',
+      detail:
+        'AOF off: messages queued since the last snapshot are lost if Redis restarts / 未开启 AOF，Redis 重启会丢失排队中的报文',
       fix: 'redis-cli CONFIG SET appendonly yes; and in redis.conf: appendonly yes / 在 redis.conf 中设置 appendonly yes',
     });
   } else {
@@ -31,7 +32,13 @@ export async function checkRedisPersistence(redis: Redis): Promise<Finding[]> {
     const policy = fsync[1] ?? 'unknown';
     out.push(
       policy === 'no'
-        ? { level: 'warn', what, detail: 'AOF on, appendfsync no: the last ~30 s of writes may be lost on a power cut / 断电可能丢失约 30 秒数据', fix: 'appendfsync everysec in redis.conf / 设置 appendfsync everysec' }
+        ? {
+            level: 'warn',
+            what,
+            detail:
+              'AOF on, appendfsync no: the last ~30 s of writes may be lost on a power cut / 断电可能丢失约 30 秒数据',
+            fix: 'appendfsync everysec in redis.conf / 设置 appendfsync everysec',
+          }
         : { level: 'ok', what, detail: `AOF on, appendfsync ${policy}` },
     );
   }
@@ -42,7 +49,12 @@ export async function checkRedisPersistence(redis: Redis): Promise<Finding[]> {
   ] as const) {
     const v = info.get(key);
     if (v && v !== 'ok') {
-      out.push({ level: 'fail', what: 'redis disk writes', detail: `${label}: ${v} / Redis 写盘失败`, fix: `free disk space or fix permissions of Redis's dir (redis-cli CONFIG GET dir), then check the Redis log / 检查 Redis 目录的磁盘空间与权限` });
+      out.push({
+        level: 'fail',
+        what: 'redis disk writes',
+        detail: `${label}: ${v} / Redis 写盘失败`,
+        fix: `free disk space or fix permissions of Redis's dir (redis-cli CONFIG GET dir), then check the Redis log / 检查 Redis 目录的磁盘空间与权限`,
+      });
     }
   }
   const max = Number(info.get('maxmemory') ?? 0);

@@ -31,16 +31,41 @@ dl.fields dt{color:#4d5b69}dl.fields dd{margin:0;word-break:break-all}code{font-
 
 /** A status as a badge, in the page's language. */
 export function statusBadge(lang: Lang, status: GatewayStatus): SafeHtml {
-  const cls = isNegativeStatus(status) ? 'bad' : status === 'closed' || status === 'released' ? 'good' : '';
-  return html`<span class="badge ${cls}" data-status="${status}">${statusText(lang, status)}</span>`;
+  const cls = isNegativeStatus(status)
+    ? 'bad'
+    : status === 'closed' || status === 'released'
+      ? 'good'
+      : '';
+  return html`<span class="badge ${cls}" data-status="${status}"
+    >${statusText(lang, status)}</span
+  >`;
 }
 
 /** A POST form with the session's CSRF secret and where to come back to. */
-export function actionForm(ctx: PageContext, action: string, label: string, opts: { reason?: boolean; back?: string; name?: string } = {}): SafeHtml {
+export function actionForm(
+  ctx: PageContext,
+  action: string,
+  label: string,
+  opts: { reason?: boolean; back?: string; name?: string } = {},
+): SafeHtml {
   if (!ctx.session) return html``;
-  return html`<form class="inline" method="post" action="${action}"${opts.name ? html` data-action="${opts.name}"` : ''}>
-<input type="hidden" name="_csrf" value="${ctx.session.csrf}"><input type="hidden" name="back" value="${opts.back ?? ctx.path}">
-${opts.reason ? html`<input name="reason" placeholder="${t(ctx.lang, 'reason')}" maxlength="500" size="14">` : ''}<button type="submit">${label}</button></form>`;
+  return html`<form
+    class="inline"
+    method="post"
+    action="${action}"
+    ${opts.name ? html` data-action="${opts.name}"` : ''}
+  >
+    <input type="hidden" name="_csrf" value="${ctx.session.csrf}" /><input
+      type="hidden"
+      name="back"
+      value="${opts.back ?? ctx.path}"
+    />
+    ${opts.reason ? html`<input name="reason" placeholder="${t(ctx.lang, 'reason')}" maxlength="500" size="14" />` : ''}<button
+      type="submit"
+    >
+      ${label}
+    </button>
+  </form>`;
 }
 
 /** The frame of every page: navigation, language switch, who is logged in, the notice, the body. */
@@ -48,15 +73,39 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml): string 
   const { lang, session } = ctx;
   const other = lang === 'zh' ? 'en' : 'zh';
   const nav = session
-    ? html`<a href="/console/">${t(lang, 'nav.overview')}</a><a href="/console/messages">${t(lang, 'nav.messages')}</a>
-<a href="/console/problems">${t(lang, 'nav.problems')}</a><a href="/console/receipts/unclaimed">${t(lang, 'nav.unclaimed')}</a>
-${session.scopes.has('admin') ? html`<a href="/console/queues">${t(lang, 'nav.board')}</a>` : ''}`
+    ? html`<a href="/console/">${t(lang, 'nav.overview')}</a
+        ><a href="/console/messages">${t(lang, 'nav.messages')}</a>
+        <a href="/console/problems">${t(lang, 'nav.problems')}</a
+        ><a href="/console/receipts/unclaimed">${t(lang, 'nav.unclaimed')}</a>
+        ${session.scopes.has('admin') ? html`<a href="/console/queues">${t(lang, 'nav.board')}</a>` : ''}`
     : html``;
-  const right = html`<a href="/console/lang/${other}${query({ back: ctx.path })}" lang="${other}">${t(lang, 'nav.otherLang')}</a>
-${session ? html`<span class="muted">${t(lang, 'signedInAs')}: <b>${session.name}</b></span>${actionForm(ctx, '/console/logout', t(lang, 'logout'), { name: 'logout' })}` : ''}`;
+  const right = html`<a href="/console/lang/${other}${query({ back: ctx.path })}" lang="${other}"
+      >${t(lang, 'nav.otherLang')}</a
+    >
+    ${
+      session
+        ? html`<span class="muted">${t(lang, 'signedInAs')}: <b>${session.name}</b></span
+            >${actionForm(ctx, '/console/logout', t(lang, 'logout'), { name: 'logout' })}`
+        : ''
+    }`;
   return html`<!doctype html>
-<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title} · ${t(lang, 'title')}</title><style>${new SafeHtml(STYLE)}</style></head>
-<body><header><span class="brand">${t(lang, 'title')}</span>${nav}<span class="right">${right}</span></header>
-<main><h1>${title}</h1>${ctx.flash ? html`<div class="flash ${ctx.flash.kind}" role="status">${ctx.flash.text}</div>` : ''}${body}</main></body></html>`.text;
+    <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <title>${title} · ${t(lang, 'title')}</title>
+        <style>
+          ${new SafeHtml(STYLE)}
+        </style>
+      </head>
+      <body>
+        <header>
+          <span class="brand">${t(lang, 'title')}</span>${nav}<span class="right">${right}</span>
+        </header>
+        <main>
+          <h1>${title}</h1>
+          ${ctx.flash ? html`<div class="flash ${ctx.flash.kind}" role="status">${ctx.flash.text}</div>` : ''}${body}
+        </main>
+      </body>
+    </html>`.text;
 }

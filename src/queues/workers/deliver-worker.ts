@@ -35,13 +35,23 @@ export function deliverProcessor(deps: PipelineDeps) {
   const breakers = new CircuitBreakers(deps.redis, deps.config.redis.prefix, deps.config.breakers);
 
   /** Back to the delayed set until `at`, attempts untouched, behind fresh messages. */
-  const waitUntil = async (job: Job<MessageJob>, token: string | undefined, at: number): Promise<void> => {
+  const waitUntil = async (
+    job: Job<MessageJob>,
+    token: string | undefined,
+    at: number,
+  ): Promise<void> => {
     if (!job.priority) await job.changePriority({ priority: BACKLOG_PRIORITY });
     await job.moveToDelayed(at, token);
   };
 
   /** A breaker that is not letting this message through: note it once per outage, then wait. */
-  const waitForBreaker = async (job: Job<MessageJob>, token: string | undefined, transport: string, a: Extract<Admission, { send: false }>, seen?: string) => {
+  const waitForBreaker = async (
+    job: Job<MessageJob>,
+    token: string | undefined,
+    transport: string,
+    a: Extract<Admission, { send: false }>,
+    seen?: string,
+  ) => {
     const { messageId } = job.data;
     const mark = `${transport}:${a.since}`;
     if (seen !== mark) {
@@ -55,8 +65,13 @@ export function deliverProcessor(deps: PipelineDeps) {
     }
     const { openForMs } = breakers.settingsOf(transport);
     // While one probe runs, look again soon rather than a whole open period later.
-    const base = a.state === 'open' ? a.until : Math.min(a.until, Date.now() + Math.max(250, openForMs / 5));
-    await waitUntil(job, token, base + Math.floor(Math.random() * Math.min(1000, openForMs / 10 + 1)));
+    const base =
+      a.state === 'open' ? a.until : Math.min(a.until, Date.now() + Math.max(250, openForMs / 5));
+    await waitUntil(
+      job,
+      token,
+      base + Math.floor(Math.random() * Math.min(1000, openForMs / 10 + 1)),
+    );
   };
 
   return async (job: Job<MessageJob>, token?: string): Promise<void> => {
@@ -87,7 +102,12 @@ export function deliverProcessor(deps: PipelineDeps) {
     }
 
     const transport = deps.transports.get(ch.transport)!;
-    const log = deps.log.child({ messageId, stage: 'deliver', attempt: job.attemptsMade + 1, ...(replay ? { replay } : {}) });
+    const log = deps.log.child({
+      messageId,
+      stage: 'deliver',
+      attempt: job.attemptsMade + 1,
+      ...(replay ? { replay } : {}),
+    });
     try {
       const attachments = await attachmentsOf(deps, rec.docRef, transport);
       const ack = await transport.send(
@@ -101,28 +121,56 @@ export function deliverProcessor(deps: PipelineDeps) {
           ...(attachments ? { attachments } : {}),
         },
         // A replay is a deliberate second send: its own key, so an idempotent receiver takes it.
-        { idempotencyKey: replay ? `${ch.name}:${rec.businessKey}:replay-${replay}` : `${ch.name}:${rec.businessKey}`, ...(replay ? { replay } : {}) },
+        {
+          idempotencyKey: replay
+            ? `${ch.name}:${rec.businessKey}:replay-${replay}`
+            : `${ch.name}:${rec.businessKey}`,
+          ...(replay ? { replay } : {}),
+        },
       );
-      for (const key of ack.correlationKeys ?? []) await deps.ledger.bindKey(BUSINESS_KEY_INDEX, key, messageId);
+      for (const key of ack.correlationKeys ?? [])
+        await deps.ledger.bindKey(BUSINESS_KEY_INDEX, key, messageId);
       if (ack.warning) {
-        log.warn({ transport: transport.name, warning: ack.warning }, 'sent, with a warning / 已发送，但有警告');
+        log.warn(
+          { transport: transport.name, warning: ack.warning },
+          'sent, with a warning / 已发送，但有警告',
+        );
         await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: ack.warning });
       }
       const before = await breakers.answered(ch.transport);
       if (before !== 'closed') {
-        await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `circuit breaker of transport ${ch.transport} closed: the endpoint answered${admission.probe ? ' the probe' : ''} / 熔断器已关闭` });
+        await deps.ledger.event(messageId, {
+          at: Date.now(),
+          stage: 'deliver',
+          text: `circuit breaker of transport ${ch.transport} closed: the endpoint answered${admission.probe ? ' the probe' : ''} / 熔断器已关闭`,
+        });
       }
-      if (ack.receipt) await queueReceipt(deps, ack.receipt, transport.name, `${rec.sourceName}.response`, messageId);
+      if (ack.receipt)
+        await queueReceipt(
+          deps,
+          ack.receipt,
+          transport.name,
+          `${rec.sourceName}.response`,
+          messageId,
+        );
       if (replay) {
         await deps.ledger.set(messageId, { replaysDone: replay });
         await deps.ledger.endSend(messageId);
-        await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `replay #${replay} sent via ${transport.name}: ${ack.reference} / 重放已发送` });
+        await deps.ledger.event(messageId, {
+          at: Date.now(),
+          stage: 'deliver',
+          text: `replay #${replay} sent via ${transport.name}: ${ack.reference} / 重放已发送`,
+        });
         log.info('replayed / 已重放');
         return;
       }
       await deps.ledger.set(messageId, { deliveredAt: Date.now() });
       await deps.receiptSla.expect(messageId, Date.now() + ch.receiptSlaMs);
-      await deps.ledger.advance(messageId, 'sent', { stage: 'deliver', text: `delivered via ${transport.name}: ${ack.reference} (attempt ${job.attemptsMade + 1})`, refs: { delivered: rec.deliverRef } });
+      await deps.ledger.advance(messageId, 'sent', {
+        stage: 'deliver',
+        text: `delivered via ${transport.name}: ${ack.reference} (attempt ${job.attemptsMade + 1})`,
+        refs: { delivered: rec.deliverRef },
+      });
       log.info('delivered / 已发送');
     } catch (err) {
       await deps.ledger.endSend(messageId);
@@ -143,19 +191,31 @@ export function deliverProcessor(deps: PipelineDeps) {
           code: 'GW_ERR_BREAKER_OPEN',
           text: `circuit breaker of transport ${ch.transport} opened after ${b.failures} consecutive transient failure(s); sends pause for ${openForMs} ms / 连续失败，熔断器打开`,
         });
-        log.warn({ transport: ch.transport, failures: b.failures }, 'circuit breaker opened / 熔断器打开');
+        log.warn(
+          { transport: ch.transport, failures: b.failures },
+          'circuit breaker opened / 熔断器打开',
+        );
       }
       // A replay's age counts from the operator's request, not from the original arrival.
       const age = Date.now() - (replay ? job.timestamp : rec.createdAt);
       if (!mayRetry(deps.config.retry.delaysMs, attemptsMade, age, deps.config.retry.maxAgeMs)) {
         const dead = new GatewayError('GW_ERR_DELIVER_EXHAUSTED', [
-          { zh: `共尝试 ${attemptsMade} 次，最后错误：${gwErr.details[0]?.zh ?? gwErr.code}`, en: `${attemptsMade} attempts; last error: ${gwErr.message}` },
+          {
+            zh: `共尝试 ${attemptsMade} 次，最后错误：${gwErr.details[0]?.zh ?? gwErr.code}`,
+            en: `${attemptsMade} attempts; last error: ${gwErr.message}`,
+          },
         ]);
         if (replay) return void (await replayFailed(deps, messageId, replay, dead));
         await failMessage(deps, messageId, dead, 'dead', 'deliver');
         return;
       }
-      await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `attempt ${attemptsMade} failed: ${gwErr.message}`, code: gwErr.code, refs: { delivered: rec.deliverRef } });
+      await deps.ledger.event(messageId, {
+        at: Date.now(),
+        stage: 'deliver',
+        text: `attempt ${attemptsMade} failed: ${gwErr.message}`,
+        code: gwErr.code,
+        refs: { delivered: rec.deliverRef },
+      });
       log.warn({ code: gwErr.code }, 'delivery failed, will retry / 发送失败，稍后重试');
       if (!job.priority) await job.changePriority({ priority: BACKLOG_PRIORITY });
       throw gwErr;
@@ -164,16 +224,30 @@ export function deliverProcessor(deps: PipelineDeps) {
 }
 
 /** A replay that did not go out: the message itself was delivered before, so only the timeline says so. */
-async function replayFailed(deps: PipelineDeps, messageId: string, n: number, err: GatewayError): Promise<void> {
+async function replayFailed(
+  deps: PipelineDeps,
+  messageId: string,
+  n: number,
+  err: GatewayError,
+): Promise<void> {
   await deps.ledger.set(messageId, { replaysDone: n });
-  await deps.ledger.event(messageId, { at: Date.now(), stage: 'deliver', text: `replay #${n} not sent: ${err.message} / 重放未发送`, code: err.code });
+  await deps.ledger.event(messageId, {
+    at: Date.now(),
+    stage: 'deliver',
+    text: `replay #${n} not sent: ${err.message} / 重放未发送`,
+    code: err.code,
+  });
 }
 
 /**
  * The attachments (随附单据) of a message whose document is a bundle; undefined for a plain one.
  * A route that cannot carry them refuses the message instead of sending it without them.
  */
-async function attachmentsOf(deps: PipelineDeps, docRef: SpoolRef, transport: Transport): Promise<readonly BundleFile[] | undefined> {
+async function attachmentsOf(
+  deps: PipelineDeps,
+  docRef: SpoolRef,
+  transport: Transport,
+): Promise<readonly BundleFile[] | undefined> {
   const doc = await deps.spool.get(docRef);
   if (!isBundle(doc)) return undefined;
   const { attachments } = await unpackBundle(doc);
@@ -184,7 +258,8 @@ async function attachmentsOf(deps: PipelineDeps, docRef: SpoolRef, transport: Tr
       zh: `此报文带有 ${attachments.length} 个随附单据文件，传输 ${transport.name} 无法携带`,
       en: `the message has ${attachments.length} attached files, which transport ${transport.name} cannot carry`,
       fixZh: '随附单据经单一窗口客户端（sw-client 传输）发送',
-      fixEn: 'send declarations with attachments through the Single Window client (a sw-client transport)',
+      fixEn:
+        'send declarations with attachments through the Single Window client (a sw-client transport)',
     });
   }
   return attachments;

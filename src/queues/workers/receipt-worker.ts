@@ -20,7 +20,16 @@ export const ORPHANS_FEED = 'orphans';
 const UNMATCHED_ATTEMPTS = 5;
 
 /** Receipt keys that may carry a message's business key (ClientSeqNo, CEB orderNo/copNo...). */
-const BUSINESS_KEYS = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo', 'etpsPreentNo', 'sourceStem', 'decModSeqNo'] as const;
+const BUSINESS_KEYS = [
+  'clientSeqNo',
+  'orderNo',
+  'copNo',
+  'logisticsNo',
+  'invtNo',
+  'etpsPreentNo',
+  'sourceStem',
+  'decModSeqNo',
+] as const;
 
 /**
  * Finds the message a receipt answers: by business key (or a manifest bill number, or a 金二
@@ -28,13 +37,22 @@ const BUSINESS_KEYS = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo
  * then CopMsgId.
  */
 async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string | undefined> {
-  const candidates = [...BUSINESS_KEYS.map((k) => r.keys[k]), r.keys.billNo ? `bill:${r.keys.billNo}` : undefined, r.keys.pocketId ? `pocket:${r.keys.pocketId}` : undefined, r.keys.consignNo ? `consign:${r.keys.consignNo}` : undefined];
+  const candidates = [
+    ...BUSINESS_KEYS.map((k) => r.keys[k]),
+    r.keys.billNo ? `bill:${r.keys.billNo}` : undefined,
+    r.keys.pocketId ? `pocket:${r.keys.pocketId}` : undefined,
+    r.keys.consignNo ? `consign:${r.keys.consignNo}` : undefined,
+  ];
   for (const value of candidates) {
     if (!value) continue;
     const id = await deps.ledger.findByKey(BUSINESS_KEY_INDEX, value);
     if (id) return id;
   }
-  for (const [kind, value] of [['seqNo', r.keys.seqNo], ['trnPreId', r.keys.trnPreId], ['copMsgId', r.keys.copMsgId]] as const) {
+  for (const [kind, value] of [
+    ['seqNo', r.keys.seqNo],
+    ['trnPreId', r.keys.trnPreId],
+    ['copMsgId', r.keys.copMsgId],
+  ] as const) {
     if (!value) continue;
     const id = await deps.ledger.findByKey(kind, value);
     if (id) return id;
@@ -48,13 +66,22 @@ async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string |
  * keys of different messages may legitimately meet in one receipt (a CEB inventory return names
  * its order), a 统一编号 may not. Undefined when the keys agree.
  */
-async function keyConflict(deps: PipelineDeps, messageId: string, r: ParsedReceipt): Promise<{ why: string; others: string[] } | undefined> {
+async function keyConflict(
+  deps: PipelineDeps,
+  messageId: string,
+  r: ParsedReceipt,
+): Promise<{ why: string; others: string[] } | undefined> {
   const seqNo = r.keys.seqNo;
   if (!seqNo) return undefined;
   const owner = await deps.ledger.findByKey('seqNo', seqNo);
-  if (owner && owner !== messageId) return { why: `conflicting keys: seqNo ${seqNo} belongs to ${owner}`, others: [owner] };
+  if (owner && owner !== messageId)
+    return { why: `conflicting keys: seqNo ${seqNo} belongs to ${owner}`, others: [owner] };
   const own = (await deps.ledger.get(messageId))?.seqNo;
-  if (own && own !== seqNo) return { why: `conflicting keys: message already has seqNo ${own}, receipt says ${seqNo}`, others: [] };
+  if (own && own !== seqNo)
+    return {
+      why: `conflicting keys: message already has seqNo ${own}, receipt says ${seqNo}`,
+      others: [],
+    };
   return undefined;
 }
 
@@ -70,7 +97,13 @@ export function receiptProcessor(deps: PipelineDeps) {
     try {
       parsed = parseReceipt(bytes, fileName);
     } catch (err) {
-      await park(deps, fileName, bytes, err instanceof GatewayError ? err.message : String(err), receiptRef);
+      await park(
+        deps,
+        fileName,
+        bytes,
+        err instanceof GatewayError ? err.message : String(err),
+        receiptRef,
+      );
       return;
     }
     // A receipt returned in the same exchange as a send answers that message when its keys say nothing.
@@ -78,24 +111,52 @@ export function receiptProcessor(deps: PipelineDeps) {
     const timelineOnly = TIMELINE_ONLY_KINDS.has(parsed.kind);
     if (!messageId) {
       if (job.attemptsMade + 1 < UNMATCHED_ATTEMPTS) {
-        throw new GatewayError('GW_ERR_RECEIPT_UNMATCHED', { where: fileName, zh: JSON.stringify(parsed.keys), en: JSON.stringify(parsed.keys) });
+        throw new GatewayError('GW_ERR_RECEIPT_UNMATCHED', {
+          where: fileName,
+          zh: JSON.stringify(parsed.keys),
+          en: JSON.stringify(parsed.keys),
+        });
       }
       // A client event about a file that is not ours (another tool shares the client) is no receipt.
-      if (timelineOnly) deps.log.debug({ fileName, source }, 'client event for a file of no message of ours / 非本网关报文的客户端事件');
-      else await park(deps, fileName, bytes, `no message matches ${JSON.stringify(parsed.keys)}`, receiptRef);
+      if (timelineOnly)
+        deps.log.debug(
+          { fileName, source },
+          'client event for a file of no message of ours / 非本网关报文的客户端事件',
+        );
+      else
+        await park(
+          deps,
+          fileName,
+          bytes,
+          `no message matches ${JSON.stringify(parsed.keys)}`,
+          receiptRef,
+        );
       return;
     }
     if (timelineOnly) {
-      await deps.ledger.event(messageId, { at: Date.now(), stage: 'receipt', text: parsed.text, code: parsed.code });
+      await deps.ledger.event(messageId, {
+        at: Date.now(),
+        stage: 'receipt',
+        text: parsed.text,
+        code: parsed.code,
+      });
       if (parsed.kind === 'client-overdue') deps.log.error({ messageId, source }, parsed.text);
       return;
     }
     const conflict = await keyConflict(deps, messageId, parsed);
     if (conflict) {
       for (const id of [messageId, ...conflict.others]) {
-        await deps.ledger.event(id, { at: Date.now(), stage: 'receipt', text: `receipt ${fileName} not applied: ${conflict.why}`, code: 'GW_ERR_RECEIPT_KEY_CONFLICT' });
+        await deps.ledger.event(id, {
+          at: Date.now(),
+          stage: 'receipt',
+          text: `receipt ${fileName} not applied: ${conflict.why}`,
+          code: 'GW_ERR_RECEIPT_KEY_CONFLICT',
+        });
       }
-      deps.log.error({ fileName, messageId, others: conflict.others, why: conflict.why }, 'receipt keys point to different messages: not applied, kept in orphans/ / 回执关联编号互相矛盾，未应用，已存入 orphans 目录');
+      deps.log.error(
+        { fileName, messageId, others: conflict.others, why: conflict.why },
+        'receipt keys point to different messages: not applied, kept in orphans/ / 回执关联编号互相矛盾，未应用，已存入 orphans 目录',
+      );
       await park(deps, fileName, bytes, conflict.why, receiptRef);
       return;
     }
@@ -103,7 +164,10 @@ export function receiptProcessor(deps: PipelineDeps) {
     const { seq, isNew } = await deps.ledger.receiptSeq(messageId, receiptRef.slice(7));
     if (isNew) {
       // bindKey is the atomic check: a 统一编号 bound to another message meanwhile is not taken over.
-      if (parsed.keys.seqNo && !(await deps.ledger.bindKey('seqNo', parsed.keys.seqNo, messageId))) {
+      if (
+        parsed.keys.seqNo &&
+        !(await deps.ledger.bindKey('seqNo', parsed.keys.seqNo, messageId))
+      ) {
         await deps.ledger.set(messageId, { seqNo: parsed.keys.seqNo });
       }
       if (parsed.keys.entryId) {
@@ -111,23 +175,40 @@ export function receiptProcessor(deps: PipelineDeps) {
         await deps.ledger.setKeys(ENTRY_ID_INDEX, [parsed.keys.entryId], messageId);
       }
       // The 转关单统一编号 of a transit declaration: recorded, and a key TRN_RESULT receipts match on.
-      if (parsed.keys.trnPreId && !(await deps.ledger.bindKey('trnPreId', parsed.keys.trnPreId, messageId))) {
+      if (
+        parsed.keys.trnPreId &&
+        !(await deps.ledger.bindKey('trnPreId', parsed.keys.trnPreId, messageId))
+      ) {
         await deps.ledger.set(messageId, { trnPreId: parsed.keys.trnPreId });
       }
       // 代理报关委托: the counter-party's confirmation names the agreement only by its 委托编号.
-      if (parsed.kind === 'agr-response' && parsed.keys.consignNo) await deps.ledger.bindKey(BUSINESS_KEY_INDEX, `consign:${parsed.keys.consignNo}`, messageId);
+      if (parsed.kind === 'agr-response' && parsed.keys.consignNo)
+        await deps.ledger.bindKey(
+          BUSINESS_KEY_INDEX,
+          `consign:${parsed.keys.consignNo}`,
+          messageId,
+        );
       const status = await deps.ledger.advance(messageId, parsed.status, {
         stage: 'receipt',
         text: `${parsed.kind} ${parsed.code} ${parsed.text}`.trim(),
         code: parsed.code,
         refs: { receipt: receiptRef },
       });
-      deps.log.info({ messageId, kind: parsed.kind, code: parsed.code, status, source }, `receipt / 回执: ${parsed.text}`);
+      deps.log.info(
+        { messageId, kind: parsed.kind, code: parsed.code, status, source },
+        `receipt / 回执: ${parsed.text}`,
+      );
       const rec = await deps.ledger.get(messageId);
       if (rec?.amendOf) await amendAnswered(deps, rec, parsed);
       if (isNegativeStatus(status)) await archiveToFailed(deps, messageId);
     }
-    await deps.queues.add('writeback', jobIdFor(messageId, 'writeback', String(seq)), { messageId, receiptRef, kind: parsed.kind, seq, ...(parsed.negative ? { negative: true } : {}) });
+    await deps.queues.add('writeback', jobIdFor(messageId, 'writeback', String(seq)), {
+      messageId,
+      receiptRef,
+      kind: parsed.kind,
+      seq,
+      ...(parsed.negative ? { negative: true } : {}),
+    });
   };
 }
 
@@ -136,11 +217,32 @@ export function receiptProcessor(deps: PipelineDeps) {
  * through the DECSUB subscription) in `<dataDir>/orphans/` and on the `orphans` feed of the
  * polling API, so an operator or a legacy system can pick it up; never drops it.
  */
-async function park(deps: PipelineDeps, fileName: string | undefined, bytes: Buffer, why: string, receiptRef: ReceiptJob['receiptRef']): Promise<void> {
-  const base = String(fileName ?? '').split(/[/\\]/).pop() ?? '';
-  const safe = base.replace(/[^\p{L}\p{N}._-]/gu, '_').replace(/^\.+/, '').slice(0, 150) || 'receipt';
+async function park(
+  deps: PipelineDeps,
+  fileName: string | undefined,
+  bytes: Buffer,
+  why: string,
+  receiptRef: ReceiptJob['receiptRef'],
+): Promise<void> {
+  const base =
+    String(fileName ?? '')
+      .split(/[/\\]/)
+      .pop() ?? '';
+  const safe =
+    base
+      .replace(/[^\p{L}\p{N}._-]/gu, '_')
+      .replace(/^\.+/, '')
+      .slice(0, 150) || 'receipt';
   const name = `${receiptRef.slice('sha256:'.length, 'sha256:'.length + 12)}-${safe}`;
   await writeFileAtomic(join(deps.config.dataDir, 'orphans', name), bytes, PRIVATE_MODES);
-  await deps.receiptFeed.append(ORPHANS_FEED, { messageId: '', fileName: name, kind: 'orphan', receiptRef });
-  deps.log.warn({ fileName, why, file: name }, 'receipt matches no message: kept in orphans/ / 回执无法对应到报文，已存入 orphans 目录');
+  await deps.receiptFeed.append(ORPHANS_FEED, {
+    messageId: '',
+    fileName: name,
+    kind: 'orphan',
+    receiptRef,
+  });
+  deps.log.warn(
+    { fileName, why, file: name },
+    'receipt matches no message: kept in orphans/ / 回执无法对应到报文，已存入 orphans 目录',
+  );
 }

@@ -25,7 +25,10 @@ export function signProcessor(deps: PipelineDeps) {
       const xml = (await deps.spool.get(rec.messageRef)).toString('utf8');
       const { algorithm, uris: preset, ...overrides } = ch.signature;
       // signer: client — the Single Window client signs with its own card; the message goes as it is.
-      const signed = signer.kind === 'client' ? xml : await signEnveloped(xml, signer, { algorithm, uris: { preset, ...overrides } });
+      const signed =
+        signer.kind === 'client'
+          ? xml
+          : await signEnveloped(xml, signer, { algorithm, uris: { preset, ...overrides } });
       const signedRef = await deps.spool.put(signed);
       let deliverRef = signedRef;
       if (ch.envelope.type === 'dxp') {
@@ -41,7 +44,10 @@ export function signProcessor(deps: PipelineDeps) {
       await deps.ledger.set(messageId, { signedRef, deliverRef });
       await deps.ledger.advance(messageId, 'signed', {
         stage: 'sign',
-        text: signer.kind === 'client' ? 'left unsigned: the Single Window client signs / 由单一窗口客户端签名' : `signed by ${signer.name} (${ch.signature.algorithm})`,
+        text:
+          signer.kind === 'client'
+            ? 'left unsigned: the Single Window client signs / 由单一窗口客户端签名'
+            : `signed by ${signer.name} (${ch.signature.algorithm})`,
         refs: { signed: signedRef, delivered: deliverRef },
       });
       await deps.queues.add('deliver', deliverJobId(messageId, rec.generation), { messageId });
@@ -52,7 +58,10 @@ export function signProcessor(deps: PipelineDeps) {
       if (isSignerFatal(gwErr.code)) {
         // The signer, not the message, is at fault (expired certificate, PIN): the message waits
         // in the queue for the operator's fix instead of failing; the signer reports its state.
-        deps.log.error({ messageId, signer: signer.name, code: gwErr.code }, 'signer cannot sign; message waits / 签名器无法签名，报文等待');
+        deps.log.error(
+          { messageId, signer: signer.name, code: gwErr.code },
+          'signer cannot sign; message waits / 签名器无法签名，报文等待',
+        );
         throw new Error(`${gwErr.code}: waiting for signer ${signer.name}`, { cause: gwErr });
       }
       await failMessage(deps, messageId, gwErr, 'failed', 'sign');

@@ -12,7 +12,12 @@ import { MemoryBudget, parseCostOf } from '../memory-budget.js';
 import { amendRequested, findSentMessage } from '../amend-tracking.js';
 
 /** Binds the message's ClientSeqNo; a second document may not reuse one. */
-async function bindBusinessKey(deps: PipelineDeps, rec: MessageRecord, msg: StandardMessage, id: string): Promise<void> {
+async function bindBusinessKey(
+  deps: PipelineDeps,
+  rec: MessageRecord,
+  msg: StandardMessage,
+  id: string,
+): Promise<void> {
   const other = await deps.ledger.bindKey(BUSINESS_KEY_INDEX, msg.businessKey, id);
   if (other) {
     throw new GatewayError('GW_ERR_TRANSLATE_FIELD', {
@@ -21,17 +26,32 @@ async function bindBusinessKey(deps: PipelineDeps, rec: MessageRecord, msg: Stan
       zh: `ClientSeqNo ${msg.businessKey} 已被另一份报文（${other}）使用`,
       en: `ClientSeqNo ${msg.businessKey} is already used by another message (${other})`,
       fixZh: '每份报关单使用新的 ClientSeqNo；重发同一报关单请重新投递原文件',
-      fixEn: 'give every declaration its own ClientSeqNo; to resend one, drop the original file again',
+      fixEn:
+        'give every declaration its own ClientSeqNo; to resend one, drop the original file again',
     });
   }
 }
 
 /** Records one translated message and queues its signing. */
-async function forward(deps: PipelineDeps, id: string, msg: StandardMessage, ch: { name: string; signer: string }): Promise<void> {
-  if (msg.correlationKeys?.length) await deps.ledger.setKeys(BUSINESS_KEY_INDEX, msg.correlationKeys, id);
+async function forward(
+  deps: PipelineDeps,
+  id: string,
+  msg: StandardMessage,
+  ch: { name: string; signer: string },
+): Promise<void> {
+  if (msg.correlationKeys?.length)
+    await deps.ledger.setKeys(BUSINESS_KEY_INDEX, msg.correlationKeys, id);
   const messageRef = await deps.spool.put(msg.xml);
-  await deps.ledger.set(id, { messageRef, businessKey: msg.businessKey, messageType: msg.messageType });
-  await deps.ledger.advance(id, 'translated', { stage: 'translate', text: `${msg.messageType} ClientSeqNo=${msg.businessKey}`, refs: { message: messageRef } });
+  await deps.ledger.set(id, {
+    messageRef,
+    businessKey: msg.businessKey,
+    messageType: msg.messageType,
+  });
+  await deps.ledger.advance(id, 'translated', {
+    stage: 'translate',
+    text: `${msg.messageType} ClientSeqNo=${msg.businessKey}`,
+    refs: { message: messageRef },
+  });
   if (msg.amends) await amendRequested(deps, id, msg.amends, msg.businessKey);
   await deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, ch.signer);
 }
@@ -52,7 +72,8 @@ export function translateProcessor(deps: PipelineDeps) {
     const ch = channelOf(deps, rec.channel);
     if (rec.messageRef || rec.parts) {
       // Done before a crash or a re-delivered job: make sure the next stage is queued, nothing else.
-      for (const id of rec.parts ? rec.parts.split(',') : [messageId]) await deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, ch.signer);
+      for (const id of rec.parts ? rec.parts.split(',') : [messageId])
+        await deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, ch.signer);
       return;
     }
     const log = deps.log.child({ messageId, stage: 'translate', file: rec.sourceName });
@@ -61,7 +82,16 @@ export function translateProcessor(deps: PipelineDeps) {
       const release = await budget.acquire(parseCostOf(docBytes));
       let msgs: readonly StandardMessage[];
       try {
-        msgs = await translateAll(deps.translators.get(ch.name)!, docBytes, { channel: ch.name, fileName: rec.sourceName, findSent: (ref) => findSentMessage(deps, ref) }, inputLimits);
+        msgs = await translateAll(
+          deps.translators.get(ch.name)!,
+          docBytes,
+          {
+            channel: ch.name,
+            fileName: rec.sourceName,
+            findSent: (ref) => findSentMessage(deps, ref),
+          },
+          inputLimits,
+        );
       } finally {
         release();
       }
@@ -71,14 +101,27 @@ export function translateProcessor(deps: PipelineDeps) {
         log.info({ businessKey: msgs[0]!.businessKey }, 'translated / 已转换');
         return;
       }
-      const ids = msgs.map((_, i) => messageIdFor(ch.name, Buffer.concat([docBytes, Buffer.from(`#part${i + 1}`)])));
+      const ids = msgs.map((_, i) =>
+        messageIdFor(ch.name, Buffer.concat([docBytes, Buffer.from(`#part${i + 1}`)])),
+      );
       for (const [i, msg] of msgs.entries()) await bindBusinessKey(deps, rec, msg, ids[i]!);
       await deps.ledger.set(messageId, { parts: ids.join(',') });
       for (const [i, msg] of msgs.entries()) {
-        await deps.ledger.create({ id: ids[i]!, channel: ch.name, sourceName: rec.sourceName, docRef: rec.docRef, createdAt: Date.now(), partOf: messageId, part: i + 1 });
+        await deps.ledger.create({
+          id: ids[i]!,
+          channel: ch.name,
+          sourceName: rec.sourceName,
+          docRef: rec.docRef,
+          createdAt: Date.now(),
+          partOf: messageId,
+          part: i + 1,
+        });
         await forward(deps, ids[i]!, msg, ch);
       }
-      await deps.ledger.advance(messageId, 'translated', { stage: 'translate', text: `split into ${msgs.length} declarations: ${msgs.map((m) => m.businessKey).join(', ')}` });
+      await deps.ledger.advance(messageId, 'translated', {
+        stage: 'translate',
+        text: `split into ${msgs.length} declarations: ${msgs.map((m) => m.businessKey).join(', ')}`,
+      });
       log.info({ parts: msgs.length }, 'translated and split / 已转换并拆分');
     } catch (err) {
       const gwErr = toGatewayError(err);

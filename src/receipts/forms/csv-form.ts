@@ -4,7 +4,10 @@ import type { ReceiptRowView, ReceiptView } from './receipt-view.js';
  * The CSV receipt form: a header row in Chinese and one row per receipt record, UTF-8, CRLF
  * line ends (RFC 4180), fields quoted when they hold a comma, quote or line break.
  */
-export const CSV_COLUMNS: readonly (readonly [header: string, value: (v: ReceiptView, r: ReceiptRowView) => string])[] = [
+export const CSV_COLUMNS: readonly (readonly [
+  header: string,
+  value: (v: ReceiptView, r: ReceiptRowView) => string,
+])[] = [
   ['业务编号', (_v, r) => r.businessKey],
   ['统一编号', (_v, r) => r.seqNo],
   ['报关单号', (_v, r) => r.entryId],

@@ -31,12 +31,23 @@ function sourceValues(v: ReceiptView, r: ReceiptRowView): Values {
 function formatTime(time: string, pattern: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(time);
   if (!m) return time;
-  const parts: Record<string, string> = { YYYY: m[1]!, MM: m[2]!, DD: m[3]!, HH: m[4]!, mm: m[5]!, ss: m[6]! };
+  const parts: Record<string, string> = {
+    YYYY: m[1]!,
+    MM: m[2]!,
+    DD: m[3]!,
+    HH: m[4]!,
+    mm: m[5]!,
+    ss: m[6]!,
+  };
   return pattern.replace(/YYYY|MM|DD|HH|mm|ss/g, (t) => parts[t]!);
 }
 
 function fieldValue(rule: ReceiptFieldRule, values: Values): string {
-  let out = rule.const ?? (rule.template ? rule.template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '') : values[rule.source!] ?? '');
+  let out =
+    rule.const ??
+    (rule.template
+      ? rule.template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '')
+      : (values[rule.source!] ?? ''));
   if (rule.date && out) out = formatTime(out, rule.date);
   if (rule.map && out in rule.map) out = rule.map[out]!;
   if (!out && rule.default !== undefined) out = rule.default;
@@ -51,18 +62,35 @@ function records(m: ReceiptMapping, v: ReceiptView): [string, string][][] {
   });
 }
 
-const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function renderText(m: ReceiptMapping, v: ReceiptView): string {
   const recs = records(m, v);
-  if (m.format === 'json') return `${JSON.stringify(recs.map((r) => Object.fromEntries(r)), null, 2)}\n`;
+  if (m.format === 'json')
+    return `${JSON.stringify(
+      recs.map((r) => Object.fromEntries(r)),
+      null,
+      2,
+    )}\n`;
   if (m.format === 'xml') {
-    const body = recs.map((r) => `  <${m.xml.record}>\n${r.map(([k, val]) => `    <${k}>${escapeXml(val)}</${k}>\n`).join('')}  </${m.xml.record}>\n`).join('');
+    const body = recs
+      .map(
+        (r) =>
+          `  <${m.xml.record}>\n${r.map(([k, val]) => `    <${k}>${escapeXml(val)}</${k}>\n`).join('')}  </${m.xml.record}>\n`,
+      )
+      .join('');
     return `<?xml version="1.0" encoding="${m.encoding}"?>\n<${m.xml.root}>\n${body}</${m.xml.root}>\n`;
   }
   const eol = m.csv.lineEnding === 'crlf' ? '\r\n' : '\n';
-  const line = (fields: string[]): string => fields.map((f) => (f.includes(m.csv.delimiter) ? `"${f.replace(/"/g, '""')}"` : csvField(f))).join(m.csv.delimiter) + eol;
-  return (m.csv.header ? line(Object.keys(m.fields)) : '') + recs.map((r) => line(r.map(([, val]) => val))).join('');
+  const line = (fields: string[]): string =>
+    fields
+      .map((f) => (f.includes(m.csv.delimiter) ? `"${f.replace(/"/g, '""')}"` : csvField(f)))
+      .join(m.csv.delimiter) + eol;
+  return (
+    (m.csv.header ? line(Object.keys(m.fields)) : '') +
+    recs.map((r) => line(r.map(([, val]) => val))).join('')
+  );
 }
 
 /** A receipt laid out by the enterprise's receipt mapping, in the mapping's encoding. */

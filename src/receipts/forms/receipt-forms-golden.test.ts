@@ -17,8 +17,16 @@ const samples = join(root, 'samples', 'receipt-forms');
 
 const forms = new ReceiptForms([
   { name: 'plain', receiptForm: 'xml' },
-  { name: 'gbk', receiptForm: 'mapping', receiptMapping: join(samples, 'receipt-mapping-gbk.yaml') },
-  { name: 'xml', receiptForm: 'mapping', receiptMapping: join(samples, 'receipt-mapping-xml.yaml') },
+  {
+    name: 'gbk',
+    receiptForm: 'mapping',
+    receiptMapping: join(samples, 'receipt-mapping-gbk.yaml'),
+  },
+  {
+    name: 'xml',
+    receiptForm: 'mapping',
+    receiptMapping: join(samples, 'receipt-mapping-xml.yaml'),
+  },
 ]);
 
 const ctx: ReceiptContext = {
@@ -38,17 +46,43 @@ const gatewayReceipt = (kind: GatewayReceipt['kind'], code: GatewayCode): Gatewa
   errorClass: kind === 'dead' ? 'transient' : 'permanent',
   zh: kind === 'duplicate' ? '重复文件' : '校验失败',
   en: kind === 'duplicate' ? 'duplicate file' : 'validation failed',
-  details: kind === 'duplicate' ? [] : [{ where: '报关单-001.csv, 第 3 行, 列 "币制"', field: 'TradeCurr', zh: '币制代码 "USX" 不存在', en: 'currency code "USX" does not exist' }],
+  details:
+    kind === 'duplicate'
+      ? []
+      : [
+          {
+            where: '报关单-001.csv, 第 3 行, 列 "币制"',
+            field: 'TradeCurr',
+            zh: '币制代码 "USX" 不存在',
+            en: 'currency code "USX" does not exist',
+          },
+        ],
   time: new Date('2026-11-27T01:02:03Z'),
 });
 
 const inputs: [name: string, bytes: Buffer, ext: string][] = [
   ...readdirSync(join(dir, 'input'))
     .sort()
-    .map((f): [string, Buffer, string] => [f.replace(/\.xml$/, ''), readFileSync(join(dir, 'input', f)), 'xml']),
-  ['gateway.error-xml', renderGatewayReceiptAs(gatewayReceipt('error', 'GW_ERR_VALIDATION'), 'xml'), 'xml'],
-  ['gateway.dead-json', renderGatewayReceiptAs(gatewayReceipt('dead', 'GW_ERR_DELIVER_EXHAUSTED'), 'json'), 'json'],
-  ['gateway.duplicate-xml', renderGatewayReceiptAs(gatewayReceipt('duplicate', 'GW_DUPLICATE'), 'xml'), 'xml'],
+    .map((f): [string, Buffer, string] => [
+      f.replace(/\.xml$/, ''),
+      readFileSync(join(dir, 'input', f)),
+      'xml',
+    ]),
+  [
+    'gateway.error-xml',
+    renderGatewayReceiptAs(gatewayReceipt('error', 'GW_ERR_VALIDATION'), 'xml'),
+    'xml',
+  ],
+  [
+    'gateway.dead-json',
+    renderGatewayReceiptAs(gatewayReceipt('dead', 'GW_ERR_DELIVER_EXHAUSTED'), 'json'),
+    'json',
+  ],
+  [
+    'gateway.duplicate-xml',
+    renderGatewayReceiptAs(gatewayReceipt('duplicate', 'GW_DUPLICATE'), 'xml'),
+    'xml',
+  ],
 ];
 
 const FORMS: [label: string, channel: string, form: ReceiptFormName][] = [
@@ -63,21 +97,45 @@ if (update) mkdirSync(join(dir, 'expected'), { recursive: true });
 
 describe('golden: receipt forms', () => {
   it('covers every receipt kind the parser knows and the gateway receipts', () => {
-    const kinds = new Set(inputs.map(([name, bytes, ext]) => receiptView(bytes, `${name}.${ext}`, ctx).kind));
+    const kinds = new Set(
+      inputs.map(([name, bytes, ext]) => receiptView(bytes, `${name}.${ext}`, ctx).kind),
+    );
     expect([...kinds].sort()).toEqual(
-      ['ceb-return', 'ceb900', 'dec-result', 'dead', 'duplicate', 'dxp-rep', 'error', 'import-response', 'mt9999', 'sas-receipt', 'sas-response', 'unknown'].sort(),
+      [
+        'ceb-return',
+        'ceb900',
+        'dec-result',
+        'dead',
+        'duplicate',
+        'dxp-rep',
+        'error',
+        'import-response',
+        'mt9999',
+        'sas-receipt',
+        'sas-response',
+        'unknown',
+      ].sort(),
     );
   });
 
-  const cases = inputs.flatMap(([name, bytes, ext]) => FORMS.map(([label, channel, form]) => [`${name} as ${label}`, name, bytes, ext, label, channel, form] as const));
+  const cases = inputs.flatMap(([name, bytes, ext]) =>
+    FORMS.map(
+      ([label, channel, form]) =>
+        [`${name} as ${label}`, name, bytes, ext, label, channel, form] as const,
+    ),
+  );
   it.each(cases)('%s', (_title, name, bytes, ext, label, channel, form) => {
     const out = forms.render(channel, form, bytes, ext, ctx);
     const file = join(dir, 'expected', `${name}.${label}.${out.ext}`);
     if (update) writeFileSync(file, out.bytes);
-    expect(out.bytes.equals(readFileSync(file)), `${file} differs; UPDATE_GOLDEN=1 regenerates it`).toBe(true);
+    expect(
+      out.bytes.equals(readFileSync(file)),
+      `${file} differs; UPDATE_GOLDEN=1 regenerates it`,
+    ).toBe(true);
   });
 
   it('the xml form is the receipt exactly as it came', () => {
-    for (const [, bytes, ext] of inputs) expect(forms.render('plain', 'xml', bytes, ext, ctx).bytes).toBe(bytes);
+    for (const [, bytes, ext] of inputs)
+      expect(forms.render('plain', 'xml', bytes, ext, ctx).bytes).toBe(bytes);
   });
 });

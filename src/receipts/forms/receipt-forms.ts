@@ -26,7 +26,11 @@ export interface ChannelReceiptForm {
 }
 
 const CHARSET: Record<string, string> = { 'UTF-8': 'utf-8', GBK: 'gbk', GB18030: 'gb18030' };
-const MEDIA: Record<string, string> = { csv: 'text/csv', xml: 'application/xml', json: 'application/json' };
+const MEDIA: Record<string, string> = {
+  csv: 'text/csv',
+  xml: 'application/xml',
+  json: 'application/json',
+};
 
 /**
  * Every channel's receipt form, with receipt mappings read and checked once at start: a bad
@@ -56,13 +60,34 @@ export class ReceiptForms {
    * The receipt in a form. `original` and `originalExt` are the receipt as stored (customs XML,
    * or a gateway receipt in XML or JSON); the other forms go through the receipt view.
    */
-  render(channel: string, form: ReceiptFormName, original: Buffer, originalExt: string, ctx: ReceiptContext): RenderedReceipt {
-    if (form === 'xml') return { bytes: original, ext: originalExt, contentType: originalExt === 'json' ? 'application/json' : 'application/xml' };
+  render(
+    channel: string,
+    form: ReceiptFormName,
+    original: Buffer,
+    originalExt: string,
+    ctx: ReceiptContext,
+  ): RenderedReceipt {
+    if (form === 'xml')
+      return {
+        bytes: original,
+        ext: originalExt,
+        contentType: originalExt === 'json' ? 'application/json' : 'application/xml',
+      };
     const view = receiptView(original, `receipt.${originalExt}`, ctx);
-    if (form === 'json') return { bytes: renderJsonReceipt(view), ext: 'json', contentType: 'application/json; charset=utf-8' };
-    if (form === 'csv') return { bytes: renderCsvReceipt(view), ext: 'csv', contentType: 'text/csv; charset=utf-8' };
+    if (form === 'json')
+      return {
+        bytes: renderJsonReceipt(view),
+        ext: 'json',
+        contentType: 'application/json; charset=utf-8',
+      };
+    if (form === 'csv')
+      return { bytes: renderCsvReceipt(view), ext: 'csv', contentType: 'text/csv; charset=utf-8' };
     const m = this.mappings.get(channel);
     if (!m) throw new RangeError(`channel ${channel} has no receipt mapping`);
-    return { bytes: renderMappedReceipt(m, view), ext: mappedExtension(m), contentType: `${MEDIA[m.format]}; charset=${CHARSET[m.encoding]}` };
+    return {
+      bytes: renderMappedReceipt(m, view),
+      ext: mappedExtension(m),
+      contentType: `${MEDIA[m.format]}; charset=${CHARSET[m.encoding]}`,
+    };
   }
 }

@@ -67,7 +67,18 @@ export interface ReceiptContext {
   readonly writtenAt: Date;
 }
 
-const KEY_ORDER: readonly (keyof ReceiptKeys)[] = ['clientSeqNo', 'orderNo', 'copNo', 'logisticsNo', 'invtNo', 'etpsPreentNo', 'billNo', 'businessId', 'decModSeqNo', 'sourceStem'];
+const KEY_ORDER: readonly (keyof ReceiptKeys)[] = [
+  'clientSeqNo',
+  'orderNo',
+  'copNo',
+  'logisticsNo',
+  'invtNo',
+  'etpsPreentNo',
+  'billNo',
+  'businessId',
+  'decModSeqNo',
+  'sourceStem',
+];
 
 /** A Date as China time (UTC+8, no daylight saving), "YYYY-MM-DD HH:mm:ss". */
 export function chinaTime(d: Date): string {
@@ -81,12 +92,15 @@ export function chinaTime(d: Date): string {
 export function normalizeTime(raw: string): string {
   const s = raw.trim();
   const compact = /^(\d{4})(\d{2})(\d{2})T?(\d{2})(\d{2})(\d{2})\d{0,3}$/.exec(s);
-  if (compact) return `${compact[1]}-${compact[2]}-${compact[3]} ${compact[4]}:${compact[5]}:${compact[6]}`;
+  if (compact)
+    return `${compact[1]}-${compact[2]}-${compact[3]} ${compact[4]}:${compact[5]}:${compact[6]}`;
   const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?$/.exec(s);
   if (iso) return `${iso[1]} ${iso[2]}`;
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return `${s} 00:00:00`;
   if (/^\d{8}$/.test(s)) return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6)} 00:00:00`;
-  const zoned = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) ? new Date(s) : undefined;
+  const zoned = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s)
+    ? new Date(s)
+    : undefined;
   return zoned && !Number.isNaN(zoned.getTime()) ? chinaTime(zoned) : s;
 }
 
@@ -111,7 +125,16 @@ function rowOf(p: ParsedReceipt, r: ReceiptRecord, ctx: ReceiptContext): Receipt
 
 function customsView(p: ParsedReceipt, ctx: ReceiptContext): ReceiptView {
   const rows = (p.records ?? [p]).map((r) => rowOf(p, r, ctx));
-  return { form: 'eport-receipt/1', channel: ctx.channel, messageId: ctx.messageId, kind: p.kind, family: p.family, messageType: p.messageType, ...rows[0]!, rows };
+  return {
+    form: 'eport-receipt/1',
+    channel: ctx.channel,
+    messageId: ctx.messageId,
+    kind: p.kind,
+    family: p.family,
+    messageType: p.messageType,
+    ...rows[0]!,
+    rows,
+  };
 }
 
 /** The fields of a gateway receipt, from its XML or JSON rendering. */
@@ -135,7 +158,15 @@ function gatewayFromJson(bytes: Buffer): GatewayFields | undefined {
   const o = j as Record<string, unknown> | null;
   if (!o || o.receipt !== 'eport-gateway/1') return undefined;
   const s = (k: string): string => (typeof o[k] === 'string' ? (o[k] as string) : '');
-  return { kind: s('kind'), status: s('status'), code: s('code'), zh: s('zh'), en: s('en'), time: s('time'), details: Array.isArray(o.details) ? (o.details as Partial<ErrorDetail>[]) : [] };
+  return {
+    kind: s('kind'),
+    status: s('status'),
+    code: s('code'),
+    zh: s('zh'),
+    en: s('en'),
+    time: s('time'),
+    details: Array.isArray(o.details) ? (o.details as Partial<ErrorDetail>[]) : [],
+  };
 }
 
 function gatewayFromXml(bytes: Buffer): GatewayFields | undefined {
@@ -161,7 +192,12 @@ function gatewayFromXml(bytes: Buffer): GatewayFields | undefined {
 }
 
 function gatewayView(g: GatewayFields, ctx: ReceiptContext): ReceiptView {
-  const errors = g.details.map((d) => ({ ...(d.where ? { where: d.where } : {}), ...(d.field ? { field: d.field } : {}), zh: d.zh ?? '', en: d.en ?? '' }));
+  const errors = g.details.map((d) => ({
+    ...(d.where ? { where: d.where } : {}),
+    ...(d.field ? { field: d.field } : {}),
+    zh: d.zh ?? '',
+    en: d.en ?? '',
+  }));
   const row: ReceiptRowView = {
     businessKey: ctx.businessKey ?? '',
     seqNo: ctx.seqNo ?? '',
@@ -175,7 +211,16 @@ function gatewayView(g: GatewayFields, ctx: ReceiptContext): ReceiptView {
     time: g.time ? normalizeTime(g.time) : chinaTime(ctx.writtenAt),
     errors: errors.length ? errors : g.kind === 'duplicate' ? [] : [{ zh: g.zh, en: g.en }],
   };
-  return { form: 'eport-receipt/1', channel: ctx.channel, messageId: ctx.messageId, kind: g.kind, family: 'gateway', messageType: 'GatewayReceipt', ...row, rows: [row] };
+  return {
+    form: 'eport-receipt/1',
+    channel: ctx.channel,
+    messageId: ctx.messageId,
+    kind: g.kind,
+    family: 'gateway',
+    messageType: 'GatewayReceipt',
+    ...row,
+    rows: [row],
+  };
 }
 
 /**
@@ -192,7 +237,12 @@ export function receiptView(bytes: Buffer, fileName: string, ctx: ReceiptContext
  * The view of a receipt that may not be readable (an orphan kept because it could not be
  * parsed): such a receipt still gets a row, saying so, instead of failing the whole page.
  */
-export function readableView(bytes: Buffer, fileName: string, kind: string, ctx: ReceiptContext): ReceiptView {
+export function readableView(
+  bytes: Buffer,
+  fileName: string,
+  kind: string,
+  ctx: ReceiptContext,
+): ReceiptView {
   try {
     return receiptView(bytes, fileName, ctx);
   } catch (err) {
@@ -210,6 +260,15 @@ export function readableView(bytes: Buffer, fileName: string, kind: string, ctx:
       time: chinaTime(ctx.writtenAt),
       errors: [{ zh: '回执无法解析', en }],
     };
-    return { form: 'eport-receipt/1', channel: ctx.channel, messageId: ctx.messageId, kind, family: 'unknown', messageType: '', ...row, rows: [row] };
+    return {
+      form: 'eport-receipt/1',
+      channel: ctx.channel,
+      messageId: ctx.messageId,
+      kind,
+      family: 'unknown',
+      messageType: '',
+      ...row,
+      rows: [row],
+    };
   }
 }

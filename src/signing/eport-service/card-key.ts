@@ -14,7 +14,10 @@ export type CardKey =
   | { readonly type: 'sm2'; readonly point: string };
 
 /** The algorithm each key type signs with through SpcSignDataAsPEM (the card picks the hash). */
-export const CARD_ALGORITHM: Readonly<Record<CardKey['type'], SignatureAlgorithm>> = { rsa: 'rsa-sha1', sm2: 'sm2-sm3' };
+export const CARD_ALGORITHM: Readonly<Record<CardKey['type'], SignatureAlgorithm>> = {
+  rsa: 'rsa-sha1',
+  sm2: 'sm2-sm3',
+};
 
 /** Reads the key from a certificate; throws for keys that are neither RSA nor SM2. */
 export function cardKeyOf(certDer: Buffer): CardKey {
@@ -26,7 +29,9 @@ export function cardKeyOf(certDer: Buffer): CardKey {
   }
   const point = sm2PublicKeyFromSpki(publicKey.export({ type: 'spki', format: 'der' }));
   if (point) return { type: 'sm2', point };
-  throw new Error(`the card certificate holds a ${publicKey.asymmetricKeyType ?? 'unknown'} key; only RSA and SM2 are supported`);
+  throw new Error(
+    `the card certificate holds a ${publicKey.asymmetricKeyType ?? 'unknown'} key; only RSA and SM2 are supported`,
+  );
 }
 
 /**
@@ -38,7 +43,9 @@ export function cardKeyOf(certDer: Buffer): CardKey {
 export function normaliseSignature(signature: Buffer, key: CardKey): Buffer {
   if (key.type === 'rsa') {
     if (signature.length !== key.modulusBytes) {
-      throw new Error(`RSA signature is ${signature.length} bytes, the card's key needs ${key.modulusBytes}`);
+      throw new Error(
+        `RSA signature is ${signature.length} bytes, the card's key needs ${key.modulusBytes}`,
+      );
     }
     return signature;
   }
@@ -49,7 +56,12 @@ export function normaliseSignature(signature: Buffer, key: CardKey): Buffer {
  * Verifies a normalised card signature over `data` with the certificate's key. SM2 uses the
  * GM/T 0009 default signer id, which is what customs verifiers assume as well.
  */
-export function verifyCardSignature(data: Buffer, signature: Buffer, key: CardKey, sm2Id = SM2_DEFAULT_ID): boolean {
+export function verifyCardSignature(
+  data: Buffer,
+  signature: Buffer,
+  key: CardKey,
+  sm2Id = SM2_DEFAULT_ID,
+): boolean {
   if (key.type === 'rsa') return verify('sha1', data, key.publicKey, signature);
   return sm2Verify(data, signature, key.point, sm2Id);
 }

@@ -10,13 +10,15 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /** Strict base64 (PEM armour and line breaks allowed): Buffer.from would silently skip bad characters. */
 export function decodeBase64(text: string, what: string): Buffer {
   const body = text.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
-  if (body.length === 0 || body.length % 4 !== 0 || !BASE64.test(body)) throw new Error(`${what} is not base64`);
+  if (body.length === 0 || body.length % 4 !== 0 || !BASE64.test(body))
+    throw new Error(`${what} is not base64`);
   return Buffer.from(body, 'base64');
 }
 
 function stringAt(data: readonly unknown[], index: number, what: string): string {
   const v = data[index];
-  if (typeof v !== 'string' || v.trim() === '') throw new Error(`Data[${index}] (${what}) is missing or not a string`);
+  if (typeof v !== 'string' || v.trim() === '')
+    throw new Error(`Data[${index}] (${what}) is missing or not a string`);
   return v.trim();
 }
 
@@ -37,7 +39,10 @@ export function certificateFromData(data: readonly unknown[]): Buffer {
 }
 
 /** SpcSignDataAsPEM: Data[0] = base64 signature, Data[1] = certificate number of the card that signed. */
-export function signatureFromData(data: readonly unknown[]): { signature: Buffer; certNo?: string } {
+export function signatureFromData(data: readonly unknown[]): {
+  signature: Buffer;
+  certNo?: string;
+} {
   const signature = decodeBase64(stringAt(data, 0, 'signature'), 'signature');
   const certNo = typeof data[1] === 'string' && data[1].trim() !== '' ? data[1].trim() : undefined;
   return { signature, ...(certNo !== undefined ? { certNo } : {}) };
@@ -69,6 +74,7 @@ export function validityFromData(data: readonly unknown[]): { notBefore: Date; n
   const { szStartTime, szEndTime } = v as { szStartTime?: unknown; szEndTime?: unknown };
   const notBefore = typeof szStartTime === 'string' ? parseEportTime(szStartTime) : undefined;
   const notAfter = typeof szEndTime === 'string' ? parseEportTime(szEndTime) : undefined;
-  if (!notBefore || !notAfter) throw new Error('szStartTime/szEndTime are not yyyyMMddHHmmss times');
+  if (!notBefore || !notAfter)
+    throw new Error('szStartTime/szEndTime are not yyyyMMddHHmmss times');
   return { notBefore, notAfter };
 }

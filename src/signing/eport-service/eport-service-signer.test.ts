@@ -5,7 +5,12 @@ import { isGatewayError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import { sampleDecMessage } from '../../../test/helpers/sample-dec-message.js';
 import { signEnveloped, verifyEnveloped } from '../xmldsig.js';
-import { createEportServiceSigner, type EportServiceSigner, type EportServiceSignerOptions, type EportServiceState } from './eport-service-signer.js';
+import {
+  createEportServiceSigner,
+  type EportServiceSigner,
+  type EportServiceSignerOptions,
+  type EportServiceState,
+} from './eport-service-signer.js';
 import { startFakeEportService, type FakeEportService } from './fake-eport-service.js';
 import { EPORT_METHODS } from './protocol.js';
 
@@ -44,7 +49,10 @@ function make(options: Partial<EportServiceSignerOptions> = {}): EportServiceSig
 function waitForState(s: EportServiceSigner, wanted: EportServiceState, ms = 2_000): Promise<void> {
   if (s.state === wanted) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`state stayed ${s.state}, wanted ${wanted}`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`state stayed ${s.state}, wanted ${wanted}`)),
+      ms,
+    );
     const listener = (state: EportServiceState) => {
       if (state !== wanted) return;
       clearTimeout(timer);
@@ -112,9 +120,15 @@ describe('E-Port service signer', () => {
 
   it('signs a whole DecMessage that verifyEnveloped accepts', async () => {
     const s = make();
-    const signed = await signEnveloped(sampleDecMessage({ items: 5 }), s, { algorithm: 'rsa-sha1' });
+    const signed = await signEnveloped(sampleDecMessage({ items: 5 }), s, {
+      algorithm: 'rsa-sha1',
+    });
     const result = verifyEnveloped(signed, { trustedCertDer: fake.card.certificate.der });
-    expect(result).toMatchObject({ ok: true, algorithm: 'rsa-sha1', certNo: fake.card.certificate.certNo });
+    expect(result).toMatchObject({
+      ok: true,
+      algorithm: 'rsa-sha1',
+      certNo: fake.card.certificate.certNo,
+    });
   });
 
   it('card absent: transient error and state absent; recovers when the card is back', async () => {
@@ -234,7 +248,9 @@ describe('E-Port service signer', () => {
     const s = make({ timeoutMs: 150 });
     await s.certificate();
     fake.fail(SIGN, { kind: 'silent' });
-    expect(await errorOf(s.sign(signedInfo, 'rsa-sha1'))).toMatchObject({ code: 'GW_ERR_SIGN_TIMEOUT' });
+    expect(await errorOf(s.sign(signedInfo, 'rsa-sha1'))).toMatchObject({
+      code: 'GW_ERR_SIGN_TIMEOUT',
+    });
     expect(rsaVerifies(signedInfo, await s.sign(signedInfo, 'rsa-sha1'))).toBe(true);
     expect(fake.connectionCount).toBe(2);
     expect(fake.maxInFlight).toBe(1);
@@ -247,9 +263,14 @@ describe('E-Port service signer', () => {
     const err = await errorOf(s.sign(signedInfo, 'rsa-sha1'));
     expect(err).toMatchObject({ code: 'GW_ERR_SIGN_SERVICE_REPLY', kind: 'transient' });
     expect((err as Error).message).toContain('not JSON');
-    fake.fail(SIGN, { kind: 'raw', text: '{"_id":99999,"_status":"00","_args":{"Result":true,"Data":["@@@"],"Error":[]}}' });
+    fake.fail(SIGN, {
+      kind: 'raw',
+      text: '{"_id":99999,"_status":"00","_args":{"Result":true,"Data":["@@@"],"Error":[]}}',
+    });
     // A reply for another _id is ignored (the call times out instead of taking a wrong answer).
-    expect(await errorOf(s.sign(signedInfo, 'rsa-sha1'))).toMatchObject({ code: 'GW_ERR_SIGN_TIMEOUT' });
+    expect(await errorOf(s.sign(signedInfo, 'rsa-sha1'))).toMatchObject({
+      code: 'GW_ERR_SIGN_TIMEOUT',
+    });
     expect(rsaVerifies(signedInfo, await s.sign(signedInfo, 'rsa-sha1'))).toBe(true);
   });
 
@@ -268,7 +289,9 @@ describe('E-Port service signer', () => {
 
   it('serialises concurrent sign calls: the control never sees two in flight', async () => {
     const s = make();
-    const inputs = Array.from({ length: 12 }, (_, i) => Buffer.from(`<ds:SignedInfo>${i}</ds:SignedInfo>`));
+    const inputs = Array.from({ length: 12 }, (_, i) =>
+      Buffer.from(`<ds:SignedInfo>${i}</ds:SignedInfo>`),
+    );
     const sigs = await Promise.all(inputs.map((d) => s.sign(d, 'rsa-sha1')));
     sigs.forEach((sig, i) => expect(rsaVerifies(inputs[i]!, sig)).toBe(true));
     expect(fake.maxInFlight).toBe(1);
@@ -297,9 +320,15 @@ describe('E-Port service signer', () => {
   it('refuses algorithms the card cannot do, and data that is not UTF-8 text', async () => {
     const s = make({ algorithm: 'sm2-sm3' });
     expect(s.algorithms).toEqual(['sm2-sm3']);
-    expect(await errorOf(s.sign(signedInfo, 'sm2-sm3'))).toMatchObject({ code: 'GW_ERR_SIGN_ALGORITHM', kind: 'permanent' });
+    expect(await errorOf(s.sign(signedInfo, 'sm2-sm3'))).toMatchObject({
+      code: 'GW_ERR_SIGN_ALGORITHM',
+      kind: 'permanent',
+    });
     expect(s.algorithms).toEqual(['rsa-sha1']);
-    expect(await errorOf(s.sign(Buffer.from([0xff, 0xfe]), 'rsa-sha1'))).toMatchObject({ code: 'GW_ERR_SIGN_INPUT', kind: 'permanent' });
+    expect(await errorOf(s.sign(Buffer.from([0xff, 0xfe]), 'rsa-sha1'))).toMatchObject({
+      code: 'GW_ERR_SIGN_INPUT',
+      kind: 'permanent',
+    });
     expect(fake.count(SIGN)).toBe(0);
   });
 
@@ -307,7 +336,10 @@ describe('E-Port service signer', () => {
     const s = make();
     const { certNo } = await s.certificate();
     fake.fail(SIGN, { kind: 'answer', data: [Buffer.alloc(128, 7).toString('base64'), certNo] });
-    expect(await errorOf(s.sign(signedInfo, 'rsa-sha1'))).toMatchObject({ code: 'GW_ERR_SIGNATURE_INVALID', kind: 'permanent' });
+    expect(await errorOf(s.sign(signedInfo, 'rsa-sha1'))).toMatchObject({
+      code: 'GW_ERR_SIGNATURE_INVALID',
+      kind: 'permanent',
+    });
     fake.fail(SIGN, { kind: 'answer', data: [Buffer.alloc(100, 7).toString('base64'), certNo] });
     const err = await errorOf(s.sign(signedInfo, 'rsa-sha1'));
     expect(err).toMatchObject({ code: 'GW_ERR_SIGN_SERVICE_REPLY', kind: 'transient' });
@@ -320,6 +352,8 @@ describe('E-Port service signer', () => {
     await s.certificate();
     await Promise.all([s.close(), s.close()]);
     await s.close();
-    expect(await errorOf(s.sign(signedInfo, 'rsa-sha1'))).toMatchObject({ code: 'GW_ERR_SIGN_FAILED' });
+    expect(await errorOf(s.sign(signedInfo, 'rsa-sha1'))).toMatchObject({
+      code: 'GW_ERR_SIGN_FAILED',
+    });
   });
 });

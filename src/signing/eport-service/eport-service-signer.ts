@@ -16,8 +16,19 @@ import { onceClose } from '../../core/lifecycle.js';
 import { certificateExpiredError, describeCertificate } from '../key-signer.js';
 import type { SignatureAlgorithm, Signer, SignerCertificate } from '../signer.js';
 import { SM2_DEFAULT_ID } from '../sm2.js';
-import { CARD_ALGORITHM, cardKeyOf, normaliseSignature, verifyCardSignature, type CardKey } from './card-key.js';
-import { certificateFromData, certNoFromData, signatureFromData, validityFromData } from './card-replies.js';
+import {
+  CARD_ALGORITHM,
+  cardKeyOf,
+  normaliseSignature,
+  verifyCardSignature,
+  type CardKey,
+} from './card-key.js';
+import {
+  certificateFromData,
+  certNoFromData,
+  signatureFromData,
+  validityFromData,
+} from './card-replies.js';
 import { DEFAULT_EPORT_SERVICE_URL, EPORT_METHODS, succeeded } from './protocol.js';
 import { ServiceConnection, type EportServiceLog } from './service-connection.js';
 import { failureError, replyError, unavailableError } from './service-errors.js';
@@ -70,8 +81,14 @@ export interface EportServiceSigner extends Signer {
   readonly kind: 'eport-service';
   /** Readiness; starts 'unreachable' until the first probe answers. */
   readonly state: EportServiceState;
-  on(event: 'state', listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void): this;
-  off(event: 'state', listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void): this;
+  on(
+    event: 'state',
+    listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void,
+  ): this;
+  off(
+    event: 'state',
+    listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void,
+  ): this;
   /** Runs the health probe now (it also runs on connect and on the interval); resolves with the state after it. */
   probe(): Promise<EportServiceState>;
   /** Operator action once the PIN is fixed: takes the new PIN when given, and leaves 'pin-blocked'. */
@@ -123,7 +140,9 @@ class EportServiceSignerImpl implements EportServiceSigner {
       secrets: () => [this.#pin],
     });
     this.connection.on('up', () => void this.probe());
-    this.connection.on('down', (reason) => this.tracker.set('unreachable', { cause: unavailableError(this.url, reason) }));
+    this.connection.on('down', (reason) =>
+      this.tracker.set('unreachable', { cause: unavailableError(this.url, reason) }),
+    );
     this.tracker.on('state', (state, change) => this.logState(state, change));
     const interval = options.healthIntervalMs ?? 30_000;
     if (interval > 0) {
@@ -142,12 +161,18 @@ class EportServiceSignerImpl implements EportServiceSigner {
     return this.hint ? [this.hint] : ['rsa-sha1', 'sm2-sm3'];
   }
 
-  on(event: 'state', listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void): this {
+  on(
+    event: 'state',
+    listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void,
+  ): this {
     this.tracker.on(event, listener);
     return this;
   }
 
-  off(event: 'state', listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void): this {
+  off(
+    event: 'state',
+    listener: (state: EportServiceState, change: StateChange<EportServiceState>) => void,
+  ): this {
     this.tracker.off(event, listener);
     return this;
   }
@@ -156,7 +181,11 @@ class EportServiceSignerImpl implements EportServiceSigner {
     return (await this.loadCertificate()).cert;
   }
 
-  async sign(data: Buffer, algorithm: SignatureAlgorithm, options?: { signal?: AbortSignal }): Promise<Buffer> {
+  async sign(
+    data: Buffer,
+    algorithm: SignatureAlgorithm,
+    options?: { signal?: AbortSignal },
+  ): Promise<Buffer> {
     const signal = options?.signal;
     signal?.throwIfAborted();
     if (this.closed) throw this.closedError();
@@ -175,7 +204,9 @@ class EportServiceSignerImpl implements EportServiceSigner {
     if (Date.now() > cert.notAfter.getTime()) throw certificateExpiredError(cert, this.where());
 
     const method = EPORT_METHODS.signDataAsPem;
-    const reply = await this.request(method, { inData, passwd: this.#pin }, signal, () => this.refuseIfPinBlocked());
+    const reply = await this.request(method, { inData, passwd: this.#pin }, signal, () =>
+      this.refuseIfPinBlocked(),
+    );
     const { signature, certNo } = this.decode(method, () => signatureFromData(reply));
     if (certNo !== undefined && certNo !== cert.certNo) {
       // Another card was inserted after the certificate was read: this signature would not match
@@ -195,7 +226,8 @@ class EportServiceSignerImpl implements EportServiceSigner {
         zh: `卡返回的签名不能用证书（证书号 ${cert.certNo}）验证`,
         en: `the signature from the card does not verify with its certificate (no. ${cert.certNo})`,
         fixZh: '检查卡和证书；SM2 卡若使用非默认签名者 ID，请配置 sm2Id 或关闭 verifySignatures',
-        fixEn: 'check the card and certificate; for an SM2 card with a non-default signer id, set sm2Id or turn verifySignatures off',
+        fixEn:
+          'check the card and certificate; for an SM2 card with a non-default signer id, set sm2Id or turn verifySignatures off',
       });
     }
     return value;
@@ -215,7 +247,10 @@ class EportServiceSignerImpl implements EportServiceSigner {
         this.forgetCertificate();
       }
     } catch (err) {
-      this.log.debug({ signer: this.name, err: isGatewayError(err) ? err.code : String(err) }, 'E-Port health probe failed');
+      this.log.debug(
+        { signer: this.name, err: isGatewayError(err) ? err.code : String(err) },
+        'E-Port health probe failed',
+      );
     }
     return this.state;
   }
@@ -224,7 +259,10 @@ class EportServiceSignerImpl implements EportServiceSigner {
     if (pin !== undefined) this.#pin = pin;
     this.pinError = undefined;
     this.tracker.unblock(this.connection.isUp ? 'ready' : 'unreachable');
-    this.log.info({ signer: this.name }, '已更新操作员卡口令，恢复签名 / card PIN replaced, signing resumes');
+    this.log.info(
+      { signer: this.name },
+      '已更新操作员卡口令，恢复签名 / card PIN replaced, signing resumes',
+    );
     void this.probe();
   }
 
@@ -235,7 +273,12 @@ class EportServiceSignerImpl implements EportServiceSigner {
   });
 
   /** One call through the connection; a failed reply becomes its GatewayError; the state follows the outcome. */
-  private async request(method: string, args: Record<string, unknown>, signal?: AbortSignal, beforeSend?: () => void): Promise<readonly unknown[]> {
+  private async request(
+    method: string,
+    args: Record<string, unknown>,
+    signal?: AbortSignal,
+    beforeSend?: () => void,
+  ): Promise<readonly unknown[]> {
     try {
       const reply = await this.connection.call(method, args, {
         timeoutMs: this.timeoutMs,
@@ -316,13 +359,20 @@ class EportServiceSignerImpl implements EportServiceSigner {
       const v = validityFromData(data);
       if (Math.abs(v.notAfter.getTime() - cert.notAfter.getTime()) > ONE_DAY_MS) {
         this.log.warn(
-          { signer: this.name, certificate: cert.notAfter.toISOString(), control: v.notAfter.toISOString() },
+          {
+            signer: this.name,
+            certificate: cert.notAfter.toISOString(),
+            control: v.notAfter.toISOString(),
+          },
           '控件报告的证书有效期与证书不符 / validity reported by the control differs from the certificate',
         );
       }
     } catch (err) {
       if (isGatewayError(err) && err.code !== 'GW_ERR_SIGN_FAILED') throw err;
-      this.log.warn({ signer: this.name, reason: err instanceof Error ? err.message : String(err) }, `${method} unusable; using the certificate's dates`);
+      this.log.warn(
+        { signer: this.name, reason: err instanceof Error ? err.message : String(err) },
+        `${method} unusable; using the certificate's dates`,
+      );
     }
   }
 
@@ -349,12 +399,17 @@ class EportServiceSignerImpl implements EportServiceSigner {
       zh: `操作员卡不能做 ${algorithm} 签名（可用：${this.algorithms.join('、')}）`,
       en: `the operator card cannot sign ${algorithm} (it can: ${this.algorithms.join(', ')})`,
       fixZh: '把通道的签名算法改成与卡相符的算法（RSA 卡：rsa-sha1；SM2 卡：sm2-sm3）',
-      fixEn: "set the channel's signature algorithm to the card's (RSA cards: rsa-sha1; SM2 cards: sm2-sm3)",
+      fixEn:
+        "set the channel's signature algorithm to the card's (RSA cards: rsa-sha1; SM2 cards: sm2-sm3)",
     });
   }
 
   private closedError(): GatewayError {
-    return new GatewayError('GW_ERR_SIGN_FAILED', { where: this.where(), zh: '签名器已关闭', en: 'signer is closed' });
+    return new GatewayError('GW_ERR_SIGN_FAILED', {
+      where: this.where(),
+      zh: '签名器已关闭',
+      en: 'signer is closed',
+    });
   }
 
   private where(): string {
@@ -362,11 +417,19 @@ class EportServiceSignerImpl implements EportServiceSigner {
   }
 
   private logState(state: EportServiceState, change: StateChange<EportServiceState>): void {
-    const ctx = { signer: this.name, state, previous: change.previous, ...(change.cause ? { error: change.cause.message } : {}) };
+    const ctx = {
+      signer: this.name,
+      state,
+      previous: change.previous,
+      ...(change.cause ? { error: change.cause.message } : {}),
+    };
     if (state === 'ready') this.log.info(ctx, '签名器就绪 / signer ready');
-    else if (state === 'pin-blocked') this.log.error(ctx, '操作员卡口令被拒绝，签名已停止 / card PIN refused, signing stopped');
-    else if (state === 'absent') this.log.warn(ctx, '操作员卡不可用，签名暂停 / operator card not usable, signing paused');
-    else this.log.warn(ctx, '签名服务不可达，签名暂停 / signing service unreachable, signing paused');
+    else if (state === 'pin-blocked')
+      this.log.error(ctx, '操作员卡口令被拒绝，签名已停止 / card PIN refused, signing stopped');
+    else if (state === 'absent')
+      this.log.warn(ctx, '操作员卡不可用，签名暂停 / operator card not usable, signing paused');
+    else
+      this.log.warn(ctx, '签名服务不可达，签名暂停 / signing service unreachable, signing paused');
   }
 }
 

@@ -43,17 +43,35 @@ describe.skipIf(skipSm2)('E-Port service signer with an SM2 card', () => {
     const data = Buffer.from('<ds:SignedInfo>中文</ds:SignedInfo>');
     const sig = await signer.sign(data, 'sm2-sm3');
     expect(sig).toHaveLength(64);
-    const point = sm2PublicKeyFromSpki(new X509Certificate(fake.card.certificate.der).publicKey.export({ type: 'spki', format: 'der' }))!;
+    const point = sm2PublicKeyFromSpki(
+      new X509Certificate(fake.card.certificate.der).publicKey.export({
+        type: 'spki',
+        format: 'der',
+      }),
+    )!;
     expect(sm2Verify(data, sig, point)).toBe(true);
   });
 
-  it.each(['chinaport-2022', 'w3-sm2'] as const)('signs a DecMessage that verifyEnveloped accepts (preset %s)', async (preset) => {
-    const signed = await signEnveloped(sampleDecMessage({ items: 3 }), signer, { algorithm: 'sm2-sm3', uris: preset });
-    expect(verifyEnveloped(signed, { trustedCertDer: fake.card.certificate.der })).toMatchObject({ ok: true, algorithm: 'sm2-sm3', certNo: '03000000000cde6f' });
-  });
+  it.each(['chinaport-2022', 'w3-sm2'] as const)(
+    'signs a DecMessage that verifyEnveloped accepts (preset %s)',
+    async (preset) => {
+      const signed = await signEnveloped(sampleDecMessage({ items: 3 }), signer, {
+        algorithm: 'sm2-sm3',
+        uris: preset,
+      });
+      expect(verifyEnveloped(signed, { trustedCertDer: fake.card.certificate.der })).toMatchObject({
+        ok: true,
+        algorithm: 'sm2-sm3',
+        certNo: '03000000000cde6f',
+      });
+    },
+  );
 
   it('also works when the site wants SignatureValue as DER', async () => {
-    const signed = await signEnveloped('<r xmlns="urn:x">1</r>', signer, { algorithm: 'sm2-sm3', uris: { sm2Encoding: 'der' } });
+    const signed = await signEnveloped('<r xmlns="urn:x">1</r>', signer, {
+      algorithm: 'sm2-sm3',
+      uris: { sm2Encoding: 'der' },
+    });
     const value = Buffer.from(/<ds:SignatureValue>([^<]+)</.exec(signed)?.[1] ?? '', 'base64');
     expect(value[0]).toBe(0x30);
     expect(verifyEnveloped(signed).ok).toBe(true);

@@ -22,7 +22,10 @@ export interface ReplyBody {
 }
 
 /** What the control answers when the card has been pulled or the reader fails (reference §6.3). */
-export const CARD_ABSENT_ERRORS: readonly string[] = ['[读卡器底层库]复位读卡器失败:错误码=50070', 'Err:Custom50070'];
+export const CARD_ABSENT_ERRORS: readonly string[] = [
+  '[读卡器底层库]复位读卡器失败:错误码=50070',
+  'Err:Custom50070',
+];
 
 export interface FakeCardOptions {
   /** Key and certificate (PEM). RSA or SM2. Default: one RSA-1024 identity per process (cards are RSA-1024). */
@@ -72,7 +75,12 @@ export class FakeCard {
     this.identity = options.identity ?? sharedIdentity();
     const der = Buffer.from(this.identity.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
     this.certificate = describeCertificate(der, options.certNo);
-    this.signer = createKeySigner({ name: 'fake-card', kind: 'fake', key: createPrivateKey(this.identity.keyPem), certificateDer: der });
+    this.signer = createKeySigner({
+      name: 'fake-card',
+      kind: 'fake',
+      key: createPrivateKey(this.identity.keyPem),
+      certificateDer: der,
+    });
     this.pin = options.pin ?? '88888888';
     this.maxTries = options.pinTries ?? 6;
     this.tries = this.maxTries;
@@ -98,7 +106,12 @@ export class FakeCard {
       case EPORT_METHODS.getSignCertAsPem:
         return ok([this.certificate.der.toString('base64')]);
       case EPORT_METHODS.getValidTimeFromCert:
-        return ok([{ szStartTime: formatEportTime(this.certificate.notBefore), szEndTime: formatEportTime(this.certificate.notAfter) }]);
+        return ok([
+          {
+            szStartTime: formatEportTime(this.certificate.notBefore),
+            szEndTime: formatEportTime(this.certificate.notAfter),
+          },
+        ]);
       case EPORT_METHODS.verifyPin:
         return this.checkPin(args.passwd) ?? ok();
       case EPORT_METHODS.signDataAsPem:
@@ -110,13 +123,18 @@ export class FakeCard {
 
   private checkPin(passwd: unknown): ReplyBody | undefined {
     if (this.tries === 0) return failed(['[卡操作]口令已锁定，请解锁后再试']);
-    if (typeof passwd !== 'string' || passwd === '') return failed(['[卡操作]口令验证失败：未提供口令']);
+    if (typeof passwd !== 'string' || passwd === '')
+      return failed(['[卡操作]口令验证失败：未提供口令']);
     if (passwd === this.pin) {
       this.tries = this.maxTries;
       return undefined;
     }
     this.tries--;
-    return failed([this.tries === 0 ? '[卡操作]口令错误，口令已锁定' : `[卡操作]口令错误，剩余重试次数:${this.tries}`]);
+    return failed([
+      this.tries === 0
+        ? '[卡操作]口令错误，口令已锁定'
+        : `[卡操作]口令错误，剩余重试次数:${this.tries}`,
+    ]);
   }
 
   private async signAsPem(args: Readonly<Record<string, unknown>>): Promise<ReplyBody> {

@@ -42,8 +42,18 @@ describe('fake E-Port control', () => {
     const c = await connect();
     send(EPORT_METHODS.getCertNo, 41);
     const [greeting, answer] = await c.next(2);
-    expect(greeting).toEqual({ _id: 0, _method: 'open', _status: '00', _args: { Result: true, Data: [], Error: [] } });
-    expect(answer).toEqual({ _id: 41, _method: EPORT_METHODS.getCertNo, _status: '00', _args: { Result: true, Data: [fake.card.certificate.certNo], Error: [] } });
+    expect(greeting).toEqual({
+      _id: 0,
+      _method: 'open',
+      _status: '00',
+      _args: { Result: true, Data: [], Error: [] },
+    });
+    expect(answer).toEqual({
+      _id: 41,
+      _method: EPORT_METHODS.getCertNo,
+      _status: '00',
+      _args: { Result: true, Data: [fake.card.certificate.certNo], Error: [] },
+    });
   });
 
   it('counts down PIN tries and locks; a locked card refuses the right PIN too', async () => {
@@ -64,7 +74,13 @@ describe('fake E-Port control', () => {
     fake.setCardPresent(false);
     send(EPORT_METHODS.getSignCertAsPem, 5);
     const [, answer] = await c.next(2);
-    expect(answer).toMatchObject({ _id: 5, _args: { Result: false, Error: ['[读卡器底层库]复位读卡器失败:错误码=50070', 'Err:Custom50070'] } });
+    expect(answer).toMatchObject({
+      _id: 5,
+      _args: {
+        Result: false,
+        Error: ['[读卡器底层库]复位读卡器失败:错误码=50070', 'Err:Custom50070'],
+      },
+    });
   });
 
   it('catches a client that sends a second request before the first is answered', async () => {

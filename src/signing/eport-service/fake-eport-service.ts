@@ -86,7 +86,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Starts the fake on 127.0.0.1 with a random port. */
-export async function startFakeEportService(options: FakeEportServiceOptions = {}): Promise<FakeEportService> {
+export async function startFakeEportService(
+  options: FakeEportServiceOptions = {},
+): Promise<FakeEportService> {
   let card = new FakeCard(options);
   const latencyMs = options.latencyMs ?? 5;
   const requests: ReceivedRequest[] = [];
@@ -117,7 +119,8 @@ export async function startFakeEportService(options: FakeEportServiceOptions = {
   }
 
   function reply(ws: WebSocket, id: unknown, method: string, body: ReplyBody): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ _id: id, _method: method, _status: STATUS_OK, _args: body }));
+    if (ws.readyState === ws.OPEN)
+      ws.send(JSON.stringify({ _id: id, _method: method, _status: STATUS_OK, _args: body }));
   }
 
   /** Handles one request. Its in-flight slot is given back once: on reply, on drop, or when the connection closes. */
@@ -129,8 +132,15 @@ export async function startFakeEportService(options: FakeEportServiceOptions = {
       violations.push(`request is not JSON: ${text.slice(0, 80)}`);
       return;
     }
-    if (!isRecord(msg) || typeof msg._method !== 'string' || typeof msg._id !== 'number' || !isRecord(msg.args)) {
-      violations.push(`request lacks _method (string), _id (number) or args (object): ${text.slice(0, 80)}`);
+    if (
+      !isRecord(msg) ||
+      typeof msg._method !== 'string' ||
+      typeof msg._id !== 'number' ||
+      !isRecord(msg.args)
+    ) {
+      violations.push(
+        `request lacks _method (string), _id (number) or args (object): ${text.slice(0, 80)}`,
+      );
       return;
     }
     const method = msg._method;
@@ -139,7 +149,8 @@ export async function startFakeEportService(options: FakeEportServiceOptions = {
 
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    if (inFlight > 1) violations.push(`${inFlight} requests in flight at once (at ${method} #${id})`);
+    if (inFlight > 1)
+      violations.push(`${inFlight} requests in flight at once (at ${method} #${id})`);
     let released = false;
     const release = () => {
       if (released) return;
@@ -189,7 +200,14 @@ export async function startFakeEportService(options: FakeEportServiceOptions = {
     });
     ws.on('error', () => {});
     if (options.greet ?? true) {
-      ws.send(JSON.stringify({ _id: 0, _method: OPEN_METHOD, _status: STATUS_OK, _args: { Result: true, Data: [], Error: [] } }));
+      ws.send(
+        JSON.stringify({
+          _id: 0,
+          _method: OPEN_METHOD,
+          _status: STATUS_OK,
+          _args: { Result: true, Data: [], Error: [] },
+        }),
+      );
     }
     ws.on('message', (data, isBinary) => {
       if (isBinary) {

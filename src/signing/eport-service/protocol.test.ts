@@ -1,9 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { certificateFromData, decodeBase64, formatEportTime, parseEportTime, signatureFromData, validityFromData } from './card-replies.js';
-import { answers, decodeFrame, describeRequest, encodeRequest, succeeded, type EportReply } from './protocol.js';
+import {
+  certificateFromData,
+  decodeBase64,
+  formatEportTime,
+  parseEportTime,
+  signatureFromData,
+  validityFromData,
+} from './card-replies.js';
+import {
+  answers,
+  decodeFrame,
+  describeRequest,
+  encodeRequest,
+  succeeded,
+  type EportReply,
+} from './protocol.js';
 import { failureError, pinFailureOf, redact } from './service-errors.js';
 
-const request = { _method: 'cus-sec_SpcSignDataAsPEM', _id: 7, args: { inData: '<ds:SignedInfo/>', passwd: '86421357' } };
+const request = {
+  _method: 'cus-sec_SpcSignDataAsPEM',
+  _id: 7,
+  args: { inData: '<ds:SignedInfo/>', passwd: '86421357' },
+};
 
 function reply(text: string): EportReply {
   const f = decodeFrame(text);
@@ -28,8 +46,17 @@ describe('E-Port control protocol', () => {
   });
 
   it('decodes an enveloped reply and correlates it by _id (number or numeric string)', () => {
-    const r = reply('{"_id":7,"_method":"cus-sec_SpcSignDataAsPEM","_status":"00","_args":{"Result":true,"Data":["c2ln","01691fe9"],"Error":[]}}');
-    expect(r).toEqual({ id: 7, method: 'cus-sec_SpcSignDataAsPEM', status: '00', result: true, data: ['c2ln', '01691fe9'], errors: [] });
+    const r = reply(
+      '{"_id":7,"_method":"cus-sec_SpcSignDataAsPEM","_status":"00","_args":{"Result":true,"Data":["c2ln","01691fe9"],"Error":[]}}',
+    );
+    expect(r).toEqual({
+      id: 7,
+      method: 'cus-sec_SpcSignDataAsPEM',
+      status: '00',
+      result: true,
+      data: ['c2ln', '01691fe9'],
+      errors: [],
+    });
     expect(succeeded(r)).toBe(true);
     expect(answers(r, request)).toBe(true);
     expect(answers(reply('{"_id":"7","_args":{"Result":true}}'), request)).toBe(true);
@@ -43,11 +70,17 @@ describe('E-Port control protocol', () => {
   });
 
   it('treats a _status other than "00" as failure even with Result true', () => {
-    expect(succeeded(reply('{"_id":7,"_status":"01","_args":{"Result":true,"Data":[]}}'))).toBe(false);
+    expect(succeeded(reply('{"_id":7,"_status":"01","_args":{"Result":true,"Data":[]}}'))).toBe(
+      false,
+    );
   });
 
   it('recognises the open greeting', () => {
-    expect(decodeFrame('{"_id":0,"_method":"open","_status":"00","_args":{"Result":true,"Data":[],"Error":[]}}')).toEqual({ kind: 'open' });
+    expect(
+      decodeFrame(
+        '{"_id":0,"_method":"open","_status":"00","_args":{"Result":true,"Data":[],"Error":[]}}',
+      ),
+    ).toEqual({ kind: 'open' });
   });
 
   it.each([
@@ -63,15 +96,27 @@ describe('E-Port control protocol', () => {
 
 describe('failure classification', () => {
   it('card/reader failures are transient GW_ERR_SIGN_CARD_ABSENT with a restart hint', () => {
-    const err = failureError('cus-sec_SpcSignDataAsPEM', ['[读卡器底层库]复位读卡器失败:错误码=50070', 'Err:Custom50070'], '00', []);
+    const err = failureError(
+      'cus-sec_SpcSignDataAsPEM',
+      ['[读卡器底层库]复位读卡器失败:错误码=50070', 'Err:Custom50070'],
+      '00',
+      [],
+    );
     expect(err).toMatchObject({ code: 'GW_ERR_SIGN_CARD_ABSENT', kind: 'transient' });
     expect(err.details[0]?.zh).toContain('复位读卡器失败');
     expect(err.details[0]?.fixEn).toContain('restart');
-    expect(failureError('m', ['[读卡器底层库]打开读卡器失败：错误码=50200'], '00', []).code).toBe('GW_ERR_SIGN_CARD_ABSENT');
+    expect(failureError('m', ['[读卡器底层库]打开读卡器失败：错误码=50200'], '00', []).code).toBe(
+      'GW_ERR_SIGN_CARD_ABSENT',
+    );
   });
 
   it('PIN failures are permanent GW_ERR_SIGN_PIN, with tries left when the control says', () => {
-    const err = failureError('cus-sec_SpcSignDataAsPEM', ['[卡操作]口令错误，剩余重试次数:3'], '00', []);
+    const err = failureError(
+      'cus-sec_SpcSignDataAsPEM',
+      ['[卡操作]口令错误，剩余重试次数:3'],
+      '00',
+      [],
+    );
     expect(err).toMatchObject({ code: 'GW_ERR_SIGN_PIN', kind: 'permanent' });
     expect(err.details[0]?.en).toContain('3 tries left');
     expect(pinFailureOf(['口令已锁定'])).toEqual({ locked: true });
@@ -96,13 +141,18 @@ describe('failure classification', () => {
 
 describe('reply data readers', () => {
   it('decodes base64 strictly, allowing PEM armour and line breaks', () => {
-    expect(decodeBase64('-----BEGIN X-----\nAAEC\r\nAw==\n-----END X-----', 'x')).toEqual(Buffer.from([0, 1, 2, 3]));
+    expect(decodeBase64('-----BEGIN X-----\nAAEC\r\nAw==\n-----END X-----', 'x')).toEqual(
+      Buffer.from([0, 1, 2, 3]),
+    );
     expect(() => decodeBase64('AA*C', 'signature')).toThrow('signature is not base64');
     expect(() => decodeBase64('', 'signature')).toThrow();
   });
 
   it('reads the signature and the signing card number', () => {
-    expect(signatureFromData(['AAEC', '01691fe9'])).toEqual({ signature: Buffer.from([0, 1, 2]), certNo: '01691fe9' });
+    expect(signatureFromData(['AAEC', '01691fe9'])).toEqual({
+      signature: Buffer.from([0, 1, 2]),
+      certNo: '01691fe9',
+    });
     expect(signatureFromData(['AAEC'])).toEqual({ signature: Buffer.from([0, 1, 2]) });
     expect(() => signatureFromData([])).toThrow('Data[0] (signature) is missing');
   });
@@ -117,7 +167,11 @@ describe('reply data readers', () => {
     expect(parseEportTime('2019-01-20 19:59:48')?.getTime()).toBe(d?.getTime());
     expect(parseEportTime('soon')).toBeUndefined();
     expect(formatEportTime(d as Date)).toBe('20190120195948');
-    expect(validityFromData([{ szStartTime: '20230329000000', szEndTime: '20330329000000' }]).notAfter.toISOString()).toBe('2033-03-28T16:00:00.000Z');
+    expect(
+      validityFromData([
+        { szStartTime: '20230329000000', szEndTime: '20330329000000' },
+      ]).notAfter.toISOString(),
+    ).toBe('2033-03-28T16:00:00.000Z');
     expect(() => validityFromData(['x'])).toThrow();
   });
 });

@@ -73,10 +73,18 @@ export function encodeRequest(request: EportRequest): string {
  * A loggable view of a request: method, id and argument names with sizes. The PIN and the data
  * to sign are never included (reference §6.3: "never log the request JSON").
  */
-export function describeRequest(request: EportRequest): { method: string; id: number; args: Record<string, string> } {
+export function describeRequest(request: EportRequest): {
+  method: string;
+  id: number;
+  args: Record<string, string>;
+} {
   const args: Record<string, string> = {};
   for (const [k, v] of Object.entries(request.args)) {
-    args[k] = SECRET_ARGS.has(k) ? '[redacted]' : typeof v === 'string' ? `${v.length} chars` : typeof v;
+    args[k] = SECRET_ARGS.has(k)
+      ? '[redacted]'
+      : typeof v === 'string'
+        ? `${v.length} chars`
+        : typeof v;
   }
   return { method: request._method, id: request._id, args };
 }
@@ -119,11 +127,15 @@ export function decodeFrame(text: string): EportFrame {
   if (!isRecord(body)) return malformed('_args is missing or not an object', text);
   const result = resultFlag(body.Result);
   if (result === undefined) return malformed('Result is missing or not a boolean', text);
-  if (body.Data !== undefined && body.Data !== null && !Array.isArray(body.Data)) return malformed('Data is not an array', text);
-  if (body.Error !== undefined && body.Error !== null && !Array.isArray(body.Error)) return malformed('Error is not an array', text);
+  if (body.Data !== undefined && body.Data !== null && !Array.isArray(body.Data))
+    return malformed('Data is not an array', text);
+  if (body.Error !== undefined && body.Error !== null && !Array.isArray(body.Error))
+    return malformed('Error is not an array', text);
 
-  const id = typeof parsed._id === 'number' || typeof parsed._id === 'string' ? parsed._id : undefined;
-  const status = parsed._status === undefined || parsed._status === null ? undefined : String(parsed._status);
+  const id =
+    typeof parsed._id === 'number' || typeof parsed._id === 'string' ? parsed._id : undefined;
+  const status =
+    parsed._status === undefined || parsed._status === null ? undefined : String(parsed._status);
   return {
     kind: 'reply',
     reply: {
@@ -132,7 +144,9 @@ export function decodeFrame(text: string): EportFrame {
       ...(status !== undefined ? { status } : {}),
       result,
       data: (body.Data as unknown[] | undefined | null) ?? [],
-      errors: ((body.Error as unknown[] | undefined | null) ?? []).map((e) => (typeof e === 'string' ? e : JSON.stringify(e))),
+      errors: ((body.Error as unknown[] | undefined | null) ?? []).map((e) =>
+        typeof e === 'string' ? e : JSON.stringify(e),
+      ),
     },
   };
 }

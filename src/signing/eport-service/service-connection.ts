@@ -10,7 +10,14 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { Logger } from '../../core/logger.js';
-import { answers, decodeFrame, describeRequest, encodeRequest, type EportReply, type EportRequest } from './protocol.js';
+import {
+  answers,
+  decodeFrame,
+  describeRequest,
+  encodeRequest,
+  type EportReply,
+  type EportRequest,
+} from './protocol.js';
 import { SerialLane } from '../../core/serial-lane.js';
 import { replyError, timeoutError, unavailableError } from './service-errors.js';
 
@@ -55,7 +62,9 @@ function sleep(ms: number): Promise<void> {
 /** The reason an AbortSignal carries, as an Error. */
 function abortError(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason : new DOMException('The operation was aborted', 'AbortError');
+  return reason instanceof Error
+    ? reason
+    : new DOMException('The operation was aborted', 'AbortError');
 }
 
 /** See the module comment. Emits `up` when a connection is ready and `down` (with a reason) when one fails or drops. */
@@ -120,7 +129,10 @@ export class ServiceConnection extends EventEmitter<ConnectionEvents> {
   /** Drops the current connection (a reconnect follows). */
   dropConnection(reason: string): void {
     if (!this.ws) return;
-    this.log.warn({ url: this.url, reason }, '断开并重连电子口岸客户端控件 / dropping the E-Port control connection to reconnect');
+    this.log.warn(
+      { url: this.url, reason },
+      '断开并重连电子口岸客户端控件 / dropping the E-Port control connection to reconnect',
+    );
     this.lastProblem = reason;
     // Not up from now on, so queued calls wait for the new connection instead of writing to a
     // socket that is closing ('close' is emitted a tick later).
@@ -183,12 +195,23 @@ export class ServiceConnection extends EventEmitter<ConnectionEvents> {
     if (onAbort) options.signal?.removeEventListener('abort', onAbort);
     if (outcome === 'answered') return;
 
-    reject(outcome === 'timeout' ? timeoutError(this.url, method, options.timeoutMs) : abortError(options.signal));
+    reject(
+      outcome === 'timeout'
+        ? timeoutError(this.url, method, options.timeoutMs)
+        : abortError(options.signal),
+    );
     // The card may still be working on this request: keep the lane until it answers (the reply is
     // then discarded) so the next request never overlaps it on the card.
     const drainMs = options.drainMs ?? options.timeoutMs;
-    const drained = await Promise.race([answer.then(() => true, () => true), sleep(drainMs).then(() => false)]);
-    if (!drained) this.dropConnection(`no reply to ${method} #${request._id} within ${Date.now() - turn} ms`);
+    const drained = await Promise.race([
+      answer.then(
+        () => true,
+        () => true,
+      ),
+      sleep(drainMs).then(() => false),
+    ]);
+    if (!drained)
+      this.dropConnection(`no reply to ${method} #${request._id} within ${Date.now() - turn} ms`);
   }
 
   /** Registers the request as the one in flight and writes it; the promise settles with its reply. */
@@ -200,7 +223,10 @@ export class ServiceConnection extends EventEmitter<ConnectionEvents> {
         return;
       }
       this.pending = { request, resolve, reject };
-      this.log.debug({ url: this.url, request: describeRequest(request) }, 'E-Port control request');
+      this.log.debug(
+        { url: this.url, request: describeRequest(request) },
+        'E-Port control request',
+      );
       ws.send(encodeRequest(request), (err) => {
         if (err && this.pending?.request === request) {
           this.pending = undefined;
@@ -221,9 +247,20 @@ export class ServiceConnection extends EventEmitter<ConnectionEvents> {
       // One request at a time, so a frame we cannot read can only be the answer to the one in flight.
       if (pending) {
         this.pending = undefined;
-        pending.reject(replyError(this.url, pending.request._method, frame.reason, frame.excerpt, this.secrets()));
+        pending.reject(
+          replyError(
+            this.url,
+            pending.request._method,
+            frame.reason,
+            frame.excerpt,
+            this.secrets(),
+          ),
+        );
       } else {
-        this.log.warn({ url: this.url, reason: frame.reason }, '电子口岸客户端控件发来无法识别的消息 / unreadable message from the E-Port control');
+        this.log.warn(
+          { url: this.url, reason: frame.reason },
+          '电子口岸客户端控件发来无法识别的消息 / unreadable message from the E-Port control',
+        );
       }
       return;
     }
@@ -233,13 +270,19 @@ export class ServiceConnection extends EventEmitter<ConnectionEvents> {
       return;
     }
     // A reply to a request that already timed out and was given up on, or to someone else.
-    this.log.debug({ url: this.url, id: frame.reply.id, method: frame.reply.method }, 'E-Port control reply matches no request; ignored');
+    this.log.debug(
+      { url: this.url, id: frame.reply.id, method: frame.reply.method },
+      'E-Port control reply matches no request; ignored',
+    );
   }
 
   private connect(): void {
     this.reconnectTimer = undefined;
     if (this.closed) return;
-    const ws = new WebSocket(this.url, { handshakeTimeout: this.connectTimeoutMs, perMessageDeflate: false });
+    const ws = new WebSocket(this.url, {
+      handshakeTimeout: this.connectTimeoutMs,
+      perMessageDeflate: false,
+    });
     this.ws = ws;
     let greetingTimer: NodeJS.Timeout | undefined;
     ws.on('open', () => {
@@ -252,7 +295,11 @@ export class ServiceConnection extends EventEmitter<ConnectionEvents> {
         return;
       }
       if (!this.up) this.markUp();
-      this.onText(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+      this.onText(
+        Buffer.isBuffer(data)
+          ? data.toString('utf8')
+          : Buffer.concat(data as Buffer[]).toString('utf8'),
+      );
     });
     ws.on('error', (err) => {
       this.lastProblem = err.message;
@@ -268,7 +315,10 @@ export class ServiceConnection extends EventEmitter<ConnectionEvents> {
       this.failPending(reason);
       if (this.closed) return;
       if (!this.outageLogged) {
-        this.log.warn({ url: this.url, reason }, '电子口岸客户端控件连接中断，将自动重连 / E-Port control connection lost, reconnecting');
+        this.log.warn(
+          { url: this.url, reason },
+          '电子口岸客户端控件连接中断，将自动重连 / E-Port control connection lost, reconnecting',
+        );
         this.outageLogged = true;
       }
       this.emit('down', reason);
@@ -280,7 +330,11 @@ export class ServiceConnection extends EventEmitter<ConnectionEvents> {
     if (this.up || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
     this.up = true;
     this.attempt = 0;
-    if (this.outageLogged) this.log.info({ url: this.url }, '已重新连接电子口岸客户端控件 / reconnected to the E-Port control');
+    if (this.outageLogged)
+      this.log.info(
+        { url: this.url },
+        '已重新连接电子口岸客户端控件 / reconnected to the E-Port control',
+      );
     this.outageLogged = false;
     for (const wake of this.upWaiters) wake();
     this.emit('up');
@@ -312,9 +366,13 @@ export class ServiceConnection extends EventEmitter<ConnectionEvents> {
         if (err) reject(err);
         else resolve();
       };
-      const wake = () => finish(this.closed ? unavailableError(this.url, 'the signer is closed') : undefined);
+      const wake = () =>
+        finish(this.closed ? unavailableError(this.url, 'the signer is closed') : undefined);
       const onAbort = () => finish(abortError(signal));
-      const timer = setTimeout(() => finish(unavailableError(this.url, `${this.lastProblem} (waited ${timeoutMs} ms)`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(unavailableError(this.url, `${this.lastProblem} (waited ${timeoutMs} ms)`)),
+        timeoutMs,
+      );
       this.upWaiters.add(wake);
       signal?.addEventListener('abort', onAbort, { once: true });
     });

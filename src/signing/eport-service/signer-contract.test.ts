@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { defineSignerContract, type SignerHarness } from '../../../test/contract/signer.contract.js';
+import {
+  defineSignerContract,
+  type SignerHarness,
+} from '../../../test/contract/signer.contract.js';
 import { createFakeSigner } from '../fake-signer.js';
 import { generateSelfSignedIdentity, type SelfSignedIdentity } from '../self-signed.js';
 import { loadSoftKeySigner } from '../soft-key.js';
@@ -56,7 +59,8 @@ function softKeyHarness(identity: () => SelfSignedIdentity): () => Promise<Signe
 }
 
 let rsa: SelfSignedIdentity | undefined;
-const rsaIdentity = () => (rsa ??= generateSelfSignedIdentity({ commonName: '合同测试 Contract', days: 30, bits: 1024 }));
+const rsaIdentity = () =>
+  (rsa ??= generateSelfSignedIdentity({ commonName: '合同测试 Contract', days: 30, bits: 1024 }));
 
 defineSignerContract('eport-service (fake control, RSA card)', eportHarness());
 defineSignerContract('soft-key (RSA PEM)', softKeyHarness(rsaIdentity));
@@ -68,5 +72,8 @@ defineSignerContract('fake signer', async () => {
 const sm2 = sm2TestIdentity();
 if (!skipWithout('SM2 signer contract runs', sm2Unavailable()) && sm2) {
   defineSignerContract('eport-service (fake control, SM2 card)', eportHarness(sm2));
-  defineSignerContract('soft-key (SM2 PEM from OpenSSL)', softKeyHarness(() => sm2));
+  defineSignerContract(
+    'soft-key (SM2 PEM from OpenSSL)',
+    softKeyHarness(() => sm2),
+  );
 }

@@ -71,7 +71,9 @@ export class ApduSession {
     }
     if (nc > SHORT_MAX_NC) {
       if (!this.capabilities.chaining) {
-        throw new CardCapabilityError(`${describeHeader(cmd)}: ${nc} bytes of command data, but the card supports neither extended length nor command chaining`);
+        throw new CardCapabilityError(
+          `${describeHeader(cmd)}: ${nc} bytes of command data, but the card supports neither extended length nor command chaining`,
+        );
       }
       return this.sendChained(cmd, options);
     }
@@ -98,13 +100,23 @@ export class ApduSession {
     const data = Buffer.from(cmd.data as Uint8Array);
     let offset = 0;
     while (data.length - offset > SHORT_MAX_NC) {
-      const part: CommandApdu = { cla: cmd.cla | 0x10, ins: cmd.ins, p1: cmd.p1, p2: cmd.p2, data: data.subarray(offset, offset + SHORT_MAX_NC) };
+      const part: CommandApdu = {
+        cla: cmd.cla | 0x10,
+        ins: cmd.ins,
+        p1: cmd.p1,
+        p2: cmd.p2,
+        data: data.subarray(offset, offset + SHORT_MAX_NC),
+      };
       const resp = await this.exchange(encodeShort(part), SHORT_RESPONSE_BUFFER, part, options);
       // Any answer but 9000 to a non-final part ends the chain; the caller sees that SW.
       if (resp.sw !== 0x9000) return resp;
       offset += SHORT_MAX_NC;
     }
-    const last: CommandApdu = { ...cmd, data: data.subarray(offset), ne: Math.min(cmd.ne ?? 0, SHORT_MAX_NE) };
+    const last: CommandApdu = {
+      ...cmd,
+      data: data.subarray(offset),
+      ne: Math.min(cmd.ne ?? 0, SHORT_MAX_NE),
+    };
     return this.sendShort(last, options);
   }
 
@@ -114,20 +126,38 @@ export class ApduSession {
     const parts: Buffer[] = [];
     let resp = first;
     for (let round = 0; resp.sw >> 8 === 0x61; round++) {
-      if (round >= MAX_GET_RESPONSE) throw new CardCapabilityError(`${describeHeader(cmd)}: card kept answering 61xx after ${MAX_GET_RESPONSE} GET RESPONSE rounds`);
+      if (round >= MAX_GET_RESPONSE)
+        throw new CardCapabilityError(
+          `${describeHeader(cmd)}: card kept answering 61xx after ${MAX_GET_RESPONSE} GET RESPONSE rounds`,
+        );
       parts.push(resp.data);
-      const get: CommandApdu = { cla: cmd.cla & 0x03, ins: 0xc0, p1: 0, p2: 0, ne: resp.sw & 0xff || SHORT_MAX_NE };
+      const get: CommandApdu = {
+        cla: cmd.cla & 0x03,
+        ins: 0xc0,
+        p1: 0,
+        p2: 0,
+        ne: resp.sw & 0xff || SHORT_MAX_NE,
+      };
       resp = await this.exchange(encodeShort(get), SHORT_RESPONSE_BUFFER, get, {});
     }
     parts.push(resp.data);
     return { data: Buffer.concat(parts), sw: resp.sw };
   }
 
-  private async exchange(raw: Buffer, maxResponse: number, cmd: CommandApdu, options: SendOptions): Promise<ResponseApdu> {
+  private async exchange(
+    raw: Buffer,
+    maxResponse: number,
+    cmd: CommandApdu,
+    options: SendOptions,
+  ): Promise<ResponseApdu> {
     const resp = splitResponse(await this.transport.transmit(raw, maxResponse));
     if (this.trace) {
-      const lengths = options.sensitive ? 'data redacted' : `Nc=${cmd.data?.length ?? 0} Ne=${cmd.ne ?? 0}`;
-      this.trace(`> ${describeHeader(cmd)} ${lengths}${needsExtended(cmd) ? ' (extended)' : ''} < ${swHex(resp.sw)} ${resp.data.length}B`);
+      const lengths = options.sensitive
+        ? 'data redacted'
+        : `Nc=${cmd.data?.length ?? 0} Ne=${cmd.ne ?? 0}`;
+      this.trace(
+        `> ${describeHeader(cmd)} ${lengths}${needsExtended(cmd) ? ' (extended)' : ''} < ${swHex(resp.sw)} ${resp.data.length}B`,
+      );
     }
     return resp;
   }

@@ -39,7 +39,8 @@ function header(cmd: CommandApdu): number[] {
 export function encodeShort(cmd: CommandApdu): Buffer {
   const nc = cmd.data?.length ?? 0;
   const ne = cmd.ne ?? 0;
-  if (nc > SHORT_MAX_NC || ne > SHORT_MAX_NE || ne < 0) throw new RangeError(`APDU does not fit the short form (Nc=${nc}, Ne=${ne})`);
+  if (nc > SHORT_MAX_NC || ne > SHORT_MAX_NE || ne < 0)
+    throw new RangeError(`APDU does not fit the short form (Nc=${nc}, Ne=${ne})`);
   const bytes = header(cmd);
   if (nc > 0) bytes.push(nc, ...(cmd.data as Uint8Array));
   if (ne > 0) bytes.push(ne === SHORT_MAX_NE ? 0 : ne);
@@ -53,7 +54,8 @@ export function encodeShort(cmd: CommandApdu): Buffer {
 export function encodeExtended(cmd: CommandApdu): Buffer {
   const nc = cmd.data?.length ?? 0;
   const ne = cmd.ne ?? 0;
-  if (nc > EXTENDED_MAX_NC || ne > EXTENDED_MAX_NE || ne < 0) throw new RangeError(`APDU too long even for the extended form (Nc=${nc}, Ne=${ne})`);
+  if (nc > EXTENDED_MAX_NC || ne > EXTENDED_MAX_NE || ne < 0)
+    throw new RangeError(`APDU too long even for the extended form (Nc=${nc}, Ne=${ne})`);
   const out = Buffer.alloc(4 + (nc > 0 ? 3 + nc : 0) + (ne > 0 ? (nc > 0 ? 2 : 3) : 0));
   Buffer.from(header(cmd)).copy(out, 0);
   let p = 4;

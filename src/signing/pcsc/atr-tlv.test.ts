@@ -7,7 +7,10 @@ describe('ATR', () => {
     const info = parseAtr(Buffer.from('3B8A80010031F573C001E005900008', 'hex'));
     expect(info).toMatchObject({ protocols: [0, 1], chaining: true, extendedLength: true });
     expect(info?.historical.toString('hex')).toBe('0031f573c001e0059000');
-    expect(parseAtr(Buffer.from('3B8A80010031F573C0018005900008', 'hex'))).toMatchObject({ chaining: true, extendedLength: false });
+    expect(parseAtr(Buffer.from('3B8A80010031F573C0018005900008', 'hex'))).toMatchObject({
+      chaining: true,
+      extendedLength: false,
+    });
   });
 
   it('leaves capabilities undefined when the card states none, and rejects truncated ATRs', () => {
@@ -22,12 +25,27 @@ describe('ATR', () => {
 describe('BER-TLV', () => {
   it('reads multi-byte tags and long lengths, and finds nested objects', () => {
     const cert = Buffer.alloc(300, 0x30);
-    const obj = encodeTlv(0x53, Buffer.concat([encodeTlv(0x70, cert), encodeTlv(0x71, Buffer.from([0])), encodeTlv(0xfe, Buffer.alloc(0))]));
+    const obj = encodeTlv(
+      0x53,
+      Buffer.concat([
+        encodeTlv(0x70, cert),
+        encodeTlv(0x71, Buffer.from([0])),
+        encodeTlv(0xfe, Buffer.alloc(0)),
+      ]),
+    );
     expect(obj.subarray(0, 4).toString('hex')).toBe('53820135');
     expect(findTlv(findTlv(obj, 0x53)!, 0x70)?.equals(cert)).toBe(true);
-    const related = encodeTlv(0x6e, Buffer.concat([encodeTlv(0x5f52, Buffer.from([0])), encodeTlv(0x73, encodeTlv(0xc4, Buffer.from('007f7f7f030003', 'hex')))]));
+    const related = encodeTlv(
+      0x6e,
+      Buffer.concat([
+        encodeTlv(0x5f52, Buffer.from([0])),
+        encodeTlv(0x73, encodeTlv(0xc4, Buffer.from('007f7f7f030003', 'hex'))),
+      ]),
+    );
     expect(findTlvDeep(related, 0xc4)?.toString('hex')).toBe('007f7f7f030003');
-    expect(parseBerTlvs(encodeTlv(0x7f21, Buffer.from([1, 2])))).toEqual([{ tag: 0x7f21, value: Buffer.from([1, 2]) }]);
+    expect(parseBerTlvs(encodeTlv(0x7f21, Buffer.from([1, 2])))).toEqual([
+      { tag: 0x7f21, value: Buffer.from([1, 2]) },
+    ]);
     expect(() => parseBerTlvs(Buffer.from('7F2105AABB', 'hex'))).toThrow(RangeError);
   });
 });

@@ -8,7 +8,11 @@ import { ReaderError, toReaderError } from './reader-errors.js';
 
 export type ShareMode = 'exclusive' | 'shared';
 
-function withTimeout<T>(what: string, ms: number, start: (done: (err: unknown, value?: T) => void) => void): Promise<T> {
+function withTimeout<T>(
+  what: string,
+  ms: number,
+  start: (done: (err: unknown, value?: T) => void) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let finished = false;
     const timer = setTimeout(() => {
@@ -40,17 +44,24 @@ export class CardConnection implements ApduTransport {
    * mode another program could send APDUs between our VERIFY and the signature and use the
    * verified PIN.
    */
-  static async connect(reader: PcscReader, share: ShareMode, timeoutMs: number): Promise<CardConnection> {
+  static async connect(
+    reader: PcscReader,
+    share: ShareMode,
+    timeoutMs: number,
+  ): Promise<CardConnection> {
     if (reader.connected) {
       // pcsclite's connect() is a no-op while `connected` is set, and the flag survives a removed
       // card; drop the stale handle first, and clear the flag ourselves if the library cannot.
-      await new Promise<void>((resolve) => reader.disconnect(reader.SCARD_LEAVE_CARD, () => resolve()));
+      await new Promise<void>((resolve) =>
+        reader.disconnect(reader.SCARD_LEAVE_CARD, () => resolve()),
+      );
       reader.connected = false;
     }
     const protocol = await withTimeout<number>('SCardConnect', timeoutMs, (done) =>
       reader.connect(
         {
-          share_mode: share === 'exclusive' ? reader.SCARD_SHARE_EXCLUSIVE : reader.SCARD_SHARE_SHARED,
+          share_mode:
+            share === 'exclusive' ? reader.SCARD_SHARE_EXCLUSIVE : reader.SCARD_SHARE_SHARED,
           protocol: reader.SCARD_PROTOCOL_T0 | reader.SCARD_PROTOCOL_T1,
         },
         done,
@@ -60,8 +71,13 @@ export class CardConnection implements ApduTransport {
   }
 
   transmit(apdu: Buffer, maxResponse: number): Promise<Buffer> {
-    if (!this.open) return Promise.reject(new ReaderError('SCardTransmit: connection already closed', 'card-absent'));
-    return withTimeout<Buffer>('SCardTransmit', this.timeoutMs, (done) => this.reader.transmit(apdu, maxResponse, this.protocol, done));
+    if (!this.open)
+      return Promise.reject(
+        new ReaderError('SCardTransmit: connection already closed', 'card-absent'),
+      );
+    return withTimeout<Buffer>('SCardTransmit', this.timeoutMs, (done) =>
+      this.reader.transmit(apdu, maxResponse, this.protocol, done),
+    );
   }
 
   /**
@@ -71,9 +87,12 @@ export class CardConnection implements ApduTransport {
   async close(disposition: 'reset' | 'leave'): Promise<void> {
     if (!this.open) return;
     this.open = false;
-    const code = disposition === 'reset' ? this.reader.SCARD_RESET_CARD : this.reader.SCARD_LEAVE_CARD;
+    const code =
+      disposition === 'reset' ? this.reader.SCARD_RESET_CARD : this.reader.SCARD_LEAVE_CARD;
     try {
-      await withTimeout<void>('SCardDisconnect', this.timeoutMs, (done) => this.reader.disconnect(code, (err) => done(err)));
+      await withTimeout<void>('SCardDisconnect', this.timeoutMs, (done) =>
+        this.reader.disconnect(code, (err) => done(err)),
+      );
     } catch {
       // The handle is stale (card or service gone); forget it so the next connect starts fresh.
       this.reader.connected = false;

@@ -38,7 +38,10 @@ export interface OpenSessionArgs {
 }
 
 /** What the ATR states, else the profile's assumption. PIV mandates chaining whatever the ATR says. */
-export function capabilitiesFor(atr: Buffer | undefined, profile: CardProfile): SessionCapabilities {
+export function capabilitiesFor(
+  atr: Buffer | undefined,
+  profile: CardProfile,
+): SessionCapabilities {
   const info = atr ? parseAtr(atr) : undefined;
   return {
     extendedLength: info?.extendedLength ?? profile.defaultCapabilities.extendedLength,
@@ -51,14 +54,26 @@ function spkiOf(key: KeyObject): Buffer {
 }
 
 /** Certificate facts plus its RSA public key; GW_ERR_SIGN_KEY / GW_ERR_SIGN_ALGORITHM when unusable. */
-export function inspectCertificate(der: Buffer, certNo: string | undefined, where: string): { certificate: SignerCertificate; publicKey: KeyObject; modulusBytes: number } {
+export function inspectCertificate(
+  der: Buffer,
+  certNo: string | undefined,
+  where: string,
+): { certificate: SignerCertificate; publicKey: KeyObject; modulusBytes: number } {
   let x509: X509Certificate;
   let certificate: SignerCertificate;
   try {
     x509 = new X509Certificate(der);
     certificate = describeCertificate(der, certNo);
   } catch (err) {
-    throw new GatewayError('GW_ERR_SIGN_KEY', { where, zh: `证书无法解析：${String(err)}`, en: `the certificate cannot be parsed: ${String(err)}` }, { cause: err });
+    throw new GatewayError(
+      'GW_ERR_SIGN_KEY',
+      {
+        where,
+        zh: `证书无法解析：${String(err)}`,
+        en: `the certificate cannot be parsed: ${String(err)}`,
+      },
+      { cause: err },
+    );
   }
   const publicKey = x509.publicKey;
   const bits = publicKey.asymmetricKeyDetails?.modulusLength;
@@ -86,7 +101,8 @@ export async function openCardSession(args: OpenSessionArgs): Promise<CardSessio
         zh: `卡上（${args.profile.name}）没有签名证书`,
         en: `the card (${args.profile.name}) holds no signing certificate`,
         fixZh: '把证书写入卡中，或在签名器配置中设置 certificatePem',
-        fixEn: 'store the certificate on the card, or set certificatePem in the signer configuration',
+        fixEn:
+          'store the certificate on the card, or set certificatePem in the signer configuration',
       });
     }
     const { certificate, publicKey, modulusBytes } = inspectCertificate(der, args.certNo, where);

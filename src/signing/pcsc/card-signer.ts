@@ -17,16 +17,35 @@ import { SerialLane } from '../../core/serial-lane.js';
 import type { SignatureAlgorithm, SignerCertificate } from '../signer.js';
 import { StateTracker, type StateDetail, type StateListener } from '../signer-state.js';
 import type { CardLog } from './card-log.js';
-import { cardAbsentError, cardCertificateExpiredError, pinLowError, pinWrongError, toCardError } from './card-errors.js';
+import {
+  cardAbsentError,
+  cardCertificateExpiredError,
+  pinLowError,
+  pinWrongError,
+  toCardError,
+} from './card-errors.js';
 import { inspectCertificate, openCardSession, type CardSession } from './card-session.js';
-import { matcher, pemToDer, PROFILES, type CardState, type PcscCardSigner, type PcscCardSignerOptions } from './card-signer-options.js';
+import {
+  matcher,
+  pemToDer,
+  PROFILES,
+  type CardState,
+  type PcscCardSigner,
+  type PcscCardSignerOptions,
+} from './card-signer-options.js';
 import { digestInfoFor, rsaHashOf } from './digest-info.js';
 import { loadPcsclite } from './pcsclite-binding.js';
 import type { CardProfile } from './profile.js';
 import { ReaderWatch } from './reader-watch.js';
 import { CardStatusError } from './status-words.js';
 
-export type { CardState, PcscCardSigner, PcscCardSignerOptions, StateDetail, StateListener } from './card-signer-options.js';
+export type {
+  CardState,
+  PcscCardSigner,
+  PcscCardSignerOptions,
+  StateDetail,
+  StateListener,
+} from './card-signer-options.js';
 
 class CardSigner implements PcscCardSigner {
   readonly kind = 'pcsc-card' as const;
@@ -55,7 +74,11 @@ class CardSigner implements PcscCardSigner {
     this.name = options.name;
     this.profile = PROFILES[options.profile];
     if (!this.profile) {
-      throw new GatewayError('GW_ERR_CONFIG', { where: options.name, zh: `未知的卡类型 "${String(options.profile)}"（可用：openpgp、piv）`, en: `unknown card profile "${String(options.profile)}" (use openpgp or piv)` });
+      throw new GatewayError('GW_ERR_CONFIG', {
+        where: options.name,
+        zh: `未知的卡类型 "${String(options.profile)}"（可用：openpgp、piv）`,
+        en: `unknown card profile "${String(options.profile)}" (use openpgp or piv)`,
+      });
     }
     this.log = options.log;
     this.now = options.now ?? Date.now;
@@ -63,7 +86,10 @@ class CardSigner implements PcscCardSigner {
     this.pin = this.profile.encodePin(options.pin);
     if (options.certificatePem !== undefined) {
       const der = pemToDer(options.certificatePem, options.name);
-      this.configured = { der, certificate: inspectCertificate(der, options.certNo, options.name).certificate };
+      this.configured = {
+        der,
+        certificate: inspectCertificate(der, options.certNo, options.name).certificate,
+      };
     }
     this.firstOpen = new Promise<void>((resolve) => (this.firstOpenDone = resolve));
     const pcsc = options.pcsc;
@@ -99,7 +125,9 @@ class CardSigner implements PcscCardSigner {
   /** The configured certificate when it has already expired (checked before any card work). */
   configuredCertificateExpired(): GatewayError | undefined {
     const c = this.configured?.certificate;
-    return c && this.now() > c.notAfter.getTime() ? cardCertificateExpiredError(this.name, c.certNo, c.notAfter) : undefined;
+    return c && this.now() > c.notAfter.getTime()
+      ? cardCertificateExpiredError(this.name, c.certNo, c.notAfter)
+      : undefined;
   }
 
   start(): void {
@@ -110,7 +138,10 @@ class CardSigner implements PcscCardSigner {
   async settle(ms: number): Promise<GatewayError | undefined> {
     if (ms > 0) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.firstOpen, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+      await Promise.race([
+        this.firstOpen,
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+      ]);
       clearTimeout(timer);
     }
     return this.openProblem;
@@ -133,7 +164,10 @@ class CardSigner implements PcscCardSigner {
     }
     if (!this.pinProblem) return;
     this.pinProblem = undefined;
-    this.log.warn({ signer: this.name, reader: this.readerName }, 'PIN block cleared by operator / 操作员已解除 PIN 停用');
+    this.log.warn(
+      { signer: this.name, reader: this.readerName },
+      'PIN block cleared by operator / 操作员已解除 PIN 停用',
+    );
     this.refreshState({ zh: '操作员已解除 PIN 停用', en: 'PIN block cleared by operator' }, true);
   }
 
@@ -144,7 +178,11 @@ class CardSigner implements PcscCardSigner {
     return this.lane.run(async () => (await this.ensureSession()).certificate);
   }
 
-  async sign(data: Buffer, algorithm: SignatureAlgorithm, options?: { signal?: AbortSignal }): Promise<Buffer> {
+  async sign(
+    data: Buffer,
+    algorithm: SignatureAlgorithm,
+    options?: { signal?: AbortSignal },
+  ): Promise<Buffer> {
     options?.signal?.throwIfAborted();
     const hash = rsaHashOf(algorithm);
     // Fail fast without queueing behind other jobs when the answer is known already.
@@ -161,7 +199,8 @@ class CardSigner implements PcscCardSigner {
           throw cardCertificateExpiredError(this.name, cert.certNo, cert.notAfter);
         }
         const digestInfo = digestInfoFor(hash, data);
-        if (!(session.app.pinValidForMultipleSignatures && session.pinVerified)) await this.presentPin(session);
+        if (!(session.app.pinValidForMultipleSignatures && session.pinVerified))
+          await this.presentPin(session);
         const signature = await this.profile.sign(session.apdu, digestInfo, session.modulusBytes);
         if (!session.app.pinValidForMultipleSignatures) session.pinVerified = false;
         if (!cryptoVerify(hash, data, session.publicKey, signature)) {
@@ -206,7 +245,8 @@ class CardSigner implements PcscCardSigner {
     const expired = this.configuredCertificateExpired();
     if (expired) throw expired;
     if (!this.watch.present) throw cardAbsentError(this.watch.absence, this.where());
-    if (!this.session && this.openProblem) throw new GatewayError(this.openProblem.code, this.openProblem.details);
+    if (!this.session && this.openProblem)
+      throw new GatewayError(this.openProblem.code, this.openProblem.details);
   }
 
   /** The open session, or a new one (caller holds the mutex). */
@@ -229,7 +269,12 @@ class CardSigner implements PcscCardSigner {
         timeoutMs: this.options.timeoutMs ?? 15_000,
         ...(this.configured ? { certificateDer: this.configured.der } : {}),
         ...(this.options.certNo !== undefined ? { certNo: this.options.certNo } : {}),
-        ...(this.options.traceApdus ? { trace: (line: string) => this.log.debug({ signer: this.name, reader: reader.name }, `APDU ${line}`) } : {}),
+        ...(this.options.traceApdus
+          ? {
+              trace: (line: string) =>
+                this.log.debug({ signer: this.name, reader: reader.name }, `APDU ${line}`),
+            }
+          : {}),
       });
       if (this.closed || !this.watch.present) {
         await session.connection.close('leave');
@@ -239,18 +284,31 @@ class CardSigner implements PcscCardSigner {
       this.openProblem = undefined;
       const cert = session.certificate;
       this.log.info(
-        { signer: this.name, reader: reader.name, card: session.app.label, certNo: cert.certNo, subject: cert.subject, notAfter: cert.notAfter.toISOString() },
+        {
+          signer: this.name,
+          reader: reader.name,
+          card: session.app.label,
+          certNo: cert.certNo,
+          subject: cert.subject,
+          notAfter: cert.notAfter.toISOString(),
+        },
         'operator card ready / 操作员卡已就绪',
       );
       this.refreshState({ zh: '操作员卡已就绪', en: 'card ready' });
     } catch (err) {
       const gw = toCardError(err, { where: this.where(), profile: this.profile, phase: 'open' });
       if (gw.transient) {
-        this.log.warn({ signer: this.name, reader: reader.name, code: gw.code, err: gw.message }, 'cannot open the card yet, will retry / 暂时无法打开操作员卡，稍后重试');
+        this.log.warn(
+          { signer: this.name, reader: reader.name, code: gw.code, err: gw.message },
+          'cannot open the card yet, will retry / 暂时无法打开操作员卡，稍后重试',
+        );
         this.scheduleReopen();
       } else {
         this.openProblem = gw;
-        this.log.error({ signer: this.name, reader: reader.name, code: gw.code, err: gw.message }, 'card cannot be used / 操作员卡无法使用');
+        this.log.error(
+          { signer: this.name, reader: reader.name, code: gw.code, err: gw.message },
+          'card cannot be used / 操作员卡无法使用',
+        );
       }
       throw gw;
     } finally {
@@ -259,9 +317,11 @@ class CardSigner implements PcscCardSigner {
   }
 
   private openInBackground(): void {
-    this.lane.run(() => this.openSession()).catch(() => {
-      // logged in openSession
-    });
+    this.lane
+      .run(() => this.openSession())
+      .catch(() => {
+        // logged in openSession
+      });
   }
 
   private scheduleReopen(): void {
@@ -277,14 +337,23 @@ class CardSigner implements PcscCardSigner {
   private async presentPin(session: CardSession): Promise<void> {
     const tries = await this.profile.readPinTries(session.apdu);
     if (tries !== undefined && tries <= 1) {
-      throw this.stopForPin(tries === 0 ? pinWrongError(this.where(), 0) : pinLowError(this.where(), tries), tries);
+      throw this.stopForPin(
+        tries === 0 ? pinWrongError(this.where(), 0) : pinLowError(this.where(), tries),
+        tries,
+      );
     }
     try {
       await this.profile.verifyPin(session.apdu, this.pin);
     } catch (err) {
       // Wrong PIN, blocked, or a PIN the card rejects as malformed: retrying could only burn tries.
-      if (err instanceof CardStatusError && ['wrong-pin', 'pin-blocked', 'wrong-data', 'wrong-length'].includes(err.reason)) {
-        throw this.stopForPin(pinWrongError(this.where(), err.reason === 'pin-blocked' ? 0 : err.retriesLeft), err.retriesLeft);
+      if (
+        err instanceof CardStatusError &&
+        ['wrong-pin', 'pin-blocked', 'wrong-data', 'wrong-length'].includes(err.reason)
+      ) {
+        throw this.stopForPin(
+          pinWrongError(this.where(), err.reason === 'pin-blocked' ? 0 : err.retriesLeft),
+          err.retriesLeft,
+        );
       }
       throw err;
     }
@@ -293,8 +362,14 @@ class CardSigner implements PcscCardSigner {
 
   private stopForPin(err: GatewayError, triesLeft: number | undefined): GatewayError {
     this.pinProblem = err;
-    this.log.error({ signer: this.name, reader: this.readerName, code: err.code, triesLeft }, 'card PIN problem, signing stopped / 卡 PIN 异常，已停止签名');
-    this.refreshState({ zh: err.details[0]?.zh ?? '卡 PIN 异常', en: err.details[0]?.en ?? 'card PIN problem' });
+    this.log.error(
+      { signer: this.name, reader: this.readerName, code: err.code, triesLeft },
+      'card PIN problem, signing stopped / 卡 PIN 异常，已停止签名',
+    );
+    this.refreshState({
+      zh: err.details[0]?.zh ?? '卡 PIN 异常',
+      en: err.details[0]?.en ?? 'card PIN problem',
+    });
     return err;
   }
 
@@ -306,8 +381,14 @@ class CardSigner implements PcscCardSigner {
     if (session && !keep && this.session === session) {
       this.session = undefined;
       void session.connection.close('leave');
-      this.log.warn({ signer: this.name, reader: this.readerName, code: gw.code, err: gw.message }, 'card session dropped / 已断开与操作员卡的会话');
-      this.refreshState({ zh: gw.details[0]?.zh ?? '与操作员卡的会话已断开', en: gw.details[0]?.en ?? gw.message });
+      this.log.warn(
+        { signer: this.name, reader: this.readerName, code: gw.code, err: gw.message },
+        'card session dropped / 已断开与操作员卡的会话',
+      );
+      this.refreshState({
+        zh: gw.details[0]?.zh ?? '与操作员卡的会话已断开',
+        en: gw.details[0]?.en ?? gw.message,
+      });
       // The watcher may still see the card (a glitch, or pcscd has not polled yet): try again later.
       this.scheduleReopen();
     }
@@ -318,7 +399,10 @@ class CardSigner implements PcscCardSigner {
     const s = this.session;
     this.session = undefined;
     if (s) void this.lane.run(() => s.connection.close('leave'));
-    this.log.warn({ signer: this.name, reader: this.readerName, reason }, 'operator card absent / 操作员卡不在位');
+    this.log.warn(
+      { signer: this.name, reader: this.readerName, reason },
+      'operator card absent / 操作员卡不在位',
+    );
     this.refreshState({ zh: '操作员卡不在位', en: `card absent (${reason})` });
   }
 
@@ -338,7 +422,10 @@ class CardSigner implements PcscCardSigner {
     if (unblock) this.tracker.unblock(next, { detail });
     else this.tracker.set(next, { detail });
     if (this.tracker.state !== previous) {
-      this.log.info({ signer: this.name, reader: this.readerName, state: next, previous }, `card signer state ${previous} → ${next} / 签名器状态变更`);
+      this.log.info(
+        { signer: this.name, reader: this.readerName, state: next, previous },
+        `card signer state ${previous} → ${next} / 签名器状态变更`,
+      );
     }
   }
 }
@@ -350,7 +437,9 @@ class CardSigner implements PcscCardSigner {
  * with the permanent error when the card in the reader cannot be used (wrong application, key and
  * certificate do not match, ...). GW_ERR_SIGN_READER when the pcsclite module cannot be loaded.
  */
-export async function createPcscCardSigner(options: PcscCardSignerOptions): Promise<PcscCardSigner> {
+export async function createPcscCardSigner(
+  options: PcscCardSignerOptions,
+): Promise<PcscCardSigner> {
   const signer = new CardSigner(options);
   const expired = signer.configuredCertificateExpired();
   if (expired) throw expired;
@@ -358,7 +447,11 @@ export async function createPcscCardSigner(options: PcscCardSignerOptions): Prom
     try {
       loadPcsclite();
     } catch (err) {
-      throw toCardError(err, { where: options.name, profile: PROFILES[options.profile], phase: 'open' });
+      throw toCardError(err, {
+        where: options.name,
+        profile: PROFILES[options.profile],
+        phase: 'open',
+      });
     }
   }
   signer.start();

@@ -9,7 +9,11 @@ describe('DigestInfo and PKCS#1 v1.5 block', () => {
   it('what an OpenPGP card gets (DigestInfo, the card pads) verifies as a normal signature', () => {
     for (const hash of ['sha1', 'sha256'] as const) {
       const di = digestInfoFor(hash, data);
-      expect(di.subarray(-createHash(hash).digest().length).equals(createHash(hash).update(data).digest())).toBe(true);
+      expect(
+        di
+          .subarray(-createHash(hash).digest().length)
+          .equals(createHash(hash).update(data).digest()),
+      ).toBe(true);
       const sig = privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, di);
       expect(verify(hash, data, publicKey, sig)).toBe(true);
     }
@@ -25,6 +29,8 @@ describe('DigestInfo and PKCS#1 v1.5 block', () => {
 
   it('only RSA algorithms', () => {
     expect(rsaHashOf('rsa-sha1')).toBe('sha1');
-    expect(() => rsaHashOf('sm2-sm3')).toThrow(expect.objectContaining({ code: 'GW_ERR_SIGN_ALGORITHM' }));
+    expect(() => rsaHashOf('sm2-sm3')).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_SIGN_ALGORITHM' }),
+    );
   });
 });

@@ -34,7 +34,10 @@ export function digestInfoFor(hash: RsaHash, data: Uint8Array): Buffer {
 /** EMSA-PKCS1-v1_5 encoding: `00 01 FF…FF 00 DigestInfo`, exactly `k` bytes (the modulus length). */
 export function pkcs1Type1Block(digestInfo: Buffer, k: number): Buffer {
   // RFC 8017 wants at least 8 bytes of FF padding.
-  if (digestInfo.length + 11 > k) throw new RangeError(`DigestInfo of ${digestInfo.length} bytes does not fit a ${k}-byte modulus`);
+  if (digestInfo.length + 11 > k)
+    throw new RangeError(
+      `DigestInfo of ${digestInfo.length} bytes does not fit a ${k}-byte modulus`,
+    );
   const block = Buffer.alloc(k, 0xff);
   block[0] = 0x00;
   block[1] = 0x01;

@@ -13,8 +13,19 @@ export {
 export type { CardLog } from './card-log.js';
 export type { CardProfileId } from './profile.js';
 export type { ShareMode } from './card-connection.js';
-export { ApduSession, CardCapabilityError, type ApduTransport, type SessionCapabilities } from './apdu-session.js';
-export { encodeExtended, encodeShort, splitResponse, type CommandApdu, type ResponseApdu } from './apdu.js';
+export {
+  ApduSession,
+  CardCapabilityError,
+  type ApduTransport,
+  type SessionCapabilities,
+} from './apdu-session.js';
+export {
+  encodeExtended,
+  encodeShort,
+  splitResponse,
+  type CommandApdu,
+  type ResponseApdu,
+} from './apdu.js';
 export { CardStatusError, describeSw, type SwReason } from './status-words.js';
 export { ReaderError, type ReaderFailure } from './reader-errors.js';
 export { openPgpProfile } from './openpgp-profile.js';

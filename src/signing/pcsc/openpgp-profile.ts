@@ -35,11 +35,20 @@ function rsaPublicKey(data: Buffer): KeyObject {
   const n = findTlv(inner, 0x81);
   const e = findTlv(inner, 0x82);
   if (!n || !e) throw new Error('public key template 7F49 lacks 81 or 82');
-  return createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 async function readPwStatus(session: ApduSession): Promise<Buffer> {
-  const c4 = unwrap(0xc4, await session.call({ cla: 0, ins: 0xca, p1: 0x00, p2: 0xc4, ne: 256 }, 'GET DATA C4 (PW status)'));
+  const c4 = unwrap(
+    0xc4,
+    await session.call(
+      { cla: 0, ins: 0xca, p1: 0x00, p2: 0xc4, ne: 256 },
+      'GET DATA C4 (PW status)',
+    ),
+  );
   if (c4.length < 7) throw new Error(`PW status bytes (C4) too short: ${c4.length} bytes`);
   return c4;
 }
@@ -63,8 +72,14 @@ export const openPgpProfile: CardProfile = {
   },
 
   async open(session: ApduSession): Promise<OpenedApplication> {
-    await session.call({ cla: 0, ins: 0xa4, p1: 0x04, p2: 0x00, data: AID }, 'SELECT OpenPGP application');
-    const related = await session.call({ cla: 0, ins: 0xca, p1: 0x00, p2: 0x6e, ne: LONG }, 'GET DATA 6E (application related data)');
+    await session.call(
+      { cla: 0, ins: 0xa4, p1: 0x04, p2: 0x00, data: AID },
+      'SELECT OpenPGP application',
+    );
+    const related = await session.call(
+      { cla: 0, ins: 0xca, p1: 0x00, p2: 0x6e, ne: LONG },
+      'GET DATA 6E (application related data)',
+    );
     const aid = findTlvDeep(related, 0x4f);
     const algo = findTlvDeep(related, 0xc1);
     const pw = findTlvDeep(related, 0xc4);
@@ -77,14 +92,25 @@ export const openPgpProfile: CardProfile = {
     let publicKey: KeyObject | undefined;
     try {
       // 47 81 with CRT B6 00 = read (not generate) the signature key's public part.
-      publicKey = rsaPublicKey(await session.call({ cla: 0, ins: 0x47, p1: 0x81, p2: 0x00, data: Buffer.from([0xb6, 0x00]), ne: LONG }, 'READ PUBLIC KEY (47 81 B6)'));
+      publicKey = rsaPublicKey(
+        await session.call(
+          { cla: 0, ins: 0x47, p1: 0x81, p2: 0x00, data: Buffer.from([0xb6, 0x00]), ne: LONG },
+          'READ PUBLIC KEY (47 81 B6)',
+        ),
+      );
     } catch (err) {
       if (err instanceof CardStatusError && err.reason === 'not-found') {
-        throw new GatewayError('GW_ERR_SIGN_KEY', { zh: '卡上没有签名密钥', en: 'the card has no signature key', fixZh: '先在卡上生成或导入签名密钥', fixEn: 'generate or import a signature key on the card first' });
+        throw new GatewayError('GW_ERR_SIGN_KEY', {
+          zh: '卡上没有签名密钥',
+          en: 'the card has no signature key',
+          fixZh: '先在卡上生成或导入签名密钥',
+          fixEn: 'generate or import a signature key on the card first',
+        });
       }
       throw err;
     }
-    const serial = aid && aid.length >= 14 ? aid.subarray(10, 14).toString('hex').toUpperCase() : 'unknown';
+    const serial =
+      aid && aid.length >= 14 ? aid.subarray(10, 14).toString('hex').toUpperCase() : 'unknown';
     const version = aid && aid.length >= 8 ? `${aid[6]}.${aid[7]}` : '?';
     return {
       label: `OpenPGP ${version} serial ${serial}`,
@@ -106,10 +132,15 @@ export const openPgpProfile: CardProfile = {
   },
 
   async verifyPin(session: ApduSession, pin: Buffer): Promise<void> {
-    await session.call({ cla: 0, ins: 0x20, p1: 0x00, p2: 0x81, data: pin }, 'VERIFY PW1 (81)', { sensitive: true });
+    await session.call({ cla: 0, ins: 0x20, p1: 0x00, p2: 0x81, data: pin }, 'VERIFY PW1 (81)', {
+      sensitive: true,
+    });
   },
 
   async sign(session: ApduSession, digestInfo: Buffer, modulusBytes: number): Promise<Buffer> {
-    return session.call({ cla: 0, ins: 0x2a, p1: 0x9e, p2: 0x9a, data: digestInfo, ne: modulusBytes }, 'PSO: COMPUTE DIGITAL SIGNATURE');
+    return session.call(
+      { cla: 0, ins: 0x2a, p1: 0x9e, p2: 0x9a, data: digestInfo, ne: modulusBytes },
+      'PSO: COMPUTE DIGITAL SIGNATURE',
+    );
   },
 };

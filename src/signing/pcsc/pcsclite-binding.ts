@@ -60,6 +60,11 @@ export function loadPcsclite(): PcscFactory {
     factory = required;
     return required;
   } catch (err) {
-    throw new ReaderError(`cannot load the pcsclite native module: ${err instanceof Error ? err.message : String(err)}`, 'no-driver', undefined, { cause: err });
+    throw new ReaderError(
+      `cannot load the pcsclite native module: ${err instanceof Error ? err.message : String(err)}`,
+      'no-driver',
+      undefined,
+      { cause: err },
+    );
   }
 }

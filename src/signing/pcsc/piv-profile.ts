@@ -18,7 +18,12 @@ const PIN_APPLICATION = 0x80;
 const LONG = 65536;
 
 /** Cryptographic mechanism identifiers (SP 800-78-4 table 6-2) by RSA modulus length in bytes. */
-const RSA_MECHANISM: Readonly<Record<number, number>> = { 128: 0x06, 256: 0x07, 384: 0x05, 512: 0x16 };
+const RSA_MECHANISM: Readonly<Record<number, number>> = {
+  128: 0x06,
+  256: 0x07,
+  384: 0x05,
+  512: 0x16,
+};
 
 export const pivProfile: CardProfile = {
   id: 'piv',
@@ -39,21 +44,32 @@ export const pivProfile: CardProfile = {
   },
 
   async open(session: ApduSession): Promise<OpenedApplication> {
-    await session.call({ cla: 0, ins: 0xa4, p1: 0x04, p2: 0x00, data: AID, ne: 256 }, 'SELECT PIV application');
+    await session.call(
+      { cla: 0, ins: 0xa4, p1: 0x04, p2: 0x00, data: AID, ne: 256 },
+      'SELECT PIV application',
+    );
     // Key 9C has PIN policy "always": a VERIFY is needed before every GENERAL AUTHENTICATE.
     return { label: 'PIV slot 9C', pinValidForMultipleSignatures: false };
   },
 
   async readCertificate(session: ApduSession): Promise<Buffer | undefined> {
-    const resp = await session.send({ cla: 0, ins: 0xcb, p1: 0x3f, p2: 0xff, data: encodeTlv(0x5c, Buffer.from('5FC10A', 'hex')), ne: LONG });
+    const resp = await session.send({
+      cla: 0,
+      ins: 0xcb,
+      p1: 0x3f,
+      p2: 0xff,
+      data: encodeTlv(0x5c, Buffer.from('5FC10A', 'hex')),
+      ne: LONG,
+    });
     if (resp.sw === 0x6a82 || resp.sw === 0x6a88) return undefined;
-    if (resp.sw !== 0x9000) throw new CardStatusError('GET DATA 5FC10A (certificate for digital signature)', resp.sw);
+    if (resp.sw !== 0x9000)
+      throw new CardStatusError('GET DATA 5FC10A (certificate for digital signature)', resp.sw);
     const object = findTlv(resp.data, 0x53);
     const cert = object && findTlv(object, 0x70);
     if (!cert || cert.length === 0) return undefined;
     // CertInfo (71) bit 0 set = the certificate is gzip-compressed (SP 800-73-4 part 1, 3.3.1).
     const info = findTlv(object, 0x71);
-    return info && info.length > 0 && ((info[0] as number) & 0x01) ? gunzipSync(cert) : cert;
+    return info && info.length > 0 && (info[0] as number) & 0x01 ? gunzipSync(cert) : cert;
   },
 
   async readPinTries(session: ApduSession): Promise<number | undefined> {
@@ -67,7 +83,11 @@ export const pivProfile: CardProfile = {
   },
 
   async verifyPin(session: ApduSession, pin: Buffer): Promise<void> {
-    await session.call({ cla: 0, ins: 0x20, p1: 0x00, p2: PIN_APPLICATION, data: pin }, 'VERIFY PIV PIN (80)', { sensitive: true });
+    await session.call(
+      { cla: 0, ins: 0x20, p1: 0x00, p2: PIN_APPLICATION, data: pin },
+      'VERIFY PIV PIN (80)',
+      { sensitive: true },
+    );
   },
 
   async sign(session: ApduSession, digestInfo: Buffer, modulusBytes: number): Promise<Buffer> {
@@ -78,7 +98,13 @@ export const pivProfile: CardProfile = {
         en: `PIV has no mechanism for ${modulusBytes * 8}-bit RSA keys`,
       });
     }
-    const template = encodeTlv(0x7c, Buffer.concat([encodeTlv(0x82, Buffer.alloc(0)), encodeTlv(0x81, pkcs1Type1Block(digestInfo, modulusBytes))]));
+    const template = encodeTlv(
+      0x7c,
+      Buffer.concat([
+        encodeTlv(0x82, Buffer.alloc(0)),
+        encodeTlv(0x81, pkcs1Type1Block(digestInfo, modulusBytes)),
+      ]),
+    );
     const resp = await session.call(
       { cla: 0, ins: 0x87, p1: mechanism, p2: KEY_SIGNATURE, data: template, ne: LONG },
       'GENERAL AUTHENTICATE 9C',

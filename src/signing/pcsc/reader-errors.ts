@@ -62,7 +62,12 @@ export class ReaderError extends Error {
   /** The SCARD_* code when pcsclite gave one. */
   readonly pcscCode: number | undefined;
 
-  constructor(message: string, failure: ReaderFailure, pcscCode?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    failure: ReaderFailure,
+    pcscCode?: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'ReaderError';
     this.failure = failure;
@@ -82,6 +87,11 @@ export function toReaderError(err: unknown, operation: string): ReaderError {
   const message = err instanceof Error ? err.message : String(err);
   const code = pcscCodeOf(message);
   // pcsclite's JS layer says "Card Reader not connected" without a code when the handle was dropped.
-  const failure = code !== undefined ? (FAILURE_BY_CODE.get(code) ?? 'other') : /not connected/i.test(message) ? 'card-absent' : 'other';
+  const failure =
+    code !== undefined
+      ? (FAILURE_BY_CODE.get(code) ?? 'other')
+      : /not connected/i.test(message)
+        ? 'card-absent'
+        : 'other';
   return new ReaderError(`${operation}: ${message}`, failure, code, { cause: err });
 }

@@ -69,7 +69,13 @@ afterEach(async () => {
 });
 
 function start(pcsc: ReturnType<typeof fakePcsc>): { watch: ReaderWatch; events: string[] } {
-  watch = new ReaderWatch({ label: 't', matches: (n) => n.includes('00 01'), reconnectMs: 20, log: silentCardLog, factory: () => pcsc.factory });
+  watch = new ReaderWatch({
+    label: 't',
+    matches: (n) => n.includes('00 01'),
+    reconnectMs: 20,
+    log: silentCardLog,
+    factory: () => pcsc.factory,
+  });
   const events: string[] = [];
   watch.on('present', () => events.push('present'));
   watch.on('absent', (why: string) => events.push(`absent:${why}`));
@@ -127,7 +133,10 @@ describe('ReaderWatch', () => {
     const first = pcsc.contexts[0]!;
     const reader = first.announce('Virtual PCD 00 01');
     reader.status(PRESENT, 1);
-    first.emit('error', new Error('SCardGetStatusChange error: Service not available.(0x8010001d)'));
+    first.emit(
+      'error',
+      new Error('SCardGetStatusChange error: Service not available.(0x8010001d)'),
+    );
     await tick(5);
     expect(events).toEqual(['present', 'absent:service-lost']);
     await tick(80);

@@ -8,7 +8,8 @@ import type { CardLog } from './card-log.js';
 import type { PcscContext, PcscFactory, PcscReader, PcscStatus } from './pcsclite-binding.js';
 
 /** Why there is no usable card. */
-export type AbsenceReason = 'starting' | 'no-reader' | 'card-removed' | 'reader-gone' | 'service-lost' | 'closed';
+export type AbsenceReason =
+  'starting' | 'no-reader' | 'card-removed' | 'reader-gone' | 'service-lost' | 'closed';
 
 /** How long after (re)connecting to pcscd a missing reader is reported. */
 const NO_READER_WARN_MS = 1500;
@@ -82,18 +83,28 @@ export class ReaderWatch extends EventEmitter {
       const message = err instanceof Error ? err.message : String(err);
       // Logged once per outage at warn level, then quietly retried.
       if (!this.serviceWarned) {
-        this.options.log.warn({ signer: this.options.label, err: message }, 'PC/SC service (pcscd) unavailable, will retry / PC/SC 服务（pcscd）不可用，稍后重试');
+        this.options.log.warn(
+          { signer: this.options.label, err: message },
+          'PC/SC service (pcscd) unavailable, will retry / PC/SC 服务（pcscd）不可用，稍后重试',
+        );
         this.serviceWarned = true;
       }
       this.setAbsent('service-lost');
       this.scheduleRestart();
       return;
     }
-    if (this.serviceWarned) this.options.log.info({ signer: this.options.label }, 'PC/SC service available again / PC/SC 服务已恢复');
+    if (this.serviceWarned)
+      this.options.log.info(
+        { signer: this.options.label },
+        'PC/SC service available again / PC/SC 服务已恢复',
+      );
     this.serviceWarned = false;
     this.context = ctx;
     ctx.on('error', (err) => {
-      this.options.log.warn({ signer: this.options.label, err: err.message }, 'PC/SC service lost / PC/SC 服务中断');
+      this.options.log.warn(
+        { signer: this.options.label, err: err.message },
+        'PC/SC service lost / PC/SC 服务中断',
+      );
       this.restartSoon('service-lost');
     });
     ctx.on('reader', (reader) => this.onReader(ctx, reader));
@@ -101,7 +112,10 @@ export class ReaderWatch extends EventEmitter {
     const check = setTimeout(() => {
       if (this.closed || ctx !== this.context || this.matched) return;
       const seen = Object.keys(ctx.readers ?? {});
-      this.options.log.warn({ signer: this.options.label, readers: seen }, 'no reader matches the configured pattern / 没有与配置匹配的读卡器');
+      this.options.log.warn(
+        { signer: this.options.label, readers: seen },
+        'no reader matches the configured pattern / 没有与配置匹配的读卡器',
+      );
       this.setAbsent('no-reader');
     }, NO_READER_WARN_MS);
     check.unref();
@@ -110,20 +124,34 @@ export class ReaderWatch extends EventEmitter {
   private onReader(ctx: PcscContext, reader: PcscReader): void {
     if (ctx !== this.context) return;
     // Every reader gets an error listener: an 'error' event without one would crash the process.
-    reader.on('error', (err) => this.options.log.warn({ signer: this.options.label, reader: reader.name, err: err.message }, 'reader status error / 读卡器状态错误'));
+    reader.on('error', (err) =>
+      this.options.log.warn(
+        { signer: this.options.label, reader: reader.name, err: err.message },
+        'reader status error / 读卡器状态错误',
+      ),
+    );
     this.track(reader);
     if (this.matched || !this.options.matches(reader.name)) {
       // Its status thread is kept until teardown: stopping it now could hit the start-up race below.
-      this.options.log.debug({ signer: this.options.label, reader: reader.name, using: this.matched?.name }, 'reader ignored / 忽略读卡器');
+      this.options.log.debug(
+        { signer: this.options.label, reader: reader.name, using: this.matched?.name },
+        'reader ignored / 忽略读卡器',
+      );
       return;
     }
     this.matched = reader;
     this.eventCounter = -1;
-    this.options.log.info({ signer: this.options.label, reader: reader.name }, 'reader found / 已找到读卡器');
+    this.options.log.info(
+      { signer: this.options.label, reader: reader.name },
+      'reader found / 已找到读卡器',
+    );
     reader.on('status', (status) => this.onStatus(reader, status));
     reader.on('end', () => {
       if (reader !== this.matched) return;
-      this.options.log.warn({ signer: this.options.label, reader: reader.name }, 'reader gone / 读卡器已断开');
+      this.options.log.warn(
+        { signer: this.options.label, reader: reader.name },
+        'reader gone / 读卡器已断开',
+      );
       // Rebuild the whole context: a reader that returns under the same name, or another that
       // matches, is only announced to a new one.
       this.restartSoon('reader-gone');
@@ -132,13 +160,19 @@ export class ReaderWatch extends EventEmitter {
 
   private onStatus(reader: PcscReader, status: PcscStatus): void {
     if (reader !== this.matched) return;
-    this.options.log.debug({ signer: this.options.label, reader: reader.name, state: `0x${status.state.toString(16)}` }, 'reader status / 读卡器状态');
-    const present = (status.state & reader.SCARD_STATE_PRESENT) !== 0 && (status.state & reader.SCARD_STATE_MUTE) === 0;
+    this.options.log.debug(
+      { signer: this.options.label, reader: reader.name, state: `0x${status.state.toString(16)}` },
+      'reader status / 读卡器状态',
+    );
+    const present =
+      (status.state & reader.SCARD_STATE_PRESENT) !== 0 &&
+      (status.state & reader.SCARD_STATE_MUTE) === 0;
     // pcscd counts insertions and removals in the high 16 bits. If the count moved while the card
     // looks present both times, the card was swapped between two polls: report the removal too,
     // or the signer would keep a session (and a verified PIN) for a card that left.
     const counter = status.state >>> 16;
-    const swapped = present && this.cardPresent && this.eventCounter >= 0 && counter !== this.eventCounter;
+    const swapped =
+      present && this.cardPresent && this.eventCounter >= 0 && counter !== this.eventCounter;
     this.eventCounter = counter;
     if (status.atr && status.atr.length > 0) this.lastAtr = Buffer.from(status.atr);
     if (swapped) this.setAbsent('card-removed');

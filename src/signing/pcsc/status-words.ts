@@ -33,7 +33,11 @@ export interface SwMeaning {
 const FIXED: Readonly<Record<number, Omit<SwMeaning, 'retriesLeft'>>> = {
   0x6300: { reason: 'wrong-pin', en: 'verification failed', zh: '校验失败' },
   0x6983: { reason: 'pin-blocked', en: 'PIN blocked', zh: 'PIN 已锁定' },
-  0x6982: { reason: 'security', en: 'security status not satisfied', zh: '安全状态不满足（未校验 PIN）' },
+  0x6982: {
+    reason: 'security',
+    en: 'security status not satisfied',
+    zh: '安全状态不满足（未校验 PIN）',
+  },
   0x6a82: { reason: 'not-found', en: 'application or file not found', zh: '应用或文件不存在' },
   0x6a88: { reason: 'not-found', en: 'referenced data not found', zh: '引用的数据不存在' },
   0x6700: { reason: 'wrong-length', en: 'wrong length', zh: '长度错误' },
@@ -58,9 +62,19 @@ const FIXED: Readonly<Record<number, Omit<SwMeaning, 'retriesLeft'>>> = {
 export function describeSw(sw: number): SwMeaning {
   if ((sw & 0xfff0) === 0x63c0) {
     const left = sw & 0x0f;
-    return { reason: 'wrong-pin', retriesLeft: left, en: `verification failed, ${left} tries left`, zh: `校验失败，剩余 ${left} 次` };
+    return {
+      reason: 'wrong-pin',
+      retriesLeft: left,
+      en: `verification failed, ${left} tries left`,
+      zh: `校验失败，剩余 ${left} 次`,
+    };
   }
-  if ((sw & 0xff00) === 0x6c00) return { reason: 'wrong-length', en: `wrong Le, card has ${sw & 0xff} bytes`, zh: '期望长度（Le）错误' };
+  if ((sw & 0xff00) === 0x6c00)
+    return {
+      reason: 'wrong-length',
+      en: `wrong Le, card has ${sw & 0xff} bytes`,
+      zh: '期望长度（Le）错误',
+    };
   return FIXED[sw] ?? { reason: 'unknown', en: `status ${swHex(sw)}`, zh: `状态字 ${swHex(sw)}` };
 }
 

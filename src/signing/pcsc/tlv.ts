@@ -37,7 +37,8 @@ export function parseBerTlvs(buf: Buffer): BerTlv[] {
       len = buf.readUIntBE(p, n);
       p += n;
     }
-    if (p + len > buf.length) throw new RangeError(`TLV: value of tag ${tag.toString(16)} truncated`);
+    if (p + len > buf.length)
+      throw new RangeError(`TLV: value of tag ${tag.toString(16)} truncated`);
     out.push({ tag, value: buf.subarray(p, p + len) });
     p += len;
   }
@@ -76,6 +77,13 @@ export function encodeTlv(tag: number, value: Uint8Array): Buffer {
   for (let t = tag; t > 0; t = Math.floor(t / 256)) tagBytes.unshift(t & 0xff);
   if (tagBytes.length === 0) tagBytes.push(0);
   const n = value.length;
-  const lenBytes = n < 0x80 ? [n] : n <= 0xff ? [0x81, n] : n <= 0xffff ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  const lenBytes =
+    n < 0x80
+      ? [n]
+      : n <= 0xff
+        ? [0x81, n]
+        : n <= 0xffff
+          ? [0x82, n >> 8, n & 0xff]
+          : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
   return Buffer.concat([Buffer.from(tagBytes), Buffer.from(lenBytes), Buffer.from(value)]);
 }

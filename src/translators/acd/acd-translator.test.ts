@@ -7,10 +7,14 @@ import { translateAll } from '../translator.js';
 
 const DIR = join(import.meta.dirname, '..', '..', '..', 'samples', 'acd');
 const t = createTranslator('acd');
-const run = (file: string, bytes: Buffer) => translateAll(t, bytes, { channel: 'acd', fileName: file });
+const run = (file: string, bytes: Buffer) =>
+  translateAll(t, bytes, { channel: 'acd', fileName: file });
 
 async function refused(json: unknown): Promise<GatewayError> {
-  const err = await run('agr.json', Buffer.from(JSON.stringify(json))).then(() => undefined, (e: unknown) => e);
+  const err = await run('agr.json', Buffer.from(JSON.stringify(json))).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!isGatewayError(err)) throw new Error('expected a GatewayError');
   return err;
 }
@@ -35,11 +39,21 @@ describe('代理报关委托 ImportAgrRequest translator', () => {
   });
 
   it('bad inputs: every problem at once with its path, in Chinese and English', async () => {
-    const err = await refused({ clientRef: 'a b', operType: 'modify', copCusCode: '123', importInfo: { GName: '', CodeTS: '84', Curr: '贝壳', Colour: 'red', IEDate: '2026-01-20' } });
+    const err = await refused({
+      clientRef: 'a b',
+      operType: 'modify',
+      copCusCode: '123',
+      importInfo: { GName: '', CodeTS: '84', Curr: '贝壳', Colour: 'red', IEDate: '2026-01-20' },
+    });
     expect(err.code).toBe('GW_ERR_TRANSLATE_FIELD');
     const at = (where: string) => err.details.find((d) => d.where === `agr.json, $.${where}`);
-    expect(at('clientRef')!.en).toBe('clientRef "a b" may hold letters, digits, _ and - only, at most 40');
-    expect(at('operType')).toMatchObject({ zh: '操作类型“modify”无效', fixEn: 'use 1/add/新增, 2/change/变更 or 3/delete/删除' });
+    expect(at('clientRef')!.en).toBe(
+      'clientRef "a b" may hold letters, digits, _ and - only, at most 40',
+    );
+    expect(at('operType')).toMatchObject({
+      zh: '操作类型“modify”无效',
+      fixEn: 'use 1/add/新增, 2/change/变更 or 3/delete/删除',
+    });
     expect(at('copCusCode')!.en).toBe('CopCusCode "123" must be a 10-character customs code');
     expect(at('importInfo.Colour')!.en).toBe('unknown field Colour');
     expect(at('importInfo.CodeTS')!.en).toBe('CodeTS "84" must be a 10-digit HS code');
@@ -49,13 +63,28 @@ describe('代理报关委托 ImportAgrRequest translator', () => {
 
   it('a new agreement needs its required fields; a change or delete needs consignNo', async () => {
     const add = await refused({ clientRef: 'A1', operType: '1', copCusCode: '3122980A17' });
-    expect(add.details.map((d) => d.field)).toEqual(['GName', 'CodeTS', 'DeclTotal', 'TradeCode', 'AgentCode', 'Curr']);
+    expect(add.details.map((d) => d.field)).toEqual([
+      'GName',
+      'CodeTS',
+      'DeclTotal',
+      'TradeCode',
+      'AgentCode',
+      'Curr',
+    ]);
     const del = await refused({ clientRef: 'A2', operType: '删除', copCusCode: '3122980A17' });
-    expect(del.details).toEqual([expect.objectContaining({ where: 'agr.json, $.consignNo', zh: '变更或删除委托协议须填写原协议的委托编号 consignNo' })]);
+    expect(del.details).toEqual([
+      expect.objectContaining({
+        where: 'agr.json, $.consignNo',
+        zh: '变更或删除委托协议须填写原协议的委托编号 consignNo',
+      }),
+    ]);
   });
 
   it('not JSON is refused with the file named', async () => {
     const err = await run('agr.json', Buffer.from('<x/>')).catch((e: GatewayError) => e);
-    expect(err).toMatchObject({ code: 'GW_ERR_INPUT_FORMAT', details: [expect.objectContaining({ where: 'agr.json', rule: 'acd-json' })] });
+    expect(err).toMatchObject({
+      code: 'GW_ERR_INPUT_FORMAT',
+      details: [expect.objectContaining({ where: 'agr.json', rule: 'acd-json' })],
+    });
   });
 });

@@ -27,7 +27,15 @@ export interface CebTranslatorOptions {
 }
 
 /** Problems of the mapping stage; any of them makes the error GW_ERR_TRANSLATE_MAPPING. */
-const MAPPING_RULES = new Set(['value-map', 'lookup', 'unit', 'sum-operand', 'mapping-cycle', 'section-missing', 'section-records']);
+const MAPPING_RULES = new Set([
+  'value-map',
+  'lookup',
+  'unit',
+  'sum-operand',
+  'mapping-cycle',
+  'section-missing',
+  'section-records',
+]);
 /** Always checked, validation on or off: without them the message is not a CEB message at all. */
 const ALWAYS = new Set(['control-chars', 'max-items', 'items-missing']);
 
@@ -47,7 +55,15 @@ export class CebTranslator implements Translator {
 
   private readOptions(file: string): ReadOptions {
     const input = this.options.mapping.mapping.input;
-    return { file, encoding: this.options.encoding ?? input.encoding, maxCellChars: input.maxCellChars, csv: input.csv, xlsx: input.xlsx, json: input.json, xml: input.xml };
+    return {
+      file,
+      encoding: this.options.encoding ?? input.encoding,
+      maxCellChars: input.maxCellChars,
+      csv: input.csv,
+      xlsx: input.xlsx,
+      json: input.json,
+      xml: input.xml,
+    };
   }
 
   private formatOf(bytes: Buffer, fileName: string): InputFormat {
@@ -56,7 +72,12 @@ export class CebTranslator implements Translator {
   }
 
   async translate(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
-    return [this.fromDocument(await readInput(bytes, this.formatOf(bytes, ctx.fileName), this.readOptions(ctx.fileName)), bytes)];
+    return [
+      this.fromDocument(
+        await readInput(bytes, this.formatOf(bytes, ctx.fileName), this.readOptions(ctx.fileName)),
+        bytes,
+      ),
+    ];
   }
 
   /** Maps, validates and builds one message from a read document; `bytes` seed the guid. */
@@ -66,7 +87,12 @@ export class CebTranslator implements Translator {
     const missing = missingColumns(doc, mapping, layout.headBlock);
     if (missing.length > 0) throw new GatewayError('GW_ERR_INPUT_COLUMNS', missing);
 
-    const ev = evaluateMapping({ doc, loaded: this.options.mapping, codes: this.options.codes, layout });
+    const ev = evaluateMapping({
+      doc,
+      loaded: this.options.mapping,
+      codes: this.options.codes,
+      layout,
+    });
     const blocks = new Map(ev.model.blocks as ReadonlyMap<string, readonly DecRecord[]>);
     const guid = stableGuid(layout.message, bytes);
     // The head guid is the message guid unless the enterprise supplies its own (samples reuse one).
@@ -79,15 +105,27 @@ export class CebTranslator implements Translator {
 
     const problems: TranslateProblem[] = [...ev.problems];
     const validate = this.options.validate ?? mapping.validation.enabled;
-    const found = [...checkLayoutFields(layout, blocks, this.options.codes, doc.file, ev.reported), ...cebCrossRules(layout, blocks, doc.file)];
+    const found = [
+      ...checkLayoutFields(layout, blocks, this.options.codes, doc.file, ev.reported),
+      ...cebCrossRules(layout, blocks, doc.file),
+    ];
     for (const p of found) if (validate || ALWAYS.has(p.rule)) problems.push(p);
     if (problems.length > 0) {
-      const code: ErrorCode = problems.some((p) => MAPPING_RULES.has(p.rule)) ? 'GW_ERR_TRANSLATE_MAPPING' : 'GW_ERR_VALIDATION';
+      const code: ErrorCode = problems.some((p) => MAPPING_RULES.has(p.rule))
+        ? 'GW_ERR_TRANSLATE_MAPPING'
+        : 'GW_ERR_VALIDATION';
       throw new GatewayError(code, problems);
     }
     const model: DecModel = { version: mapping.version, blocks: blocks as DecModel['blocks'] };
     const headRec = blocks.get(layout.headBlock)?.[0];
-    const key = layout.message === 'CEB311' ? headRec?.fields.get('orderNo')?.value || guid : (headRec?.fields.get('copNo')?.value ?? '');
-    return { messageType: `${layout.message}Message`, xml: buildCebXml(layout, model, guid), businessKey: key };
+    const key =
+      layout.message === 'CEB311'
+        ? headRec?.fields.get('orderNo')?.value || guid
+        : (headRec?.fields.get('copNo')?.value ?? '');
+    return {
+      messageType: `${layout.message}Message`,
+      xml: buildCebXml(layout, model, guid),
+      businessKey: key,
+    };
   }
 }

@@ -22,16 +22,22 @@ describe('standard CEB XML dropped as it is (ceb-xml)', () => {
   it.each([
     ['ceb311-order.xml', 'CEB311Message', 'orderNo'],
     ['ceb621-inventory.xml', 'CEB621Message', 'copNo'],
-  ])('%s passes the same rules as a mapped one and goes through unchanged', (file, type, keyField) => {
-    const xml = readFileSync(join(SAMPLES, file), 'utf8');
-    const m = t.translateOne(Buffer.from(xml), ctx(file));
-    expect(m.messageType).toBe(type);
-    expect(m.businessKey).toBe(new RegExp(`<ceb:${keyField}>([^<]+)<`).exec(xml)![1]);
-    expect(m.xml).toBe(xml);
-  });
+  ])(
+    '%s passes the same rules as a mapped one and goes through unchanged',
+    (file, type, keyField) => {
+      const xml = readFileSync(join(SAMPLES, file), 'utf8');
+      const m = t.translateOne(Buffer.from(xml), ctx(file));
+      expect(m.messageType).toBe(type);
+      expect(m.businessKey).toBe(new RegExp(`<ceb:${keyField}>([^<]+)<`).exec(xml)![1]);
+      expect(m.xml).toBe(xml);
+    },
+  );
 
   it('reads GBK and re-encodes as UTF-8', () => {
-    const xml = readFileSync(join(SAMPLES, 'ceb311-order.xml'), 'utf8').replace('encoding="UTF-8"', 'encoding="GBK"');
+    const xml = readFileSync(join(SAMPLES, 'ceb311-order.xml'), 'utf8').replace(
+      'encoding="UTF-8"',
+      'encoding="GBK"',
+    );
     const m = t.translateOne(iconv.encode(xml, 'gbk'), ctx('gbk.xml'));
     expect(m.xml).toBe(xml.replace('encoding="GBK"', 'encoding="UTF-8"'));
   });
@@ -49,6 +55,8 @@ describe('standard CEB XML dropped as it is (ceb-xml)', () => {
   });
 
   it('refuses a 报关单 or an unknown root', () => {
-    expect(errorOf(Buffer.from('<DecMessage xmlns="http://www.chinaport.gov.cn/dec"/>')).code).toBe('GW_ERR_TRANSLATE_ROOT');
+    expect(errorOf(Buffer.from('<DecMessage xmlns="http://www.chinaport.gov.cn/dec"/>')).code).toBe(
+      'GW_ERR_TRANSLATE_ROOT',
+    );
   });
 });

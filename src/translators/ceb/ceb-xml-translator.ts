@@ -9,16 +9,24 @@ import { cebCrossRules } from './cross-rules.js';
 import { checkLayoutFields } from './field-check.js';
 import { CEB_LAYOUTS, CEB_NAMESPACE, type CebLayout, type CebMessageType } from './layout.js';
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, trimValues: true });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  trimValues: true,
+});
 
 type Node = Record<string, unknown>;
-const asList = (v: unknown): Node[] => (v === undefined ? [] : Array.isArray(v) ? (v as Node[]) : [v as Node]);
+const asList = (v: unknown): Node[] =>
+  v === undefined ? [] : Array.isArray(v) ? (v as Node[]) : [v as Node];
 
 /** One element's leaf children as a record, each field pointing at its element path. */
 function recordOf(node: Node, path: string, file: string): DecRecord {
   const fields = new Map<string, FieldValue>();
   for (const [name, value] of Object.entries(node)) {
-    if (name.startsWith('@') || name === '#text' || (value !== '' && typeof value === 'object')) continue;
+    if (name.startsWith('@') || name === '#text' || (value !== '' && typeof value === 'object'))
+      continue;
     fields.set(name, { value: String(value ?? ''), origin: { file, path: `${path}/${name}` } });
   }
   return { fields, origin: { file, path } };
@@ -29,7 +37,9 @@ function rootInCebNamespace(text: string): boolean {
   const tag = /<(?:([A-Za-z_][\w.-]*):)?CEB\d{3}Message\b[^>]*>/.exec(text);
   if (!tag) return false;
   const attr = tag[1] ? `xmlns:${tag[1]}` : 'xmlns';
-  return new RegExp(`\\s${attr.replace('.', '\\.')}\\s*=\\s*["']${CEB_NAMESPACE.replace(/[.]/g, '\\.')}["']`).test(tag[0]);
+  return new RegExp(
+    `\\s${attr.replace('.', '\\.')}\\s*=\\s*["']${CEB_NAMESPACE.replace(/[.]/g, '\\.')}["']`,
+  ).test(tag[0]);
 }
 
 /**
@@ -39,7 +49,9 @@ function rootInCebNamespace(text: string): boolean {
 export class CebXmlTranslator implements Translator {
   readonly name = 'ceb-xml';
 
-  constructor(private readonly options: { readonly codes: CodeTables; readonly validate?: boolean }) {}
+  constructor(
+    private readonly options: { readonly codes: CodeTables; readonly validate?: boolean },
+  ) {}
 
   async translate(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
     return [this.translateOne(bytes, ctx)];
@@ -67,16 +79,31 @@ export class CebXmlTranslator implements Translator {
     for (const block of layout.blocks) {
       const parent = block.key === 'BaseTransfer' ? root : body;
       const base = block.key === 'BaseTransfer' ? `/${rootName}` : `/${rootName}/${layout.node}`;
-      blocks.set(block.key, asList(parent[block.key]).map((n, i) => recordOf(n, `${base}/${block.key}${block.repeated ? `[${i + 1}]` : ''}`, file)));
+      blocks.set(
+        block.key,
+        asList(parent[block.key]).map((n, i) =>
+          recordOf(n, `${base}/${block.key}${block.repeated ? `[${i + 1}]` : ''}`, file),
+        ),
+      );
     }
     if (this.options.validate ?? true) {
-      const problems = [...checkLayoutFields(layout, blocks, this.options.codes, file, new Set()), ...cebCrossRules(layout, blocks, file)];
+      const problems = [
+        ...checkLayoutFields(layout, blocks, this.options.codes, file, new Set()),
+        ...cebCrossRules(layout, blocks, file),
+      ];
       if (problems.length) throw new GatewayError('GW_ERR_VALIDATION', problems);
     }
     const head = blocks.get(layout.blocks.find((b) => b.key.endsWith('Head'))!.key)?.[0];
-    const key = head?.fields.get(type === 'CEB311' ? 'orderNo' : 'copNo')?.value || head?.fields.get('guid')?.value || '';
+    const key =
+      head?.fields.get(type === 'CEB311' ? 'orderNo' : 'copNo')?.value ||
+      head?.fields.get('guid')?.value ||
+      '';
     if (!key) {
-      throw new GatewayError('GW_ERR_TRANSLATE_FIELD', { where: file, zh: '缺少订单编号/企业内部编号', en: 'orderNo / copNo is missing' });
+      throw new GatewayError('GW_ERR_TRANSLATE_FIELD', {
+        where: file,
+        zh: '缺少订单编号/企业内部编号',
+        en: 'orderNo / copNo is missing',
+      });
     }
     return { messageType: `${type}Message`, xml: withUtf8Declaration(text), businessKey: key };
   }

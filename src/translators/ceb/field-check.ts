@@ -12,9 +12,24 @@ export function posOf(rec: DecRecord | undefined, name: string, file: string): S
 }
 
 /** A problem about one field of one record, labelled with the layout's names and positioned. */
-export function layoutProblem(layout: TargetLayout, rule: string, block: string, index: number | undefined, name: string, rec: DecRecord | undefined, file: string, zh: string, en: string, fix: { fixZh?: string; fixEn?: string } = {}): TranslateProblem {
+export function layoutProblem(
+  layout: TargetLayout,
+  rule: string,
+  block: string,
+  index: number | undefined,
+  name: string,
+  rec: DecRecord | undefined,
+  file: string,
+  zh: string,
+  en: string,
+  fix: { fixZh?: string; fixEn?: string } = {},
+): TranslateProblem {
   const l = layout.label(block, index, name);
-  return problem(rule, posOf(rec, name, file), `${l.zh}：${zh}`, `${l.en}: ${en}`, { field: l.field, fieldZh: l.fieldZh, ...fix });
+  return problem(rule, posOf(rec, name, file), `${l.zh}：${zh}`, `${l.en}: ${en}`, {
+    field: l.field,
+    fieldZh: l.fieldZh,
+    ...fix,
+  });
 }
 
 /**
@@ -22,7 +37,15 @@ export function layoutProblem(layout: TargetLayout, rule: string, block: string,
  * check digits) of every record of every block, against the family layout. Shared by the CEB
  * and manifest families; `skip` holds fields the mapping stage already reported.
  */
-export function checkLayoutFields(layout: TargetLayout & { readonly blocks: readonly { key: string; repeated: boolean; fields: readonly FieldSpec[] }[] }, blocks: ReadonlyMap<string, readonly DecRecord[]>, codes: CodeTables, file: string, skip: ReadonlySet<string>): TranslateProblem[] {
+export function checkLayoutFields(
+  layout: TargetLayout & {
+    readonly blocks: readonly { key: string; repeated: boolean; fields: readonly FieldSpec[] }[];
+  },
+  blocks: ReadonlyMap<string, readonly DecRecord[]>,
+  codes: CodeTables,
+  file: string,
+  skip: ReadonlySet<string>,
+): TranslateProblem[] {
   const out: TranslateProblem[] = [];
   for (const spec of layout.blocks) {
     const recs = blocks.get(spec.key) ?? [];
@@ -32,11 +55,45 @@ export function checkLayoutFields(layout: TargetLayout & { readonly blocks: read
         if (skip.has(layout.label(spec.key, index, f.name).field)) continue;
         const v = rec.fields.get(f.name)?.value ?? '';
         if (v === '') {
-          if (f.required) out.push(layoutProblem(layout, 'required', spec.key, index, f.name, rec, file, '必填项为空', 'is required but empty', { fixZh: '填写此项，或在映射中配置 default / const', fixEn: 'fill it in, or give it a default / const in the mapping' }));
+          if (f.required)
+            out.push(
+              layoutProblem(
+                layout,
+                'required',
+                spec.key,
+                index,
+                f.name,
+                rec,
+                file,
+                '必填项为空',
+                'is required but empty',
+                {
+                  fixZh: '填写此项，或在映射中配置 default / const',
+                  fixEn: 'fill it in, or give it a default / const in the mapping',
+                },
+              ),
+            );
           continue;
         }
         const issue = checkValue(v, f, codes);
-        if (issue) out.push(layoutProblem(layout, issue.rule, spec.key, index, f.name, rec, file, issue.zh, issue.en, { ...(issue.fixZh ? { fixZh: issue.fixZh } : {}), ...(issue.fixEn ? { fixEn: issue.fixEn } : {}) }));
+        if (issue)
+          out.push(
+            layoutProblem(
+              layout,
+              issue.rule,
+              spec.key,
+              index,
+              f.name,
+              rec,
+              file,
+              issue.zh,
+              issue.en,
+              {
+                ...(issue.fixZh ? { fixZh: issue.fixZh } : {}),
+                ...(issue.fixEn ? { fixEn: issue.fixEn } : {}),
+              },
+            ),
+          );
       }
     });
   }

@@ -18,21 +18,42 @@ export interface CebLayout extends TargetLayout {
 }
 
 const text = (max: number): FieldKind => ({ t: 'text', max });
-const exact = (n: number, what: string, whatEn: string): FieldKind => ({ t: 'pattern', re: new RegExp(`^.{${n}}$`, 'u'), zh: `${n} 位${what}`, en: `${n} characters (${whatEn})` });
-const digits = (n: number, zh: string, en: string): FieldKind => ({ t: 'pattern', re: new RegExp(`^\\d{${n}}$`), zh, en });
+const exact = (n: number, what: string, whatEn: string): FieldKind => ({
+  t: 'pattern',
+  re: new RegExp(`^.{${n}}$`, 'u'),
+  zh: `${n} 位${what}`,
+  en: `${n} characters (${whatEn})`,
+});
+const digits = (n: number, zh: string, en: string): FieldKind => ({
+  t: 'pattern',
+  re: new RegExp(`^\\d{${n}}$`),
+  zh,
+  en,
+});
 const oneOf = (...values: string[]): FieldKind => ({ t: 'enum', values });
 /** N19,5: the CEB number format. */
 const n195: FieldKind = { t: 'number', int: 14, frac: 5 };
-const guid: FieldKind = { t: 'pattern', re: /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/, zh: '36 位大写 UUID', en: 'a 36-character upper-case UUID' };
+const guid: FieldKind = {
+  t: 'pattern',
+  re: /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/,
+  zh: '36 位大写 UUID',
+  en: 'a 36-character upper-case UUID',
+};
 /** Dates and times: the evaluator turns 2026-11-27 10:15 into 20261127101500, the validator checks the calendar. */
 const appTime: FieldKind = { t: 'datetime' };
 const day: FieldKind = { t: 'date' };
 /** CEB code systems are numeric (§9.8): currency, country and unit are 3-digit codes. */
-const code3 = (zh: string, en: string): FieldKind => digits(3, `3 位数字${zh}代码`, `a 3-digit numeric ${en} code`);
+const code3 = (zh: string, en: string): FieldKind =>
+  digits(3, `3 位数字${zh}代码`, `a 3-digit numeric ${en} code`);
 const currency: FieldKind = oneOf('142');
 const customs4 = digits(4, '4 位关区代码', 'a 4-digit customs code');
 
-const f = (name: string, zh: string, kind: FieldKind, required = false): FieldSpec => ({ name, zh, kind, ...(required ? { required } : {}) });
+const f = (name: string, zh: string, kind: FieldKind, required = false): FieldSpec => ({
+  name,
+  zh,
+  kind,
+  ...(required ? { required } : {}),
+});
 const R = true;
 
 const BASE_TRANSFER: CebLayout['blocks'][number] = {
@@ -48,7 +69,12 @@ const BASE_TRANSFER: CebLayout['blocks'][number] = {
   ],
 };
 
-const headCommon = [f('guid', '系统唯一序号', guid, R), f('appType', '报送类型', oneOf('1', '2', '3'), R), f('appTime', '报送时间', appTime, R), f('appStatus', '业务状态', oneOf('1', '2'), R)];
+const headCommon = [
+  f('guid', '系统唯一序号', guid, R),
+  f('appType', '报送类型', oneOf('1', '2', '3'), R),
+  f('appTime', '报送时间', appTime, R),
+  f('appStatus', '业务状态', oneOf('1', '2'), R),
+];
 
 const CEB311_BLOCKS: CebLayout['blocks'] = [
   {
@@ -81,7 +107,11 @@ const CEB311_BLOCKS: CebLayout['blocks'] = [
       f('consignee', '收货人姓名', text(100), R),
       f('consigneeTelephone', '收货人电话', text(50), R),
       f('consigneeAddress', '收货地址', text(200), R),
-      f('consigneeDistrict', '收货地址行政区划代码', digits(6, '6 位行政区划代码', 'a 6-digit district code')),
+      f(
+        'consigneeDistrict',
+        '收货地址行政区划代码',
+        digits(6, '6 位行政区划代码', 'a 6-digit district code'),
+      ),
       f('note', '备注', text(1000)),
     ],
   },
@@ -90,7 +120,12 @@ const CEB311_BLOCKS: CebLayout['blocks'] = [
     zh: '订单商品',
     repeated: true,
     fields: [
-      f('gnum', '商品序号', { t: 'pattern', re: /^[1-9]\d{0,3}$/, zh: '从 1 起的序号', en: 'a sequence number from 1' }, R),
+      f(
+        'gnum',
+        '商品序号',
+        { t: 'pattern', re: /^[1-9]\d{0,3}$/, zh: '从 1 起的序号', en: 'a sequence number from 1' },
+        R,
+      ),
       f('itemNo', '企业商品货号', text(30)),
       f('itemName', '企业商品名称', text(250), R),
       f('gmodel', '商品规格型号', text(510), R),
@@ -143,7 +178,17 @@ const CEB621_BLOCKS: CebLayout['blocks'] = [
       f('areaCode', '区内企业代码', text(18)),
       f('areaName', '区内企业名称', text(100)),
       f('tradeMode', '贸易方式', oneOf('9610', '1210'), R),
-      f('trafMode', '运输方式', { t: 'pattern', re: /^[0-9A-Z]$/, zh: '1 位运输方式代码', en: 'a 1-character transport mode code' }, R),
+      f(
+        'trafMode',
+        '运输方式',
+        {
+          t: 'pattern',
+          re: /^[0-9A-Z]$/,
+          zh: '1 位运输方式代码',
+          en: 'a 1-character transport mode code',
+        },
+        R,
+      ),
       f('trafNo', '运输工具编号', text(100)),
       f('voyageNo', '航班航次号', text(32)),
       f('billNo', '提运单号', text(37)),
@@ -165,7 +210,12 @@ const CEB621_BLOCKS: CebLayout['blocks'] = [
     zh: '清单商品',
     repeated: true,
     fields: [
-      f('gnum', '商品序号', { t: 'pattern', re: /^[1-9]\d{0,3}$/, zh: '从 1 起的序号', en: 'a sequence number from 1' }, R),
+      f(
+        'gnum',
+        '商品序号',
+        { t: 'pattern', re: /^[1-9]\d{0,3}$/, zh: '从 1 起的序号', en: 'a sequence number from 1' },
+        R,
+      ),
       f('itemRecordNo', '账册备案料号', text(30)),
       f('itemNo', '企业商品货号', text(20)),
       f('itemName', '企业商品品名', text(250)),
@@ -191,7 +241,14 @@ const CEB621_BLOCKS: CebLayout['blocks'] = [
 ];
 
 function layout(message: CebMessageType, node: string, blocks: CebLayout['blocks']): CebLayout {
-  return { message, node, blocks, headBlock: blocks[0]!.key, itemBlock: blocks[1]!.key, label: layoutLabel(blocks) };
+  return {
+    message,
+    node,
+    blocks,
+    headBlock: blocks[0]!.key,
+    itemBlock: blocks[1]!.key,
+    label: layoutLabel(blocks),
+  };
 }
 
 /** The CEB layouts by message type. */

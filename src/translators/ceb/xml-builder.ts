@@ -2,7 +2,12 @@ import { escapeText } from '../dec/xml-builder.js';
 import type { DecModel, DecRecord } from '../dec/model.js';
 import { CEB_NAMESPACE, type CebLayout } from './layout.js';
 
-function record(lines: string[], pad: string, spec: CebLayout['blocks'][number], rec: DecRecord | undefined): void {
+function record(
+  lines: string[],
+  pad: string,
+  spec: CebLayout['blocks'][number],
+  rec: DecRecord | undefined,
+): void {
   lines.push(`${pad}<ceb:${spec.key}>`);
   for (const f of spec.fields) {
     const v = rec?.fields.get(f.name)?.value ?? '';
@@ -19,10 +24,17 @@ function record(lines: string[], pad: string, spec: CebLayout['blocks'][number],
  * which appends it as the last child: after ExtendMessage, as the import XSD orders them.
  */
 export function buildCebXml(layout: CebLayout, model: DecModel, guid: string): string {
-  const [head, list, transfer] = layout.blocks as readonly [CebLayout['blocks'][number], CebLayout['blocks'][number], CebLayout['blocks'][number]];
+  const [head, list, transfer] = layout.blocks as readonly [
+    CebLayout['blocks'][number],
+    CebLayout['blocks'][number],
+    CebLayout['blocks'][number],
+  ];
   const blocks = model.blocks as ReadonlyMap<string, readonly DecRecord[]>;
   const root = `ceb:${layout.message}Message`;
-  const lines = [`<${root} guid="${guid}" version="${escapeText(model.version).replace(/"/g, '&quot;')}" xmlns:ceb="${CEB_NAMESPACE}">`, `  <ceb:${layout.node}>`];
+  const lines = [
+    `<${root} guid="${guid}" version="${escapeText(model.version).replace(/"/g, '&quot;')}" xmlns:ceb="${CEB_NAMESPACE}">`,
+    `  <ceb:${layout.node}>`,
+  ];
   record(lines, '    ', head, blocks.get(head.key)?.[0]);
   for (const r of blocks.get(list.key) ?? []) record(lines, '    ', list, r);
   lines.push(`  </ceb:${layout.node}>`);

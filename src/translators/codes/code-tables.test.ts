@@ -30,7 +30,18 @@ describe('code tables', () => {
 
   it('an override folder replaces a table without code changes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'codes-'));
-    writeFileSync(join(dir, 'currencies.json'), JSON.stringify({ table: 'currencies', titleZh: '币制', titleEn: 'currency', entries: [['CNY', '人民币'], ['XTS', '测试币', '测试']] }));
+    writeFileSync(
+      join(dir, 'currencies.json'),
+      JSON.stringify({
+        table: 'currencies',
+        titleZh: '币制',
+        titleEn: 'currency',
+        entries: [
+          ['CNY', '人民币'],
+          ['XTS', '测试币', '测试'],
+        ],
+      }),
+    );
     const custom = loadCodeTables({ overrideDir: dir });
     expect(custom.get('currencies').lookup('测试')).toBe('XTS');
     expect(custom.get('currencies').has('USD')).toBe(false);

@@ -35,7 +35,10 @@ const tableFileSchema = z
     titleZh: z.string(),
     titleEn: z.string(),
     source: z.string().optional(),
-    matchParent: z.boolean().optional().describe('accept XXnn when XX00 is listed (subordinate customs areas)'),
+    matchParent: z
+      .boolean()
+      .optional()
+      .describe('accept XXnn when XX00 is listed (subordinate customs areas)'),
     entries: z.array(z.array(z.string().min(1)).min(2)).min(1),
   })
   .strict();
@@ -85,7 +88,8 @@ export class CodeTable {
   ) {
     this.byCode = new Map(entries.map((e) => [e.code, e]));
     const byName = new Map<string, string>();
-    for (const e of entries) for (const n of [e.zh, ...e.aliases]) if (!byName.has(fold(n))) byName.set(fold(n), e.code);
+    for (const e of entries)
+      for (const n of [e.zh, ...e.aliases]) if (!byName.has(fold(n))) byName.set(fold(n), e.code);
     this.byName = byName;
   }
 
@@ -126,9 +130,16 @@ export interface CodeTables {
  */
 export function bundledCodesDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'tables'), resolve(here, '..', '..', '..', 'src', 'translators', 'codes', 'tables')];
+  const candidates = [
+    join(here, 'tables'),
+    resolve(here, '..', '..', '..', 'src', 'translators', 'codes', 'tables'),
+  ];
   const found = candidates.find((d) => existsSync(join(d, 'trade-modes.json')));
-  if (!found) throw new GatewayError('GW_ERR_CONFIG', `code tables not found in ${candidates.join(' or ')} / 找不到代码表`);
+  if (!found)
+    throw new GatewayError(
+      'GW_ERR_CONFIG',
+      `code tables not found in ${candidates.join(' or ')} / 找不到代码表`,
+    );
   return found;
 }
 
@@ -136,7 +147,11 @@ function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new GatewayError('GW_ERR_CONFIG', { where: path, zh: `代码表无法读取：${(err as Error).message}`, en: `code table cannot be read: ${(err as Error).message}` });
+    throw new GatewayError('GW_ERR_CONFIG', {
+      where: path,
+      zh: `代码表无法读取：${(err as Error).message}`,
+      en: `code table cannot be read: ${(err as Error).message}`,
+    });
   }
 }
 
@@ -172,19 +187,36 @@ export function loadCodeTables(options: { overrideDir?: string | undefined } = {
   if (hit) return hit;
   const dir = bundledCodesDir();
   if (options.overrideDir && !existsSync(options.overrideDir)) {
-    throw new GatewayError('GW_ERR_CONFIG', { where: options.overrideDir, zh: '代码表覆盖目录不存在', en: 'the code-table override folder does not exist' });
+    throw new GatewayError('GW_ERR_CONFIG', {
+      where: options.overrideDir,
+      zh: '代码表覆盖目录不存在',
+      en: 'the code-table override folder does not exist',
+    });
   }
   if (options.overrideDir) {
     const known = new Set<string>([...CODE_TABLE_NAMES, 'trade-levy-rules']);
-    const stray = readdirSync(options.overrideDir).filter((f) => f.endsWith('.json') && !known.has(f.slice(0, -5)));
+    const stray = readdirSync(options.overrideDir).filter(
+      (f) => f.endsWith('.json') && !known.has(f.slice(0, -5)),
+    );
     if (stray.length > 0) {
-      throw new GatewayError('GW_ERR_CONFIG', { where: options.overrideDir, zh: `未知的代码表文件：${stray.join('、')}`, en: `unknown code-table files: ${stray.join(', ')}` });
+      throw new GatewayError('GW_ERR_CONFIG', {
+        where: options.overrideDir,
+        zh: `未知的代码表文件：${stray.join('、')}`,
+        en: `unknown code-table files: ${stray.join(', ')}`,
+      });
     }
   }
-  const tables = new Map<CodeTableName, CodeTable>(CODE_TABLE_NAMES.map((n) => [n, loadTable(tableFile(dir, options.overrideDir, n), n)]));
+  const tables = new Map<CodeTableName, CodeTable>(
+    CODE_TABLE_NAMES.map((n) => [n, loadTable(tableFile(dir, options.overrideDir, n), n)]),
+  );
   const rulesPath = tableFile(dir, options.overrideDir, 'trade-levy-rules');
   const rules = levyRulesSchema.safeParse(readJson(rulesPath));
-  if (!rules.success) throw new GatewayError('GW_ERR_CONFIG', { where: rulesPath, zh: '监管方式/征免性质规则文件格式错误', en: 'trade/levy rule file is malformed' });
+  if (!rules.success)
+    throw new GatewayError('GW_ERR_CONFIG', {
+      where: rulesPath,
+      zh: '监管方式/征免性质规则文件格式错误',
+      en: 'trade/levy rule file is malformed',
+    });
   const result: CodeTables = {
     get: (name) => tables.get(name)!,
     tradeLevyRules: rules.data.rules,

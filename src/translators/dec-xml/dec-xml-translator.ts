@@ -109,7 +109,14 @@ export class DecXmlTranslator implements Translator {
     }
     const problems: ErrorDetail[] = [];
     if (!child(root, 'DecHead', prefix)) {
-      problems.push({ where: `${where}, DecMessage/DecHead`, field: 'DecHead', zh: '缺少表头 DecHead', en: 'DecHead is missing', fixZh: '补充 DecHead', fixEn: 'add DecHead' });
+      problems.push({
+        where: `${where}, DecMessage/DecHead`,
+        field: 'DecHead',
+        zh: '缺少表头 DecHead',
+        en: 'DecHead is missing',
+        fixZh: '补充 DecHead',
+        fixEn: 'add DecHead',
+      });
     }
     const clientSeqNo = text(child(child(root, 'DecSign', prefix), 'ClientSeqNo', prefix))?.trim();
     if (!clientSeqNo) {
@@ -146,7 +153,9 @@ export class DecXmlTranslator implements Translator {
       const found = validateDec(model, {
         codes: this.options.codes ?? loadCodeTables(),
         file: where,
-        ...(this.options.totalTolerance !== undefined ? { totalTolerance: this.options.totalTolerance } : {}),
+        ...(this.options.totalTolerance !== undefined
+          ? { totalTolerance: this.options.totalTolerance }
+          : {}),
         ...(this.options.rules ? { rules: this.options.rules } : {}),
       });
       if (found.length > 0) throw new GatewayError('GW_ERR_VALIDATION', found);

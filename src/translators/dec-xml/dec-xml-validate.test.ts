@@ -25,7 +25,9 @@ describe('dec-xml with validation', () => {
     expect(samples).toHaveLength(7);
     for (const f of samples) {
       const bytes = readFileSync(join(dir, f));
-      expect(validating.translateOne(bytes, ctx(f))).toEqual(new DecXmlTranslator().translateOne(bytes, ctx(f)));
+      expect(validating.translateOne(bytes, ctx(f))).toEqual(
+        new DecXmlTranslator().translateOne(bytes, ctx(f)),
+      );
     }
   });
 
@@ -33,7 +35,10 @@ describe('dec-xml with validation', () => {
     const xml = readFileSync(join(dir, 'dec-01-import-components-utf8.xml'), 'utf8')
       .replace('<CodeTS>8536690000</CodeTS>', '<CodeTS>853669</CodeTS>')
       .replace('<GrossWet>6072.5</GrossWet>', '<GrossWet>10</GrossWet>')
-      .replace('<TradeCoScc>91310115MA1H7R2C76</TradeCoScc>', '<TradeCoScc>91310115MA1H7R2C77</TradeCoScc>')
+      .replace(
+        '<TradeCoScc>91310115MA1H7R2C76</TradeCoScc>',
+        '<TradeCoScc>91310115MA1H7R2C77</TradeCoScc>',
+      )
       .replace('<DeclTotal>18000.00</DeclTotal>', '<DeclTotal>18100.00</DeclTotal>')
       .replace('<TrafMode>2</TrafMode>', '<TrafMode/>')
       .replace('<CutMode>101</CutMode>', '<CutMode>503</CutMode>');
@@ -43,7 +48,11 @@ describe('dec-xml with validation', () => {
         ['hs-code', 'DecList[2].CodeTS', 'dec.xml, /DecMessage/DecLists/DecList[2]/CodeTS'],
         ['gross-net', 'DecHead.GrossWet', 'dec.xml, /DecMessage/DecHead/GrossWet'],
         ['uscc-check', 'DecHead.TradeCoScc', 'dec.xml, /DecMessage/DecHead/TradeCoScc'],
-        ['total-mismatch', 'DecList[2].DeclTotal', 'dec.xml, /DecMessage/DecLists/DecList[2]/DeclTotal'],
+        [
+          'total-mismatch',
+          'DecList[2].DeclTotal',
+          'dec.xml, /DecMessage/DecLists/DecList[2]/DeclTotal',
+        ],
         ['required', 'DecHead.TrafMode', 'dec.xml, /DecMessage/DecHead/TrafMode'],
         ['trade-levy', 'DecHead.CutMode', 'dec.xml, /DecMessage/DecHead/CutMode'],
       ]),
@@ -55,7 +64,12 @@ describe('dec-xml with validation', () => {
   });
 
   it('is off by default: the pass-through translator does not check the filling rules', () => {
-    const xml = readFileSync(join(dir, 'dec-01-import-components-utf8.xml'), 'utf8').replace('<CodeTS>8536690000</CodeTS>', '<CodeTS>1</CodeTS>');
-    expect(new DecXmlTranslator().translateOne(Buffer.from(xml), ctx('dec.xml')).businessKey).toBe('EPGW20260105000101');
+    const xml = readFileSync(join(dir, 'dec-01-import-components-utf8.xml'), 'utf8').replace(
+      '<CodeTS>8536690000</CodeTS>',
+      '<CodeTS>1</CodeTS>',
+    );
+    expect(new DecXmlTranslator().translateOne(Buffer.from(xml), ctx('dec.xml')).businessKey).toBe(
+      'EPGW20260105000101',
+    );
   });
 });

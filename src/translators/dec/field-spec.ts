@@ -8,7 +8,12 @@ export type FieldKind =
   | { readonly t: 'enum'; readonly values: readonly string[] }
   | { readonly t: 'pattern'; readonly re: RegExp; readonly zh: string; readonly en: string }
   /** N{int+frac},{frac}: at most `int` integer digits and `frac` decimals; never negative. */
-  | { readonly t: 'number'; readonly int: number; readonly frac: number; readonly positive?: boolean }
+  | {
+      readonly t: 'number';
+      readonly int: number;
+      readonly frac: number;
+      readonly positive?: boolean;
+    }
   | { readonly t: 'date' }
   | { readonly t: 'datetime' }
   | { readonly t: 'uscc' }

@@ -14,19 +14,49 @@ export type { BlockKey, BlockSpec, FieldKind, FieldSpec } from './field-spec.js'
 const text = (max: number): FieldKind => ({ t: 'text', max });
 const code = (table: CodeTableName): FieldKind => ({ t: 'code', table });
 const oneOf = (...values: string[]): FieldKind => ({ t: 'enum', values });
-const num = (int: number, frac: number, positive = false): FieldKind => ({ t: 'number', int, frac, positive });
+const num = (int: number, frac: number, positive = false): FieldKind => ({
+  t: 'number',
+  int,
+  frac,
+  positive,
+});
 const date: FieldKind = { t: 'date' };
-const customsCode: FieldKind = { t: 'pattern', re: /^[0-9A-Z]{10}$/, zh: '10 位海关编码（数字或大写字母）', en: 'a 10-character customs code (digits or capital letters)' };
-const ciqCode: FieldKind = { t: 'pattern', re: /^\d{10}$/, zh: '10 位数字的检验检疫编码', en: 'a 10-digit CIQ code' };
-const port: FieldKind = { t: 'pattern', re: /^[A-Z]{3}\d{3}$/, zh: '港口代码（3 位国别字母 + 3 位数字，如 DEU093）', en: 'a port code (3-letter country + 3 digits, e.g. DEU093)' };
+const customsCode: FieldKind = {
+  t: 'pattern',
+  re: /^[0-9A-Z]{10}$/,
+  zh: '10 位海关编码（数字或大写字母）',
+  en: 'a 10-character customs code (digits or capital letters)',
+};
+const ciqCode: FieldKind = {
+  t: 'pattern',
+  re: /^\d{10}$/,
+  zh: '10 位数字的检验检疫编码',
+  en: 'a 10-digit CIQ code',
+};
+const port: FieldKind = {
+  t: 'pattern',
+  re: /^[A-Z]{3}\d{3}$/,
+  zh: '港口代码（3 位国别字母 + 3 位数字，如 DEU093）',
+  en: 'a port code (3-letter country + 3 digits, e.g. DEU093)',
+};
 const uscc: FieldKind = { t: 'uscc' };
 
 /** DecSign/ClientSeqNo: at most 18 characters (spec length 18, T and D) [R]. */
 export const CLIENT_SEQ_NO_MAX = 18;
 export const CLIENT_SEQ_NO_RE = /^[A-Za-z0-9_-]{1,18}$/;
-const CLIENT_SEQ_NO_KIND: FieldKind = { t: 'pattern', re: CLIENT_SEQ_NO_RE, zh: '字母、数字、_ 和 -，最长 18 位', en: 'letters, digits, _ and -, at most 18' };
+const CLIENT_SEQ_NO_KIND: FieldKind = {
+  t: 'pattern',
+  re: CLIENT_SEQ_NO_RE,
+  zh: '字母、数字、_ 和 -，最长 18 位',
+  en: 'letters, digits, _ and -, at most 18',
+};
 
-const f = (name: string, zh: string, kind: FieldKind, required = false): FieldSpec => ({ name, zh, kind, ...(required ? { required } : {}) });
+const f = (name: string, zh: string, kind: FieldKind, required = false): FieldSpec => ({
+  name,
+  zh,
+  kind,
+  ...(required ? { required } : {}),
+});
 /** A field newer than the layout's first version: written only when filled. */
 const later = (spec: FieldSpec): FieldSpec => ({ ...spec, omitEmpty: true });
 const R = true;
@@ -59,9 +89,19 @@ export const HEAD_FIELDS: readonly FieldSpec[] = [
   f('OtherCurr', '杂费币制', code('currencies')),
   f('OtherMark', '杂费标记', oneOf('1', '3')),
   f('OtherRate', '杂费/率', num(14, 5)),
-  f('OwnerCode', '消费使用/生产销售单位代码', { t: 'pattern', re: /^([0-9A-Z]{10}|NO)$/, zh: '10 位海关编码或 NO', en: 'a 10-character customs code or NO' }),
+  f('OwnerCode', '消费使用/生产销售单位代码', {
+    t: 'pattern',
+    re: /^([0-9A-Z]{10}|NO)$/,
+    zh: '10 位海关编码或 NO',
+    en: 'a 10-character customs code or NO',
+  }),
   f('OwnerName', '消费使用/生产销售单位名称', text(100), R),
-  f('PackNo', '件数', { t: 'pattern', re: /^[1-9]\d{0,8}$/, zh: '正整数', en: 'a positive whole number' }, R),
+  f(
+    'PackNo',
+    '件数',
+    { t: 'pattern', re: /^[1-9]\d{0,8}$/, zh: '正整数', en: 'a positive whole number' },
+    R,
+  ),
   f('TradeCode', '境内收发货人代码', customsCode, R),
   f('TradeCountry', '启运国/运抵国', code('countries'), R),
   f('TradeMode', '监管方式', code('trade-modes'), R),
@@ -90,17 +130,32 @@ export const HEAD_FIELDS: readonly FieldSpec[] = [
   f('OwnerCodeScc', '消费使用/生产销售单位统一社会信用代码', uscc),
   f('AgentCodeScc', '申报单位统一社会信用代码', uscc),
   f('TradeCoScc', '境内收发货人统一社会信用代码', uscc),
-  f('PromiseItmes', '承诺事项', { t: 'pattern', re: /^[0-9]{1,10}$/, zh: '数字串（每位一项确认）', en: 'a digit string (one confirmation per position)' }),
+  f('PromiseItmes', '承诺事项', {
+    t: 'pattern',
+    re: /^[0-9]{1,10}$/,
+    zh: '数字串（每位一项确认）',
+    en: 'a digit string (one confirmation per position)',
+  }),
   f('TradeAreaCode', '贸易国别', code('countries')),
   f('CheckFlow', '查验分流', oneOf('0', '1')),
   f('TaxAaminMark', '税收征管标记', oneOf('0', '1')),
   f('MarkNo', '标记唛码', text(400)),
   f('DespPortCode', '启运港代码', port),
-  f('EntyPortCode', '入/离境口岸代码', { t: 'pattern', re: /^\d{6}$/, zh: '6 位数字', en: '6 digits' }),
+  f('EntyPortCode', '入/离境口岸代码', {
+    t: 'pattern',
+    re: /^\d{6}$/,
+    zh: '6 位数字',
+    en: '6 digits',
+  }),
   f('GoodsPlace', '货物存放地点', text(100)),
   f('BLNo', 'B/L号', text(50)),
   f('InspOrgCode', '口岸检验检疫机关（已废弃）', text(10)),
-  f('SpecDeclFlag', '特种业务标识', { t: 'pattern', re: /^[01]{7}$/, zh: '7 位 0/1 标志', en: '7 flags of 0 or 1' }),
+  f('SpecDeclFlag', '特种业务标识', {
+    t: 'pattern',
+    re: /^[01]{7}$/,
+    zh: '7 位 0/1 标志',
+    en: '7 flags of 0 or 1',
+  }),
   f('PurpOrgCode', '目的地检验检疫机关', text(10)),
   f('DespDate', '启运日期', date),
   f('CmplDschrgDt', '卸毕日期', date),
@@ -134,7 +189,12 @@ export const LIST_FIELDS: readonly FieldSpec[] = [
   f('Factor', '申报计量单位与法定单位比例因子', num(14, 5)),
   f('GModel', '规格型号（申报要素）', text(255), R),
   f('GName', '商品名称', text(255), R),
-  f('GNo', '商品序号', { t: 'pattern', re: /^[1-9]\d?$/, zh: '1 到 99 的整数', en: 'a whole number 1 to 99' }, R),
+  f(
+    'GNo',
+    '商品序号',
+    { t: 'pattern', re: /^[1-9]\d?$/, zh: '1 到 99 的整数', en: 'a whole number 1 to 99' },
+    R,
+  ),
   f('OriginCountry', '原产国（地区）', code('countries'), R),
   f('TradeCurr', '成交币制', code('currencies'), R),
   f('DeclTotal', '申报总价', num(15, 4, true), R),
@@ -188,7 +248,12 @@ export const BLOCKS: readonly BlockSpec[] = [
     fields: [
       f('ContainerId', '集装箱号', { t: 'container' }, R),
       f('ContainerMd', '集装箱规格', code('container-types'), R),
-      f('GoodsNo', '商品项号关系', { t: 'pattern', re: /^(?=.{1,255}$)\d{1,2}(,\d{1,2})*$/, zh: '逗号分隔的商品序号，如 1,2,3，最长 255 位', en: 'item numbers separated by commas, e.g. 1,2,3, at most 255 characters' }),
+      f('GoodsNo', '商品项号关系', {
+        t: 'pattern',
+        re: /^(?=.{1,255}$)\d{1,2}(,\d{1,2})*$/,
+        zh: '逗号分隔的商品序号，如 1,2,3，最长 255 位',
+        en: 'item numbers separated by commas, e.g. 1,2,3, at most 255 characters',
+      }),
       f('LclFlag', '拼箱标识', oneOf('0', '1')),
       f('GoodsContaWt', '箱货重量', num(14, 5)),
       f('ContainerWt', '集装箱自重', num(13, 5)),
@@ -209,7 +274,12 @@ export const BLOCKS: readonly BlockSpec[] = [
     fields: [
       f('AppCertCode', '申请单证代码', text(4), R),
       f('ApplOri', '正本数量', { t: 'pattern', re: /^\d{1,3}$/, zh: '整数', en: 'a whole number' }),
-      f('ApplCopyQuan', '副本数量', { t: 'pattern', re: /^\d{1,3}$/, zh: '整数', en: 'a whole number' }),
+      f('ApplCopyQuan', '副本数量', {
+        t: 'pattern',
+        re: /^\d{1,3}$/,
+        zh: '整数',
+        en: 'a whole number',
+      }),
     ],
   },
   {
@@ -217,21 +287,35 @@ export const BLOCKS: readonly BlockSpec[] = [
     zh: '其他包装',
     wrapper: 'DecOtherPacks',
     repeated: true,
-    fields: [f('PackQty', '包装件数', { t: 'pattern', re: /^[1-9]\d{0,8}$/, zh: '正整数', en: 'a positive whole number' }, R), f('PackType', '包装材料种类', code('package-types'), R)],
+    fields: [
+      f(
+        'PackQty',
+        '包装件数',
+        { t: 'pattern', re: /^[1-9]\d{0,8}$/, zh: '正整数', en: 'a positive whole number' },
+        R,
+      ),
+      f('PackType', '包装材料种类', code('package-types'), R),
+    ],
   },
   {
     key: 'DecCopLimit',
     zh: '企业资质',
     wrapper: 'DecCopLimits',
     repeated: true,
-    fields: [f('EntQualifNo', '企业资质编号', text(50), R), f('EntQualifTypeCode', '企业资质类别代码', text(4), R)],
+    fields: [
+      f('EntQualifNo', '企业资质编号', text(50), R),
+      f('EntQualifTypeCode', '企业资质类别代码', text(4), R),
+    ],
   },
   {
     key: 'DecUser',
     zh: '使用人',
     wrapper: 'DecUsers',
     repeated: true,
-    fields: [f('UseOrgPersonCode', '使用单位联系人', text(30), R), f('UseOrgPersonTel', '使用单位联系电话', text(30))],
+    fields: [
+      f('UseOrgPersonCode', '使用单位联系人', text(30), R),
+      f('UseOrgPersonTel', '使用单位联系电话', text(30)),
+    ],
   },
   {
     key: 'DecFreeTxt',
@@ -280,7 +364,12 @@ export const BLOCKS: readonly BlockSpec[] = [
       f('SignUnit', '签名单位代码', text(10)),
       f('SignTime', '签名时间', { t: 'datetime' }),
       f('EdocOwnerName', '所属单位名称', text(100)),
-      f('EdocSize', '随附单据文件大小', { t: 'pattern', re: /^\d{1,12}$/, zh: '字节数（整数）', en: 'a size in bytes (whole number)' }),
+      f('EdocSize', '随附单据文件大小', {
+        t: 'pattern',
+        re: /^\d{1,12}$/,
+        zh: '字节数（整数）',
+        en: 'a size in bytes (whole number)',
+      }),
       f('GNoStr', '关联商品序号', text(255)),
     ],
   },

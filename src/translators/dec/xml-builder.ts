@@ -13,9 +13,16 @@ const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
  */
 export function escapeText(text: string): string {
   if (FORBIDDEN.test(text)) {
-    throw new GatewayError('GW_ERR_VALIDATION', { zh: '字段含 XML 不允许的控制字符', en: 'a field holds a control character XML does not allow' });
+    throw new GatewayError('GW_ERR_VALIDATION', {
+      zh: '字段含 XML 不允许的控制字符',
+      en: 'a field holds a control character XML does not allow',
+    });
   }
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
 }
 
 function escapeAttr(text: string): string {
@@ -27,7 +34,13 @@ function leaf(lines: string[], depth: number, name: string, value: string): void
   lines.push(value === '' ? `${pad}<${name}/>` : `${pad}<${name}>${escapeText(value)}</${name}>`);
 }
 
-function record(lines: string[], depth: number, element: string, spec: BlockSpec, rec: DecRecord): void {
+function record(
+  lines: string[],
+  depth: number,
+  element: string,
+  spec: BlockSpec,
+  rec: DecRecord,
+): void {
   const pad = '  '.repeat(depth);
   lines.push(`${pad}<${element}>`);
   for (const f of spec.fields) {
@@ -49,7 +62,9 @@ function record(lines: string[], depth: number, element: string, spec: BlockSpec
  */
 export function buildDecXml(model: DecModel): string {
   const attr = model.versionAttribute ?? 'Version';
-  const lines: string[] = [`<DecMessage xmlns="${DEC_NAMESPACE}" ${attr}="${escapeAttr(model.version)}">`];
+  const lines: string[] = [
+    `<DecMessage xmlns="${DEC_NAMESPACE}" ${attr}="${escapeAttr(model.version)}">`,
+  ];
   const transit = isTransitDeclaration(model);
   for (const spec of BLOCKS) {
     const recs = model.blocks.get(spec.key) ?? [];

@@ -27,7 +27,10 @@ function toRecord(node: XNode, path: string, file: string): DecRecord {
   const fields = new Map<string, FieldValue>();
   for (const [name, values] of Object.entries(node)) {
     if (name.startsWith('@') || name.startsWith('#')) continue;
-    fields.set(name, { value: textOf(values[0]).trim(), origin: { file, path: `${path}/${name}` } });
+    fields.set(name, {
+      value: textOf(values[0]).trim(),
+      origin: { file, path: `${path}/${name}` },
+    });
   }
   return { fields, origin: { file, path } };
 }
@@ -49,14 +52,26 @@ export function parseDecXml(xml: string, file: string): DecModel {
     if (spec.wrapper) {
       const wrapper = r[spec.wrapper]?.[0];
       const items = isNode(wrapper) ? (wrapper[spec.key] ?? []) : [];
-      items.forEach((n, i) => nodes.push({ node: isNode(n) ? n : {}, path: `/DecMessage/${spec.wrapper}/${spec.key}[${i + 1}]` }));
+      items.forEach((n, i) =>
+        nodes.push({
+          node: isNode(n) ? n : {},
+          path: `/DecMessage/${spec.wrapper}/${spec.key}[${i + 1}]`,
+        }),
+      );
     } else {
       const items = r[spec.key] ?? [];
       items.forEach((n, i) =>
-        nodes.push({ node: isNode(n) ? n : {}, path: `/DecMessage/${spec.key}${spec.repeated ? `[${i + 1}]` : ''}` }),
+        nodes.push({
+          node: isNode(n) ? n : {},
+          path: `/DecMessage/${spec.key}${spec.repeated ? `[${i + 1}]` : ''}`,
+        }),
       );
     }
-    if (nodes.length > 0) blocks.set(spec.key, nodes.map(({ node, path }) => toRecord(node, path, file)));
+    if (nodes.length > 0)
+      blocks.set(
+        spec.key,
+        nodes.map(({ node, path }) => toRecord(node, path, file)),
+      );
   }
   const spelled = typeof attrs['@Version'] === 'string' ? 'Version' : 'version';
   const version = attrs[`@${spelled}`];

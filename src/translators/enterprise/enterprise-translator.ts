@@ -29,7 +29,17 @@ export interface EnterpriseTranslatorOptions {
 }
 
 /** Problems of the mapping stage; any of them makes the error GW_ERR_TRANSLATE_MAPPING. */
-const MAPPING_RULES = new Set(['value-map', 'lookup', 'unit', 'sum-operand', 'mapping-cycle', 'section-missing', 'section-records', 'split-by', 'split-apportion']);
+const MAPPING_RULES = new Set([
+  'value-map',
+  'lookup',
+  'unit',
+  'sum-operand',
+  'mapping-cycle',
+  'section-missing',
+  'section-records',
+  'split-by',
+  'split-apportion',
+]);
 
 /** Checks that always run, even with validation off: they protect the pipeline, not the filling rules. */
 const ALWAYS = new Set(['control-chars', 'max-items', 'transit-data']);
@@ -42,8 +52,12 @@ const ALWAYS = new Set(['control-chars', 'max-items', 'transit-data']);
 function dedupe(problems: readonly TranslateProblem[]): TranslateProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
-    const cell = (p.source && (p.source.column !== undefined || p.source.path !== undefined)) || p.rule.startsWith('section-');
-    const k = cell ? `${p.rule}\u0000${p.where ?? ''}` : `${p.rule}\u0000${p.where ?? ''}\u0000${p.field ?? ''}\u0000${p.en}`;
+    const cell =
+      (p.source && (p.source.column !== undefined || p.source.path !== undefined)) ||
+      p.rule.startsWith('section-');
+    const k = cell
+      ? `${p.rule}\u0000${p.where ?? ''}`
+      : `${p.rule}\u0000${p.where ?? ''}\u0000${p.field ?? ''}\u0000${p.en}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -110,28 +124,53 @@ export class EnterpriseTranslator implements Translator {
     let models: DecModel[] = [full.model];
     if (count > split.maxItems && split.mode === 'split') {
       const parts = planParts(count, split.maxItems);
-      const evaluated = parts.map((p) => evaluateMapping({ doc, loaded: this.options.mapping, codes: this.options.codes, itemIndices: p.itemIndices }));
+      const evaluated = parts.map((p) =>
+        evaluateMapping({
+          doc,
+          loaded: this.options.mapping,
+          codes: this.options.codes,
+          itemIndices: p.itemIndices,
+        }),
+      );
       for (const e of evaluated) {
         problems.push(...e.problems);
         e.reported.forEach((r) => reported.add(r));
       }
-      const linked = linkParts(full.model, parts, evaluated.map((e) => e.model), mapping, doc.file);
+      const linked = linkParts(
+        full.model,
+        parts,
+        evaluated.map((e) => e.model),
+        mapping,
+        doc.file,
+      );
       problems.push(...linked.problems);
       for (const p of linked.problems) if (p.field !== undefined) reported.add(p.field);
       models = linked.models;
     } else if (count > split.maxItems) {
       const items = recordsOf(full.model, 'DecList');
       problems.push(
-        problem('max-items', items[split.maxItems]?.origin ?? { file: doc.file }, `商品共 ${count} 项，一份报关单最多 ${split.maxItems} 项，映射配置为拒收（split.mode: reject）`, `${count} items, a declaration holds at most ${split.maxItems} and the mapping rejects larger inputs (split.mode: reject)`, {
-          field: `DecList[${split.maxItems + 1}]`,
-          fixZh: `把文件拆成每份不超过 ${split.maxItems} 项，或在映射 ${mappingFile} 中设置 split.mode: split`,
-          fixEn: `split the file into parts of at most ${split.maxItems} items, or set split.mode: split in ${mappingFile}`,
-        }),
+        problem(
+          'max-items',
+          items[split.maxItems]?.origin ?? { file: doc.file },
+          `商品共 ${count} 项，一份报关单最多 ${split.maxItems} 项，映射配置为拒收（split.mode: reject）`,
+          `${count} items, a declaration holds at most ${split.maxItems} and the mapping rejects larger inputs (split.mode: reject)`,
+          {
+            field: `DecList[${split.maxItems + 1}]`,
+            fixZh: `把文件拆成每份不超过 ${split.maxItems} 项，或在映射 ${mappingFile} 中设置 split.mode: split`,
+            fixEn: `split the file into parts of at most ${split.maxItems} items, or set split.mode: split in ${mappingFile}`,
+          },
+        ),
       );
     }
     const validate = this.options.validate ?? mapping.validation.enabled;
     for (const model of models) {
-      const found = validateDec(model, { codes: this.options.codes, file: doc.file, totalTolerance: mapping.validation.totalTolerance, maxItems: split.maxItems, ...(this.options.rules ? { rules: this.options.rules } : {}) });
+      const found = validateDec(model, {
+        codes: this.options.codes,
+        file: doc.file,
+        totalTolerance: mapping.validation.totalTolerance,
+        maxItems: split.maxItems,
+        ...(this.options.rules ? { rules: this.options.rules } : {}),
+      });
       for (const p of found) {
         if (p.field !== undefined && reported.has(p.field)) continue;
         // The reject-mode check above reports max-items with the mapping's advice.
@@ -141,7 +180,9 @@ export class EnterpriseTranslator implements Translator {
     }
     const all = dedupe(problems);
     if (all.length > 0) {
-      const code: ErrorCode = all.some((p) => MAPPING_RULES.has(p.rule)) ? 'GW_ERR_TRANSLATE_MAPPING' : 'GW_ERR_VALIDATION';
+      const code: ErrorCode = all.some((p) => MAPPING_RULES.has(p.rule))
+        ? 'GW_ERR_TRANSLATE_MAPPING'
+        : 'GW_ERR_VALIDATION';
       throw new GatewayError(code, all);
     }
     return models;

@@ -1,4 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +22,13 @@ const XSD_DIR = 'test/fixtures/xsd/jin2';
 const codes = loadCodeTables();
 const skipXmllint = skipWithout('金二 XSD validation', missingTool('xmllint'));
 
-const translator = (mapping: string): Jin2Translator => new Jin2Translator({ mapping: loadJin2Mapping(join(SAMPLES, mapping)), codes });
-const one = async (t: Jin2Translator, bytes: Buffer, fileName: string): Promise<StandardMessage> => {
+const translator = (mapping: string): Jin2Translator =>
+  new Jin2Translator({ mapping: loadJin2Mapping(join(SAMPLES, mapping)), codes });
+const one = async (
+  t: Jin2Translator,
+  bytes: Buffer,
+  fileName: string,
+): Promise<StandardMessage> => {
   const [m, ...rest] = await t.translate(bytes, { channel: 'test', fileName });
   expect(rest).toHaveLength(0);
   return m!;
@@ -23,11 +36,17 @@ const one = async (t: Jin2Translator, bytes: Buffer, fileName: string): Promise<
 const sample = (name: string): Buffer => readFileSync(join(SAMPLES, name));
 
 /** The problems (rule, where, zh, en) a bad input is refused with. */
-async function refusal(run: () => Promise<unknown>): Promise<{ code: string; details: { rule: string; where?: string; field?: string; zh: string; en: string }[] }> {
+async function refusal(run: () => Promise<unknown>): Promise<{
+  code: string;
+  details: { rule: string; where?: string; field?: string; zh: string; en: string }[];
+}> {
   try {
     await run();
   } catch (e) {
-    return e as { code: string; details: { rule: string; where?: string; field?: string; zh: string; en: string }[] };
+    return e as {
+      code: string;
+      details: { rule: string; where?: string; field?: string; zh: string; en: string }[];
+    };
   }
   throw new Error('expected a refusal');
 }
@@ -40,13 +59,17 @@ beforeAll(() => {
   // new 清单 (none yet) meets; a copy with that one facet as maxLength validates the 集报 sample.
   const ems = join(dir, 'EMS');
   mkdirSync(ems);
-  for (const f of readdirSync(join(XSD_DIR, 'EMS'))) copyFileSync(join(XSD_DIR, 'EMS', f), join(ems, f));
+  for (const f of readdirSync(join(XSD_DIR, 'EMS')))
+    copyFileSync(join(XSD_DIR, 'EMS', f), join(ems, f));
   const common = readFileSync(join(ems, 'Common_ComplexType.xsd'), 'utf8');
   const start = common.indexOf('<xs:complexType name="SasCentDclStock">');
   const at = common.indexOf('<xs:length value="64"/>', start);
   expect(start).toBeGreaterThan(0);
   expect(at).toBeGreaterThan(start);
-  writeFileSync(join(ems, 'Common_ComplexType.xsd'), `${common.slice(0, at)}<xs:maxLength value="64"/>${common.slice(at + '<xs:length value="64"/>'.length)}`);
+  writeFileSync(
+    join(ems, 'Common_ComplexType.xsd'),
+    `${common.slice(0, at)}<xs:maxLength value="64"/>${common.slice(at + '<xs:length value="64"/>'.length)}`,
+  );
   patchedInvXsd = join(ems, 'INV101.xsd');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,11 +82,41 @@ function xsdCheck(xml: string, xsd: string): { ok: boolean; err: string } {
 }
 
 const CASES = [
-  { mapping: 'inv101-bonded-import.yaml', input: 'inv101-bonded-import.csv', type: 'INV101', key: 'NBWL20261130001', xsd: `${XSD_DIR}/EMS/INV101.xsd` },
-  { mapping: 'inv101-centralized.yaml', input: 'inv101-centralized.json', type: 'INV101', key: 'JB20261130001', xsd: 'patched' },
-  { mapping: 'sas101-application.yaml', input: 'sas101-application.csv', type: 'SAS101', key: 'SBB20261130001', xsd: `${XSD_DIR}/SAS/SAS101.xsd` },
-  { mapping: 'sas111-stock-in.yaml', input: 'sas111-stock-in.json', type: 'SAS111', key: 'RK20261130001', xsd: `${XSD_DIR}/SAS/SAS111.xsd` },
-  { mapping: 'sas121-passport.yaml', input: 'sas121-passport.xlsx', type: 'SAS121', key: 'HF20261130001', xsd: `${XSD_DIR}/SAS/SAS121.xsd` },
+  {
+    mapping: 'inv101-bonded-import.yaml',
+    input: 'inv101-bonded-import.csv',
+    type: 'INV101',
+    key: 'NBWL20261130001',
+    xsd: `${XSD_DIR}/EMS/INV101.xsd`,
+  },
+  {
+    mapping: 'inv101-centralized.yaml',
+    input: 'inv101-centralized.json',
+    type: 'INV101',
+    key: 'JB20261130001',
+    xsd: 'patched',
+  },
+  {
+    mapping: 'sas101-application.yaml',
+    input: 'sas101-application.csv',
+    type: 'SAS101',
+    key: 'SBB20261130001',
+    xsd: `${XSD_DIR}/SAS/SAS101.xsd`,
+  },
+  {
+    mapping: 'sas111-stock-in.yaml',
+    input: 'sas111-stock-in.json',
+    type: 'SAS111',
+    key: 'RK20261130001',
+    xsd: `${XSD_DIR}/SAS/SAS111.xsd`,
+  },
+  {
+    mapping: 'sas121-passport.yaml',
+    input: 'sas121-passport.xlsx',
+    type: 'SAS121',
+    key: 'HF20261130001',
+    xsd: `${XSD_DIR}/SAS/SAS121.xsd`,
+  },
 ] as const;
 
 describe('金二 translator: golden files', () => {
@@ -71,53 +124,98 @@ describe('金二 translator: golden files', () => {
     const m = await one(translator(c.mapping), sample(c.input), c.input);
     expect(m.messageType).toBe(c.type);
     expect(m.businessKey).toBe(c.key);
-    expect(m.xml).toBe(readFileSync(join(SAMPLES, 'expected', c.input.replace(/\.\w+$/, '.xml')), 'utf8'));
+    expect(m.xml).toBe(
+      readFileSync(join(SAMPLES, 'expected', c.input.replace(/\.\w+$/, '.xml')), 'utf8'),
+    );
   });
 
   it('gives the same message_id for the same content and another for other content', async () => {
     const t = translator('sas111-stock-in.yaml');
     const id = (m: StandardMessage): string => /<message_id>([^<]+)</.exec(m.xml)![1]!;
     const a = await one(t, sample('sas111-stock-in.json'), 's.json');
-    expect(id(await one(t, Buffer.from(JSON.stringify(JSON.parse(sample('sas111-stock-in.json').toString('utf8')))), 's.json'))).toBe(id(a));
-    expect(id(await one(t, Buffer.from(sample('sas111-stock-in.json').toString('utf8').replace('"12"', '"13"')), 's.json'))).not.toBe(id(a));
+    expect(
+      id(
+        await one(
+          t,
+          Buffer.from(JSON.stringify(JSON.parse(sample('sas111-stock-in.json').toString('utf8')))),
+          's.json',
+        ),
+      ),
+    ).toBe(id(a));
+    expect(
+      id(
+        await one(
+          t,
+          Buffer.from(sample('sas111-stock-in.json').toString('utf8').replace('"12"', '"13"')),
+          's.json',
+        ),
+      ),
+    ).not.toBe(id(a));
   });
 
   it('links every 出入库单 of a 集报 核注清单 in SasCentDclStock', async () => {
-    const m = await one(translator('inv101-centralized.yaml'), sample('inv101-centralized.json'), 'c.json');
-    expect([...m.xml.matchAll(/<sasStockNo>(\w+)<\/sasStockNo>/g)].map((x) => x[1])).toEqual(['CK3111261130000011', 'CK3111261130000012', 'CK3111261130000013']);
+    const m = await one(
+      translator('inv101-centralized.yaml'),
+      sample('inv101-centralized.json'),
+      'c.json',
+    );
+    expect([...m.xml.matchAll(/<sasStockNo>(\w+)<\/sasStockNo>/g)].map((x) => x[1])).toEqual([
+      'CK3111261130000011',
+      'CK3111261130000012',
+      'CK3111261130000013',
+    ]);
   });
 
   it('is made by createTranslator("jin2")', async () => {
     const t = createTranslator('jin2', { mapping: join(SAMPLES, 'sas111-stock-in.yaml') });
-    expect((await t.translate(sample('sas111-stock-in.json'), { channel: 'c', fileName: 's.json' }))[0]!.messageType).toBe('SAS111');
+    expect(
+      (await t.translate(sample('sas111-stock-in.json'), { channel: 'c', fileName: 's.json' }))[0]!
+        .messageType,
+    ).toBe('SAS111');
   });
 });
 
-describe.skipIf(skipXmllint)('金二 output against the official 2017 XSDs (xmllint --schema)', () => {
-  it.each(CASES)('$type from $input validates', async (c) => {
-    const m = await one(translator(c.mapping), sample(c.input), c.input);
-    const r = xsdCheck(m.xml, c.xsd === 'patched' ? patchedInvXsd : c.xsd);
-    expect(r.err).toMatch(/validates/);
-    expect(r.ok).toBe(true);
-  });
+describe.skipIf(skipXmllint)(
+  '金二 output against the official 2017 XSDs (xmllint --schema)',
+  () => {
+    it.each(CASES)('$type from $input validates', async (c) => {
+      const m = await one(translator(c.mapping), sample(c.input), c.input);
+      const r = xsdCheck(m.xml, c.xsd === 'patched' ? patchedInvXsd : c.xsd);
+      expect(r.err).toMatch(/validates/);
+      expect(r.ok).toBe(true);
+    });
 
-  it('the unpatched INV101 XSD refuses any 集报 link (its SasCentDclStock/bondInvtNo facet is length 64)', async () => {
-    const m = await one(translator('inv101-centralized.yaml'), sample('inv101-centralized.json'), 'c.json');
-    const r = xsdCheck(m.xml, `${XSD_DIR}/EMS/INV101.xsd`);
-    expect(r.ok).toBe(false);
-    expect(r.err).toContain("allowed length of '64'");
-  });
+    it('the unpatched INV101 XSD refuses any 集报 link (its SasCentDclStock/bondInvtNo facet is length 64)', async () => {
+      const m = await one(
+        translator('inv101-centralized.yaml'),
+        sample('inv101-centralized.json'),
+        'c.json',
+      );
+      const r = xsdCheck(m.xml, `${XSD_DIR}/EMS/INV101.xsd`);
+      expect(r.ok).toBe(false);
+      expect(r.err).toContain("allowed length of '64'");
+    });
 
-  it('a lost element or a wrong order would fail: the XSD check is not vacuous', async () => {
-    const m = await one(translator('sas111-stock-in.yaml'), sample('sas111-stock-in.json'), 's.json');
-    expect(xsdCheck(m.xml.replace(/<packType>[^<]*<\/packType>/, ''), `${XSD_DIR}/SAS/SAS111.xsd`).ok).toBe(false);
-  });
-});
+    it('a lost element or a wrong order would fail: the XSD check is not vacuous', async () => {
+      const m = await one(
+        translator('sas111-stock-in.yaml'),
+        sample('sas111-stock-in.json'),
+        's.json',
+      );
+      expect(
+        xsdCheck(m.xml.replace(/<packType>[^<]*<\/packType>/, ''), `${XSD_DIR}/SAS/SAS111.xsd`).ok,
+      ).toBe(false);
+    });
+  },
+);
 
 describe('金二 element casing and root (output:)', () => {
   const text = readFileSync(join(SAMPLES, 'sas111-stock-in.yaml'), 'utf8');
   it('pascal spells the business elements with a capital, blocks and envelope unchanged', async () => {
-    const t = new Jin2Translator({ mapping: parseJin2Mapping(`${text}\noutput: { elementCase: pascal }\n`, 'm.yaml'), codes });
+    const t = new Jin2Translator({
+      mapping: parseJin2Mapping(`${text}\noutput: { elementCase: pascal }\n`, 'm.yaml'),
+      codes,
+    });
     const m = await one(t, sample('sas111-stock-in.json'), 's.json');
     expect(m.xml).toContain('<SasStockBsc>\n          <SasStockNo></SasStockNo>');
     expect(m.xml).toContain('<GdsMtno>MT-0008</GdsMtno>');
@@ -126,48 +224,144 @@ describe('金二 element casing and root (output:)', () => {
   });
 
   it('Signature wraps the Package as Signature/Object/Package in the xmldsig namespace', async () => {
-    const t = new Jin2Translator({ mapping: parseJin2Mapping(`${text}\noutput: { root: Signature }\n`, 'm.yaml'), codes });
+    const t = new Jin2Translator({
+      mapping: parseJin2Mapping(`${text}\noutput: { root: Signature }\n`, 'm.yaml'),
+      codes,
+    });
     const m = await one(t, sample('sas111-stock-in.json'), 's.json');
-    expect(m.xml).toMatch(/^<\?xml[^>]*>\n<Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">\n  <Object>\n    <Package>/);
+    expect(m.xml).toMatch(
+      /^<\?xml[^>]*>\n<Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">\n  <Object>\n    <Package>/,
+    );
   });
 
   it('refuses an unknown casing with the mapping position', () => {
-    expect(() => parseJin2Mapping(`${text}\noutput: { elementCase: lower }\n`, 'm.yaml')).toThrow(/output\.elementCase/);
+    expect(() => parseJin2Mapping(`${text}\noutput: { elementCase: lower }\n`, 'm.yaml')).toThrow(
+      /output\.elementCase/,
+    );
   });
 });
 
 describe('金二 bad inputs: every problem, bilingual, with the source position', () => {
-  const stock = (edit: (o: { 出入库单: Record<string, string>; 商品: Record<string, string>[] }) => void): Buffer => {
-    const o = JSON.parse(sample('sas111-stock-in.json').toString('utf8')) as { 出入库单: Record<string, string>; 商品: Record<string, string>[] };
+  const stock = (
+    edit: (o: { 出入库单: Record<string, string>; 商品: Record<string, string>[] }) => void,
+  ): Buffer => {
+    const o = JSON.parse(sample('sas111-stock-in.json').toString('utf8')) as {
+      出入库单: Record<string, string>;
+      商品: Record<string, string>[];
+    };
     edit(o);
     return Buffer.from(JSON.stringify(o));
   };
-  const inv = (from: string, to: string): Buffer => Buffer.from(sample('inv101-bonded-import.csv').toString('utf8').replace(from, to));
+  const inv = (from: string, to: string): Buffer =>
+    Buffer.from(sample('inv101-bonded-import.csv').toString('utf8').replace(from, to));
 
   it('a 10-character 经营企业编码 of 9 characters (XSD length 10) names the cell', async () => {
-    const e = await refusal(() => one(translator('inv101-bonded-import.yaml'), inv(',330261A004,宁波高新物流有限公司,913302017532977856,330261A004', ',330261A00,宁波高新物流有限公司,913302017532977856,330261A004'), 'i.csv'));
+    const e = await refusal(() =>
+      one(
+        translator('inv101-bonded-import.yaml'),
+        inv(
+          ',330261A004,宁波高新物流有限公司,913302017532977856,330261A004',
+          ',330261A00,宁波高新物流有限公司,913302017532977856,330261A004',
+        ),
+        'i.csv',
+      ),
+    );
     expect(e.code).toBe('GW_ERR_VALIDATION');
     const d = e.details.find((x) => x.field === 'BondInvtBsc.bizopEtpsno')!;
     expect(d.rule).toBe('format');
     expect(d.where).toBe('i.csv, row 2, column E (经营企业编码)');
-    expect(d.zh).toBe('核注清单表头的经营企业编号（bizopEtpsno）：“330261A00”格式不对：应为10 个字符');
-    expect(d.en).toBe('BondInvtBsc bizopEtpsno (经营企业编号): "330261A00" has the wrong format: expected exactly 10 characters');
+    expect(d.zh).toBe(
+      '核注清单表头的经营企业编号（bizopEtpsno）：“330261A00”格式不对：应为10 个字符',
+    );
+    expect(d.en).toBe(
+      'BondInvtBsc bizopEtpsno (经营企业编号): "330261A00" has the wrong format: expected exactly 10 characters',
+    );
   });
 
   it('an empty 企业内部编号 is refused even with validation off (receipts match on it)', async () => {
-    const t = new Jin2Translator({ mapping: loadJin2Mapping(join(SAMPLES, 'inv101-bonded-import.yaml')), codes, validate: false });
+    const t = new Jin2Translator({
+      mapping: loadJin2Mapping(join(SAMPLES, 'inv101-bonded-import.yaml')),
+      codes,
+      validate: false,
+    });
     const e = await refusal(() => one(t, inv('H,NBWL20261130001,', 'H,,'), 'i.csv'));
     expect(e.details.map((d) => d.rule)).toEqual(['key-missing']);
   });
 
   it.each([
-    ['监管方式 over 6 characters', () => one(translator('inv101-bonded-import.yaml'), inv(',I,I,5034,', ',I,I,5034567,'), 'i.csv'), 'max-length', 'BondInvtBsc.supvModecd'],
-    ['impexpMarkcd not I/E', () => one(translator('inv101-bonded-import.yaml'), inv(',3116,3111,I,I,', ',3116,3111,X,I,'), 'i.csv'), 'value-map', 'BondInvtBsc.impexpMarkcd'],
-    ['item price more than 5 decimals', () => one(translator('inv101-bonded-import.yaml'), inv(',12.5,1250,', ',12.123456,1250,'), 'i.csv'), 'number-format', 'BondInvtDt[1].dclUprcAmt'],
-    ['a required quantity left empty', () => one(translator('sas111-stock-in.yaml'), stock((o) => (o.商品[1]!['申报数量'] = '')), 's.json'), 'required', 'SasStockDt[2].dclQty'],
-    ['gross below net weight', () => one(translator('sas111-stock-in.yaml'), stock((o) => (o.出入库单['毛重'] = '100')), 's.json'), 'gross-net', 'SasStockBsc.grossWt'],
-    ['repeated item sequence', () => one(translator('sas111-stock-in.yaml'), stock((o) => (o.商品[1]!['序号'] = '1')), 's.json'), 'duplicate-seq', 'SasStockDt[2].sasStockSeqno'],
-    ['dclTime not a time', () => one(translator('sas111-stock-in.yaml'), stock((o) => (o.出入库单['申报时间'] = '30/11/2026 25:00')), 's.json'), 'datetime', 'SasStockBsc.dclTime'],
+    [
+      '监管方式 over 6 characters',
+      () =>
+        one(translator('inv101-bonded-import.yaml'), inv(',I,I,5034,', ',I,I,5034567,'), 'i.csv'),
+      'max-length',
+      'BondInvtBsc.supvModecd',
+    ],
+    [
+      'impexpMarkcd not I/E',
+      () =>
+        one(
+          translator('inv101-bonded-import.yaml'),
+          inv(',3116,3111,I,I,', ',3116,3111,X,I,'),
+          'i.csv',
+        ),
+      'value-map',
+      'BondInvtBsc.impexpMarkcd',
+    ],
+    [
+      'item price more than 5 decimals',
+      () =>
+        one(
+          translator('inv101-bonded-import.yaml'),
+          inv(',12.5,1250,', ',12.123456,1250,'),
+          'i.csv',
+        ),
+      'number-format',
+      'BondInvtDt[1].dclUprcAmt',
+    ],
+    [
+      'a required quantity left empty',
+      () =>
+        one(
+          translator('sas111-stock-in.yaml'),
+          stock((o) => (o.商品[1]!['申报数量'] = '')),
+          's.json',
+        ),
+      'required',
+      'SasStockDt[2].dclQty',
+    ],
+    [
+      'gross below net weight',
+      () =>
+        one(
+          translator('sas111-stock-in.yaml'),
+          stock((o) => (o.出入库单['毛重'] = '100')),
+          's.json',
+        ),
+      'gross-net',
+      'SasStockBsc.grossWt',
+    ],
+    [
+      'repeated item sequence',
+      () =>
+        one(
+          translator('sas111-stock-in.yaml'),
+          stock((o) => (o.商品[1]!['序号'] = '1')),
+          's.json',
+        ),
+      'duplicate-seq',
+      'SasStockDt[2].sasStockSeqno',
+    ],
+    [
+      'dclTime not a time',
+      () =>
+        one(
+          translator('sas111-stock-in.yaml'),
+          stock((o) => (o.出入库单['申报时间'] = '30/11/2026 25:00')),
+          's.json',
+        ),
+      'datetime',
+      'SasStockBsc.dclTime',
+    ],
   ])('refuses %s', async (_name, run, rule, field) => {
     const e = await refusal(run);
     expect(e.details.map((d) => `${d.rule} ${d.field}`)).toContain(`${rule} ${field}`);
@@ -178,11 +372,18 @@ describe('金二 bad inputs: every problem, bilingual, with the source position'
   });
 
   it('refuses a 集报 核注清单 that links one 出入库单 twice, and a 出入库单编号 that is not 18 characters', async () => {
-    const json = JSON.parse(sample('inv101-centralized.json').toString('utf8')) as { stocks: Record<string, string>[] };
+    const json = JSON.parse(sample('inv101-centralized.json').toString('utf8')) as {
+      stocks: Record<string, string>[];
+    };
     json.stocks[2]!['出入库单编号'] = 'CK3111261130000011';
     json.stocks.push({ 出入库单编号: 'CK31112611' });
-    const e = await refusal(() => one(translator('inv101-centralized.yaml'), Buffer.from(JSON.stringify(json)), 'c.json'));
-    expect(e.details.map((d) => `${d.rule} ${d.field}`)).toEqual(['format SasCentDclStock[4].sasStockNo', 'duplicate-stock SasCentDclStock[3].sasStockNo']);
+    const e = await refusal(() =>
+      one(translator('inv101-centralized.yaml'), Buffer.from(JSON.stringify(json)), 'c.json'),
+    );
+    expect(e.details.map((d) => `${d.rule} ${d.field}`)).toEqual([
+      'format SasCentDclStock[4].sasStockNo',
+      'duplicate-stock SasCentDclStock[3].sasStockNo',
+    ]);
     expect(e.details[1]!.where).toBe('c.json, $.stocks[2].出入库单编号, line 1:599');
   });
 
@@ -207,7 +408,10 @@ describe('金二 bad inputs: every problem, bilingual, with the source position'
   });
 
   it('refuses a mapping that names an element the layout does not have', () => {
-    const text = readFileSync(join(SAMPLES, 'sas111-stock-in.yaml'), 'utf8').replace('packType: 包装种类', 'packTyp: 包装种类');
+    const text = readFileSync(join(SAMPLES, 'sas111-stock-in.yaml'), 'utf8').replace(
+      'packType: 包装种类',
+      'packTyp: 包装种类',
+    );
     expect(() => parseJin2Mapping(text, 'm.yaml')).toThrow(/SasStockBsc has no element packTyp/);
   });
 });

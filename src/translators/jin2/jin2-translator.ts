@@ -26,7 +26,15 @@ export interface Jin2TranslatorOptions {
   readonly validate?: boolean | undefined;
 }
 
-const MAPPING_RULES = new Set(['value-map', 'lookup', 'unit', 'sum-operand', 'mapping-cycle', 'section-missing', 'section-records']);
+const MAPPING_RULES = new Set([
+  'value-map',
+  'lookup',
+  'unit',
+  'sum-operand',
+  'mapping-cycle',
+  'section-missing',
+  'section-records',
+]);
 /** Checked with validation off too: without them receipts cannot be matched or the XML is unusable. */
 const ALWAYS = new Set(['control-chars', 'key-missing']);
 
@@ -47,7 +55,15 @@ export class Jin2Translator implements Translator {
 
   private readOptions(file: string): ReadOptions {
     const input = this.options.mapping.family.mapping.input;
-    return { file, encoding: this.options.encoding ?? input.encoding, maxCellChars: input.maxCellChars, csv: input.csv, xlsx: input.xlsx, json: input.json, xml: input.xml };
+    return {
+      file,
+      encoding: this.options.encoding ?? input.encoding,
+      maxCellChars: input.maxCellChars,
+      csv: input.csv,
+      xlsx: input.xlsx,
+      json: input.json,
+      xml: input.xml,
+    };
   }
 
   private formatOf(bytes: Buffer, fileName: string): InputFormat {
@@ -56,7 +72,11 @@ export class Jin2Translator implements Translator {
   }
 
   async translate(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
-    return [this.fromDocument(await readInput(bytes, this.formatOf(bytes, ctx.fileName), this.readOptions(ctx.fileName)))];
+    return [
+      this.fromDocument(
+        await readInput(bytes, this.formatOf(bytes, ctx.fileName), this.readOptions(ctx.fileName)),
+      ),
+    ];
   }
 
   /** Maps, validates and builds one message from a read document. */
@@ -70,18 +90,40 @@ export class Jin2Translator implements Translator {
     const blocks = ev.model.blocks as ReadonlyMap<string, readonly DecRecord[]>;
     const problems: TranslateProblem[] = [...ev.problems];
     const validate = this.options.validate ?? family.mapping.validation.enabled;
-    const found = [...checkLayoutFields(layout, blocks, this.options.codes, doc.file, ev.reported), ...jin2CrossRules(layout, blocks, doc.file)];
+    const found = [
+      ...checkLayoutFields(layout, blocks, this.options.codes, doc.file, ev.reported),
+      ...jin2CrossRules(layout, blocks, doc.file),
+    ];
     for (const p of found) if (validate || ALWAYS.has(p.rule)) problems.push(p);
     if (problems.length > 0) {
-      const code: ErrorCode = problems.some((p) => MAPPING_RULES.has(p.rule)) ? 'GW_ERR_TRANSLATE_MAPPING' : 'GW_ERR_VALIDATION';
+      const code: ErrorCode = problems.some((p) => MAPPING_RULES.has(p.rule))
+        ? 'GW_ERR_TRANSLATE_MAPPING'
+        : 'GW_ERR_VALIDATION';
       throw new GatewayError(code, problems);
     }
     // Derived from the content rather than the file bytes: an .xlsx saved again is the same message.
-    const messageId = stableGuid(layout.message, buildJin2Xml(layout, blocks, { messageId: '', fileName: '' }, output));
-    const xml = buildJin2Xml(layout, blocks, { messageId, fileName: `${messageId}.${layout.fileSuffix}` }, output);
-    const text = (block: string, name: string): string => blocks.get(block)?.[0]?.fields.get(name)?.value ?? '';
-    const key = (layout.keyField ? text(layout.headBlock, layout.keyField) : '') || text('EnvelopInfo', 'business_id') || messageId;
+    const messageId = stableGuid(
+      layout.message,
+      buildJin2Xml(layout, blocks, { messageId: '', fileName: '' }, output),
+    );
+    const xml = buildJin2Xml(
+      layout,
+      blocks,
+      { messageId, fileName: `${messageId}.${layout.fileSuffix}` },
+      output,
+    );
+    const text = (block: string, name: string): string =>
+      blocks.get(block)?.[0]?.fields.get(name)?.value ?? '';
+    const key =
+      (layout.keyField ? text(layout.headBlock, layout.keyField) : '') ||
+      text('EnvelopInfo', 'business_id') ||
+      messageId;
     // SAS200 子报文入库回执 quote the pocket_id (= message_id) before any number is known.
-    return { messageType: layout.message, xml, businessKey: key, correlationKeys: [`pocket:${messageId}`] };
+    return {
+      messageType: layout.message,
+      xml,
+      businessKey: key,
+      correlationKeys: [`pocket:${messageId}`],
+    };
   }
 }

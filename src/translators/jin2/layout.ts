@@ -39,9 +39,28 @@ export const XMLDSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
 
 /** Sequence numbers and amounts the enterprise declares; other numeric elements are filled with 0. */
 const DECLARED_NUMBERS = new Set([
-  'gdsSeqno', 'putrecSeqno', 'sasDclSeqno', 'oriactGdsSeqno', 'sasStockSeqno', 'passportSeqno', 'acmpFormSeqno', 'endprdSeqno', 'mtpckSeqno',
-  'dclQty', 'dclUprcAmt', 'dclTotalAmt', 'lawfQty', 'grossWt', 'netWt', 'packageQty', 'netUseupQty', 'lossRate',
-  'vehicleWt', 'totalWt', 'totalGrossWt', 'totalNetWt',
+  'gdsSeqno',
+  'putrecSeqno',
+  'sasDclSeqno',
+  'oriactGdsSeqno',
+  'sasStockSeqno',
+  'passportSeqno',
+  'acmpFormSeqno',
+  'endprdSeqno',
+  'mtpckSeqno',
+  'dclQty',
+  'dclUprcAmt',
+  'dclTotalAmt',
+  'lawfQty',
+  'grossWt',
+  'netWt',
+  'packageQty',
+  'netUseupQty',
+  'lossRate',
+  'vehicleWt',
+  'totalWt',
+  'totalGrossWt',
+  'totalNetWt',
 ]);
 
 /** The XSD facets as a field kind; `double` has none, the gateway allows N24,5. */
@@ -51,7 +70,12 @@ function kindOf(type: string): FieldKind {
     case 'max':
       return { t: 'text', max: Number(arg) };
     case 'len':
-      return { t: 'pattern', re: new RegExp(`^.{${arg}}$`, 'u'), zh: `${arg} 个字符`, en: `exactly ${arg} characters` };
+      return {
+        t: 'pattern',
+        re: new RegExp(`^.{${arg}}$`, 'u'),
+        zh: `${arg} 个字符`,
+        en: `exactly ${arg} characters`,
+      };
     case 'int':
       return { t: 'number', int: Number(arg), frac: 0 };
     case 'dec': {
@@ -99,7 +123,12 @@ function block(key: string, zh: string, repeated: boolean): Jin2Block {
     const fill = numeric(type) && !DECLARED_NUMBERS.has(name);
     if (fill) zeroFill.add(name);
     const values = ENUMS[`${key}.${name}`];
-    fields.push({ name, zh: label, kind: values ? { t: 'enum', values } : kindOf(type), ...(notEmpty(type) && !fill ? { required: true } : {}) });
+    fields.push({
+      name,
+      zh: label,
+      kind: values ? { t: 'enum', values } : kindOf(type),
+      ...(notEmpty(type) && !fill ? { required: true } : {}),
+    });
   }
   return { key, zh, repeated, fields, zeroFill };
 }
@@ -112,15 +141,45 @@ const ENVELOPE: Jin2Block = {
   envelope: true,
   zeroFill: new Set(),
   fields: [
-    { name: 'version', zh: '版本号', kind: { t: 'pattern', re: /^.{3,11}$/u, zh: '3 至 11 个字符', en: '3 to 11 characters' }, required: true },
+    {
+      name: 'version',
+      zh: '版本号',
+      kind: { t: 'pattern', re: /^.{3,11}$/u, zh: '3 至 11 个字符', en: '3 to 11 characters' },
+      required: true,
+    },
     { name: 'business_id', zh: '业务编号', kind: { t: 'text', max: 128 } },
-    { name: 'sender_id', zh: '发送方 DXP 编号', kind: { t: 'pattern', re: /^.{4,16}$/u, zh: '4 至 16 个字符（企业 DXP 编号）', en: '4 to 16 characters (the enterprise DXP id)' }, required: true },
-    { name: 'receiver_id', zh: '接收方 DXP 编号', kind: { t: 'pattern', re: /^.{4,16}$/u, zh: '4 至 16 个字符（如 DXPDSWSAS0000001）', en: '4 to 16 characters (e.g. DXPDSWSAS0000001)' }, required: true },
+    {
+      name: 'sender_id',
+      zh: '发送方 DXP 编号',
+      kind: {
+        t: 'pattern',
+        re: /^.{4,16}$/u,
+        zh: '4 至 16 个字符（企业 DXP 编号）',
+        en: '4 to 16 characters (the enterprise DXP id)',
+      },
+      required: true,
+    },
+    {
+      name: 'receiver_id',
+      zh: '接收方 DXP 编号',
+      kind: {
+        t: 'pattern',
+        re: /^.{4,16}$/u,
+        zh: '4 至 16 个字符（如 DXPDSWSAS0000001）',
+        en: '4 to 16 characters (e.g. DXPDSWSAS0000001)',
+      },
+      required: true,
+    },
     { name: 'send_time', zh: '发送时间', kind: { t: 'datetime' }, required: true },
   ],
 };
 
-function layout(message: Jin2MessageType, keyField: string | undefined, blocks: readonly Jin2Block[], namespace?: string): Jin2Layout {
+function layout(
+  message: Jin2MessageType,
+  keyField: string | undefined,
+  blocks: readonly Jin2Block[],
+  namespace?: string,
+): Jin2Layout {
   const all = [ENVELOPE, ...blocks];
   return {
     message,
@@ -139,10 +198,28 @@ export const JIN2_LAYOUTS: Readonly<Record<Jin2MessageType, Jin2Layout>> = {
   INV101: layout(
     'INV101',
     'etpsInnerInvtNo',
-    [block('BondInvtBsc', '核注清单表头', false), block('BondInvtDt', '核注清单表体', true), block('BondInvtAcmpFormDt', '清单随附单证', true), block('SasCentDclStock', '集报出入库单', true), block('BondInvtDtSimple', '简单加工成品', true)],
+    [
+      block('BondInvtBsc', '核注清单表头', false),
+      block('BondInvtDt', '核注清单表体', true),
+      block('BondInvtAcmpFormDt', '清单随附单证', true),
+      block('SasCentDclStock', '集报出入库单', true),
+      block('BondInvtDtSimple', '简单加工成品', true),
+    ],
     XMLDSIG_NS,
   ),
-  SAS101: layout('SAS101', undefined, [block('SasDclBsc', '业务申报表表头', false), block('SasDclDt', '业务申报表表体', true), block('SasDclUcnsDt', '单耗表体', true), block('SasDclAcmpFormDt', '申报表随附单证', true)]),
-  SAS111: layout('SAS111', undefined, [block('SasStockBsc', '出入库单表头', false), block('SasStockDt', '出入库单表体', true)]),
-  SAS121: layout('SAS121', undefined, [block('SasPassportBsc', '核放单表头', false), block('SasPassportDt', '核放单表体', true), block('SasPassportRlt', '核放单关联单证', true)]),
+  SAS101: layout('SAS101', undefined, [
+    block('SasDclBsc', '业务申报表表头', false),
+    block('SasDclDt', '业务申报表表体', true),
+    block('SasDclUcnsDt', '单耗表体', true),
+    block('SasDclAcmpFormDt', '申报表随附单证', true),
+  ]),
+  SAS111: layout('SAS111', undefined, [
+    block('SasStockBsc', '出入库单表头', false),
+    block('SasStockDt', '出入库单表体', true),
+  ]),
+  SAS121: layout('SAS121', undefined, [
+    block('SasPassportBsc', '核放单表头', false),
+    block('SasPassportDt', '核放单表体', true),
+    block('SasPassportRlt', '核放单关联单证', true),
+  ]),
 };

@@ -39,17 +39,31 @@ export function parseJin2Mapping(text: string, file: string): LoadedJin2Mapping 
   try {
     data = parseYaml(text, { uniqueKeys: true });
   } catch (err) {
-    throw new GatewayError('GW_ERR_MAPPING_CONFIG', { where: file, zh: `映射文件不是有效的 YAML：${(err as Error).message}`, en: `the mapping is not valid YAML: ${(err as Error).message}` });
+    throw new GatewayError('GW_ERR_MAPPING_CONFIG', {
+      where: file,
+      zh: `映射文件不是有效的 YAML：${(err as Error).message}`,
+      en: `the mapping is not valid YAML: ${(err as Error).message}`,
+    });
   }
-  const { output, ...rest } = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const { output, ...rest } = (data && typeof data === 'object' ? data : {}) as Record<
+    string,
+    unknown
+  >;
   const parsed = jin2OutputSchema.safeParse(output ?? {});
   if (!parsed.success) {
     throw new GatewayError(
       'GW_ERR_MAPPING_CONFIG',
-      parsed.error.issues.map((i) => ({ where: `${file}, output.${i.path.join('.')}`, zh: `映射配置错误：${i.message}`, en: `mapping error: ${i.message}` })),
+      parsed.error.issues.map((i) => ({
+        where: `${file}, output.${i.path.join('.')}`,
+        zh: `映射配置错误：${i.message}`,
+        en: `mapping error: ${i.message}`,
+      })),
     );
   }
-  return { family: parseFamilyMapping(stringify(rest), file, JIN2_LAYOUTS, required), output: parsed.data };
+  return {
+    family: parseFamilyMapping(stringify(rest), file, JIN2_LAYOUTS, required),
+    output: parsed.data,
+  };
 }
 
 /** Reads and parses a 金二 mapping file. */
@@ -58,7 +72,11 @@ export function loadJin2Mapping(path: string): LoadedJin2Mapping {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new GatewayError('GW_ERR_MAPPING_CONFIG', { where: path, zh: `无法读取映射文件：${(err as Error).message}`, en: `cannot read the mapping file: ${(err as Error).message}` });
+    throw new GatewayError('GW_ERR_MAPPING_CONFIG', {
+      where: path,
+      zh: `无法读取映射文件：${(err as Error).message}`,
+      en: `cannot read the mapping file: ${(err as Error).message}`,
+    });
   }
   return parseJin2Mapping(text, path);
 }

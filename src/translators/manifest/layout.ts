@@ -15,41 +15,132 @@ import { layoutLabel, type TargetLayout } from '../mapping/layout.js';
  * as the trees show it, for every type.
  */
 
-export const MANIFEST_TYPES = ['MT1101', 'MT2101', 'MT3101', 'MT1201', 'MT2201', 'MT3201', 'MT4101', 'MT5101', 'MT5102', 'MT5201', 'MT5202'] as const;
+export const MANIFEST_TYPES = [
+  'MT1101',
+  'MT2101',
+  'MT3101',
+  'MT1201',
+  'MT2201',
+  'MT3201',
+  'MT4101',
+  'MT5101',
+  'MT5102',
+  'MT5201',
+  'MT5202',
+] as const;
 export type ManifestType = (typeof MANIFEST_TYPES)[number];
 
 export interface ManifestLayout extends TargetLayout {
   readonly message: ManifestType;
-  readonly blocks: readonly { key: string; zh: string; repeated: boolean; fields: readonly FieldSpec[] }[];
+  readonly blocks: readonly {
+    key: string;
+    zh: string;
+    repeated: boolean;
+    fields: readonly FieldSpec[];
+  }[];
 }
 
 /** Namespace of a manifest message: urn:Declaration:datamodel:standard:CN:MT1101:1. */
-export const manifestNamespace = (type: string): string => `urn:Declaration:datamodel:standard:CN:${type}:1`;
+export const manifestNamespace = (type: string): string =>
+  `urn:Declaration:datamodel:standard:CN:${type}:1`;
 
 /** The list separator inside the container cell. */
 export const CONTAINER_SEPARATOR = /[;；]/;
 
 const text = (max: number): FieldKind => ({ t: 'text', max });
-const f = (name: string, zh: string, kind: FieldKind, required = false): FieldSpec => ({ name, zh, kind, ...(required ? { required } : {}) });
+const f = (name: string, zh: string, kind: FieldKind, required = false): FieldSpec => ({
+  name,
+  zh,
+  kind,
+  ...(required ? { required } : {}),
+});
 const R = true;
 const weight: FieldKind = { t: 'number', int: 10, frac: 4, positive: true };
-const count: FieldKind = { t: 'pattern', re: /^[1-9]\d{0,7}$/, zh: '正整数', en: 'a positive whole number' };
+const count: FieldKind = {
+  t: 'pattern',
+  re: /^[1-9]\d{0,7}$/,
+  zh: '正整数',
+  en: 'a positive whole number',
+};
 
 /** Types whose FunctionCode is only 2 (增加) or 3 (删除): the loading manifest and the tally reports. */
-const ADD_DELETE_TYPES: ReadonlySet<ManifestType> = new Set(['MT4101', 'MT5101', 'MT5102', 'MT5201', 'MT5202']);
-const addOrDelete: FieldKind = { t: 'pattern', re: /^[23]$/, zh: '2（增加）或 3（删除）', en: '2 (add) or 3 (delete)' };
+const ADD_DELETE_TYPES: ReadonlySet<ManifestType> = new Set([
+  'MT4101',
+  'MT5101',
+  'MT5102',
+  'MT5201',
+  'MT5202',
+]);
+const addOrDelete: FieldKind = {
+  t: 'pattern',
+  re: /^[23]$/,
+  zh: '2（增加）或 3（删除）',
+  en: '2 (add) or 3 (delete)',
+};
 
 const head = (type: ManifestType): ManifestLayout['blocks'][number] => ({
   key: 'Head',
   zh: '报文头',
   repeated: false,
   fields: [
-    f('MessageID', '报文编号', { t: 'pattern', re: /^[A-Za-z0-9_@.-]{1,70}$/, zh: '字母、数字、_ - . @，最长 70 位', en: 'letters, digits, _ - . @, at most 70' }, R),
-    f('FunctionCode', '功能代码', ADD_DELETE_TYPES.has(type) ? addOrDelete : { t: 'pattern', re: /^\d{1,2}$/, zh: '1–2 位数字（9 原始/新增，2 增加，3 删除）', en: '1–2 digits (9 original, 2 add, 3 delete)' }, R),
+    f(
+      'MessageID',
+      '报文编号',
+      {
+        t: 'pattern',
+        re: /^[A-Za-z0-9_@.-]{1,70}$/,
+        zh: '字母、数字、_ - . @，最长 70 位',
+        en: 'letters, digits, _ - . @, at most 70',
+      },
+      R,
+    ),
+    f(
+      'FunctionCode',
+      '功能代码',
+      ADD_DELETE_TYPES.has(type)
+        ? addOrDelete
+        : {
+            t: 'pattern',
+            re: /^\d{1,2}$/,
+            zh: '1–2 位数字（9 原始/新增，2 增加，3 删除）',
+            en: '1–2 digits (9 original, 2 add, 3 delete)',
+          },
+      R,
+    ),
     f('MessageType', '报文类型', { t: 'enum', values: [type] }, R),
-    f('SenderID', '发送方代码', { t: 'pattern', re: /^\d{4}[0-9A-Z]{9}([_@A-Za-z0-9]*)?$/, zh: '4 位关区 + 9 位组织机构代码（13 位起）', en: '4-digit customs area + 9-character organisation code (13+ characters)' }, R),
-    f('ReceiverID', '接收方代码', { t: 'pattern', re: /^(\d{4}|EPORT)$/, zh: '4 位关区代码或 EPORT', en: 'a 4-digit customs area or EPORT' }, R),
-    f('SendTime', '发送时间', { t: 'pattern', re: /^\d{17}$/, zh: '17 位数字 yyyyMMddHHmmssSSS', en: '17 digits yyyyMMddHHmmssSSS' }, R),
+    f(
+      'SenderID',
+      '发送方代码',
+      {
+        t: 'pattern',
+        re: /^\d{4}[0-9A-Z]{9}([_@A-Za-z0-9]*)?$/,
+        zh: '4 位关区 + 9 位组织机构代码（13 位起）',
+        en: '4-digit customs area + 9-character organisation code (13+ characters)',
+      },
+      R,
+    ),
+    f(
+      'ReceiverID',
+      '接收方代码',
+      {
+        t: 'pattern',
+        re: /^(\d{4}|EPORT)$/,
+        zh: '4 位关区代码或 EPORT',
+        en: 'a 4-digit customs area or EPORT',
+      },
+      R,
+    ),
+    f(
+      'SendTime',
+      '发送时间',
+      {
+        t: 'pattern',
+        re: /^\d{17}$/,
+        zh: '17 位数字 yyyyMMddHHmmssSSS',
+        en: '17 digits yyyyMMddHHmmssSSS',
+      },
+      R,
+    ),
     f('Version', '版本号', { t: 'enum', values: ['1.0'] }, R),
   ],
 });
@@ -93,7 +184,12 @@ const FULL_CONSIGNMENT: readonly FieldSpec[] = [
 ];
 
 const ARRIVAL_DECLARATION: readonly FieldSpec[] = [
-  f('DeclarationOfficeID', '申报地海关', { t: 'pattern', re: /^\d{4}$/, zh: '4 位关区代码', en: 'a 4-digit customs code' }, R),
+  f(
+    'DeclarationOfficeID',
+    '申报地海关',
+    { t: 'pattern', re: /^\d{4}$/, zh: '4 位关区代码', en: 'a 4-digit customs code' },
+    R,
+  ),
   f('BorderTransportMeans/JourneyID', '航次航班编号', text(17), R),
   f('BorderTransportMeans/ID', '运输工具代码', text(35), R),
   f('AdditionalInformation/Content', '备注', text(512)),
@@ -131,7 +227,12 @@ const LOADING_CONSIGNMENT: readonly FieldSpec[] = [
 
 /** MT5101/MT5102/MT5201/MT5202 理货报告 (§8.3): the tally party's count of what was (un)loaded. */
 const TALLY_DECLARATION: readonly FieldSpec[] = [
-  f('DeclarationOfficeID', '申报地海关', { t: 'pattern', re: /^\d{4}$/, zh: '4 位关区代码', en: 'a 4-digit customs code' }, R),
+  f(
+    'DeclarationOfficeID',
+    '申报地海关',
+    { t: 'pattern', re: /^\d{4}$/, zh: '4 位关区代码', en: 'a 4-digit customs code' },
+    R,
+  ),
   f('BorderTransportMeans/JourneyID', '航次航班编号（空运：航班号/CCYYMMDD）', text(17), R),
   f('BorderTransportMeans/TypeCode', '运输方式代码', text(3), R),
   f('BorderTransportMeans/ID', '运输工具代码', text(35)),
@@ -158,10 +259,16 @@ const TALLY_CONSIGNMENT: readonly FieldSpec[] = [
   f('TransportEquipment', '集装箱号（多个用 ; 分隔）', text(100000)),
 ];
 
-function shapeOf(type: ManifestType): { declaration: readonly FieldSpec[]; consignment: readonly FieldSpec[] } {
-  if (type === 'MT3101' || type === 'MT3201') return { declaration: ARRIVAL_DECLARATION, consignment: ARRIVAL_CONSIGNMENT };
-  if (type === 'MT4101') return { declaration: LOADING_DECLARATION, consignment: LOADING_CONSIGNMENT };
-  if (type.startsWith('MT5')) return { declaration: TALLY_DECLARATION, consignment: TALLY_CONSIGNMENT };
+function shapeOf(type: ManifestType): {
+  declaration: readonly FieldSpec[];
+  consignment: readonly FieldSpec[];
+} {
+  if (type === 'MT3101' || type === 'MT3201')
+    return { declaration: ARRIVAL_DECLARATION, consignment: ARRIVAL_CONSIGNMENT };
+  if (type === 'MT4101')
+    return { declaration: LOADING_DECLARATION, consignment: LOADING_CONSIGNMENT };
+  if (type.startsWith('MT5'))
+    return { declaration: TALLY_DECLARATION, consignment: TALLY_CONSIGNMENT };
   return { declaration: FULL_DECLARATION, consignment: FULL_CONSIGNMENT };
 }
 
@@ -172,8 +279,16 @@ function layout(type: ManifestType): ManifestLayout {
     { key: 'Declaration', zh: '舱单数据', repeated: false, fields: shape.declaration },
     { key: 'Consignment', zh: '提运单', repeated: true, fields: shape.consignment },
   ];
-  return { message: type, blocks, headBlock: 'Head', itemBlock: 'Consignment', label: layoutLabel(blocks) };
+  return {
+    message: type,
+    blocks,
+    headBlock: 'Head',
+    itemBlock: 'Consignment',
+    label: layoutLabel(blocks),
+  };
 }
 
 /** The manifest layouts by message type. */
-export const MANIFEST_LAYOUTS: Readonly<Record<ManifestType, ManifestLayout>> = Object.fromEntries(MANIFEST_TYPES.map((t) => [t, layout(t)])) as Record<ManifestType, ManifestLayout>;
+export const MANIFEST_LAYOUTS: Readonly<Record<ManifestType, ManifestLayout>> = Object.fromEntries(
+  MANIFEST_TYPES.map((t) => [t, layout(t)]),
+) as Record<ManifestType, ManifestLayout>;

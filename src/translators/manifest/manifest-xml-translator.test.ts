@@ -5,7 +5,10 @@ import { ManifestXmlTranslator } from './manifest-xml-translator.js';
 import { loadCodeTables } from '../codes/code-tables.js';
 import type { GatewayError } from '../../core/errors.js';
 
-const EXPECTED = readFileSync(join(import.meta.dirname, '..', '..', '..', 'samples', 'manifest', 'expected', 'mt1101-sea.xml'), 'utf8');
+const EXPECTED = readFileSync(
+  join(import.meta.dirname, '..', '..', '..', 'samples', 'manifest', 'expected', 'mt1101-sea.xml'),
+  'utf8',
+);
 const t = new ManifestXmlTranslator({ codes: loadCodeTables() });
 const ctx = { channel: 'm', fileName: 'mt.xml' };
 const errorOf = (xml: string): GatewayError => {
@@ -31,7 +34,11 @@ describe('standard 舱单 XML dropped as it is (manifest-xml)', () => {
     const first = /<Consignment>[\s\S]*?<\/Consignment>/.exec(EXPECTED)![0];
     const container = /<EquipmentIdentification>\s*<ID>([A-Z]{4}\d{7})<\/ID>/.exec(EXPECTED);
     let xml = EXPECTED.replace(/<SendTime>\d+</, '<SendTime>2026<').replace(first, first + first);
-    if (container) xml = xml.replace(container[1]!, container[1]!.slice(0, 10) + String((Number(container[1]!.slice(10)) + 1) % 10));
+    if (container)
+      xml = xml.replace(
+        container[1]!,
+        container[1]!.slice(0, 10) + String((Number(container[1]!.slice(10)) + 1) % 10),
+      );
     const e = errorOf(xml);
     expect(e.code).toBe('GW_ERR_VALIDATION');
     const text = e.details.map((d) => `${d.rule ?? ''} ${d.where ?? ''}`).join('\n');
@@ -42,6 +49,8 @@ describe('standard 舱单 XML dropped as it is (manifest-xml)', () => {
   });
 
   it('refuses a message that is not a manifest', () => {
-    expect(errorOf('<DecMessage xmlns="http://www.chinaport.gov.cn/dec"/>').code).toBe('GW_ERR_TRANSLATE_ROOT');
+    expect(errorOf('<DecMessage xmlns="http://www.chinaport.gov.cn/dec"/>').code).toBe(
+      'GW_ERR_TRANSLATE_ROOT',
+    );
   });
 });

@@ -1,4 +1,8 @@
-import { loadFamilyMapping, parseFamilyMapping, type LoadedFamilyMapping } from '../mapping/family-schema.js';
+import {
+  loadFamilyMapping,
+  parseFamilyMapping,
+  type LoadedFamilyMapping,
+} from '../mapping/family-schema.js';
 import { MANIFEST_LAYOUTS } from './layout.js';
 
 /** Head and Consignment must be mapped; Declaration carries the voyage and is required too. */

@@ -21,7 +21,10 @@ export function writePaths(fields: readonly FieldSpec[], rec: DecRecord, depth: 
     if (f.name === 'TransportEquipment') {
       closeTo(0);
       // One TransportEquipment per container: the enterprise lists them in one cell.
-      for (const id of value.split(CONTAINER_SEPARATOR).map((s) => s.trim()).filter((s) => s !== '')) {
+      for (const id of value
+        .split(CONTAINER_SEPARATOR)
+        .map((s) => s.trim())
+        .filter((s) => s !== '')) {
         out += `${pad(depth)}<TransportEquipment>\n${pad(depth + 1)}<EquipmentIdentification>\n${pad(depth + 2)}<ID>${escapeText(id)}</ID>\n${pad(depth + 1)}</EquipmentIdentification>\n${pad(depth)}</TransportEquipment>\n`;
       }
       continue;
@@ -29,7 +32,8 @@ export function writePaths(fields: readonly FieldSpec[], rec: DecRecord, depth: 
     const parts = f.name.split('/');
     const parents = parts.slice(0, -1);
     let common = 0;
-    while (common < open.length && common < parents.length && open[common] === parents[common]) common++;
+    while (common < open.length && common < parents.length && open[common] === parents[common])
+      common++;
     closeTo(common);
     for (const p of parents.slice(common)) {
       out += `${pad(depth + open.length)}<${p}>\n`;

@@ -8,7 +8,8 @@ export function columnsOf(rule: FieldRule): { own: string[]; head: string[] } {
   const own: string[] = [];
   if (rule.column !== undefined) own.push(rule.column);
   if (rule.unit) own.push(rule.unit.column);
-  if (rule.template !== undefined) for (const m of rule.template.matchAll(/\{([^{}]+)\}/g)) own.push(m[1]!);
+  if (rule.template !== undefined)
+    for (const m of rule.template.matchAll(/\{([^{}]+)\}/g)) own.push(m[1]!);
   return { own, head: rule.headColumn !== undefined ? [rule.headColumn] : [] };
 }
 
@@ -17,7 +18,11 @@ export function columnsOf(rule: FieldRule): { own: string[]; head: string[] } {
  * are checked against their header; JSON and XML records one by one. A rule with `optional` or
  * a `default` tolerates a missing column.
  */
-export function missingColumns(doc: SourceDocument, mapping: Pick<Mapping, 'blocks'> | Pick<BlockMappings, 'blocks'>, headBlock = 'DecHead'): TranslateProblem[] {
+export function missingColumns(
+  doc: SourceDocument,
+  mapping: Pick<Mapping, 'blocks'> | Pick<BlockMappings, 'blocks'>,
+  headBlock = 'DecHead',
+): TranslateProblem[] {
   const out: TranslateProblem[] = [];
   const blocks: BlockMappings['blocks'] = mapping.blocks;
   const headSection = blocks[headBlock]?.from;
@@ -27,7 +32,10 @@ export function missingColumns(doc: SourceDocument, mapping: Pick<Mapping, 'bloc
     for (const [name, rule] of Object.entries(block.fields)) {
       if (rule.optional || rule.default !== undefined) continue;
       const { own, head } = columnsOf(rule);
-      const checks = [...(block.from ? own.map((c) => ({ c, section: block.from! })) : []), ...(headSection ? head.map((c) => ({ c, section: headSection })) : [])];
+      const checks = [
+        ...(block.from ? own.map((c) => ({ c, section: block.from! })) : []),
+        ...(headSection ? head.map((c) => ({ c, section: headSection })) : []),
+      ];
       for (const { c, section: sectionName } of checks) {
         const section = doc.sections.get(sectionName);
         if (!section) continue; // a missing section is reported by the evaluator
@@ -36,11 +44,17 @@ export function missingColumns(doc: SourceDocument, mapping: Pick<Mapping, 'bloc
           if (!section.columns.includes(c) && !seen.has(tag)) {
             seen.add(tag);
             out.push(
-              problem('missing-column', { ...section.pos, columnName: c }, `${sectionName} 部分缺少列“${c}”（映射到 ${key}.${name}）`, `the ${sectionName} section lacks the column "${c}" (mapped to ${key}.${name})`, {
-                field: `${key}.${name}`,
-                fixZh: `在表头行加上“${c}”列，或修改映射`,
-                fixEn: `add a "${c}" column to the header row, or change the mapping`,
-              }),
+              problem(
+                'missing-column',
+                { ...section.pos, columnName: c },
+                `${sectionName} 部分缺少列“${c}”（映射到 ${key}.${name}）`,
+                `the ${sectionName} section lacks the column "${c}" (mapped to ${key}.${name})`,
+                {
+                  field: `${key}.${name}`,
+                  fixZh: `在表头行加上“${c}”列，或修改映射`,
+                  fixEn: `add a "${c}" column to the header row, or change the mapping`,
+                },
+              ),
             );
           }
           continue;
@@ -50,13 +64,27 @@ export function missingColumns(doc: SourceDocument, mapping: Pick<Mapping, 'bloc
         if (lacking.length === 0 || seen.has(tag)) continue;
         seen.add(tag);
         const all = lacking.length === section.records.length;
-        const which = lacking.slice(0, 5).map((r) => r.pos.path ?? `row ${r.pos.row ?? '?'}`).join(', ') + (lacking.length > 5 ? ` … (${lacking.length})` : '');
+        const which =
+          lacking
+            .slice(0, 5)
+            .map((r) => r.pos.path ?? `row ${r.pos.row ?? '?'}`)
+            .join(', ') + (lacking.length > 5 ? ` … (${lacking.length})` : '');
         out.push(
-          problem('missing-column', { ...lacking[0]!.pos, columnName: c }, all ? `${sectionName} 部分的记录都没有“${c}”（映射到 ${key}.${name}）` : `${lacking.length} 条记录缺少“${c}”（映射到 ${key}.${name}）：${which}`, all ? `no ${sectionName} record has "${c}" (mapped to ${key}.${name})` : `${lacking.length} record(s) lack "${c}" (mapped to ${key}.${name}): ${which}`, {
-            field: `${key}.${name}`,
-            fixZh: `补上“${c}”；没有值时写空字符串，或在映射中标记 optional`,
-            fixEn: `add "${c}"; write an empty string when there is no value, or mark it optional in the mapping`,
-          }),
+          problem(
+            'missing-column',
+            { ...lacking[0]!.pos, columnName: c },
+            all
+              ? `${sectionName} 部分的记录都没有“${c}”（映射到 ${key}.${name}）`
+              : `${lacking.length} 条记录缺少“${c}”（映射到 ${key}.${name}）：${which}`,
+            all
+              ? `no ${sectionName} record has "${c}" (mapped to ${key}.${name})`
+              : `${lacking.length} record(s) lack "${c}" (mapped to ${key}.${name}): ${which}`,
+            {
+              field: `${key}.${name}`,
+              fixZh: `补上“${c}”；没有值时写空字符串，或在映射中标记 optional`,
+              fixEn: `add "${c}"; write an empty string when there is no value, or mark it optional in the mapping`,
+            },
+          ),
         );
       }
     }

@@ -52,7 +52,11 @@ class Evaluator {
     this.layout = input.layout ?? DEC_LAYOUT;
     for (const spec of this.layout.blocks) {
       const block = input.loaded.mapping.blocks[spec.key];
-      if (block) this.sources.set(spec.key, this.sourceOf(spec.key, spec.repeated, block.from, spec.optional ?? false));
+      if (block)
+        this.sources.set(
+          spec.key,
+          this.sourceOf(spec.key, spec.repeated, block.from, spec.optional ?? false),
+        );
     }
   }
 
@@ -60,14 +64,22 @@ class Evaluator {
     return { file: this.input.loaded.file, path };
   }
 
-  private sourceOf(key: string, repeated: boolean, from: string | undefined, optional: boolean): BlockSource {
+  private sourceOf(
+    key: string,
+    repeated: boolean,
+    from: string | undefined,
+    optional: boolean,
+  ): BlockSource {
     const mappingOrigin = this.mappingPos(`blocks.${key}`);
     if (!from) return { records: [undefined], origin: mappingOrigin };
     const section = this.input.doc.sections.get(from);
     const origin = section?.pos ?? { file: this.file };
     if (repeated) {
       const all = section?.records ?? [];
-      const records = key === this.layout.itemBlock && this.input.itemIndices ? this.input.itemIndices.map((i) => all[i]!) : all;
+      const records =
+        key === this.layout.itemBlock && this.input.itemIndices
+          ? this.input.itemIndices.map((i) => all[i]!)
+          : all;
       return { records, origin };
     }
     const recs = section?.records ?? [];
@@ -75,17 +87,54 @@ class Evaluator {
     if (optional && recs.length === 0) return { records: [], origin };
     const zh = this.layout.blocks.find((b) => b.key === key)?.zh ?? key;
     if (recs.length === 0) {
-      this.problems.push(problem('section-missing', origin, `缺少${zh}数据（分段 ${from}）`, `the ${from} section with the ${key} data is missing or empty`, { field: key, fixZh: `提供一条 ${from} 记录`, fixEn: `provide one ${from} record` }));
+      this.problems.push(
+        problem(
+          'section-missing',
+          origin,
+          `缺少${zh}数据（分段 ${from}）`,
+          `the ${from} section with the ${key} data is missing or empty`,
+          { field: key, fixZh: `提供一条 ${from} 记录`, fixEn: `provide one ${from} record` },
+        ),
+      );
     } else if (recs.length > 1) {
-      this.problems.push(problem('section-records', recs[1]!.pos, `${from} 分段有 ${recs.length} 条记录，应只有 1 条`, `the ${from} section has ${recs.length} records, expected exactly 1`, { field: key, fixZh: '一个文件只放一份报关单的表头', fixEn: 'put the head of exactly one declaration in a file' }));
+      this.problems.push(
+        problem(
+          'section-records',
+          recs[1]!.pos,
+          `${from} 分段有 ${recs.length} 条记录，应只有 1 条`,
+          `the ${from} section has ${recs.length} records, expected exactly 1`,
+          {
+            field: key,
+            fixZh: '一个文件只放一份报关单的表头',
+            fixEn: 'put the head of exactly one declaration in a file',
+          },
+        ),
+      );
     }
     return { records: [recs[0]], origin: recs[0]?.pos ?? origin };
   }
 
-  private fail(rule: string, key: string, index: number | undefined, name: string, pos: SourcePos, zh: string, en: string, fixZh?: string, fixEn?: string): void {
+  private fail(
+    rule: string,
+    key: string,
+    index: number | undefined,
+    name: string,
+    pos: SourcePos,
+    zh: string,
+    en: string,
+    fixZh?: string,
+    fixEn?: string,
+  ): void {
     const l = this.layout.label(key, index, name);
     this.reported.add(l.field);
-    this.problems.push(problem(rule, pos, `${l.zh}：${zh}`, `${l.en}: ${en}`, { field: l.field, fieldZh: l.fieldZh, ...(fixZh ? { fixZh } : {}), ...(fixEn ? { fixEn } : {}) }));
+    this.problems.push(
+      problem(rule, pos, `${l.zh}：${zh}`, `${l.en}: ${en}`, {
+        field: l.field,
+        fieldZh: l.fieldZh,
+        ...(fixZh ? { fixZh } : {}),
+        ...(fixEn ? { fixEn } : {}),
+      }),
+    );
   }
 
   /** The value of a mapped field, or undefined when the mapping does not map it. */
@@ -95,7 +144,15 @@ class Evaluator {
     const memoKey = `${key}#${index}#${name}`;
     const hit = this.memo.get(memoKey);
     if (hit === PENDING) {
-      this.fail('mapping-cycle', key, index, name, this.mappingPos(`blocks.${key}.fields.${name}`), '映射中的 ref/multiply/sum 构成循环引用', 'ref/multiply/sum in the mapping form a cycle');
+      this.fail(
+        'mapping-cycle',
+        key,
+        index,
+        name,
+        this.mappingPos(`blocks.${key}.fields.${name}`),
+        '映射中的 ref/multiply/sum 构成循环引用',
+        'ref/multiply/sum in the mapping form a cycle',
+      );
       return { value: '' };
     }
     if (hit) return hit;
@@ -119,18 +176,28 @@ class Evaluator {
 
   private cell(rec: SourceRecord | undefined, column: string, fallback: SourcePos): FieldValue {
     const c = rec?.cells.get(column);
-    return c ? { value: c.value, origin: c.pos } : { value: '', origin: { ...(rec?.pos ?? fallback), columnName: column } };
+    return c
+      ? { value: c.value, origin: c.pos }
+      : { value: '', origin: { ...(rec?.pos ?? fallback), columnName: column } };
   }
 
   private source(key: string, index: number, name: string, rule: FieldRule): FieldValue {
     const rec = this.record(key, index);
     const here = this.recordOrigin(key, index);
     if (rule.column !== undefined) return this.cell(rec, rule.column, here);
-    if (rule.headColumn !== undefined) return this.cell(this.record(this.layout.headBlock, 0), rule.headColumn, this.recordOrigin(this.layout.headBlock, 0));
-    if (rule.const !== undefined) return { value: rule.const, origin: this.mappingPos(`blocks.${key}.fields.${name}.const`) };
+    if (rule.headColumn !== undefined)
+      return this.cell(
+        this.record(this.layout.headBlock, 0),
+        rule.headColumn,
+        this.recordOrigin(this.layout.headBlock, 0),
+      );
+    if (rule.const !== undefined)
+      return { value: rule.const, origin: this.mappingPos(`blocks.${key}.fields.${name}.const`) };
     if (rule.seq) return { value: String(index + 1), origin: here };
     if (rule.ref !== undefined) {
-      const [b, f] = rule.ref.includes('.') ? (rule.ref.split('.') as [string, string]) : [key, rule.ref];
+      const [b, f] = rule.ref.includes('.')
+        ? (rule.ref.split('.') as [string, string])
+        : [key, rule.ref];
       const v = this.field(b, b === key ? index : 0, f) ?? { value: '' };
       return { ...v, copyOf: `${b}.${f}` };
     }
@@ -148,7 +215,15 @@ class Evaluator {
         const v = this.field(items, i, rule.sum);
         const n = v && v.value !== '' ? readNumber(v.value) : undefined;
         if (!n) {
-          this.fail('sum-operand', items, i, rule.sum, v?.origin ?? this.recordOrigin('DecList', i), `求和（${key}.${name}）需要数值，实际为“${v?.value ?? ''}”`, `the sum for ${key}.${name} needs a number, found "${v?.value ?? ''}"`);
+          this.fail(
+            'sum-operand',
+            items,
+            i,
+            rule.sum,
+            v?.origin ?? this.recordOrigin('DecList', i),
+            `求和（${key}.${name}）需要数值，实际为“${v?.value ?? ''}”`,
+            `the sum for ${key}.${name} needs a number, found "${v?.value ?? ''}"`,
+          );
           return { value: '', origin: here };
         }
         total = add(total, n);
@@ -167,7 +242,13 @@ class Evaluator {
     return { value: any ? text : '', origin: first ?? here };
   }
 
-  private transform(key: string, index: number, name: string, rule: FieldRule, src: FieldValue): FieldValue {
+  private transform(
+    key: string,
+    index: number,
+    name: string,
+    rule: FieldRule,
+    src: FieldValue,
+  ): FieldValue {
     const origin = src.origin ?? this.recordOrigin(key, index);
     let value = src.value;
     if (value === '' && rule.default !== undefined) value = rule.default;
@@ -178,7 +259,17 @@ class Evaluator {
       if (hit !== undefined) value = hit;
       else if (!rule.passthrough && !rule.lookup) {
         const keys = Object.keys(table);
-        this.fail('value-map', key, index, name, origin, `“${value}”不在映射表中（可用：${keys.slice(0, 12).join('、')}）`, `"${value}" is not in the value map (known: ${keys.slice(0, 12).join(', ')})`, `改为映射表中的值，或在映射文件中补充“${value}”`, `use a listed value, or add "${value}" to the mapping`);
+        this.fail(
+          'value-map',
+          key,
+          index,
+          name,
+          origin,
+          `“${value}”不在映射表中（可用：${keys.slice(0, 12).join('、')}）`,
+          `"${value}" is not in the value map (known: ${keys.slice(0, 12).join(', ')})`,
+          `改为映射表中的值，或在映射文件中补充“${value}”`,
+          `use a listed value, or add "${value}" to the mapping`,
+        );
         return { value, origin };
       }
     }
@@ -186,13 +277,29 @@ class Evaluator {
       const table = this.input.codes.get(rule.lookup);
       const code = table.lookup(value);
       if (code === undefined) {
-        this.fail('lookup', key, index, name, origin, `“${value}”不是有效的${table.titleZh}代码或名称`, `"${value}" is not a ${table.titleEn} code or name`, `填写代码或标准名称，例如 ${table.sample()}`, `write a code or its standard name, e.g. ${table.sample()}`);
+        this.fail(
+          'lookup',
+          key,
+          index,
+          name,
+          origin,
+          `“${value}”不是有效的${table.titleZh}代码或名称`,
+          `"${value}" is not a ${table.titleEn} code or name`,
+          `填写代码或标准名称，例如 ${table.sample()}`,
+          `write a code or its standard name, e.g. ${table.sample()}`,
+        );
         return { value, origin };
       }
       value = code;
     }
-    const kind = this.layout.blocks.find((b) => b.key === key)?.fields.find((f) => f.name === name)?.kind;
-    const numeric = kind?.t === 'number' || rule.factor !== undefined || rule.unit !== undefined || rule.decimals !== undefined;
+    const kind = this.layout.blocks
+      .find((b) => b.key === key)
+      ?.fields.find((f) => f.name === name)?.kind;
+    const numeric =
+      kind?.t === 'number' ||
+      rule.factor !== undefined ||
+      rule.unit !== undefined ||
+      rule.decimals !== undefined;
     if (value !== '' && numeric) {
       const n = readNumber(value);
       if (n) {
@@ -200,10 +307,20 @@ class Evaluator {
         if (rule.factor !== undefined) x = mul(x, decimalOf(rule.factor));
         if (rule.unit) {
           const unitCell = this.cell(this.record(key, index), rule.unit.column, origin);
-          const f = rule.unit.factors[unitCell.value] ?? rule.unit.factors[unitCell.value.normalize('NFKC')];
+          const f =
+            rule.unit.factors[unitCell.value] ??
+            rule.unit.factors[unitCell.value.normalize('NFKC')];
           if (f === undefined) {
             const known = Object.keys(rule.unit.factors).join('、');
-            this.fail('unit', key, index, name, unitCell.origin ?? origin, `单位“${unitCell.value}”无法换算（可用：${known}）`, `unit "${unitCell.value}" cannot be converted (known: ${known})`);
+            this.fail(
+              'unit',
+              key,
+              index,
+              name,
+              unitCell.origin ?? origin,
+              `单位“${unitCell.value}”无法换算（可用：${known}）`,
+              `unit "${unitCell.value}" cannot be converted (known: ${known})`,
+            );
             return { value, origin };
           }
           x = mul(x, decimalOf(f));
@@ -212,12 +329,25 @@ class Evaluator {
         // Round to the field's N-format only when a conversion produced the extra digits; a value the
         // enterprise wrote with too many decimals is the validator's to report, not ours to hide.
         const converted = rule.factor !== undefined || rule.unit !== undefined;
-        value = formatDecimal(x, rule.decimals !== undefined || converted ? { ...(decimals !== undefined ? { decimals } : {}), ...(rule.fixed ? { fixed: true } : {}) } : {});
+        value = formatDecimal(
+          x,
+          rule.decimals !== undefined || converted
+            ? {
+                ...(decimals !== undefined ? { decimals } : {}),
+                ...(rule.fixed ? { fixed: true } : {}),
+              }
+            : {},
+        );
       }
     }
-    if (value !== '' && (kind?.t === 'date' || kind?.t === 'datetime')) value = readDate(value, kind.t) ?? value;
+    if (value !== '' && (kind?.t === 'date' || kind?.t === 'datetime'))
+      value = readDate(value, kind.t) ?? value;
     if (rule.upper) value = value.toUpperCase();
-    return { value, origin, ...(src.copyOf !== undefined && value === src.value ? { copyOf: src.copyOf } : {}) };
+    return {
+      value,
+      origin,
+      ...(src.copyOf !== undefined && value === src.value ? { copyOf: src.copyOf } : {}),
+    };
   }
 }
 
@@ -239,7 +369,11 @@ export function evaluateMapping(input: EvaluateInput): Evaluation {
   // Block keys come from the layout; for DecMessage they are BlockKeys, other families read them as strings.
   const { version, versionAttribute } = input.loaded.mapping;
   return {
-    model: { version, ...(versionAttribute ? { versionAttribute } : {}), blocks: blocks as Map<BlockKey, DecRecord[]> },
+    model: {
+      version,
+      ...(versionAttribute ? { versionAttribute } : {}),
+      blocks: blocks as Map<BlockKey, DecRecord[]>,
+    },
     problems: ev.problems,
     reported: ev.reported,
   };

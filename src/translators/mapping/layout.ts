@@ -9,7 +9,11 @@ export interface LayoutBlock {
   readonly repeated: boolean;
   /** A single block that may be absent: a missing section means no record, not an error. */
   readonly optional?: boolean;
-  readonly fields: readonly { readonly name: string; readonly zh: string; readonly kind: FieldKind }[];
+  readonly fields: readonly {
+    readonly name: string;
+    readonly zh: string;
+    readonly kind: FieldKind;
+  }[];
 }
 
 /**
@@ -31,7 +35,13 @@ export interface BlockMappings {
   /** Spelling of the DecMessage version attribute. */
   readonly versionAttribute?: 'Version' | 'version';
   readonly valueMaps: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  readonly blocks: Readonly<Record<string, { readonly from?: string | undefined; readonly fields: Readonly<Record<string, FieldRule>> } | undefined>>;
+  readonly blocks: Readonly<
+    Record<
+      string,
+      | { readonly from?: string | undefined; readonly fields: Readonly<Record<string, FieldRule>> }
+      | undefined
+    >
+  >;
 }
 
 /** The DecMessage layout (dec/fields.ts). */
@@ -53,7 +63,9 @@ export function layoutLabel(blocks: readonly LayoutBlock[]): TargetLayout['label
     return {
       field: repeated ? `${block}[${index + 1}].${name}` : `${block}.${name}`,
       fieldZh,
-      zh: repeated ? `${zhBlock}第 ${index + 1} 项的${fieldZh}（${name}）` : `${zhBlock}的${fieldZh}（${name}）`,
+      zh: repeated
+        ? `${zhBlock}第 ${index + 1} 项的${fieldZh}（${name}）`
+        : `${zhBlock}的${fieldZh}（${name}）`,
       en: repeated ? `${block} ${index + 1} ${name} (${fieldZh})` : `${block} ${name} (${fieldZh})`,
     };
   };

@@ -15,7 +15,11 @@ export function parseMapping(text: string, file: string): LoadedMapping {
   try {
     data = parseYaml(text, { uniqueKeys: true });
   } catch (err) {
-    throw new GatewayError('GW_ERR_MAPPING_CONFIG', { where: file, zh: `映射文件不是有效的 YAML：${(err as Error).message}`, en: `the mapping is not valid YAML: ${(err as Error).message}` });
+    throw new GatewayError('GW_ERR_MAPPING_CONFIG', {
+      where: file,
+      zh: `映射文件不是有效的 YAML：${(err as Error).message}`,
+      en: `the mapping is not valid YAML: ${(err as Error).message}`,
+    });
   }
   const parsed = mappingSchema.safeParse(data);
   if (!parsed.success) {
@@ -35,7 +39,11 @@ export function loadMapping(path: string): LoadedMapping {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new GatewayError('GW_ERR_MAPPING_CONFIG', { where: path, zh: `无法读取映射文件：${(err as Error).message}`, en: `cannot read the mapping file: ${(err as Error).message}` });
+    throw new GatewayError('GW_ERR_MAPPING_CONFIG', {
+      where: path,
+      zh: `无法读取映射文件：${(err as Error).message}`,
+      en: `cannot read the mapping file: ${(err as Error).message}`,
+    });
   }
   return parseMapping(text, path);
 }

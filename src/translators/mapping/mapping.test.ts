@@ -49,24 +49,54 @@ blocks:
       ClientSeqNo: { ref: DecHead.TradeName }
 `.replace('      IEDate: { const: "x" }\n', '');
 
-const CSV = 'T,方向,方式,备注,唛头,包装,名称,币制,数量,单价,单位,净重,重量单位\n' + 'H,进,一般贸易,样品,,否,acme,美元,,,,,\n' + 'I,,,,,,,,"1,000",0.125,件数,1500,克\n' + 'I,,,,,,,,3,2.5,035,2,千克\n';
+const CSV =
+  'T,方向,方式,备注,唛头,包装,名称,币制,数量,单价,单位,净重,重量单位\n' +
+  'H,进,一般贸易,样品,,否,acme,美元,,,,,\n' +
+  'I,,,,,,,,"1,000",0.125,件数,1500,克\n' +
+  'I,,,,,,,,3,2.5,035,2,千克\n';
 
 describe('mapping', () => {
   it('applies sources and transforms: map, lookup, template, default, seq, multiply, sum, unit, headColumn, ref, upper', () => {
     const loaded = parseMapping(YAML, 'm.yaml');
-    const doc = readCsv(Buffer.from(CSV), { file: 'in.csv', encoding: 'auto', maxCellChars: 100, csv: loaded.mapping.input.csv, xlsx: loaded.mapping.input.xlsx, json: loaded.mapping.input.json, xml: loaded.mapping.input.xml });
+    const doc = readCsv(Buffer.from(CSV), {
+      file: 'in.csv',
+      encoding: 'auto',
+      maxCellChars: 100,
+      csv: loaded.mapping.input.csv,
+      xlsx: loaded.mapping.input.xlsx,
+      json: loaded.mapping.input.json,
+      xml: loaded.mapping.input.xml,
+    });
     const { model, problems } = evaluateMapping({ doc, loaded, codes });
     expect(problems).toEqual([]);
     const h = singleOf(model, 'DecHead');
-    expect(['IEFlag', 'TradeMode', 'NoteS', 'MarkNo', 'NoOtherPack', 'NetWt', 'TradeName'].map((f) => valueOf(h, f))).toEqual(['I', '0110', '样品/一般贸易', 'N/M', '0', '3.5', 'ACME']);
+    expect(
+      ['IEFlag', 'TradeMode', 'NoteS', 'MarkNo', 'NoOtherPack', 'NetWt', 'TradeName'].map((f) =>
+        valueOf(h, f),
+      ),
+    ).toEqual(['I', '0110', '样品/一般贸易', 'N/M', '0', '3.5', 'ACME']);
     const items = recordsOf(model, 'DecList');
-    expect(items.map((r) => [valueOf(r, 'GNo'), valueOf(r, 'GQty'), valueOf(r, 'DeclTotal'), valueOf(r, 'GUnit'), valueOf(r, '@NetWt'), valueOf(r, 'TradeCurr')])).toEqual([
+    expect(
+      items.map((r) => [
+        valueOf(r, 'GNo'),
+        valueOf(r, 'GQty'),
+        valueOf(r, 'DeclTotal'),
+        valueOf(r, 'GUnit'),
+        valueOf(r, '@NetWt'),
+        valueOf(r, 'TradeCurr'),
+      ]),
+    ).toEqual([
       ['1', '1000', '125.00', '011', '1.5', 'USD'],
       ['2', '3', '7.50', '035', '2', 'USD'],
     ]);
     expect(valueOf(singleOf(model, 'DecSign'), 'ClientSeqNo')).toBe('ACME');
     // Positions point into the enterprise file; constants into the mapping.
-    expect(h.fields.get('TradeMode')!.origin).toEqual({ file: 'in.csv', row: 2, column: 'C', columnName: '方式' });
+    expect(h.fields.get('TradeMode')!.origin).toEqual({
+      file: 'in.csv',
+      row: 2,
+      column: 'C',
+      columnName: '方式',
+    });
   });
 
   it('refuses a bad mapping with every structural problem and its path', () => {
@@ -111,7 +141,9 @@ blocks:
 
   it('refuses invalid YAML and duplicate keys', () => {
     expect(errorOf(() => parseMapping('a: [', 'x.yaml')).code).toBe('GW_ERR_MAPPING_CONFIG');
-    expect(errorOf(() => parseMapping('mappingVersion: 1\nmappingVersion: 1\n', 'x.yaml')).code).toBe('GW_ERR_MAPPING_CONFIG');
+    expect(
+      errorOf(() => parseMapping('mappingVersion: 1\nmappingVersion: 1\n', 'x.yaml')).code,
+    ).toBe('GW_ERR_MAPPING_CONFIG');
   });
 });
 
@@ -124,7 +156,11 @@ describe('value readers', () => {
   });
 
   it('dates as enterprises write them', () => {
-    expect(['20260104', '2026-01-04', '2026/1/4', '2026.1.4', '2026年1月4日', '2026-01-04 13:05:00'].map((s) => readDate(s, 'date'))).toEqual(Array(6).fill('20260104'));
+    expect(
+      ['20260104', '2026-01-04', '2026/1/4', '2026.1.4', '2026年1月4日', '2026-01-04 13:05:00'].map(
+        (s) => readDate(s, 'date'),
+      ),
+    ).toEqual(Array(6).fill('20260104'));
     expect(readDate('2026-01-04T13:05', 'datetime')).toBe('20260104130500');
     expect(readDate('04/01/2026', 'date')).toBeUndefined();
   });

@@ -1,4 +1,14 @@
-import { add, compare, divide, formatDecimal, mul, parseDecimal, sub, ZERO, type Decimal } from '../decimal.js';
+import {
+  add,
+  compare,
+  divide,
+  formatDecimal,
+  mul,
+  parseDecimal,
+  sub,
+  ZERO,
+  type Decimal,
+} from '../decimal.js';
 import type { DecModel, DecRecord, FieldValue } from '../dec/model.js';
 import { recordsOf, singleOf, valueOf } from '../dec/model.js';
 import { CLIENT_SEQ_NO_MAX, type BlockKey } from '../dec/fields.js';
@@ -17,7 +27,13 @@ export interface Part {
 export function planParts(itemCount: number, maxItems: number): Part[] {
   const parts: Part[] = [];
   for (let start = 0, n = 1; start < itemCount; start += maxItems, n++) {
-    parts.push({ n, itemIndices: Array.from({ length: Math.min(maxItems, itemCount - start) }, (_, i) => start + i) });
+    parts.push({
+      n,
+      itemIndices: Array.from(
+        { length: Math.min(maxItems, itemCount - start) },
+        (_, i) => start + i,
+      ),
+    });
   }
   return parts;
 }
@@ -29,7 +45,11 @@ function withField(rec: DecRecord, name: string, value: string): DecRecord {
   return { ...rec, fields };
 }
 
-function replaceSingle(blocks: Map<BlockKey, readonly DecRecord[]>, key: BlockKey, rec: DecRecord): void {
+function replaceSingle(
+  blocks: Map<BlockKey, readonly DecRecord[]>,
+  key: BlockKey,
+  rec: DecRecord,
+): void {
   blocks.set(key, [rec]);
 }
 
@@ -38,7 +58,12 @@ function replaceSingle(blocks: Map<BlockKey, readonly DecRecord[]>, key: BlockKe
  * last are rounded (weights to 3 decimals, PackNo to whole packages, at least 1), the last part
  * takes the remainder so the parts add up to the total exactly.
  */
-function shares(total: Decimal, weights: readonly Decimal[], digits: number, minimum: Decimal | undefined): Decimal[] | undefined {
+function shares(
+  total: Decimal,
+  weights: readonly Decimal[],
+  digits: number,
+  minimum: Decimal | undefined,
+): Decimal[] | undefined {
   const sum = weights.reduce(add, ZERO);
   if (compare(sum, ZERO) <= 0) return undefined;
   const out: Decimal[] = [];
@@ -63,7 +88,13 @@ function shares(total: Decimal, weights: readonly Decimal[], digits: number, min
  * pattern (`{base}-{n}`), apportioned head totals, and container item lists renumbered to the
  * part's own GNo (containers holding none of the part's items are left out).
  */
-export function linkParts(full: DecModel, parts: readonly Part[], models: readonly DecModel[], mapping: Mapping, file: string): { models: DecModel[]; problems: TranslateProblem[] } {
+export function linkParts(
+  full: DecModel,
+  parts: readonly Part[],
+  models: readonly DecModel[],
+  mapping: Mapping,
+  file: string,
+): { models: DecModel[]; problems: TranslateProblem[] } {
   const problems: TranslateProblem[] = [];
   const { split } = mapping;
   const fullItems = recordsOf(full, 'DecList');
@@ -75,39 +106,79 @@ export function linkParts(full: DecModel, parts: readonly Part[], models: readon
     const badIndex = byValues.findIndex((v) => v === undefined);
     if (!total) continue; // the validator reports the empty or malformed total
     if (badIndex >= 0) {
-      problems.push(problem('split-by', fullItems[badIndex]?.fields.get(split.by)?.origin ?? fullItems[badIndex]?.origin ?? { file }, `拆分时按 ${split.by} 分摊 ${name}，但第 ${badIndex + 1} 项商品没有数值`, `splitting shares ${name} by ${split.by}, but item ${badIndex + 1} has no number there`, { field: `DecList[${badIndex + 1}].${split.by}` }));
+      problems.push(
+        problem(
+          'split-by',
+          fullItems[badIndex]?.fields.get(split.by)?.origin ??
+            fullItems[badIndex]?.origin ?? { file },
+          `拆分时按 ${split.by} 分摊 ${name}，但第 ${badIndex + 1} 项商品没有数值`,
+          `splitting shares ${name} by ${split.by}, but item ${badIndex + 1} has no number there`,
+          { field: `DecList[${badIndex + 1}].${split.by}` },
+        ),
+      );
       break;
     }
     const weights = parts.map((p) => p.itemIndices.reduce((s, i) => add(s, byValues[i]!), ZERO));
     const digits = name === 'PackNo' ? 0 : 3;
-    const result = shares(total, weights, digits, name === 'PackNo' ? parseDecimal('1') : undefined);
+    const result = shares(
+      total,
+      weights,
+      digits,
+      name === 'PackNo' ? parseDecimal('1') : undefined,
+    );
     if (!result) {
-      problems.push(problem('split-apportion', head.fields.get(name)?.origin ?? { file }, `无法把 ${name} = ${valueOf(head, name)} 分摊到 ${parts.length} 份报关单`, `${name} = ${valueOf(head, name)} cannot be shared among ${parts.length} declarations`, { field: `DecHead.${name}` }));
+      problems.push(
+        problem(
+          'split-apportion',
+          head.fields.get(name)?.origin ?? { file },
+          `无法把 ${name} = ${valueOf(head, name)} 分摊到 ${parts.length} 份报关单`,
+          `${name} = ${valueOf(head, name)} cannot be shared among ${parts.length} declarations`,
+          { field: `DecHead.${name}` },
+        ),
+      );
     }
     totals.set(name, result);
   }
   const base = valueOf(singleOf(full, 'DecSign'), 'ClientSeqNo');
-  const partKey = (n: number): string => split.clientSeqNo.replace('{base}', base).replace('{n}', String(n));
+  const partKey = (n: number): string =>
+    split.clientSeqNo.replace('{base}', base).replace('{n}', String(n));
   const longest = partKey(parts.length);
   if (base !== '' && longest.length > CLIENT_SEQ_NO_MAX) {
     const room = CLIENT_SEQ_NO_MAX - (longest.length - base.length);
     const sign = singleOf(full, 'DecSign');
     problems.push(
-      problem('split-client-seq-no', sign.fields.get('ClientSeqNo')?.origin ?? sign.origin ?? { file }, `拆分后的客户端唯一编号“${longest}”有 ${longest.length} 位，超过 18 位上限`, `the ClientSeqNo of a split part, "${longest}", has ${longest.length} characters, more than the limit of 18`, {
-        field: 'DecSign.ClientSeqNo',
-        fieldZh: '客户端唯一编号',
-        fixZh: room > 0 ? `拆分的文件请把客户端编号缩短到最多 ${room} 位（拆分格式 ${split.clientSeqNo} 还要加 ${longest.length - base.length} 位），或改短映射中的 split.clientSeqNo` : `映射中的 split.clientSeqNo（${split.clientSeqNo}）太长，请缩短`,
-        fixEn: room > 0 ? `for a file that is split, shorten its ClientSeqNo to at most ${room} characters (the split pattern ${split.clientSeqNo} adds ${longest.length - base.length}), or shorten split.clientSeqNo in the mapping` : `split.clientSeqNo (${split.clientSeqNo}) in the mapping is too long; shorten it`,
-      }),
+      problem(
+        'split-client-seq-no',
+        sign.fields.get('ClientSeqNo')?.origin ?? sign.origin ?? { file },
+        `拆分后的客户端唯一编号“${longest}”有 ${longest.length} 位，超过 18 位上限`,
+        `the ClientSeqNo of a split part, "${longest}", has ${longest.length} characters, more than the limit of 18`,
+        {
+          field: 'DecSign.ClientSeqNo',
+          fieldZh: '客户端唯一编号',
+          fixZh:
+            room > 0
+              ? `拆分的文件请把客户端编号缩短到最多 ${room} 位（拆分格式 ${split.clientSeqNo} 还要加 ${longest.length - base.length} 位），或改短映射中的 split.clientSeqNo`
+              : `映射中的 split.clientSeqNo（${split.clientSeqNo}）太长，请缩短`,
+          fixEn:
+            room > 0
+              ? `for a file that is split, shorten its ClientSeqNo to at most ${room} characters (the split pattern ${split.clientSeqNo} adds ${longest.length - base.length}), or shorten split.clientSeqNo in the mapping`
+              : `split.clientSeqNo (${split.clientSeqNo}) in the mapping is too long; shorten it`,
+        },
+      ),
     );
   }
   const out = models.map((m, k) => {
     const part = parts[k]!;
     const blocks = new Map(m.blocks);
     let h = singleOf(m, 'DecHead');
-    for (const [name, values] of totals) if (values) h = withField(h, name, formatDecimal(values[k]!));
+    for (const [name, values] of totals)
+      if (values) h = withField(h, name, formatDecimal(values[k]!));
     replaceSingle(blocks, 'DecHead', h);
-    replaceSingle(blocks, 'DecSign', withField(singleOf(m, 'DecSign'), 'ClientSeqNo', partKey(part.n)));
+    replaceSingle(
+      blocks,
+      'DecSign',
+      withField(singleOf(m, 'DecSign'), 'ClientSeqNo', partKey(part.n)),
+    );
     const renumber = new Map(part.itemIndices.map((orig, i) => [String(orig + 1), String(i + 1)]));
     const containers: DecRecord[] = [];
     for (const c of recordsOf(m, 'Container')) {
@@ -116,7 +187,10 @@ export function linkParts(full: DecModel, parts: readonly Part[], models: readon
         containers.push(c);
         continue;
       }
-      const mine = goods.split(',').map((g) => renumber.get(g.trim())).filter((g): g is string => g !== undefined);
+      const mine = goods
+        .split(',')
+        .map((g) => renumber.get(g.trim()))
+        .filter((g): g is string => g !== undefined);
       if (mine.length > 0) containers.push(withField(c, 'GoodsNo', mine.join(',')));
     }
     if (blocks.has('Container')) blocks.set('Container', containers);

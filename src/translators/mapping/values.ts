@@ -26,7 +26,10 @@ const pad = (n: string): string => n.padStart(2, '0');
 export function readDate(raw: string, kind: 'date' | 'datetime'): string | undefined {
   const s = raw.normalize('NFKC').trim();
   let m = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?$/.exec(s);
-  if (!m) m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
+  if (!m)
+    m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(
+      s,
+    );
   if (!m) return undefined;
   const day = `${m[1]}${pad(m[2]!)}${pad(m[3]!)}`;
   if (kind === 'date') return day;

@@ -3,22 +3,37 @@ import { GatewayError } from '../../core/errors.js';
 import type { DeclarationFacts, Fields } from './edoc-plan.js';
 
 /** Blocks that come after EdocRealation in the DecMessage child order (eport-formats.md §3.1, seed §2.2). */
-const AFTER_EDOC = ['EcoRelation', 'DecMarkLobs', 'TrnHead', 'TrnList', 'TrnContainers', 'TrnContaGoodsList'];
+const AFTER_EDOC = [
+  'EcoRelation',
+  'DecMarkLobs',
+  'TrnHead',
+  'TrnList',
+  'TrnContainers',
+  'TrnContaGoodsList',
+];
 const AFTER_ECO = AFTER_EDOC.slice(1);
 const AFTER_MARKS = AFTER_EDOC.slice(2);
 
 function parse(xml: string, where: string): Document {
   const problems: string[] = [];
-  const doc = new DOMParser({ onError: (level, msg) => void (level !== 'warning' && problems.push(String(msg))) }).parseFromString(xml, 'text/xml');
+  const doc = new DOMParser({
+    onError: (level, msg) => void (level !== 'warning' && problems.push(String(msg))),
+  }).parseFromString(xml, 'text/xml');
   if (!doc.documentElement || problems.length > 0) {
-    throw new GatewayError('GW_ERR_XML_MALFORMED', { where, zh: `报关单无法解析：${problems[0] ?? ''}`, en: `the declaration cannot be parsed: ${problems[0] ?? ''}` });
+    throw new GatewayError('GW_ERR_XML_MALFORMED', {
+      where,
+      zh: `报关单无法解析：${problems[0] ?? ''}`,
+      en: `the declaration cannot be parsed: ${problems[0] ?? ''}`,
+    });
   }
   return doc;
 }
 
 function children(parent: Element, name?: string): Element[] {
   const out: Element[] = [];
-  for (let n = parent.firstChild; n; n = n.nextSibling) if (n.nodeType === n.ELEMENT_NODE && (!name || (n as Element).localName === name)) out.push(n as Element);
+  for (let n = parent.firstChild; n; n = n.nextSibling)
+    if (n.nodeType === n.ELEMENT_NODE && (!name || (n as Element).localName === name))
+      out.push(n as Element);
   return out;
 }
 
@@ -47,7 +62,10 @@ export function readDecDocument(xml: string, where: string): DecDocument {
     tradeCode: text(head, 'TradeCode'),
     tradeName: text(head, 'TradeName'),
     itemCount: lists ? children(lists, 'DecList').length : 0,
-    existing: children(root, 'EdocRealation').map((e) => ({ copId: text(e, 'EdocCopId'), size: text(e, 'EdocSize') })),
+    existing: children(root, 'EdocRealation').map((e) => ({
+      copId: text(e, 'EdocCopId'),
+      size: text(e, 'EdocSize'),
+    })),
   };
   return { doc, root, facts };
 }
@@ -57,11 +75,20 @@ export function readDecDocument(xml: string, where: string): DecDocument {
  * EcoRelation, then DecMarkLobs, all before the transit blocks), fills empty EdocSize of existing
  * entries, and returns the XML with its declaration. Elements take the root's namespace and prefix.
  */
-export function insertPaperless(d: DecDocument, plan: { edocs: readonly Fields[]; ecos: readonly Fields[]; marks: readonly Fields[]; sizes: ReadonlyMap<string, string> }): string {
+export function insertPaperless(
+  d: DecDocument,
+  plan: {
+    edocs: readonly Fields[];
+    ecos: readonly Fields[];
+    marks: readonly Fields[];
+    sizes: ReadonlyMap<string, string>;
+  },
+): string {
   const { doc, root } = d;
   const ns = root.namespaceURI;
   const prefix = root.prefix ? `${root.prefix}:` : '';
-  const el = (name: string): Element => (ns ? doc.createElementNS(ns, `${prefix}${name}`) : doc.createElement(name));
+  const el = (name: string): Element =>
+    ns ? doc.createElementNS(ns, `${prefix}${name}`) : doc.createElement(name);
   const nl = (depth: number) => doc.createTextNode(`\n${'  '.repeat(depth)}`);
   const record = (name: string, fields: Fields, depth: number): Element => {
     const e = el(name);
@@ -74,14 +101,16 @@ export function insertPaperless(d: DecDocument, plan: { edocs: readonly Fields[]
     e.appendChild(nl(depth));
     return e;
   };
-  const before = (names: readonly string[]): Element | null => children(root).find((c) => names.includes(c.localName ?? '')) ?? null;
+  const before = (names: readonly string[]): Element | null =>
+    children(root).find((c) => names.includes(c.localName ?? '')) ?? null;
   const insert = (node: Element, ref: Element | null): void => {
     if (ref) {
       root.insertBefore(node, ref);
       root.insertBefore(nl(1), ref);
     } else {
       const last = root.lastChild;
-      const trailing = last && last.nodeType === last.TEXT_NODE && !last.nodeValue?.trim() ? last : null;
+      const trailing =
+        last && last.nodeType === last.TEXT_NODE && !last.nodeValue?.trim() ? last : null;
       root.insertBefore(nl(1), trailing);
       root.insertBefore(node, trailing);
       if (!trailing) root.appendChild(doc.createTextNode('\n'));

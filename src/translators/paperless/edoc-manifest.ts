@@ -13,11 +13,20 @@ const itemList = z
 
 export const attachmentEntrySchema = z
   .object({
-    file: z.string().min(1).describe('the file name, in the folder or next to the declaration; becomes EdocCopId'),
-    code: z.string().min(1).describe('随附单证类别: a code (00000001) or its name (发票) from the edoc-types table'),
+    file: z
+      .string()
+      .min(1)
+      .describe('the file name, in the folder or next to the declaration; becomes EdocCopId'),
+    code: z
+      .string()
+      .min(1)
+      .describe('随附单证类别: a code (00000001) or its name (发票) from the edoc-types table'),
     items: itemList.optional(),
     note: z.string().optional().describe('OpNote 操作说明'),
-    edocId: z.string().optional().describe('EdocID when your system numbers it; default by the naming rule'),
+    edocId: z
+      .string()
+      .optional()
+      .describe('EdocID when your system numbers it; default by the naming rule'),
     ownerCode: z.string().optional().describe('EdocOwnerCode; default DecHead/TradeCode'),
     ownerName: z.string().optional().describe('EdocOwnerName; default DecHead/TradeName'),
     signUnit: z.string().optional(),
@@ -30,7 +39,10 @@ export const originEntrySchema = z
     agreement: z.string().optional().describe('优惠贸易协定代码, e.g. "03": CertType becomes Y03'),
     proof: z.enum(['C', 'D']).optional().describe('原产地证明类型: C 原产地证书, D 原产地声明'),
     number: z.string().optional().describe('the certificate or declaration number'),
-    certType: z.string().optional().describe('CertType as is (a 随附单证代码 for non-preferential proofs)'),
+    certType: z
+      .string()
+      .optional()
+      .describe('CertType as is (a 随附单证代码 for non-preferential proofs)'),
     ecoCertNo: z.string().optional().describe('EcoCertNo as is'),
     items: z
       .array(z.object({ decGNo: z.number().int(), ecoGNo: z.number().int() }).strict())
@@ -40,12 +52,21 @@ export const originEntrySchema = z
   })
   .strict();
 
-export const markEntrySchema = z.object({ file: z.string().min(1).describe('标记唛码 image or document, embedded as DecMarkLob') }).strict();
+export const markEntrySchema = z
+  .object({
+    file: z.string().min(1).describe('标记唛码 image or document, embedded as DecMarkLob'),
+  })
+  .strict();
 
 export const edocManifestSchema = z
   .object({
     attachments: z.array(attachmentEntrySchema).default([]),
-    agencyAgreement: z.string().optional().describe('代理报关委托协议编号 (ConsignNo): an EdocRealation of code 10000001 without a file'),
+    agencyAgreement: z
+      .string()
+      .optional()
+      .describe(
+        '代理报关委托协议编号 (ConsignNo): an EdocRealation of code 10000001 without a file',
+      ),
     originCertificates: z.array(originEntrySchema).default([]),
     marks: z.array(markEntrySchema).default([]),
   })
@@ -69,7 +90,8 @@ export function parseEdocManifest(bytes: Buffer, file: string): EdocManifest {
       zh: `随附单据清单不是有效的 JSON：${(err as Error).message}`,
       en: `the attachment manifest is not valid JSON: ${(err as Error).message}`,
       fixZh: '按 README“通关无纸化”一节的格式以 UTF-8 保存清单',
-      fixEn: 'save the manifest as UTF-8 JSON in the format of the README section on paperless clearance',
+      fixEn:
+        'save the manifest as UTF-8 JSON in the format of the README section on paperless clearance',
     });
   }
   const parsed = edocManifestSchema.safeParse(raw);

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { MAX_EDOC_NAME } from '../../core/edoc-files.js';
 
-export { DEFAULT_MAX_ATTACHMENT_BYTES, isPdf, MAX_EDOC_NAME, unsafeFileName } from '../../core/edoc-files.js';
+export {
+  DEFAULT_MAX_ATTACHMENT_BYTES,
+  isPdf,
+  MAX_EDOC_NAME,
+  unsafeFileName,
+} from '../../core/edoc-files.js';
 
 /**
  * The sourced rules of 通关无纸化 (seed-subsystems.md §4), in one place so the translator, the
@@ -22,16 +27,32 @@ export const AGENCY_AGREEMENT_CODE = '10000001';
  * + `IM` + an 18-digit serial + `.pdf`. The serial is derived from the declaration's ClientSeqNo,
  * the file name and its content, so a re-run gives the same EdocID and two files never share one.
  */
-export function edocIdFor(port: string, code: string, clientSeqNo: string, fileName: string, bytes: Uint8Array): string {
-  const digest = createHash('sha256').update(clientSeqNo).update('\0').update(fileName).update('\0').update(bytes).digest();
+export function edocIdFor(
+  port: string,
+  code: string,
+  clientSeqNo: string,
+  fileName: string,
+  bytes: Uint8Array,
+): string {
+  const digest = createHash('sha256')
+    .update(clientSeqNo)
+    .update('\0')
+    .update(fileName)
+    .update('\0')
+    .update(bytes)
+    .digest();
   const serial = (digest.readBigUInt64BE(0) * 4n + BigInt(digest[8]! & 3)) % 10n ** 18n;
   return `${port}${code}IM${serial.toString().padStart(18, '0')}.pdf`;
 }
 
 /** Item numbers from "1,3" or [1, 3]; undefined entries are reported by the caller. */
-export function itemNumbers(items: string | readonly number[] | undefined): { list: number[]; bad: string[] } {
+export function itemNumbers(items: string | readonly number[] | undefined): {
+  list: number[];
+  bad: string[];
+} {
   if (items === undefined) return { list: [], bad: [] };
-  const parts = typeof items === 'string' ? items.split(/[,，\s]+/).filter(Boolean) : items.map(String);
+  const parts =
+    typeof items === 'string' ? items.split(/[,，\s]+/).filter(Boolean) : items.map(String);
   const list: number[] = [];
   const bad: string[] = [];
   for (const p of parts) {

@@ -7,7 +7,10 @@ import { EMPTY_MANIFEST, parseEdocManifest } from './edoc-manifest.js';
 import { planPaperless, type PaperlessLimits } from './edoc-plan.js';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, DEFAULT_MAX_MARK_BYTES } from './edoc-rules.js';
 
-export const DEFAULT_PAPERLESS_LIMITS: PaperlessLimits = { maxAttachmentBytes: DEFAULT_MAX_ATTACHMENT_BYTES, maxMarkBytes: DEFAULT_MAX_MARK_BYTES };
+export const DEFAULT_PAPERLESS_LIMITS: PaperlessLimits = {
+  maxAttachmentBytes: DEFAULT_MAX_ATTACHMENT_BYTES,
+  maxMarkBytes: DEFAULT_MAX_MARK_BYTES,
+};
 
 /**
  * 通关无纸化 around any 报关单 translator: a plain document goes to the inner translator untouched;
@@ -30,7 +33,10 @@ export class PaperlessTranslator implements Translator {
   async translate(bytes: Buffer, ctx: TranslateContext): Promise<readonly StandardMessage[]> {
     if (!isBundle(bytes)) return this.inner.translate(bytes, ctx);
     const bundle = await unpackBundle(bytes);
-    const messages = await this.inner.translate(bundle.document.bytes, { ...ctx, fileName: bundle.document.name });
+    const messages = await this.inner.translate(bundle.document.bytes, {
+      ...ctx,
+      fileName: bundle.document.name,
+    });
     if (messages.length !== 1) {
       throw new GatewayError('GW_ERR_EDOC_ATTACHMENT', {
         where: bundle.document.name,
@@ -43,11 +49,25 @@ export class PaperlessTranslator implements Translator {
     }
     const msg = messages[0]!;
     if (msg.messageType !== 'DecMessage') {
-      throw new GatewayError('GW_ERR_EDOC_ATTACHMENT', { where: bundle.document.name, rule: 'edoc-message-type', zh: `随附单据只能随报关单 DecMessage 申报，此通道产生 ${msg.messageType}`, en: `attachments go with a DecMessage only; this channel makes ${msg.messageType}` });
+      throw new GatewayError('GW_ERR_EDOC_ATTACHMENT', {
+        where: bundle.document.name,
+        rule: 'edoc-message-type',
+        zh: `随附单据只能随报关单 DecMessage 申报，此通道产生 ${msg.messageType}`,
+        en: `attachments go with a DecMessage only; this channel makes ${msg.messageType}`,
+      });
     }
-    const manifest = bundle.manifest ? parseEdocManifest(bundle.manifest.bytes, bundle.manifest.name) : EMPTY_MANIFEST;
+    const manifest = bundle.manifest
+      ? parseEdocManifest(bundle.manifest.bytes, bundle.manifest.name)
+      : EMPTY_MANIFEST;
     const dec = readDecDocument(msg.xml, bundle.document.name);
-    const plan = planPaperless({ docName: bundle.document.name, files: bundle.attachments, manifest, decl: dec.facts, edocTypes: this.codes.get('edoc-types'), limits: this.limits });
+    const plan = planPaperless({
+      docName: bundle.document.name,
+      files: bundle.attachments,
+      manifest,
+      decl: dec.facts,
+      edocTypes: this.codes.get('edoc-types'),
+      limits: this.limits,
+    });
     if (plan.problems.length > 0) throw new GatewayError('GW_ERR_EDOC_ATTACHMENT', plan.problems);
     return [{ ...msg, xml: insertPaperless(dec, plan) }];
   }

@@ -1,6 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { GatewayError } from '../../core/errors.js';
-import { cleanCell, type SourceCell, type SourceDocument, type SourceRecord, type SourceSection } from './document.js';
+import {
+  cleanCell,
+  type SourceCell,
+  type SourceDocument,
+  type SourceRecord,
+  type SourceSection,
+} from './document.js';
 import { columnLetter, type SourcePos } from './position.js';
 import { hugeCell, problem, type TranslateProblem } from './problems.js';
 import type { ReadOptions } from './read-options.js';
@@ -32,7 +38,13 @@ interface CsvInfo {
 function parseRecords(text: string, delimiter: string, file: string): RawRecord[] {
   let rows: { record: string[]; info: CsvInfo }[];
   try {
-    rows = parse(text, { delimiter, relax_column_count: true, info: true, skip_empty_lines: false, bom: false }) as unknown as { record: string[]; info: CsvInfo }[];
+    rows = parse(text, {
+      delimiter,
+      relax_column_count: true,
+      info: true,
+      skip_empty_lines: false,
+      bom: false,
+    }) as unknown as { record: string[]; info: CsvInfo }[];
   } catch (err) {
     const e = err as { code?: string; lines?: number; message: string };
     const notClosed = e.code === 'CSV_QUOTE_NOT_CLOSED';
@@ -41,9 +53,16 @@ function parseRecords(text: string, delimiter: string, file: string): RawRecord[
       problem(
         notClosed ? 'csv-truncated' : 'csv-syntax',
         { file, ...(e.lines !== undefined ? { line: e.lines } : {}) },
-        notClosed ? '引号未闭合：文件在一个带引号的单元格中间结束，可能被截断' : `CSV 格式错误：${e.message}`,
-        notClosed ? 'a quote is never closed: the file ends inside a quoted cell and is probably truncated' : `CSV syntax error: ${e.message}`,
-        { fixZh: '重新导出完整的文件；单元格内的双引号要写成两个双引号', fixEn: 'export the whole file again; a quote inside a cell is written as two quotes' },
+        notClosed
+          ? '引号未闭合：文件在一个带引号的单元格中间结束，可能被截断'
+          : `CSV 格式错误：${e.message}`,
+        notClosed
+          ? 'a quote is never closed: the file ends inside a quoted cell and is probably truncated'
+          : `CSV syntax error: ${e.message}`,
+        {
+          fixZh: '重新导出完整的文件；单元格内的双引号要写成两个双引号',
+          fixEn: 'export the whole file again; a quote inside a cell is written as two quotes',
+        },
       ),
     );
   }
@@ -59,7 +78,10 @@ function parseRecords(text: string, delimiter: string, file: string): RawRecord[
 const isBlank = (r: RawRecord): boolean => r.cells.every((c) => cleanCell(c) === '');
 const markerOf = (r: RawRecord): string | undefined => {
   const nonEmpty = r.cells.map(cleanCell).filter((c) => c !== '');
-  const m = nonEmpty.length === 1 && cleanCell(r.cells[0] ?? '') !== '' ? /^\[(.+)\]$/.exec(nonEmpty[0]!) : null;
+  const m =
+    nonEmpty.length === 1 && cleanCell(r.cells[0] ?? '') !== ''
+      ? /^\[(.+)\]$/.exec(nonEmpty[0]!)
+      : null;
   return m ? m[1]!.trim() : undefined;
 };
 
@@ -71,7 +93,12 @@ class SectionBuilder {
     readonly pos: SourcePos,
   ) {}
   build(): SourceSection {
-    return { name: this.name, ...(this.columns ? { columns: this.columns } : {}), pos: this.pos, records: this.records };
+    return {
+      name: this.name,
+      ...(this.columns ? { columns: this.columns } : {}),
+      pos: this.pos,
+      records: this.records,
+    };
   }
 }
 
@@ -80,14 +107,31 @@ function header(r: RawRecord, file: string, problems: TranslateProblem[]): strin
   const names = r.cells.map(cleanCell);
   names.forEach((n, i) => {
     const pos = { file, row: r.line, column: columnLetter(i) };
-    if (n === '' && i < names.length - 1) problems.push(problem('csv-header', pos, '表头行有空列名', 'the header row has an empty column name'));
-    else if (n !== '' && names.indexOf(n) !== i) problems.push(problem('csv-header', { ...pos, columnName: n }, `列名“${n}”重复`, `column name "${n}" appears twice`));
+    if (n === '' && i < names.length - 1)
+      problems.push(
+        problem('csv-header', pos, '表头行有空列名', 'the header row has an empty column name'),
+      );
+    else if (n !== '' && names.indexOf(n) !== i)
+      problems.push(
+        problem(
+          'csv-header',
+          { ...pos, columnName: n },
+          `列名“${n}”重复`,
+          `column name "${n}" appears twice`,
+        ),
+      );
   });
   // A trailing delimiter leaves one empty name at the end; tolerate it.
   return names[names.length - 1] === '' ? names.slice(0, -1) : names;
 }
 
-function toRecord(r: RawRecord, columns: readonly string[], skip: number | undefined, opts: ReadOptions, problems: TranslateProblem[]): SourceRecord | undefined {
+function toRecord(
+  r: RawRecord,
+  columns: readonly string[],
+  skip: number | undefined,
+  opts: ReadOptions,
+  problems: TranslateProblem[],
+): SourceRecord | undefined {
   const file = opts.file;
   const extra = r.cells.slice(columns.length).some((c) => cleanCell(c) !== '');
   if (r.cells.length < columns.length || extra) {
@@ -97,7 +141,10 @@ function toRecord(r: RawRecord, columns: readonly string[], skip: number | undef
         { file, row: r.line },
         `此行有 ${r.cells.length} 个单元格，表头有 ${columns.length} 列${r.cells.length < columns.length ? '（文件可能被截断）' : ''}`,
         `this row has ${r.cells.length} cells, the header has ${columns.length}${r.cells.length < columns.length ? ' (the file may be truncated)' : ''}`,
-        { fixZh: '检查分隔符和引号；含逗号的单元格要加双引号', fixEn: 'check delimiters and quotes; a cell containing the delimiter must be quoted' },
+        {
+          fixZh: '检查分隔符和引号；含逗号的单元格要加双引号',
+          fixEn: 'check delimiters and quotes; a cell containing the delimiter must be quoted',
+        },
       ),
     );
     return undefined;
@@ -122,13 +169,23 @@ export function readCsv(bytes: Uint8Array, opts: ReadOptions): SourceDocument {
   const sections = new Map<string, SectionBuilder>();
   const first = records[0];
   if (!first) {
-    throw new GatewayError('GW_ERR_INPUT_FORMAT', problem('empty', { file }, '文件没有任何数据行', 'the file holds no data rows'));
+    throw new GatewayError(
+      'GW_ERR_INPUT_FORMAT',
+      problem('empty', { file }, '文件没有任何数据行', 'the file holds no data rows'),
+    );
   }
   const sectionOf = (key: string, pos: SourcePos, rule: string): string | undefined => {
     const name = opts.csv.sections[key];
     if (name === undefined) {
       const known = Object.keys(opts.csv.sections).join(', ');
-      problems.push(problem(rule, pos, `未知的记录类型或分段“${key}”（可用：${known}）`, `unknown record type or section "${key}" (known: ${known})`));
+      problems.push(
+        problem(
+          rule,
+          pos,
+          `未知的记录类型或分段“${key}”（可用：${known}）`,
+          `unknown record type or section "${key}" (known: ${known})`,
+        ),
+      );
     }
     return name;
   };
@@ -143,7 +200,14 @@ export function readCsv(bytes: Uint8Array, opts: ReadOptions): SourceDocument {
       if (marker !== undefined) {
         name = sectionOf(marker, { file, row: r.line }, 'csv-section');
         if (name !== undefined && sections.has(name)) {
-          problems.push(problem('csv-section', { file, row: r.line }, `分段“${marker}”出现了两次`, `section "${marker}" appears twice`));
+          problems.push(
+            problem(
+              'csv-section',
+              { file, row: r.line },
+              `分段“${marker}”出现了两次`,
+              `section "${marker}" appears twice`,
+            ),
+          );
           name = undefined;
         }
         columns = undefined;
@@ -178,14 +242,22 @@ export function readCsv(bytes: Uint8Array, opts: ReadOptions): SourceDocument {
           typeColumn === undefined
             ? 'cannot tell head from items: the mapping names no record-type column and the file has no [section] marker lines'
             : `the record-type column "${typeColumn}" is missing`,
-          { fixZh: '在第一列写记录类型（H 表头、I 表体），或用 [表头]/[表体] 分段', fixEn: 'put the record type (H head, I items) in a column, or split the file with [head]/[items] marker lines' },
+          {
+            fixZh: '在第一列写记录类型（H 表头、I 表体），或用 [表头]/[表体] 分段',
+            fixEn:
+              'put the record type (H head, I items) in a column, or split the file with [head]/[items] marker lines',
+          },
         ),
       );
     }
     const dataColumns = columns.filter((_, i) => i !== typeIndex);
     for (const r of records.slice(1)) {
       const type = cleanCell(r.cells[typeIndex] ?? '');
-      const name = sectionOf(type, { file, row: r.line, column: columnLetter(typeIndex), columnName: typeColumn! }, 'csv-record-type');
+      const name = sectionOf(
+        type,
+        { file, row: r.line, column: columnLetter(typeIndex), columnName: typeColumn! },
+        'csv-record-type',
+      );
       if (name === undefined) continue;
       let b = sections.get(name);
       if (!b) {
@@ -198,7 +270,8 @@ export function readCsv(bytes: Uint8Array, opts: ReadOptions): SourceDocument {
     // A record type without rows is an empty section. It has no header of its own: the shared
     // header need not carry the columns of record types a file does not use.
     for (const name of new Set(Object.values(opts.csv.sections))) {
-      if (!sections.has(name)) sections.set(name, new SectionBuilder(name, undefined, { file, row: first.line }));
+      if (!sections.has(name))
+        sections.set(name, new SectionBuilder(name, undefined, { file, row: first.line }));
     }
   }
   if (problems.length > 0) throw new GatewayError('GW_ERR_INPUT_FORMAT', problems);
@@ -214,6 +287,10 @@ export function readCsv(bytes: Uint8Array, opts: ReadOptions): SourceDocument {
  * Joins a head file and an items file (and any other section files) into one sections-layout CSV
  * text, so the pair can travel as one input: `[marker]` line, then the file's own lines.
  */
-export function joinCsvParts(parts: readonly { readonly marker: string; readonly text: string }[]): string {
-  return parts.map((p) => `[${p.marker}]\n${p.text.replace(/^\uFEFF/, '').replace(/\s+$/, '')}\n`).join('');
+export function joinCsvParts(
+  parts: readonly { readonly marker: string; readonly text: string }[],
+): string {
+  return parts
+    .map((p) => `[${p.marker}]\n${p.text.replace(/^\uFEFF/, '').replace(/\s+$/, '')}\n`)
+    .join('');
 }

@@ -10,7 +10,8 @@ import { loadMapping } from '../mapping/load.js';
 import { translateAll, type Translator } from '../translator.js';
 
 const codes = loadCodeTables();
-const enterprise = (): Translator => new EnterpriseTranslator({ mapping: loadMapping('samples/enterprise/mapping-zh.yaml'), codes });
+const enterprise = (): Translator =>
+  new EnterpriseTranslator({ mapping: loadMapping('samples/enterprise/mapping-zh.yaml'), codes });
 const ctx = (fileName: string) => ({ channel: 'c', fileName });
 
 async function refusal(t: Translator, bytes: Buffer, fileName: string): Promise<GatewayError> {
@@ -26,7 +27,11 @@ describe('input limits are enforced on the raw bytes, before a parser builds any
   it('refuses a 19 MB DecMessage whose NoteS is one long field, naming the line and the limit', async () => {
     const xml = Buffer.from(decMessage('NOTES-1', { note: 'x'.repeat(19 * 1024 * 1024) }));
     const heapBefore = process.memoryUsage().heapUsed;
-    const err = await refusal(new DecXmlTranslator({ validate: true, codes }), xml, 'long-note.xml');
+    const err = await refusal(
+      new DecXmlTranslator({ validate: true, codes }),
+      xml,
+      'long-note.xml',
+    );
     expect(err.code).toBe('GW_ERR_INPUT_LIMIT');
     expect(err.details[0]!.where).toMatch(/long-note\.xml, line 2/);
     expect(err.details[0]!.en).toMatch(/8192/);
@@ -42,9 +47,15 @@ describe('input limits are enforced on the raw bytes, before a parser builds any
   });
 
   it('refuses nesting deeper than the parsers should recurse, in XML and JSON', async () => {
-    const deepXml = Buffer.from(`<?xml version="1.0"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec">${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}</DecMessage>`);
-    expect((await refusal(new DecXmlTranslator({ codes }), deepXml, 'deep.xml')).details[0]!.rule).toBe('max-depth');
-    const deepJson = Buffer.from(`{"head":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)},"items":[]}`);
+    const deepXml = Buffer.from(
+      `<?xml version="1.0"?>\n<DecMessage xmlns="http://www.chinaport.gov.cn/dec">${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}</DecMessage>`,
+    );
+    expect(
+      (await refusal(new DecXmlTranslator({ codes }), deepXml, 'deep.xml')).details[0]!.rule,
+    ).toBe('max-depth');
+    const deepJson = Buffer.from(
+      `{"head":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)},"items":[]}`,
+    );
     expect((await refusal(enterprise(), deepJson, 'deep.json')).details[0]!.rule).toBe('max-depth');
   });
 
@@ -62,15 +73,27 @@ describe('input limits are enforced on the raw bytes, before a parser builds any
   });
 
   it('refuses a zip bomb whose headers understate what a sheet inflates to', async () => {
-    const bomb = xlsxWithSheet(Buffer.alloc(64 * 1024 * 1024, 0x20), (e) => ({ ...e, declaredSize: 1000 }));
+    const bomb = xlsxWithSheet(Buffer.alloc(64 * 1024 * 1024, 0x20), (e) => ({
+      ...e,
+      declaredSize: 1000,
+    }));
     const err = await refusal(enterprise(), bomb, 'bomb.xlsx');
     expect(err.code).toBe('GW_ERR_INPUT_LIMIT');
     expect(err.details[0]!.rule).toBe('unzipped-size');
   });
 
   it('still translates the real samples', async () => {
-    for (const f of ['ent-03-import-instrument.xlsx', 'ent-01-import-components-utf8-bom.csv', 'ent-02-export-apparel.json']) {
-      const t = f.endsWith('.json') ? new EnterpriseTranslator({ mapping: loadMapping('samples/enterprise/mapping-json.yaml'), codes }) : enterprise();
+    for (const f of [
+      'ent-03-import-instrument.xlsx',
+      'ent-01-import-components-utf8-bom.csv',
+      'ent-02-export-apparel.json',
+    ]) {
+      const t = f.endsWith('.json')
+        ? new EnterpriseTranslator({
+            mapping: loadMapping('samples/enterprise/mapping-json.yaml'),
+            codes,
+          })
+        : enterprise();
       const msgs = await translateAll(t, readFileSync(`samples/enterprise/${f}`), ctx(f));
       expect(msgs.length).toBeGreaterThan(0);
     }
@@ -79,7 +102,11 @@ describe('input limits are enforced on the raw bytes, before a parser builds any
 
 describe('error receipts are capped', () => {
   it('keeps the first problems and counts the rest', () => {
-    const many = Array.from({ length: 5000 }, (_, i) => ({ where: `row ${i}`, zh: '错', en: 'bad' }));
+    const many = Array.from({ length: 5000 }, (_, i) => ({
+      where: `row ${i}`,
+      zh: '错',
+      en: 'bad',
+    }));
     const err = new GatewayError('GW_ERR_VALIDATION', many);
     expect(err.details).toHaveLength(MAX_ERROR_DETAILS + 1);
     expect(err.details.at(-1)!.en).toMatch(/4900 more problems/);

@@ -5,9 +5,24 @@
  */
 
 export type JsonNode =
-  | { readonly kind: 'object'; readonly entries: readonly JsonEntry[]; readonly line: number; readonly col: number }
-  | { readonly kind: 'array'; readonly items: readonly JsonNode[]; readonly line: number; readonly col: number }
-  | { readonly kind: 'string' | 'number' | 'boolean' | 'null'; readonly text: string; readonly line: number; readonly col: number };
+  | {
+      readonly kind: 'object';
+      readonly entries: readonly JsonEntry[];
+      readonly line: number;
+      readonly col: number;
+    }
+  | {
+      readonly kind: 'array';
+      readonly items: readonly JsonNode[];
+      readonly line: number;
+      readonly col: number;
+    }
+  | {
+      readonly kind: 'string' | 'number' | 'boolean' | 'null';
+      readonly text: string;
+      readonly line: number;
+      readonly col: number;
+    };
 
 export interface JsonEntry {
   readonly key: string;
@@ -63,7 +78,16 @@ export function parseJsonText(text: string): JsonNode {
       }
       if (c === '\\') {
         const e = text[i + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        };
         if (e !== undefined && e in simple) {
           out += simple[e];
           i += 2;
@@ -142,7 +166,11 @@ export function parseJsonText(text: string): JsonNode {
       i += m[0].length;
       return { kind: 'number', text: m[0], ...at };
     }
-    for (const [word, kind] of [['true', 'boolean'], ['false', 'boolean'], ['null', 'null']] as const) {
+    for (const [word, kind] of [
+      ['true', 'boolean'],
+      ['false', 'boolean'],
+      ['null', 'null'],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return { kind, text: kind === 'null' ? '' : word, ...at };

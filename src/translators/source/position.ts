@@ -36,8 +36,10 @@ export function formatPos(p: SourcePos): string {
   const parts = [p.file];
   if (p.sheet !== undefined) parts.push(`sheet "${p.sheet}"`);
   if (p.row !== undefined) parts.push(`row ${p.row}`);
-  if (p.column !== undefined) parts.push(`column ${p.column}${p.columnName !== undefined ? ` (${p.columnName})` : ''}`);
-  else if (p.columnName !== undefined && p.path === undefined) parts.push(`column (${p.columnName})`);
+  if (p.column !== undefined)
+    parts.push(`column ${p.column}${p.columnName !== undefined ? ` (${p.columnName})` : ''}`);
+  else if (p.columnName !== undefined && p.path === undefined)
+    parts.push(`column (${p.columnName})`);
   if (p.path !== undefined) parts.push(p.path);
   if (p.line !== undefined) parts.push(`line ${p.line}${p.col !== undefined ? `:${p.col}` : ''}`);
   return parts.join(', ');

@@ -35,8 +35,14 @@ export function problem(
 
 /** Refuses an over-long cell; shared by every reader. */
 export function hugeCell(pos: SourcePos, length: number, max: number): TranslateProblem {
-  return problem('huge-cell', pos, `单元格内容过长（${length} 个字符，上限 ${max}）`, `cell too long (${length} characters, limit ${max})`, {
-    fixZh: '检查是否误把整段文本或其他数据粘贴进了单元格',
-    fixEn: 'check that no block of text or other data was pasted into the cell',
-  });
+  return problem(
+    'huge-cell',
+    pos,
+    `单元格内容过长（${length} 个字符，上限 ${max}）`,
+    `cell too long (${length} characters, limit ${max})`,
+    {
+      fixZh: '检查是否误把整段文本或其他数据粘贴进了单元格',
+      fixEn: 'check that no block of text or other data was pasted into the cell',
+    },
+  );
 }

@@ -8,7 +8,13 @@ import type { ReadOptions } from './read-options.js';
 import { readXlsx } from './xlsx-reader.js';
 import { readXml } from './xml-reader.js';
 
-const BY_EXTENSION: Readonly<Record<string, InputFormat>> = { '.csv': 'csv', '.txt': 'csv', '.json': 'json', '.xlsx': 'xlsx', '.xml': 'xml' };
+const BY_EXTENSION: Readonly<Record<string, InputFormat>> = {
+  '.csv': 'csv',
+  '.txt': 'csv',
+  '.json': 'json',
+  '.xlsx': 'xlsx',
+  '.xml': 'xml',
+};
 
 /**
  * The format of an input: by file extension, else by content (zip magic -> xlsx, `{` -> json,
@@ -21,7 +27,11 @@ export function detectFormat(bytes: Uint8Array, fileName: string): InputFormat {
   const byExt = BY_EXTENSION[extname(fileName).toLowerCase()];
   if (byExt) return byExt;
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i++;
   if (bytes[i] === 0x7b) return 'json';
   if (bytes[i] === 0x3c) return 'xml';
   return 'csv';
@@ -32,16 +42,26 @@ function refuseOldExcel(bytes: Uint8Array, file: string): void {
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     throw new GatewayError(
       'GW_ERR_INPUT_FORMAT',
-      problem('xls-legacy', { file }, '这是旧版 Excel 97-2003 (.xls) 文件，不受支持', 'this is a legacy Excel 97-2003 (.xls) file, which is not supported', {
-        fixZh: '在 Excel 中另存为 .xlsx',
-        fixEn: 'save it as .xlsx from Excel',
-      }),
+      problem(
+        'xls-legacy',
+        { file },
+        '这是旧版 Excel 97-2003 (.xls) 文件，不受支持',
+        'this is a legacy Excel 97-2003 (.xls) file, which is not supported',
+        {
+          fixZh: '在 Excel 中另存为 .xlsx',
+          fixEn: 'save it as .xlsx from Excel',
+        },
+      ),
     );
   }
 }
 
 /** Reads any supported input into sections. */
-export async function readInput(bytes: Uint8Array, format: InputFormat, opts: ReadOptions): Promise<SourceDocument> {
+export async function readInput(
+  bytes: Uint8Array,
+  format: InputFormat,
+  opts: ReadOptions,
+): Promise<SourceDocument> {
   if (format === 'xlsx') {
     refuseOldExcel(bytes, opts.file);
     return readXlsx(bytes, opts);
@@ -50,13 +70,33 @@ export async function readInput(bytes: Uint8Array, format: InputFormat, opts: Re
 }
 
 /** The readers of text formats, all synchronous. */
-function readText(bytes: Uint8Array, format: Exclude<InputFormat, 'xlsx'>, opts: ReadOptions): SourceDocument {
+function readText(
+  bytes: Uint8Array,
+  format: Exclude<InputFormat, 'xlsx'>,
+  opts: ReadOptions,
+): SourceDocument {
   refuseOldExcel(bytes, opts.file);
-  if (bytes.length === 0) throw new GatewayError('GW_ERR_INPUT_FORMAT', problem('empty', { file: opts.file }, '文件为空', 'the file is empty'));
+  if (bytes.length === 0)
+    throw new GatewayError(
+      'GW_ERR_INPUT_FORMAT',
+      problem('empty', { file: opts.file }, '文件为空', 'the file is empty'),
+    );
   switch (format) {
     case 'csv':
       if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
-        throw new GatewayError('GW_ERR_INPUT_FORMAT', problem('csv-is-xlsx', { file: opts.file }, '此文件是 Excel 工作簿，不是 CSV', 'this file is an Excel workbook, not CSV', { fixZh: '按 xlsx 格式提交，或另存为 CSV', fixEn: 'submit it as xlsx, or save it as CSV' }));
+        throw new GatewayError(
+          'GW_ERR_INPUT_FORMAT',
+          problem(
+            'csv-is-xlsx',
+            { file: opts.file },
+            '此文件是 Excel 工作簿，不是 CSV',
+            'this file is an Excel workbook, not CSV',
+            {
+              fixZh: '按 xlsx 格式提交，或另存为 CSV',
+              fixEn: 'submit it as xlsx, or save it as CSV',
+            },
+          ),
+        );
       }
       return readCsv(bytes, opts);
     case 'json':

@@ -16,17 +16,31 @@ const ruleOf = (e: GatewayError): string => (e.details[0] as { rule?: string }).
 
 describe('decodeText', () => {
   it('detects UTF-8, UTF-8 with BOM and GB18030', () => {
-    expect(decodeText(Buffer.from(TEXT), 'auto', 'f')).toMatchObject({ text: TEXT, encoding: 'UTF-8', hadBom: false });
-    expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT)]), 'auto', 'f')).toMatchObject({ text: TEXT, hadBom: true });
-    expect(decodeText(iconv.encode(TEXT, 'gb18030'), 'auto', 'f')).toMatchObject({ text: TEXT, encoding: 'GB18030' });
+    expect(decodeText(Buffer.from(TEXT), 'auto', 'f')).toMatchObject({
+      text: TEXT,
+      encoding: 'UTF-8',
+      hadBom: false,
+    });
+    expect(
+      decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT)]), 'auto', 'f'),
+    ).toMatchObject({ text: TEXT, hadBom: true });
+    expect(decodeText(iconv.encode(TEXT, 'gb18030'), 'auto', 'f')).toMatchObject({
+      text: TEXT,
+      encoding: 'GB18030',
+    });
     const gbkText = TEXT.replace(' 𠮷', '');
-    expect(decodeText(iconv.encode(gbkText, 'gbk'), 'GBK', 'f')).toMatchObject({ text: gbkText, encoding: 'GBK' });
+    expect(decodeText(iconv.encode(gbkText, 'gbk'), 'GBK', 'f')).toMatchObject({
+      text: gbkText,
+      encoding: 'GBK',
+    });
   });
 
   it('refuses a wrong configured encoding instead of producing mojibake', () => {
     expect(ruleOf(errorOf(Buffer.from(TEXT), 'GBK'))).toBe('encoding-mismatch');
     expect(ruleOf(errorOf(iconv.encode(TEXT, 'gb18030'), 'UTF-8'))).toBe('encoding-invalid');
-    expect(ruleOf(errorOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT)]), 'GBK'))).toBe('encoding-mismatch');
+    expect(
+      ruleOf(errorOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT)]), 'GBK')),
+    ).toBe('encoding-mismatch');
   });
 
   it('refuses text whose GB18030 reading is implausible', () => {

@@ -88,38 +88,77 @@ function lineOfIndex(text: string, index: number): number {
 }
 
 const FIX_ZH = '请把文件另存为 UTF-8（推荐）或 GBK，或在通道映射的 input.encoding 中写明实际编码';
-const FIX_EN = 'save the file as UTF-8 (preferred) or GBK, or set the real encoding in the mapping input.encoding';
+const FIX_EN =
+  'save the file as UTF-8 (preferred) or GBK, or set the real encoding in the mapping input.encoding';
 
 /**
  * Decodes a text file (CSV, JSON) in the configured encoding, or detects it: a UTF-8 BOM means
  * UTF-8; bytes that are valid UTF-8 are UTF-8; otherwise GB18030 (a superset of GBK) when the
  * result looks like Chinese text. Every doubtful case is an error, never a silent guess.
  */
-export function decodeText(bytes: Uint8Array, setting: TextEncodingSetting, file: string): DecodedText {
+export function decodeText(
+  bytes: Uint8Array,
+  setting: TextEncodingSetting,
+  file: string,
+): DecodedText {
   const fail = (rule: string, where: string, zh: string, en: string): never => {
-    throw new GatewayError('GW_ERR_INPUT_ENCODING', { rule, where, zh, en, fixZh: FIX_ZH, fixEn: FIX_EN } as ErrorDetail);
+    throw new GatewayError('GW_ERR_INPUT_ENCODING', {
+      rule,
+      where,
+      zh,
+      en,
+      fixZh: FIX_ZH,
+      fixEn: FIX_EN,
+    } as ErrorDetail);
   };
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    fail('encoding-utf16', file, '文件是 UTF-16 编码（Excel“Unicode 文本”），不受支持', 'the file is UTF-16 (Excel "Unicode text"), which is not supported');
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  ) {
+    fail(
+      'encoding-utf16',
+      file,
+      '文件是 UTF-16 编码（Excel“Unicode 文本”），不受支持',
+      'the file is UTF-16 (Excel "Unicode text"), which is not supported',
+    );
   }
   const hadBom = bytes.length >= 3 && BOM.every((b, i) => bytes[i] === b);
   const body = hadBom ? bytes.subarray(3) : bytes;
   const nul = body.indexOf(0);
   if (nul >= 0) {
     const { line, col } = lineOfByte(body, nul);
-    fail('encoding-binary', `${file}, line ${line}:${col}`, '文件含 NUL 字节：不是文本文件，或是 UTF-16 编码', 'the file contains a NUL byte: it is binary or UTF-16, not text');
+    fail(
+      'encoding-binary',
+      `${file}, line ${line}:${col}`,
+      '文件含 NUL 字节：不是文本文件，或是 UTF-16 编码',
+      'the file contains a NUL byte: it is binary or UTF-16, not text',
+    );
   }
   if (hadBom && setting !== 'auto' && setting !== 'UTF-8') {
-    fail('encoding-mismatch', file, `文件带 UTF-8 BOM，但通道配置的编码为 ${setting}`, `the file has a UTF-8 BOM but the channel is configured for ${setting}`);
+    fail(
+      'encoding-mismatch',
+      file,
+      `文件带 UTF-8 BOM，但通道配置的编码为 ${setting}`,
+      `the file has a UTF-8 BOM but the channel is configured for ${setting}`,
+    );
   }
   const utf8 = tryDecode(body, 'UTF-8');
   if (utf8 !== undefined) {
     if (setting === 'auto' || setting === 'UTF-8' || hadBom || !/[^\x00-\x7F]/.test(utf8)) {
-      return { text: utf8, encoding: setting === 'GBK' || setting === 'GB18030' ? setting : 'UTF-8', hadBom };
+      return {
+        text: utf8,
+        encoding: setting === 'GBK' || setting === 'GB18030' ? setting : 'UTF-8',
+        hadBom,
+      };
     }
     // Configured GBK, but the bytes are valid, non-ASCII UTF-8: almost certainly UTF-8, and reading
     // it as GBK would turn every Chinese character into two wrong ones.
-    fail('encoding-mismatch', file, `通道配置的编码为 ${setting}，但文件实际是 UTF-8`, `the channel is configured for ${setting} but the file is UTF-8`);
+    fail(
+      'encoding-mismatch',
+      file,
+      `通道配置的编码为 ${setting}，但文件实际是 UTF-8`,
+      `the channel is configured for ${setting} but the file is UTF-8`,
+    );
   }
   const at = (offset: number): string => {
     const { line, col } = lineOfByte(body, offset);
@@ -133,18 +172,33 @@ export function decodeText(bytes: Uint8Array, setting: TextEncodingSetting, file
     while (start > 0 && (body[start]! & 0xc0) === 0x80) start--;
     const prefix = tryDecode(body.subarray(0, start), 'UTF-8') ?? '';
     if (hadBom || setting === 'UTF-8' || /[^\x00-\x7F]/.test(prefix)) {
-      fail('encoding-truncated', at(start), '文件在一个 UTF-8 字符中间结束：文件被截断', 'the file ends in the middle of a UTF-8 character: it is truncated');
+      fail(
+        'encoding-truncated',
+        at(start),
+        '文件在一个 UTF-8 字符中间结束：文件被截断',
+        'the file ends in the middle of a UTF-8 character: it is truncated',
+      );
     }
   }
   if (setting === 'UTF-8' || hadBom) {
-    fail('encoding-invalid', at(u8bad), `内容不是有效的 UTF-8（第 ${u8bad + (hadBom ? 3 : 0)} 字节）`, `content is not valid UTF-8 (byte ${u8bad + (hadBom ? 3 : 0)})`);
+    fail(
+      'encoding-invalid',
+      at(u8bad),
+      `内容不是有效的 UTF-8（第 ${u8bad + (hadBom ? 3 : 0)} 字节）`,
+      `content is not valid UTF-8 (byte ${u8bad + (hadBom ? 3 : 0)})`,
+    );
   }
   const enc = setting === 'GBK' ? 'GBK' : 'GB18030';
   const text = tryDecode(body, enc);
   if (text === undefined) {
     const gbBad = firstBadByte(body, enc);
     if (setting !== 'auto') {
-      return fail('encoding-invalid', at(gbBad), `内容不是有效的 ${setting}（第 ${gbBad} 字节）`, `content is not valid ${setting} (byte ${gbBad})`);
+      return fail(
+        'encoding-invalid',
+        at(gbBad),
+        `内容不是有效的 ${setting}（第 ${gbBad} 字节）`,
+        `content is not valid ${setting} (byte ${gbBad})`,
+      );
     }
     // Neither reading works; point at where the reading that got further breaks down.
     const [name, pos] = u8bad >= gbBad ? ['UTF-8', u8bad] : ['GBK/GB18030', gbBad];
@@ -158,7 +212,8 @@ export function decodeText(bytes: Uint8Array, setting: TextEncodingSetting, file
   const odd = implausibleAt(text);
   if (odd) {
     const cp = odd.char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    fail('encoding-unreliable', 
+    fail(
+      'encoding-unreliable',
       `${file}, line ${lineOfIndex(text, odd.index)}`,
       `按 ${enc} 解码得到异常字符 U+${cp}：编码判断不可靠，拒绝转换以免产生乱码`,
       `decoding as ${enc} gives the unlikely character U+${cp}: the encoding guess is unreliable, refused to avoid mojibake`,

@@ -25,18 +25,32 @@ export function scanXml(bytes: Uint8Array, limits: InputLimits): LimitHit | unde
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b !== LT && b !== GT) continue;
-    if (i - last - 1 > limits.maxFieldBytes) return { rule: 'field-length', offset: last + 1, found: i - last - 1, limit: limits.maxFieldBytes };
+    if (i - last - 1 > limits.maxFieldBytes)
+      return {
+        rule: 'field-length',
+        offset: last + 1,
+        found: i - last - 1,
+        limit: limits.maxFieldBytes,
+      };
     last = i;
     if (b === GT) {
       if (bytes[i - 1] === 0x2f) depth--; // <empty/>
       continue;
     }
-    if (++marks > limits.maxElements) return { rule: 'max-elements', offset: i, found: marks, limit: limits.maxElements };
+    if (++marks > limits.maxElements)
+      return { rule: 'max-elements', offset: i, found: marks, limit: limits.maxElements };
     const next = bytes[i + 1];
     if (next === 0x2f) depth--;
-    else if (next !== 0x3f && next !== 0x21 && ++depth > limits.maxDepth) return { rule: 'max-depth', offset: i, found: depth, limit: limits.maxDepth };
+    else if (next !== 0x3f && next !== 0x21 && ++depth > limits.maxDepth)
+      return { rule: 'max-depth', offset: i, found: depth, limit: limits.maxDepth };
   }
-  if (bytes.length - last - 1 > limits.maxFieldBytes) return { rule: 'field-length', offset: last + 1, found: bytes.length - last - 1, limit: limits.maxFieldBytes };
+  if (bytes.length - last - 1 > limits.maxFieldBytes)
+    return {
+      rule: 'field-length',
+      offset: last + 1,
+      found: bytes.length - last - 1,
+      limit: limits.maxFieldBytes,
+    };
   return undefined;
 }
 
@@ -52,20 +66,33 @@ export function scanJson(bytes: Uint8Array, limits: InputLimits): LimitHit | und
       if (b === BACKSLASH) i++;
       else if (b === QUOTE) {
         inString = false;
-        if (i - start > limits.maxFieldBytes) return { rule: 'field-length', offset: start, found: i - start, limit: limits.maxFieldBytes };
+        if (i - start > limits.maxFieldBytes)
+          return {
+            rule: 'field-length',
+            offset: start,
+            found: i - start,
+            limit: limits.maxFieldBytes,
+          };
       }
     } else if (b === QUOTE) {
       inString = true;
       start = i + 1;
     } else if (b === 0x7b || b === 0x5b) {
-      if (++depth > limits.maxDepth) return { rule: 'max-depth', offset: i, found: depth, limit: limits.maxDepth };
+      if (++depth > limits.maxDepth)
+        return { rule: 'max-depth', offset: i, found: depth, limit: limits.maxDepth };
     } else if (b === 0x7d || b === 0x5d) {
       depth--;
     } else if ((b === 0x2c || b === 0x3a) && ++values > limits.maxElements) {
       return { rule: 'max-elements', offset: i, found: values, limit: limits.maxElements };
     }
   }
-  if (inString && bytes.length - start > limits.maxFieldBytes) return { rule: 'field-length', offset: start, found: bytes.length - start, limit: limits.maxFieldBytes };
+  if (inString && bytes.length - start > limits.maxFieldBytes)
+    return {
+      rule: 'field-length',
+      offset: start,
+      found: bytes.length - start,
+      limit: limits.maxFieldBytes,
+    };
   return undefined;
 }
 
@@ -80,12 +107,26 @@ export function scanCsv(bytes: Uint8Array, limits: InputLimits): LimitHit | unde
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b !== 0x2c && b !== 0x3b && b !== 0x7c && b !== 0x09 && b !== NL && b !== 0x0d) continue;
-    if (i - last - 1 > limits.maxFieldBytes) return { rule: 'field-length', offset: last + 1, found: i - last - 1, limit: limits.maxFieldBytes };
+    if (i - last - 1 > limits.maxFieldBytes)
+      return {
+        rule: 'field-length',
+        offset: last + 1,
+        found: i - last - 1,
+        limit: limits.maxFieldBytes,
+      };
     last = i;
-    if (b === NL && ++rows > limits.maxRows) return { rule: 'max-rows', offset: i, found: rows, limit: limits.maxRows };
-    if (++fields > limits.maxElements) return { rule: 'max-elements', offset: i, found: fields, limit: limits.maxElements };
+    if (b === NL && ++rows > limits.maxRows)
+      return { rule: 'max-rows', offset: i, found: rows, limit: limits.maxRows };
+    if (++fields > limits.maxElements)
+      return { rule: 'max-elements', offset: i, found: fields, limit: limits.maxElements };
   }
-  if (bytes.length - last - 1 > limits.maxFieldBytes) return { rule: 'field-length', offset: last + 1, found: bytes.length - last - 1, limit: limits.maxFieldBytes };
+  if (bytes.length - last - 1 > limits.maxFieldBytes)
+    return {
+      rule: 'field-length',
+      offset: last + 1,
+      found: bytes.length - last - 1,
+      limit: limits.maxFieldBytes,
+    };
   return undefined;
 }
 

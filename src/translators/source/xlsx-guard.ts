@@ -4,7 +4,15 @@ import { scanXml, type LimitHit } from './text-scan.js';
 
 /** What the zip check refused, with the entry it is about. */
 export interface ZipHit {
-  readonly rule: 'zip-entries' | 'unzipped-size' | 'max-cells' | 'max-rows' | 'field-length' | 'max-elements' | 'max-depth' | 'zip-corrupt';
+  readonly rule:
+    | 'zip-entries'
+    | 'unzipped-size'
+    | 'max-cells'
+    | 'max-rows'
+    | 'field-length'
+    | 'max-elements'
+    | 'max-depth'
+    | 'zip-corrupt';
   readonly entry?: string;
   readonly found?: number;
   readonly limit?: number;
@@ -62,7 +70,9 @@ function inflate(zip: Buffer, e: Entry, max: number): Buffer | 'too-large' | 'co
   try {
     return inflateRawSync(data, { maxOutputLength: Math.max(1, max) });
   } catch (err) {
-    return (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError ? 'too-large' : 'corrupt';
+    return (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError
+      ? 'too-large'
+      : 'corrupt';
   }
 }
 
@@ -74,7 +84,13 @@ function countCellsAndRows(xml: Buffer): { cells: number; rows: number } {
     if (xml[i + 1] !== 0x63 && xml[i + 1] !== 0x72) continue;
     const next = xml[i + 2];
     if (xml[i + 1] === 0x63 && (next === 0x20 || next === 0x3e || next === 0x2f)) cells++;
-    else if (xml[i + 1] === 0x72 && next === 0x6f && xml[i + 3] === 0x77 && (xml[i + 4] === 0x20 || xml[i + 4] === 0x3e || xml[i + 4] === 0x2f)) rows++;
+    else if (
+      xml[i + 1] === 0x72 &&
+      next === 0x6f &&
+      xml[i + 3] === 0x77 &&
+      (xml[i + 4] === 0x20 || xml[i + 4] === 0x3e || xml[i + 4] === 0x2f)
+    )
+      rows++;
   }
   return { cells, rows };
 }
@@ -87,9 +103,11 @@ function countCellsAndRows(xml: Buffer): { cells: number; rows: number } {
 export function checkXlsx(zip: Buffer, limits: InputLimits): ZipHit | undefined {
   const list = entries(zip);
   if (!list) return undefined;
-  if (list.length > limits.maxZipEntries) return { rule: 'zip-entries', found: list.length, limit: limits.maxZipEntries };
+  if (list.length > limits.maxZipEntries)
+    return { rule: 'zip-entries', found: list.length, limit: limits.maxZipEntries };
   const declared = list.reduce((n, e) => n + e.size, 0);
-  if (declared > limits.maxUnzippedBytes) return { rule: 'unzipped-size', found: declared, limit: limits.maxUnzippedBytes };
+  if (declared > limits.maxUnzippedBytes)
+    return { rule: 'unzipped-size', found: declared, limit: limits.maxUnzippedBytes };
   let left = limits.maxUnzippedBytes;
   let cells = 0;
   let rows = 0;
@@ -97,16 +115,23 @@ export function checkXlsx(zip: Buffer, limits: InputLimits): ZipHit | undefined 
     if (!/^xl\/(worksheets\/[^/]+|sharedStrings)\.xml$/i.test(e.name)) continue;
     const xml = inflate(zip, e, left + 1);
     if (xml === 'corrupt') return undefined; // exceljs reports a broken zip with its own words
-    if (xml === 'too-large' || xml.length > left) return { rule: 'unzipped-size', entry: e.name, limit: limits.maxUnzippedBytes };
+    if (xml === 'too-large' || xml.length > left)
+      return { rule: 'unzipped-size', entry: e.name, limit: limits.maxUnzippedBytes };
     left -= xml.length;
-    const text: LimitHit | undefined = scanXml(xml, { ...limits, maxElements: Number.MAX_SAFE_INTEGER, maxDepth: Number.MAX_SAFE_INTEGER });
+    const text: LimitHit | undefined = scanXml(xml, {
+      ...limits,
+      maxElements: Number.MAX_SAFE_INTEGER,
+      maxDepth: Number.MAX_SAFE_INTEGER,
+    });
     if (text) return { rule: text.rule, entry: e.name, found: text.found, limit: text.limit };
     if (!/sharedStrings/i.test(e.name)) {
       const n = countCellsAndRows(xml);
       cells += n.cells;
       rows += n.rows;
-      if (cells > limits.maxCells) return { rule: 'max-cells', entry: e.name, found: cells, limit: limits.maxCells };
-      if (rows > limits.maxRows) return { rule: 'max-rows', entry: e.name, found: rows, limit: limits.maxRows };
+      if (cells > limits.maxCells)
+        return { rule: 'max-cells', entry: e.name, found: cells, limit: limits.maxCells };
+      if (rows > limits.maxRows)
+        return { rule: 'max-rows', entry: e.name, found: rows, limit: limits.maxRows };
     }
   }
   return undefined;

@@ -1,7 +1,13 @@
 import { XMLParser } from 'fast-xml-parser';
 import { GatewayError } from '../../core/errors.js';
 import { checkXml, decodeXml } from '../../core/xml-text.js';
-import { cleanCell, type SourceCell, type SourceDocument, type SourceRecord, type SourceSection } from './document.js';
+import {
+  cleanCell,
+  type SourceCell,
+  type SourceDocument,
+  type SourceRecord,
+  type SourceSection,
+} from './document.js';
 import { hugeCell, problem, type TranslateProblem } from './problems.js';
 import type { ReadOptions } from './read-options.js';
 
@@ -36,7 +42,10 @@ export function readXml(bytes: Uint8Array, opts: ReadOptions): SourceDocument {
   const rootName = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#'));
   const root = rootName ? doc[rootName]?.[0] : undefined;
   if (!rootName || !isNode(root)) {
-    throw new GatewayError('GW_ERR_INPUT_FORMAT', problem('xml-shape', { file }, 'XML 没有根元素内容', 'the XML has no root element content'));
+    throw new GatewayError(
+      'GW_ERR_INPUT_FORMAT',
+      problem('xml-shape', { file }, 'XML 没有根元素内容', 'the XML has no root element content'),
+    );
   }
   const problems: TranslateProblem[] = [];
   const sections = new Map<string, SourceSection>();
@@ -60,10 +69,25 @@ export function readXml(bytes: Uint8Array, opts: ReadOptions): SourceDocument {
       for (const [key, values] of Object.entries(node)) {
         if (key.startsWith('#')) continue;
         const pos = { file, path: `${p}/${key}`, columnName: key };
-        if (values.length > 1) problems.push(problem('xml-repeated', pos, `元素 ${key} 在一条记录中出现了 ${values.length} 次`, `element ${key} appears ${values.length} times in one record`));
+        if (values.length > 1)
+          problems.push(
+            problem(
+              'xml-repeated',
+              pos,
+              `元素 ${key} 在一条记录中出现了 ${values.length} 次`,
+              `element ${key} appears ${values.length} times in one record`,
+            ),
+          );
         const v = values[0];
         if (isNode(v)) {
-          problems.push(problem('xml-nested', pos, `${pos.path} 含子元素；字段元素只能含文本`, `${pos.path} has child elements; a field element may hold text only`));
+          problems.push(
+            problem(
+              'xml-nested',
+              pos,
+              `${pos.path} 含子元素；字段元素只能含文本`,
+              `${pos.path} has child elements; a field element may hold text only`,
+            ),
+          );
           continue;
         }
         const s = v === undefined || v === null ? '' : String(v);

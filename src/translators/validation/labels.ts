@@ -13,12 +13,15 @@ export interface FieldLabel {
 
 export function fieldLabel(block: BlockKey, index: number | undefined, name: string): FieldLabel {
   const spec = blockSpec(block);
-  const fieldZh = spec.fields.find((f) => f.name === name)?.zh ?? (name === '@NetWt' ? '商品净重' : name);
+  const fieldZh =
+    spec.fields.find((f) => f.name === name)?.zh ?? (name === '@NetWt' ? '商品净重' : name);
   const repeated = spec.repeated && index !== undefined;
   return {
     field: repeated ? `${block}[${index + 1}].${name}` : `${block}.${name}`,
     fieldZh,
-    zh: repeated ? `${spec.zh}第 ${index + 1} 项的${fieldZh}（${name}）` : `${spec.zh}的${fieldZh}（${name}）`,
+    zh: repeated
+      ? `${spec.zh}第 ${index + 1} 项的${fieldZh}（${name}）`
+      : `${spec.zh}的${fieldZh}（${name}）`,
     en: repeated ? `${block} ${index + 1} ${name} (${fieldZh})` : `${block} ${name} (${fieldZh})`,
   };
 }

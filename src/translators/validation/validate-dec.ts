@@ -14,7 +14,12 @@ import { fieldProblem } from './labels.js';
 function sameRule(path: string, spec: FieldSpec): boolean {
   const [block, name] = path.split('.');
   const other = block && name && isBlockKey(block) ? fieldSpec(block, name) : undefined;
-  return other !== undefined && (other.required ?? false) === (spec.required ?? false) && JSON.stringify(other.kind, (_, v: unknown) => (v instanceof RegExp ? v.source : v)) === JSON.stringify(spec.kind, (_, v: unknown) => (v instanceof RegExp ? v.source : v));
+  return (
+    other !== undefined &&
+    (other.required ?? false) === (spec.required ?? false) &&
+    JSON.stringify(other.kind, (_, v: unknown) => (v instanceof RegExp ? v.source : v)) ===
+      JSON.stringify(spec.kind, (_, v: unknown) => (v instanceof RegExp ? v.source : v))
+  );
 }
 
 export interface DecValidationOptions {
@@ -54,16 +59,36 @@ export function validateDec(model: DecModel, opts: DecValidationOptions): Transl
           if (f.required || (f.requiredToDeclare && declares)) {
             const fromColumn = rec.fields.get(f.name)?.origin?.columnName;
             out.push(
-              fieldProblem('required', spec.key, index, f.name, rec, opts.file, '必填项为空', 'is required but empty', {
-                fixZh: fromColumn ? `在“${fromColumn}”中填写${f.zh}` : `填写${f.zh}，或在映射中为 ${f.name} 配置来源列、常量或默认值`,
-                fixEn: fromColumn ? `fill in "${fromColumn}"` : `fill it in, or give ${f.name} a column, constant or default in the mapping`,
-              }),
+              fieldProblem(
+                'required',
+                spec.key,
+                index,
+                f.name,
+                rec,
+                opts.file,
+                '必填项为空',
+                'is required but empty',
+                {
+                  fixZh: fromColumn
+                    ? `在“${fromColumn}”中填写${f.zh}`
+                    : `填写${f.zh}，或在映射中为 ${f.name} 配置来源列、常量或默认值`,
+                  fixEn: fromColumn
+                    ? `fill in "${fromColumn}"`
+                    : `fill it in, or give ${f.name} a column, constant or default in the mapping`,
+                },
+              ),
             );
           }
           continue;
         }
         const issue = checkValue(v, f, opts.codes);
-        if (issue) out.push(fieldProblem(issue.rule, spec.key, index, f.name, rec, opts.file, issue.zh, issue.en, { fixZh: issue.fixZh, fixEn: issue.fixEn }));
+        if (issue)
+          out.push(
+            fieldProblem(issue.rule, spec.key, index, f.name, rec, opts.file, issue.zh, issue.en, {
+              fixZh: issue.fixZh,
+              fixEn: issue.fixEn,
+            }),
+          );
       }
     });
   }
@@ -74,6 +99,7 @@ export function validateDec(model: DecModel, opts: DecValidationOptions): Transl
     maxItems: opts.maxItems ?? 50,
     rules: opts.rules ?? DEFAULT_DEC_RULES,
   };
-  for (const rule of [...CROSS_RULES, ...TRANSIT_RULES, ...DUTY_FREE_RULES]) rule(model, cross, out);
+  for (const rule of [...CROSS_RULES, ...TRANSIT_RULES, ...DUTY_FREE_RULES])
+    rule(model, cross, out);
   return out;
 }

@@ -18,7 +18,8 @@ export const MAX_CLIENT_STEM = 90;
  * correlate.
  */
 export function clientStem(businessKey: string, messageId: string): string {
-  if (SAFE.test(businessKey) && businessKey.length <= MAX_CLIENT_STEM && !DEVICE.test(businessKey)) return businessKey;
+  if (SAFE.test(businessKey) && businessKey.length <= MAX_CLIENT_STEM && !DEVICE.test(businessKey))
+    return businessKey;
   return `EP${createHash('sha256').update(businessKey).update('\0').update(messageId).digest('hex').slice(0, 30).toUpperCase()}`;
 }
 

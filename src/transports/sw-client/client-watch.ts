@@ -65,7 +65,10 @@ export class SwClientWatch implements ReceiptSource {
       intervalMs: opts.pollMs,
       log: opts.log,
       lease: opts.lease,
-      text: { failed: 'client folder poll failed / 客户端目录轮询失败', recovered: 'client folders readable again / 客户端目录已恢复' },
+      text: {
+        failed: 'client folder poll failed / 客户端目录轮询失败',
+        recovered: 'client folders readable again / 客户端目录已恢复',
+      },
     });
   }
 
@@ -87,9 +90,16 @@ export class SwClientWatch implements ReceiptSource {
     const marker = `${this.opts.keyPrefix}:swc:${this.name}:baseline`;
     if (!(await this.opts.redis.set(marker, String(Date.now()), 'NX'))) return;
     for (const module of this.opts.modules) {
-      for (const [box, kind] of [['SentBox', 'taken'], ['FailBox', 'refused']] as const) {
+      for (const [box, kind] of [
+        ['SentBox', 'taken'],
+        ['FailBox', 'refused'],
+      ] as const) {
         const names = await this.list(await this.opts.transport.box(module, box));
-        if (names.length) await this.opts.redis.sadd(this.key(kind), ...names.map((n) => `${module}/${n.toLowerCase()}`));
+        if (names.length)
+          await this.opts.redis.sadd(
+            this.key(kind),
+            ...names.map((n) => `${module}/${n.toLowerCase()}`),
+          );
       }
     }
   }
@@ -122,7 +132,11 @@ export class SwClientWatch implements ReceiptSource {
     }
   }
 
-  private async readInBox(module: string, onReceipt: (receipt: InboundReceipt) => Promise<void>, seen: Set<string>): Promise<void> {
+  private async readInBox(
+    module: string,
+    onReceipt: (receipt: InboundReceipt) => Promise<void>,
+    seen: Set<string>,
+  ): Promise<void> {
     const dir = await this.opts.transport.box(module, 'InBox');
     let names: string[];
     try {
@@ -162,7 +176,10 @@ export class SwClientWatch implements ReceiptSource {
         await this.afterStored(module, dir, name);
       } catch (err) {
         // One bad file never stops the others; it is offered again on the next poll.
-        this.opts.log.warn({ err, source: this.name, file: path }, 'client receipt not taken, will retry / 客户端回执未能读取，稍后重试');
+        this.opts.log.warn(
+          { err, source: this.name, file: path },
+          'client receipt not taken, will retry / 客户端回执未能读取，稍后重试',
+        );
       }
     }
   }
@@ -173,7 +190,9 @@ export class SwClientWatch implements ReceiptSource {
       await unlink(path);
       return;
     }
-    const target = this.opts.backupDir ? join(this.opts.backupDir, module) : join(dirname(dir), 'HDNBox');
+    const target = this.opts.backupDir
+      ? join(this.opts.backupDir, module)
+      : join(dirname(dir), 'HDNBox');
     await mkdir(target, { recursive: true });
     // Same share, so rename works; a name already there gets a counter, never replaced.
     for (let n = 0; ; n += 1) {
@@ -189,7 +208,8 @@ export class SwClientWatch implements ReceiptSource {
 
   private async loadReported(): Promise<void> {
     const sets = new Map<ClientEventType, Set<string>>();
-    for (const kind of ['taken', 'refused', 'overdue'] as const) sets.set(kind, new Set(await this.opts.redis.smembers(this.key(kind))));
+    for (const kind of ['taken', 'refused', 'overdue'] as const)
+      sets.set(kind, new Set(await this.opts.redis.smembers(this.key(kind))));
     this.reported = sets;
   }
 
@@ -203,13 +223,25 @@ export class SwClientWatch implements ReceiptSource {
   }
 
   /** Drops reported names of `module` that are no longer in the box, so the sets stay as small as the boxes. */
-  private async pruneSeen(kind: ClientEventType, module: string, present: ReadonlySet<string>): Promise<void> {
-    const gone = (await this.opts.redis.smembers(this.key(kind))).filter((m) => m.startsWith(`${module}/`) && !present.has(m.slice(module.length + 1)));
+  private async pruneSeen(
+    kind: ClientEventType,
+    module: string,
+    present: ReadonlySet<string>,
+  ): Promise<void> {
+    const gone = (await this.opts.redis.smembers(this.key(kind))).filter(
+      (m) => m.startsWith(`${module}/`) && !present.has(m.slice(module.length + 1)),
+    );
     if (gone.length) await this.opts.redis.srem(this.key(kind), ...gone);
     for (const m of gone) this.reported?.get(kind)?.delete(m);
   }
 
-  private async reportBox(module: string, box: 'SentBox' | 'FailBox', kind: ClientEventType, onReceipt: (receipt: InboundReceipt) => Promise<void>, prune: boolean): Promise<void> {
+  private async reportBox(
+    module: string,
+    box: 'SentBox' | 'FailBox',
+    kind: ClientEventType,
+    onReceipt: (receipt: InboundReceipt) => Promise<void>,
+    prune: boolean,
+  ): Promise<void> {
     const dir = await this.opts.transport.box(module, box);
     const names = await this.list(dir);
     const lower = new Set(names.map((n) => n.toLowerCase()));
@@ -218,30 +250,63 @@ export class SwClientWatch implements ReceiptSource {
       if (this.poller.stopped) return;
       // A reason file beside a refused message is read with it, not reported on its own.
       if (box === 'FailBox' && REASON_SUFFIXES.some((s) => name.toLowerCase().endsWith(s))) {
-        const base = name.slice(0, name.length - (REASON_SUFFIXES.find((s) => name.toLowerCase().endsWith(s))?.length ?? 0));
-        if (lower.has(base.toLowerCase()) || lower.has(`${base.toLowerCase()}.xml`) || lower.has(`${base.toLowerCase()}.zip`)) continue;
+        const base = name.slice(
+          0,
+          name.length - (REASON_SUFFIXES.find((s) => name.toLowerCase().endsWith(s))?.length ?? 0),
+        );
+        if (
+          lower.has(base.toLowerCase()) ||
+          lower.has(`${base.toLowerCase()}.xml`) ||
+          lower.has(`${base.toLowerCase()}.zip`)
+        )
+          continue;
       }
       const member = `${module}/${name.toLowerCase()}`;
       if (this.wasReported(kind, member)) continue;
       const reason = box === 'FailBox' ? await this.reasonFor(dir, name, names) : undefined;
       if (kind === 'refused') {
-        this.opts.log.warn({ source: this.name, module, file: name, reason }, 'the client refused a message (FailBox) / 客户端拒收报文（FailBox）');
+        this.opts.log.warn(
+          { source: this.name, module, file: name, reason },
+          'the client refused a message (FailBox) / 客户端拒收报文（FailBox）',
+        );
       }
-      await onReceipt({ source: `${this.name}:${module}`, fileName: `${box}/${name}`, bytes: renderClientEvent({ event: kind, module, fileName: name, ...(reason ? { reason } : {}) }) });
+      await onReceipt({
+        source: `${this.name}:${module}`,
+        fileName: `${box}/${name}`,
+        bytes: renderClientEvent({
+          event: kind,
+          module,
+          fileName: name,
+          ...(reason ? { reason } : {}),
+        }),
+      });
       await this.markReported(kind, member);
     }
   }
 
-  private async reasonFor(dir: string, name: string, names: readonly string[]): Promise<string | undefined> {
+  private async reasonFor(
+    dir: string,
+    name: string,
+    names: readonly string[],
+  ): Promise<string | undefined> {
     const stem = stemOf(name).toLowerCase();
-    const candidates = REASON_SUFFIXES.flatMap((s) => [`${name}${s}`.toLowerCase(), `${stem}${s}`.toLowerCase()]);
+    const candidates = REASON_SUFFIXES.flatMap((s) => [
+      `${name}${s}`.toLowerCase(),
+      `${stem}${s}`.toLowerCase(),
+    ]);
     const file = names.find((n) => n !== name && candidates.includes(n.toLowerCase()));
     if (!file) return undefined;
-    const text = (await readFile(join(dir, file)).catch(() => Buffer.alloc(0))).toString('utf8').trim();
+    const text = (await readFile(join(dir, file)).catch(() => Buffer.alloc(0)))
+      .toString('utf8')
+      .trim();
     return text.slice(0, REASON_MAX) || undefined;
   }
 
-  private async reportOverdue(module: string, onReceipt: (receipt: InboundReceipt) => Promise<void>, prune: boolean): Promise<void> {
+  private async reportOverdue(
+    module: string,
+    onReceipt: (receipt: InboundReceipt) => Promise<void>,
+    prune: boolean,
+  ): Promise<void> {
     const dir = await this.opts.transport.box(module, 'OutBox');
     const now = Date.now();
     const names = await this.list(dir);
@@ -255,7 +320,11 @@ export class SwClientWatch implements ReceiptSource {
         { source: this.name, module, file: name, waitingMs: now - st.mtimeMs },
         'the Single Window client has not taken a message: is the client running? it will not be sent twice / 单一窗口客户端未取走报文：客户端是否在运行？报文不会重复发送',
       );
-      await onReceipt({ source: `${this.name}:${module}`, fileName: `OutBox/${name}`, bytes: renderClientEvent({ event: 'overdue', module, fileName: name }) });
+      await onReceipt({
+        source: `${this.name}:${module}`,
+        fileName: `OutBox/${name}`,
+        bytes: renderClientEvent({ event: 'overdue', module, fileName: name }),
+      });
       await this.markReported('overdue', member);
     }
   }

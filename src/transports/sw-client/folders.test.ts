@@ -9,12 +9,16 @@ import { clientFileName, clientStem, MAX_CLIENT_STEM } from './client-file-name.
 import { moduleLayout, resolveOnDisk } from './folders.js';
 import { parseClientSettings } from './settings-file.js';
 
-const settingsXml = () => readFile(new URL('../../../test/fixtures/sw-client/DFWJobSettings.xml', import.meta.url));
+const settingsXml = () =>
+  readFile(new URL('../../../test/fixtures/sw-client/DFWJobSettings.xml', import.meta.url));
 
 describe('DFWJobSettings.xml', () => {
-  it('reads each module\'s boxes, FormIds and attribute names matched case-insensitively', async () => {
+  it("reads each module's boxes, FormIds and attribute names matched case-insensitively", async () => {
     const s = parseClientSettings(await settingsXml());
-    expect(s.get('DECCUS001')).toMatchObject({ OutBox: 'C:\\ImpPath\\DecCus001\\OutBox', FailBox: 'C:\\ImpPath\\DecCus001\\FailBox' });
+    expect(s.get('DECCUS001')).toMatchObject({
+      OutBox: 'C:\\ImpPath\\DecCus001\\OutBox',
+      FailBox: 'C:\\ImpPath\\DecCus001\\FailBox',
+    });
     expect(s.get('SAS')).toEqual({ OutBox: '/srv/imppath/Sas/OutBox' });
     expect([...s.keys()].sort()).toEqual(['DECCUS001', 'MFT', 'SAS']);
   });
@@ -28,7 +32,9 @@ describe('DFWJobSettings.xml', () => {
       }
     })();
     expect(isGatewayError(wrong) && wrong.code).toBe('GW_ERR_CONFIG');
-    expect(() => parseClientSettings(Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><Settings/>'))).toThrow();
+    expect(() =>
+      parseClientSettings(Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><Settings/>')),
+    ).toThrow();
   });
 });
 
@@ -44,7 +50,10 @@ describe('module layout', () => {
 
   it('uses the client defaults, then overrides, and refuses an unknown module', () => {
     expect(moduleLayout('DECCUS001').SentBox).toEqual(['Deccus001', 'SentBox']);
-    expect(moduleLayout('DECCUS001', undefined, { deccus001: 'DecCus001' }).SentBox).toEqual(['DecCus001', 'SentBox']);
+    expect(moduleLayout('DECCUS001', undefined, { deccus001: 'DecCus001' }).SentBox).toEqual([
+      'DecCus001',
+      'SentBox',
+    ]);
     expect(() => moduleLayout('NOPE01')).toThrow(/unknown Single Window client module/);
   });
 
@@ -56,7 +65,9 @@ describe('module layout', () => {
   it('finds folders on disk whatever their letter case', async () => {
     root = await mkdtemp(join(tmpdir(), 'eport-swc-'));
     await mkdir(join(root, 'DECCUS001', 'outbox'), { recursive: true });
-    expect(await resolveOnDisk(root, ['Deccus001', 'OutBox'])).toBe(join(root, 'DECCUS001', 'outbox'));
+    expect(await resolveOnDisk(root, ['Deccus001', 'OutBox'])).toBe(
+      join(root, 'DECCUS001', 'outbox'),
+    );
     expect(await resolveOnDisk(root, ['Mft', 'InBox'])).toBe(join(root, 'Mft', 'InBox'));
   });
 });
@@ -64,7 +75,14 @@ describe('module layout', () => {
 describe('names in the client folders', () => {
   it('keeps a safe business key as the stem, and hashes anything a Windows host may refuse', () => {
     expect(clientStem('EPGW20260105000101', 'm1')).toBe('EPGW20260105000101');
-    for (const key of ['报关单001', 'a/b', 'CON', 'x'.repeat(MAX_CLIENT_STEM + 1), 'ok.dot', ' lead']) {
+    for (const key of [
+      '报关单001',
+      'a/b',
+      'CON',
+      'x'.repeat(MAX_CLIENT_STEM + 1),
+      'ok.dot',
+      ' lead',
+    ]) {
       const stem = clientStem(key, 'm1');
       expect(stem).toMatch(/^EP[0-9A-F]{30}$/);
       expect(clientFileName(stem, 20).length).toBeLessThanOrEqual(100);
@@ -76,9 +94,27 @@ describe('names in the client folders', () => {
 
   it('names receipts like the client in the imppath layout', () => {
     const at = new Date('2026-11-30T08:00:00.123Z');
-    expect(clientReceiptFileName({ stem: 'export.1', kind: 'import-response', seq: 1, negative: false, at })).toBe('Successed_export.1_20261130160000123.xml');
-    expect(clientReceiptFileName({ stem: 'export', kind: 'import-response', seq: 1, negative: true, at })).toBe('Failed_export_20261130160000123.xml');
-    expect(clientReceiptFileName({ stem: 'export.1', kind: 'dec-result', seq: 3, negative: false, at })).toBe('Receipt_export_1_dec-result_03.xml');
+    expect(
+      clientReceiptFileName({
+        stem: 'export.1',
+        kind: 'import-response',
+        seq: 1,
+        negative: false,
+        at,
+      }),
+    ).toBe('Successed_export.1_20261130160000123.xml');
+    expect(
+      clientReceiptFileName({
+        stem: 'export',
+        kind: 'import-response',
+        seq: 1,
+        negative: true,
+        at,
+      }),
+    ).toBe('Failed_export_20261130160000123.xml');
+    expect(
+      clientReceiptFileName({ stem: 'export.1', kind: 'dec-result', seq: 3, negative: false, at }),
+    ).toBe('Receipt_export_1_dec-result_03.xml');
   });
 
   it('sends each message type to its default module', () => {

@@ -30,7 +30,11 @@ function segmentsFromSettings(path: string): readonly string[] | string {
  * `folders` override, else the client's default folder. Throws a configuration error for a
  * module nobody knows.
  */
-export function moduleLayout(formId: string, settings?: ReadonlyMap<string, ModuleBoxes>, overrides?: Readonly<Record<string, string>>): ModuleLayout {
+export function moduleLayout(
+  formId: string,
+  settings?: ReadonlyMap<string, ModuleBoxes>,
+  overrides?: Readonly<Record<string, string>>,
+): ModuleLayout {
   const id = formId.toUpperCase();
   const fromSettings = settings?.get(id);
   const override = Object.entries(overrides ?? {}).find(([k]) => k.toUpperCase() === id)?.[1];
@@ -70,7 +74,9 @@ export async function resolveOnDisk(root: string, segments: readonly string[]): 
     } catch {
       // The parent does not exist (yet): keep the rest as written.
     }
-    const exact = entries.includes(seg) ? seg : entries.find((e) => e.toLowerCase() === seg.toLowerCase());
+    const exact = entries.includes(seg)
+      ? seg
+      : entries.find((e) => e.toLowerCase() === seg.toLowerCase());
     dir = join(dir, exact ?? seg);
   }
   return dir;

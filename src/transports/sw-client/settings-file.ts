@@ -21,7 +21,8 @@ function asList(node: XNode | readonly XNode[] | undefined): XObject[] {
 /** Attribute value, tolerant of the letter case sites write attribute names in. */
 function attr(node: XObject, name: string): string | undefined {
   const wanted = `@_${name}`.toLowerCase();
-  for (const [k, v] of Object.entries(node)) if (k.toLowerCase() === wanted && typeof v === 'string' && v.trim()) return v.trim();
+  for (const [k, v] of Object.entries(node))
+    if (k.toLowerCase() === wanted && typeof v === 'string' && v.trim()) return v.trim();
   return undefined;
 }
 
@@ -32,7 +33,10 @@ function child(node: XObject, name: string): XNode | readonly XNode[] | undefine
 }
 
 /** Parses the settings text into FormId (upper case) → boxes. */
-export function parseClientSettings(bytes: Uint8Array, where = 'DFWJobSettings.xml'): Map<string, ModuleBoxes> {
+export function parseClientSettings(
+  bytes: Uint8Array,
+  where = 'DFWJobSettings.xml',
+): Map<string, ModuleBoxes> {
   const { text } = decodeXml(bytes, where);
   checkXml(text, where);
   const root = parseTree(text);

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../core/errors.js';
-import { defineTransportContract, type TransportHarness } from '../../../test/contract/transport.contract.js';
+import {
+  defineTransportContract,
+  type TransportHarness,
+} from '../../../test/contract/transport.contract.js';
 import type { FakeOutcome } from '../fake-transport.js';
 import type { OutboundMessage, Transport } from '../transport.js';
 import { clientFileName, clientStem } from './client-file-name.js';
@@ -13,7 +16,8 @@ const roots: string[] = [];
 async function impPath(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'eport-imppath-'));
   roots.push(root);
-  for (const box of ['OutBox', 'InBox', 'SentBox', 'FailBox']) await mkdir(join(root, 'Deccus001', box), { recursive: true });
+  for (const box of ['OutBox', 'InBox', 'SentBox', 'FailBox'])
+    await mkdir(join(root, 'Deccus001', box), { recursive: true });
   return root;
 }
 afterEach(async () => {
@@ -36,14 +40,21 @@ async function harness(): Promise<TransportHarness> {
       const fault = script.shift() ?? 'ok';
       const stem = clientStem(message.businessKey, message.messageId);
       if (fault === 'transient') await rename(join(root, 'Deccus001'), join(root, 'away'));
-      if (fault === 'permanent') for (let n = 1; n <= 20; n += 1) await writeFile(join(root, 'Deccus001', 'SentBox', clientFileName(stem, n)), `other ${n}`);
+      if (fault === 'permanent')
+        for (let n = 1; n <= 20; n += 1)
+          await writeFile(
+            join(root, 'Deccus001', 'SentBox', clientFileName(stem, n)),
+            `other ${n}`,
+          );
       try {
         const ack = await real.send(message, o);
         keys.set(clientFileName(stem), o.idempotencyKey);
         return ack;
       } finally {
         if (fault === 'transient') await rename(join(root, 'away'), join(root, 'Deccus001'));
-        if (fault === 'permanent') for (let n = 1; n <= 20; n += 1) await rm(join(root, 'Deccus001', 'SentBox', clientFileName(stem, n)));
+        if (fault === 'permanent')
+          for (let n = 1; n <= 20; n += 1)
+            await rm(join(root, 'Deccus001', 'SentBox', clientFileName(stem, n)));
       }
     },
     close: () => real.close(),
@@ -55,7 +66,9 @@ async function harness(): Promise<TransportHarness> {
       const dir = join(root, 'Deccus001', 'OutBox');
       const names = new Set(await readdir(dir));
       const out: { bytes: Buffer; idempotencyKey: string }[] = [];
-      for (const [name, key] of keys) if (names.has(name)) out.push({ bytes: await readFile(join(dir, name)), idempotencyKey: key });
+      for (const [name, key] of keys)
+        if (names.has(name))
+          out.push({ bytes: await readFile(join(dir, name)), idempotencyKey: key });
       return out;
     },
     close: () => real.close(),
@@ -88,10 +101,20 @@ describe('SwClientTransport', () => {
     const t = new SwClientTransport({ name: 'c', impPath: root });
     await t.send(msg(), { idempotencyKey: 'k' });
     // Re-run while the file waits in OutBox (e.g. after a kill -9 before the send was recorded).
-    expect((await t.send(msg(), { idempotencyKey: 'k' })).reference).toMatch(/OutBox\/EPGW20260105000101\.xml \(already handed over/);
-    for (const [from, box] of [['OutBox', 'SentBox'], ['SentBox', 'FailBox']] as const) {
-      await rename(join(root, 'Deccus001', from, 'EPGW20260105000101.xml'), join(root, 'Deccus001', box, 'EPGW20260105000101.xml'));
-      expect((await t.send(msg(), { idempotencyKey: 'k' })).reference).toContain(`${box}/EPGW20260105000101.xml (already`);
+    expect((await t.send(msg(), { idempotencyKey: 'k' })).reference).toMatch(
+      /OutBox\/EPGW20260105000101\.xml \(already handed over/,
+    );
+    for (const [from, box] of [
+      ['OutBox', 'SentBox'],
+      ['SentBox', 'FailBox'],
+    ] as const) {
+      await rename(
+        join(root, 'Deccus001', from, 'EPGW20260105000101.xml'),
+        join(root, 'Deccus001', box, 'EPGW20260105000101.xml'),
+      );
+      expect((await t.send(msg(), { idempotencyKey: 'k' })).reference).toContain(
+        `${box}/EPGW20260105000101.xml (already`,
+      );
       expect(await readdir(join(root, 'Deccus001', 'OutBox'))).toEqual([]);
     }
   });
@@ -103,14 +126,22 @@ describe('SwClientTransport', () => {
     const ack = await t.send(msg(), { idempotencyKey: 'k:replay-1', replay: 1 });
     expect(ack.reference).toBe('DECCUS001/OutBox/EPGW20260105000101_r-1.xml');
     expect(ack.correlationKeys).toEqual(['EPGW20260105000101_r-1']);
-    expect((await t.send(msg(), { idempotencyKey: 'k:replay-1', replay: 1 })).reference).toContain('(already handed over');
-    expect((await readdir(join(root, 'Deccus001', 'OutBox'))).sort()).toEqual(['EPGW20260105000101.xml', 'EPGW20260105000101_r-1.xml']);
+    expect((await t.send(msg(), { idempotencyKey: 'k:replay-1', replay: 1 })).reference).toContain(
+      '(already handed over',
+    );
+    expect((await readdir(join(root, 'Deccus001', 'OutBox'))).sort()).toEqual([
+      'EPGW20260105000101.xml',
+      'EPGW20260105000101_r-1.xml',
+    ]);
   });
 
   it('gives another message with the same business key a new name and binds it', async () => {
     const root = await impPath();
     const t = new SwClientTransport({ name: 'c', impPath: root });
-    await writeFile(join(root, 'Deccus001', 'SentBox', 'epgw20260105000101.XML'), 'an earlier, different declaration');
+    await writeFile(
+      join(root, 'Deccus001', 'SentBox', 'epgw20260105000101.XML'),
+      'an earlier, different declaration',
+    );
     const ack = await t.send(msg(), { idempotencyKey: 'k' });
     expect(ack.reference).toBe('DECCUS001/OutBox/EPGW20260105000101_t-2.xml');
     expect(ack.correlationKeys).toEqual(['EPGW20260105000101_t-2']);
@@ -130,7 +161,12 @@ describe('SwClientTransport', () => {
     roots.push(root);
     await mkdir(join(root, 'DECCUS001', 'outbox'), { recursive: true });
     const settings = join(root, 'DFWJobSettings.xml');
-    await writeFile(settings, await readFile(new URL('../../../test/fixtures/sw-client/DFWJobSettings.xml', import.meta.url)));
+    await writeFile(
+      settings,
+      await readFile(
+        new URL('../../../test/fixtures/sw-client/DFWJobSettings.xml', import.meta.url),
+      ),
+    );
     const t = new SwClientTransport({ name: 'c', impPath: root, settingsFile: settings });
     await t.send(msg(), { idempotencyKey: 'k' });
     expect(await readdir(join(root, 'DECCUS001', 'outbox'))).toEqual(['EPGW20260105000101.xml']);
@@ -141,8 +177,14 @@ describe('SwClientTransport', () => {
     roots.push(root);
     const t = new SwClientTransport({ name: 'c', impPath: root });
     const err = await t.send(msg(), { idempotencyKey: 'k' }).catch((e: unknown) => e);
-    expect(isGatewayError(err) && [err.code, err.kind, Boolean(err.details[0]?.fixEn)]).toEqual(['GW_ERR_CLIENT_FOLDER', 'transient', true]);
-    const bad = await t.send(msg({ messageType: 'Unknown' }), { idempotencyKey: 'k' }).catch((e: unknown) => e);
+    expect(isGatewayError(err) && [err.code, err.kind, Boolean(err.details[0]?.fixEn)]).toEqual([
+      'GW_ERR_CLIENT_FOLDER',
+      'transient',
+      true,
+    ]);
+    const bad = await t
+      .send(msg({ messageType: 'Unknown' }), { idempotencyKey: 'k' })
+      .catch((e: unknown) => e);
     expect(isGatewayError(bad) && [bad.code, bad.kind]).toEqual(['GW_ERR_CONFIG', 'permanent']);
   });
 });

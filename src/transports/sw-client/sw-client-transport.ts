@@ -36,7 +36,8 @@ function folderError(where: string, err: unknown): GatewayError {
       zh: `无法写入单一窗口客户端目录（${why}）`,
       en: `cannot write to the Single Window client folder (${why})`,
       fixZh: '检查 impPath 是否已挂载、该业务目录是否存在、网关用户是否有写权限',
-      fixEn: 'check that impPath is mounted, the module folder exists and the gateway user may write to it',
+      fixEn:
+        'check that impPath is mounted, the module folder exists and the gateway user may write to it',
     },
     { cause: err },
   );
@@ -109,32 +110,53 @@ export class SwClientTransport implements Transport {
 
   async send(message: OutboundMessage, options: SendOptions): Promise<DeliveryAck> {
     if (options.signal?.aborted) {
-      throw new GatewayError('GW_ERR_DELIVER_TIMEOUT', { where: this.name, zh: '发送前已取消', en: 'aborted before sending' });
+      throw new GatewayError('GW_ERR_DELIVER_TIMEOUT', {
+        where: this.name,
+        zh: '发送前已取消',
+        en: 'aborted before sending',
+      });
     }
     const module = SwClientTransport.moduleOf(message);
     const outBox = await this.box(module, 'OutBox');
     try {
-      if (!(await stat(outBox)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      if (!(await stat(outBox)).isDirectory())
+        throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     } catch (err) {
       throw folderError(outBox, err);
     }
     // A replay is handed over again on purpose, as its own file: `<stem>_r-N.xml`.
-    const stem = clientStem(message.businessKey, message.messageId) + (options.replay ? `_r-${options.replay}` : '');
-    const boxes = await Promise.all(HANDED_OVER.map(async (b) => [b, await this.box(module, b)] as const));
-    const listings = await Promise.all(boxes.map(async ([b, dir]) => [b, dir, await readdir(dir).catch(() => [] as string[])] as const));
+    const stem =
+      clientStem(message.businessKey, message.messageId) +
+      (options.replay ? `_r-${options.replay}` : '');
+    const boxes = await Promise.all(
+      HANDED_OVER.map(async (b) => [b, await this.box(module, b)] as const),
+    );
+    const listings = await Promise.all(
+      boxes.map(
+        async ([b, dir]) => [b, dir, await readdir(dir).catch(() => [] as string[])] as const,
+      ),
+    );
 
     // With attachments the message goes as one zip: `<name>.xml` and the files (通关无纸化).
     const packaged = (message.attachments?.length ?? 0) > 0;
     for (let n = 1; n <= MAX_TRIES; n += 1) {
       const name = clientFileName(stem, n, packaged ? 'zip' : 'xml');
-      const bytes = packaged ? await buildClientPackage(name.slice(0, -'.zip'.length), message.bytes, message.attachments!, { maxAttachmentBytes: this.opts.maxAttachmentBytes }) : message.bytes;
+      const bytes = packaged
+        ? await buildClientPackage(
+            name.slice(0, -'.zip'.length),
+            message.bytes,
+            message.attachments!,
+            { maxAttachmentBytes: this.opts.maxAttachmentBytes },
+          )
+        : message.bytes;
       const lower = name.toLowerCase();
       let taken = false;
       for (const [b, dir, entries] of listings) {
         const found = entries.find((e) => e.toLowerCase() === lower);
         if (!found) continue;
         const existing = await readFile(join(dir, found)).catch(() => undefined);
-        if (existing?.equals(bytes)) return this.ack(module, b, found, name, message.businessKey, true);
+        if (existing?.equals(bytes))
+          return this.ack(module, b, found, name, message.businessKey, true);
         taken = true;
       }
       if (taken) continue;
@@ -150,7 +172,14 @@ export class SwClientTransport implements Transport {
     });
   }
 
-  private ack(module: string, box: BoxName, found: string, name: string, businessKey: string, already: boolean): DeliveryAck {
+  private ack(
+    module: string,
+    box: BoxName,
+    found: string,
+    name: string,
+    businessKey: string,
+    already: boolean,
+  ): DeliveryAck {
     const fileStem = name.replace(/\.(xml|zip)$/, '');
     return {
       reference: `${module}/${box}/${found}${already ? ' (already handed over / 已交给客户端)' : ''}`,

@@ -23,7 +23,15 @@ export interface CardStats {
 }
 
 export function emptyStats(): CardStats {
-  return { apdus: 0, byIns: {}, verifyAttempts: 0, verifyQueries: 0, signatures: 0, trace: [], seq: [] };
+  return {
+    apdus: 0,
+    byIns: {},
+    verifyAttempts: 0,
+    verifyQueries: 0,
+    signatures: 0,
+    trace: [],
+    seq: [],
+  };
 }
 
 /** A PIN with its retry counter, as both applications keep them. */

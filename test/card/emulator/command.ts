@@ -21,7 +21,8 @@ export function parseCommand(raw: Buffer): Command | undefined {
   const body = raw.subarray(4);
   const base = { cla, ins, p1, p2 };
   if (body.length === 0) return { ...base, data: Buffer.alloc(0), ne: 0, extended: false };
-  if (body.length === 1) return { ...base, data: Buffer.alloc(0), ne: body[0] || 256, extended: false };
+  if (body.length === 1)
+    return { ...base, data: Buffer.alloc(0), ne: body[0] || 256, extended: false };
   if (body[0] !== 0) {
     const lc = body[0]!;
     const data = body.subarray(1, 1 + lc);
@@ -30,11 +31,13 @@ export function parseCommand(raw: Buffer): Command | undefined {
     if (body.length === 2 + lc) return { ...base, data, ne: body[1 + lc] || 256, extended: false };
     return undefined;
   }
-  if (body.length === 3) return { ...base, data: Buffer.alloc(0), ne: body.readUInt16BE(1) || 65536, extended: true };
+  if (body.length === 3)
+    return { ...base, data: Buffer.alloc(0), ne: body.readUInt16BE(1) || 65536, extended: true };
   const lc = body.readUInt16BE(1);
   const data = body.subarray(3, 3 + lc);
   if (lc === 0 || data.length !== lc) return undefined;
   if (body.length === 3 + lc) return { ...base, data, ne: 0, extended: true };
-  if (body.length === 5 + lc) return { ...base, data, ne: body.readUInt16BE(3 + lc) || 65536, extended: true };
+  if (body.length === 5 + lc)
+    return { ...base, data, ne: body.readUInt16BE(3 + lc) || 65536, extended: true };
   return undefined;
 }

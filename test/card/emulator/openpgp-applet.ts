@@ -4,7 +4,14 @@
  * ASYMMETRIC KEY PAIR (47 80 generate with PW3, 47 81 read), PUT DATA C4 / 7F21 (PW3),
  * RESET RETRY COUNTER (2C 02 81, PW3), MSE accepted and ignored.
  */
-import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, privateEncrypt, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  privateEncrypt,
+  type KeyObject,
+} from 'node:crypto';
 import { ok, PinSlot, sw, type Applet, type CardStats, type Reply } from './applet.js';
 import type { Command } from './command.js';
 import { tlv } from './tlv.js';
@@ -87,7 +94,15 @@ export class OpenPgpApplet implements Applet {
   }
 
   private pwStatus(): Buffer {
-    return Buffer.from([this.pw1Multi ? 1 : 0, 0x7f, 0x7f, 0x7f, this.pw1.tries, 0, this.pw3.tries]);
+    return Buffer.from([
+      this.pw1Multi ? 1 : 0,
+      0x7f,
+      0x7f,
+      0x7f,
+      this.pw1.tries,
+      0,
+      this.pw3.tries,
+    ]);
   }
 
   private algorithmAttributes(): Buffer {
@@ -97,7 +112,11 @@ export class OpenPgpApplet implements Applet {
 
   private publicKeyTemplate(): Buffer {
     const jwk = createPublicKey(this.key).export({ format: 'jwk' });
-    return tlv(0x7f49, tlv(0x81, Buffer.from(jwk.n as string, 'base64url')), tlv(0x82, Buffer.from(jwk.e as string, 'base64url')));
+    return tlv(
+      0x7f49,
+      tlv(0x81, Buffer.from(jwk.n as string, 'base64url')),
+      tlv(0x82, Buffer.from(jwk.e as string, 'base64url')),
+    );
   }
 
   private getData(tag: number): Reply {
@@ -109,9 +128,28 @@ export class OpenPgpApplet implements Applet {
       case 0x00c4:
         return ok(this.pwStatus());
       case 0x007a:
-        return ok(tlv(0x7a, tlv(0x93, Buffer.from([this.signatureCount >> 16, (this.signatureCount >> 8) & 0xff, this.signatureCount & 0xff]))));
+        return ok(
+          tlv(
+            0x7a,
+            tlv(
+              0x93,
+              Buffer.from([
+                this.signatureCount >> 16,
+                (this.signatureCount >> 8) & 0xff,
+                this.signatureCount & 0xff,
+              ]),
+            ),
+          ),
+        );
       case 0x0065:
-        return ok(tlv(0x65, tlv(0x5b, Buffer.alloc(0)), tlv(0x5f2d, Buffer.from('zh')), tlv(0x5f35, Buffer.from('9'))));
+        return ok(
+          tlv(
+            0x65,
+            tlv(0x5b, Buffer.alloc(0)),
+            tlv(0x5f2d, Buffer.from('zh')),
+            tlv(0x5f35, Buffer.from('9')),
+          ),
+        );
       case 0x7f66:
         return ok(this.extendedLengthInfo());
       case 0x7f21:
@@ -128,7 +166,15 @@ export class OpenPgpApplet implements Applet {
           tlv(0xc6, Buffer.alloc(60)),
           tlv(0xcd, Buffer.alloc(12)),
         );
-        return ok(tlv(0x6e, tlv(0x4f, FULL_AID), tlv(0x5f52, this.historical), this.extendedLengthInfo(), discretionary));
+        return ok(
+          tlv(
+            0x6e,
+            tlv(0x4f, FULL_AID),
+            tlv(0x5f52, this.historical),
+            this.extendedLengthInfo(),
+            discretionary,
+          ),
+        );
       }
       default:
         return sw(0x6a88);
@@ -167,8 +213,12 @@ export class OpenPgpApplet implements Applet {
   private computeSignature(digestInfo: Buffer): Reply {
     if (!this.pw1ForSigning) return sw(0x6982);
     // The spec caps the input at 40 % of the modulus length.
-    if (digestInfo.length === 0 || digestInfo.length > Math.floor((this.modulusBits() / 8) * 0.4)) return sw(0x6700);
-    const signature = privateEncrypt({ key: this.key, padding: constants.RSA_PKCS1_PADDING }, digestInfo);
+    if (digestInfo.length === 0 || digestInfo.length > Math.floor((this.modulusBits() / 8) * 0.4))
+      return sw(0x6700);
+    const signature = privateEncrypt(
+      { key: this.key, padding: constants.RSA_PKCS1_PADDING },
+      digestInfo,
+    );
     if (!this.pw1Multi) this.pw1ForSigning = false;
     this.signatureCount++;
     this.stats.signatures++;

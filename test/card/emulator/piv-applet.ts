@@ -4,7 +4,14 @@
  * padded), GENERAL AUTHENTICATE with key 9C (raw RSA over the host's padded block; the PIN is
  * needed before every signature), GENERATE ASYMMETRIC KEY PAIR for 9C (no management key here).
  */
-import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, privateEncrypt, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  privateEncrypt,
+  type KeyObject,
+} from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { ok, PinSlot, sw, type Applet, type CardStats, type Reply } from './applet.js';
 import type { Command } from './command.js';
@@ -21,7 +28,12 @@ export interface PivOptions {
 
 const FULL_AID = Buffer.from('A000000308000010000100', 'hex');
 /** SP 800-78-4 mechanism ids by modulus bits. */
-const MECHANISM: Readonly<Record<number, number>> = { 1024: 0x06, 2048: 0x07, 3072: 0x05, 4096: 0x16 };
+const MECHANISM: Readonly<Record<number, number>> = {
+  1024: 0x06,
+  2048: 0x07,
+  3072: 0x05,
+  4096: 0x16,
+};
 
 function padPin(pin: string): Buffer {
   const b = Buffer.alloc(8, 0xff);
@@ -57,7 +69,13 @@ export class PivApplet implements Applet {
 
   select(): Reply {
     // Application property template: PIX, and the coexistent tag allocation authority.
-    return ok(tlv(0x61, tlv(0x4f, Buffer.from('000010000100', 'hex')), tlv(0x79, tlv(0x4f, Buffer.from('A000000308', 'hex')))));
+    return ok(
+      tlv(
+        0x61,
+        tlv(0x4f, Buffer.from('000010000100', 'hex')),
+        tlv(0x79, tlv(0x4f, Buffer.from('A000000308', 'hex'))),
+      ),
+    );
   }
 
   reset(): void {
@@ -88,10 +106,26 @@ export class PivApplet implements Applet {
     if (tag === '5FC10A') {
       if (!this.certDer) return sw(0x6a82);
       const cert = this.compress ? gzipSync(this.certDer) : this.certDer;
-      return ok(tlv(0x53, tlv(0x70, cert), tlv(0x71, Buffer.from([this.compress ? 0x01 : 0x00])), tlv(0xfe, Buffer.alloc(0))));
+      return ok(
+        tlv(
+          0x53,
+          tlv(0x70, cert),
+          tlv(0x71, Buffer.from([this.compress ? 0x01 : 0x00])),
+          tlv(0xfe, Buffer.alloc(0)),
+        ),
+      );
     }
     if (tag === '5FC102') {
-      return ok(tlv(0x53, tlv(0x30, Buffer.alloc(25)), tlv(0x34, Buffer.alloc(16, 0x11)), tlv(0x35, Buffer.from('20991231')), tlv(0x3e, Buffer.alloc(0)), tlv(0xfe, Buffer.alloc(0))));
+      return ok(
+        tlv(
+          0x53,
+          tlv(0x30, Buffer.alloc(25)),
+          tlv(0x34, Buffer.alloc(16, 0x11)),
+          tlv(0x35, Buffer.from('20991231')),
+          tlv(0x3e, Buffer.alloc(0)),
+          tlv(0xfe, Buffer.alloc(0)),
+        ),
+      );
     }
     return sw(0x6a82);
   }
@@ -125,12 +159,20 @@ export class PivApplet implements Applet {
 
   private generate(cmd: Command): Reply {
     if (cmd.p2 !== 0x9c) return sw(0x6a88);
-    const mech = readSimpleTlvs(readSimpleTlvs(cmd.data)?.get(0xac) ?? Buffer.alloc(0))?.get(0x80)?.[0];
+    const mech = readSimpleTlvs(readSimpleTlvs(cmd.data)?.get(0xac) ?? Buffer.alloc(0))?.get(
+      0x80,
+    )?.[0];
     const bits = Object.entries(MECHANISM).find(([, m]) => m === mech)?.[0];
     if (!bits) return sw(0x6a80);
     this.key = generateKeyPairSync('rsa', { modulusLength: Number(bits) }).privateKey;
     this.certDer = undefined;
     const jwk = createPublicKey(this.key).export({ format: 'jwk' });
-    return ok(tlv(0x7f49, tlv(0x81, Buffer.from(jwk.n as string, 'base64url')), tlv(0x82, Buffer.from(jwk.e as string, 'base64url'))));
+    return ok(
+      tlv(
+        0x7f49,
+        tlv(0x81, Buffer.from(jwk.n as string, 'base64url')),
+        tlv(0x82, Buffer.from(jwk.e as string, 'base64url')),
+      ),
+    );
   }
 }

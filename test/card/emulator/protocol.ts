@@ -21,7 +21,12 @@ export interface EmulatedCardConfig {
   readonly extendedLength?: boolean;
   readonly chaining?: boolean;
   readonly wrongLe?: '61' | '6C';
-  readonly openpgp?: EmulatedIdentity & { pin?: string; adminPin?: string; tries?: number; pw1Multi?: boolean };
+  readonly openpgp?: EmulatedIdentity & {
+    pin?: string;
+    adminPin?: string;
+    tries?: number;
+    pw1Multi?: boolean;
+  };
   readonly piv?: EmulatedIdentity & { pin?: string; tries?: number; compressCertificate?: boolean };
 }
 
@@ -37,9 +42,16 @@ export type ControlRequest =
   | { cmd: 'setPin'; slot: number; applet: AppletName; pin: string }
   | { cmd: 'setTries'; slot: number; applet: AppletName; tries: number }
   | { cmd: 'setPw1Multi'; slot: number; value: boolean }
-  | { cmd: 'setIdentity'; slot: number; applet: AppletName; keyPem: string; certPem: string | null };
+  | {
+      cmd: 'setIdentity';
+      slot: number;
+      applet: AppletName;
+      keyPem: string;
+      certPem: string | null;
+    };
 
-export type ControlReply = { id: number; ok: true; result?: unknown } | { id: number; ok: false; error: string };
+export type ControlReply =
+  { id: number; ok: true; result?: unknown } | { id: number; ok: false; error: string };
 
 export interface ControlEvent {
   readonly event: 'connected' | 'disconnected';

@@ -27,7 +27,10 @@ function buildAtr(chaining: boolean, extended: boolean): Buffer {
   const caps = (chaining ? 0x80 : 0) | (extended ? 0x60 : 0);
   const historical = Buffer.from([0x00, 0x31, 0xf5, 0x73, 0xc0, 0x01, caps, 0x05, 0x90, 0x00]);
   // TS=3B, T0: TD1 follows, 10 historical bytes; TD1: TD2 follows, T=0; TD2: T=1.
-  const body = Buffer.concat([Buffer.from([0x3b, 0x80 | historical.length, 0x80, 0x01]), historical]);
+  const body = Buffer.concat([
+    Buffer.from([0x3b, 0x80 | historical.length, 0x80, 0x01]),
+    historical,
+  ]);
   let tck = 0;
   for (const b of body.subarray(1)) tck ^= b;
   return Buffer.concat([body, Buffer.from([tck])]);
@@ -53,7 +56,10 @@ export class VirtualCard {
     this.wrongLe = options.wrongLe ?? '61';
     this.atr = buildAtr(this.chaining, this.extended);
     const historical = this.atr.subarray(4, 14);
-    if (options.openpgp) this.applets.push((this.openpgp = new OpenPgpApplet(options.openpgp, this.stats, historical)));
+    if (options.openpgp)
+      this.applets.push(
+        (this.openpgp = new OpenPgpApplet(options.openpgp, this.stats, historical)),
+      );
     if (options.piv) this.applets.push((this.piv = new PivApplet(options.piv, this.stats)));
   }
 
@@ -96,7 +102,9 @@ export class VirtualCard {
     const ins = (raw[1] ?? 0).toString(16).toUpperCase().padStart(2, '0');
     s.byIns[ins] = (s.byIns[ins] ?? 0) + 1;
     const p1p2 = raw.subarray(2, 4).toString('hex').toUpperCase();
-    s.trace.push(`${ins} ${p1p2}${cmd && cmd.data.length === 0 && cmd.ins === 0x20 ? ' (query)' : ''}`);
+    s.trace.push(
+      `${ins} ${p1p2}${cmd && cmd.data.length === 0 && cmd.ins === 0x20 ? ' (query)' : ''}`,
+    );
     s.seq.push(++globalSeq);
     if (s.trace.length > 2000) {
       s.trace.shift();
@@ -110,7 +118,10 @@ export class VirtualCard {
     this.pending = undefined;
     if (cmd.cla & 0x10) {
       if (!this.chaining) return { sw: 0x6884 };
-      if (this.chain && (this.chain.ins !== cmd.ins || this.chain.p1 !== cmd.p1 || this.chain.p2 !== cmd.p2)) {
+      if (
+        this.chain &&
+        (this.chain.ins !== cmd.ins || this.chain.p1 !== cmd.p1 || this.chain.p2 !== cmd.p2)
+      ) {
         this.chain = undefined;
         return { sw: 0x6883 };
       }
@@ -122,7 +133,8 @@ export class VirtualCard {
     if (this.chain) {
       const chain = this.chain;
       this.chain = undefined;
-      if (chain.ins !== cmd.ins || chain.p1 !== cmd.p1 || chain.p2 !== cmd.p2) return { sw: 0x6883 };
+      if (chain.ins !== cmd.ins || chain.p1 !== cmd.p1 || chain.p2 !== cmd.p2)
+        return { sw: 0x6883 };
       full = { ...cmd, data: Buffer.concat([...chain.parts, cmd.data]) };
     }
     if (full.ins === 0xa4 && full.p1 === 0x04) return this.select(full.data);
@@ -131,7 +143,10 @@ export class VirtualCard {
   }
 
   private select(aid: Buffer): Reply {
-    const found = aid.length >= 5 ? this.applets.find((a) => a.aid.subarray(0, aid.length).equals(aid)) : undefined;
+    const found =
+      aid.length >= 5
+        ? this.applets.find((a) => a.aid.subarray(0, aid.length).equals(aid))
+        : undefined;
     for (const a of this.applets) a.reset();
     this.selected = found;
     return found ? found.select() : { sw: 0x6a82 };
@@ -148,7 +163,10 @@ export class VirtualCard {
 
   private withMore(part: Buffer): Buffer {
     const left = this.pending?.length ?? 0;
-    return Buffer.concat([part, left > 0 ? Buffer.from([0x61, left >= 256 ? 0x00 : left]) : Buffer.from([0x90, 0x00])]);
+    return Buffer.concat([
+      part,
+      left > 0 ? Buffer.from([0x61, left >= 256 ? 0x00 : left]) : Buffer.from([0x90, 0x00]),
+    ]);
   }
 
   /** Fits the answer to Ne: whole, or first part + 61xx, or 6Cxx. */
@@ -159,7 +177,8 @@ export class VirtualCard {
     if (reply.sw !== 0x9000 || data.length === 0) return Buffer.concat([data, swBytes]);
     const ne = cmd.ne;
     if (ne >= data.length) return Buffer.concat([data, swBytes]);
-    if (this.wrongLe === '6C' && !cmd.extended && ne > 0 && data.length <= 256) return Buffer.from([0x6c, data.length & 0xff]);
+    if (this.wrongLe === '6C' && !cmd.extended && ne > 0 && data.length <= 256)
+      return Buffer.from([0x6c, data.length & 0xff]);
     this.pending = data.subarray(ne);
     return this.withMore(data.subarray(0, ne));
   }
