@@ -71,6 +71,28 @@ export const DEMO_CHANNELS: readonly DemoChannel[] = [
       `    translator: jin2\n    translation: { mapping: ${JSON.stringify(join(s, 'jin2', file.replace(/\.\w+$/, '.yaml')))} }\n    intake: [{ type: folder, pattern: "*", stableMs: 500ms, pollMs: 250ms }]`,
     seed: async () => [`jin2/${file}`],
   })),
+  // MT5101 is left out: its sample tallies the MT1101 sample's bills, and MT9999 answers per bill.
+  ...(
+    [
+      ['mt1101', '原始舱单 MT1101', 'mt1101-sea'],
+      ['mt4101', '装载舱单 MT4101', 'mt4101-sea'],
+      ['mt5201', '空运理货报告 MT5201 (delete)', 'mt5201-air-tally'],
+    ] as const
+  ).map(([type, zh, file]): DemoChannel => ({
+    name: `manifest-${type}`,
+    title: `舱单 ${zh} from a record-type CSV (samples/manifest), answered by MT9999 per bill`,
+    yaml: (s) =>
+      `    translator: manifest\n    translation: { mapping: ${JSON.stringify(join(s, 'manifest', `${file}.yaml`))} }\n    intake: [{ type: folder, pattern: "*.csv", stableMs: 500ms, pollMs: 250ms }]`,
+    seed: async () => [`manifest/${file}.csv`],
+  })),
+  {
+    name: 'amend',
+    title:
+      '修撤单 DecModMessage: nothing seeded; try `eport amend` / `eport withdraw` (README, 修撤单)',
+    yaml: () =>
+      `    translator: amend\n    messageType: DecModMessage\n    intake: [{ type: folder, pattern: "*", stableMs: 500ms, pollMs: 250ms }]`,
+    seed: async () => [],
+  },
   {
     name: 'sw-client',
     title: '报关单 through the Single Window client folders (ImpPath, simulated)',

@@ -138,6 +138,23 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     expect(ls(join(dir, 'transit', 'failed'))).toEqual([]);
   }, 70_000);
 
+  it('runs the 舱单 channels (MT1101, MT4101 装载舱单, MT5201 理货报告): each answered by MT9999', async () => {
+    for (const [type, file] of [
+      ['mt1101', 'mt1101-sea'],
+      ['mt4101', 'mt4101-sea'],
+      ['mt5201', 'mt5201-air-tally'],
+    ]) {
+      const out = await waitFor(
+        `manifest-${type} MT9999`,
+        () => ls(join(dir, `manifest-${type}`, 'outbox')),
+        (o) => o.some((f) => f.includes('.mt9999.')),
+        30_000,
+      );
+      expect(out.every((f) => f.startsWith(`${file}.mt9999.`))).toBe(true);
+      expect(ls(join(dir, `manifest-${type}`, 'failed'))).toEqual([]);
+    }
+  }, 130_000);
+
   it('runs the four 金二 channels: each sample answered by CommonResponeMessage and its audit receipt', async () => {
     for (const [type, file] of [
       ['inv101', 'inv101-bonded-import'],
@@ -210,6 +227,53 @@ describe('eport demo (spawned, real Redis, real sandbox)', () => {
     expect(agency).toEqual(['agr-01-add.agr-confirm.02.xml', 'agr-01-add.agr-response.01.xml']);
     expect(ls(join(dir, 'imppath', 'Acd', 'SentBox'))).toEqual(['AGR-EPGW-20260120-0001.xml']);
   });
+
+  it('takes a 修撤单 from `eport amend` for a demo declaration, answered by HzApprovalResult', async () => {
+    const config = join(dir, 'eport.yaml');
+    // The declaration must have its 统一编号 first (the first test waits for its receipts).
+    await waitFor(
+      'the 统一编号 of EPGW20260105000101',
+      () =>
+        execFileSync(process.execPath, [BIN, 'status', 'EPGW20260105000101', '--config', config], {
+          encoding: 'utf8',
+        }),
+      (o) => /seqNo\s+I\d+/.test(o),
+      30_000,
+    );
+    const out = execFileSync(
+      process.execPath,
+      [
+        BIN,
+        'amend',
+        'EPGW20260105000101',
+        '--field',
+        'GrossWet=6102.5',
+        '--reason',
+        '毛重更正',
+        '--config',
+        config,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(out).toMatch(/accepted on channel amend/);
+    const answer = await waitFor(
+      'the HzApprovalResult',
+      () => ls(join(dir, 'amend', 'outbox')),
+      (o) => o.some((f) => f.includes('.hz-approval.')),
+      30_000,
+    );
+    expect(answer).toHaveLength(1);
+    const status = await waitFor(
+      'the 修撤状态 已修改',
+      () =>
+        execFileSync(process.execPath, [BIN, 'status', 'EPGW20260105000101', '--config', config], {
+          encoding: 'utf8',
+        }),
+      (o) => /amendStatus\s+modified 已修改/.test(o),
+      30_000,
+    );
+    expect(status).toMatch(/amendStatus\s+modified 已修改/);
+  }, 120_000);
 
   it('lists queue depths and recent messages through `eport status`', () => {
     const out = execFileSync(
