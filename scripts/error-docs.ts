@@ -1,6 +1,7 @@
 /**
- * Writes docs/errors.md from the error catalogue (src/core/errors.ts) and its fixes
- * (src/core/error-fixes.ts): every code, its class, its Chinese and English text and its fix.
+ * Writes docs/errors.md from the error catalogue (src/core/error-catalogue.ts and
+ * notice-catalogue.ts) and its fixes (src/core/error-fixes.ts): every code, its class, its Chinese
+ * and English text and its fix.
  *
  *   npm run docs:errors             rewrite docs/errors.md
  *   npm run docs:errors -- --check  exit 1 when docs/errors.md is not what the catalogue gives
@@ -22,7 +23,7 @@ if (process.argv.includes('--check')) {
   }
   if (current !== wanted) {
     console.error(
-      'docs/errors.md is not current with src/core/errors.ts: run `npm run docs:errors` and commit it / docs/errors.md 与错误目录不一致，请运行 npm run docs:errors',
+      'docs/errors.md is not current with the error catalogue: run `npm run docs:errors` and commit it / docs/errors.md 与错误目录不一致，请运行 npm run docs:errors',
     );
     process.exit(1);
   }

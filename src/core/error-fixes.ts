@@ -1,7 +1,7 @@
 /**
- * How an operator fixes each error of the catalogue (`errors.ts`), in Chinese and English. Kept
- * beside the catalogue and typed by its codes, so a new code cannot be added without its fix;
- * `docs/errors.md` is generated from both (`npm run docs:errors`).
+ * How an operator fixes each error of the catalogue (`error-catalogue.ts`), in Chinese and
+ * English. Kept beside the catalogue and typed by its codes, so a new code cannot be added
+ * without its fix; `docs/errors.md` is generated from both (`npm run docs:errors`).
  */
 import type { ErrorCode } from './errors.js';
 
