@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DEFAULT_INPUT_LIMITS } from '../core/input-limits.js';
 import { TRANSLATOR_KINDS, translationSchema } from '../translators/translation-options.js';
 import {
   amqpReceiptSourceSchema,
@@ -15,12 +14,13 @@ import {
   softKeySignerSchema,
   swClientTransportSchema,
 } from './adapter-schemas.js';
+import { LIMIT_DEFAULTS, limitsSchema } from './limits-schema.js';
 import { breakerSchema, clientTlsSchema, duration, name, secret } from './schema-parts.js';
 
 /**
  * The one source of truth for configuration. Every field documents itself with `.describe()`;
- * `eport config schema` prints the JSON Schema made from this file and the two it builds on
- * (schema-parts.ts, adapter-schemas.ts). Defaults live in these files only.
+ * `eport config schema` prints the JSON Schema made from this file and the ones it builds on
+ * (schema-parts.ts, adapter-schemas.ts, limits-schema.ts). Defaults live in these files only.
  */
 
 export const signatureSchema = z
@@ -170,66 +170,6 @@ export const retrySchema = z
     maxAge: duration.default('2d').describe('a message older than this is not retried again'),
   })
   .strict();
-
-const LIMIT_DEFAULTS = { memoryBudgetMb: 512, ...DEFAULT_INPUT_LIMITS };
-
-export const limitsSchema = z
-  .object({
-    memoryBudgetMb: z
-      .number()
-      .int()
-      .min(64)
-      .default(512)
-      .describe(
-        'memory the gateway plans for; the translate stage takes documents only while its estimate of their parse cost fits in half of it',
-      ),
-    maxFieldBytes: z
-      .number()
-      .int()
-      .positive()
-      .default(DEFAULT_INPUT_LIMITS.maxFieldBytes)
-      .describe(
-        'longest field (XML text or attribute, JSON string, CSV field, Excel cell) in bytes',
-      ),
-    maxElements: z
-      .number()
-      .int()
-      .positive()
-      .default(DEFAULT_INPUT_LIMITS.maxElements)
-      .describe('most XML elements, JSON values or CSV fields in one input'),
-    maxRows: z
-      .number()
-      .int()
-      .positive()
-      .default(DEFAULT_INPUT_LIMITS.maxRows)
-      .describe('most CSV lines or Excel rows in one input'),
-    maxCells: z
-      .number()
-      .int()
-      .positive()
-      .default(DEFAULT_INPUT_LIMITS.maxCells)
-      .describe('most Excel cells in one workbook'),
-    maxUnzippedBytes: z
-      .number()
-      .int()
-      .positive()
-      .default(DEFAULT_INPUT_LIMITS.maxUnzippedBytes)
-      .describe('most bytes an .xlsx may unpack to'),
-    maxZipEntries: z
-      .number()
-      .int()
-      .positive()
-      .default(DEFAULT_INPUT_LIMITS.maxZipEntries)
-      .describe('most entries in an .xlsx'),
-    maxDepth: z
-      .number()
-      .int()
-      .positive()
-      .default(DEFAULT_INPUT_LIMITS.maxDepth)
-      .describe('deepest nesting of XML elements or JSON objects and arrays'),
-  })
-  .strict()
-  .describe('bounds checked on every input before it is parsed, and the memory budget');
 
 export const configSchema = z
   .object({
