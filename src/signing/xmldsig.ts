@@ -17,7 +17,8 @@ import {
   type UriOverrides,
   type UriPreset,
 } from './algorithms.js';
-import { canonicalizeDocument, type RootInfo } from './c14n.js';
+import { canonicalizeDocument } from './c14n.js';
+import type { RootInfo } from './c14n-types.js';
 import { compareCodePoints, escapeC14nAttr, escapeC14nText } from './c14n-text.js';
 import type { SignatureAlgorithm, Signer } from './signer.js';
 import { sm2RawToDer, sm2SignatureToRaw } from './sm2.js';
