@@ -10,21 +10,15 @@
  *   which stays until an operator calls `resetPin()`: the signer never retries a PIN by itself.
  * - Every signature is checked against the certificate before it is returned.
  */
-import { verify as cryptoVerify } from 'node:crypto';
 import { GatewayError, isSignerFatal } from '../../core/errors.js';
 import { onceClose } from '../../core/lifecycle.js';
 import { SerialLane } from '../../core/serial-lane.js';
 import type { SignatureAlgorithm, SignerCertificate } from '../signer.js';
 import { StateTracker, type StateDetail, type StateListener } from '../signer-state.js';
 import type { CardLog } from './card-log.js';
-import {
-  cardAbsentError,
-  cardCertificateExpiredError,
-  pinLowError,
-  pinWrongError,
-  toCardError,
-} from './card-errors.js';
-import { inspectCertificate, openCardSession, type CardSession } from './card-session.js';
+import { cardAbsentError, cardCertificateExpiredError, toCardError } from './card-errors.js';
+import { logCardReady, logOpenFailure, openSignerCard } from './card-open.js';
+import { inspectCertificate, type CardSession } from './card-session.js';
 import {
   matcher,
   pemToDer,
@@ -33,11 +27,11 @@ import {
   type PcscCardSigner,
   type PcscCardSignerOptions,
 } from './card-signer-options.js';
-import { digestInfoFor, rsaHashOf } from './digest-info.js';
+import { signOnCard } from './card-sign-steps.js';
+import { rsaHashOf } from './digest-info.js';
 import { loadPcsclite } from './pcsclite-binding.js';
 import type { CardProfile } from './profile.js';
 import { ReaderWatch } from './reader-watch.js';
-import { CardStatusError } from './status-words.js';
 
 export type {
   CardState,
@@ -198,21 +192,17 @@ class CardSigner implements PcscCardSigner {
           this.refreshState({ zh: '签名证书已过期', en: 'the signing certificate expired' });
           throw cardCertificateExpiredError(this.name, cert.certNo, cert.notAfter);
         }
-        const digestInfo = digestInfoFor(hash, data);
-        if (!(session.app.pinValidForMultipleSignatures && session.pinVerified))
-          await this.presentPin(session);
-        const signature = await this.profile.sign(session.apdu, digestInfo, session.modulusBytes);
-        if (!session.app.pinValidForMultipleSignatures) session.pinVerified = false;
-        if (!cryptoVerify(hash, data, session.publicKey, signature)) {
-          throw new GatewayError('GW_ERR_SIGN_KEY', {
-            where: this.where(),
-            zh: `卡片生成的签名无法用证书（证书号 ${cert.certNo}）验证：证书与卡内密钥不符`,
-            en: `the card's signature does not verify with the certificate (no. ${cert.certNo}): certificate and card key do not match`,
-            fixZh: '检查签名器配置的证书，或换用正确的卡',
-            fixEn: 'check the configured certificate, or insert the right card',
-          });
-        }
-        return signature;
+        return await signOnCard(
+          {
+            profile: this.profile,
+            pin: () => this.pin,
+            where: () => this.where(),
+            stopForPin: (err, triesLeft) => this.stopForPin(err, triesLeft),
+          },
+          session,
+          hash,
+          data,
+        );
       } catch (err) {
         throw this.failed(err, session);
       }
@@ -260,56 +250,22 @@ class CardSigner implements PcscCardSigner {
   private async openSession(): Promise<void> {
     const reader = this.watch.reader;
     if (this.closed || this.session || !reader || !this.watch.present) return;
+    const opening = { options: this.options, profile: this.profile, reader, log: this.log };
     try {
-      const session = await openCardSession({
-        reader,
-        atr: this.watch.atr,
-        profile: this.profile,
-        shareMode: this.options.shareMode ?? 'exclusive',
-        timeoutMs: this.options.timeoutMs ?? 15_000,
-        ...(this.configured ? { certificateDer: this.configured.der } : {}),
-        ...(this.options.certNo !== undefined ? { certNo: this.options.certNo } : {}),
-        ...(this.options.traceApdus
-          ? {
-              trace: (line: string) =>
-                this.log.debug({ signer: this.name, reader: reader.name }, `APDU ${line}`),
-            }
-          : {}),
-      });
+      const session = await openSignerCard(opening, this.watch.atr, this.configured?.der);
       if (this.closed || !this.watch.present) {
         await session.connection.close('leave');
         return;
       }
       this.session = session;
       this.openProblem = undefined;
-      const cert = session.certificate;
-      this.log.info(
-        {
-          signer: this.name,
-          reader: reader.name,
-          card: session.app.label,
-          certNo: cert.certNo,
-          subject: cert.subject,
-          notAfter: cert.notAfter.toISOString(),
-        },
-        'operator card ready / 操作员卡已就绪',
-      );
+      logCardReady(opening, session);
       this.refreshState({ zh: '操作员卡已就绪', en: 'card ready' });
     } catch (err) {
       const gw = toCardError(err, { where: this.where(), profile: this.profile, phase: 'open' });
-      if (gw.transient) {
-        this.log.warn(
-          { signer: this.name, reader: reader.name, code: gw.code, err: gw.message },
-          'cannot open the card yet, will retry / 暂时无法打开操作员卡，稍后重试',
-        );
-        this.scheduleReopen();
-      } else {
-        this.openProblem = gw;
-        this.log.error(
-          { signer: this.name, reader: reader.name, code: gw.code, err: gw.message },
-          'card cannot be used / 操作员卡无法使用',
-        );
-      }
+      logOpenFailure(opening, gw);
+      if (gw.transient) this.scheduleReopen();
+      else this.openProblem = gw;
       throw gw;
     } finally {
       this.firstOpenDone();
@@ -331,33 +287,6 @@ class CardSigner implements PcscCardSigner {
       if (!this.session && this.watch.present) this.openInBackground();
     }, this.reconnectMs);
     this.reopenTimer.unref();
-  }
-
-  /** Reads the counter first, refuses at one try left, presents the PIN once. Caller holds the mutex. */
-  private async presentPin(session: CardSession): Promise<void> {
-    const tries = await this.profile.readPinTries(session.apdu);
-    if (tries !== undefined && tries <= 1) {
-      throw this.stopForPin(
-        tries === 0 ? pinWrongError(this.where(), 0) : pinLowError(this.where(), tries),
-        tries,
-      );
-    }
-    try {
-      await this.profile.verifyPin(session.apdu, this.pin);
-    } catch (err) {
-      // Wrong PIN, blocked, or a PIN the card rejects as malformed: retrying could only burn tries.
-      if (
-        err instanceof CardStatusError &&
-        ['wrong-pin', 'pin-blocked', 'wrong-data', 'wrong-length'].includes(err.reason)
-      ) {
-        throw this.stopForPin(
-          pinWrongError(this.where(), err.reason === 'pin-blocked' ? 0 : err.retriesLeft),
-          err.retriesLeft,
-        );
-      }
-      throw err;
-    }
-    session.pinVerified = true;
   }
 
   private stopForPin(err: GatewayError, triesLeft: number | undefined): GatewayError {
