@@ -1,6 +1,10 @@
 import type { X509Certificate } from 'node:crypto';
 import type { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { NumberAllocator } from './numbers.js';
+import type { TimerSet } from './scheduler.js';
+import type { StatsCounter } from './stats.js';
+import type { ParsedSubmission } from './submission.js';
 
 /** The desk's settings, what it is told of a submission and what it answers (desk.ts). */
 
@@ -44,6 +48,29 @@ export type SubmitOutcome =
   | { readonly status: 400 | 503; readonly reason: string };
 
 export type ImportAnswer = Extract<SubmitOutcome, { status: 200 }>;
+
+/** The outcome of checking a submission's signature. */
+export type VerifyResult = { ok: true; signedXml: string } | { ok: false; zh: string; en: string };
+
+/** What the desk hands a message family's import: its shared state and its own helpers. */
+export interface DeskState {
+  readonly settings: DeskSettings;
+  readonly stats: StatsCounter;
+  readonly timers: TimerSet;
+  readonly numbers: NumberAllocator;
+  /** Accepted imports by family key. */
+  readonly accepted: Map<string, ImportAnswer>;
+  /** Puts a business receipt on the feed and hands it to the listeners. */
+  emit(fileName: string, xml: string, key: string): void;
+  verify(parsed: ParsedSubmission, ctx: SubmitContext): VerifyResult;
+  /** A DecImportResponse with ResponseCode 1. */
+  failure(clientSeqNo: string, zh: string, en: string): ImportAnswer;
+  /** Submissions received so far. */
+  received(): number;
+  /** 金二 numbers: the sandbox's random base and the next counter value. */
+  readonly jin2Base: number;
+  nextJin2Seq(): number;
+}
 
 export const FAULT_REASON =
   '沙箱注入故障：服务暂时不可用，请稍后重试 / sandbox fault injection: service temporarily unavailable, retry later';

@@ -1,6 +1,18 @@
 import { createHash } from 'node:crypto';
 import { MAX_EDOC_NAME } from '../../core/edoc-files.js';
 
+/** Element name -> value, in the order the element is written. */
+export type Fields = readonly (readonly [string, string])[];
+
+/** Records one problem of a plan: where, the rule's id, bilingual text and an optional fix. */
+export type AddProblem = (
+  where: string,
+  rule: string,
+  zh: string,
+  en: string,
+  fix?: { fixZh: string; fixEn: string },
+) => void;
+
 export {
   DEFAULT_MAX_ATTACHMENT_BYTES,
   isPdf,
