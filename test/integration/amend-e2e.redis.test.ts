@@ -116,6 +116,8 @@ ${channels}
       amendOf: (await declaration()).id,
     });
     expect(req!.businessKey).toMatch(/^DM[0-9A-F]{16}$/);
+    // The declaration's record is moved by the same receipt, in a write of its own: wait for it.
+    await waitFor('the declaration 驳回', declaration, (d) => d.amendStatus === 'refused', 20_000);
     expect(await declaration()).toMatchObject({ status: 'imported', amendStatus: 'refused' });
     // The HzApprovalResult is handed back to the enterprise like any receipt.
     await waitFor(
@@ -151,6 +153,12 @@ ${channels}
     expect(xml).toContain(`<DecSeqNo>${(await declaration()).seqNo}</DecSeqNo>`);
     expect(xml).toContain(
       '<FieldCode>GrossWet</FieldCode>\n      <FieldName>毛重（千克）</FieldName>\n      <OldValue>6072.5</OldValue>\n      <NewValue>6102.5</NewValue>',
+    );
+    await waitFor(
+      'the declaration 已修改',
+      declaration,
+      (d) => d.amendStatus === 'modified',
+      20_000,
     );
     expect(await declaration()).toMatchObject({ status: 'imported', amendStatus: 'modified' });
     // The same request again is not sent twice.
@@ -188,7 +196,12 @@ ${channels}
       (r) => r?.status === 'closed',
       20_000,
     );
-    const decl = await declaration();
+    const decl = await waitFor(
+      'the declaration 已撤销 and cancelled',
+      declaration,
+      (d) => d.status === 'cancelled' && d.amendStatus === 'withdrawn',
+      20_000,
+    );
     expect(decl).toMatchObject({ status: 'cancelled', amendStatus: 'withdrawn' });
     const texts = (await ledger().events(decl.id))
       .filter((e) => e.stage === 'amend')
