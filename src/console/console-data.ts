@@ -1,3 +1,4 @@
+import { dateRange, inDateRange } from './date-filter.js';
 import { findRecord } from '../queues/message-lookup.js';
 import type { BreakerSnapshot } from '../queues/circuit-breaker.js';
 import type { PipelineDeps } from '../queues/deps.js';
@@ -128,18 +129,26 @@ export interface SearchQuery {
   readonly q?: string;
   readonly channel?: string;
   readonly status?: GatewayStatus;
+  /** Accepted on or after this day (yyyy-mm-dd, China time). */
+  readonly from?: string;
+  /** Accepted on or before this day (yyyy-mm-dd, China time). */
+  readonly to?: string;
 }
 
 /**
  * Messages for the search page: with a key (file name, ClientSeqNo, 统一编号, 报关单号, id) the one
- * message it names, found like the CLI finds it; otherwise the most recent, by channel and status.
+ * message it names, found like the CLI finds it; otherwise the most recent, by channel and status;
+ * both narrowed to the days (China time) the message was accepted in.
  */
 export async function searchMessages(
   deps: ConsoleDeps,
   query: SearchQuery,
 ): Promise<MessageRecord[]> {
+  const days = dateRange(query.from, query.to);
   const keep = (r: MessageRecord) =>
-    (!query.channel || r.channel === query.channel) && (!query.status || r.status === query.status);
+    (!query.channel || r.channel === query.channel) &&
+    (!query.status || r.status === query.status) &&
+    inDateRange(r.createdAt, days);
   if (query.q) {
     const rec = await findRecord(deps.ledger, deps.config, query.q);
     return rec && keep(rec) ? [rec] : [];

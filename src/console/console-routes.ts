@@ -29,6 +29,7 @@ import {
 } from './console-data.js';
 import { ConsoleSessions } from './console-session.js';
 import { t } from './console-text.js';
+import { chinaDayStart } from './date-filter.js';
 import { messagePage } from './pages/message-page.js';
 import { messagesPage, problemsPage } from './pages/messages-page.js';
 import { overviewPage } from './pages/overview-page.js';
@@ -124,7 +125,9 @@ export async function registerConsole(c: FastifyInstance, deps: PipelineDeps): P
     page(req, reply, async (ctx) => overviewPage(ctx, await readOverview(deps))),
   );
 
-  c.get<{ Querystring: { q?: string; channel?: string; status?: string } }>(
+  c.get<{
+    Querystring: { q?: string; channel?: string; status?: string; from?: string; to?: string };
+  }>(
     '/messages',
     {
       ...view,
@@ -135,17 +138,21 @@ export async function registerConsole(c: FastifyInstance, deps: PipelineDeps): P
             q: { type: 'string', maxLength: 300 },
             channel: { type: 'string', maxLength: 100 },
             status: { type: 'string', maxLength: 20 },
+            from: { type: 'string', maxLength: 10 },
+            to: { type: 'string', maxLength: 10 },
           },
         },
       },
     },
     (req, reply) =>
       page(req, reply, async (ctx) => {
-        const { q, channel, status } = req.query;
+        const { q, channel, status, from, to } = req.query;
         const query = {
           ...(q?.trim() ? { q: q.trim() } : {}),
           ...(channel ? { channel } : {}),
           ...(isGatewayStatus(status) ? { status } : {}),
+          ...(chinaDayStart(from) !== undefined ? { from } : {}),
+          ...(chinaDayStart(to) !== undefined ? { to } : {}),
         };
         return messagesPage(
           ctx,

@@ -68,6 +68,8 @@ const TEXT = {
     zh: '文件名、ClientSeqNo、统一编号、报关单号或报文 ID',
     en: 'File name, ClientSeqNo, 统一编号, 报关单号 or message id',
   },
+  'search.from': { zh: '受理日期自（北京时间）', en: 'Accepted from (China time)' },
+  'search.to': { zh: '至', en: 'to' },
   'search.submit': { zh: '查询', en: 'Search' },
   'search.all': { zh: '全部', en: 'all' },
   'search.none': { zh: '未找到报文', en: 'No message found' },

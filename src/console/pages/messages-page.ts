@@ -82,6 +82,13 @@ export function messagesPage(
     <select name="status" aria-label="${t(lang, 'col.status')}">
       ${options(lang, GATEWAY_STATUSES, q.status, (v) => `${statusText(lang, v as never)}`)}
     </select>
+    <label
+      >${t(lang, 'search.from')}
+      <input type="date" name="from" value="${q.from ?? ''}" id="search-from"
+    /></label>
+    <label
+      >${t(lang, 'search.to')} <input type="date" name="to" value="${q.to ?? ''}" id="search-to"
+    /></label>
     <button type="submit">${t(lang, 'search.submit')}</button>
   </form>`;
   const scope = q.q ? '' : html`<p class="muted">${t(lang, 'search.scope', { n: SCAN_LIMIT })}</p>`;
