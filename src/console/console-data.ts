@@ -27,6 +27,8 @@ export interface SignerRow {
   readonly kind: string;
   readonly state: SignerState;
   readonly certificate?: CertificateStatus;
+  /** Tries left for the card PIN, when the signer knows them (card and E-Port service signers). */
+  readonly pinTriesLeft?: number;
   /** Why the certificate could not be read (a card out of its reader...). */
   readonly problem?: string;
 }
@@ -54,10 +56,12 @@ export interface Overview {
 async function readSigners(deps: ConsoleDeps): Promise<SignerRow[]> {
   return Promise.all(
     [...deps.signers.values()].map(async (s): Promise<SignerRow> => {
+      const tries = isSupervised(s) ? s.pinTriesLeft : undefined;
       const row = {
         name: s.name,
         kind: s.kind,
         state: isSupervised(s) ? s.state : ('ready' as const),
+        ...(tries !== undefined ? { pinTriesLeft: tries } : {}),
       };
       if (s.kind === 'client') return row;
       let timer: NodeJS.Timeout | undefined;

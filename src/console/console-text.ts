@@ -93,6 +93,8 @@ const TEXT = {
   'file.receipt': { zh: '回执', en: 'Receipt' },
   'problems.waiting': { zh: '等待最久、尚未送达的报文', en: 'Longest waiting, not yet delivered' },
   'overview.signers': { zh: '签名器与证书', en: 'Signers and certificates' },
+  'col.pinTries': { zh: 'PIN 剩余次数', en: 'PIN tries left' },
+  'pin.unknown': { zh: '未知', en: 'unknown' },
   'col.signer': { zh: '签名器', en: 'Signer' },
   'col.state': { zh: '状态', en: 'State' },
   'col.certificate': { zh: '证书', en: 'Certificate' },

@@ -50,6 +50,11 @@ export type SignerState = 'ready' | 'absent' | 'unreachable' | 'pin-blocked' | '
  */
 export interface SupervisedSigner extends Signer {
   readonly state: SignerState;
+  /**
+   * Tries left for the signing PIN as the card or service last reported them (before the gateway
+   * presented the PIN, or in its refusal); undefined when the signer does not know.
+   */
+  readonly pinTriesLeft?: number | undefined;
   on(event: 'state', listener: (state: SignerState) => void): unknown;
   off(event: 'state', listener: (state: SignerState) => void): unknown;
 }

@@ -91,6 +91,7 @@ describe.skipIf(skip)('card PIN handling via pcscd + vpcd', () => {
       const err = await signer.sign(Buffer.from('x'), 'rsa-sha256').catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'GW_ERR_SIGN_PIN', kind: 'permanent' });
       expect(JSON.stringify(err)).toContain('2 tries left');
+      expect(signer.pinTriesLeft).toBe(2);
       expect(signer.state).toBe('pin-blocked');
       expect(states).toEqual(['pin-blocked']);
       const after = await stack.stats(slot);
@@ -120,6 +121,7 @@ describe.skipIf(skip)('card PIN handling via pcscd + vpcd', () => {
         kind: 'permanent',
       });
       expect(signer.state).toBe('pin-blocked');
+      expect(signer.pinTriesLeft).toBe(1);
       expect(states).toEqual(['pin-blocked']);
       const stats = await stack.stats(slot);
       expect(stats.verifyAttempts).toBe(0);
@@ -141,6 +143,7 @@ describe.skipIf(skip)('card PIN handling via pcscd + vpcd', () => {
         kind: 'permanent',
       });
       expect(signer.state).toBe('pin-blocked');
+      expect(signer.pinTriesLeft).toBe(0);
       expect((await stack.stats(slot)).verifyAttempts).toBe(0);
     });
   }

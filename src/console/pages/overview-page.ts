@@ -1,7 +1,18 @@
-import type { Overview } from '../console-data.js';
-import { t } from '../console-text.js';
-import { html, when } from '../html.js';
+import type { Overview, SignerRow } from '../console-data.js';
+import { t, type Lang } from '../console-text.js';
+import { html, when, type SafeHtml } from '../html.js';
 import { actionForm, layout, type PageContext } from './layout.js';
+
+/** Kinds of signer whose PIN lives on a card (the others have no PIN to run out of). */
+const CARD_KINDS = new Set(['pcsc-card', 'eport-service']);
+
+function pinTries(lang: Lang, s: SignerRow): SafeHtml | string {
+  if (s.pinTriesLeft !== undefined)
+    return html`<span class="badge ${s.pinTriesLeft > 1 ? 'good' : 'bad'}"
+      >${s.pinTriesLeft}</span
+    >`;
+  return CARD_KINDS.has(s.kind) ? html`<span class="muted">${t(lang, 'pin.unknown')}</span>` : '';
+}
 
 const COUNTS = ['waiting', 'active', 'delayed', 'failed'] as const;
 
@@ -93,6 +104,7 @@ export function overviewPage(ctx: PageContext, o: Overview): string {
         <th>${t(lang, 'col.state')}</th>
         <th>${t(lang, 'col.certificate')}</th>
         <th>${t(lang, 'col.expiry')}</th>
+        <th>${t(lang, 'col.pinTries')}</th>
       </tr>
     </thead>
     <tbody>
@@ -117,6 +129,7 @@ export function overviewPage(ctx: PageContext, o: Overview): string {
           <td>
             ${c ? html`${when(c.notAfter.getTime())} <span class="badge ${c.level === 'ok' ? 'good' : c.level === 'expired' ? 'bad' : 'warn'}">${days}</span>` : ''}
           </td>
+          <td class="num" data-pin-tries="${s.pinTriesLeft ?? ''}">${pinTries(lang, s)}</td>
         </tr>`;
       })}
     </tbody>

@@ -61,4 +61,6 @@ export interface EportServiceSigner extends Signer {
   probe(): Promise<EportServiceState>;
   /** Operator action once the PIN is fixed: takes the new PIN when given, and leaves 'pin-blocked'. */
   resetPin(pin?: string): void;
+  /** Tries left as the control's last PIN refusal said; undefined when it did not say or the PIN was since accepted. */
+  readonly pinTriesLeft: number | undefined;
 }

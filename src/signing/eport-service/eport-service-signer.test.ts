@@ -168,6 +168,7 @@ describe('E-Port service signer', () => {
     }
     expect(fake.count(SIGN)).toBe(1);
     expect(fake.card.pinTriesLeft).toBe(5);
+    expect(s.pinTriesLeft).toBe(5);
     expect(s.state).toBe('pin-blocked');
     // A probe does not clear it: only a person can fix a PIN.
     expect(await s.probe()).toBe('pin-blocked');
@@ -179,6 +180,7 @@ describe('E-Port service signer', () => {
     s.resetPin(PIN);
     expect(rsaVerifies(signedInfo, await s.sign(signedInfo, 'rsa-sha1'))).toBe(true);
     expect(fake.card.pinTriesLeft).toBe(6);
+    expect(s.pinTriesLeft).toBeUndefined();
   });
 
   it('never writes the PIN to the log or into errors', async () => {

@@ -18,6 +18,8 @@ export interface CardSignSteps {
   readonly where: () => string;
   /** Records that the PIN must not be presented again; returns the error to throw. */
   readonly stopForPin: (err: GatewayError, triesLeft: number | undefined) => GatewayError;
+  /** The PIN counter as the card reported it before the PIN is presented. */
+  readonly sawPinTries?: (tries: number) => void;
 }
 
 /** Signs `data` on the card (PIN first when needed) and verifies the result with the certificate. */
@@ -48,6 +50,7 @@ export async function signOnCard(
 /** Reads the counter first, refuses at one try left, presents the PIN once. */
 async function presentPin(steps: CardSignSteps, session: CardSession): Promise<void> {
   const tries = await steps.profile.readPinTries(session.apdu);
+  if (tries !== undefined) steps.sawPinTries?.(tries);
   if (tries !== undefined && tries <= 1) {
     throw steps.stopForPin(
       tries === 0 ? pinWrongError(steps.where(), 0) : pinLowError(steps.where(), tries),
@@ -62,10 +65,8 @@ async function presentPin(steps: CardSignSteps, session: CardSession): Promise<v
       err instanceof CardStatusError &&
       ['wrong-pin', 'pin-blocked', 'wrong-data', 'wrong-length'].includes(err.reason)
     ) {
-      throw steps.stopForPin(
-        pinWrongError(steps.where(), err.reason === 'pin-blocked' ? 0 : err.retriesLeft),
-        err.retriesLeft,
-      );
+      const left = err.reason === 'pin-blocked' ? 0 : err.retriesLeft;
+      throw steps.stopForPin(pinWrongError(steps.where(), left), left);
     }
     throw err;
   }
