@@ -1,4 +1,5 @@
 import { dateRange, inDateRange } from './date-filter.js';
+import { readSlaAlerts, type SlaAlert } from './sla-alerts.js';
 import { findRecord } from '../queues/message-lookup.js';
 import type { BreakerSnapshot } from '../queues/circuit-breaker.js';
 import type { PipelineDeps } from '../queues/deps.js';
@@ -18,7 +19,15 @@ export const LIST_LIMIT = 200;
 
 export type ConsoleDeps = Pick<
   PipelineDeps,
-  'config' | 'redis' | 'ledger' | 'queues' | 'receiptFeed' | 'channels' | 'spool' | 'signers'
+  | 'config'
+  | 'redis'
+  | 'ledger'
+  | 'queues'
+  | 'receiptFeed'
+  | 'channels'
+  | 'spool'
+  | 'signers'
+  | 'receiptSla'
 >;
 
 /** A signer as the overview shows it: whether it can sign now, and its certificate's days left. */
@@ -50,6 +59,8 @@ export interface Overview {
   readonly queues: Record<string, Record<string, number>>;
   readonly channels: readonly ChannelRow[];
   readonly signers: readonly SignerRow[];
+  /** Messages without their customs receipt past the channel's SLA, newest first. */
+  readonly alerts: readonly SlaAlert[];
 }
 
 /** Each signer's state (card present, service reachable...) and certificate expiry. */
@@ -115,7 +126,11 @@ export async function readOverview(deps: ConsoleDeps): Promise<Overview> {
       };
     }),
   );
-  return { queues, channels, signers: await readSigners(deps) };
+  const [signers, alerts] = await Promise.all([
+    readSigners(deps),
+    recentRecords(deps).then((recent) => readSlaAlerts(deps, recent, LIST_LIMIT)),
+  ]);
+  return { queues, channels, signers, alerts };
 }
 
 /** The most recent messages, newest first (at most SCAN_LIMIT looked at). */

@@ -33,6 +33,26 @@ export class ReceiptSla {
     await this.redis.zrem(this.key, messageId);
   }
 
+  /** Messages past their deadline that the next check has yet to report, the latest deadline first (read only). */
+  async pastDeadline(
+    now = Date.now(),
+    limit = 200,
+  ): Promise<{ messageId: string; deadline: number }[]> {
+    const flat = await this.redis.zrevrangebyscore(
+      this.key,
+      now,
+      0,
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      limit,
+    );
+    const out: { messageId: string; deadline: number }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2)
+      out.push({ messageId: flat[i] as string, deadline: Number(flat[i + 1]) });
+    return out;
+  }
+
   /** Reports messages past their deadline; each once (ZREM wins the race between nodes). */
   async check(now = Date.now()): Promise<string[]> {
     const due = await this.redis.zrangebyscore(this.key, 0, now, 'LIMIT', 0, 500);

@@ -11,6 +11,8 @@ export interface PageContext {
   /** The page's own path and query, for the language switch to come back to. */
   readonly path: string;
   readonly flash?: { text: string; kind: 'ok' | 'error' } | undefined;
+  /** Current SLA alerts, for the header (pages that read them). */
+  readonly alerts?: number;
 }
 
 const STYLE = `
@@ -77,7 +79,8 @@ export function layout(ctx: PageContext, title: string, body: SafeHtml): string 
         ><a href="/console/messages">${t(lang, 'nav.messages')}</a>
         <a href="/console/problems">${t(lang, 'nav.problems')}</a
         ><a href="/console/receipts/unclaimed">${t(lang, 'nav.unclaimed')}</a>
-        ${session.scopes.has('admin') ? html`<a href="/console/queues">${t(lang, 'nav.board')}</a>` : ''}`
+        ${session.scopes.has('admin') ? html`<a href="/console/queues">${t(lang, 'nav.board')}</a>` : ''}
+        ${ctx.alerts !== undefined ? html`<a href="/console/#alerts" id="alert-count" class="badge ${ctx.alerts ? 'bad' : 'good'}">${t(lang, 'alerts.count', { n: ctx.alerts })}</a>` : ''}`
     : html``;
   const right = html`<a href="/console/lang/${other}${query({ back: ctx.path })}" lang="${other}"
       >${t(lang, 'nav.otherLang')}</a

@@ -1,7 +1,7 @@
 import type { Overview, SignerRow } from '../console-data.js';
 import { t, type Lang } from '../console-text.js';
 import { html, when, type SafeHtml } from '../html.js';
-import { actionForm, layout, type PageContext } from './layout.js';
+import { actionForm, layout, statusBadge, type PageContext } from './layout.js';
 
 /** Kinds of signer whose PIN lives on a card (the others have no PIN to run out of). */
 const CARD_KINDS = new Set(['pcsc-card', 'eport-service']);
@@ -134,10 +134,41 @@ export function overviewPage(ctx: PageContext, o: Overview): string {
       })}
     </tbody>
   </table>`;
+  const alerts = o.alerts.length
+    ? html`<table id="alerts">
+        <thead>
+          <tr>
+            <th>${t(lang, 'col.time')}</th>
+            <th>${t(lang, 'col.channel')}</th>
+            <th>${t(lang, 'col.file')}</th>
+            <th>${t(lang, 'col.status')}</th>
+            <th>${t(lang, 'col.businessKey')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${o.alerts.map(
+            (a) =>
+              html`<tr data-alert="${a.record.id}">
+                <td>
+                  ${when(a.at)}
+                  <span class="muted">${t(lang, a.raised ? 'alerts.raised' : 'alerts.due')}</span>
+                </td>
+                <td>${a.record.channel}</td>
+                <td><a href="/console/messages/${a.record.id}">${a.record.sourceName}</a></td>
+                <td>${statusBadge(lang, a.record.status)}</td>
+                <td>${a.record.businessKey ?? ''}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`
+    : html`<p class="muted" id="alerts-none">${t(lang, 'alerts.none')}</p>`;
   return layout(
-    ctx,
+    { ...ctx, alerts: o.alerts.length },
     t(lang, 'nav.overview'),
-    html`<h2>${t(lang, 'overview.channels')}</h2>
+    html`<h2 id="alerts-title">${t(lang, 'alerts.title', { n: o.alerts.length })}</h2>
+      <p class="muted">${t(lang, 'alerts.about')}</p>
+      ${alerts}
+      <h2>${t(lang, 'overview.channels')}</h2>
       ${channels}
       <h2>${t(lang, 'overview.signers')}</h2>
       ${signers}
