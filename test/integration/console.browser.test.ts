@@ -138,9 +138,31 @@ retry: { schedule: "50ms*2", jitter: 0, maxAge: 1h }`,
     await expect(page.textContent('#signers tr[data-signer=k]')).resolves.toMatch(
       /console 测试[\s\S]*剩 (29|30) 天/,
     );
+    await expect(page.textContent('#alerts-title')).resolves.toBe('SLA 告警（0）');
+    await expect(page.textContent('header #alert-count')).resolves.toBe('SLA 告警 0');
     await shot(page, '02-overview');
 
     const rec = (await tg.gateway.deps.ledger.get(okId))!;
+    // The day it was accepted, in China time, finds it; the day before does not.
+    const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+    for (const [to, ids] of [
+      [day(rec.createdAt), [okId]],
+      [day(rec.createdAt - 24 * 3600_000), []],
+    ] as const) {
+      await page.goto(`${base}/console/messages`);
+      await page.fill('#search input[name=q]', 'CONSOLE00001');
+      await page.fill('#search-from', day(rec.createdAt - 24 * 3600_000));
+      await page.fill('#search-to', to);
+      await Promise.all([
+        page.waitForURL(/\/console\/messages\?q=.*&to=/),
+        page.click('#search button[type=submit]'),
+      ]);
+      expect(
+        await page
+          .locator('#messages tbody tr')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-message'))),
+      ).toEqual(ids);
+    }
     for (const key of ['报关单-ok.xml', 'CONSOLE00001', rec.seqNo!, rec.entryId!]) {
       await page.goto(`${base}/console/messages`);
       await page.fill('#search input[name=q]', key);
