@@ -31,7 +31,7 @@ import {
 } from './card-replies.js';
 import { DEFAULT_EPORT_SERVICE_URL, EPORT_METHODS, succeeded } from './protocol.js';
 import { ServiceConnection, type EportServiceLog } from './service-connection.js';
-import { failureError, pinFailureOf, replyError, unavailableError } from './service-errors.js';
+import { failureError, pinTriesAfter, replyError, unavailableError } from './service-errors.js';
 import { StateTracker, type StateChange } from '../signer-state.js';
 import { stateAfterError, type EportServiceState } from './service-state.js';
 
@@ -74,7 +74,7 @@ class EportServiceSignerImpl implements EportServiceSigner {
   private certPromise: Promise<LoadedCertificate> | undefined;
   private loaded: LoadedCertificate | undefined;
   private pinError: GatewayError | undefined;
-  private triesLeft: number | undefined;
+  pinTriesLeft: number | undefined;
   private closed = false;
 
   constructor(options: EportServiceSignerOptions) {
@@ -110,10 +110,6 @@ class EportServiceSignerImpl implements EportServiceSigner {
 
   get state(): EportServiceState {
     return this.tracker.state;
-  }
-
-  get pinTriesLeft(): number | undefined {
-    return this.triesLeft;
   }
 
   get algorithms(): readonly SignatureAlgorithm[] {
@@ -246,13 +242,8 @@ class EportServiceSignerImpl implements EportServiceSigner {
         ...(signal ? { signal } : {}),
         ...(beforeSend ? { beforeSend } : {}),
       });
-      if (!succeeded(reply)) {
-        const pin = pinFailureOf(reply.errors);
-        if (pin) this.triesLeft = pin.locked ? 0 : pin.triesLeft;
-        throw failureError(method, reply.errors, reply.status, [this.#pin]);
-      }
-      // An accepted PIN resets the card's counter to a maximum the control does not tell.
-      if ('passwd' in args) this.triesLeft = undefined;
+      this.pinTriesLeft = pinTriesAfter(reply, 'passwd' in args, this.pinTriesLeft);
+      if (!succeeded(reply)) throw failureError(method, reply.errors, reply.status, [this.#pin]);
       this.tracker.set('ready');
       return reply.data;
     } catch (err) {

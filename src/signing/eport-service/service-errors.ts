@@ -8,6 +8,7 @@
  * 错误/失败/锁/剩余…) — check this against a real card before relying on the retry count.
  */
 import { GatewayError, type ErrorCode } from '../../core/errors.js';
+import { succeeded, type EportReply } from './protocol.js';
 
 /** Reader/card texts: card pulled, reader reset failed, USB key gone dark. */
 const CARD_PATTERN =
@@ -42,6 +43,20 @@ export function pinFailureOf(errors: readonly string[]): PinFailure | undefined 
     locked: PIN_LOCKED.test(text) || triesLeft === 0,
     ...(triesLeft !== undefined ? { triesLeft } : {}),
   };
+}
+
+/**
+ * The PIN tries left after a reply: what a PIN refusal says (0 when locked); unknown once a PIN was
+ * accepted (the card's counter goes back to a maximum the control does not tell); else as before.
+ */
+export function pinTriesAfter(
+  reply: EportReply,
+  sentPin: boolean,
+  before: number | undefined,
+): number | undefined {
+  if (succeeded(reply)) return sentPin ? undefined : before;
+  const pin = pinFailureOf(reply.errors);
+  return pin ? (pin.locked ? 0 : pin.triesLeft) : before;
 }
 
 /**

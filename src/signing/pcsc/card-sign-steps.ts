@@ -18,8 +18,8 @@ export interface CardSignSteps {
   readonly where: () => string;
   /** Records that the PIN must not be presented again; returns the error to throw. */
   readonly stopForPin: (err: GatewayError, triesLeft: number | undefined) => GatewayError;
-  /** The PIN counter as the card reported it before the PIN is presented. */
-  readonly sawPinTries?: (tries: number) => void;
+  /** The PIN counter as the card reported it: before the PIN is presented, and in a refusal. */
+  readonly sawPinTries?: (tries: number | undefined) => void;
 }
 
 /** Signs `data` on the card (PIN first when needed) and verifies the result with the certificate. */
@@ -66,6 +66,7 @@ async function presentPin(steps: CardSignSteps, session: CardSession): Promise<v
       ['wrong-pin', 'pin-blocked', 'wrong-data', 'wrong-length'].includes(err.reason)
     ) {
       const left = err.reason === 'pin-blocked' ? 0 : err.retriesLeft;
+      steps.sawPinTries?.(left);
       throw steps.stopForPin(pinWrongError(steps.where(), left), left);
     }
     throw err;

@@ -57,8 +57,7 @@ class CardSigner implements PcscCardSigner {
   private readonly configured: { der: Buffer; certificate: SignerCertificate } | undefined;
   private session: CardSession | undefined;
   private pinProblem: GatewayError | undefined;
-  /** The PIN counter as the card last reported it (read before presenting the PIN, or in a refusal). */
-  private triesLeft: number | undefined;
+  pinTriesLeft: number | undefined;
   /** Last permanent failure to open the card (wrong application, certificate mismatch ...). */
   private openProblem: GatewayError | undefined;
   private reopenTimer: NodeJS.Timeout | undefined;
@@ -102,10 +101,6 @@ class CardSigner implements PcscCardSigner {
 
   get state(): CardState {
     return this.tracker.state;
-  }
-
-  get pinTriesLeft(): number | undefined {
-    return this.triesLeft;
   }
 
   on(event: 'state', listener: StateListener<CardState>): this {
@@ -204,7 +199,7 @@ class CardSigner implements PcscCardSigner {
             pin: () => this.pin,
             where: () => this.where(),
             stopForPin: (err, triesLeft) => this.stopForPin(err, triesLeft),
-            sawPinTries: (tries) => (this.triesLeft = tries),
+            sawPinTries: (tries) => (this.pinTriesLeft = tries),
           },
           session,
           hash,
@@ -298,7 +293,6 @@ class CardSigner implements PcscCardSigner {
 
   private stopForPin(err: GatewayError, triesLeft: number | undefined): GatewayError {
     this.pinProblem = err;
-    this.triesLeft = triesLeft;
     this.log.error(
       { signer: this.name, reader: this.readerName, code: err.code, triesLeft },
       'card PIN problem, signing stopped / 卡 PIN 异常，已停止签名',
