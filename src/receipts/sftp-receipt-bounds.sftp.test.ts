@@ -72,6 +72,8 @@ describe.skipIf(skip)('SftpReceiptSource bounds (OpenSSH sshd on loopback)', () 
     await writeFile(join(inDir, 'later.xml'), '<DEC_RESULT/>'); // a sentinel: taken by a later poll
     await waitUntil(() => got.length === 2, 5000);
     expect(got).toEqual(['ok.xml', 'later.xml']);
+    // A receipt is removed from the server after it is handed over and stored: wait for that.
+    await waitUntil(async () => (await readdir(inDir)).join() === 'huge.xml', 5000);
     expect(await readdir(inDir)).toEqual(['huge.xml']);
     const warnings = lines.filter((l) => l.level === 40 && l.file === 'huge.xml');
     expect(warnings).toHaveLength(1);
