@@ -188,7 +188,13 @@ describe('sw-client route against a folder the test drives like the client', () 
       30_000,
     );
     expect(file).toMatch(/-Receipt_sub\.xml$/);
-    const feed = await t!.gateway.deps.receiptFeed.read('orphans', '0', 10);
+    // The file is written before the feed entry is appended: wait for the entry too.
+    const feed = await waitFor(
+      'orphan on the feed',
+      () => t!.gateway.deps.receiptFeed.read('orphans', '0', 10),
+      (entries) => entries.length > 0,
+      10_000,
+    );
     expect(feed.map((e) => e.fileName)).toEqual([file]);
   });
 });
