@@ -1,0 +1,63 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import {
+  defineIntakeSourceContractTests,
+  type IntakeHarness,
+} from '../../test/contract/intake-source.contract.js';
+import {
+  inboxFolders,
+  inboxKnobs,
+  removeTree,
+  type Completion,
+} from '../../test/helpers/inbox-folders.js';
+import { FakeClock } from '../../test/helpers/fake-clock.js';
+import { CLAIM_DIR, FolderIntake } from './folder-intake.js';
+import type { IntakeSource } from './intake.js';
+
+const log = pino({ level: 'silent' });
+const STABLE_MS = 5_000;
+
+/**
+ * The folder intake over a temp inbox. The stability window runs on a fake clock that moves one
+ * window per scan: a file is complete once two scans saw it unchanged, however slow the machine.
+ */
+async function folderHarness(completion: Completion): Promise<IntakeHarness> {
+  const root = await mkdtemp(join(tmpdir(), 'eport-intake-contract-'));
+  const f = await inboxFolders(root, CLAIM_DIR);
+  const clock = new FakeClock();
+  const now = (): number => {
+    clock.advance(STABLE_MS);
+    return clock.now();
+  };
+  const made: IntakeSource[] = [];
+  const make = (): IntakeSource => {
+    const cfg = {
+      type: 'folder' as const,
+      path: f.inbox,
+      pattern: '*.xml',
+      stableMs: STABLE_MS,
+      pollMs: 10,
+      doneMarker: completion === 'done-marker',
+      maxBytes: 100_000,
+    };
+    const s = new FolderIntake('declaration', cfg, f.sent, f.failed, log, undefined, now);
+    made.push(s);
+    return s;
+  };
+  return {
+    source: make(),
+    ...inboxKnobs(f, completion),
+    restart: async () => make(),
+    close: async () => {
+      for (const s of made) await s.close();
+      await removeTree(root);
+    },
+  };
+}
+
+defineIntakeSourceContractTests('folder (stability window, fake clock)', () =>
+  folderHarness('part-name'),
+);
+defineIntakeSourceContractTests('folder (.done marker)', () => folderHarness('done-marker'));

@@ -1,0 +1,29 @@
+import { MemoryInbox } from '../helpers/memory-intake.js';
+import type { IntakeSource } from '../../src/gateway/intake.js';
+import { defineIntakeSourceContractTests } from './intake-source.contract.js';
+
+/** The in-memory fakes keep their ports' contracts, like the adapters they stand in for. */
+defineIntakeSourceContractTests('in-memory fake', async () => {
+  const inbox = new MemoryInbox();
+  const made: IntakeSource[] = [];
+  const make = (): IntakeSource => {
+    const s = inbox.source('declaration');
+    made.push(s);
+    return s;
+  };
+  return {
+    source: make(),
+    put: async (name, bytes) => inbox.put(name, bytes),
+    begin: async (name, bytes) => {
+      const half = Math.floor(bytes.length / 2);
+      inbox.begin(name, bytes.subarray(0, half));
+      return { complete: async () => inbox.complete(name, bytes.subarray(half)) };
+    },
+    held: async () => inbox.held(),
+    archived: async () => inbox.archivedNames(),
+    restart: async () => make(),
+    close: async () => {
+      for (const s of made) await s.close();
+    },
+  };
+});
