@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import type { Lease } from '../core/lease.js';
 import { LeasedPoller } from '../core/leased-poller.js';
+import { onceClose } from '../core/lifecycle.js';
 import { DEFAULT_FEED_BOUNDS, fetchFeedText, type FeedBounds } from './feed-fetch.js';
 import { entrySeq, feedEntry, parseFeedPage, type FeedPage } from './feed-page.js';
 import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
@@ -172,8 +173,12 @@ export class HttpPullReceiptSource implements ReceiptSource {
     return receipts.length;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops polling, waits for the poll in flight, closes the connections. Idempotent: a second call
+   * gets the first call's promise (closing the undici agent twice rejects with ClientDestroyedError).
+   */
+  readonly close = onceClose(async () => {
     await this.poller.close();
     await this.agent.close();
-  }
+  });
 }
