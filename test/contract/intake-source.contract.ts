@@ -214,5 +214,13 @@ export function defineIntakeSourceContractTests(
       expect(contentId(next.accepted[0]!.bytes)).toBe(contentId(doc(8)));
       expect(next.settled).toEqual(['crash.xml']);
     });
+    it('close() is idempotent, and safe before any document came', async () => {
+      h = await make();
+      const handler = new ContractHandler();
+      await h.source.start(handler);
+      await Promise.all([h.source.close(), h.source.close()]);
+      await h.source.close();
+      expect(handler.accepted).toEqual([]);
+    });
   });
 }

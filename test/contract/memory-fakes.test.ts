@@ -1,6 +1,9 @@
 import { MemoryInbox } from '../helpers/memory-intake.js';
 import type { IntakeSource } from '../../src/gateway/intake.js';
 import { defineIntakeSourceContractTests } from './intake-source.contract.js';
+import { MemoryReceiptFeed } from '../helpers/memory-receipt-source.js';
+import type { ReceiptSource } from '../../src/receipts/receipt-source.js';
+import { defineReceiptSourceContractTests } from './receipt-source.contract.js';
 
 /** The in-memory fakes keep their ports' contracts, like the adapters they stand in for. */
 defineIntakeSourceContractTests('in-memory fake', async () => {
@@ -21,6 +24,25 @@ defineIntakeSourceContractTests('in-memory fake', async () => {
     },
     held: async () => inbox.held(),
     archived: async () => inbox.archivedNames(),
+    restart: async () => make(),
+    close: async () => {
+      for (const s of made) await s.close();
+    },
+  };
+});
+
+defineReceiptSourceContractTests('in-memory fake feed', async () => {
+  const feed = new MemoryReceiptFeed();
+  const made: ReceiptSource[] = [];
+  const make = (): ReceiptSource => {
+    const s = feed.source();
+    made.push(s);
+    return s;
+  };
+  return {
+    source: make(),
+    offer: async (fileName, bytes) => feed.offer(fileName, bytes),
+    remaining: async () => feed.remaining(),
     restart: async () => make(),
     close: async () => {
       for (const s of made) await s.close();
