@@ -84,6 +84,10 @@ export class AmqpReceiptSource implements ReceiptSource {
       if (this.channel && this.consumerTag)
         await this.channel.cancel(this.consumerTag).catch(() => undefined);
       await Promise.allSettled([...this.inFlight]);
+      // Close the channel before the connection: amqplib writes each channel's frames in turn, so
+      // a connection close may reach the broker before the acks just sent, which then requeues
+      // the receipts in hand. The channel's close-ok comes after its acks.
+      await this.channel?.close().catch(() => undefined);
       await this.link.close();
       await this.loop;
     })();
