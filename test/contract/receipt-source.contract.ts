@@ -77,7 +77,11 @@ export function defineReceiptSourceContractTests(
       );
     const gone = async (fileName: string): Promise<void> => {
       if (h?.remaining)
-        await waitFor(`${fileName} gone from the far side`, h.remaining, (r) => !r.includes(fileName));
+        await waitFor(
+          `${fileName} gone from the far side`,
+          h.remaining,
+          (r) => !r.includes(fileName),
+        );
     };
 
     it('hands on each receipt with its file name and exact bytes', async () => {
@@ -104,7 +108,11 @@ export function defineReceiptSourceContractTests(
       rec.gate = g.promise;
       await h.offer('held.xml', receipt(3));
       await h.source.start(rec.onReceipt);
-      await waitFor('onReceipt called', () => rec.calls.length, (n) => n === 1);
+      await waitFor(
+        'onReceipt called',
+        () => rec.calls.length,
+        (n) => n === 1,
+      );
       if (h.remaining) expect(await h.remaining()).toContain('held.xml');
       g.open();
       await storedBy(rec, 'held.xml');
@@ -137,7 +145,11 @@ export function defineReceiptSourceContractTests(
       rec.gate = g.promise;
       await h.offer('last.xml', receipt(6));
       await h.source.start(rec.onReceipt);
-      await waitFor('onReceipt called', () => rec.calls.length, (n) => n === 1);
+      await waitFor(
+        'onReceipt called',
+        () => rec.calls.length,
+        (n) => n === 1,
+      );
       const events: string[] = [];
       const closing = h.source.close().then(() => void events.push('closed'));
       await sleep(30); // paces the release: a close() that did not wait would resolve meanwhile
@@ -163,7 +175,11 @@ export function defineReceiptSourceContractTests(
       rec.gate = g.promise;
       await h.offer('crash.xml', receipt(8));
       await h.source.start(rec.onReceipt);
-      await waitFor('onReceipt called', () => rec.calls.length, (n) => n === 1);
+      await waitFor(
+        'onReceipt called',
+        () => rec.calls.length,
+        (n) => n === 1,
+      );
       const closing = h.source.close();
       g.fail(); // the process went down before the receipt was durable
       await closing;
