@@ -51,6 +51,9 @@ class ContractHandler extends RecordingHandler {
 }
 
 /** A gate the test opens (or breaks) by hand. */
+/** Gates of the running test: opened after it, so a failing test cannot leave close() waiting. */
+const pending: (() => void)[] = [];
+
 function gate(): { promise: Promise<void>; open(): void; fail(): void } {
   let open!: () => void;
   let fail!: () => void;
@@ -58,6 +61,7 @@ function gate(): { promise: Promise<void>; open(): void; fail(): void } {
     open = resolve;
     fail = () => reject(new Error('process gone before the document was durable (contract test)'));
   });
+  pending.push(open);
   return { promise, open, fail };
 }
 
@@ -78,6 +82,7 @@ export function defineIntakeSourceContractTests(
   describe(`IntakeSource contract: ${name}`, () => {
     let h: IntakeHarness | undefined;
     afterEach(async () => {
+      for (const open of pending.splice(0)) open();
       await h?.close();
       h = undefined;
     });

@@ -4,6 +4,8 @@ import { defineIntakeSourceContractTests } from './intake-source.contract.js';
 import { MemoryReceiptFeed } from '../helpers/memory-receipt-source.js';
 import type { ReceiptSource } from '../../src/receipts/receipt-source.js';
 import { defineReceiptSourceContractTests } from './receipt-source.contract.js';
+import { MemoryReceiptSink } from '../helpers/memory-receipt-sink.js';
+import { defineReceiptSinkContractTests } from './receipt-sink.contract.js';
 
 /** The in-memory fakes keep their ports' contracts, like the adapters they stand in for. */
 defineIntakeSourceContractTests('in-memory fake', async () => {
@@ -47,5 +49,16 @@ defineReceiptSourceContractTests('in-memory fake feed', async () => {
     close: async () => {
       for (const s of made) await s.close();
     },
+  };
+});
+
+defineReceiptSinkContractTests('in-memory fake sink', async () => {
+  const sink = new MemoryReceiptSink();
+  return {
+    sink,
+    dir: (label) => `/memory/${label}`,
+    read: async (dir, fileName) => sink.read(dir, fileName),
+    list: async (dir) => sink.list(dir),
+    close: async () => {},
   };
 });

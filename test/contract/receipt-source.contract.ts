@@ -38,6 +38,9 @@ class ReceiptRecorder {
   }
 }
 
+/** Gates of the running test: opened after it, so a failing test cannot leave close() waiting. */
+const pending: (() => void)[] = [];
+
 function gate(): { promise: Promise<void>; open(): void; fail(): void } {
   let open!: () => void;
   let fail!: () => void;
@@ -45,6 +48,7 @@ function gate(): { promise: Promise<void>; open(): void; fail(): void } {
     open = resolve;
     fail = () => reject(new Error('process gone before the receipt was durable (contract test)'));
   });
+  pending.push(open);
   return { promise, open, fail };
 }
 
@@ -64,6 +68,7 @@ export function defineReceiptSourceContractTests(
   describe(`ReceiptSource contract: ${name}`, () => {
     let h: ReceiptSourceHarness | undefined;
     afterEach(async () => {
+      for (const open of pending.splice(0)) open();
       await h?.close();
       h = undefined;
     });
