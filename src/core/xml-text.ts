@@ -183,3 +183,13 @@ function maxDepth(text: string): number {
   }
   return max;
 }
+
+/** Replaces (or adds) the XML declaration so the text can be re-encoded as UTF-8. */
+export function withUtf8Declaration(xml: string): string {
+  const decl = /^<\?xml[^?]*\?>/.exec(xml);
+  if (!decl) return `<?xml version="1.0" encoding="UTF-8"?>\n${xml}`;
+  const updated = /\bencoding\s*=/.test(decl[0])
+    ? decl[0].replace(/\bencoding\s*=\s*(["'])[^"']*\1/, 'encoding="UTF-8"')
+    : decl[0].replace(/\?>$/, ' encoding="UTF-8"?>');
+  return updated + xml.slice(decl[0].length);
+}

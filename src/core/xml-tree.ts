@@ -3,7 +3,7 @@
  * as a string (numbers like SeqNo must never become floats), lookups tolerant of repeated
  * elements and of letter-case drift in element names.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { safeXmlParser } from './safe-xml.js';
 
 /** An element: its text when it has no children or attributes, otherwise an object. */
 export type XNode = string | XObject;
@@ -14,7 +14,7 @@ export interface XObject {
 const TEXT = '#text';
 const ATTR = '@_';
 
-const parser = new XMLParser({
+const parser = safeXmlParser({
   ignoreAttributes: false,
   attributeNamePrefix: ATTR,
   textNodeName: TEXT,
@@ -24,8 +24,6 @@ const parser = new XMLParser({
   trimValues: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
-  processEntities: true,
-  htmlEntities: false,
 });
 
 /** The document's root element: local name and content. */
@@ -35,11 +33,11 @@ export interface XRoot {
 }
 
 /**
- * Parses well-formed XML (callers run checkXml first). Throws when there is not exactly one
- * root element or the parser refuses a name (e.g. `__proto__`).
+ * Checks and parses XML (see safe-xml.ts; `where` names it in the checker's errors). Throws when
+ * there is not exactly one root element or the parser refuses a name (e.g. `__proto__`).
  */
-export function parseTree(text: string): XRoot {
-  const doc = parser.parse(text) as Record<string, unknown>;
+export function parseTree(text: string, where = 'document'): XRoot {
+  const doc = parser.parse(text, where) as Record<string, unknown>;
   const roots = Object.keys(doc).filter((k) => !k.startsWith(ATTR) && k !== TEXT);
   const name = roots[0];
   if (roots.length !== 1 || name === undefined)

@@ -2,7 +2,7 @@
  * Entry point: bytes of a receipt file in, a classified receipt out. Pure — no I/O, no clock.
  */
 import { GatewayError, isGatewayError, type ErrorDetail } from '../core/errors.js';
-import { checkXml, decodeXml } from '../core/xml-text.js';
+import { decodeXml } from '../core/xml-text.js';
 import { CEB_ROOT, readCeb900, readCebReturn } from './ceb.js';
 import { readDecData, readDecImportResponse, readDecResult } from './dec.js';
 import { readDxpRep, unwrapDxpMsg } from './dxp.js';
@@ -66,8 +66,7 @@ function readRoot(bytes: Uint8Array, where: string): { name: string; node: XNode
   try {
     if (bytes.length === 0) throw new Error('empty file');
     const { text } = decodeXml(bytes, where);
-    checkXml(text, where);
-    return parseTree(text);
+    return parseTree(text, where);
   } catch (err) {
     throw unparseable(where, err);
   }

@@ -15,11 +15,8 @@ export {
   type TranslationOptions,
   type TranslatorKind,
 } from './factory.js';
-export {
-  DecXmlTranslator,
-  DEC_NAMESPACE,
-  type DecXmlTranslatorOptions,
-} from './dec-xml/dec-xml-translator.js';
+export { DecXmlTranslator, type DecXmlTranslatorOptions } from './dec-xml/dec-xml-translator.js';
+export { DEC_NAMESPACE } from './dec/namespace.js';
 export {
   EnterpriseTranslator,
   type EnterpriseTranslatorOptions,
@@ -36,7 +33,7 @@ export {
 export { validateDec, type DecValidationOptions } from './validation/validate-dec.js';
 export { parseDecXml } from './dec/xml-parse.js';
 export { buildDecXml } from './dec/xml-builder.js';
-export type { DecModel, DecRecord, FieldValue } from './dec/model.js';
+export type { DecModel, DecRecord, FieldValue } from './model/record.js';
 export type { TranslateProblem } from './source/problems.js';
 export type { SourcePos } from './source/position.js';
 export { joinCsvParts } from './source/csv-reader.js';

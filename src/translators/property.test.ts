@@ -2,7 +2,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { loadCodeTables, CODE_TABLE_NAMES } from './codes/code-tables.js';
 import { BLOCKS, type BlockKey, type FieldKind } from './dec/fields.js';
-import type { DecModel, DecRecord, FieldValue } from './dec/model.js';
+import type { DecModel, DecRecord, FieldValue } from './model/record.js';
 import { buildDecXml } from './dec/xml-builder.js';
 import { isTransitBlock, isTransitDeclaration } from './dec/transit.js';
 import { EnterpriseTranslator } from './enterprise/enterprise-translator.js';

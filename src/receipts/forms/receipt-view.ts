@@ -171,7 +171,7 @@ function gatewayFromJson(bytes: Buffer): GatewayFields | undefined {
 
 function gatewayFromXml(bytes: Buffer): GatewayFields | undefined {
   if (!bytes.includes(GATEWAY_RECEIPT_NS)) return undefined;
-  const { name, node } = parseTree(decodeXml(bytes, 'receipt').text);
+  const { name, node } = parseTree(decodeXml(bytes, 'receipt').text, 'receipt');
   if (name !== 'GatewayReceipt' || typeof node === 'string') return undefined;
   const details = children(node.Details as XNode | undefined, 'Detail').map((d) => ({
     where: text(d, 'Where') ?? '',

@@ -9,7 +9,6 @@
  */
 import { createHash } from 'node:crypto';
 import { GatewayError, type ErrorDetail } from '../../core/errors.js';
-import { checkXml } from '../../core/xml-text.js';
 import {
   child,
   children,
@@ -106,8 +105,7 @@ export function buildAmendXml(
   opts: AmendXmlOptions = {},
 ): BuiltAmendment {
   const root = opts.rootElement ?? DEFAULT_AMEND_ROOT;
-  checkXml(sent.xml, `message ${sent.messageId}`);
-  const { name, node } = parseTree(sent.xml);
+  const { name, node } = parseTree(sent.xml, `message ${sent.messageId}`);
   if (name !== 'DecMessage') {
     throw new GatewayError('GW_ERR_TRANSLATE_ROOT', {
       where: `message ${sent.messageId}`,

@@ -1,6 +1,6 @@
 import { GatewayError, type ErrorCode } from '../../core/errors.js';
 import type { CodeTables } from '../codes/code-tables.js';
-import type { DecModel, DecRecord, FieldValue } from '../dec/model.js';
+import type { DecModel, DecRecord, FieldValue } from '../model/record.js';
 import { missingColumns } from '../mapping/columns.js';
 import { evaluateMapping } from '../mapping/evaluate.js';
 import type { LoadedFamilyMapping } from '../mapping/family-schema.js';

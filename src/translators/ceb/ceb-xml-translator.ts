@@ -1,15 +1,14 @@
-import { XMLParser } from 'fast-xml-parser';
 import { GatewayError } from '../../core/errors.js';
-import { checkXml, decodeXml } from '../../core/xml-text.js';
+import { safeXmlParser } from '../../core/safe-xml.js';
+import { withUtf8Declaration } from '../../core/xml-text.js';
 import type { CodeTables } from '../codes/code-tables.js';
-import type { DecRecord, FieldValue } from '../dec/model.js';
-import { withUtf8Declaration } from '../dec-xml/dec-xml-translator.js';
+import type { DecRecord, FieldValue } from '../model/record.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
 import { cebCrossRules } from './cross-rules.js';
 import { checkLayoutFields } from './field-check.js';
 import { CEB_LAYOUTS, CEB_NAMESPACE, type CebLayout, type CebMessageType } from './layout.js';
 
-const parser = new XMLParser({
+const parser = safeXmlParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   removeNSPrefix: true,
@@ -60,9 +59,9 @@ export class CebXmlTranslator implements Translator {
   /** The checks and the re-encoding, all synchronous: standard XML is one message. */
   translateOne(bytes: Buffer, ctx: TranslateContext): StandardMessage {
     const file = ctx.fileName;
-    const { text } = decodeXml(bytes, file);
-    checkXml(text, file);
-    const doc = parser.parse(text) as Node;
+    const parsed = parser.parseBytes(bytes, file);
+    const text = parsed.decoded.text;
+    const doc = parsed.doc as Node;
     const rootName = Object.keys(doc).find((k) => !k.startsWith('?'));
     const root = rootName ? (doc[rootName] as Node) : undefined;
     const type = /^(CEB311|CEB621)Message$/.exec(rootName ?? '')?.[1] as CebMessageType | undefined;

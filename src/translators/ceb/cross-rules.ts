@@ -8,7 +8,7 @@ import {
   sub,
   type Decimal,
 } from '../decimal.js';
-import type { DecRecord } from '../dec/model.js';
+import type { DecRecord } from '../model/record.js';
 import type { TranslateProblem } from '../source/problems.js';
 import { layoutProblem } from './field-check.js';
 import type { CebLayout } from './layout.js';

@@ -1,6 +1,6 @@
 import type { CodeTables } from '../codes/code-tables.js';
-import type { FieldSpec } from '../dec/fields.js';
-import type { DecRecord } from '../dec/model.js';
+import type { FieldSpec } from '../model/field-spec.js';
+import type { DecRecord } from '../model/record.js';
 import { problem, type TranslateProblem } from '../source/problems.js';
 import type { SourcePos } from '../source/position.js';
 import { checkValue } from '../validation/field-rules.js';

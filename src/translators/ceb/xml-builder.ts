@@ -1,5 +1,5 @@
 import { escapeText } from '../dec/xml-builder.js';
-import type { DecModel, DecRecord } from '../dec/model.js';
+import type { DecModel, DecRecord } from '../model/record.js';
 import { CEB_NAMESPACE, type CebLayout } from './layout.js';
 
 function record(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
-import { DecXmlTranslator, withUtf8Declaration } from './dec-xml-translator.js';
+import { DecXmlTranslator } from './dec-xml-translator.js';
+import { withUtf8Declaration } from '../../core/xml-text.js';
 import type { GatewayError } from '../../core/errors.js';
 
 const t = new DecXmlTranslator();

@@ -1,22 +1,20 @@
-import { XMLParser } from 'fast-xml-parser';
 import { GatewayError, type ErrorDetail } from '../../core/errors.js';
-import { checkXml, decodeXml } from '../../core/xml-text.js';
+import { safeXmlParser } from '../../core/safe-xml.js';
+import { withUtf8Declaration } from '../../core/xml-text.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
 import { loadCodeTables, type CodeTables } from '../codes/code-tables.js';
 import { parseDecXml } from '../dec/xml-parse.js';
 import { CLIENT_SEQ_NO_RE } from '../dec/fields.js';
+import { DEC_NAMESPACE } from '../dec/namespace.js';
 import type { DecRuleSettings } from '../validation/dec-rule-settings.js';
 import { validateDec } from '../validation/validate-dec.js';
 
-export const DEC_NAMESPACE = 'http://www.chinaport.gov.cn/dec';
-
-const parser = new XMLParser({
+const parser = safeXmlParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  processEntities: true,
 });
 
 type Node = Record<string, unknown>;
@@ -41,16 +39,6 @@ function text(node: unknown): string | undefined {
   if (typeof node === 'string') return node;
   if (node && typeof node === 'object' && '#text' in node) return String((node as Node)['#text']);
   return undefined;
-}
-
-/** Replaces (or adds) the XML declaration so the text can be re-encoded as UTF-8. */
-export function withUtf8Declaration(xml: string): string {
-  const decl = /^<\?xml[^?]*\?>/.exec(xml);
-  if (!decl) return `<?xml version="1.0" encoding="UTF-8"?>\n${xml}`;
-  const updated = /\bencoding\s*=/.test(decl[0])
-    ? decl[0].replace(/\bencoding\s*=\s*(["'])[^"']*\1/, 'encoding="UTF-8"')
-    : decl[0].replace(/\?>$/, ' encoding="UTF-8"?>');
-  return updated + xml.slice(decl[0].length);
 }
 
 /** Options of the pass-through translator; the defaults keep the original pass-through behaviour. */
@@ -82,9 +70,9 @@ export class DecXmlTranslator implements Translator {
   /** The checks and the re-encoding, all synchronous: standard XML is one message. */
   translateOne(bytes: Buffer, ctx: TranslateContext): StandardMessage {
     const where = ctx.fileName;
-    const { text: xml } = decodeXml(bytes, where);
-    checkXml(xml, where);
-    const doc = parser.parse(xml) as Node;
+    const parsed = parser.parseBytes(bytes, where);
+    const xml = parsed.decoded.text;
+    const doc = parsed.doc as Node;
     const rootName = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#'));
     if (!rootName || localName(rootName) !== 'DecMessage') {
       throw new GatewayError('GW_ERR_TRANSLATE_ROOT', {

@@ -1,8 +1,8 @@
 import type { CodeTableName } from '../codes/code-tables.js';
-import type { BlockKey, BlockSpec, FieldKind, FieldSpec } from './field-spec.js';
+import type { BlockKey, BlockSpec, FieldKind, FieldSpec } from '../model/field-spec.js';
 import { TRANSIT_BLOCKS } from './transit-fields.js';
 
-export type { BlockKey, BlockSpec, FieldKind, FieldSpec } from './field-spec.js';
+export type { BlockKey, BlockSpec, FieldKind, FieldSpec } from '../model/field-spec.js';
 
 /**
  * The DecMessage layout (eport-formats.md §3): blocks in document order, each block's elements in

@@ -1,4 +1,4 @@
-import type { BlockSpec, FieldKind, FieldSpec } from './field-spec.js';
+import type { BlockSpec, FieldKind, FieldSpec } from '../model/field-spec.js';
 
 /**
  * The 转关 (transit) blocks of a DecMessage (seed-subsystems.md §2.2–2.3, transcribed from the

@@ -1,5 +1,5 @@
 import { TRANSIT_BLOCKS } from './transit-fields.js';
-import { recordsOf, singleOf, valueOf, type DecModel } from './model.js';
+import { recordsOf, singleOf, valueOf, type DecModel } from '../model/record.js';
 
 /** DecSign/OperType codes that carry a 转关单 with the 报关单: B 上载, D 申报 [R]. */
 export const TRANSIT_OPER_TYPES: readonly string[] = ['B', 'D'];

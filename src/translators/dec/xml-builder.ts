@@ -1,7 +1,7 @@
 import { GatewayError } from '../../core/errors.js';
-import { DEC_NAMESPACE } from '../dec-xml/dec-xml-translator.js';
+import { DEC_NAMESPACE } from './namespace.js';
 import { BLOCKS, type BlockSpec } from './fields.js';
-import { EMPTY_RECORD, type DecModel, type DecRecord } from './model.js';
+import { EMPTY_RECORD, type DecModel, type DecRecord } from '../model/record.js';
 import { isTransitBlock, isTransitDeclaration } from './transit.js';
 
 /** XML 1.0 forbids these C0 controls outright; a declaration must never carry them. */

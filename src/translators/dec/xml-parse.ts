@@ -1,17 +1,16 @@
-import { XMLParser } from 'fast-xml-parser';
+import { safeXmlParser } from '../../core/safe-xml.js';
 import { BLOCKS, type BlockKey } from './fields.js';
-import type { DecModel, DecRecord, FieldValue } from './model.js';
+import type { DecModel, DecRecord, FieldValue } from '../model/record.js';
 
 type XNode = Record<string, unknown[]>;
 
-const parser = new XMLParser({
+const parser = safeXmlParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
-  processEntities: true,
   isArray: (_name, _jpath, _isLeaf, isAttribute) => !isAttribute,
 });
 
@@ -36,12 +35,12 @@ function toRecord(node: XNode, path: string, file: string): DecRecord {
 }
 
 /**
- * Reads a (checked, well-formed) DecMessage into the model the validator works on; every value's
+ * Reads a DecMessage (checked here again: the function is also exported to tools) into the model the validator works on; every value's
  * origin is its element path, e.g. /DecMessage/DecLists/DecList[3]/CodeTS. Namespace prefixes are
  * ignored (the translator checks the namespace itself).
  */
 export function parseDecXml(xml: string, file: string): DecModel {
-  const doc = parser.parse(xml) as XNode;
+  const doc = parser.parse(xml, file) as XNode;
   const rootName = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#'));
   const root = rootName ? doc[rootName]?.[0] : undefined;
   const blocks = new Map<BlockKey, DecRecord[]>();

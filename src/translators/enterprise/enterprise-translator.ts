@@ -1,7 +1,7 @@
 import { GatewayError, type ErrorCode } from '../../core/errors.js';
 import type { CodeTables } from '../codes/code-tables.js';
 import { buildDecXml } from '../dec/xml-builder.js';
-import { recordsOf, singleOf, valueOf, type DecModel } from '../dec/model.js';
+import { recordsOf, singleOf, valueOf, type DecModel } from '../model/record.js';
 import { evaluateMapping } from '../mapping/evaluate.js';
 import { missingColumns } from '../mapping/columns.js';
 import type { LoadedMapping } from '../mapping/load.js';

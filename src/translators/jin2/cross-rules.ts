@@ -1,5 +1,5 @@
 import { abs, add, compare, formatDecimal, parseDecimal, sub, type Decimal } from '../decimal.js';
-import type { DecRecord } from '../dec/model.js';
+import type { DecRecord } from '../model/record.js';
 import type { TranslateProblem } from '../source/problems.js';
 import { layoutProblem } from '../ceb/field-check.js';
 import type { Jin2Layout } from './layout.js';

@@ -1,6 +1,6 @@
 import { GatewayError, type ErrorCode } from '../../core/errors.js';
 import type { CodeTables } from '../codes/code-tables.js';
-import type { DecRecord } from '../dec/model.js';
+import type { DecRecord } from '../model/record.js';
 import { checkLayoutFields } from '../ceb/field-check.js';
 import { stableGuid } from '../ceb/guid.js';
 import { missingColumns } from '../mapping/columns.js';

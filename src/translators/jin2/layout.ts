@@ -1,4 +1,4 @@
-import type { FieldKind, FieldSpec } from '../dec/fields.js';
+import type { FieldKind, FieldSpec } from '../model/field-spec.js';
 import { layoutLabel, type LayoutBlock, type TargetLayout } from '../mapping/layout.js';
 import { XSD_FIELDS } from './xsd-fields.js';
 

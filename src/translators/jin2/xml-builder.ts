@@ -1,6 +1,6 @@
 import { escapeText } from '../dec/xml-builder.js';
-import type { DecRecord, FieldValue } from '../dec/model.js';
-import type { FieldSpec } from '../dec/fields.js';
+import type { DecRecord, FieldValue } from '../model/record.js';
+import type { FieldSpec } from '../model/field-spec.js';
 import { XMLDSIG_NS, type Jin2Block, type Jin2Layout } from './layout.js';
 import type { Jin2Output } from './mapping.js';
 

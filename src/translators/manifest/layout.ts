@@ -1,4 +1,4 @@
-import type { FieldKind, FieldSpec } from '../dec/fields.js';
+import type { FieldKind, FieldSpec } from '../model/field-spec.js';
 import { layoutLabel, type TargetLayout } from '../mapping/layout.js';
 
 /**

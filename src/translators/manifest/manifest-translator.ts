@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { GatewayError, type ErrorCode } from '../../core/errors.js';
 import type { CodeTables } from '../codes/code-tables.js';
-import type { DecRecord } from '../dec/model.js';
+import type { DecRecord } from '../model/record.js';
 import { evaluateMapping } from '../mapping/evaluate.js';
 import type { LoadedFamilyMapping } from '../mapping/family-schema.js';
 import type { BlockMappings, TargetLayout } from '../mapping/layout.js';

@@ -1,10 +1,9 @@
-import { XMLParser } from 'fast-xml-parser';
 import { GatewayError } from '../../core/errors.js';
-import { checkXml, decodeXml } from '../../core/xml-text.js';
+import { safeXmlParser } from '../../core/safe-xml.js';
+import { withUtf8Declaration } from '../../core/xml-text.js';
 import type { CodeTables } from '../codes/code-tables.js';
 import { containerCheckDigit, containerProblem } from '../validation/check-digits.js';
-import type { DecRecord, FieldValue } from '../dec/model.js';
-import { withUtf8Declaration } from '../dec-xml/dec-xml-translator.js';
+import type { DecRecord, FieldValue } from '../model/record.js';
 import { checkLayoutFields, layoutProblem } from '../ceb/field-check.js';
 import type { TranslateProblem } from '../source/problems.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
@@ -15,7 +14,7 @@ import {
   type ManifestType,
 } from './layout.js';
 
-const parser = new XMLParser({
+const parser = safeXmlParser({
   ignoreAttributes: true,
   removeNSPrefix: true,
   parseTagValue: false,
@@ -63,9 +62,9 @@ export class ManifestXmlTranslator implements Translator {
   /** The checks and the re-encoding, all synchronous: standard XML is one message. */
   translateOne(bytes: Buffer, ctx: TranslateContext): StandardMessage {
     const file = ctx.fileName;
-    const { text } = decodeXml(bytes, file);
-    checkXml(text, file);
-    const root = (parser.parse(text) as Node).Manifest as Node | undefined;
+    const { doc, decoded } = parser.parseBytes(bytes, file);
+    const text = decoded.text;
+    const root = (doc as Node).Manifest as Node | undefined;
     const type = MANIFEST_TYPES.find((t) => text.includes(`"${manifestNamespace(t)}"`)) as
       ManifestType | undefined;
     if (!root || !type) {

@@ -1,6 +1,6 @@
 import { escapeText } from '../dec/xml-builder.js';
-import type { FieldSpec } from '../dec/fields.js';
-import type { DecRecord } from '../dec/model.js';
+import type { FieldSpec } from '../model/field-spec.js';
+import type { DecRecord } from '../model/record.js';
 import { CONTAINER_SEPARATOR } from './layout.js';
 
 /**

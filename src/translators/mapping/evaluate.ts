@@ -1,7 +1,7 @@
 import type { CodeTables } from '../codes/code-tables.js';
 import { add, decimalOf, formatDecimal, mul, ZERO, type Decimal } from '../decimal.js';
-import type { BlockKey } from '../dec/fields.js';
-import type { DecModel, DecRecord, FieldValue } from '../dec/model.js';
+import type { BlockKey } from '../model/field-spec.js';
+import type { DecModel, DecRecord, FieldValue } from '../model/record.js';
 import type { SourceDocument, SourceRecord } from '../source/document.js';
 import type { SourcePos } from '../source/position.js';
 import { problem, type TranslateProblem } from '../source/problems.js';

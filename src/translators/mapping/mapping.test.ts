@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayError } from '../../core/errors.js';
 import { loadCodeTables } from '../codes/code-tables.js';
-import { valueOf, recordsOf, singleOf } from '../dec/model.js';
+import { valueOf, recordsOf, singleOf } from '../model/record.js';
 import { readCsv } from '../source/csv-reader.js';
 import { evaluateMapping } from './evaluate.js';
 import { parseMapping } from './load.js';

@@ -9,8 +9,8 @@ import {
   ZERO,
   type Decimal,
 } from '../decimal.js';
-import type { DecModel, DecRecord, FieldValue } from '../dec/model.js';
-import { recordsOf, singleOf, valueOf } from '../dec/model.js';
+import type { DecModel, DecRecord, FieldValue } from '../model/record.js';
+import { recordsOf, singleOf, valueOf } from '../model/record.js';
 import { CLIENT_SEQ_NO_MAX, type BlockKey } from '../dec/fields.js';
 import { problem, type TranslateProblem } from '../source/problems.js';
 import type { Mapping } from './schema.js';

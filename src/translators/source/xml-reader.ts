@@ -1,6 +1,5 @@
-import { XMLParser } from 'fast-xml-parser';
 import { GatewayError } from '../../core/errors.js';
-import { checkXml, decodeXml } from '../../core/xml-text.js';
+import { safeXmlParser } from '../../core/safe-xml.js';
 import {
   cleanCell,
   type SourceCell,
@@ -23,12 +22,11 @@ import type { ReadOptions } from './read-options.js';
 
 type XNode = Record<string, unknown[]>;
 
-const parser = new XMLParser({
+const parser = safeXmlParser({
   ignoreAttributes: true,
   removeNSPrefix: true,
   parseTagValue: false,
   trimValues: true,
-  processEntities: true,
   isArray: (_name, _jpath, _isLeaf, isAttribute) => !isAttribute,
 });
 
@@ -36,9 +34,9 @@ const isNode = (v: unknown): v is XNode => typeof v === 'object' && v !== null;
 
 export function readXml(bytes: Uint8Array, opts: ReadOptions): SourceDocument {
   const { file } = opts;
-  const { text, encoding } = decodeXml(bytes, file);
-  checkXml(text, file);
-  const doc = parser.parse(text) as XNode;
+  const parsed = parser.parseBytes(bytes, file);
+  const { encoding } = parsed.decoded;
+  const doc = parsed.doc as XNode;
   const rootName = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#'));
   const root = rootName ? doc[rootName]?.[0] : undefined;
   if (!rootName || !isNode(root)) {

@@ -10,7 +10,7 @@ import {
   type Decimal,
   formatDecimal,
 } from '../decimal.js';
-import { recordsOf, singleOf, valueOf, type DecModel } from '../dec/model.js';
+import { recordsOf, singleOf, valueOf, type DecModel } from '../model/record.js';
 import type { TranslateProblem } from '../source/problems.js';
 import type { DecRuleSettings } from './dec-rule-settings.js';
 import { fieldProblem } from './labels.js';

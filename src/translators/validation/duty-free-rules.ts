@@ -1,4 +1,4 @@
-import { recordsOf, singleOf, valueOf, type DecModel } from '../dec/model.js';
+import { recordsOf, singleOf, valueOf, type DecModel } from '../model/record.js';
 import type { TranslateProblem } from '../source/problems.js';
 import type { CrossRuleOptions } from './cross-rules.js';
 import { fieldProblem } from './labels.js';

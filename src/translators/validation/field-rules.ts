@@ -1,6 +1,6 @@
 import type { CodeTables } from '../codes/code-tables.js';
 import { digitCounts, parseDecimal } from '../decimal.js';
-import type { FieldSpec } from '../dec/fields.js';
+import type { FieldSpec } from '../model/field-spec.js';
 import {
   containerCheckDigit,
   containerProblem,

@@ -1,5 +1,5 @@
 import { blockSpec, type BlockKey } from '../dec/fields.js';
-import type { DecRecord } from '../dec/model.js';
+import type { DecRecord } from '../model/record.js';
 import { problem, type TranslateProblem } from '../source/problems.js';
 import type { SourcePos } from '../source/position.js';
 

@@ -1,4 +1,4 @@
-import { recordsOf, singleOf, valueOf, type DecModel } from '../dec/model.js';
+import { recordsOf, singleOf, valueOf, type DecModel } from '../model/record.js';
 import { isTransitDeclaration, TRANSIT_EDI_IDS, TRANSIT_OPER_TYPES } from '../dec/transit.js';
 import { TRANSIT_BLOCKS } from '../dec/transit-fields.js';
 import type { TranslateProblem } from '../source/problems.js';

@@ -1,7 +1,7 @@
 import type { CodeTables } from '../codes/code-tables.js';
 import { parseDecimal } from '../decimal.js';
 import { BLOCKS, fieldSpec, isBlockKey, type FieldSpec } from '../dec/fields.js';
-import { singleOf, valueOf, type DecModel } from '../dec/model.js';
+import { singleOf, valueOf, type DecModel } from '../model/record.js';
 import { DEFAULT_DEC_RULES, type DecRuleSettings } from './dec-rule-settings.js';
 import { DUTY_FREE_RULES } from './duty-free-rules.js';
 import { TRANSIT_RULES } from './transit-rules.js';

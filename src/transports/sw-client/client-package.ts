@@ -7,7 +7,7 @@
  * takes. The zip is deterministic (sorted, fixed dates), so a resend finds its own earlier copy.
  */
 import JSZip from 'jszip';
-import { XMLParser } from 'fast-xml-parser';
+import { safeXmlParser } from '../../core/safe-xml.js';
 import { GatewayError, type ErrorDetail } from '../../core/errors.js';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, isPdf, unsafeFileName } from '../../core/edoc-files.js';
 import type { BundleFile } from '../../core/document-bundle.js';
@@ -18,7 +18,7 @@ export interface PackageOptions {
 }
 
 const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
-const parser = new XMLParser({
+const parser = safeXmlParser({
   removeNSPrefix: true,
   parseTagValue: false,
   ignoreAttributes: true,
@@ -27,7 +27,9 @@ const parser = new XMLParser({
 
 /** The non-empty EdocCopId values of a DecMessage, in document order. */
 export function edocCopIds(xml: string): string[] {
-  const doc = parser.parse(xml) as { DecMessage?: { EdocRealation?: { EdocCopId?: unknown }[] } };
+  const doc = parser.parse(xml, 'DecMessage') as {
+    DecMessage?: { EdocRealation?: { EdocCopId?: unknown }[] };
+  };
   return (doc.DecMessage?.EdocRealation ?? [])
     .map((e) => String(e.EdocCopId ?? '').trim())
     .filter((s) => s !== '');

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { GatewayError } from '../../core/errors.js';
-import { checkXml, decodeXml } from '../../core/xml-text.js';
+import { decodeXml } from '../../core/xml-text.js';
 import { parseTree, type XNode, type XObject } from '../../core/xml-tree.js';
 import type { BoxName } from '../../core/client-modules.js';
 
@@ -38,8 +38,7 @@ export function parseClientSettings(
   where = 'DFWJobSettings.xml',
 ): Map<string, ModuleBoxes> {
   const { text } = decodeXml(bytes, where);
-  checkXml(text, where);
-  const root = parseTree(text);
+  const root = parseTree(text, where);
   const out = new Map<string, ModuleBoxes>();
   if (root.name.toLowerCase() !== 'settings' || typeof root.node !== 'object') {
     throw new GatewayError('GW_ERR_CONFIG', {

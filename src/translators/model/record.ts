@@ -1,5 +1,5 @@
 import type { SourcePos } from '../source/position.js';
-import type { BlockKey } from './fields.js';
+import type { BlockKey } from './field-spec.js';
 
 /**
  * A 报关单 as values with provenance: every field remembers the source cell (or mapping entry, or

@@ -1,6 +1,6 @@
 import type { CodeTableName } from '../codes/code-tables.js';
 
-/** The shapes of the DecMessage layout: field kinds, fields, blocks (the layout is in fields.ts). */
+/** The shapes of the DecMessage layout: field kinds, fields, blocks (the DecMessage layout is in dec/fields.ts). */
 
 export type FieldKind =
   | { readonly t: 'text'; readonly max: number }
