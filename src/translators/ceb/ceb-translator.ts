@@ -1,4 +1,4 @@
-import { GatewayError, type ErrorCode } from '../../core/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { CodeTables } from '../codes/code-tables.js';
 import type { DecModel, DecRecord, FieldValue } from '../model/record.js';
 import { missingColumns } from '../mapping/columns.js';
@@ -15,6 +15,7 @@ import { checkLayoutFields } from './field-check.js';
 import { stableGuid } from './guid.js';
 import type { CebLayout } from './layout.js';
 import { buildCebXml } from './xml-builder.js';
+import { problemsCode } from '../mapping/mapping-rules.js';
 
 export interface CebTranslatorOptions {
   /** A CEB mapping (`message: CEB311` or `CEB621`), see loadCebMapping. */
@@ -26,16 +27,6 @@ export interface CebTranslatorOptions {
   readonly validate?: boolean | undefined;
 }
 
-/** Problems of the mapping stage; any of them makes the error GW_ERR_TRANSLATE_MAPPING. */
-const MAPPING_RULES = new Set([
-  'value-map',
-  'lookup',
-  'unit',
-  'sum-operand',
-  'mapping-cycle',
-  'section-missing',
-  'section-records',
-]);
 /** Always checked, validation on or off: without them the message is not a CEB message at all. */
 const ALWAYS = new Set(['control-chars', 'max-items', 'items-missing']);
 
@@ -111,10 +102,7 @@ export class CebTranslator implements Translator {
     ];
     for (const p of found) if (validate || ALWAYS.has(p.rule)) problems.push(p);
     if (problems.length > 0) {
-      const code: ErrorCode = problems.some((p) => MAPPING_RULES.has(p.rule))
-        ? 'GW_ERR_TRANSLATE_MAPPING'
-        : 'GW_ERR_VALIDATION';
-      throw new GatewayError(code, problems);
+      throw new GatewayError(problemsCode(problems), problems);
     }
     const model: DecModel = { version: mapping.version, blocks: blocks as DecModel['blocks'] };
     const headRec = blocks.get(layout.headBlock)?.[0];

@@ -1,4 +1,4 @@
-import { GatewayError, type ErrorCode } from '../../core/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { CodeTables } from '../codes/code-tables.js';
 import { buildDecXml } from '../dec/xml-builder.js';
 import { recordsOf, singleOf, valueOf, type DecModel } from '../model/record.js';
@@ -14,6 +14,7 @@ import type { TextEncodingSetting } from '../source/text-encoding.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
 import type { DecRuleSettings } from '../validation/dec-rule-settings.js';
 import { validateDec } from '../validation/validate-dec.js';
+import { problemsCode } from '../mapping/mapping-rules.js';
 
 export interface EnterpriseTranslatorOptions {
   readonly mapping: LoadedMapping;
@@ -27,19 +28,6 @@ export interface EnterpriseTranslatorOptions {
   /** Transit and 减免税 rule facts (channel translation.decRules); default the sourced values. */
   readonly rules?: DecRuleSettings | undefined;
 }
-
-/** Problems of the mapping stage; any of them makes the error GW_ERR_TRANSLATE_MAPPING. */
-const MAPPING_RULES = new Set([
-  'value-map',
-  'lookup',
-  'unit',
-  'sum-operand',
-  'mapping-cycle',
-  'section-missing',
-  'section-records',
-  'split-by',
-  'split-apportion',
-]);
 
 /** Checks that always run, even with validation off: they protect the pipeline, not the filling rules. */
 const ALWAYS = new Set(['control-chars', 'max-items', 'transit-data']);
@@ -180,10 +168,7 @@ export class EnterpriseTranslator implements Translator {
     }
     const all = dedupe(problems);
     if (all.length > 0) {
-      const code: ErrorCode = all.some((p) => MAPPING_RULES.has(p.rule))
-        ? 'GW_ERR_TRANSLATE_MAPPING'
-        : 'GW_ERR_VALIDATION';
-      throw new GatewayError(code, all);
+      throw new GatewayError(problemsCode(all), all);
     }
     return models;
   }

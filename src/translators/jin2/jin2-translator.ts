@@ -1,4 +1,4 @@
-import { GatewayError, type ErrorCode } from '../../core/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { CodeTables } from '../codes/code-tables.js';
 import type { DecRecord } from '../model/record.js';
 import { checkLayoutFields } from '../ceb/field-check.js';
@@ -15,6 +15,7 @@ import { jin2CrossRules } from './cross-rules.js';
 import type { Jin2Layout } from './layout.js';
 import type { LoadedJin2Mapping } from './mapping.js';
 import { buildJin2Xml } from './xml-builder.js';
+import { problemsCode } from '../mapping/mapping-rules.js';
 
 export interface Jin2TranslatorOptions {
   /** A 金二 mapping (`message: INV101`, `SAS101`, `SAS111` or `SAS121`), see loadJin2Mapping. */
@@ -26,15 +27,6 @@ export interface Jin2TranslatorOptions {
   readonly validate?: boolean | undefined;
 }
 
-const MAPPING_RULES = new Set([
-  'value-map',
-  'lookup',
-  'unit',
-  'sum-operand',
-  'mapping-cycle',
-  'section-missing',
-  'section-records',
-]);
 /** Checked with validation off too: without them receipts cannot be matched or the XML is unusable. */
 const ALWAYS = new Set(['control-chars', 'key-missing']);
 
@@ -96,10 +88,7 @@ export class Jin2Translator implements Translator {
     ];
     for (const p of found) if (validate || ALWAYS.has(p.rule)) problems.push(p);
     if (problems.length > 0) {
-      const code: ErrorCode = problems.some((p) => MAPPING_RULES.has(p.rule))
-        ? 'GW_ERR_TRANSLATE_MAPPING'
-        : 'GW_ERR_VALIDATION';
-      throw new GatewayError(code, problems);
+      throw new GatewayError(problemsCode(problems), problems);
     }
     // Derived from the content rather than the file bytes: an .xlsx saved again is the same message.
     const messageId = stableGuid(

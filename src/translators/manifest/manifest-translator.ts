@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { GatewayError, type ErrorCode } from '../../core/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { CodeTables } from '../codes/code-tables.js';
 import type { DecRecord } from '../model/record.js';
 import { evaluateMapping } from '../mapping/evaluate.js';
@@ -14,6 +14,7 @@ import { containerProblem, containerCheckDigit } from '../validation/check-digit
 import { streamCsvRecords } from './csv-stream.js';
 import { CONTAINER_SEPARATOR, manifestNamespace, type ManifestLayout } from './layout.js';
 import { writePaths } from './xml-writer.js';
+import { problemsCode } from '../mapping/mapping-rules.js';
 
 export interface ManifestTranslatorOptions {
   /** A manifest mapping (`message: MT1101` …), see loadManifestMapping. */
@@ -28,16 +29,6 @@ export type XmlSink = (chunk: string) => void | Promise<void>;
 
 /** Stop collecting after this many problems: a broken 20k-bill file must not fill the memory with them. */
 const MAX_PROBLEMS = 1000;
-const MAPPING_RULES = new Set([
-  'value-map',
-  'lookup',
-  'unit',
-  'sum-operand',
-  'mapping-cycle',
-  'section-missing',
-  'section-records',
-]);
-
 /** Declaration elements written after the bills. */
 const TRAILING = 'AdditionalInformation/';
 
@@ -218,10 +209,7 @@ export class ManifestTranslator implements Translator {
       ]);
     await sink(`${trailer}  </Declaration>\n</Manifest>\n`);
     if (problems.length > 0) {
-      const code: ErrorCode = problems.some((p) => MAPPING_RULES.has(p.rule))
-        ? 'GW_ERR_TRANSLATE_MAPPING'
-        : 'GW_ERR_VALIDATION';
-      throw new GatewayError(code, problems);
+      throw new GatewayError(problemsCode(problems), problems);
     }
     // Keys are master\0house; MT9999 answers per master bill (提运单号).
     return {
