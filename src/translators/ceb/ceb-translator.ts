@@ -11,7 +11,7 @@ import type { ReadOptions } from '../source/read-options.js';
 import type { TextEncodingSetting } from '../source/text-encoding.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
 import { cebCrossRules } from './cross-rules.js';
-import { checkLayoutFields } from './field-check.js';
+import { checkLayoutFields } from '../validation/layout-fields.js';
 import { stableGuid } from './guid.js';
 import type { CebLayout } from './layout.js';
 import { buildCebXml } from './xml-builder.js';

@@ -5,7 +5,7 @@ import type { CodeTables } from '../codes/code-tables.js';
 import type { DecRecord, FieldValue } from '../model/record.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
 import { cebCrossRules } from './cross-rules.js';
-import { checkLayoutFields } from './field-check.js';
+import { checkLayoutFields } from '../validation/layout-fields.js';
 import { CEB_LAYOUTS, CEB_NAMESPACE, type CebLayout, type CebMessageType } from './layout.js';
 
 const parser = safeXmlParser({

@@ -10,7 +10,7 @@ import {
 } from '../decimal.js';
 import type { DecRecord } from '../model/record.js';
 import type { TranslateProblem } from '../source/problems.js';
-import { layoutProblem } from './field-check.js';
+import { layoutProblem } from '../validation/field-problem.js';
 import type { CebLayout } from './layout.js';
 
 /** Amounts may differ by rounding in the enterprise's system; customs accept a cent (§10). */

@@ -1,7 +1,7 @@
 import { abs, add, compare, formatDecimal, parseDecimal, sub, type Decimal } from '../decimal.js';
 import type { DecRecord } from '../model/record.js';
 import type { TranslateProblem } from '../source/problems.js';
-import { layoutProblem } from '../ceb/field-check.js';
+import { layoutProblem } from '../validation/field-problem.js';
 import type { Jin2Layout } from './layout.js';
 
 /** Weights are compared to 0.01 kg: enterprises round. */

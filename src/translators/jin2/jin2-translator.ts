@@ -1,7 +1,7 @@
 import { GatewayError } from '../../core/errors.js';
 import type { CodeTables } from '../codes/code-tables.js';
 import type { DecRecord } from '../model/record.js';
-import { checkLayoutFields } from '../ceb/field-check.js';
+import { checkLayoutFields } from '../validation/layout-fields.js';
 import { stableGuid } from '../ceb/guid.js';
 import { missingColumns } from '../mapping/columns.js';
 import { evaluateMapping } from '../mapping/evaluate.js';

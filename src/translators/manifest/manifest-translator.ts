@@ -9,7 +9,8 @@ import type { SourceDocument, SourceRecord, SourceSection } from '../source/docu
 import { problem, type TranslateProblem } from '../source/problems.js';
 import type { TextEncodingSetting } from '../source/text-encoding.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
-import { checkLayoutFields, layoutProblem } from '../ceb/field-check.js';
+import { layoutProblem } from '../validation/field-problem.js';
+import { checkLayoutFields } from '../validation/layout-fields.js';
 import { containerProblem, containerCheckDigit } from '../validation/check-digits.js';
 import { streamCsvRecords } from './csv-stream.js';
 import { CONTAINER_SEPARATOR, manifestNamespace, type ManifestLayout } from './layout.js';

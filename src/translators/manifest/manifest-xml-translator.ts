@@ -4,7 +4,8 @@ import { withUtf8Declaration } from '../../core/xml-text.js';
 import type { CodeTables } from '../codes/code-tables.js';
 import { containerCheckDigit, containerProblem } from '../validation/check-digits.js';
 import type { DecRecord, FieldValue } from '../model/record.js';
-import { checkLayoutFields, layoutProblem } from '../ceb/field-check.js';
+import { layoutProblem } from '../validation/field-problem.js';
+import { checkLayoutFields } from '../validation/layout-fields.js';
 import type { TranslateProblem } from '../source/problems.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
 import {

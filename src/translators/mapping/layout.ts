@@ -1,5 +1,5 @@
 import { BLOCKS, type FieldKind } from '../dec/fields.js';
-import { fieldLabel, type FieldLabel } from '../validation/labels.js';
+import { fieldLabel, type FieldLabel } from '../validation/field-problem.js';
 import type { FieldRule } from './schema.js';
 
 /** One block of a target message as the mapping evaluator needs to know it. */

@@ -13,7 +13,7 @@ import {
 import { recordsOf, singleOf, valueOf, type DecModel } from '../model/record.js';
 import type { TranslateProblem } from '../source/problems.js';
 import type { DecRuleSettings } from './dec-rule-settings.js';
-import { fieldProblem } from './labels.js';
+import { fieldProblem } from './field-problem.js';
 
 /** Settings of the cross-field rules. */
 export interface CrossRuleOptions {

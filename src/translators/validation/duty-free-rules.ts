@@ -1,7 +1,7 @@
 import { recordsOf, singleOf, valueOf, type DecModel } from '../model/record.js';
 import type { TranslateProblem } from '../source/problems.js';
 import type { CrossRuleOptions } from './cross-rules.js';
-import { fieldProblem } from './labels.js';
+import { fieldProblem } from './field-problem.js';
 
 /**
  * 减免税 on the 报关单 (seed-subsystems.md §6). No 减免税 message format is public, so only what

@@ -3,7 +3,7 @@ import { isTransitDeclaration, TRANSIT_EDI_IDS, TRANSIT_OPER_TYPES } from '../de
 import { TRANSIT_BLOCKS } from '../dec/transit-fields.js';
 import type { TranslateProblem } from '../source/problems.js';
 import type { CrossRuleOptions } from './cross-rules.js';
-import { fieldProblem } from './labels.js';
+import { fieldProblem } from './field-problem.js';
 
 /**
  * The 转关 (transit) rules of a DecMessage (seed-subsystems.md §2): what makes a declaration a

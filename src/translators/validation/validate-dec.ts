@@ -8,7 +8,7 @@ import { TRANSIT_RULES } from './transit-rules.js';
 import type { TranslateProblem } from '../source/problems.js';
 import { CROSS_RULES } from './cross-rules.js';
 import { checkValue } from './field-rules.js';
-import { fieldProblem } from './labels.js';
+import { fieldProblem } from './field-problem.js';
 
 /** True when `path` (Block.Field) names a field validated by exactly the same rule as `spec`. */
 function sameRule(path: string, spec: FieldSpec): boolean {

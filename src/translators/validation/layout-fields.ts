@@ -1,36 +1,9 @@
 import type { CodeTables } from '../codes/code-tables.js';
 import type { FieldSpec } from '../model/field-spec.js';
 import type { DecRecord } from '../model/record.js';
-import { problem, type TranslateProblem } from '../source/problems.js';
-import type { SourcePos } from '../source/position.js';
-import { checkValue } from '../validation/field-rules.js';
-import type { TargetLayout } from '../mapping/layout.js';
-
-/** The best position for a field: its own origin, else its record's, else the file. */
-export function posOf(rec: DecRecord | undefined, name: string, file: string): SourcePos {
-  return rec?.fields.get(name)?.origin ?? rec?.origin ?? { file };
-}
-
-/** A problem about one field of one record, labelled with the layout's names and positioned. */
-export function layoutProblem(
-  layout: TargetLayout,
-  rule: string,
-  block: string,
-  index: number | undefined,
-  name: string,
-  rec: DecRecord | undefined,
-  file: string,
-  zh: string,
-  en: string,
-  fix: { fixZh?: string; fixEn?: string } = {},
-): TranslateProblem {
-  const l = layout.label(block, index, name);
-  return problem(rule, posOf(rec, name, file), `${l.zh}：${zh}`, `${l.en}: ${en}`, {
-    field: l.field,
-    fieldZh: l.fieldZh,
-    ...fix,
-  });
-}
+import type { TranslateProblem } from '../source/problems.js';
+import { checkValue } from './field-rules.js';
+import { layoutProblem, type FieldLabeller } from './field-problem.js';
 
 /**
  * Required fields and value shapes (lengths, N19,5, enumerations, patterns, HS and container
@@ -38,7 +11,7 @@ export function layoutProblem(
  * and manifest families; `skip` holds fields the mapping stage already reported.
  */
 export function checkLayoutFields(
-  layout: TargetLayout & {
+  layout: FieldLabeller & {
     readonly blocks: readonly { key: string; repeated: boolean; fields: readonly FieldSpec[] }[];
   },
   blocks: ReadonlyMap<string, readonly DecRecord[]>,
