@@ -13,16 +13,13 @@ import type { IntakeSource } from './gateway/intake.js';
 import { createReceiptSource } from './receipts/receipt-source-registry.js';
 import { createIntakeHandler } from './queues/intake-handler.js';
 import { queueReceipt } from './queues/queue-receipt.js';
-import { Ledger } from './queues/ledger.js';
-import { ReceiptFeed } from './queues/receipt-feed.js';
-import { ReceiptForms } from './receipts/forms/receipt-forms.js';
 import { ReceiptSla } from './queues/receipt-sla.js';
 import { buildHttpApi } from './gateway/http-api.js';
 import { httpApiDeps } from './queues/http-api-bindings.js';
 import { registerConsole } from './console/console-routes.js';
 import { ManagedRedis } from './queues/managed-redis.js';
 import { assertNoEviction, bullmqConnection, createRedis } from './queues/redis-connection.js';
-import { StageQueues } from './queues/stage-queues.js';
+import { createPipelineStores, usesClientSideSigner } from './queues/pipeline-stores.js';
 import { startWorkers, type WorkerTiming } from './queues/workers.js';
 import type { PipelineDeps } from './queues/deps.js';
 import { AuditWriter } from './queues/audit-writer.js';
@@ -96,19 +93,9 @@ export async function startGateway(
     const leases = redisLeases(redis, config.redis.prefix);
 
     const connection = bullmqConnection(redisUrl);
-    const clientSigns =
-      config.channels.some((ch) => ch.signer === CLIENT_SIGNER) &&
-      !config.signers.some((s) => s.name === CLIENT_SIGNER);
-    const signerNames = [
-      ...config.signers.map((s) => s.name),
-      ...(clientSigns ? [CLIENT_SIGNER] : []),
-    ];
-    const queues = new StageQueues(
-      connection,
-      config.redis.prefix,
-      config.retry.delaysMs.length + 1,
-      signerNames,
-    );
+    // The same stores the operator commands of the CLI build (queues/pipeline-stores.ts).
+    const stores = createPipelineStores(config, redis, connection, spool);
+    const { ledger, queues } = stores;
     shutdown.add('queues', () => queues.close());
 
     const signers = new Map<string, Signer>();
@@ -132,7 +119,8 @@ export async function startGateway(
     }
     const stopWatch = watchCertificates(signers.values(), log);
     shutdown.add('certificate-watch', async () => stopWatch());
-    if (clientSigns) signers.set(CLIENT_SIGNER, new ClientSideSigner(CLIENT_SIGNER));
+    if (usesClientSideSigner(config))
+      signers.set(CLIENT_SIGNER, new ClientSideSigner(CLIENT_SIGNER));
     const transports = new Map<string, Transport>();
     for (const t of config.transports) {
       const transport = createTransport(t);
@@ -144,19 +132,13 @@ export async function startGateway(
       config.channels.map((ch) => [ch.name, createTranslator(ch.translator, ch.translation)]),
     );
 
-    const ledger = new Ledger(redis, config.redis.prefix);
     const deps: PipelineDeps = {
+      ...stores,
       config,
       log,
       redis,
-      ledger,
-      receiptFeed: new ReceiptFeed(redis, config.redis.prefix),
       receiptSla: new ReceiptSla(redis, config.redis.prefix, ledger, log),
-      spool,
-      queues,
       sink: new FolderReceiptSink(),
-      receiptForms: new ReceiptForms(config.channels),
-      channels: new Map(config.channels.map((c) => [c.name, c])),
       translators,
       signers,
       transports,

@@ -1,34 +1,30 @@
 import type { Command } from 'commander';
 import type { MessageRecord } from '../queues/ledger.js';
-import type { PipelineDeps } from '../queues/deps.js';
+import type { OperatorDeps } from '../queues/deps.js';
 import type * as DeliveryOperator from '../queues/delivery-operator.js';
 import type { openOperatorContext } from './operator-context.js';
 import { loadConfigOrReport } from './load-config-or-report.js';
 import { reportError } from './format-error.js';
 
 // Loaded when a command runs, not at every CLI start (they bring Redis and BullMQ).
-type Ops = typeof DeliveryOperator;
-const lazy = <
-  K extends 'holdChannel' | 'holdMessage' | 'releaseChannel' | 'releaseMessage' | 'replayMessage',
->(
-  name: K,
-): Ops[K] =>
-  (async (...args: unknown[]) =>
-    ((await import('../queues/delivery-operator.js'))[name] as (...a: unknown[]) => unknown)(
-      ...args,
-    )) as unknown as Ops[K];
-const holdChannel = lazy('holdChannel');
-const holdMessage = lazy('holdMessage');
-const releaseChannel = lazy('releaseChannel');
-const releaseMessage = lazy('releaseMessage');
-const replayMessage = lazy('replayMessage');
+const ops = (): Promise<typeof DeliveryOperator> => import('../queues/delivery-operator.js');
+const holdChannel: typeof DeliveryOperator.holdChannel = async (...a) =>
+  (await ops()).holdChannel(...a);
+const holdMessage: typeof DeliveryOperator.holdMessage = async (...a) =>
+  (await ops()).holdMessage(...a);
+const releaseChannel: typeof DeliveryOperator.releaseChannel = async (...a) =>
+  (await ops()).releaseChannel(...a);
+const releaseMessage: typeof DeliveryOperator.releaseMessage = async (...a) =>
+  (await ops()).releaseMessage(...a);
+const replayMessage: typeof DeliveryOperator.replayMessage = async (...a) =>
+  (await ops()).replayMessage(...a);
 
 const operator = (cmd: string): string => `eport ${cmd} (${process.env.USER ?? 'operator'})`;
 
 /** Runs one delivery action against the gateway's Redis, printing its outcome or why it was refused. */
 async function run(
   configFile: string,
-  act: (deps: PipelineDeps, find: (arg: string) => Promise<MessageRecord>) => Promise<string>,
+  act: (deps: OperatorDeps, find: (arg: string) => Promise<MessageRecord>) => Promise<string>,
 ): Promise<void> {
   const config = await loadConfigOrReport(configFile);
   if (!config) return;

@@ -18,18 +18,11 @@ export function registerStatus(program: Command): void {
       async (arg: string | undefined, opts: { config: string; limit: string; json?: boolean }) => {
         const config = await loadConfigOrReport(opts.config);
         if (!config) return;
-        const { findRecord, redisUrlOf } = await import('./message-lookup.js');
-        const { Ledger } = await import('../queues/ledger.js');
-        const { createRedis } = await import('../queues/redis-connection.js');
-        const redis = createRedis(redisUrlOf(config));
-        redis.on('error', () => {});
+        const { findRecord, openOperatorContext } = await import('./operator-context.js');
+        // The daemon's own store factory: the same ledger and queues, no workers or adapters.
+        const ctx = await openOperatorContext(config);
         try {
-          await redis.ping().catch(() => {
-            throw new Error(
-              `cannot reach Redis at ${redisUrlOf(config)}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
-            );
-          });
-          const ledger = new Ledger(redis, config.redis.prefix);
+          const { ledger, queues, redis } = ctx.deps;
           if (arg) {
             const rec = await findRecord(ledger, config, arg);
             if (!rec) {
@@ -67,29 +60,17 @@ export function registerStatus(program: Command): void {
             console.log(JSON.stringify(recs, null, 2));
             return;
           }
-          const { StageQueues } = await import('../queues/stage-queues.js');
-          const { bullmqConnection } = await import('../queues/redis-connection.js');
-          const queues = new StageQueues(
-            bullmqConnection(redisUrlOf(config)),
-            config.redis.prefix,
-            1,
-            config.signers.map((s) => s.name),
-          );
-          try {
-            console.log('queues / 队列            waiting  active  delayed  failed');
-            for (const [q, c] of Object.entries(await queues.counts())) {
-              console.log(
-                `  ${q.padEnd(20)} ${String(c.waiting ?? 0).padStart(7)} ${String(c.active ?? 0).padStart(7)} ${String(c.delayed ?? 0).padStart(8)} ${String(c.failed ?? 0).padStart(7)}`,
-              );
-            }
-          } finally {
-            await queues.close();
+          console.log('queues / 队列            waiting  active  delayed  failed');
+          for (const [q, c] of Object.entries(await queues.counts())) {
+            console.log(
+              `  ${q.padEnd(20)} ${String(c.waiting ?? 0).padStart(7)} ${String(c.active ?? 0).padStart(7)} ${String(c.delayed ?? 0).padStart(8)} ${String(c.failed ?? 0).padStart(7)}`,
+            );
           }
           const { formatDeliveryState, readDeliveryState } = await import('./delivery-status.js');
           const { unclaimedReceiptLines } = await import('./unclaimed-receipts.js');
           for (const line of formatDeliveryState(await readDeliveryState(redis, config)))
             console.log(line);
-          for (const line of await unclaimedReceiptLines(redis, config)) console.log(line);
+          for (const line of await unclaimedReceiptLines(ctx.deps)) console.log(line);
           console.log(
             `${await ledger.count()} message(s) in the ledger / 报文总数; most recent ${recs.length}:`,
           );
@@ -98,7 +79,7 @@ export function registerStatus(program: Command): void {
               `  ${time(r.updatedAt)}  ${r.id}  ${r.channel.padEnd(12)} ${r.status.padEnd(10)} ${r.sourceName}`,
             );
         } finally {
-          redis.disconnect();
+          await ctx.close();
         }
       },
     );

@@ -1,8 +1,5 @@
-import type { Redis } from 'ioredis';
-import type { GatewayConfig } from '../config/resolve.js';
-import { Ledger } from '../queues/ledger.js';
+import type { OperatorDeps } from '../queues/deps.js';
 import { ReceiptAcks } from '../queues/receipt-acks.js';
-import { ReceiptFeed } from '../queues/receipt-feed.js';
 import { ORPHANS_FEED } from '../queues/workers/receipt-worker.js';
 
 /** Counted at most; more shows as "10000+". */
@@ -13,19 +10,13 @@ const MAX_COUNTED = 10_000;
  * client has acknowledged yet, and since when. Nothing when no token may collect receipts.
  */
 export async function unclaimedReceiptLines(
-  redis: Redis,
-  config: GatewayConfig,
+  deps: Pick<OperatorDeps, 'redis' | 'config' | 'ledger' | 'receiptFeed'>,
   now = Date.now(),
 ): Promise<string[]> {
+  const { config } = deps;
   const pollers = config.http.tokens.filter((t) => !t.scopes || t.scopes.includes('receipts'));
   if (!pollers.length) return [];
-  const feed = new ReceiptFeed(redis, config.redis.prefix);
-  const acks = new ReceiptAcks(
-    redis,
-    config.redis.prefix,
-    feed,
-    new Ledger(redis, config.redis.prefix),
-  );
+  const acks = new ReceiptAcks(deps.redis, config.redis.prefix, deps.receiptFeed, deps.ledger);
   const lines: string[] = [];
   for (const name of [...config.channels.map((c) => c.name), ORPHANS_FEED]) {
     const waiting = await acks.unclaimed(name, MAX_COUNTED + 1, 0, now);

@@ -31,7 +31,20 @@ export interface PipelineDeps {
   readonly transports: ReadonlyMap<string, Transport>;
 }
 
-export function channelOf(deps: PipelineDeps, name: string): ResolvedChannel {
+/** The stores of the pipeline, made by createPipelineStores (pipeline-stores.ts). */
+export type PipelineStores = Pick<
+  PipelineDeps,
+  'ledger' | 'receiptFeed' | 'receiptForms' | 'spool' | 'queues' | 'channels'
+>;
+
+/**
+ * What the operator actions (retry, cancel, hold, release, replay, amend) and the intake work
+ * with: the stores, the configuration, a log and Redis; no signer, transport or translator. The
+ * CLI builds exactly this, so an action that one day needs an adapter fails to compile there.
+ */
+export type OperatorDeps = Pick<PipelineDeps, 'config' | 'log' | 'redis'> & PipelineStores;
+
+export function channelOf(deps: Pick<PipelineDeps, 'channels'>, name: string): ResolvedChannel {
   const ch = deps.channels.get(name);
   if (!ch) throw new Error(`unknown channel ${name}`);
   return ch;

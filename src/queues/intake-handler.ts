@@ -1,7 +1,7 @@
 import { GatewayError } from '../core/errors.js';
 import { jobIdFor, messageIdFor } from '../core/ids.js';
 import type { AcceptOutcome, InboundDocument, IntakeHandler } from '../gateway/intake.js';
-import type { PipelineDeps } from './deps.js';
+import type { OperatorDeps } from './deps.js';
 import { archiveToFailed, emitGatewayReceipt, failMessage } from './outcomes.js';
 import { RETRYABLE, retryMessage } from './operator.js';
 
@@ -10,7 +10,7 @@ import { RETRYABLE, retryMessage } from './operator.js';
  * A re-drop of identical bytes maps to the existing message and is reported, never sent twice; a
  * document whose record exists but was never archived is a crash recovery and simply continues.
  */
-export function createIntakeHandler(deps: PipelineDeps): IntakeHandler {
+export function createIntakeHandler(deps: OperatorDeps): IntakeHandler {
   return {
     async accept(doc: InboundDocument): Promise<AcceptOutcome> {
       const messageId = messageIdFor(doc.channel, doc.bytes);

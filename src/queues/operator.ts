@@ -1,6 +1,6 @@
 import { jobIdFor } from '../core/ids.js';
 import type { MessageRecord } from './ledger.js';
-import type { PipelineDeps } from './deps.js';
+import type { OperatorDeps, PipelineDeps } from './deps.js';
 import { archiveToFailed, emitGatewayReceipt } from './outcomes.js';
 import { operatorRefusal } from '../core/operator-refusal.js';
 
@@ -47,7 +47,7 @@ const CANCEL_REFUSED = {
  * has started or finished: then only customs can delete the declaration.
  */
 export async function cancelMessage(
-  deps: PipelineDeps,
+  deps: OperatorDeps,
   rec: MessageRecord,
   who: string,
 ): Promise<void> {

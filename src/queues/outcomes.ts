@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../core/atomic-file.js';
 import { jobIdFor } from '../core/ids.js';
 import { renderGatewayReceiptAs, type GatewayReceipt } from '../receipts/gateway-receipt.js';
 import { isNegativeStatus } from '../receipts/status.js';
-import { channelOf, type PipelineDeps } from './deps.js';
+import { channelOf, type OperatorDeps } from './deps.js';
 import { isInside, moveUnique } from '../core/archive.js';
 import { NODE_ID, RedisLease } from './lease.js';
 import { companionOf, moveCompanion } from '../core/archive-companion.js';
@@ -17,7 +17,7 @@ const ARCHIVE_LEASE_MS = 10_000;
 
 /** Queues a receipt the gateway itself issues; idempotent per (message, kind, code). */
 export async function emitGatewayReceipt(
-  deps: PipelineDeps,
+  deps: OperatorDeps,
   receipt: GatewayReceipt,
 ): Promise<void> {
   const format = channelOf(deps, receipt.channel).gatewayReceipts;
@@ -41,7 +41,7 @@ export async function emitGatewayReceipt(
  * outbox (like a mail bounce), and the source file moved to the channel's failed folder.
  */
 export async function failMessage(
-  deps: PipelineDeps,
+  deps: OperatorDeps,
   messageId: string,
   err: GatewayError,
   status: 'failed' | 'dead',
@@ -90,7 +90,7 @@ export async function failMessage(
  * them always sees the other's write; a short lease (owned by this call, released only if still
  * its own) keeps the two from moving it twice.
  */
-export async function archiveToFailed(deps: PipelineDeps, messageId: string): Promise<void> {
+export async function archiveToFailed(deps: OperatorDeps, messageId: string): Promise<void> {
   const lease = new RedisLease(
     deps.redis,
     `${deps.config.redis.prefix}:lock:archive:${messageId}`,

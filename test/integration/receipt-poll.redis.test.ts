@@ -236,7 +236,7 @@ describe('receipt polling API (real Redis)', () => {
       await get('/v1/receipts/unclaimed?channel=declaration', 'reader')
     ).json() as { receipts: { cursor: string }[] };
     expect(unclaimedBefore.receipts.map((r) => r.cursor)).toEqual(first.cursors);
-    const status = await unclaimedReceiptLines(t.gateway.deps.redis, t.gateway.deps.config);
+    const status = await unclaimedReceiptLines(t.gateway.deps);
     expect(status[0]).toMatch(/^receipts not collected through the API/);
     expect(status[1]).toMatch(
       new RegExp(
@@ -263,7 +263,7 @@ describe('receipt polling API (real Redis)', () => {
         }
       ).receipts,
     ).toEqual([]);
-    expect(await unclaimedReceiptLines(t.gateway.deps.redis, t.gateway.deps.config)).toEqual([]);
+    expect(await unclaimedReceiptLines(t.gateway.deps)).toEqual([]);
 
     // The ledger says who collected which receipt.
     const msg = (await get(`/v1/messages/${id}`, 'reader')).json() as {

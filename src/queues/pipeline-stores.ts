@@ -1,0 +1,51 @@
+import type { Redis } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
+import { CLIENT_SIGNER, type GatewayConfig } from '../config/resolve.js';
+import type { Spool } from '../core/spool.js';
+import { ReceiptForms } from '../receipts/forms/receipt-forms.js';
+import type { PipelineStores } from './deps.js';
+import { Ledger } from './ledger.js';
+import { ReceiptFeed } from './receipt-feed.js';
+import { StageQueues } from './stage-queues.js';
+
+/**
+ * The stores of the pipeline (ledger, receipt feed, queues, spool, channels, receipt forms),
+ * built one way for the daemon (app.ts) and for the operator commands of the CLI, which act on
+ * messages without starting workers or adapters. Closing the queues is the caller's.
+ */
+/** True when a channel leaves signing to the Single Window client and no signer takes that name. */
+export function usesClientSideSigner(config: GatewayConfig): boolean {
+  return (
+    config.channels.some((ch) => ch.signer === CLIENT_SIGNER) &&
+    !config.signers.some((s) => s.name === CLIENT_SIGNER)
+  );
+}
+
+/** The signers that have a sign queue: the configured ones, and the client-side one when used. */
+export function signerQueueNames(config: GatewayConfig): string[] {
+  return [
+    ...config.signers.map((s) => s.name),
+    ...(usesClientSideSigner(config) ? [CLIENT_SIGNER] : []),
+  ];
+}
+
+export function createPipelineStores(
+  config: GatewayConfig,
+  redis: Redis,
+  connection: ConnectionOptions,
+  spool: Spool,
+): PipelineStores {
+  return {
+    ledger: new Ledger(redis, config.redis.prefix),
+    receiptFeed: new ReceiptFeed(redis, config.redis.prefix),
+    receiptForms: new ReceiptForms(config.channels),
+    spool,
+    queues: new StageQueues(
+      connection,
+      config.redis.prefix,
+      config.retry.delaysMs.length + 1,
+      signerQueueNames(config),
+    ),
+    channels: new Map(config.channels.map((c) => [c.name, c])),
+  };
+}
