@@ -48,6 +48,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** How often the first start picks a fresh port after losing its port to another process. */
+const BIND_ATTEMPTS = 5;
+
+/** sshd's own words when its listen address is taken (it then exits: nothing to listen on). */
+function isBindFailure(err: unknown): boolean {
+  return err instanceof Error && /Address already in use|Cannot bind any address/.test(err.message);
+}
+
 async function keygen(path: string): Promise<void> {
   await run('ssh-keygen', [
     '-q',
@@ -92,6 +100,8 @@ export interface SshdOptions {
    * current user), so `chmod 000` makes a file unreadable for the server. The data dir is theirs.
    */
   readonly unprivileged?: boolean;
+  /** Where the first start's ports come from; a port found free by binding port 0 unless given. */
+  readonly nextPort?: () => Promise<number>;
 }
 
 /** Starts sshd (`-D -e -f CONFIG`) on a free loopback port; sessions run as the current user unless asked. */
@@ -117,34 +127,35 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
   const fp = (
     await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_key.pub')])
   ).stdout.split(' ')[1]!;
-  const port = await freePort();
   const config = join(dir, 'sshd_config');
-  await writeFile(
-    config,
-    [
-      `Port ${port}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${join(dir, 'host_key')}`,
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${authorized}`,
-      'PubkeyAuthentication yes',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PermitRootLogin prohibit-password',
-      'UsePAM no',
-      'StrictModes no',
-      'UseDNS no',
-      'PrintMotd no',
-      'MaxStartups 50',
-      'LogLevel INFO',
-      'Subsystem sftp internal-sftp',
-      '',
-    ].join('\n'),
-  );
+  const writeConfig = (port: number): Promise<void> =>
+    writeFile(
+      config,
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(dir, 'host_key')}`,
+        `PidFile ${join(dir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${authorized}`,
+        'PubkeyAuthentication yes',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PermitRootLogin prohibit-password',
+        'UsePAM no',
+        'StrictModes no',
+        'UseDNS no',
+        'PrintMotd no',
+        'MaxStartups 50',
+        'LogLevel INFO',
+        'Subsystem sftp internal-sftp',
+        '',
+      ].join('\n'),
+    );
 
   let child: ChildProcess | undefined;
   let log = '';
   const start = async (): Promise<void> => {
+    log = '';
     const proc = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
     await new Promise<void>((resolve, reject) => {
@@ -156,7 +167,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
           resolve();
         }
       });
-      proc.once('exit', (code) => {
+      // 'close', not 'exit': the last words on stderr (why it exited) have been read by then.
+      proc.once('close', (code) => {
         clearTimeout(timer);
         reject(new Error(`sshd exited with ${code}: ${log}`));
       });
@@ -171,7 +183,22 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
     await killTree(proc.pid);
     await exited;
   };
-  await start();
+  // A port found free may be taken by another process before sshd binds it: then sshd exits
+  // saying so, and it is started again on a fresh port. Restarts (`start` after `stop`) keep the port.
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await (opts.nextPort ?? freePort)();
+    await writeConfig(port);
+    try {
+      await start();
+      break;
+    } catch (err) {
+      if (attempt >= BIND_ATTEMPTS || !isBindFailure(err)) {
+        await rm(dir, { recursive: true, force: true });
+        throw err;
+      }
+    }
+  }
   return {
     host: '127.0.0.1',
     port,
