@@ -58,6 +58,9 @@ export function createTranslator(
       maxAttachmentBytes:
         options.paperless?.maxAttachmentBytes ?? DEFAULT_PAPERLESS_LIMITS.maxAttachmentBytes,
       maxMarkBytes: options.paperless?.maxMarkBytes ?? DEFAULT_PAPERLESS_LIMITS.maxMarkBytes,
+      ...(options.paperless?.maxAttachments
+        ? { maxAttachments: options.paperless.maxAttachments }
+        : {}),
     });
   if (kind === 'dec-xml') {
     return paperless(

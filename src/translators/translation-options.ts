@@ -74,6 +74,14 @@ export const translationSchema = z
           .positive()
           .optional()
           .describe('largest DecMarkLob file; default 1 MB (sourced)'),
+        maxAttachments: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            'most attached files per declaration; default 100 (a resource bound, not sourced)',
+          ),
       })
       .strict()
       .optional()
