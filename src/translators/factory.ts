@@ -61,6 +61,9 @@ export function createTranslator(
       ...(options.paperless?.maxAttachments
         ? { maxAttachments: options.paperless.maxAttachments }
         : {}),
+      ...(options.paperless?.splitAttachments
+        ? { splitAttachments: options.paperless.splitAttachments }
+        : {}),
     });
   if (kind === 'dec-xml') {
     return paperless(

@@ -82,6 +82,12 @@ export const translationSchema = z
           .describe(
             'most attached files per declaration; default 100 (a resource bound, not sourced)',
           ),
+        splitAttachments: z
+          .enum(['every', 'first'])
+          .optional()
+          .describe(
+            'a file split into linked declarations (>50 items): attachments not tied to items go with every part (default) or the first only; unsourced',
+          ),
       })
       .strict()
       .optional()

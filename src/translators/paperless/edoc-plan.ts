@@ -4,6 +4,7 @@ import type { BundleFile } from '../../core/document-bundle.js';
 import type { CodeTable } from '../codes/code-tables.js';
 import type { EdocManifest } from './edoc-manifest.js';
 import { ecoRelations } from './edoc-eco.js';
+import type { SplitAttachments } from './edoc-split.js';
 import {
   AGENCY_AGREEMENT_CODE,
   DEFAULT_MAX_ATTACHMENTS,
@@ -34,6 +35,8 @@ export interface PaperlessLimits {
   readonly maxMarkBytes: number;
   /** Most attachment files (PDF and mark files together); default DEFAULT_MAX_ATTACHMENTS. */
   readonly maxAttachments?: number;
+  /** Split declarations: which parts carry the attachments not tied to items; default every. */
+  readonly splitAttachments?: SplitAttachments;
 }
 
 export type { Fields } from './edoc-rules.js';
