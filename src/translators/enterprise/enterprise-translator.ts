@@ -1,5 +1,5 @@
 import { GatewayError, type ErrorCode } from '../../core/errors.js';
-import { ecoInSpecForm } from '../dec/eco-fields.js';
+import { ecoInSpecForm } from '../dec/eco-spec-form.js';
 import type { CodeTables } from '../codes/code-tables.js';
 import { buildDecXml } from '../dec/xml-builder.js';
 import { recordsOf, singleOf, valueOf, type DecModel } from '../dec/model.js';
