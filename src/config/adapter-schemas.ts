@@ -71,6 +71,12 @@ export const sftpIntakeSchema = z
       .positive()
       .optional()
       .describe("larger files go to failed; default the channel's maxBytes"),
+    attachments: z
+      .boolean()
+      .default(false)
+      .describe(
+        '通关无纸化: take each declaration together with its attachments, the remote folder <stem>.edoc/ or the manifest <stem>.edoc.json beside it',
+      ),
   })
   .strict();
 

@@ -211,6 +211,7 @@ export function resolveConfig(
               stableMs: toMs(it.stableMs),
               pollMs: toMs(it.pollMs),
               maxBytes: it.maxBytes ?? maxBytes,
+              attachments: it.attachments,
             },
       ),
       outbox: ch.outbox ? abs(ch.outbox) : boxOr('InBox', 'outbox'),

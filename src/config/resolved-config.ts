@@ -38,6 +38,8 @@ export interface ResolvedSftpIntake extends ResolvedSftpEndpoint {
   readonly stableMs: number;
   readonly pollMs: number;
   readonly maxBytes: number;
+  /** Take declarations with their attachments (随附单据), see gateway/sftp-companions.ts. */
+  readonly attachments?: boolean;
 }
 
 export type ResolvedIntake = ResolvedFolderIntake | ResolvedSftpIntake;

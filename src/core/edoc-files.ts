@@ -12,6 +12,13 @@ export const MAX_EDOC_NAME = 64;
  * (`translation.paperless.maxAttachmentBytes`) and per sw-client transport.
  */
 export const DEFAULT_MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024;
+/** DecMarkLob/Attachment: base64 of at most 1 MB [R]; applied to the file before encoding. */
+export const DEFAULT_MAX_MARK_BYTES = 1024 * 1024;
+/**
+ * Most attachment files one declaration may carry. No source gives a client limit: this bounds
+ * what one upload or folder can make the gateway hold (`translation.paperless.maxAttachments`).
+ */
+export const DEFAULT_MAX_ATTACHMENTS = 100;
 /** Acrobat accepts the `%PDF-` header anywhere in the first 1024 bytes; so does this check. */
 export function isPdf(bytes: Uint8Array): boolean {
   const head = Buffer.from(bytes.subarray(0, 1024));

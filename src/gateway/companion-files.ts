@@ -22,7 +22,7 @@ export { companionDirName } from '../core/archive-companion.js';
 
 /** Name of the manifest inside an attachment folder. */
 export const FOLDER_MANIFEST = 'edoc.json';
-const DIR_SUFFIX = '.edoc';
+export const DIR_SUFFIX = '.edoc';
 const MANIFEST_SUFFIX = '.edoc.json';
 
 const stemOf = (name: string): string => name.slice(0, name.length - extname(name).length);
@@ -39,10 +39,10 @@ const exists = (p: string) =>
     () => undefined,
   );
 
-/** File names a manifest lists (attachments and marks); [] when it cannot be read (the translator reports it). */
-async function listedFiles(manifestPath: string): Promise<string[]> {
+/** File names a manifest's text lists (attachments and marks); [] when it cannot be read (the translator reports it). */
+export function listedInManifest(text: string): string[] {
   try {
-    const m = JSON.parse((await readFile(manifestPath, 'utf8')).replace(/^\uFEFF/, '')) as {
+    const m = JSON.parse(text.replace(/^\uFEFF/, '')) as {
       attachments?: { file?: unknown }[];
       marks?: { file?: unknown }[];
     };
@@ -55,6 +55,10 @@ async function listedFiles(manifestPath: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+async function listedFiles(manifestPath: string): Promise<string[]> {
+  return listedInManifest(await readFile(manifestPath, 'utf8').catch(() => ''));
 }
 
 /** Tracks the attachments of inbox declarations and moves them with the declaration. */

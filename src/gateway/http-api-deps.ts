@@ -16,7 +16,10 @@ import type { IntakeHandler } from './intake.js';
 export interface HttpApiDeps {
   readonly http: ResolvedHttp;
   readonly log: Logger;
-  readonly channels: ReadonlyMap<string, Pick<ResolvedChannel, 'maxBytes'>>;
+  readonly channels: ReadonlyMap<
+    string,
+    Pick<ResolvedChannel, 'maxBytes'> & Partial<Pick<ResolvedChannel, 'translation'>>
+  >;
   /** Prometheus text for /v1/metrics. */
   readonly metrics: MetricsSource;
   readonly health: HealthChecks;

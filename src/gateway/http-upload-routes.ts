@@ -1,9 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { basename } from 'node:path';
 import { messageIdFor } from '../core/ids.js';
 import type { HttpApiDeps } from './http-api-deps.js';
 import type { IntakeHandler } from './intake.js';
 import { ROUTE_SCOPES, requireScope } from './http-auth.js';
+import { extensionFor, safeUploadName } from './upload-names.js';
+import { bundleFromMultipart, isMultipart } from './upload-attachments.js';
+import { packBundle } from '../core/document-bundle.js';
+import {
+  DEFAULT_MAX_ATTACHMENT_BYTES,
+  DEFAULT_MAX_ATTACHMENTS,
+  DEFAULT_MAX_MARK_BYTES,
+} from '../core/edoc-files.js';
+
+export { extensionFor, safeUploadName } from './upload-names.js';
 
 const FILE_NAME_HEADER = {
   type: 'object',
@@ -15,34 +24,8 @@ export const HTTP_ORIGIN = 'http-upload:';
 
 /** Upload limit: the same order as the folder intake's default maxBytes. */
 export const UPLOAD_LIMIT = 20 * 1024 * 1024;
-
-/** A file name from a client: one path segment, printable, bounded; else undefined. */
-export function safeUploadName(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  let name: string;
-  try {
-    name = decodeURIComponent(raw);
-  } catch {
-    return undefined;
-  }
-  if (
-    name !== basename(name) ||
-    name.startsWith('.') ||
-    /[\u0000-\u001f\\/]/.test(name) ||
-    name.length > 200
-  )
-    return undefined;
-  return name;
-}
-
-/** A file extension for an unnamed upload, from its Content-Type (formats are told apart by it). */
-export function extensionFor(contentType: string | undefined): string {
-  const t = (contentType ?? '').toLowerCase();
-  if (t.includes('json')) return '.json';
-  if (t.includes('csv')) return '.csv';
-  if (t.includes('spreadsheetml') || t.includes('excel')) return '.xlsx';
-  return '.xml';
-}
+/** A multipart upload (declaration + attachments, 通关无纸化) may be larger: 64 MiB in all. */
+export const MULTIPART_LIMIT = 64 * 1024 * 1024;
 
 /**
  * HTTP intake and receipt push. POST /v1/channels/NAME/documents takes a document exactly as a
@@ -67,11 +50,17 @@ export function registerUploadRoutes(
     { parseAs: 'buffer', bodyLimit: documentLimit },
     (_req, body, done) => done(null, body),
   );
+  // Declaration + attachments: parsed in the route (bundleFromMultipart), larger bound.
+  v1.addContentTypeParser(
+    'multipart/form-data',
+    { parseAs: 'buffer', bodyLimit: Math.max(documentLimit, MULTIPART_LIMIT) },
+    (_req, body, done) => done(null, body),
+  );
 
   v1.post<{ Params: { channel: string } }>(
     '/channels/:channel/documents',
     {
-      bodyLimit: documentLimit,
+      // No route bodyLimit: each content-type parser above bounds its own bodies.
       preHandler: requireScope(ROUTE_SCOPES.upload),
       schema: {
         summary: 'upload a document, taken like a dropped file',
@@ -90,7 +79,34 @@ export function registerUploadRoutes(
         return reply.code(404).send({ error: `no channel ${channel} / 通道不存在` });
       const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (bytes.length === 0) return reply.code(400).send({ error: 'empty document / 文件为空' });
-      const max = deps.channels.get(channel)!.maxBytes;
+      const ch = deps.channels.get(channel)!;
+      const max = ch.maxBytes;
+      const contentType = req.headers['content-type'];
+      if (isMultipart(contentType)) {
+        const paperless = ch.translation?.paperless;
+        const got = await bundleFromMultipart(bytes, contentType!, {
+          maxDocumentBytes: max,
+          maxAttachmentBytes: paperless?.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,
+          maxMarkBytes: paperless?.maxMarkBytes ?? DEFAULT_MAX_MARK_BYTES,
+          maxAttachments: paperless?.maxAttachments ?? DEFAULT_MAX_ATTACHMENTS,
+        });
+        if (!got.ok)
+          return reply.code(got.status).send({
+            error: got.details.map((d) => `${d.where} [${d.rule}]: ${d.zh} / ${d.en}`).join('\n'),
+            code: 'GW_ERR_EDOC_ATTACHMENT',
+            details: got.details,
+          });
+        const name = got.bundle.document.name;
+        // Plain when nothing came with it; else the bundle, as the folder intake makes it.
+        const doc =
+          got.bundle.attachments.length === 0 && !got.bundle.manifest
+            ? got.bundle.document.bytes
+            : await packBundle(got.bundle);
+        const outcome = await handler.accept({ channel, name, bytes: doc });
+        if (outcome.kind === 'accepted')
+          await handler.archived(outcome.messageId, `${HTTP_ORIGIN}${name}`);
+        return reply.code(outcome.kind === 'duplicate' ? 200 : 202).send(outcome);
+      }
       if (bytes.length > max) {
         return reply.code(413).send({
           error: `document larger than the channel limit of ${max} bytes / 文件超过通道大小上限 ${max} 字节`,

@@ -9,6 +9,33 @@ const RAW_BODIES: Record<string, string> = {
   '/v1/receipts/push': 'a customs receipt (XML)',
 };
 
+/** A declaration with its attachments (随附单据): the parts gateway/upload-attachments.ts reads. */
+const MULTIPART_UPLOAD: OpenAPIV3.MediaTypeObject = {
+  schema: {
+    type: 'object',
+    required: ['document'],
+    properties: {
+      document: {
+        type: 'string',
+        format: 'binary',
+        description: 'the declaration file (报关单), named as it would be dropped',
+      },
+      attachment: {
+        type: 'array',
+        items: { type: 'string', format: 'binary' },
+        description:
+          '随附单据: PDF files (the file name becomes EdocCopId), or a .zip holding them at its top level; checked for the %PDF- header, the size per file (translation.paperless.maxAttachmentBytes) and the count (maxAttachments)',
+      },
+      manifest: {
+        type: 'string',
+        description:
+          'optional manifest (edoc.json): codes, item numbers, origin certificates, marks; as a file or a text field',
+      },
+    },
+  },
+  encoding: { attachment: { contentType: 'application/pdf, application/zip, image/*' } },
+};
+
 /**
  * Options of @fastify/swagger for the OpenAPI 3 description generated from the route schemas.
  * Register swagger before any route; the document is served at /v1/openapi.json.
@@ -40,6 +67,9 @@ export function openApiOptions(version: string): SwaggerOptions {
             },
           };
       }
+      // 通关无纸化: the same route takes a declaration with its attachments as multipart.
+      const upload = spec.paths?.['/v1/channels/{channel}/documents']?.post?.requestBody;
+      if (upload && 'content' in upload) upload.content['multipart/form-data'] = MULTIPART_UPLOAD;
       // Health routes are open.
       for (const p of ['/health', '/healthz', '/readyz']) {
         const op = spec.paths?.[p]?.get;

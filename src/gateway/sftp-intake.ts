@@ -15,6 +15,9 @@ import {
 } from '../core/sftp-connection.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
 import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';
+import { isCompanionName } from './companion-files.js';
+import { SftpCompanions } from './sftp-companions.js';
+import { packBundle } from '../core/document-bundle.js';
 
 /** Remote folder (inside `remoteDir`) where a claimed file waits between claim and archive. */
 export const SFTP_CLAIM_DIR = '.eport-claimed';
@@ -35,6 +38,8 @@ export interface SftpIntakeOptions extends SftpEndpoint {
   readonly failedDir: string;
   /** Larger files are refused without download; default 50 MiB. */
   readonly maxBytes?: number | undefined;
+  /** 通关无纸化: take each declaration with its `<stem>.edoc/` folder or `<stem>.edoc.json` manifest. */
+  readonly attachments?: boolean | undefined;
 }
 
 const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
@@ -66,6 +71,8 @@ export class SftpIntake implements IntakeSource {
   private readonly handedOver = new Map<string, AcceptOutcome>();
   /** Claimed files that could not be finished in this poll: an inbox file of that name waits. */
   private readonly stuck = new Set<string>();
+  /** The attachments (随附单据) of declarations, when the intake takes them. */
+  private readonly companions: SftpCompanions | undefined;
 
   constructor(
     private readonly opts: SftpIntakeOptions,
@@ -90,6 +97,11 @@ export class SftpIntake implements IntakeSource {
         recovered: 'SFTP inbox reachable again / SFTP 收件箱已恢复',
       },
     });
+    this.companions = opts.attachments
+      ? new SftpCompanions(opts.remoteDir, this.claimDir, opts.stableMs, (what, fn) =>
+          this.op(what, fn),
+        )
+      : undefined;
   }
 
   private get stopped(): boolean {
@@ -115,12 +127,20 @@ export class SftpIntake implements IntakeSource {
     this.stuck.clear();
     for (const entry of claimed) {
       if (this.stopped) return;
-      if (entry.type !== '-') continue;
+      if (entry.type !== '-' || (this.companions && isCompanionName(entry.name))) continue;
       const ok = await this.guard(`claimed/${entry.name}`, entry.name, handler, () =>
         this.handleClaimed(entry.name, entry.size, handler),
       );
       if (!ok) this.stuck.add(entry.name);
     }
+    if (this.companions)
+      for (const orphan of this.companions.orphans(claimed)) {
+        const moved = await this.companions.archiveOrphan(orphan, this.opts.archiveDir);
+        this.log.warn(
+          { inbox: this.name, attachments: moved },
+          'attachments found without their declaration after a restart: moved to sent / 重启后发现无报关单的随附单据，已移至 sent 目录',
+        );
+      }
     await this.scan(handler);
   }
 
@@ -132,7 +152,12 @@ export class SftpIntake implements IntakeSource {
     for (const entry of entries) {
       if (this.stopped) return;
       const { name } = entry;
-      if (name === SFTP_CLAIM_DIR || isWorkInProgressName(name) || !this.pattern.test(name))
+      if (
+        name === SFTP_CLAIM_DIR ||
+        isWorkInProgressName(name) ||
+        (this.companions && isCompanionName(name)) ||
+        !this.pattern.test(name)
+      )
         continue;
       if (entry.type === 'l') {
         await this.guard(name, name, handler, () => this.refuseLink(name, handler));
@@ -142,9 +167,11 @@ export class SftpIntake implements IntakeSource {
       if (!this.stable.ready(name, entry.size, entry.modifyTime, now)) continue;
       // A file of the same name still waits in the claim folder: claiming would overwrite it.
       if (this.stuck.has(name)) continue;
+      if (this.companions && !(await this.companions.ready(name, now, entries))) continue;
       this.stable.forget(name);
       await this.guard(name, name, handler, () => this.take(name, entry.size, handler));
     }
+    this.companions?.endScan();
   }
 
   /**
@@ -238,6 +265,7 @@ export class SftpIntake implements IntakeSource {
       if (name.includes('\uFFFD')) throw new UndecodableName();
       return;
     }
+    await this.companions?.claim(name);
     await this.handleClaimed(name, size, handler);
   }
 
@@ -245,6 +273,8 @@ export class SftpIntake implements IntakeSource {
     // Handed over already, only its archive failed: never a second accept.
     const done = this.handedOver.get(name);
     if (done) return this.finish(name, done, handler);
+    // After a crash between claiming the declaration and its attachments, finish the claim first.
+    await this.companions?.claim(name);
     const doc = { channel: this.opts.channel, name, bytes: Buffer.alloc(0) };
     let outcome: AcceptOutcome;
     if (size > this.maxBytes) {
@@ -268,7 +298,7 @@ export class SftpIntake implements IntakeSource {
       outcome =
         bytes.length === 0
           ? await handler.refuse({ ...doc, bytes }, intakeRefusals.empty(name, 'sftp'))
-          : await handler.accept({ ...doc, bytes });
+          : await this.acceptWithAttachments({ ...doc, bytes }, handler);
     }
     await this.finish(name, outcome, handler);
   }
@@ -281,8 +311,32 @@ export class SftpIntake implements IntakeSource {
     this.handedOver.set(name, outcome);
     const dest = outcome.kind === 'rejected' ? this.opts.failedDir : this.opts.archiveDir;
     const path = await this.moveUnique(posix.join(this.claimDir, name), dest, name);
+    await this.companions?.archive(name, path);
     this.handedOver.delete(name);
     await handler.archived(outcome.messageId, `sftp://${this.opts.host}${path}`, outcome.kind);
+  }
+
+  /** Hands the declaration over; with attachments, as one bundle (declaration + files). */
+  private async acceptWithAttachments(
+    doc: { channel: string; name: string; bytes: Buffer },
+    handler: IntakeHandler,
+  ): Promise<AcceptOutcome> {
+    const attached = await this.companions?.read(doc.name, this.maxBytes);
+    if (!attached) return handler.accept(doc);
+    if (attached.tooLarge) {
+      const { name, size } = attached.tooLarge;
+      return handler.refuse(doc, intakeRefusals.tooLarge(name, size, this.maxBytes));
+    }
+    if (attached.refused.length > 0)
+      this.log.warn(
+        { inbox: this.name, file: doc.name, left: attached.refused },
+        'attachments that are links or folders were left out / 随附单据中的链接或文件夹未被采用',
+      );
+    const bytes = await packBundle({
+      document: { name: doc.name, bytes: doc.bytes },
+      ...attached.bundle,
+    });
+    return handler.accept({ ...doc, bytes });
   }
 
   private moveUnique(src: string, dir: string, name: string): Promise<string> {

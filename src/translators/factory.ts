@@ -58,6 +58,12 @@ export function createTranslator(
       maxAttachmentBytes:
         options.paperless?.maxAttachmentBytes ?? DEFAULT_PAPERLESS_LIMITS.maxAttachmentBytes,
       maxMarkBytes: options.paperless?.maxMarkBytes ?? DEFAULT_PAPERLESS_LIMITS.maxMarkBytes,
+      ...(options.paperless?.maxAttachments
+        ? { maxAttachments: options.paperless.maxAttachments }
+        : {}),
+      ...(options.paperless?.splitAttachments
+        ? { splitAttachments: options.paperless.splitAttachments }
+        : {}),
     });
   if (kind === 'dec-xml') {
     return paperless(

@@ -74,6 +74,20 @@ export const translationSchema = z
           .positive()
           .optional()
           .describe('largest DecMarkLob file; default 1 MB (sourced)'),
+        maxAttachments: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            'most attached files per declaration; default 100 (a resource bound, not sourced)',
+          ),
+        splitAttachments: z
+          .enum(['every', 'first'])
+          .optional()
+          .describe(
+            'a file split into linked declarations (>50 items): attachments not tied to items go with every part (default) or the first only; unsourced',
+          ),
       })
       .strict()
       .optional()

@@ -156,4 +156,70 @@ describe('通关无纸化 and 代理报关委托 through the daemon, the sw-clie
     expect(await visible(join(imp, 'Deccus001', 'FailBox'))).toEqual([]);
     expect(t.sandbox.client!.stats()).toMatchObject({ packages: 1, refused: 0 });
   }, 120_000);
+
+  it('a CSV that splits into two linked declarations: each part goes as its own zip with the untied files, the item-tied one in both parts, renumbered', async () => {
+    imp = await mkdtemp(join(tmpdir(), 'eport-imppath-'));
+    const mapping = join(SAMPLES, 'enterprise', 'mapping-zh.yaml');
+    t = await startTestGateway(
+      'swc-paperless-split',
+      `  - { name: ent, dir: ./ent, translator: enterprise, translation: { mapping: "${mapping}" }, intake: [{ type: folder, pattern: "*.csv", stableMs: 0, pollMs: 30ms, attachments: true }], signer: client, transport: t, module: DECCUS001 }`,
+      {
+        sandbox: { impPath: imp, clientModules: ['Deccus001'], stepMs: 5 },
+        transports: `[{ name: t, type: sw-client, impPath: "${imp}", pollMs: 50ms, stableMs: 0ms, receiptsAfter: delete }]`,
+        receiptSources: '[]',
+      },
+    );
+    const inbox = join(t.dir, 'ent', 'inbox');
+    const edoc = join(inbox, 'ent-08.edoc');
+    await mkdir(edoc);
+    const pdfOf = (size: number): Buffer =>
+      Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(size - 9, 0x20)]);
+    // The mapping's 随附单据 section names these two, with their sizes, in both parts.
+    await writeFile(join(edoc, 'INV-LZ-EX-2026-0772.pdf'), pdfOf(312004));
+    await writeFile(join(edoc, 'PL-LZ-EX-2026-0772.pdf'), pdfOf(208937));
+    await writeFile(join(edoc, 'BL-0772.pdf'), pdfOf(600));
+    await writeFile(join(edoc, 'CERT-0772.pdf'), pdfOf(700));
+    await writeFile(
+      join(edoc, 'edoc.json'),
+      JSON.stringify({
+        attachments: [
+          { file: 'BL-0772.pdf', code: '00000003' },
+          { file: 'CERT-0772.pdf', code: '00000004', items: '49,51' },
+        ],
+      }),
+    );
+    await cp(
+      join(SAMPLES, 'enterprise', 'ent-08-export-tools-split.csv'),
+      join(inbox, 'ent-08.csv'),
+    );
+
+    const sentBox = join(imp, 'Deccus001', 'SentBox');
+    const zips = await waitFor(
+      'both parts handed over',
+      () => visible(sentBox),
+      (n) => n.length >= 2,
+      60_000,
+    );
+    expect(zips).toEqual(['EPGW202601090108-1.zip', 'EPGW202601090108-2.zip']);
+    for (const [n, gno] of [
+      ['1', '49'],
+      ['2', '1'],
+    ] as const) {
+      const zip = await JSZip.loadAsync(await readFile(join(sentBox, `EPGW202601090108-${n}.zip`)));
+      expect(Object.keys(zip.files).sort()).toEqual([
+        'BL-0772.pdf',
+        'CERT-0772.pdf',
+        `EPGW202601090108-${n}.xml`,
+        'INV-LZ-EX-2026-0772.pdf',
+        'PL-LZ-EX-2026-0772.pdf',
+      ]);
+      const xml = await zip.file(`EPGW202601090108-${n}.xml`)!.async('string');
+      expect(xml).toContain(`<ClientSeqNo>EPGW202601090108-${n}</ClientSeqNo>`);
+      expect(xml).toMatch(
+        new RegExp(`<EdocCopId>CERT-0772.pdf</EdocCopId>[\\s\\S]*?<GNoStr>${gno}</GNoStr>`),
+      );
+    }
+    expect(await visible(join(t.dir, 'ent', 'sent'))).toEqual(['ent-08.csv', 'ent-08.edoc']);
+    expect(t.sandbox.client!.stats()).toMatchObject({ packages: 2, refused: 0 });
+  }, 120_000);
 });

@@ -50,6 +50,37 @@ describe('config/example.yaml', () => {
     for (const name of listed) expect(bare.stderr).toContain(name);
   });
 
+  it('its commented 通关无纸化 channel (attachments, translation.paperless, translation.decRules) is valid once uncommented', () => {
+    const start = text.indexOf('  # - name: paperless');
+    const end = text.indexOf('  # The transport for it, under transports:');
+    expect(start).toBeGreaterThan(0);
+    expect(end).toBeGreaterThan(start);
+    const channel = text
+      .slice(start, end)
+      .split('\n')
+      .filter((l) => !/^\s*#\s+#/.test(l)) // the nested SFTP alternative stays a comment
+      .map((l) => l.replace(/^ {2}# /, '  '))
+      .join('\n');
+    const transport = /^ {2}# (- \{ name: sw-client.*)$/m.exec(text)![1]!;
+    const variant = `${text.slice(0, start)}${channel}`.replace(
+      '\ntransports:\n',
+      `\ntransports:\n  ${transport.replace('D:/ImpPath', dir)}\n`,
+    );
+    const file = join(dir, 'paperless.yaml');
+    writeFileSync(file, variant);
+    const cfg = loadConfig(file, { ...clean, ...env });
+    const ch = cfg.channels.find((c) => c.name === 'paperless')!;
+    expect(ch.intake[0]).toMatchObject({ type: 'folder', attachments: true });
+    expect(ch.translation?.paperless).toEqual({
+      maxAttachmentBytes: 4194304,
+      maxMarkBytes: 1048576,
+      maxAttachments: 100,
+      splitAttachments: 'every',
+    });
+    expect(ch.translation?.decRules).toMatchObject({ transit: { specDeclFlagPosition: 7 } });
+    expect(ch.transport).toBe('sw-client');
+  });
+
   it('lets nobody into the HTTP API: no token hash until the user adds one', () => {
     expect(text).not.toMatch(/^[^#\n]*\b[0-9a-f]{64}\b/m);
     expect(loadConfig(EXAMPLE, { ...clean, ...env }).http.tokens).toEqual([]);

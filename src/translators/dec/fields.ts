@@ -1,6 +1,7 @@
 import type { CodeTableName } from '../codes/code-tables.js';
 import type { BlockKey, BlockSpec, FieldKind, FieldSpec } from '../model/field-spec.js';
 import { TRANSIT_BLOCKS } from './transit-fields.js';
+import { ECO_RELATION } from './eco-fields.js';
 
 export type { BlockKey, BlockSpec, FieldKind, FieldSpec } from '../model/field-spec.js';
 
@@ -373,6 +374,7 @@ export const BLOCKS: readonly BlockSpec[] = [
       f('GNoStr', '关联商品序号', text(255)),
     ],
   },
+  ECO_RELATION,
   ...TRANSIT_BLOCKS,
 ];
 

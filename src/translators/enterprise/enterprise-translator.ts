@@ -1,4 +1,5 @@
 import { GatewayError } from '../../core/errors.js';
+import { ecoInSpecForm } from '../dec/eco-spec-form.js';
 import type { CodeTables } from '../codes/code-tables.js';
 import { buildDecXml } from '../dec/xml-builder.js';
 import { recordsOf, singleOf, valueOf, type DecModel } from '../model/record.js';
@@ -150,6 +151,8 @@ export class EnterpriseTranslator implements Translator {
         ),
       );
     }
+    // EcoRelation in the spec form, where a mapping gives the CargoWise one (sources conflict).
+    models = models.map(ecoInSpecForm);
     const validate = this.options.validate ?? mapping.validation.enabled;
     for (const model of models) {
       const found = validateDec(model, {

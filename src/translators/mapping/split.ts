@@ -167,6 +167,20 @@ export function linkParts(
       ),
     );
   }
+  // An origin-proof pair for an item the file does not have would fall out of every part.
+  recordsOf(full, 'EcoRelation').forEach((r, i) => {
+    const g = Number(valueOf(r, 'DecGNo'));
+    if (Number.isInteger(g) && g >= 1 && g <= fullItems.length) return;
+    problems.push(
+      problem(
+        'eco-items',
+        r.fields.get('DecGNo')?.origin ?? r.origin ?? { file },
+        `原产地证明对应关系第 ${i + 1} 条的报关单商品项号“${valueOf(r, 'DecGNo')}”不在 1..${fullItems.length} 内`,
+        `origin-proof pair ${i + 1}: declaration item "${valueOf(r, 'DecGNo')}" is not within 1..${fullItems.length}`,
+        { field: `EcoRelation[${i + 1}].DecGNo` },
+      ),
+    );
+  });
   const out = models.map((m, k) => {
     const part = parts[k]!;
     const blocks = new Map(m.blocks);
@@ -194,6 +208,15 @@ export function linkParts(
       if (mine.length > 0) containers.push(withField(c, 'GoodsNo', mine.join(',')));
     }
     if (blocks.has('Container')) blocks.set('Container', containers);
+    // Origin-proof pairs (EcoRelation) follow their item into its part, renumbered.
+    if (blocks.has('EcoRelation'))
+      blocks.set(
+        'EcoRelation',
+        recordsOf(m, 'EcoRelation').flatMap((r) => {
+          const g = renumber.get(valueOf(r, 'DecGNo').trim());
+          return g === undefined ? [] : [withField(r, 'DecGNo', g)];
+        }),
+      );
     return { ...m, blocks };
   });
   return { models: out, problems };

@@ -43,6 +43,7 @@ export type BlockKey =
   | 'DecFreeTxt'
   | 'DecSign'
   | 'EdocRealation'
+  | 'EcoRelation'
   | 'TrnHead'
   | 'TrnList'
   | 'TrnContainer'

@@ -4,8 +4,10 @@ import type { BundleFile } from '../../core/document-bundle.js';
 import type { CodeTable } from '../codes/code-tables.js';
 import type { EdocManifest } from './edoc-manifest.js';
 import { ecoRelations } from './edoc-eco.js';
+import type { SplitAttachments } from './edoc-split.js';
 import {
   AGENCY_AGREEMENT_CODE,
+  DEFAULT_MAX_ATTACHMENTS,
   edocIdFor,
   isPdf,
   itemNumbers,
@@ -31,6 +33,10 @@ export interface DeclarationFacts {
 export interface PaperlessLimits {
   readonly maxAttachmentBytes: number;
   readonly maxMarkBytes: number;
+  /** Most attachment files (PDF and mark files together); default DEFAULT_MAX_ATTACHMENTS. */
+  readonly maxAttachments?: number;
+  /** Split declarations: which parts carry the attachments not tied to items; default every. */
+  readonly splitAttachments?: SplitAttachments;
 }
 
 export type { Fields } from './edoc-rules.js';
@@ -67,6 +73,18 @@ export function planPaperless(input: {
     problems.push({ where, rule, zh, en, ...(fix ?? {}) });
   };
   const files = new Map(input.files.map((f) => [f.name, f]));
+  const maxCount = limits.maxAttachments ?? DEFAULT_MAX_ATTACHMENTS;
+  if (input.files.length > maxCount)
+    add(
+      docName,
+      'edoc-too-many',
+      `随附文件 ${input.files.length} 个，超过上限 ${maxCount} 个`,
+      `${input.files.length} attached files, more than the limit of ${maxCount}`,
+      {
+        fixZh: '合并或删去多余的文件，或调整 translation.paperless.maxAttachments',
+        fixEn: 'merge or remove files, or adjust translation.paperless.maxAttachments',
+      },
+    );
   const used = new Set<string>();
   const lower = new Map<string, string>();
   for (const f of input.files) {

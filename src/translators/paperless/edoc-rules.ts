@@ -15,6 +15,8 @@ export type AddProblem = (
 
 export {
   DEFAULT_MAX_ATTACHMENT_BYTES,
+  DEFAULT_MAX_ATTACHMENTS,
+  DEFAULT_MAX_MARK_BYTES,
   isPdf,
   MAX_EDOC_NAME,
   unsafeFileName,
@@ -25,8 +27,6 @@ export {
  * client-route packer and the sandbox agree.
  */
 
-/** DecMarkLob/Attachment: base64 of at most 1 MB [R]; applied to the file before encoding. */
-export const DEFAULT_MAX_MARK_BYTES = 1024 * 1024;
 /** DecMarkLob/AttachName: 80 characters [R]. */
 export const MAX_MARK_NAME = 80;
 /** GNoStr: 150 characters [R, CIT spec]. */

@@ -1,9 +1,10 @@
-import { GatewayError } from '../../core/errors.js';
-import { isBundle, unpackBundle } from '../../core/document-bundle.js';
+import { GatewayError, type ErrorDetail } from '../../core/errors.js';
+import { isBundle, unpackBundle, type BundleFile } from '../../core/document-bundle.js';
 import type { CodeTables } from '../codes/code-tables.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
 import { insertPaperless, readDecDocument } from './dec-insert.js';
-import { EMPTY_MANIFEST, parseEdocManifest } from './edoc-manifest.js';
+import { EMPTY_MANIFEST, parseEdocManifest, type EdocManifest } from './edoc-manifest.js';
+import { DEFAULT_SPLIT_ATTACHMENTS, itemsBeyond, shareForPart } from './edoc-split.js';
 import { planPaperless, type PaperlessLimits } from './edoc-plan.js';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, DEFAULT_MAX_MARK_BYTES } from './edoc-rules.js';
 
@@ -16,7 +17,8 @@ export const DEFAULT_PAPERLESS_LIMITS: PaperlessLimits = {
  * 通关无纸化 around any 报关单 translator: a plain document goes to the inner translator untouched;
  * a bundle (declaration + attachments, made by the folder intake) is unpacked, its declaration
  * translated by the inner translator, and the DecMessage gets its EdocRealation, EcoRelation and
- * DecMarkLob entries from the attachments and the manifest. Every problem of the attachments is
+ * DecMarkLob entries from the attachments and the manifest; a file that splits into linked parts
+ * gives each part its share (edoc-split.ts). Every problem of the attachments is
  * reported at once (GW_ERR_EDOC_ATTACHMENT), each naming the file and the rule. Pure.
  */
 export class PaperlessTranslator implements Translator {
@@ -37,38 +39,52 @@ export class PaperlessTranslator implements Translator {
       ...ctx,
       fileName: bundle.document.name,
     });
-    if (messages.length !== 1) {
-      throw new GatewayError('GW_ERR_EDOC_ATTACHMENT', {
-        where: bundle.document.name,
-        rule: 'edoc-split',
-        zh: `此文件拆分为 ${messages.length} 份报关单，随附单据无法分配到各份`,
-        en: `this file splits into ${messages.length} declarations; the attachments cannot be apportioned to them`,
-        fixZh: '每份报关单单独投递，各带自己的随附单据',
-        fixEn: 'drop each declaration on its own, each with its own attachments',
-      });
-    }
-    const msg = messages[0]!;
-    if (msg.messageType !== 'DecMessage') {
-      throw new GatewayError('GW_ERR_EDOC_ATTACHMENT', {
-        where: bundle.document.name,
-        rule: 'edoc-message-type',
-        zh: `随附单据只能随报关单 DecMessage 申报，此通道产生 ${msg.messageType}`,
-        en: `attachments go with a DecMessage only; this channel makes ${msg.messageType}`,
-      });
-    }
+    for (const msg of messages)
+      if (msg.messageType !== 'DecMessage')
+        throw new GatewayError('GW_ERR_EDOC_ATTACHMENT', {
+          where: bundle.document.name,
+          rule: 'edoc-message-type',
+          zh: `随附单据只能随报关单 DecMessage 申报，此通道产生 ${msg.messageType}`,
+          en: `attachments go with a DecMessage only; this channel makes ${msg.messageType}`,
+        });
     const manifest = bundle.manifest
       ? parseEdocManifest(bundle.manifest.bytes, bundle.manifest.name)
       : EMPTY_MANIFEST;
-    const dec = readDecDocument(msg.xml, bundle.document.name);
-    const plan = planPaperless({
-      docName: bundle.document.name,
-      files: bundle.attachments,
-      manifest,
-      decl: dec.facts,
-      edocTypes: this.codes.get('edoc-types'),
-      limits: this.limits,
+    const decs = messages.map((m) => readDecDocument(m.xml, bundle.document.name));
+    const plan = (dec: (typeof decs)[number], m: EdocManifest, files: readonly BundleFile[]) =>
+      planPaperless({
+        docName: bundle.document.name,
+        files,
+        manifest: m,
+        decl: dec.facts,
+        edocTypes: this.codes.get('edoc-types'),
+        limits: this.limits,
+      });
+    if (decs.length === 1) {
+      const one = plan(decs[0]!, manifest, bundle.attachments);
+      if (one.problems.length > 0) throw new GatewayError('GW_ERR_EDOC_ATTACHMENT', one.problems);
+      return [{ ...messages[0]!, xml: insertPaperless(decs[0]!, one) }];
+    }
+    // A file split into linked declarations (ClientSeqNo -1, -2…): each part its share.
+    const total = decs.reduce((n, d) => n + d.facts.itemCount, 0);
+    const problems: ErrorDetail[] = itemsBeyond(manifest, bundle.document.name, total);
+    const mode = this.limits.splitAttachments ?? DEFAULT_SPLIT_ATTACHMENTS;
+    let offset = 0;
+    const plans = decs.map((dec, i) => {
+      const part = { n: i + 1, offset, count: dec.facts.itemCount };
+      offset += dec.facts.itemCount;
+      const named = new Set(dec.facts.existing.map((e) => e.copId));
+      const share = shareForPart(manifest, bundle.attachments, part, mode, named);
+      const p = plan(dec, share.manifest, share.files);
+      problems.push(...p.problems);
+      return p;
     });
-    if (plan.problems.length > 0) throw new GatewayError('GW_ERR_EDOC_ATTACHMENT', plan.problems);
-    return [{ ...msg, xml: insertPaperless(dec, plan) }];
+    const seen = new Set<string>();
+    const unique = problems.filter((p) => {
+      const k = `${p.where}\0${p.rule}\0${p.en}`;
+      return seen.has(k) ? false : (seen.add(k), true);
+    });
+    if (unique.length > 0) throw new GatewayError('GW_ERR_EDOC_ATTACHMENT', unique);
+    return messages.map((m, i) => ({ ...m, xml: insertPaperless(decs[i]!, plans[i]!) }));
   }
 }

@@ -4,6 +4,7 @@ import { BLOCKS, fieldSpec, isBlockKey, type FieldSpec } from '../dec/fields.js'
 import { singleOf, valueOf, type DecModel } from '../model/record.js';
 import { DEFAULT_DEC_RULES, type DecRuleSettings } from './dec-rule-settings.js';
 import { DUTY_FREE_RULES } from './duty-free-rules.js';
+import { ECO_RULES } from './eco-rules.js';
 import { TRANSIT_RULES } from './transit-rules.js';
 import type { TranslateProblem } from '../source/problems.js';
 import { CROSS_RULES } from './cross-rules.js';
@@ -99,7 +100,7 @@ export function validateDec(model: DecModel, opts: DecValidationOptions): Transl
     maxItems: opts.maxItems ?? 50,
     rules: opts.rules ?? DEFAULT_DEC_RULES,
   };
-  for (const rule of [...CROSS_RULES, ...TRANSIT_RULES, ...DUTY_FREE_RULES])
+  for (const rule of [...CROSS_RULES, ...TRANSIT_RULES, ...DUTY_FREE_RULES, ...ECO_RULES])
     rule(model, cross, out);
   return out;
 }

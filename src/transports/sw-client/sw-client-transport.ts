@@ -7,7 +7,7 @@ import type { DeliveryAck, OutboundMessage, SendOptions, Transport } from '../tr
 import { clientFileName, clientStem } from './client-file-name.js';
 import { moduleLayout, resolveOnDisk } from './folders.js';
 import { readClientSettings, type ModuleBoxes } from './settings-file.js';
-import { buildClientPackage } from './client-package.js';
+import { buildClientPackage, edocCopIds } from './client-package.js';
 
 /** Settings of the Single Window client route (config `type: sw-client`, resolved). */
 export interface SwClientOptions {
@@ -137,8 +137,11 @@ export class SwClientTransport implements Transport {
       ),
     );
 
-    // With attachments the message goes as one zip: `<name>.xml` and the files (通关无纸化).
-    const packaged = (message.attachments?.length ?? 0) > 0;
+    // With attachments the message goes as one zip: `<name>.xml` and the files (通关无纸化). A
+    // split part that names none of them (paperless.splitAttachments: first) goes as plain XML.
+    const packaged =
+      (message.attachments?.length ?? 0) > 0 &&
+      edocCopIds(message.bytes.toString('utf8')).length > 0;
     for (let n = 1; n <= MAX_TRIES; n += 1) {
       const name = clientFileName(stem, n, packaged ? 'zip' : 'xml');
       const bytes = packaged
