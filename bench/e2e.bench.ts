@@ -36,8 +36,10 @@ import { loadSoftKeySigner } from '../src/signing/soft-key.js';
 import { signEnveloped } from '../src/signing/xmldsig.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const WORK = join(ROOT, 'bench', '.work', 'e2e');
-const BIN = join(ROOT, 'bin', 'eport.js');
+// E2E_BIN: another build's bin/eport.js, to compare two versions side by side in one session.
+const BIN = process.env.E2E_BIN ?? join(ROOT, 'bin', 'eport.js');
+// E2E_WORK: a work folder of its own (two runs at once); E2E_DRY=1: results.json is left alone.
+const WORK = process.env.E2E_WORK ?? join(ROOT, 'bench', '.work', 'e2e');
 const DOCS = Number(process.env.E2E_DOCS ?? 10_000);
 const CEB_DOCS = Number(process.env.E2E_CEB ?? 2_000);
 const LATENCY_S = Number(process.env.E2E_LATENCY_S ?? 20);
@@ -47,10 +49,10 @@ const ls = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
 
 function start(
   args: string[],
-  env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = [],
 ): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env },
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
+    env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -164,7 +166,12 @@ async function main(): Promise<void> {
     20_000,
   );
   writeFileSync(join(WORK, 'gw.yaml'), config(url!, join(ROOT, 'samples')));
-  const gw = start(['start', '--config', join(WORK, 'gw.yaml')]);
+  // E2E_CPU_PROF=DIR writes a CPU profile of the gateway process there (node --cpu-prof).
+  const prof = process.env.E2E_CPU_PROF;
+  const gw = start(
+    ['start', '--config', join(WORK, 'gw.yaml')],
+    prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
+  );
   const inbox = join(WORK, 'dec', 'inbox');
   const outbox = join(WORK, 'dec', 'outbox');
   await until(
@@ -207,6 +214,17 @@ async function main(): Promise<void> {
     Number(/used_memory_peak:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0) / 1024 / 1024;
   console.log(
     `declarations: ${docsPerS.toFixed(1)}/s, gateway peak RSS ${backlogRss} MB, Redis peak ${redisPeak.toFixed(0)} MB`,
+  );
+  // Redis commands per declaration (the gateway's round trips): the busiest command kinds.
+  const stats = [...(await redis.info('commandstats')).matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)]
+    .map(([, cmd, calls]) => [cmd!, Number(calls) / DOCS] as const)
+    .sort((a, b) => b[1] - a[1]);
+  const redisCmdsPerDoc = stats.reduce((n, [, c]) => n + c, 0);
+  console.log(
+    `Redis commands per declaration: ${redisCmdsPerDoc.toFixed(0)} (${stats
+      .slice(0, 8)
+      .map(([c, n]) => `${c} ${n.toFixed(1)}`)
+      .join(', ')})`,
   );
 
   // 2. Latency at half the sustained rate, for LATENCY_S seconds.
@@ -283,6 +301,7 @@ async function main(): Promise<void> {
     latency_offered_per_s: Math.round(rate * 10) / 10,
     rss_mb: backlogRss,
     redis_mb: Math.round(redisPeak),
+    redis_cmds_per_doc: Math.round(redisCmdsPerDoc),
     ceb_docs: CEB_DOCS,
     ceb_docs_per_s: Math.round(cebPerS * 10) / 10,
     document_bytes: {
@@ -299,6 +318,7 @@ async function main(): Promise<void> {
       redis: execFileSync('redis-server', ['--version']).toString().trim(),
     },
   };
+  if (process.env.E2E_DRY) return;
   const resultsFile = join(ROOT, 'bench', 'results.json');
   const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
   results.e2e = e2e;

@@ -34,6 +34,15 @@ export const folderIntakeSchema = z
       .describe(
         '通关无纸化: take each declaration together with its attachments, the folder <stem>.edoc/ or the manifest <stem>.edoc.json beside it',
       ),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(8)
+      .describe(
+        'files handed to the pipeline at once from one scan (a backlog is taken this many at a time)',
+      ),
   })
   .strict();
 

@@ -200,6 +200,7 @@ export function resolveConfig(
               doneMarker: it.doneMarker,
               attachments: it.attachments,
               maxBytes: it.maxBytes ?? maxBytes,
+              concurrency: it.concurrency,
             }
           : {
               ...sftpEndpoint(it, `channels[${i}].intake[${j}]`),

@@ -54,6 +54,8 @@ export interface ResolvedFolderIntake {
   /** Take declarations with their attachments (随附单据), see gateway/companion-files.ts. */
   readonly attachments?: boolean;
   readonly maxBytes: number;
+  /** Files taken at once from one scan; 1 takes them one by one. */
+  readonly concurrency?: number;
 }
 
 export interface ResolvedChannel {

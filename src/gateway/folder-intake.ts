@@ -13,6 +13,7 @@ import type { AcceptOutcome, IntakeHandler, IntakeSource } from './intake.js';
 import { Companions, isCompanionName } from './companion-files.js';
 import { moveCompanion } from '../core/archive-companion.js';
 import { packBundle } from '../core/document-bundle.js';
+import { forEachLimited } from '../core/for-each-limited.js';
 
 /** Where a claimed file waits between claim and archive; hidden so scans skip it. */
 export const CLAIM_DIR = '.eport-claimed';
@@ -101,11 +102,14 @@ export class FolderIntake implements IntakeSource {
       // Files claimed before a crash (or whose hand-over failed) are finished first; the
       // pipeline maps them to their message. One that fails never holds up the others.
       const claimed = await readdir(this.claimDir);
-      for (const name of claimed) {
-        if (this.stopped) return;
-        if (this.companions && isCompanionName(name)) continue;
-        await this.guard(`claimed/${name}`, name, handler, () => this.handleClaimed(name, handler));
-      }
+      await forEachLimited(
+        claimed.filter((name) => !(this.companions && isCompanionName(name))),
+        this.concurrency,
+        (name) =>
+          this.guard(`claimed/${name}`, name, handler, () => this.handleClaimed(name, handler)),
+        () => this.stopped,
+      );
+      if (this.stopped) return;
       if (this.companions)
         for (const orphan of await this.companions.orphans(claimed))
           await this.archiveOrphan(orphan);
@@ -137,17 +141,25 @@ export class FolderIntake implements IntakeSource {
       )
         this.leftAlone.delete(key);
     const now = this.now();
-    for (const name of names) {
-      if (this.stopped) return;
-      if (
-        name === CLAIM_DIR ||
-        isWorkInProgressName(name) ||
-        (this.companions && isCompanionName(name)) ||
-        !this.pattern.test(name)
-      )
-        continue;
-      await this.guard(name, name, handler, () => this.consider(name, now, present, handler));
-    }
+    // A backlog is handed over several files at a time: each hand-over waits on disk and Redis,
+    // and one at a time would leave the process idle (names are distinct within one scan).
+    const candidates = names.filter(
+      (name) =>
+        name !== CLAIM_DIR &&
+        !isWorkInProgressName(name) &&
+        !(this.companions && isCompanionName(name)) &&
+        this.pattern.test(name),
+    );
+    await forEachLimited(
+      candidates,
+      this.concurrency,
+      (name) => this.guard(name, name, handler, () => this.consider(name, now, present, handler)),
+      () => this.stopped,
+    );
+  }
+
+  private get concurrency(): number {
+    return this.cfg.concurrency ?? 1;
   }
 
   private async consider(

@@ -12,6 +12,7 @@ import { archiveToFailed } from '../outcomes.js';
 import { isNegativeStatus } from '../../receipts/status.js';
 import { TIMELINE_ONLY_KINDS } from '../../receipts/client-event.js';
 import { amendAnswered } from '../amend-tracking.js';
+import { writeReceipt } from './writeback-worker.js';
 
 /** Feed (and HTTP polling channel) of receipts that match no message of ours. */
 export const ORPHANS_FEED = 'orphans';
@@ -202,13 +203,19 @@ export function receiptProcessor(deps: PipelineDeps) {
       if (rec?.amendOf) await amendAnswered(deps, rec, parsed);
       if (isNegativeStatus(status)) await archiveToFailed(deps, messageId);
     }
-    await deps.queues.add('writeback', jobIdFor(messageId, 'writeback', String(seq)), {
-      messageId,
-      receiptRef,
-      kind: parsed.kind,
-      seq,
-      ...(parsed.negative ? { negative: true } : {}),
-    });
+    // Written here rather than through a job of its own: half the queue work per receipt, and
+    // as idempotent (a re-run of this job renders the same bytes under the same name).
+    await writeReceipt(
+      deps,
+      {
+        messageId,
+        receiptRef,
+        kind: parsed.kind,
+        seq,
+        ...(parsed.negative ? { negative: true } : {}),
+      },
+      job.timestamp,
+    );
   };
 }
 
