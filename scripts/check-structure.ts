@@ -33,7 +33,8 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   config: ['core', 'translators', 'receipts'],
   transports: ['core', 'amqp', 'receipts'],
   gateway: ['core', 'config', 'receipts'],
-  sandbox: ['core', 'amqp', 'receipts'],
+  // signing: only for the opt-in fast verifier (sandbox/verify-own.ts); xml-crypto by default.
+  sandbox: ['core', 'amqp', 'receipts', 'signing'],
   queues: [
     'core',
     'config',

@@ -84,7 +84,7 @@ export async function startGateway(
       redisUrl = managed.url;
       log.info({ socket: managed.socketPath }, 'managed redis-server started / 内置 Redis 已启动');
     }
-    const redis: Redis = createRedis(redisUrl);
+    const redis: Redis = createRedis(redisUrl, { autoPipelining: true });
     redis.on('error', (err) =>
       log.warn({ err: err.message }, 'redis connection error / Redis 连接错误'),
     );

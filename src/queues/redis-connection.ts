@@ -17,8 +17,16 @@ export function redisOptions(url: string): RedisOptions {
   };
 }
 
-export function createRedis(url: string): Redis {
-  return new Redis(redisOptions(url));
+/**
+ * A client for the gateway's own commands. `autoPipelining` sends the commands issued in one tick
+ * in one write (the daemon issues many small independent ones at once under load); never for a
+ * connection that blocks (BullMQ keeps its own connections).
+ */
+export function createRedis(url: string, opts: { autoPipelining?: boolean } = {}): Redis {
+  return new Redis({
+    ...redisOptions(url),
+    ...(opts.autoPipelining ? { enableAutoPipelining: true } : {}),
+  });
 }
 
 /**

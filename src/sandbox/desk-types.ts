@@ -16,6 +16,8 @@ export interface DeskSettings {
   readonly failFirst: number;
   readonly failRate: number;
   readonly trusted?: readonly X509Certificate[];
+  /** Signature verification: xml-crypto (default) or the gateway's own C14N (fast, for benchmarks). */
+  readonly verifier?: 'xml-crypto' | 'own';
   readonly logger?: Logger;
   /** Random source for failRate, 0 ≤ x < 1. */
   readonly random?: () => number;

@@ -97,6 +97,7 @@ export class CustomsDesk {
   private verify(parsed: ParsedSubmission, ctx: SubmitContext): VerifyResult {
     const check = verifyEnvelopedSignature(parsed.text, parsed.doc, {
       ...(this.settings.trusted ? { trusted: this.settings.trusted } : {}),
+      ...(this.settings.verifier ? { verifier: this.settings.verifier } : {}),
     });
     if (!check.ok && check.failure === 'missing' && ctx.clientSigns)
       return { ok: true, signedXml: parsed.text };

@@ -33,6 +33,8 @@ export interface SandboxOptions {
   readonly failRate?: number;
   /** When given, only signatures by one of these certificates (PEM) are accepted. */
   readonly trustedCertsPem?: readonly string[];
+  /** Signature verification: xml-crypto (default) or `own` (the gateway's C14N, fast). */
+  readonly verifier?: 'xml-crypto' | 'own';
   readonly logger?: Logger;
   /** Also simulate the Single Window client on these ImpPath folders (the sw-client route). */
   readonly impPath?: string;
@@ -109,6 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     failFirst,
     failRate,
     ...(options.trustedCertsPem ? { trusted: parseTrusted(options.trustedCertsPem) } : {}),
+    ...(options.verifier ? { verifier: options.verifier } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const app = buildSandboxApp(desk, options.logger);

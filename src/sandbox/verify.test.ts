@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
+import { canonicalize } from '../signing/c14n.js';
 import { parseDom } from './dom.js';
 import {
   createTestIdentity,
@@ -15,8 +16,11 @@ const MESSAGE = `<?xml version="1.0" encoding="UTF-8"?>
 </DecMessage>
 `;
 
+type Verifier = 'xml-crypto' | 'own';
+let verifier: Verifier = 'xml-crypto';
+
 function check(text: string, options?: Parameters<typeof verifyEnvelopedSignature>[2]) {
-  return verifyEnvelopedSignature(text, parseDom(text, 'test'), options);
+  return verifyEnvelopedSignature(text, parseDom(text, 'test'), { verifier, ...options });
 }
 
 let id: TestIdentity;
@@ -27,7 +31,12 @@ beforeAll(() => {
   other = createTestIdentity({ commonName: 'other' });
 });
 
-describe('verifyEnvelopedSignature', () => {
+// Every case runs against both verifiers: xml-crypto (the default) and the gateway's own C14N.
+describe.each(['xml-crypto', 'own'] as const)('verifyEnvelopedSignature (%s)', (kind) => {
+  beforeAll(() => {
+    verifier = kind;
+  });
+
   it('accepts rsa-sha1 and returns the signed content without the signature', () => {
     const r = check(signEnveloped(MESSAGE, id));
     expect(r.ok).toBe(true);
@@ -98,5 +107,43 @@ describe('verifyEnvelopedSignature', () => {
     const sig = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(signed)?.[0] ?? '';
     const wrapped = signed.replace('<DecHead>', `<DecHead>${sig}`);
     expect(check(wrapped)).toMatchObject({ ok: false, failure: 'invalid' });
+  });
+
+  it('refuses a signature value that does not verify although the digest matches', () => {
+    const signed = signEnveloped(MESSAGE, id);
+    const value = /<ds:SignatureValue>([^<]+)</.exec(signed)![1]!;
+    const flipped = Buffer.from(value, 'base64');
+    flipped[10] = flipped[10]! ^ 1;
+    const r = check(signed.replace(value, flipped.toString('base64')));
+    expect(r).toMatchObject({ ok: false, failure: 'invalid' });
+  });
+
+  it('returns the same signed content as the other verifier', () => {
+    const signed = signEnveloped(MESSAGE, id, { algorithm: 'rsa-sha256' });
+    const other = verifyEnvelopedSignature(signed, parseDom(signed, 'test'), {
+      verifier: kind === 'own' ? 'xml-crypto' : 'own',
+    });
+    const r = check(signed);
+    expect(r.ok && other.ok).toBe(true);
+    if (r.ok && other.ok) expect(r.signedXml).toBe(other.signedXml);
+  });
+
+  it('refuses a signed SignedInfo planted in the content beside a re-digested one (wrapping)', () => {
+    const signed = signEnveloped(MESSAGE, id);
+    const signedInfo = /<ds:SignedInfo>[\s\S]*<\/ds:SignedInfo>/.exec(signed)![0];
+    // Tampered content carrying the genuine SignedInfo (its value still verifies), and a new
+    // digest of that content in the signature's own SignedInfo.
+    const tampered = signed
+      .replace('EPGW20260101000001', 'EPGW20260101000002')
+      .replace(
+        '<DecHead>',
+        `<DecHead>${signedInfo.replace('<ds:SignedInfo>', '<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">')}`,
+      );
+    const withoutSig = canonicalize(tampered, {
+      exclude: (el) => el.depth === 1 && el.localName === 'Signature',
+    });
+    const digest = createHash('sha1').update(withoutSig).digest('base64');
+    const forged = tampered.replace(/(<\/DecSign>[\s\S]*<ds:DigestValue>)[^<]+/, `$1${digest}`);
+    expect(check(forged)).toMatchObject({ ok: false, failure: 'invalid' });
   });
 });
