@@ -21,7 +21,14 @@ import { buildHttpApi } from './gateway/http-api.js';
 import { httpApiDeps } from './queues/http-api-bindings.js';
 import { registerConsole } from './console/console-routes.js';
 import { ManagedRedis } from './queues/managed-redis.js';
-import { assertNoEviction, bullmqConnection, createRedis } from './queues/redis-connection.js';
+import {
+  assertNoEviction,
+  bullmqConnection,
+  configuredRedis,
+  createRedis,
+  describeRedis,
+  type RedisTarget,
+} from './queues/redis-connection.js';
 import { StageQueues } from './queues/stage-queues.js';
 import { startWorkers, type WorkerTiming } from './queues/workers.js';
 import type { PipelineDeps } from './queues/deps.js';
@@ -43,7 +50,7 @@ import { redisLeases } from './queues/lease.js';
 
 export interface RunningGateway {
   readonly deps: PipelineDeps;
-  readonly redisUrl: string;
+  readonly redisTarget: RedisTarget;
   /** Base URL of the HTTP API and console (e.g. http://127.0.0.1:8470), when HTTP is enabled. */
   readonly httpUrl?: string;
   /** Ordered, bounded shutdown; idempotent. */
@@ -78,16 +85,16 @@ export async function startGateway(
     shutdown.add('data-dir-lock', () => lock.release());
     const spool = new Spool(join(config.dataDir, 'spool'));
 
-    let redisUrl = config.redis.url;
-    if (!redisUrl) {
+    let redisTarget = configuredRedis(config.redis);
+    if (!redisTarget) {
       managed = new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, log);
       await managed.start();
       const started = managed;
       shutdown.add('managed-redis', () => started.close());
-      redisUrl = managed.url;
+      redisTarget = managed.url;
       log.info({ socket: managed.socketPath }, 'managed redis-server started / 内置 Redis 已启动');
     }
-    const redis: Redis = createRedis(redisUrl);
+    const redis: Redis = createRedis(redisTarget);
     redis.on('error', (err) =>
       log.warn({ err: err.message }, 'redis connection error / Redis 连接错误'),
     );
@@ -95,7 +102,7 @@ export async function startGateway(
     await assertNoEviction(redis);
     const leases = redisLeases(redis, config.redis.prefix);
 
-    const connection = bullmqConnection(redisUrl);
+    const connection = bullmqConnection(redisTarget);
     const clientSigns =
       config.channels.some((ch) => ch.signer === CLIENT_SIGNER) &&
       !config.signers.some((s) => s.name === CLIENT_SIGNER);
@@ -239,13 +246,13 @@ export async function startGateway(
     log.info(
       {
         channels: config.channels.map((c) => c.name),
-        redis: redisUrl.replace(/\/\/[^@]*@/, '//***@'),
+        redis: describeRedis(redisTarget),
       },
       'gateway started / 网关已启动',
     );
     return {
       deps,
-      redisUrl,
+      redisTarget,
       ...(httpUrl ? { httpUrl } : {}),
       close: () => {
         managed?.stopRestarting();

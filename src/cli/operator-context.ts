@@ -6,11 +6,11 @@ import type { PipelineDeps } from '../queues/deps.js';
 import { Ledger } from '../queues/ledger.js';
 import { ReceiptFeed } from '../queues/receipt-feed.js';
 import { ReceiptForms } from '../receipts/forms/receipt-forms.js';
-import { bullmqConnection, createRedis } from '../queues/redis-connection.js';
+import { bullmqConnection, createRedis, describeRedis } from '../queues/redis-connection.js';
 import { StageQueues } from '../queues/stage-queues.js';
-import { redisUrlOf } from './message-lookup.js';
+import { redisTargetOf } from './message-lookup.js';
 
-export { findRecord, redisUrlOf } from './message-lookup.js';
+export { findRecord, redisTargetOf } from './message-lookup.js';
 
 /**
  * What an operator command needs to act on messages like the daemon would (ledger, queues, spool,
@@ -19,16 +19,16 @@ export { findRecord, redisUrlOf } from './message-lookup.js';
 export async function openOperatorContext(
   config: GatewayConfig,
 ): Promise<{ deps: PipelineDeps; close(): Promise<void> }> {
-  const url = redisUrlOf(config);
-  const redis = createRedis(url);
+  const target = redisTargetOf(config);
+  const redis = createRedis(target);
   redis.on('error', () => {});
   await redis.ping().catch(() => {
     throw new Error(
-      `cannot reach Redis at ${url}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
+      `cannot reach Redis at ${describeRedis(target)}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
     );
   });
   const queues = new StageQueues(
-    bullmqConnection(url),
+    bullmqConnection(target),
     config.redis.prefix,
     config.retry.delaysMs.length + 1,
     config.signers.map((s) => s.name),

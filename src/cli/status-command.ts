@@ -18,15 +18,15 @@ export function registerStatus(program: Command): void {
       async (arg: string | undefined, opts: { config: string; limit: string; json?: boolean }) => {
         const config = await loadConfigOrReport(opts.config);
         if (!config) return;
-        const { findRecord, redisUrlOf } = await import('./message-lookup.js');
+        const { findRecord, redisTargetOf } = await import('./message-lookup.js');
         const { Ledger } = await import('../queues/ledger.js');
-        const { createRedis } = await import('../queues/redis-connection.js');
-        const redis = createRedis(redisUrlOf(config));
+        const { createRedis, describeRedis } = await import('../queues/redis-connection.js');
+        const redis = createRedis(redisTargetOf(config));
         redis.on('error', () => {});
         try {
           await redis.ping().catch(() => {
             throw new Error(
-              `cannot reach Redis at ${redisUrlOf(config)}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
+              `cannot reach Redis at ${describeRedis(redisTargetOf(config))}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
             );
           });
           const ledger = new Ledger(redis, config.redis.prefix);
@@ -70,7 +70,7 @@ export function registerStatus(program: Command): void {
           const { StageQueues } = await import('../queues/stage-queues.js');
           const { bullmqConnection } = await import('../queues/redis-connection.js');
           const queues = new StageQueues(
-            bullmqConnection(redisUrlOf(config)),
+            bullmqConnection(redisTargetOf(config)),
             config.redis.prefix,
             1,
             config.signers.map((s) => s.name),
