@@ -83,7 +83,7 @@ export async function startGateway(
     // Before anything touches the data directory or its managed Redis: one gateway per directory.
     const lock = await DataDirLock.acquire(config.dataDir);
     shutdown.add('data-dir-lock', () => lock.release());
-    const spool = new Spool(join(config.dataDir, 'spool'));
+    const spool = new Spool(config.spoolDir);
 
     let redisTarget = configuredRedis(config.redis);
     if (!redisTarget) {

@@ -41,7 +41,7 @@ export async function openOperatorContext(
     ledger,
     receiptFeed: new ReceiptFeed(redis, config.redis.prefix),
     receiptForms: new ReceiptForms(config.channels),
-    spool: new Spool(join(config.dataDir, 'spool')),
+    spool: new Spool(config.spoolDir),
     queues,
     channels: new Map(config.channels.map((c) => [c.name, c])),
   } as unknown as PipelineDeps; // operator actions touch none of the adapters

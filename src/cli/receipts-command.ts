@@ -67,7 +67,7 @@ export function registerReceiptsTail(program: Command): void {
         const start = `${Math.floor(Number(sec) * 1000 + Number(usec) / 1000) - toMs(/^\d+$/.test(opts.since) ? Number(opts.since) : opts.since)}-0`;
         const cursors = new Map(channels.map((c) => [c, start]));
         const feed = new ReceiptFeed(redis, config.redis.prefix);
-        const spool = new Spool(join(config.dataDir, 'spool'));
+        const spool = new Spool(config.spoolDir);
         let left = opts.count ? Number(opts.count) : Infinity;
         console.error(
           `following receipts of ${channels.join(', ')}; Ctrl-C stops / 正在跟踪回执，Ctrl-C 退出`,

@@ -269,6 +269,7 @@ export function resolveConfig(
 
   const config: GatewayConfig = {
     dataDir: abs(c.dataDir),
+    spoolDir: abs(c.spoolDir ?? join(c.dataDir, 'spool')),
     redis: resolveRedis(c.redis, (s, path) => readSecret(s, path, abs, env, problems)),
     log: c.log,
     http: resolveHttp(c.http, (s, path) => readSecret(s, path, abs, env, problems), problems),

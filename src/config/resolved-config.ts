@@ -185,6 +185,8 @@ export interface ResolvedRedis {
 /** The validated configuration with paths made absolute and durations in milliseconds. Frozen. */
 export interface GatewayConfig {
   readonly dataDir: string;
+  /** The content-addressed spool; shared by every node of a cluster. */
+  readonly spoolDir: string;
   readonly redis: ResolvedRedis;
   readonly log: { readonly level: string; readonly pretty?: boolean | undefined };
   readonly http: ResolvedHttp;

@@ -178,6 +178,12 @@ export const configSchema = z
       .string()
       .default('./data')
       .describe('spool, managed Redis and other state; relative to the config file'),
+    spoolDir: z
+      .string()
+      .optional()
+      .describe(
+        'where documents, signed messages and receipts are kept (default dataDir/spool); with several nodes, one folder on storage they all share',
+      ),
     redis: redisSchema,
     log: z
       .object({
