@@ -32,6 +32,8 @@ export interface SentinelTopology {
   readonly sentinels: readonly string[];
   /** The port of the master the sentinels name now. */
   masterPort(): Promise<number>;
+  /** A planned failover (`SENTINEL FAILOVER`): the replica is promoted, the old master demoted. */
+  failover(ms?: number): Promise<{ oldPort: number; newPort: number }>;
   /** SIGKILLs the current master and waits until the sentinels have promoted the replica. */
   killMaster(ms?: number): Promise<{ oldPort: number; newPort: number }>;
   /** The logs of every process, for a failure message. */
@@ -135,7 +137,7 @@ export async function startSentinelTopology(): Promise<SentinelTopology> {
           `dir ${dir}`,
           `sentinel monitor ${SENTINEL_GROUP} 127.0.0.1 ${masterPort} 2`,
           `sentinel down-after-milliseconds ${SENTINEL_GROUP} 1000`,
-          `sentinel failover-timeout ${SENTINEL_GROUP} 10000`,
+          `sentinel failover-timeout ${SENTINEL_GROUP} 3000`,
           `sentinel parallel-syncs ${SENTINEL_GROUP} 1`,
           '',
         ].join('\n'),
@@ -166,27 +168,49 @@ export async function startSentinelTopology(): Promise<SentinelTopology> {
       }
       throw new Error('no sentinel answers');
     };
+    const promoted = async (oldPort: number, ms: number): Promise<number> => {
+      const newPort = await waitFor(
+        'the sentinels to promote the replica',
+        masterPortNow,
+        (p) => p !== oldPort,
+        ms,
+        100,
+      );
+      await waitFor(
+        'the promoted replica to take writes',
+        () => ask(newPort, (r) => r.info('replication')),
+        (info) => Boolean(info?.includes('role:master')),
+        ms,
+      );
+      return newPort;
+    };
     return {
       sentinels: sentinelPorts.map((p) => `127.0.0.1:${p}`),
       masterPort: masterPortNow,
-      async killMaster(ms = 30_000) {
+      async failover(ms = 30_000) {
         const oldPort = await masterPortNow();
-        const victim = nodes.find((n) => n.port === oldPort)!;
-        victim.child.kill('SIGKILL');
-        const newPort = await waitFor(
-          'the sentinels to promote the replica',
-          masterPortNow,
-          (p) => p !== oldPort,
-          ms,
-          100,
-        );
+        // A sentinel refuses while it still sees no healthy replica (e.g. just after a failover).
         await waitFor(
-          'the promoted replica to take writes',
-          () => ask(newPort, (r) => r.info('replication')),
-          (info) => Boolean(info?.includes('role:master')),
+          'a sentinel to start the failover',
+          () => ask(sentinelPorts[0]!, (r) => r.call('SENTINEL', 'FAILOVER', SENTINEL_GROUP)),
+          (ok) => ok === 'OK',
+          ms,
+          200,
+        );
+        const newPort = await promoted(oldPort, ms);
+        // The old master, demoted, replicates the new one: the next failover has a replica.
+        await waitFor(
+          'the old master to replicate the new one',
+          () => ask(oldPort, (r) => r.info('replication')),
+          (info) => Boolean(info?.includes('role:slave') && info.includes('master_link_status:up')),
           ms,
         );
         return { oldPort, newPort };
+      },
+      async killMaster(ms = 30_000) {
+        const oldPort = await masterPortNow();
+        nodes.find((n) => n.port === oldPort)!.child.kill('SIGKILL');
+        return { oldPort, newPort: await promoted(oldPort, ms) };
       },
       logs: () => nodes.map((n) => `--- :${n.port}\n${n.log().slice(-3000)}`).join('\n'),
       close,

@@ -13,6 +13,7 @@ import {
 } from '../helpers/redis-sentinel-topology.js';
 import { generateSelfSignedIdentity } from '../../src/signing/self-signed.js';
 import { checkSentinels } from '../../src/cli/doctor/sentinel-checks.js';
+import { createRedis } from '../../src/queues/redis-connection.js';
 
 const N = 200;
 const ls = (d: string) => readdirSync(d).filter((f) => !f.startsWith('.'));
@@ -49,6 +50,49 @@ describe('Redis Sentinel failover mid-batch (spawned daemon, real sentinels)', (
       name: 'nosuchgroup',
     });
     expect(wrongName.map((f) => f.level)).toEqual(['fail', 'warn']);
+  });
+
+  it('a connection keeps working through a planned failover: it follows the promoted replica', async () => {
+    const target = {
+      sentinels: topology.sentinels.map((s) => ({
+        host: '127.0.0.1',
+        port: Number(s.split(':')[1]),
+      })),
+      name: SENTINEL_GROUP,
+    };
+    const client = createRedis(target);
+    client.on('error', () => {});
+    const key = `${prefix}:failover-probe`;
+    let writes = 0;
+    let stop = false;
+    // Writes without a pause; one refused write (READONLY on the demoted master) would end it.
+    const writing = (async () => {
+      while (!stop) {
+        await client.incr(key);
+        writes++;
+      }
+    })();
+    try {
+      await waitFor(
+        'writes before the failover',
+        () => writes,
+        (n) => n >= 100,
+      );
+      const { newPort } = await topology.failover();
+      const after = writes;
+      await waitFor(
+        'writes after the failover',
+        () => writes,
+        (n) => n >= after + 100,
+      );
+      stop = true;
+      await writing;
+      expect(Number((await client.info('server')).match(/tcp_port:(\d+)/)?.[1])).toBe(newPort);
+    } finally {
+      stop = true;
+      await writing.catch(() => {});
+      client.disconnect();
+    }
   });
 
   it('delivers 200 declarations once each across a failover and writes every receipt once', async () => {
