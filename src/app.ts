@@ -18,7 +18,14 @@ import { buildHttpApi } from './gateway/http-api.js';
 import { httpApiDeps } from './queues/http-api-bindings.js';
 import { registerConsole } from './console/console-routes.js';
 import { ManagedRedis } from './queues/managed-redis.js';
-import { assertNoEviction, bullmqConnection, createRedis } from './queues/redis-connection.js';
+import {
+  assertNoEviction,
+  bullmqConnection,
+  configuredRedis,
+  createRedis,
+  describeRedis,
+  type RedisTarget,
+} from './queues/redis-connection.js';
 import { createPipelineStores, usesClientSideSigner } from './queues/pipeline-stores.js';
 import { startWorkers, type WorkerTiming } from './queues/workers.js';
 import type { PipelineDeps } from './queues/deps.js';
@@ -40,7 +47,7 @@ import { redisLeases } from './queues/lease.js';
 
 export interface RunningGateway {
   readonly deps: PipelineDeps;
-  readonly redisUrl: string;
+  readonly redisTarget: RedisTarget;
   /** Base URL of the HTTP API and console (e.g. http://127.0.0.1:8470), when HTTP is enabled. */
   readonly httpUrl?: string;
   /** Ordered, bounded shutdown; idempotent. */
@@ -73,18 +80,18 @@ export async function startGateway(
     // Before anything touches the data directory or its managed Redis: one gateway per directory.
     const lock = await DataDirLock.acquire(config.dataDir);
     shutdown.add('data-dir-lock', () => lock.release());
-    const spool = new Spool(join(config.dataDir, 'spool'));
+    const spool = new Spool(config.spoolDir);
 
-    let redisUrl = config.redis.url;
-    if (!redisUrl) {
+    let redisTarget = configuredRedis(config.redis);
+    if (!redisTarget) {
       managed = new ManagedRedis(join(config.dataDir, 'redis'), config.redis.serverBinary, log);
       await managed.start();
       const started = managed;
       shutdown.add('managed-redis', () => started.close());
-      redisUrl = managed.url;
+      redisTarget = managed.url;
       log.info({ socket: managed.socketPath }, 'managed redis-server started / 内置 Redis 已启动');
     }
-    const redis: Redis = createRedis(redisUrl, { autoPipelining: true });
+    const redis: Redis = createRedis(redisTarget, { autoPipelining: true });
     redis.on('error', (err) =>
       log.warn({ err: err.message }, 'redis connection error / Redis 连接错误'),
     );
@@ -92,7 +99,7 @@ export async function startGateway(
     await assertNoEviction(redis);
     const leases = redisLeases(redis, config.redis.prefix);
 
-    const connection = bullmqConnection(redisUrl);
+    const connection = bullmqConnection(redisTarget);
     // The same stores the operator commands of the CLI build (queues/pipeline-stores.ts).
     const stores = createPipelineStores(config, redis, connection, spool);
     const { ledger, queues } = stores;
@@ -221,13 +228,13 @@ export async function startGateway(
     log.info(
       {
         channels: config.channels.map((c) => c.name),
-        redis: redisUrl.replace(/\/\/[^@]*@/, '//***@'),
+        redis: describeRedis(redisTarget),
       },
       'gateway started / 网关已启动',
     );
     return {
       deps,
-      redisUrl,
+      redisTarget,
       ...(httpUrl ? { httpUrl } : {}),
       close: () => {
         managed?.stopRestarting();

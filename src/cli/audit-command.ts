@@ -7,9 +7,9 @@ async function storedHead(configFile: string): Promise<ChainHead | undefined> {
   // Loaded when used: every CLI start stays quick.
   const { loadConfig } = await import('../config/load.js');
   const { createRedis } = await import('../queues/redis-connection.js');
-  const { redisUrlOf } = await import('./message-lookup.js');
+  const { redisTargetOf } = await import('./message-lookup.js');
   const config = loadConfig(configFile);
-  const redis = createRedis(redisUrlOf(config));
+  const redis = createRedis(redisTargetOf(config));
   redis.on('error', () => {});
   try {
     const raw = await Promise.race([

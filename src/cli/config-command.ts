@@ -37,8 +37,10 @@ export function registerConfig(program: Command): void {
           process.exitCode = 1;
           return;
         }
+        const { configuredRedis, describeRedis } = await import('../queues/redis-connection.js');
+        const target = configuredRedis(ok.redis);
         console.log(
-          `${file}: OK / 配置正确 (${ok.channels.length} channel(s): ${ok.channels.map((c) => c.name).join(', ')})`,
+          `${file}: OK / 配置正确 (${ok.channels.length} channel(s): ${ok.channels.map((c) => c.name).join(', ')}; redis: ${target ? describeRedis(target) : 'managed / 内置'})`,
         );
       } catch (err) {
         reportError(err);

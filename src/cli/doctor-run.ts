@@ -11,6 +11,7 @@ import { clientCertificateFindings } from './doctor-tls.js';
 
 import type { Finding, Level } from './doctor/finding.js';
 import { checkClockSkew, checkRedisPersistence } from './doctor/redis-checks.js';
+import { checkSentinels } from './doctor/sentinel-checks.js';
 import { checkEndpoint } from './doctor/endpoint-checks.js';
 import { checkFilesystems } from './doctor/filesystem-checks.js';
 import { certificateFix, checkPcscd } from './doctor/card-checks.js';
@@ -18,7 +19,10 @@ import { certificateFix, checkPcscd } from './doctor/card-checks.js';
 const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };
 
 async function checkRedis(config: GatewayConfig): Promise<Finding[]> {
-  if (!config.redis.url) {
+  const { configuredRedis, createRedis, assertNoEviction, describeRedis } =
+    await import('../queues/redis-connection.js');
+  const target = configuredRedis(config.redis);
+  if (!target) {
     try {
       const v = execFileSync(config.redis.serverBinary, ['--version'], { encoding: 'utf8' }).trim();
       return [{ level: 'ok', what: 'redis (managed / 内置)', detail: v }];
@@ -32,15 +36,19 @@ async function checkRedis(config: GatewayConfig): Promise<Finding[]> {
       ];
     }
   }
-  const { createRedis, assertNoEviction } = await import('../queues/redis-connection.js');
-  const redis = createRedis(config.redis.url);
+  const sentinel = typeof target !== 'string' ? await checkSentinels(target) : [];
+  if (sentinel.some((f) => f.level === 'fail')) return sentinel;
+  const redis = createRedis(target);
   redis.on('error', () => {});
   try {
     await Promise.race([
       redis.ping(),
       new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 3000)),
     ]);
-    const out: Finding[] = [{ level: 'ok', what: 'redis', detail: 'reachable / 可连接' }];
+    const out: Finding[] = [
+      ...sentinel,
+      { level: 'ok', what: 'redis', detail: `${describeRedis(target)}: reachable / 可连接` },
+    ];
     try {
       await assertNoEviction(redis);
       out.push({ level: 'ok', what: 'redis maxmemory-policy', detail: 'noeviction' });
@@ -59,8 +67,11 @@ async function checkRedis(config: GatewayConfig): Promise<Finding[]> {
       {
         level: 'fail',
         what: 'redis',
-        detail: `cannot reach ${config.redis.url}: ${(err as Error).message} / 无法连接`,
-        fix: 'start Redis (systemctl start redis-server) or correct redis.url / 启动 Redis 或修正 redis.url',
+        detail: `cannot reach ${describeRedis(target)}: ${(err as Error).message} / 无法连接`,
+        fix:
+          typeof target === 'string'
+            ? 'start Redis (systemctl start redis-server) or correct redis.url / 启动 Redis 或修正 redis.url'
+            : 'the sentinels name a master this machine cannot reach: check its address (sentinel announce-ip) and redis.password / 检查哨兵公布的主库地址与 redis.password',
       },
     ];
   } finally {

@@ -1,13 +1,12 @@
-import { join } from 'node:path';
 import type { GatewayConfig } from '../config/resolve.js';
 import { createLogger } from '../core/logger.js';
 import { Spool } from '../core/spool.js';
 import type { OperatorDeps } from '../queues/deps.js';
 import { createPipelineStores } from '../queues/pipeline-stores.js';
-import { bullmqConnection, createRedis } from '../queues/redis-connection.js';
-import { redisUrlOf } from './message-lookup.js';
+import { bullmqConnection, createRedis, describeRedis } from '../queues/redis-connection.js';
+import { redisTargetOf } from './message-lookup.js';
 
-export { findRecord, redisUrlOf } from './message-lookup.js';
+export { findRecord, redisTargetOf } from './message-lookup.js';
 
 /**
  * What an operator command needs to act on messages like the daemon would (ledger, queues, spool,
@@ -18,22 +17,17 @@ export { findRecord, redisUrlOf } from './message-lookup.js';
 export async function openOperatorContext(
   config: GatewayConfig,
 ): Promise<{ deps: OperatorDeps; close(): Promise<void> }> {
-  const url = redisUrlOf(config);
-  const redis = createRedis(url);
+  const target = redisTargetOf(config);
+  const redis = createRedis(target);
   redis.on('error', () => {});
   await redis.ping().catch(() => {
     redis.disconnect();
     throw new Error(
-      `cannot reach Redis at ${url}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
+      `cannot reach Redis at ${describeRedis(target)}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
     );
   });
   const deps: OperatorDeps = {
-    ...createPipelineStores(
-      config,
-      redis,
-      bullmqConnection(url),
-      new Spool(join(config.dataDir, 'spool')),
-    ),
+    ...createPipelineStores(config, redis, bullmqConnection(target), new Spool(config.spoolDir)),
     config,
     log: createLogger({ level: 'warn', pretty: false }),
     redis,

@@ -8,6 +8,7 @@ import { readSecret } from './read-secret.js';
 import { resolveClientTls } from './resolve-tls.js';
 import { resolveBreaker } from './resolve-breaker.js';
 import { resolveHttp } from './resolve-http.js';
+import { resolveRedis } from './resolve-redis.js';
 import type {
   ResolvedSftpEndpoint,
   ResolvedIntake,
@@ -32,6 +33,7 @@ export type {
   ResolvedAmqpTransport,
   ResolvedAmqpReceiptSource,
   ResolvedReceiptSource,
+  ResolvedRedis,
   GatewayConfig,
 } from './resolved-config.js';
 
@@ -269,7 +271,8 @@ export function resolveConfig(
 
   const config: GatewayConfig = {
     dataDir: abs(c.dataDir),
-    redis: c.redis,
+    spoolDir: abs(c.spoolDir ?? join(c.dataDir, 'spool')),
+    redis: resolveRedis(c.redis, (s, path) => readSecret(s, path, abs, env, problems)),
     log: c.log,
     http: resolveHttp(c.http, (s, path) => readSecret(s, path, abs, env, problems), problems),
     shutdownMs: toMs(c.shutdownMs),

@@ -174,14 +174,24 @@ export type ResolvedReceiptSource =
     })
   | ResolvedAmqpReceiptSource;
 
+/** Where Redis is: `url`, or `sentinels` naming the master of group `name`; neither = managed. */
+export interface ResolvedRedis {
+  readonly url?: string | undefined;
+  readonly sentinels?: readonly { readonly host: string; readonly port: number }[] | undefined;
+  readonly name: string;
+  readonly password?: string | undefined;
+  readonly sentinelPassword?: string | undefined;
+  readonly db?: number | undefined;
+  readonly prefix: string;
+  readonly serverBinary: string;
+}
+
 /** The validated configuration with paths made absolute and durations in milliseconds. Frozen. */
 export interface GatewayConfig {
   readonly dataDir: string;
-  readonly redis: {
-    readonly url?: string | undefined;
-    readonly prefix: string;
-    readonly serverBinary: string;
-  };
+  /** The content-addressed spool; shared by every node of a cluster. */
+  readonly spoolDir: string;
+  readonly redis: ResolvedRedis;
   readonly log: { readonly level: string; readonly pretty?: boolean | undefined };
   readonly http: ResolvedHttp;
   readonly shutdownMs: number;

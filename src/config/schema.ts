@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisSchema } from './redis-schema.js';
 import { TRANSLATOR_KINDS, translationSchema } from '../translators/translation-options.js';
 import {
   amqpReceiptSourceSchema,
@@ -177,26 +178,13 @@ export const configSchema = z
       .string()
       .default('./data')
       .describe('spool, managed Redis and other state; relative to the config file'),
-    redis: z
-      .object({
-        url: z
-          .string()
-          .optional()
-          .describe(
-            'redis://host:port/db or unix:///path; unset = the gateway runs its own redis-server',
-          ),
-        prefix: z
-          .string()
-          .regex(/^[A-Za-z0-9_.-]+$/)
-          .default('eport')
-          .describe('key prefix for all queues and records'),
-        serverBinary: z
-          .string()
-          .default('redis-server')
-          .describe('binary used for the managed Redis'),
-      })
-      .strict()
-      .default({ prefix: 'eport', serverBinary: 'redis-server' }),
+    spoolDir: z
+      .string()
+      .optional()
+      .describe(
+        'where documents, signed messages and receipts are kept (default dataDir/spool); with several nodes, one folder on storage they all share',
+      ),
+    redis: redisSchema,
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

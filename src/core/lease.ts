@@ -8,6 +8,8 @@ export interface Lease {
   holds(): Promise<boolean>;
   /** Gives the lease up at shutdown so another node need not wait for it to expire. */
   release(): Promise<void>;
+  /** How long the lease lasts after a renewal; a holder busy for longer renews it meanwhile. */
+  readonly ttlMs?: number;
 }
 
 /** Makes the lease for one job, named like `inbox:/data/in`; it lapses `ttlMs` after the last renewal. */

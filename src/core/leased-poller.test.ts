@@ -2,6 +2,34 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { LeasedPoller, type LeasedPollerOptions } from './leased-poller.js';
 import { MemoryLeases } from '../../test/helpers/memory-lease.js';
+import type { Lease } from './lease.js';
+
+/** One lease that lapses `ttlMs` after its holder's last renewal (on the fake clock), like Redis's. */
+class TtlLeases {
+  private owner: string | undefined;
+  private until = 0;
+
+  lease(owner: string, ttlMs: number): Lease {
+    return {
+      ttlMs,
+      holds: async () => {
+        if (this.owner !== undefined && this.owner !== owner && Date.now() < this.until)
+          return false;
+        this.owner = owner;
+        this.until = Date.now() + ttlMs;
+        return true;
+      },
+      release: async () => {
+        if (this.owner === owner) this.owner = undefined;
+      },
+    };
+  }
+
+  steal(owner: string, ttlMs: number): void {
+    this.owner = owner;
+    this.until = Date.now() + ttlMs;
+  }
+}
 
 type Line = { level: number; msg: string; failures?: number };
 
@@ -69,6 +97,43 @@ describe('LeasedPoller (fake clock)', () => {
     await vi.advanceTimersByTimeAsync(200);
     expect(new Set(seen)).toEqual(new Set(['b']));
     expect(leases.holder('inbox')).toBe('b');
+  });
+
+  it('renews the lease through a poll longer than the lease, so no second node polls meanwhile', async () => {
+    const leases = new TtlLeases();
+    const seen: string[] = [];
+    const a = poller({ lease: leases.lease('a', 1000) });
+    const b = poller({ lease: leases.lease('b', 1000) });
+    let first = true;
+    a.start(async () => {
+      seen.push('a');
+      if (first) await new Promise((r) => setTimeout(r, 5000)); // a backlog: 5 leases long
+      first = false;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    b.start(async () => void seen.push('b'));
+    await vi.advanceTimersByTimeAsync(5500);
+    expect(seen.length).toBeGreaterThan(1); // a polled again after its long poll
+    expect(new Set(seen)).toEqual(new Set(['a']));
+  });
+
+  it('a poll stops early when another node has taken the lease in the meantime', async () => {
+    const leases = new TtlLeases();
+    const a = poller({ lease: leases.lease('a', 1000) });
+    let ended: number | undefined;
+    let polls = 0;
+    a.start(async () => {
+      if (polls++) return;
+      for (let i = 0; i < 100 && !a.stopped; i++) await new Promise((r) => setTimeout(r, 100));
+      ended = Date.now();
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    const t0 = Date.now();
+    leases.steal('x', 60_000); // a stalled past its lease; another node holds it now
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(ended).toBeDefined();
+    expect(ended! - t0).toBeLessThan(1000);
+    expect(a.stopped).toBe(false); // not closed: it polls again once it holds the lease
   });
 
   it('logs the first failure of a run and every 20th, then one line when polls work again', async () => {

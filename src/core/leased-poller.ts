@@ -39,13 +39,18 @@ export class LeasedPoller {
   private closing: Promise<void> | undefined;
   private started = false;
   private halted = false;
+  /** Set when a renewal during a poll finds another node holding the lease. */
+  private lost = false;
   private failures = 0;
 
   constructor(private readonly o: LeasedPollerOptions) {}
 
-  /** True once `close()` was called: a poll in progress should stop early. */
+  /**
+   * True once `close()` was called, or when this node lost the lease during the poll in progress
+   * (another node polls now): either way, the poll should stop early.
+   */
   get stopped(): boolean {
-    return this.halted;
+    return this.halted || this.lost;
   }
 
   /**
@@ -67,7 +72,7 @@ export class LeasedPoller {
   /** One poll; resolves to the delay before the next. Never rejects. */
   private async once(pollOnce: () => Promise<number | void>): Promise<number> {
     try {
-      const got = this.o.lease && !(await this.o.lease.holds()) ? 0 : await pollOnce();
+      const got = this.o.lease && !(await this.o.lease.holds()) ? 0 : await this.held(pollOnce);
       if (this.failures)
         this.o.log.info({ ...this.o.fields, failures: this.failures }, this.o.text.recovered);
       this.failures = 0;
@@ -79,6 +84,34 @@ export class LeasedPoller {
       return max === undefined
         ? this.o.intervalMs
         : Math.min(max, this.o.intervalMs * 2 ** Math.min(this.failures, MAX_DOUBLINGS));
+    }
+  }
+
+  /**
+   * Runs one poll while renewing the lease: a poll through a large backlog can outlast the lease,
+   * and a lease that lapsed mid-poll would let a second node work the same inbox at the same time.
+   */
+  private async held(pollOnce: () => Promise<number | void>): Promise<number | void> {
+    const lease = this.o.lease;
+    if (!lease?.ttlMs) return pollOnce();
+    this.lost = false;
+    const renew = setInterval(
+      () =>
+        void lease.holds().then(
+          (held) => {
+            if (!held) this.lost = true;
+          },
+          // Redis unreachable: the other nodes cannot take the lease either; the poll's own
+          // Redis calls fail and end it.
+          () => {},
+        ),
+      Math.max(100, Math.floor(lease.ttlMs / 3)),
+    );
+    try {
+      return await pollOnce();
+    } finally {
+      clearInterval(renew);
+      this.lost = false;
     }
   }
 

@@ -21,7 +21,7 @@ export class RedisLease implements Lease {
   constructor(
     private readonly redis: Redis,
     readonly key: string,
-    private readonly ttlMs: number,
+    readonly ttlMs: number,
     private readonly owner: string = NODE_ID,
   ) {}
 

@@ -15,6 +15,7 @@ describe('doctor filesystem checks', () => {
     await writeFile(join(root, 'key.pem'), 'not a key');
     config = {
       dataDir: join(root, 'data'),
+      spoolDir: join(root, 'data/spool'),
       signers: [{ name: 'k', type: 'soft-key', key: join(root, 'key.pem') }],
       channels: [
         {

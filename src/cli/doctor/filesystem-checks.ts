@@ -130,7 +130,7 @@ export async function checkFilesystems(config: GatewayConfig): Promise<Finding[]
       if (f) out.push(f);
     }
   }
-  const spool = join(config.dataDir, 'spool');
+  const spool = config.spoolDir;
   const w = await atomicWrites('spool writes', spool);
   if (w) out.push(w);
   const fs = await statfs(config.dataDir).catch(() => undefined);
