@@ -8,6 +8,7 @@ import { readSecret } from './read-secret.js';
 import { resolveClientTls } from './resolve-tls.js';
 import { resolveBreaker } from './resolve-breaker.js';
 import { resolveHttp } from './resolve-http.js';
+import { resolveJin2 } from './resolve-jin2.js';
 import type {
   ResolvedSftpEndpoint,
   ResolvedIntake,
@@ -149,6 +150,7 @@ export function resolveConfig(
         fix: 'module: DECCUS001 (or MFT, SAS, IMPCEB...)',
       });
     }
+    const jin2 = resolveJin2(ch, transportType, `channels[${i}]`, problems);
     if (ch.signer === CLIENT_SIGNER && transportType !== 'sw-client') {
       problems.push({
         path: `channels[${i}].signer`,
@@ -219,6 +221,7 @@ export function resolveConfig(
       signer: ch.signer,
       signature: ch.signature,
       envelope: ch.envelope,
+      ...(jin2 ? { jin2 } : {}),
       transport: ch.transport,
       ...(module ? { module } : {}),
       layout: ch.layout,
