@@ -316,6 +316,7 @@ export function resolveConfig(
           impPath,
           ...(settingsFile ? { settingsFile: abs(settingsFile) } : {}),
           subscriptions: t.subscriptions.map((m) => m.toUpperCase()),
+          zipModules: t.zipModules.map((m) => m.toUpperCase()),
           pickupTimeoutMs: toMs(pickupTimeout),
           pollMs: toMs(pollMs),
           stableMs: toMs(stableMs),

@@ -1,3 +1,4 @@
+import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   copyFileSync,
@@ -235,9 +236,14 @@ describe('金二 加贸/保税 messages through the daemon (real Redis, sandbox)
       messageType: 'SAS121',
       businessKey: 'HF20261130001',
     });
-    expect(ls(join(imp, 'Sas', 'SentBox'))).toEqual(['HF20261130001.xml']);
+    // 金二 goes to Sas/OutBox zipped (zipModules default): <stem>.zip holding <stem>.xml alone.
+    expect(ls(join(imp, 'Sas', 'SentBox'))).toEqual(['HF20261130001.zip']);
+    const zip = await JSZip.loadAsync(
+      readFileSync(join(imp, 'Sas', 'SentBox', 'HF20261130001.zip')),
+    );
+    expect(Object.keys(zip.files)).toEqual(['HF20261130001.xml']);
     // The client signs: what it took is the unsigned message the translator made.
-    expect(readFileSync(join(imp, 'Sas', 'SentBox', 'HF20261130001.xml'), 'utf8')).toBe(
+    expect(await zip.file('HF20261130001.xml')!.async('string')).toBe(
       readFileSync(join(J2, 'expected', 'sas121-passport.xml'), 'utf8'),
     );
   }, 60_000);

@@ -20,6 +20,8 @@ export interface SwClientOptions {
   readonly folders?: Readonly<Record<string, string>>;
   /** Largest attachment (随附单据 PDF) the client takes; default 4 MB (see core/edoc-files.ts). */
   readonly maxAttachmentBytes?: number | undefined;
+  /** Modules (FormId, upper case) whose messages go as `<stem>.zip` holding `<stem>.xml`; default none. */
+  readonly zipModules?: readonly string[] | undefined;
 }
 
 /** Boxes the gateway looks in before writing, so one message is never handed over twice. */
@@ -137,15 +139,18 @@ export class SwClientTransport implements Transport {
       ),
     );
 
-    // With attachments the message goes as one zip: `<name>.xml` and the files (通关无纸化).
-    const packaged = (message.attachments?.length ?? 0) > 0;
+    // With attachments the message goes as one zip: `<name>.xml` and the files (通关无纸化); so does
+    // every message of a zip module (金二 Sas…), the zip then holding the XML alone.
+    const packaged =
+      (message.attachments?.length ?? 0) > 0 ||
+      (this.opts.zipModules ?? []).includes(module.toUpperCase());
     for (let n = 1; n <= MAX_TRIES; n += 1) {
       const name = clientFileName(stem, n, packaged ? 'zip' : 'xml');
       const bytes = packaged
         ? await buildClientPackage(
             name.slice(0, -'.zip'.length),
             message.bytes,
-            message.attachments!,
+            message.attachments ?? [],
             { maxAttachmentBytes: this.opts.maxAttachmentBytes },
           )
         : message.bytes;
