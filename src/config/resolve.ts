@@ -139,9 +139,14 @@ export function resolveConfig(
     }
     // A 金二 channel makes INV/SAS messages whatever its messageType says: the client's SAS module
     // unless it names another (NEMS for a 加贸账册's 核注清单).
+    // Likewise a manifest channel makes MTxxxx whatever its (default DecMessage) messageType says.
     const module =
       ch.module?.toUpperCase() ??
-      (ch.translator === 'jin2' ? 'SAS' : defaultModuleFor(ch.messageType));
+      (ch.translator === 'jin2'
+        ? 'SAS'
+        : ch.translator === 'manifest' || ch.translator === 'manifest-xml'
+          ? 'MFT'
+          : defaultModuleFor(ch.messageType));
     const transportType = c.transports.find((t) => t.name === ch.transport)?.type;
     if ((ch.layout === 'imppath' || transportType === 'sw-client') && !module) {
       problems.push({
