@@ -58,8 +58,12 @@ export function registerDemo(program: Command): void {
         await writeFile(keyFile, `${id.keyPem}${id.certPem}`, { mode: 0o600 });
         say(`generated a demo signing key / 已生成演示签名密钥: ${keyFile}`);
       }
+      // The sandbox trusts the demo key: 金二 messages carry only its KeyName (the XSDs' KeyInfo).
+      const keyText = await readFile(keyFile, 'utf8');
+      const certPem = keyText.slice(keyText.indexOf('-----BEGIN CERTIFICATE-----'));
       // The sandbox also plays the Single Window client on DIR/imppath for the sw-client channel.
       const sandbox = await startSandbox({
+        trustedCertsPem: [certPem],
         port: Number(opts.sandboxPort),
         stepMs: Number(opts.stepMs),
         logger: log,

@@ -246,6 +246,12 @@ export const swClientTransportSchema = z
       .describe(
         '通关无纸化: largest attachment (PDF) the client takes, checked before the zip is handed over; 4 MB is the commonly quoted 单一窗口 limit, not verified',
       ),
+    zipModules: z
+      .array(z.string().regex(/^[A-Za-z0-9_]{2,20}$/))
+      .default(['SAS', 'NEMS', 'NPTS'])
+      .describe(
+        'modules whose messages go to OutBox as <stem>.zip holding <stem>.xml (金二: peers zip Sas, one tool says 核注清单需要发ZIP格式; unverified); [] writes .xml everywhere',
+      ),
     breaker: breakerSchema.optional(),
   })
   .strict();

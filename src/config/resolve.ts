@@ -9,6 +9,7 @@ import { resolveClientTls } from './resolve-tls.js';
 import { resolveBreaker } from './resolve-breaker.js';
 import { resolveHttp } from './resolve-http.js';
 import { resolveRedis } from './resolve-redis.js';
+import { resolveJin2 } from './resolve-jin2.js';
 import type {
   ResolvedSftpEndpoint,
   ResolvedIntake,
@@ -140,9 +141,14 @@ export function resolveConfig(
     }
     // A 金二 channel makes INV/SAS messages whatever its messageType says: the client's SAS module
     // unless it names another (NEMS for a 加贸账册's 核注清单).
+    // Likewise a manifest channel makes MTxxxx whatever its (default DecMessage) messageType says.
     const module =
       ch.module?.toUpperCase() ??
-      (ch.translator === 'jin2' ? 'SAS' : defaultModuleFor(ch.messageType));
+      (ch.translator === 'jin2'
+        ? 'SAS'
+        : ch.translator === 'manifest' || ch.translator === 'manifest-xml'
+          ? 'MFT'
+          : defaultModuleFor(ch.messageType));
     const transportType = c.transports.find((t) => t.name === ch.transport)?.type;
     if ((ch.layout === 'imppath' || transportType === 'sw-client') && !module) {
       problems.push({
@@ -151,6 +157,7 @@ export function resolveConfig(
         fix: 'module: DECCUS001 (or MFT, SAS, IMPCEB...)',
       });
     }
+    const jin2 = resolveJin2(ch, transportType, `channels[${i}]`, problems);
     if (ch.signer === CLIENT_SIGNER && transportType !== 'sw-client') {
       problems.push({
         path: `channels[${i}].signer`,
@@ -223,6 +230,7 @@ export function resolveConfig(
       signer: ch.signer,
       signature: ch.signature,
       envelope: ch.envelope,
+      ...(jin2 ? { jin2 } : {}),
       transport: ch.transport,
       ...(module ? { module } : {}),
       layout: ch.layout,
@@ -318,6 +326,7 @@ export function resolveConfig(
           impPath,
           ...(settingsFile ? { settingsFile: abs(settingsFile) } : {}),
           subscriptions: t.subscriptions.map((m) => m.toUpperCase()),
+          zipModules: t.zipModules.map((m) => m.toUpperCase()),
           pickupTimeoutMs: toMs(pickupTimeout),
           pollMs: toMs(pollMs),
           stableMs: toMs(stableMs),

@@ -1,3 +1,4 @@
+import type { ResolvedJin2 } from './jin2-schema.js';
 import type {
   ParsedConfig,
   SoftKeySignerConfig,
@@ -83,6 +84,8 @@ export interface ResolvedChannel {
     readonly receiverIds: readonly string[];
     readonly icCard?: string | undefined;
   };
+  /** 金二 channels only: the form messages leave in (config `jin2`, defaulted by route). */
+  readonly jin2?: ResolvedJin2 | undefined;
   readonly transport: string;
   /** Single Window client module (FormId) of this channel, when its messages have one. */
   readonly module?: string | undefined;

@@ -15,6 +15,7 @@ import {
   softKeySignerSchema,
   swClientTransportSchema,
 } from './adapter-schemas.js';
+import { jin2ChannelSchema } from './jin2-schema.js';
 import { LIMIT_DEFAULTS, limitsSchema } from './limits-schema.js';
 import { breakerSchema, clientTlsSchema, duration, name, secret } from './schema-parts.js';
 
@@ -101,6 +102,9 @@ export const channelSchema = z
     ),
     signature: signatureSchema.default({ algorithm: 'rsa-sha1', uris: 'chinaport-2022' }),
     envelope: envelopeSchema.default({ type: 'none', receiverIds: [] }),
+    jin2: jin2ChannelSchema
+      .optional()
+      .describe('金二 channels (translator: jin2): client-import file or enveloping signature'),
     transport: name.describe('name of a transport'),
     module: z
       .string()

@@ -3,6 +3,7 @@
  * 修撤单. Each takes the desk's shared state and answers like the platform's route for it.
  */
 import { createHash } from 'node:crypto';
+import { isSignedEnveloping, verifyEnvelopingSignature } from './verify-enveloping.js';
 import type { DeskState, ImportAnswer, SubmitContext } from './desk-types.js';
 import { parseDom } from './dom.js';
 import type { ParsedSubmission } from './submission.js';
@@ -131,10 +132,15 @@ export function importJin2(
   ctx: SubmitContext,
 ): ImportAnswer {
   // Signature/Object/Package without SignedInfo is the unsigned shape the client signs itself.
+  // Signature{SignedInfo…, Object{Package}} is the customs-side enveloping form a gateway signs.
   const check =
     ctx.clientSigns && isUnsignedEnveloping(parsed.doc)
       ? ({ ok: true, signedXml: parsed.text } as const)
-      : d.verify(parsed, ctx);
+      : isSignedEnveloping(parsed.doc)
+        ? verifyEnvelopingSignature(parsed.text, parsed.doc, {
+            ...(d.settings.trusted ? { trusted: d.settings.trusted } : {}),
+          })
+        : d.verify(parsed, ctx);
   const facts = readJin2(check.ok ? parseDom(check.signedXml, 'signed content') : parsed.doc);
   if (!check.ok) {
     d.stats.add('rejected');

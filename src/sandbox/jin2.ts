@@ -46,10 +46,11 @@ const text = (parent: Element | undefined, ...path: string[]): string => {
   return (cur?.textContent ?? '').trim();
 };
 
-/** The Package of a 金二 message: the root, or Signature/Object/Package. */
+/** The Package of a 金二 message: the root, Signature/Object/Package, or Object/Package (the signed reference). */
 function packageOf(doc: Document): Element | undefined {
   const root = doc.documentElement ?? undefined;
   if (root?.localName === 'Package') return root;
+  if (root?.localName === 'Object') return child(root, 'Package');
   if (root?.localName === 'Signature') return child(child(root, 'Object'), 'Package');
   return undefined;
 }

@@ -15,15 +15,15 @@ const C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
 const C14N_WITH_COMMENTS = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments';
 const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
 
-const SIGNATURE_METHODS: Readonly<Record<string, 'rsa-sha1' | 'rsa-sha256'>> = {
+export const SIGNATURE_METHODS: Readonly<Record<string, 'rsa-sha1' | 'rsa-sha256'>> = {
   'http://www.w3.org/2000/09/xmldsig#rsa-sha1': 'rsa-sha1',
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256': 'rsa-sha256',
 };
-const DIGEST_METHODS = new Set([
+export const DIGEST_METHODS = new Set([
   'http://www.w3.org/2000/09/xmldsig#sha1',
   'http://www.w3.org/2001/04/xmlenc#sha256',
 ]);
-const CANONICALISATIONS = new Set([C14N, C14N_WITH_COMMENTS]);
+export const CANONICALISATIONS = new Set([C14N, C14N_WITH_COMMENTS]);
 
 /** Why a signature was refused. */
 export type SignatureFailure = 'missing' | 'invalid' | 'untrusted' | 'expired';
@@ -52,7 +52,7 @@ export interface VerifyOptions {
   readonly verifier?: 'xml-crypto' | 'own';
 }
 
-function fail(failure: SignatureFailure, zh: string, en: string): SignatureCheck {
+export function fail(failure: SignatureFailure, zh: string, en: string): SignatureCheck {
   const prefix =
     failure === 'missing' ? '' : failure === 'expired' ? '数字签名过期：' : '数字签名无效：';
   const enPrefix =
@@ -126,7 +126,7 @@ function checkProfile(signature: Element): SignatureCheck | 'rsa-sha1' | 'rsa-sh
 }
 
 /** Reads the signer certificate from KeyInfo/X509Data/X509Certificate. */
-function certificateOf(signature: Element): X509Certificate | SignatureCheck {
+export function certificateOf(signature: Element): X509Certificate | SignatureCheck {
   const keyInfo = childElement(signature, 'KeyInfo', DSIG_NS);
   const x509Data = keyInfo ? childElement(keyInfo, 'X509Data', DSIG_NS) : undefined;
   const certEl = x509Data ? childElement(x509Data, 'X509Certificate', DSIG_NS) : undefined;
@@ -142,6 +142,32 @@ function certificateOf(signature: Element): X509Certificate | SignatureCheck {
   } catch {
     return fail('invalid', '签名证书无法解析', 'the signer certificate cannot be parsed');
   }
+}
+
+/** Why a signer certificate is not accepted (untrusted, out of date, not RSA), or undefined. */
+export function refuseCertificate(
+  certificate: X509Certificate,
+  options: VerifyOptions,
+): SignatureCheck | undefined {
+  if (options.trusted && !options.trusted.some((t) => t.raw.equals(certificate.raw))) {
+    return fail('untrusted', '签名证书不在信任列表中', 'the signer certificate is not trusted');
+  }
+  const now = options.now ?? new Date();
+  if (now < new Date(certificate.validFrom) || now > new Date(certificate.validTo)) {
+    return fail(
+      'expired',
+      `签名证书不在有效期内（${certificate.validFrom} 至 ${certificate.validTo}）`,
+      `the signer certificate is not valid now (${certificate.validFrom} to ${certificate.validTo})`,
+    );
+  }
+  if (certificate.publicKey.asymmetricKeyType !== 'rsa') {
+    return fail(
+      'invalid',
+      '签名证书不是 RSA 证书',
+      'the signer certificate is not an RSA certificate',
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -175,24 +201,8 @@ export function verifyEnvelopedSignature(
   if (typeof profile !== 'string') return profile;
   const certificate = certificateOf(signature);
   if (!(certificate instanceof X509Certificate)) return certificate;
-  if (options.trusted && !options.trusted.some((t) => t.raw.equals(certificate.raw))) {
-    return fail('untrusted', '签名证书不在信任列表中', 'the signer certificate is not trusted');
-  }
-  const now = options.now ?? new Date();
-  if (now < new Date(certificate.validFrom) || now > new Date(certificate.validTo)) {
-    return fail(
-      'expired',
-      `签名证书不在有效期内（${certificate.validFrom} 至 ${certificate.validTo}）`,
-      `the signer certificate is not valid now (${certificate.validFrom} to ${certificate.validTo})`,
-    );
-  }
-  if (certificate.publicKey.asymmetricKeyType !== 'rsa') {
-    return fail(
-      'invalid',
-      '签名证书不是 RSA 证书',
-      'the signer certificate is not an RSA certificate',
-    );
-  }
+  const refused = refuseCertificate(certificate, options);
+  if (refused) return refused;
   if (options.verifier === 'own') {
     const own = checkWithOwnC14n(text, signature, profile, certificate);
     if (own.ok) return { ok: true, signedXml: own.signedXml, algorithm: profile, certificate };

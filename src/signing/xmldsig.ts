@@ -40,7 +40,7 @@ export interface SignOptions {
 }
 
 /** Wraps base64 at 76 characters per line (MIME style, as Santuario writes certificates). */
-function wrap76(b64: string): string {
+export function wrap76(b64: string): string {
   return b64.replace(/.{76}(?=.)/g, '$&\n');
 }
 
@@ -70,10 +70,28 @@ function signedInfoContent(p: string, profile: AlgorithmProfile, digest: string)
 }
 
 /** The signature value bytes as SignatureValue carries them for this profile. */
-function signatureValueBytes(raw: Buffer, profile: AlgorithmProfile): Buffer {
+export function signatureValueBytes(raw: Buffer, profile: AlgorithmProfile): Buffer {
   if (profile.algorithm !== 'sm2-sm3') return raw;
   const rs = sm2SignatureToRaw(raw);
   return profile.sm2Encoding === 'der' ? sm2RawToDer(rs) : rs;
+}
+
+/** The algorithm profile of `options`, refused (GW_ERR_SIGN_ALGORITHM) when the signer cannot sign it. */
+export function signerProfile(
+  signer: Signer,
+  options: Pick<SignOptions, 'algorithm' | 'uris'>,
+): AlgorithmProfile {
+  const profile = resolveProfile(options.algorithm, options.uris);
+  if (!signer.algorithms.includes(profile.algorithm)) {
+    throw new GatewayError('GW_ERR_SIGN_ALGORITHM', {
+      where: signer.name,
+      zh: `签名器 ${signer.name} 不支持 ${profile.algorithm}（支持：${signer.algorithms.join('、')}）`,
+      en: `signer ${signer.name} cannot sign ${profile.algorithm} (it supports ${signer.algorithms.join(', ')})`,
+      fixZh: '把通道的签名算法改成签名器支持的算法',
+      fixEn: "set the channel's signature algorithm to one the signer supports",
+    });
+  }
+  return profile;
 }
 
 /**
@@ -87,16 +105,7 @@ export async function signEnveloped(
   signer: Signer,
   options: SignOptions,
 ): Promise<string> {
-  const profile = resolveProfile(options.algorithm, options.uris);
-  if (!signer.algorithms.includes(profile.algorithm)) {
-    throw new GatewayError('GW_ERR_SIGN_ALGORITHM', {
-      where: signer.name,
-      zh: `签名器 ${signer.name} 不支持 ${profile.algorithm}（支持：${signer.algorithms.join('、')}）`,
-      en: `signer ${signer.name} cannot sign ${profile.algorithm} (it supports ${signer.algorithms.join(', ')})`,
-      fixZh: '把通道的签名算法改成签名器支持的算法',
-      fixEn: "set the channel's signature algorithm to one the signer supports",
-    });
-  }
+  const profile = signerProfile(signer, options);
   const prefix = options.prefix ?? 'ds';
   if (prefix !== '' && (!/^[A-Za-z_][\w.-]*$/.test(prefix) || /^xml/i.test(prefix))) {
     throw new GatewayError('GW_ERR_SIGN_ALGORITHM', {

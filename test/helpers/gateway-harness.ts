@@ -34,12 +34,18 @@ export async function startTestGateway(
     receiptSources?: string;
     /** Environment the config's secrets are read from. */
     env?: NodeJS.ProcessEnv;
+    /** The sandbox trusts the signer's certificate (needed when messages carry only a KeyName). */
+    trustSigner?: boolean;
   } = {},
 ): Promise<TestGateway> {
-  const sandbox = await startSandbox({ stepMs: 5, ...options.sandbox });
+  const id = generateSelfSignedIdentity({ commonName: `${label} 测试`, days: 30 });
+  const sandbox = await startSandbox({
+    stepMs: 5,
+    ...(options.trustSigner ? { trustedCertsPem: [id.certPem] } : {}),
+    ...options.sandbox,
+  });
   const prefix = uniquePrefix(label);
   const dir = mkdtempSync(join(tmpdir(), `eport-${label}-`));
-  const id = generateSelfSignedIdentity({ commonName: `${label} 测试`, days: 30 });
   writeFileSync(join(dir, 'k.pem'), id.keyPem + id.certPem);
   const yaml = `dataDir: ./data
 redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }

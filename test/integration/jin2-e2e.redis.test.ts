@@ -1,3 +1,4 @@
+import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   copyFileSync,
@@ -10,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseReceipt } from '../../src/receipts/parse.js';
-import { verifyEnveloped } from '../../src/signing/xmldsig.js';
+import { verifyEnveloping } from '../../src/signing/xmldsig-enveloping-verify.js';
 import { ROOT } from '../helpers/process.js';
 import { waitFor } from '../helpers/wait.js';
 import { startTestGateway, testChannel, type TestGateway } from '../helpers/gateway-harness.js';
@@ -43,7 +44,7 @@ async function record(gw: TestGateway, channel: string, file: string) {
 }
 
 describe('金二 加贸/保税 messages through the daemon (real Redis, sandbox)', () => {
-  it('INV101, SAS101, SAS111 and SAS121 from CSV, JSON and Excel: signed, sent over HTTP, CommonResponeMessage and audit receipt correlated', async () => {
+  it('INV101, SAS101, SAS111 and SAS121 from CSV, JSON and Excel: signed in the enveloping Signature/Object/Package form, sent over HTTP, CommonResponeMessage and audit receipt correlated', async () => {
     const files = [
       ['inv', 'inv101-bonded-import.yaml', 'inv101-bonded-import.csv', 'INV101'],
       ['apply', 'sas101-application.yaml', 'sas101-application.csv', 'SAS101'],
@@ -53,8 +54,15 @@ describe('金二 加贸/保税 messages through the daemon (real Redis, sandbox)
     t = await startTestGateway(
       'jin2',
       files.map(([ch, m]) => testChannel(ch, mapped(m))).join('\n'),
+      { trustSigner: true },
     );
     const gw = t;
+    const certDer = Buffer.from(
+      readFileSync(join(gw.dir, 'k.pem'), 'utf8')
+        .split('-----BEGIN CERTIFICATE-----')[1]!
+        .replace(/-----[^-]+-----|\s/g, ''),
+      'base64',
+    );
     for (const [ch, , input] of files)
       copyFileSync(join(J2, input), join(gw.dir, ch, 'inbox', input));
     for (const [ch, , input, type] of files) {
@@ -76,9 +84,14 @@ describe('金二 加贸/保税 messages through the daemon (real Redis, sandbox)
       expect((await gw.gateway.deps.spool.get(rec.messageRef!)).toString('utf8')).toBe(
         readFileSync(join(J2, 'expected', `${stem}.xml`), 'utf8'),
       );
-      expect(
-        verifyEnveloped((await gw.gateway.deps.spool.get(rec.signedRef!)).toString('utf8')).ok,
-      ).toBe(true);
+      // Over HTTP the default is the customs-side form: KeyName only, the sandbox trusts the key.
+      const signed = (await gw.gateway.deps.spool.get(rec.signedRef!)).toString('utf8');
+      expect(signed).toMatch(
+        /^<\?xml[^>]*>\n<Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#"><SignedInfo>/,
+      );
+      expect(signed).toContain('<Reference URI="#Package">');
+      expect(signed).toContain('<Object Id="Package"><Package');
+      expect(verifyEnveloping(signed, { trustedCertDer: certDer })).toMatchObject({ ok: true });
       const receipt = parseReceipt(
         readFileSync(
           join(
@@ -102,6 +115,7 @@ describe('金二 加贸/保税 messages through the daemon (real Redis, sandbox)
         testChannel('stock', mapped('sas111-stock-in.yaml')),
         testChannel('central', mapped('inv101-centralized.yaml')),
       ].join('\n'),
+      { trustSigner: true },
     );
     const gw = t;
     const base = JSON.parse(readFileSync(join(J2, 'sas111-stock-in.json'), 'utf8')) as {
@@ -168,7 +182,11 @@ describe('金二 加贸/保税 messages through the daemon (real Redis, sandbox)
   }, 90_000);
 
   it('a 退单 (manageResult 3) ends the message rejected with the source in failed', async () => {
-    t = await startTestGateway('jin2-rej', testChannel('inv', mapped('inv101-bonded-import.yaml')));
+    t = await startTestGateway(
+      'jin2-rej',
+      testChannel('inv', mapped('inv101-bonded-import.yaml')),
+      { trustSigner: true },
+    );
     const gw = t;
     writeFileSync(
       join(gw.dir, 'inv', 'inbox', 'bad.csv'),
@@ -218,9 +236,14 @@ describe('金二 加贸/保税 messages through the daemon (real Redis, sandbox)
       messageType: 'SAS121',
       businessKey: 'HF20261130001',
     });
-    expect(ls(join(imp, 'Sas', 'SentBox'))).toEqual(['HF20261130001.xml']);
+    // 金二 goes to Sas/OutBox zipped (zipModules default): <stem>.zip holding <stem>.xml alone.
+    expect(ls(join(imp, 'Sas', 'SentBox'))).toEqual(['HF20261130001.zip']);
+    const zip = await JSZip.loadAsync(
+      readFileSync(join(imp, 'Sas', 'SentBox', 'HF20261130001.zip')),
+    );
+    expect(Object.keys(zip.files)).toEqual(['HF20261130001.xml']);
     // The client signs: what it took is the unsigned message the translator made.
-    expect(readFileSync(join(imp, 'Sas', 'SentBox', 'HF20261130001.xml'), 'utf8')).toBe(
+    expect(await zip.file('HF20261130001.xml')!.async('string')).toBe(
       readFileSync(join(J2, 'expected', 'sas121-passport.xml'), 'utf8'),
     );
   }, 60_000);

@@ -3,6 +3,7 @@ import { isSignerFatal, toGatewayError } from '../../core/errors.js';
 import { deliverJobId } from '../operator.js';
 import { isTerminal } from '../../receipts/status.js';
 import { signEnveloped } from '../../signing/xmldsig.js';
+import { signEnveloping } from '../../signing/xmldsig-enveloping.js';
 import { wrapDxp } from '../../signing/dxp-envelope.js';
 import { channelOf, type PipelineDeps } from '../deps.js';
 import type { MessageJob } from '../names.js';
@@ -24,11 +25,21 @@ export function signProcessor(deps: PipelineDeps) {
     try {
       const xml = (await deps.spool.get(rec.messageRef)).toString('utf8');
       const { algorithm, uris: preset, ...overrides } = ch.signature;
+      const uris = { preset, ...overrides };
       // signer: client — the Single Window client signs with its own card; the message goes as it is.
+      // 金二 envelope signature: the customs-side Signature/Object/Package form (enveloping).
+      const enveloping = ch.jin2?.envelope === 'signature' && signer.kind !== 'client';
       const signed =
         signer.kind === 'client'
           ? xml
-          : await signEnveloped(xml, signer, { algorithm, uris: { preset, ...overrides } });
+          : enveloping
+            ? await signEnveloping(xml, signer, {
+                algorithm,
+                uris,
+                objectId: ch.jin2!.objectId,
+                keyInfo: ch.jin2!.keyInfo,
+              })
+            : await signEnveloped(xml, signer, { algorithm, uris });
       const signedRef = await deps.spool.put(signed);
       let deliverRef = signedRef;
       if (ch.envelope.type === 'dxp') {
@@ -47,7 +58,7 @@ export function signProcessor(deps: PipelineDeps) {
         text:
           signer.kind === 'client'
             ? 'left unsigned: the Single Window client signs / 由单一窗口客户端签名'
-            : `signed by ${signer.name} (${ch.signature.algorithm})`,
+            : `signed by ${signer.name} (${ch.signature.algorithm}${enveloping ? ', 金二 enveloping' : ''})`,
         refs: { signed: signedRef, delivered: deliverRef },
       });
       await deps.queues.add('deliver', deliverJobId(messageId, rec.generation), { messageId });

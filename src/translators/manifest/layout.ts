@@ -160,6 +160,18 @@ const FULL_DECLARATION: readonly FieldSpec[] = [
   f('AdditionalInformation/Content', '备注', text(512)),
 ];
 
+/**
+ * Per-container details of `TransportEquipment` (§4.3, §8.2): cells parallel to the container
+ * numbers, checked and written by equipment.ts; no lengths are sourced.
+ */
+const EQUIPMENT_FIELDS: readonly FieldSpec[] = [
+  f('TransportEquipment', '集装箱号（多个用 ; 分隔）', text(100000)),
+  f('TransportEquipment/CharacteristicCode', '集装箱尺寸和类型（每箱一项，; 分隔）', text(100000)),
+  f('TransportEquipment/FullnessCode', '重箱或空箱标识（每箱一项，; 分隔）', text(100000)),
+  f('TransportEquipment/SealID', '封志号（每箱一项，; 分隔；同箱多个用 , 分隔）', text(100000)),
+  f('TransportEquipment/SealID@AgencyCode', '施封人（与封志号对应）', text(100000)),
+];
+
 const FULL_CONSIGNMENT: readonly FieldSpec[] = [
   f('TransportContractDocument/ID', '总提运单号', text(35), R),
   f('TransportContractDocument/ConditionCode', '运输条款', text(3)),
@@ -178,7 +190,7 @@ const FULL_CONSIGNMENT: readonly FieldSpec[] = [
   f('Consignee/Name', '收货人名称', text(70)),
   f('Consignor/Name', '发货人名称', text(70)),
   f('NotifyParty/Name', '通知人名称', text(70)),
-  f('TransportEquipment', '集装箱号（多个用 ; 分隔）', text(100000)),
+  ...EQUIPMENT_FIELDS,
   f('ConsignmentItem/SequenceNumeric', '货物序号', count),
   f('ConsignmentItem/Commodity/CargoDescription', '货物简要描述', text(512), R),
 ];
@@ -221,7 +233,7 @@ const LOADING_CONSIGNMENT: readonly FieldSpec[] = [
   f('ConsignmentPackaging/TypeCode', '包装种类', text(2), R),
   f('TotalGrossMassMeasure', '货物总毛重（千克）', weight, R),
   f('TransportSplitIndicator', '分批标志', text(1)),
-  f('TransportEquipment', '集装箱号（多个用 ; 分隔）', text(100000)),
+  ...EQUIPMENT_FIELDS,
   f('ConsignmentItem/Commodity/CargoDescription', '货物简要描述', text(512)),
 ];
 

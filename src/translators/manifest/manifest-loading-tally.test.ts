@@ -129,6 +129,41 @@ describe('bad MT4101 / 理货报告 inputs: precise and bilingual', () => {
     });
   });
 
+  it('container details: a count that does not match the containers, a bad size-type, fullness, seal agency and ten seals', async () => {
+    const tenSeals = Array.from({ length: 10 }, (_, i) => `S${i}`).join(',');
+    const err = await refusal(
+      'mt4101-sea.yaml',
+      sample('mt4101-sea.csv').replace(
+        ',22G1;45G1,8;7,"CN1234567,CN1234568;EM998877",CU;SH,',
+        `,22G1,88;7,"${tenSeals};EM998877",CU;shipper,`,
+      ),
+    );
+    const by = (rule: string) => err.details.filter((d) => d.rule === rule);
+    expect(by('container-count')).toHaveLength(1);
+    expect(by('container-count')[0]!.field).toContain('TransportEquipment/CharacteristicCode');
+    expect(by('container-count')[0]!.en).toContain(
+      'has 1 entries (separated by ;) for 2 container numbers',
+    );
+    expect(by('container-fullness')[0]!.en).toContain(
+      'container CSQU3054383: fullness code "88" should be 1 digit',
+    );
+    expect(by('container-seals')[0]!.en).toContain(
+      'container CSQU3054383: has 10 seals, at most 9',
+    );
+    expect(by('container-seal-agency')[0]!.en).toContain(
+      'the agency code "shipper" of seal EM998877',
+    );
+    expect(by('container-seal-agency')[0]!.where).toBe('m.csv, row 3, column U (施封人)');
+    for (const d of err.details) expect(d.zh && d.en).toBeTruthy();
+
+    const sizeType = await refusal(
+      'mt4101-sea.yaml',
+      sample('mt4101-sea.csv').replace(',22G1;45G1,', ',22G1;45 G1,'),
+    );
+    expect(sizeType.details.map((d) => d.rule)).toEqual(['container-size-type']);
+    expect(sizeType.details[0]!.en).toContain('container MSCU1234566: size-type code "45 G1"');
+  });
+
   it('a mapping naming an element the tally report does not have', () => {
     const yaml = sample('mt5201-air-tally.yaml').replace(
       'TallyParty/ID: 理货单位',

@@ -11,9 +11,9 @@ import type { TextEncodingSetting } from '../source/text-encoding.js';
 import type { StandardMessage, TranslateContext, Translator } from '../translator.js';
 import { layoutProblem } from '../validation/field-problem.js';
 import { checkLayoutFields } from '../validation/layout-fields.js';
-import { containerProblem, containerCheckDigit } from '../validation/check-digits.js';
+import { equipmentProblems } from './equipment.js';
 import { streamCsvRecords } from './csv-stream.js';
-import { CONTAINER_SEPARATOR, manifestNamespace, type ManifestLayout } from './layout.js';
+import { manifestNamespace, type ManifestLayout } from './layout.js';
 import { writePaths } from './xml-writer.js';
 import { problemsCode } from '../mapping/mapping-rules.js';
 
@@ -258,31 +258,8 @@ export class ManifestTranslator implements Translator {
           ev.reported,
         ),
       );
-      const containers = rec.fields.get('TransportEquipment')?.value ?? '';
-      for (const id of containers
-        .split(CONTAINER_SEPARATOR)
-        .map((s) => s.trim())
-        .filter((s) => s !== '')) {
-        const p = containerProblem(id);
-        if (p)
-          add([
-            layoutProblem(
-              layout,
-              p === 'shape' ? 'container-format' : 'container-check',
-              'Consignment',
-              0,
-              'TransportEquipment',
-              rec,
-              file,
-              p === 'shape'
-                ? `集装箱号“${id}”格式不对：应为 4 位字母（第 4 位 U/J/Z）+ 7 位数字`
-                : `集装箱号“${id}”校验位错误（ISO 6346）：最后一位应为 ${containerCheckDigit(id.slice(0, 10))}`,
-              p === 'shape'
-                ? `container number "${id}" has the wrong shape: 4 letters (4th U, J or Z) + 7 digits`
-                : `container number "${id}" fails the ISO 6346 check digit: the last digit should be ${containerCheckDigit(id.slice(0, 10))}`,
-            ),
-          ]);
-      }
+      for (const p of equipmentProblems(rec))
+        add([layoutProblem(layout, p.rule, 'Consignment', 0, p.field, rec, file, p.zh, p.en)]);
     }
     // A bill is identified by master + house bill number; the same pair twice is a duplicate.
     const billNo = `${rec.fields.get('TransportContractDocument/ID')?.value ?? ''}\u0000${rec.fields.get('AssociatedTransportDocument/ID')?.value ?? ''}`;

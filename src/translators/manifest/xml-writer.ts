@@ -1,7 +1,7 @@
 import { escapeText } from '../dec/xml-builder.js';
 import type { FieldSpec } from '../model/field-spec.js';
 import type { DecRecord } from '../model/record.js';
-import { CONTAINER_SEPARATOR } from './layout.js';
+import { EQUIPMENT, EQUIPMENT_DETAILS, writeEquipment } from './equipment.js';
 
 /**
  * Writes one record whose field names are element paths (`BorderTransportMeans/JourneyID`),
@@ -18,15 +18,11 @@ export function writePaths(fields: readonly FieldSpec[], rec: DecRecord, depth: 
   for (const f of fields) {
     const value = rec.fields.get(f.name)?.value ?? '';
     if (value === '') continue;
-    if (f.name === 'TransportEquipment') {
+    // The container details are written inside their TransportEquipment (equipment.ts).
+    if ((EQUIPMENT_DETAILS as readonly string[]).includes(f.name)) continue;
+    if (f.name === EQUIPMENT) {
       closeTo(0);
-      // One TransportEquipment per container: the enterprise lists them in one cell.
-      for (const id of value
-        .split(CONTAINER_SEPARATOR)
-        .map((s) => s.trim())
-        .filter((s) => s !== '')) {
-        out += `${pad(depth)}<TransportEquipment>\n${pad(depth + 1)}<EquipmentIdentification>\n${pad(depth + 2)}<ID>${escapeText(id)}</ID>\n${pad(depth + 1)}</EquipmentIdentification>\n${pad(depth)}</TransportEquipment>\n`;
-      }
+      out += writeEquipment(rec, depth, escapeText);
       continue;
     }
     const parts = f.name.split('/');

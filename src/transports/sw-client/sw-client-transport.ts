@@ -20,6 +20,8 @@ export interface SwClientOptions {
   readonly folders?: Readonly<Record<string, string>>;
   /** Largest attachment (随附单据 PDF) the client takes; default 4 MB (see core/edoc-files.ts). */
   readonly maxAttachmentBytes?: number | undefined;
+  /** Modules (FormId, upper case) whose messages go as `<stem>.zip` holding `<stem>.xml`; default none. */
+  readonly zipModules?: readonly string[] | undefined;
 }
 
 /** Boxes the gateway looks in before writing, so one message is never handed over twice. */
@@ -137,18 +139,20 @@ export class SwClientTransport implements Transport {
       ),
     );
 
-    // With attachments the message goes as one zip: `<name>.xml` and the files (通关无纸化). A
+    // With attachments the message goes as one zip: `<name>.xml` and the files (通关无纸化); a
     // split part that names none of them (paperless.splitAttachments: first) goes as plain XML.
+    // Every message of a zip module (金二 Sas…) goes as a zip too, then holding the XML alone.
     const packaged =
-      (message.attachments?.length ?? 0) > 0 &&
-      edocCopIds(message.bytes.toString('utf8')).length > 0;
+      ((message.attachments?.length ?? 0) > 0 &&
+        edocCopIds(message.bytes.toString('utf8')).length > 0) ||
+      (this.opts.zipModules ?? []).includes(module.toUpperCase());
     for (let n = 1; n <= MAX_TRIES; n += 1) {
       const name = clientFileName(stem, n, packaged ? 'zip' : 'xml');
       const bytes = packaged
         ? await buildClientPackage(
             name.slice(0, -'.zip'.length),
             message.bytes,
-            message.attachments!,
+            message.attachments ?? [],
             { maxAttachmentBytes: this.opts.maxAttachmentBytes },
           )
         : message.bytes;

@@ -1,0 +1,114 @@
+/**
+ * Verification of the 金二 enveloping signature (xmldsig-enveloping.ts) with xml-crypto, an
+ * implementation independent of our signer. Only that shape is accepted: the root is the one
+ * ds:Signature, its SignedInfo has one Reference, `URI="#<Id of the Signature's Object child>"`,
+ * no transform but inclusive C14N, and no other element carries that Id (so what was verified is
+ * the Object the message is read from, not a copy placed elsewhere).
+ */
+import { X509Certificate } from 'node:crypto';
+import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import { C14N_URI, DSIG_NS, algorithmForUri } from './algorithms.js';
+import { SM2_DEFAULT_ID } from './sm2.js';
+import { registerSmAlgorithms } from './xml-crypto-sm.js';
+import type { VerifyOptions, VerifyResult } from './xmldsig-verify.js';
+
+const children = (el: XmlElement | undefined, local: string): XmlElement[] => {
+  const out: XmlElement[] = [];
+  for (let n = el?.firstChild; n; n = n.nextSibling)
+    if (
+      n.nodeType === 1 &&
+      (n as XmlElement).namespaceURI === DSIG_NS &&
+      (n as XmlElement).localName === local
+    )
+      out.push(n as XmlElement);
+  return out;
+};
+
+const toPem = (der: Buffer): string =>
+  `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}(?=.)/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+
+/** Verifies an enveloping 金二 signature; never throws, the answer is `{ ok: false, reason }`. */
+export function verifyEnveloping(xml: string, options: VerifyOptions = {}): VerifyResult {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml))
+    return { ok: false, reason: 'DOCTYPE/ENTITY declarations are not allowed' };
+  const errors: string[] = [];
+  let root: XmlElement | null;
+  try {
+    root = new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') errors.push(message);
+      },
+    }).parseFromString(xml, 'text/xml').documentElement;
+  } catch (err) {
+    return { ok: false, reason: `XML is not well-formed: ${String(err)}` };
+  }
+  if (errors.length > 0 || !root)
+    return { ok: false, reason: `XML is not well-formed: ${errors[0] ?? 'no document element'}` };
+  if (root.namespaceURI !== DSIG_NS || root.localName !== 'Signature')
+    return { ok: false, reason: 'the root element is not a ds:Signature' };
+  if (root.getElementsByTagNameNS(DSIG_NS, 'Signature').length !== 0)
+    return { ok: false, reason: 'a ds:Signature inside the signature' };
+  const objects = children(root, 'Object');
+  const id = objects[0]?.getAttribute('Id') ?? '';
+  if (objects.length !== 1 || id === '')
+    return { ok: false, reason: 'expected one ds:Object with an Id under the Signature' };
+  let holders = 0;
+  const all = root.getElementsByTagName('*');
+  for (let i = 0; i < all.length; i++) {
+    const el = all.item(i)!;
+    for (const a of ['Id', 'ID', 'id']) if (el.getAttribute(a) === id) holders += 1;
+  }
+  if (holders !== 1) return { ok: false, reason: `the Id "${id}" is not unique in the document` };
+  const signedInfo = children(root, 'SignedInfo')[0];
+  const refs = children(signedInfo, 'Reference');
+  if (refs.length !== 1 || refs[0]!.getAttribute('URI') !== `#${id}`)
+    return { ok: false, reason: `expected one ds:Reference with URI="#${id}" (the Object)` };
+  const transforms = children(children(refs[0], 'Transforms')[0], 'Transform');
+  if (transforms.some((t) => t.getAttribute('Algorithm') !== C14N_URI))
+    return { ok: false, reason: 'only an inclusive C14N transform is allowed on the Reference' };
+  const method = children(signedInfo, 'SignatureMethod')[0]?.getAttribute('Algorithm') ?? '';
+  const algorithm = algorithmForUri(method);
+  const keyInfo = children(root, 'KeyInfo')[0];
+  const certNo = children(keyInfo, 'KeyName')[0]?.textContent?.trim();
+  const b64 = children(children(keyInfo, 'X509Data')[0], 'X509Certificate')[0]?.textContent;
+  const embedded = b64 ? Buffer.from(b64.replace(/\s+/g, ''), 'base64') : undefined;
+  const facts = {
+    ...(certNo !== undefined ? { certNo } : {}),
+    ...(embedded ? { certificateDer: embedded } : {}),
+    ...(algorithm ? { algorithm } : {}),
+  };
+  const trusted = options.trustedCertDer;
+  if (trusted && embedded && !trusted.equals(embedded))
+    return {
+      ok: false,
+      reason: 'the certificate in KeyInfo is not the trusted certificate',
+      ...facts,
+    };
+  const keyCert = trusted ?? embedded;
+  if (!keyCert)
+    return {
+      ok: false,
+      reason: 'no certificate: KeyInfo has only a KeyName and none was given',
+      ...facts,
+    };
+  try {
+    new X509Certificate(keyCert);
+  } catch {
+    return { ok: false, reason: 'the certificate cannot be parsed', ...facts };
+  }
+  const verifier = new SignedXml({ publicCert: toPem(keyCert), getCertFromKeyInfo: () => null });
+  registerSmAlgorithms(verifier, options.sm2Id ?? SM2_DEFAULT_ID);
+  try {
+    verifier.loadSignature(root as unknown as Node);
+    if (verifier.checkSignature(xml)) return { ok: true, ...facts };
+    const refError = verifier.getReferences().find((r) => r.validationError)?.validationError;
+    return {
+      ok: false,
+      reason: refError ? `digest mismatch: ${refError.message}` : 'signature check failed',
+      ...facts,
+    };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err), ...facts };
+  }
+}
