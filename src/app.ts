@@ -53,6 +53,11 @@ export interface StartOptions {
   readonly workerTiming?: WorkerTiming;
   /** Signers by name that replace the configured ones (tests inject fakes here). */
   readonly signers?: ReadonlyMap<string, Signer>;
+  /**
+   * Called once Redis is up (`eport start --workers N` forks its stage workers here); what it
+   * returns closes after every other component and before Redis, so the workers drain first.
+   */
+  readonly onRedisReady?: (redisUrl: string) => { close(): Promise<void> };
 }
 
 /**
@@ -90,6 +95,10 @@ export async function startGateway(
     );
     shutdown.add('redis', async () => void (await redis.quit()));
     await assertNoEviction(redis);
+    if (options.onRedisReady) {
+      const companion = options.onRedisReady(redisUrl);
+      shutdown.add('worker-processes', () => companion.close());
+    }
     const leases = redisLeases(redis, config.redis.prefix);
 
     const connection = bullmqConnection(redisUrl);

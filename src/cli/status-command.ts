@@ -71,6 +71,8 @@ export function registerStatus(program: Command): void {
           for (const line of formatDeliveryState(await readDeliveryState(redis, config)))
             console.log(line);
           for (const line of await unclaimedReceiptLines(ctx.deps)) console.log(line);
+          const { workerStatusLines } = await import('./worker-status.js');
+          for (const line of await workerStatusLines(redis, config.redis.prefix)) console.log(line);
           console.log(
             `${await ledger.count()} message(s) in the ledger / 报文总数; most recent ${recs.length}:`,
           );
