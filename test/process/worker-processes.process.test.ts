@@ -44,7 +44,7 @@ describe('eport start --workers 2 (spawned, real Redis, sandbox)', () => {
   it('survives a killed worker, delivers each message once and leaves no process on Ctrl-C', async () => {
     const url = await spawnSandbox(['--step-ms', '40'], procs);
     const id = generateSelfSignedIdentity({ commonName: '多进程测试 Workers Test', days: 30 });
-    mkdirSync(join(dir, 'keys'));
+    mkdirSync(join(dir, 'keys'), { recursive: true });
     writeFileSync(join(dir, 'keys', 'k.pem'), id.keyPem + id.certPem);
     const config = join(dir, 'gw.yaml');
     writeFileSync(
@@ -169,7 +169,21 @@ channels:
   }, 240_000);
 
   it('a stage worker exits when its primary is SIGKILLed (no orphan)', async () => {
-    const config = join(dir, 'gw.yaml'); // written by the test above
+    const config = join(dir, 'orphan.yaml');
+    writeFileSync(
+      config,
+      `dataDir: ./orphan-data
+redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix}-orphan }
+log: { level: warn, pretty: false }
+http: { enabled: false }
+signers: [{ name: k, type: soft-key, key: ./keys/k.pem }]
+transports: [{ name: t, type: http, url: "http://127.0.0.1:1/x" }]
+channels: [{ name: d, dir: ./orphan, signer: k, transport: t }]
+`,
+    );
+    mkdirSync(join(dir, 'keys'), { recursive: true });
+    const id = generateSelfSignedIdentity({ commonName: 'Orphan Test', days: 30 });
+    writeFileSync(join(dir, 'keys', 'k.pem'), id.keyPem + id.certPem);
     const gw = spawn(process.execPath, [BIN, 'start', '--workers', '2', '--config', config], {
       cwd: ROOT,
       stdio: 'ignore',
