@@ -37,6 +37,7 @@ import { ClientSideSigner } from './signing/client-side-signer.js';
 import { SwClientTransport } from './transports/sw-client/sw-client-transport.js';
 import { SwClientWatch } from './transports/sw-client/client-watch.js';
 import { redisLeases } from './queues/lease.js';
+import { Retention } from './queues/retention.js';
 
 export interface RunningGateway {
   readonly deps: PipelineDeps;
@@ -168,6 +169,17 @@ export async function startGateway(
     });
     audit.start();
     shutdown.add('audit-writer', () => audit.close());
+    // Finished messages leave Redis after their retention (their records stay in the archive).
+    const retention = new Retention({
+      redis,
+      prefix: config.redis.prefix,
+      channels: config.channels.map((c) => c.name),
+      finishedMs: config.retention.finishedMs,
+      feedMs: config.retention.feedMs,
+      log,
+    });
+    retention.start();
+    shutdown.add('retention', () => retention.close());
     const workers = startWorkers(deps, connection, options.workerTiming);
     shutdown.add('workers', () => workers.close());
 

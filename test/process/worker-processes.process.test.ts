@@ -173,7 +173,7 @@ channels:
     writeFileSync(
       config,
       `dataDir: ./orphan-data
-redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix}-orphan }
+redis: { url: "${TEST_REDIS_URL}", prefix: "${prefix}:orphan" }
 log: { level: warn, pretty: false }
 http: { enabled: false }
 signers: [{ name: k, type: soft-key, key: ./keys/k.pem }]
