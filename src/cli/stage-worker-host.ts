@@ -59,6 +59,7 @@ export async function startStageWorkerHost(
       config.redis.prefix,
       config.retry.delaysMs.length + 1,
       [...config.signers.map((s) => s.name), ...(clientSigns ? [CLIENT_SIGNER] : [])],
+      config.retention.jobsMs,
     );
     shutdown.add('queues', () => queues.close());
 

@@ -26,6 +26,15 @@ export function registerStatus(program: Command): void {
           if (arg) {
             const rec = await findRecord(ledger, config, arg);
             if (!rec) {
+              const { expiredText, findArchivedMessage } =
+                await import('../queues/expired-lookup.js');
+              const archived = await findArchivedMessage(config.dataDir, arg);
+              if (archived) {
+                const text = expiredText(archived);
+                console.error(`${text.en}\n${text.zh}`);
+                process.exitCode = 1;
+                return;
+              }
               console.error(`no message found for "${arg}" / 未找到报文`);
               process.exitCode = 1;
               return;

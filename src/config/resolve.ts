@@ -273,7 +273,11 @@ export function resolveConfig(
     shutdownMs: toMs(c.shutdownMs),
     records: { archive: c.records.archive, archiveRetentionMs: toMs(c.records.archiveRetention) },
     ...(c.workers !== undefined ? { workers: c.workers } : {}),
-    retention: { finishedMs: toMs(c.retention.finished), feedMs: toMs(c.retention.feed) },
+    retention: {
+      finishedMs: toMs(c.retention.finished),
+      feedMs: toMs(c.retention.feed),
+      jobsMs: toMs(c.retention.jobs),
+    },
     concurrency: c.concurrency,
     retry: {
       delaysMs: parseSchedule(c.retry.schedule),

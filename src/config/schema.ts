@@ -321,9 +321,14 @@ export const configSchema = z
         feed: duration
           .default('7d')
           .describe('receipt-feed entries (the HTTP polling API) older than this are trimmed'),
+        jobs: duration
+          .default('1h')
+          .describe(
+            'completed queue jobs are kept this long (at most 50,000 a queue), so a repeated job id stays a no-op',
+          ),
       })
       .strict()
-      .default({ finished: '7d', feed: '7d' })
+      .default({ finished: '7d', feed: '7d', jobs: '1h' })
       .describe('how long the live store (Redis) keeps finished messages and feed entries'),
     concurrency: z
       .object({

@@ -13,6 +13,7 @@ import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX, Ledger } from './ledger.js';
 import { ReceiptFeed } from './receipt-feed.js';
 import { ReceiptSla } from './receipt-sla.js';
 import { Retention } from './retention.js';
+import { expiredText, findArchivedMessage } from './expired-lookup.js';
 
 describe('retention of finished messages and receipt feeds (real Redis)', () => {
   let redis: Redis;
@@ -133,6 +134,14 @@ describe('retention of finished messages and receipt feeds (real Redis)', () => 
     // Its records still answer from the archive.
     const archived = await new ArchiveStore(join(dataDir, 'archive')).find('m-done');
     expect(archived.map((r) => r.kind)).toContain('original');
+    // ...and the CLI and console say so, by id or by file name.
+    for (const key of ['m-done', 'DONE1.xml']) {
+      const found = await findArchivedMessage(dataDir, key);
+      expect(found?.messageId).toBe('m-done');
+      expect(expiredText(found!).en).toContain('expired from the live store');
+      expect(expiredText(found!).zh).toContain('已从实时库');
+    }
+    expect(await findArchivedMessage(dataDir, 'never-seen')).toBeUndefined();
 
     // Once audited, the late one goes too; the open one still stays.
     await writer.drain();

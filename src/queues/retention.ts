@@ -14,7 +14,7 @@ export interface RetentionOptions {
   /** Receipt-feed entries older than this are trimmed. */
   readonly feedMs: number;
   readonly log: Logger;
-  /** How often a sweep runs; one minute by default. */
+  /** How often a sweep runs; by default a quarter of finishedMs, from 1 s to 1 min. */
   readonly everyMs?: number;
 }
 
@@ -79,7 +79,10 @@ export class Retention {
           this.running = undefined;
         });
     };
-    this.timer = setInterval(tick, this.o.everyMs ?? 60_000);
+    // Often enough that nothing waits much longer than its retention; at most once a minute.
+    const every =
+      this.o.everyMs ?? Math.min(60_000, Math.max(1_000, Math.round(this.o.finishedMs / 4)));
+    this.timer = setInterval(tick, every);
     this.timer.unref();
   }
 
