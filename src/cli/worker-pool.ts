@@ -136,7 +136,7 @@ export class WorkerPool {
     this.beginStop();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all([...this.slots.values()].map((s) => s.exited)),
+      Promise.all([...this.slots.values()].map((s) => s.exited ?? Promise.resolve())),
       new Promise((r) => (timer = setTimeout(r, boundMs))),
     ]);
     clearTimeout(timer);
