@@ -29,6 +29,8 @@ export function registerStart(program: Command): void {
       }
       const { createLogger } = await import('../core/logger.js');
       const { startGateway } = await import('../app.js');
+      // Loaded before the start: between 'gateway started' and the signal handlers nothing awaits.
+      const { startHeartbeat, WorkerRegistry } = await import('../queues/worker-registry.js');
       const log = createLogger({
         level: config.log.level,
         ...(config.log.pretty !== undefined ? { pretty: config.log.pretty } : {}),
@@ -52,7 +54,6 @@ export function registerStart(program: Command): void {
         process.exit(1);
       }
       const running = gateway;
-      const { startHeartbeat, WorkerRegistry } = await import('../queues/worker-registry.js');
       const stopBeat = startHeartbeat(
         new WorkerRegistry(running.deps.redis, config.redis.prefix),
         0,
