@@ -35,6 +35,8 @@ const BATCH = Number(process.env.SOAK_BATCH ?? 200);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 5);
 const RETENTION = process.env.SOAK_RETENTION ?? '20s';
 const WORKERS = process.env.SOAK_WORKERS ?? '1';
+/** Completed queue jobs are kept this long; the default hour would dominate a short soak. */
+const JOBS = process.env.SOAK_JOBS ?? RETENTION;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ls = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
 redis: { prefix: soak }
 log: { level: warn, pretty: false }
 http: { enabled: false }
-retention: { finished: ${RETENTION}, feed: ${RETENTION} }
+retention: { finished: ${RETENTION}, feed: ${RETENTION}, jobs: ${JOBS} }
 retry: { schedule: "1s, 2s, 5s*5", jitter: 0.2, maxAge: 1h }
 signers: [{ name: k, type: soft-key, key: ./k.pem }]
 transports: [{ name: customs, type: http, url: "${url}/dec/submit", timeoutMs: 30s }]
@@ -132,7 +134,9 @@ channels:
     );
   };
   let nextSample = 0;
-  console.log(`soak: ${DOCS} declarations, retention ${RETENTION}, --workers ${WORKERS}`);
+  console.log(
+    `soak: ${DOCS} declarations, retention ${RETENTION}, jobs ${JOBS}, --workers ${WORKERS}`,
+  );
   // Outbox files are removed as they are counted, as a consuming system would.
   const countAnswers = (): void => {
     for (const f of ls(outbox)) {
