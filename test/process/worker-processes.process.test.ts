@@ -173,7 +173,7 @@ channels:
     writeFileSync(
       config,
       `dataDir: ./orphan-data
-redis: { url: "${TEST_REDIS_URL}", prefix: "${prefix}:orphan" }
+redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }
 log: { level: warn, pretty: false }
 http: { enabled: false }
 signers: [{ name: k, type: soft-key, key: ./keys/k.pem }]
@@ -186,14 +186,20 @@ channels: [{ name: d, dir: ./orphan, signer: k, transport: t }]
     writeFileSync(join(dir, 'keys', 'k.pem'), id.keyPem + id.certPem);
     const gw = spawn(process.execPath, [BIN, 'start', '--workers', '2', '--config', config], {
       cwd: ROOT,
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let out = '';
+    gw.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    gw.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const worker = (
       await waitFor(
         'the forked stage worker',
         () => childrenOf(gw.pid!),
         (p) => p.length >= 1,
-      )
+        60_000,
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}\ngateway output:\n${out.slice(-3000)}`);
+      })
     )[0]!;
     gw.kill('SIGKILL');
     await waitFor(
@@ -202,5 +208,5 @@ channels: [{ name: d, dir: ./orphan, signer: k, transport: t }]
       (a) => !a,
       30_000,
     );
-  }, 60_000);
+  }, 120_000);
 });
