@@ -14,6 +14,11 @@
  * - rss_mb: peak RSS of the gateway's node processes during the backlog; redis_mb: the managed
  *   Redis's used_memory_peak.
  * - ceb_docs_per_s: the same rate for E2E_CEB (default 2,000) CEB311 orders from JSON.
+ *
+ * E2E_WORKERS=1,2 compares worker-process counts instead (`eport start --workers N`): the backlog
+ * part only, once per count, side by side in one run; nothing is written to results.json.
+ *
+ *   E2E_DOCS=1000 E2E_WORKERS=1,2 node --import tsx bench/e2e.bench.ts
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import {
@@ -43,6 +48,7 @@ const WORK = process.env.E2E_WORK ?? join(ROOT, 'bench', '.work', 'e2e');
 const DOCS = Number(process.env.E2E_DOCS ?? 10_000);
 const CEB_DOCS = Number(process.env.E2E_CEB ?? 2_000);
 const LATENCY_S = Number(process.env.E2E_LATENCY_S ?? 20);
+const WORKERS = (process.env.E2E_WORKERS ?? '').split(',').filter(Boolean).map(Number);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ls = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
@@ -333,7 +339,82 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(e2e, null, 2));
 }
 
-main().catch((err: unknown) => {
+/** One backlog run with `--workers n`: declarations per second and the peak RSS of all its processes. */
+async function backlogWith(
+  workers: number,
+  docs: readonly string[],
+): Promise<{ workers: number; docsPerS: number; rssMb: number; redisMb: number }> {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(join(WORK, 'stage'), { recursive: true });
+  const id = generateSelfSignedIdentity({ commonName: '性能测试 Bench', days: 30 });
+  writeFileSync(join(WORK, 'k.pem'), id.keyPem + id.certPem);
+  const sandbox = start(['sandbox', '--port', '0', '--step-ms', '50']);
+  const url = await until(
+    'sandbox',
+    () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1],
+    Boolean,
+    20_000,
+  );
+  writeFileSync(join(WORK, 'gw.yaml'), config(url!, join(ROOT, 'samples')));
+  const gw = start(['start', '--workers', String(workers), '--config', join(WORK, 'gw.yaml')]);
+  const inbox = join(WORK, 'dec', 'inbox');
+  const outbox = join(WORK, 'dec', 'outbox');
+  await until(
+    'gateway started',
+    () => existsSync(inbox) && existsSync(join(WORK, 'data', 'redis', 'redis.sock')),
+    Boolean,
+    30_000,
+  );
+  const redis = new Redis({ path: join(WORK, 'data', 'redis', 'redis.sock') });
+  let peakRss = 0;
+  const sampler = setInterval(() => void (peakRss = Math.max(peakRss, rssMb(gw.child.pid!))), 250);
+  docs.forEach((d, i) => writeFileSync(join(WORK, 'stage', `d${i}.xml`), d));
+  const t0 = performance.now();
+  for (let i = 0; i < docs.length; i++)
+    renameSync(join(WORK, 'stage', `d${i}.xml`), join(inbox, `d${i}.xml`));
+  await until(
+    'all import responses',
+    () => ls(outbox).filter((f) => f.includes('.import-response.')).length,
+    (n) => n >= docs.length,
+    3_600_000,
+    250,
+  );
+  const docsPerS = docs.length / ((performance.now() - t0) / 1000);
+  clearInterval(sampler);
+  const redisMb =
+    Number(/used_memory_peak:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0) / 1024 / 1024;
+  redis.disconnect();
+  gw.child.kill('SIGTERM');
+  sandbox.child.kill('SIGTERM');
+  await Promise.all([gw, sandbox].map((p) => new Promise((r) => p.child.once('exit', r))));
+  return {
+    workers,
+    docsPerS: Math.round(docsPerS * 10) / 10,
+    rssMb: peakRss,
+    redisMb: Math.round(redisMb),
+  };
+}
+
+async function compareWorkers(): Promise<void> {
+  const random = seededRandom(8);
+  const docs = Array.from({ length: DOCS }, (_, i) => declaration(i, random));
+  const rows = [];
+  for (const w of WORKERS) {
+    console.log(`--workers ${w}: ${DOCS} declarations…`);
+    const r = await backlogWith(w, docs);
+    console.log(`  ${r.docsPerS}/s, peak RSS ${r.rssMb} MB, Redis peak ${r.redisMb} MB`);
+    rows.push(r);
+  }
+  console.log(
+    `\nworkers  declarations/s  gateway RSS MB  Redis MB   (${DOCS} docs, ${cpus().length} cores)`,
+  );
+  for (const r of rows)
+    console.log(
+      `${String(r.workers).padStart(7)}  ${String(r.docsPerS).padStart(14)}  ${String(r.rssMb).padStart(14)}  ${String(r.redisMb).padStart(8)}`,
+    );
+}
+
+(WORKERS.length ? compareWorkers() : main()).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

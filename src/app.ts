@@ -44,6 +44,7 @@ import { ClientSideSigner } from './signing/client-side-signer.js';
 import { SwClientTransport } from './transports/sw-client/sw-client-transport.js';
 import { SwClientWatch } from './transports/sw-client/client-watch.js';
 import { redisLeases } from './queues/lease.js';
+import { Retention } from './queues/retention.js';
 
 export interface RunningGateway {
   readonly deps: PipelineDeps;
@@ -60,6 +61,11 @@ export interface StartOptions {
   readonly workerTiming?: WorkerTiming;
   /** Signers by name that replace the configured ones (tests inject fakes here). */
   readonly signers?: ReadonlyMap<string, Signer>;
+  /**
+   * Called once Redis is up (`eport start --workers N` forks its stage workers here); what it
+   * returns closes after every other component and before Redis, so the workers drain first.
+   */
+  readonly onRedisReady?: (redis: RedisTarget) => { close(): Promise<void> };
 }
 
 /**
@@ -97,6 +103,10 @@ export async function startGateway(
     );
     shutdown.add('redis', async () => void (await redis.quit()));
     await assertNoEviction(redis);
+    if (options.onRedisReady) {
+      const companion = options.onRedisReady(redisTarget);
+      shutdown.add('worker-processes', () => companion.close());
+    }
     const leases = redisLeases(redis, config.redis.prefix);
 
     const connection = bullmqConnection(redisTarget);
@@ -166,6 +176,17 @@ export async function startGateway(
     });
     audit.start();
     shutdown.add('audit-writer', () => audit.close());
+    // Finished messages leave Redis after their retention (their records stay in the archive).
+    const retention = new Retention({
+      redis,
+      prefix: config.redis.prefix,
+      channels: config.channels.map((c) => c.name),
+      finishedMs: config.retention.finishedMs,
+      feedMs: config.retention.feedMs,
+      log,
+    });
+    retention.start();
+    shutdown.add('retention', () => retention.close());
     const workers = startWorkers(deps, connection, options.workerTiming);
     shutdown.add('workers', () => workers.close());
 

@@ -26,6 +26,15 @@ export function registerStatus(program: Command): void {
           if (arg) {
             const rec = await findRecord(ledger, config, arg);
             if (!rec) {
+              const { expiredText, findArchivedMessage } =
+                await import('../queues/expired-lookup.js');
+              const archived = await findArchivedMessage(config.dataDir, arg);
+              if (archived) {
+                const text = expiredText(archived);
+                console.error(`${text.en}\n${text.zh}`);
+                process.exitCode = 1;
+                return;
+              }
               console.error(`no message found for "${arg}" / 未找到报文`);
               process.exitCode = 1;
               return;
@@ -71,6 +80,8 @@ export function registerStatus(program: Command): void {
           for (const line of formatDeliveryState(await readDeliveryState(redis, config)))
             console.log(line);
           for (const line of await unclaimedReceiptLines(ctx.deps)) console.log(line);
+          const { workerStatusLines } = await import('./worker-status.js');
+          for (const line of await workerStatusLines(redis, config.redis.prefix)) console.log(line);
           console.log(
             `${await ledger.count()} message(s) in the ledger / 报文总数; most recent ${recs.length}:`,
           );

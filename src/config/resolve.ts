@@ -285,6 +285,12 @@ export function resolveConfig(
     http: resolveHttp(c.http, (s, path) => readSecret(s, path, abs, env, problems), problems),
     shutdownMs: toMs(c.shutdownMs),
     records: { archive: c.records.archive, archiveRetentionMs: toMs(c.records.archiveRetention) },
+    ...(c.workers !== undefined ? { workers: c.workers } : {}),
+    retention: {
+      finishedMs: toMs(c.retention.finished),
+      feedMs: toMs(c.retention.feed),
+      jobsMs: toMs(c.retention.jobs),
+    },
     concurrency: c.concurrency,
     retry: {
       delaysMs: parseSchedule(c.retry.schedule),

@@ -199,6 +199,14 @@ export interface GatewayConfig {
   readonly http: ResolvedHttp;
   readonly shutdownMs: number;
   readonly records: { readonly archive: boolean; readonly archiveRetentionMs: number };
+  /** Worker processes of `eport start`; absent: the number of cores. */
+  readonly workers?: number;
+  /** How long Redis keeps a finished message, receipt-feed entries and completed jobs (ms). */
+  readonly retention: {
+    readonly finishedMs: number;
+    readonly feedMs: number;
+    readonly jobsMs: number;
+  };
   readonly concurrency: ParsedConfig['concurrency'];
   readonly retry: {
     readonly delaysMs: readonly number[];

@@ -294,6 +294,34 @@ export const configSchema = z
       .strict()
       .default({ archive: true, archiveRetention: '3650d' })
       .describe('records kept for years: the hash-chained audit log and the document archive'),
+    workers: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        'worker processes of `eport start` (default: the number of cores); 1 runs everything in one process',
+      ),
+    retention: z
+      .object({
+        finished: duration
+          .default('7d')
+          .describe(
+            'a finished message (delivered and answered, failed, cancelled) leaves Redis this long after its last change; its records stay in the audit log and archive',
+          ),
+        feed: duration
+          .default('7d')
+          .describe('receipt-feed entries (the HTTP polling API) older than this are trimmed'),
+        jobs: duration
+          .default('1h')
+          .describe(
+            'completed queue jobs are kept this long (at most 50,000 a queue), so a repeated job id stays a no-op',
+          ),
+      })
+      .strict()
+      .default({ finished: '7d', feed: '7d', jobs: '1h' })
+      .describe('how long the live store (Redis) keeps finished messages and feed entries'),
     concurrency: z
       .object({
         translate: z.number().int().min(1).default(4),

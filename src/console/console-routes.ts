@@ -1,3 +1,4 @@
+import { expiredText, findArchivedMessage } from '../queues/expired-lookup.js';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PipelineDeps } from '../queues/deps.js';
@@ -169,12 +170,12 @@ export async function registerConsole(c: FastifyInstance, deps: PipelineDeps): P
     async (req, reply) => {
       const d = await readMessage(deps, req.params.id);
       const ctx = await pageContext(req, sessions);
-      if (!d)
-        return sendPage(
-          reply,
-          404,
-          messagePageOf(ctx, t(ctx.lang, 'notFound'), t(ctx.lang, 'notFound')),
-        );
+      if (!d) {
+        // A finished message past its retention is gone from Redis but kept in the archive.
+        const archived = await findArchivedMessage(deps.config.dataDir, req.params.id);
+        const text = archived ? expiredText(archived)[ctx.lang] : t(ctx.lang, 'notFound');
+        return sendPage(reply, 404, messagePageOf(ctx, t(ctx.lang, 'notFound'), text));
+      }
       return sendPage(reply, 200, messagePage(ctx, d));
     },
   );

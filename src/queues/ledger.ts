@@ -7,6 +7,7 @@ import {
   type GatewayStatus,
 } from '../receipts/status.js';
 import { auditStreamKey } from '../records/audit-trail.js';
+import { ledgerIndexSetKey } from './ledger-index.js';
 import { parseMessageRecord, type MessageRecord } from './message-record.js';
 
 export type { MessageRecord } from './message-record.js';
@@ -317,7 +318,12 @@ export class Ledger {
   /** Binds a correlation key (ClientSeqNo, SeqNo, ...) to a message; returns the id already bound, if another. */
   async bindKey(kind: string, value: string, id: string): Promise<string | undefined> {
     const key = this.k('key', kind, value);
-    const ok = await this.redis.set(key, id, 'NX');
+    // The message's index set lets retention remove the pointer later (ledger-index.ts).
+    const [[, ok]] = (await this.redis
+      .multi()
+      .set(key, id, 'NX')
+      .sadd(ledgerIndexSetKey(this.prefix, id), key)
+      .exec()) as [[null, string | null], unknown];
     if (ok) return undefined;
     const existing = await this.redis.get(key);
     return existing === id ? undefined : (existing ?? undefined);
@@ -327,7 +333,9 @@ export class Ledger {
   async setKeys(kind: string, values: readonly string[], id: string): Promise<void> {
     for (let i = 0; i < values.length; i += 1000) {
       const p = this.redis.pipeline();
-      for (const v of values.slice(i, i + 1000)) p.set(this.k('key', kind, v), id);
+      const keys = values.slice(i, i + 1000).map((v) => this.k('key', kind, v));
+      for (const key of keys) p.set(key, id);
+      if (keys.length) p.sadd(ledgerIndexSetKey(this.prefix, id), ...keys);
       await p.exec();
     }
   }

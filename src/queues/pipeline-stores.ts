@@ -45,6 +45,7 @@ export function createPipelineStores(
       config.redis.prefix,
       config.retry.delaysMs.length + 1,
       signerQueueNames(config),
+      config.retention.jobsMs,
     ),
     channels: new Map(config.channels.map((c) => [c.name, c])),
   };

@@ -22,6 +22,8 @@ export class StageQueues {
     readonly prefix: string,
     private readonly deliverAttempts: number,
     signers: readonly string[],
+    /** How long a completed job is kept (config retention.jobs); an hour by default. */
+    private readonly keepCompletedMs = KEEP_COMPLETED.age * 1000,
   ) {
     for (const s of STAGES.filter((st) => st !== 'sign'))
       this.queues.set(s, new Queue(s, { connection, prefix }));
@@ -52,7 +54,7 @@ export class StageQueues {
   ): Promise<void> {
     const opts: JobsOptions = {
       jobId,
-      removeOnComplete: KEEP_COMPLETED,
+      removeOnComplete: { ...KEEP_COMPLETED, age: Math.ceil(this.keepCompletedMs / 1000) },
       removeOnFail: KEEP_FAILED,
       ...(stage === 'deliver'
         ? { attempts: this.deliverAttempts, backoff: { type: 'schedule' } }
