@@ -11,7 +11,7 @@
 import type { ParsedReceipt } from '../receipts/receipt.js';
 import type { SentMessage } from '../translators/translator.js';
 import type { PipelineDeps } from './deps.js';
-import { BUSINESS_KEY_INDEX, type MessageRecord } from './ledger.js';
+import { BUSINESS_KEY_INDEX, type MessageRecord } from './ledger-port.js';
 
 export type AmendStatus =
   'modify-pending' | 'withdraw-pending' | 'modified' | 'withdrawn' | 'refused';

@@ -7,7 +7,7 @@ import type { ReceiptForms } from '../receipts/forms/receipt-forms.js';
 import type { Signer } from '../signing/signer.js';
 import type { Translator } from '../translators/translator.js';
 import type { Transport } from '../transports/transport.js';
-import type { Ledger } from './ledger.js';
+import type { LedgerPort } from './ledger-port.js';
 import type { ReceiptFeed } from './receipt-feed.js';
 import type { ReceiptSla } from './receipt-sla.js';
 import type { StageQueues } from './stage-queues.js';
@@ -17,7 +17,7 @@ export interface PipelineDeps {
   readonly config: GatewayConfig;
   readonly log: Logger;
   readonly redis: Redis;
-  readonly ledger: Ledger;
+  readonly ledger: LedgerPort;
   readonly receiptFeed: ReceiptFeed;
   readonly receiptSla: ReceiptSla;
   readonly spool: Spool;

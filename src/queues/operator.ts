@@ -1,5 +1,5 @@
 import { jobIdFor } from '../core/ids.js';
-import type { MessageRecord } from './ledger.js';
+import type { MessageRecord } from './ledger-port.js';
 import type { OperatorDeps, PipelineDeps } from './deps.js';
 import { archiveToFailed, emitGatewayReceipt } from './outcomes.js';
 import { operatorRefusal } from '../core/operator-refusal.js';

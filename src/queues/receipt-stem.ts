@@ -1,6 +1,6 @@
 import { sanitizeStem, stemOf } from '../receipts/naming.js';
 import type { PipelineDeps } from './deps.js';
-import type { MessageRecord } from './ledger.js';
+import type { MessageRecord } from './ledger-port.js';
 
 /** Longest run of `.1`, `.2`… tried before giving up (a bug or an attack, not real traffic). */
 const MAX_SUFFIX = 10_000;

@@ -7,7 +7,7 @@ import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
 import { queueReceipt } from '../queue-receipt.js';
 import { mayRetry } from '../retry-policy.js';
-import { BUSINESS_KEY_INDEX } from '../ledger.js';
+import { BUSINESS_KEY_INDEX } from '../ledger-port.js';
 import { isBundle, unpackBundle, type BundleFile } from '../../core/document-bundle.js';
 import type { SpoolRef } from '../../core/spool.js';
 import type { Transport } from '../../transports/transport.js';

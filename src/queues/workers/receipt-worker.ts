@@ -7,7 +7,7 @@ import { parseReceipt } from '../../receipts/parse.js';
 import type { ParsedReceipt } from '../../receipts/receipt.js';
 import type { PipelineDeps } from '../deps.js';
 import type { ReceiptJob } from '../names.js';
-import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX } from '../ledger.js';
+import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX } from '../ledger-port.js';
 import { archiveToFailed } from '../outcomes.js';
 import { isNegativeStatus } from '../../receipts/status.js';
 import { TIMELINE_ONLY_KINDS } from '../../receipts/client-event.js';

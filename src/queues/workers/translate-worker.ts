@@ -5,7 +5,7 @@ import { isTerminal } from '../../receipts/status.js';
 import { translateAll } from '../../translators/translator.js';
 import type { StandardMessage } from '../../translators/translator.js';
 import { channelOf, type PipelineDeps } from '../deps.js';
-import { BUSINESS_KEY_INDEX, type MessageRecord } from '../ledger.js';
+import { BUSINESS_KEY_INDEX, type MessageRecord } from '../ledger-port.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
 import { MemoryBudget, parseCostOf } from '../memory-budget.js';
