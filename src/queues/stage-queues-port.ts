@@ -8,7 +8,12 @@ import type { Stage, StageJobData } from './names.js';
  */
 export interface StageQueuesPort {
   /** Adds a job; `signer` names the sign queue for the 'sign' stage (one queue per signer). */
-  add<S extends Stage>(stage: S, jobId: string, data: StageJobData[S], signer?: string): Promise<void>;
+  add<S extends Stage>(
+    stage: S,
+    jobId: string,
+    data: StageJobData[S],
+    signer?: string,
+  ): Promise<void>;
   /** Job counts by state (waiting, active, delayed, failed, completed) of every queue, by queue name. */
   counts(): Promise<Record<string, Record<string, number>>>;
 }
