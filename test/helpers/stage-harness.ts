@@ -30,7 +30,7 @@ export class MemorySink implements ReceiptSink {
   async write(dir: string, fileName: string, bytes: Buffer): Promise<SinkResult> {
     const path = join(dir, fileName);
     const there = this.files.get(path);
-    if (!there) return void this.files.set(path, bytes), 'written';
+    if (!there) return (void this.files.set(path, bytes), 'written');
     return there.equals(bytes) ? 'unchanged' : 'taken';
   }
 }
@@ -126,7 +126,10 @@ channels:
     queues,
     channels: new Map([[channel.name, channel]]),
     translators: new Map([
-      [channel.name, options.translator ?? createTranslator(channel.translator, channel.translation)],
+      [
+        channel.name,
+        options.translator ?? createTranslator(channel.translator, channel.translation),
+      ],
     ]),
     signers: new Map(signer ? [['k', signer]] : []),
     sink,

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../core/errors.js';
 import { BUSINESS_KEY_INDEX } from '../ledger-port.js';
@@ -64,7 +67,12 @@ describe('translate processor (in-memory ledger and queues)', () => {
     expect(h.queues.waiting('sign', 'k')).toEqual([]);
     expect(h.queues.waiting('writeback')).toEqual([
       expect.objectContaining({
-        data: expect.objectContaining({ messageId: M2, kind: 'error', seq: 1, sourceName: 'b.xml' }),
+        data: expect.objectContaining({
+          messageId: M2,
+          kind: 'error',
+          seq: 1,
+          sourceName: 'b.xml',
+        }),
       }),
     ]);
     expect(await h.ledger.findByKey(BUSINESS_KEY_INDEX, 'EPGW0001')).toBe(M1);
@@ -82,6 +90,20 @@ describe('translate processor (in-memory ledger and queues)', () => {
     await run(jobOf({ data: { messageId: M1 } }));
     expect(await h.ledger.events(M1)).toEqual(events);
     expect(h.queues.waiting('writeback')).toHaveLength(1);
+  });
+
+  it('moves the failed document from sent/ to failed/, where the enterprise looks for it', async () => {
+    const h = stageHarness();
+    await h.receive(M1, 'not xml at all', 'bad.xml');
+    const archived = join(h.channel.sent, 'bad.xml');
+    await mkdir(h.channel.sent, { recursive: true });
+    await writeFile(archived, 'not xml at all');
+    await h.ledger.set(M1, { archivedAs: archived });
+    await translateProcessor(h.deps)(jobOf({ data: { messageId: M1 } }));
+    const rec = await h.ledger.get(M1);
+    expect(rec!.archivedAs).toBe(join(h.channel.failed, 'bad.xml'));
+    expect(await readFile(rec!.archivedAs!, 'utf8')).toBe('not xml at all');
+    expect(existsSync(archived)).toBe(false);
   });
 
   it('leaves the message as it was and rethrows on a transient error, so the queue retries', async () => {

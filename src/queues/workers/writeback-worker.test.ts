@@ -84,9 +84,7 @@ describe('writeback processor (in-memory ledger, memory outbox)', () => {
         } satisfies WritebackJob,
       }),
     );
-    expect([...h.sink.files.keys()]).toEqual([
-      join(h.channel.outbox, 'again.duplicate.02.xml'),
-    ]);
+    expect([...h.sink.files.keys()]).toEqual([join(h.channel.outbox, 'again.duplicate.02.xml')]);
   });
 
   it('writes nothing for a message the ledger does not know', async () => {
