@@ -7,7 +7,6 @@ import { pino } from 'pino';
 import { parseConfigText } from '../../src/config/load.js';
 import type { ResolvedChannel } from '../../src/config/resolve.js';
 import { Spool, type SpoolRef } from '../../src/core/spool.js';
-import type { ReceiptSink, SinkResult } from '../../src/gateway/receipt-sink.js';
 import type { FeedEntry } from '../../src/queues/receipt-feed.js';
 import type {
   ReceiptDeps,
@@ -20,20 +19,8 @@ import { createFakeSigner, type FakeSigner } from '../../src/signing/fake-signer
 import { createTranslator } from '../../src/translators/factory.js';
 import type { Translator } from '../../src/translators/translator.js';
 import { MemoryLedger } from './memory-ledger.js';
+import { MemoryReceiptSink } from './memory-receipt-sink.js';
 import { MemoryStageQueues } from './memory-stage-queues.js';
-
-/** An outbox in memory with the sink's contract: a name holding other bytes is 'taken', never replaced. */
-export class MemorySink implements ReceiptSink {
-  readonly name = 'memory';
-  readonly files = new Map<string, Buffer>();
-
-  async write(dir: string, fileName: string, bytes: Buffer): Promise<SinkResult> {
-    const path = join(dir, fileName);
-    const there = this.files.get(path);
-    if (!there) return (void this.files.set(path, bytes), 'written');
-    return there.equals(bytes) ? 'unchanged' : 'taken';
-  }
-}
 
 /**
  * The few Redis commands the stages still use directly in these tests: the receipt-name stems
@@ -73,7 +60,7 @@ export interface StageHarness {
   readonly ledger: MemoryLedger;
   readonly queues: MemoryStageQueues;
   readonly spool: Spool;
-  readonly sink: MemorySink;
+  readonly sink: MemoryReceiptSink;
   /** Signer `k`, when asked for (making its key costs a second or two on a busy machine). */
   readonly signer: FakeSigner | undefined;
   /** What the write-back and the receipt stage appended to the polling feed. */
@@ -114,7 +101,7 @@ channels:
   const ledger = new MemoryLedger();
   const queues = new MemoryStageQueues(['k']);
   const spool = new Spool(join(dir, 'spool'));
-  const sink = new MemorySink();
+  const sink = new MemoryReceiptSink();
   const signer = options.signer ? createFakeSigner({ name: 'k' }) : undefined;
   const feed: StageHarness['feed'] = [];
   const deps: AllDeps = {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WritebackJob } from '../names.js';
 import { writebackProcessor } from './writeback-worker.js';
@@ -22,9 +21,8 @@ describe('writeback processor (in-memory ledger, memory outbox)', () => {
     const { h, receiptRef, job } = await withReceipt('export.xml');
     await writebackProcessor(h.deps)(job);
 
-    const path = join(h.channel.outbox, 'export.dec-result.01.xml');
-    expect([...h.sink.files.keys()]).toEqual([path]);
-    expect(h.sink.files.get(path)!.equals(RECEIPT)).toBe(true);
+    expect(h.sink.list(h.channel.outbox)).toEqual(['export.dec-result.01.xml']);
+    expect(h.sink.read(h.channel.outbox, 'export.dec-result.01.xml')!.equals(RECEIPT)).toBe(true);
     expect((await h.ledger.get(M1))!.receiptStem).toBe('export');
     expect((await h.ledger.events(M1)).at(-1)).toMatchObject({
       stage: 'writeback',
@@ -52,7 +50,7 @@ describe('writeback processor (in-memory ledger, memory outbox)', () => {
     await run(job);
     const events = await h.ledger.events(M1);
     await run(job);
-    expect(h.sink.files.size).toBe(1);
+    expect(h.sink.list(h.channel.outbox)).toHaveLength(1);
     expect(await h.ledger.events(M1)).toEqual(events);
     expect(h.feed.map((f) => [f.entry.fileName, f.seq])).toEqual([
       ['export.dec-result.01.xml', 1],
@@ -62,12 +60,12 @@ describe('writeback processor (in-memory ledger, memory outbox)', () => {
 
   it('never replaces another file under the name: the receipt goes under the stem plus the message id', async () => {
     const { h, job } = await withReceipt('export.xml');
-    const taken = join(h.channel.outbox, 'export.dec-result.01.xml');
-    h.sink.files.set(taken, Buffer.from('put there by hand'));
+    const outbox = h.channel.outbox;
+    await h.sink.write(outbox, 'export.dec-result.01.xml', Buffer.from('put there by hand'));
     await writebackProcessor(h.deps)(job);
-    expect(h.sink.files.get(taken)!.toString()).toBe('put there by hand');
-    const other = join(h.channel.outbox, `export.${M1.slice(0, 12)}.dec-result.01.xml`);
-    expect(h.sink.files.get(other)!.equals(RECEIPT)).toBe(true);
+    expect(h.sink.read(outbox, 'export.dec-result.01.xml')!.toString()).toBe('put there by hand');
+    const other = `export.${M1.slice(0, 12)}.dec-result.01.xml`;
+    expect(h.sink.read(outbox, other)!.equals(RECEIPT)).toBe(true);
     expect(h.feed[0]!.entry.fileName).toBe(`export.${M1.slice(0, 12)}.dec-result.01.xml`);
   });
 
@@ -84,7 +82,7 @@ describe('writeback processor (in-memory ledger, memory outbox)', () => {
         } satisfies WritebackJob,
       }),
     );
-    expect([...h.sink.files.keys()]).toEqual([join(h.channel.outbox, 'again.duplicate.02.xml')]);
+    expect(h.sink.list(h.channel.outbox)).toEqual(['again.duplicate.02.xml']);
   });
 
   it('writes nothing for a message the ledger does not know', async () => {
@@ -92,7 +90,7 @@ describe('writeback processor (in-memory ledger, memory outbox)', () => {
     await writebackProcessor(h.deps)(
       jobOf({ data: { messageId: 'f'.repeat(32), receiptRef, kind: 'dec-result', seq: 1 } }),
     );
-    expect(h.sink.files.size).toBe(0);
+    expect(h.sink.list(h.channel.outbox)).toEqual([]);
     expect(h.feed).toEqual([]);
   });
 });
