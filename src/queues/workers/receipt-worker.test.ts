@@ -30,7 +30,7 @@ async function sentWith(receipt: Buffer) {
 }
 
 describe('receipt processor (in-memory ledger and queues)', () => {
-  it('finds the message by its ClientSeqNo, moves its status, binds its SeqNo, and queues the write-back', async () => {
+  it('finds the message by its ClientSeqNo, moves its status, binds its SeqNo, and writes the receipt back', async () => {
     const { h, receiptRef, data } = await sentWith(
       importResponse('0', '', '000000000123456789', 'I202405010001'),
     );
@@ -40,34 +40,35 @@ describe('receipt processor (in-memory ledger and queues)', () => {
       seqNo: '000000000123456789',
     });
     expect(await h.ledger.findByKey('seqNo', '000000000123456789')).toBe(M1);
-    expect(h.queues.waiting('writeback')).toEqual([
-      {
-        id: `writeback-${M1}-1`,
-        stage: 'writeback',
-        queue: 'writeback',
-        state: 'waiting',
-        data: { messageId: M1, receiptRef, kind: 'import-response', seq: 1 },
-      },
+    // Written back by the receipt stage itself, under the message's stem, and fed to the API.
+    expect(h.sink.list(h.channel.outbox)).toEqual(['a.import-response.01.xml']);
+    expect(h.feed).toEqual([
+      expect.objectContaining({
+        channel: 'dec',
+        entry: expect.objectContaining({ messageId: M1, kind: 'import-response', receiptRef }),
+        seq: 1,
+      }),
     ]);
+    expect(h.queues.waiting('writeback')).toEqual([]);
   });
 
-  it('applies the same receipt once: a second run adds no event and no second write-back', async () => {
+  it('applies the same receipt once: a second run adds no event and no second file', async () => {
     const { h, data } = await sentWith(importResponse('0', '', '1', 'I202405010001'));
     const run = receiptProcessor(h.deps);
     await run(jobOf({ data }));
     const events = await h.ledger.events(M1);
     await run(jobOf({ data }));
     expect(await h.ledger.events(M1)).toEqual(events);
-    expect(h.queues.waiting('writeback')).toHaveLength(1);
+    expect(h.sink.list(h.channel.outbox)).toEqual(['a.import-response.01.xml']);
   });
 
-  it('marks a rejection negative for the outbox and ends the message', async () => {
+  it('ends the message on a rejection and still writes the receipt back', async () => {
     const { h, data } = await sentWith(
       importResponse('1', '申报地海关不能为空', '', 'I202405010001'),
     );
     await receiptProcessor(h.deps)(jobOf({ data }));
     expect((await h.ledger.get(M1))!.status).toBe('rejected');
-    expect(h.queues.waiting('writeback')[0]!.data).toMatchObject({ negative: true });
+    expect(h.sink.list(h.channel.outbox)).toEqual(['a.import-response.01.xml']);
   });
 
   it('retries a receipt that matches nothing, then keeps it in orphans/ and on the orphans feed', async () => {
