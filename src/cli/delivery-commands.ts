@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { MessageRecord } from '../queues/ledger.js';
+import type { MessageRecord } from '../queues/ledger-port.js';
 import type { OperatorDeps } from '../queues/deps.js';
 import type * as DeliveryOperator from '../queues/delivery-operator.js';
 import type { openOperatorContext } from './operator-context.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { MessageRecord } from '../queues/ledger.js';
+import type { MessageRecord } from '../queues/ledger-port.js';
 import { loadConfigOrReport } from './load-config-or-report.js';
 
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);

@@ -4,7 +4,7 @@ import { findRecord } from '../queues/message-lookup.js';
 import type { BreakerSnapshot } from '../queues/circuit-breaker.js';
 import type { PipelineDeps } from '../queues/deps.js';
 import { readDeliveryState, type DeliveryState } from '../queues/delivery-state.js';
-import type { LedgerEvent, MessageRecord } from '../queues/ledger.js';
+import type { LedgerEvent, MessageRecord } from '../queues/ledger-port.js';
 import { ReceiptAcks } from '../queues/receipt-acks.js';
 import type { FeedEntry } from '../queues/receipt-feed.js';
 import { ORPHANS_FEED } from '../queues/workers/receipt-worker.js';

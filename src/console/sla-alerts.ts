@@ -1,4 +1,4 @@
-import type { LedgerEvent, MessageRecord } from '../queues/ledger.js';
+import type { LedgerEvent, MessageRecord } from '../queues/ledger-port.js';
 import type { PipelineDeps } from '../queues/deps.js';
 
 /** The notice the receipt SLA check writes into a message's ledger (src/queues/receipt-sla.ts). */

@@ -10,8 +10,8 @@
  */
 import type { ParsedReceipt } from '../receipts/receipt.js';
 import type { SentMessage } from '../translators/translator.js';
-import type { PipelineDeps } from './deps.js';
-import { BUSINESS_KEY_INDEX, type MessageRecord } from './ledger.js';
+import type { DepsOf } from './deps.js';
+import { BUSINESS_KEY_INDEX, type MessageRecord } from './ledger-port.js';
 
 export type AmendStatus =
   'modify-pending' | 'withdraw-pending' | 'modified' | 'withdrawn' | 'refused';
@@ -27,7 +27,7 @@ export const AMEND_STATUS_ZH: Readonly<Record<AmendStatus, string>> = {
 
 /** The sent DecMessage a ClientSeqNo, 统一编号 or message id names; undefined when none was built. */
 export async function findSentMessage(
-  deps: Pick<PipelineDeps, 'ledger' | 'spool'>,
+  deps: DepsOf<'ledger' | 'spool'>,
   ref: string,
 ): Promise<SentMessage | undefined> {
   let id: string | null = /^[0-9a-f]{32}$/.test(ref) ? ref : null;
@@ -47,7 +47,7 @@ export async function findSentMessage(
 }
 
 async function move(
-  deps: PipelineDeps,
+  deps: DepsOf<'ledger'>,
   declarationId: string,
   status: AmendStatus,
   text: string,
@@ -64,7 +64,7 @@ async function move(
 
 /** The request was built: the declaration is now awaiting approval. */
 export async function amendRequested(
-  deps: PipelineDeps,
+  deps: DepsOf<'ledger'>,
   requestId: string,
   amends: { messageId: string; type: 'modify' | 'withdraw' },
   businessKey: string,
@@ -83,7 +83,7 @@ export async function amendRequested(
  * to the declaration. Only HzApprovalResult decides; import responses and envelope answers do not.
  */
 export async function amendAnswered(
-  deps: PipelineDeps,
+  deps: DepsOf<'ledger'>,
   request: MessageRecord,
   parsed: ParsedReceipt,
 ): Promise<void> {

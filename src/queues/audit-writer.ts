@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import type { Spool, SpoolRef } from '../core/spool.js';
-import type { Ledger, LedgerEvent, MessageRecord } from './ledger.js';
+import type { LedgerEvent, LedgerPort, MessageRecord } from './ledger-port.js';
 import { NODE_ID, RedisLease } from './lease.js';
 import {
   chainNext,
@@ -29,7 +29,7 @@ export interface AuditWriterOptions {
   readonly prefix: string;
   readonly dataDir: string;
   readonly spool: Spool;
-  readonly ledger: Ledger;
+  readonly ledger: LedgerPort;
   readonly log: Logger;
   /** Keep originals, signed messages and receipts in the daily archives. */
   readonly archive: boolean;

@@ -2,7 +2,7 @@ import { jobIdFor } from '../core/ids.js';
 import type { PipelineDeps } from './deps.js';
 import { DeliveryControl } from './delivery-control.js';
 import { operatorRefusal } from '../core/operator-refusal.js';
-import type { MessageRecord } from './ledger.js';
+import type { MessageRecord } from './ledger-port.js';
 
 type Deps = Pick<PipelineDeps, 'redis' | 'config' | 'queues' | 'channels'>;
 

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { SpoolRef } from '../core/spool.js';
 import {
   GATEWAY_STATUSES,
   isTerminal,
@@ -9,31 +8,10 @@ import {
 import { auditStreamKey } from '../records/audit-trail.js';
 import { ledgerIndexSetKey } from './ledger-index.js';
 import { parseMessageRecord, type MessageRecord } from './message-record.js';
+import type { LedgerEvent, LedgerPort } from './ledger-port.js';
 
 export type { MessageRecord } from './message-record.js';
-
-export interface LedgerEvent {
-  readonly at: number;
-  readonly stage: string;
-  readonly text: string;
-  readonly status?: GatewayStatus;
-  /** A gateway code (GatewayCode: GW_ERR_…, GW_DUPLICATE…) or a customs receipt's own status code. */
-  readonly code?: string;
-  /** Content hashes of what the event is about, for the audit log and the archive. */
-  readonly refs?: Partial<
-    Record<'original' | 'message' | 'signed' | 'delivered' | 'receipt', SpoolRef>
-  >;
-}
-
-/**
- * Index of business keys (ClientSeqNo for 报关单, orderNo/copNo for CEB, MessageID for 舱单). One
- * index for all channels: receipts do not say which channel they answer, so a key must be unique
- * across the gateway (as ClientSeqNo is across an enterprise) for a receipt to find its message.
- */
-export const BUSINESS_KEY_INDEX = 'business-key';
-
-/** Index of 报关单号 (the entry number customs gives a declaration), set from its receipts. */
-export const ENTRY_ID_INDEX = 'entryId';
+export { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX, type LedgerEvent } from './ledger-port.js';
 
 type Field = Exclude<keyof MessageRecord, 'id' | 'createdAt' | 'status'>;
 
@@ -95,7 +73,7 @@ const TERMINAL_STATUSES = GATEWAY_STATUSES.filter(isTerminal);
  * The ledger: one Redis hash per message plus indexes (time, source name, business key, SeqNo).
  * It answers status queries and drives idempotency: every stage checks it before acting.
  */
-export class Ledger {
+export class Ledger implements LedgerPort {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,

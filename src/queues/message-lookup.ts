@@ -1,13 +1,18 @@
 import { basename } from 'node:path';
 import type { GatewayConfig } from '../config/resolve.js';
-import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX, type Ledger, type MessageRecord } from './ledger.js';
+import {
+  BUSINESS_KEY_INDEX,
+  ENTRY_ID_INDEX,
+  type LedgerPort,
+  type MessageRecord,
+} from './ledger-port.js';
 
 /**
  * A message by id, source file name, business key (ClientSeqNo, orderNo...), 统一编号 (SeqNo) or
  * 报关单号 (entry number): the lookup of the CLI commands and the console alike.
  */
 export async function findRecord(
-  ledger: Ledger,
+  ledger: LedgerPort,
   config: GatewayConfig,
   arg: string,
 ): Promise<MessageRecord | undefined> {

@@ -1,6 +1,6 @@
 import { jobIdFor } from '../core/ids.js';
-import type { MessageRecord } from './ledger.js';
-import type { OperatorDeps, PipelineDeps } from './deps.js';
+import type { MessageRecord } from './ledger-port.js';
+import type { DepsOf, OperatorDeps } from './deps.js';
 import { archiveToFailed, emitGatewayReceipt } from './outcomes.js';
 import { operatorRefusal } from '../core/operator-refusal.js';
 
@@ -19,7 +19,7 @@ export const RETRYABLE = new Set(['dead']);
  * it, so it is never regenerated): status back to 'signed', a new delivery with a full schedule.
  */
 export async function retryMessage(
-  deps: Pick<PipelineDeps, 'ledger' | 'queues'>,
+  deps: DepsOf<'ledger' | 'queues'>,
   rec: MessageRecord,
   who: string,
 ): Promise<void> {

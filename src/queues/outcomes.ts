@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../core/atomic-file.js';
 import { jobIdFor } from '../core/ids.js';
 import { renderGatewayReceiptAs, type GatewayReceipt } from '../receipts/gateway-receipt.js';
 import { isNegativeStatus } from '../receipts/status.js';
-import { channelOf, type OperatorDeps } from './deps.js';
+import { channelOf, type DepsOf } from './deps.js';
 import { isInside, moveUnique } from '../core/archive.js';
 import { NODE_ID, RedisLease } from './lease.js';
 import { companionOf, moveCompanion } from '../core/archive-companion.js';
@@ -15,9 +15,18 @@ import { isBundle, unpackBundle } from '../core/document-bundle.js';
 /** How long one move to failed/ may hold the archive lease before another caller may take it. */
 const ARCHIVE_LEASE_MS = 10_000;
 
+/** What issuing a gateway receipt needs. */
+export type GatewayReceiptDeps = DepsOf<'channels' | 'spool' | 'ledger' | 'queues'>;
+
+/** What moving a source file to failed/ needs (the lease is in Redis). */
+export type ArchiveDeps = DepsOf<'redis' | 'config' | 'ledger' | 'channels' | 'spool'>;
+
+/** What ending a message as failed or dead needs. */
+export type FailDeps = GatewayReceiptDeps & ArchiveDeps & DepsOf<'log'>;
+
 /** Queues a receipt the gateway itself issues; idempotent per (message, kind, code). */
 export async function emitGatewayReceipt(
-  deps: OperatorDeps,
+  deps: GatewayReceiptDeps,
   receipt: GatewayReceipt,
 ): Promise<void> {
   const format = channelOf(deps, receipt.channel).gatewayReceipts;
@@ -41,7 +50,7 @@ export async function emitGatewayReceipt(
  * outbox (like a mail bounce), and the source file moved to the channel's failed folder.
  */
 export async function failMessage(
-  deps: OperatorDeps,
+  deps: FailDeps,
   messageId: string,
   err: GatewayError,
   status: 'failed' | 'dead',
@@ -90,7 +99,7 @@ export async function failMessage(
  * them always sees the other's write; a short lease (owned by this call, released only if still
  * its own) keeps the two from moving it twice.
  */
-export async function archiveToFailed(deps: OperatorDeps, messageId: string): Promise<void> {
+export async function archiveToFailed(deps: ArchiveDeps, messageId: string): Promise<void> {
   const lease = new RedisLease(
     deps.redis,
     `${deps.config.redis.prefix}:lock:archive:${messageId}`,

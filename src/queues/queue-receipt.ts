@@ -1,11 +1,11 @@
-import type { PipelineDeps } from './deps.js';
+import type { DepsOf } from './deps.js';
 
 /**
  * Makes an arrived receipt durable (spool) and queues it for the receipt stage. The job id is its
  * content hash, so the same receipt fetched, pushed or returned twice is processed once.
  */
 export async function queueReceipt(
-  deps: Pick<PipelineDeps, 'spool' | 'queues'>,
+  deps: DepsOf<'spool' | 'queues'>,
   bytes: Buffer,
   source: string,
   fileName: string,

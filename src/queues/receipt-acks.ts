@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Ledger } from './ledger.js';
+import type { LedgerPort } from './ledger-port.js';
 import { compareCursors, type FeedEntry, type ReceiptFeed } from './receipt-feed.js';
 
 // Moves a client's acknowledged cursor forward only; returns the cursor it had before.
@@ -35,7 +35,7 @@ export class ReceiptAcks {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly feed: ReceiptFeed,
-    private readonly ledger: Ledger,
+    private readonly ledger: LedgerPort,
   ) {}
 
   private key(channel: string): string {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
-import type { Ledger } from './ledger.js';
+import type { LedgerPort } from './ledger-port.js';
 import { isTerminal, statusRank } from '../receipts/status.js';
 
 /**
@@ -15,7 +15,7 @@ export class ReceiptSla {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly ledger: Ledger,
+    private readonly ledger: LedgerPort,
     private readonly log: Logger,
   ) {}
 

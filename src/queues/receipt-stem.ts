@@ -1,6 +1,6 @@
 import { sanitizeStem, stemOf } from '../receipts/naming.js';
-import type { PipelineDeps } from './deps.js';
-import type { MessageRecord } from './ledger.js';
+import type { DepsOf } from './deps.js';
+import type { MessageRecord } from './ledger-port.js';
 
 /** Longest run of `.1`, `.2`… tried before giving up (a bug or an attack, not real traffic). */
 const MAX_SUFFIX = 10_000;
@@ -12,7 +12,10 @@ const MAX_SUFFIX = 10_000;
  * one that another message holds (its sent/ file was removed and the name came again) gets
  * `.1`, `.2`… until free. Parts of a split document answer as `<document stem>-<part>`.
  */
-export async function receiptStemFor(deps: PipelineDeps, rec: MessageRecord): Promise<string> {
+export async function receiptStemFor(
+  deps: DepsOf<'ledger' | 'redis' | 'config'>,
+  rec: MessageRecord,
+): Promise<string> {
   if (rec.receiptStem) return rec.receiptStem;
   if (rec.partOf && rec.part) {
     const doc = await deps.ledger.get(rec.partOf);

@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions, type ConnectionOptions } from 'bullmq';
 import { STAGES, type Stage, type StageJobData } from './names.js';
+import type { StageQueuesPort } from './stage-queues-port.js';
 
 /** Completed jobs are kept for an hour so that re-adding the same job id stays a no-op. */
 const KEEP_COMPLETED = { age: 3600, count: 50_000 };
@@ -14,7 +15,7 @@ export function queueName(stage: Stage, signer?: string): string {
 }
 
 /** The stage queues, and the one way jobs are added to them (deterministic ids, sane defaults). */
-export class StageQueues {
+export class StageQueues implements StageQueuesPort {
   private readonly queues = new Map<string, Queue>();
 
   constructor(

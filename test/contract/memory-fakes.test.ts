@@ -6,6 +6,10 @@ import type { ReceiptSource } from '../../src/receipts/receipt-source.js';
 import { defineReceiptSourceContractTests } from './receipt-source.contract.js';
 import { MemoryReceiptSink } from '../helpers/memory-receipt-sink.js';
 import { defineReceiptSinkContractTests } from './receipt-sink.contract.js';
+import { MemoryLedger } from '../helpers/memory-ledger.js';
+import { defineLedgerContractTests } from './ledger.contract.js';
+import { MemoryStageQueues } from '../helpers/memory-stage-queues.js';
+import { defineStageQueuesContractTests } from './stage-queues.contract.js';
 
 /** The in-memory fakes keep their ports' contracts, like the adapters they stand in for. */
 defineIntakeSourceContractTests('in-memory fake', async () => {
@@ -59,6 +63,21 @@ defineReceiptSinkContractTests('in-memory fake sink', async () => {
     dir: (label) => `/memory/${label}`,
     read: async (dir, fileName) => sink.read(dir, fileName),
     list: async (dir) => sink.list(dir),
+    close: async () => {},
+  };
+});
+
+defineLedgerContractTests('in-memory fake', async () => ({
+  ledger: new MemoryLedger(),
+  close: async () => {},
+}));
+
+defineStageQueuesContractTests('in-memory fake', async () => {
+  const queues = new MemoryStageQueues(['k1', 'k2']);
+  return {
+    queues,
+    waiting: async (stage, signer) =>
+      queues.waiting(stage, signer).map((j) => ({ id: j.id, data: j.data })),
     close: async () => {},
   };
 });

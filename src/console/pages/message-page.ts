@@ -1,4 +1,4 @@
-import type { LedgerEvent } from '../../queues/ledger.js';
+import type { LedgerEvent } from '../../queues/ledger-port.js';
 import { RETRYABLE } from '../../queues/operator.js';
 import type { MessageDetail } from '../console-data.js';
 import { t, type TextKey } from '../console-text.js';

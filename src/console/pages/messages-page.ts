@@ -1,4 +1,4 @@
-import type { MessageRecord } from '../../queues/ledger.js';
+import type { MessageRecord } from '../../queues/ledger-port.js';
 import { GATEWAY_STATUSES } from '../../receipts/status.js';
 import { SCAN_LIMIT, type Problems, type SearchQuery } from '../console-data.js';
 import { statusText, t, type Lang } from '../console-text.js';

@@ -2,12 +2,13 @@ import { DelayedError, type Job } from 'bullmq';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
 import { CircuitBreakers, type Admission } from '../circuit-breaker.js';
 import { DeliveryControl } from '../delivery-control.js';
-import { channelOf, type PipelineDeps } from '../deps.js';
+import { channelOf } from '../deps.js';
+import type { DeliverDeps } from './processor-deps.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
 import { queueReceipt } from '../queue-receipt.js';
 import { mayRetry } from '../retry-policy.js';
-import { BUSINESS_KEY_INDEX } from '../ledger.js';
+import { BUSINESS_KEY_INDEX } from '../ledger-port.js';
 import { isBundle, unpackBundle, type BundleFile } from '../../core/document-bundle.js';
 import type { SpoolRef } from '../../core/spool.js';
 import type { Transport } from '../../transports/transport.js';
@@ -30,7 +31,7 @@ const time = (ms: number): string => new Date(ms).toISOString();
  * Before sending, the operator's hold and the transport's circuit breaker are asked; a message
  * that must wait goes back to the delayed set without spending one of its attempts.
  */
-export function deliverProcessor(deps: PipelineDeps) {
+export function deliverProcessor(deps: DeliverDeps) {
   const control = new DeliveryControl(deps.redis, deps.config.redis.prefix);
   const breakers = new CircuitBreakers(deps.redis, deps.config.redis.prefix, deps.config.breakers);
 
@@ -225,7 +226,7 @@ export function deliverProcessor(deps: PipelineDeps) {
 
 /** A replay that did not go out: the message itself was delivered before, so only the timeline says so. */
 async function replayFailed(
-  deps: PipelineDeps,
+  deps: DeliverDeps,
   messageId: string,
   n: number,
   err: GatewayError,
@@ -244,7 +245,7 @@ async function replayFailed(
  * A route that cannot carry them refuses the message instead of sending it without them.
  */
 async function attachmentsOf(
-  deps: PipelineDeps,
+  deps: DeliverDeps,
   docRef: SpoolRef,
   transport: Transport,
 ): Promise<readonly BundleFile[] | undefined> {

@@ -5,9 +5,9 @@ import { jobIdFor } from '../../core/ids.js';
 import { PRIVATE_MODES, writeFileAtomic } from '../../core/atomic-file.js';
 import { parseReceipt } from '../../receipts/parse.js';
 import type { ParsedReceipt } from '../../receipts/receipt.js';
-import type { PipelineDeps } from '../deps.js';
+import type { ReceiptDeps } from './processor-deps.js';
 import type { ReceiptJob } from '../names.js';
-import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX } from '../ledger.js';
+import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX } from '../ledger-port.js';
 import { archiveToFailed } from '../outcomes.js';
 import { isNegativeStatus } from '../../receipts/status.js';
 import { TIMELINE_ONLY_KINDS } from '../../receipts/client-event.js';
@@ -37,7 +37,7 @@ const BUSINESS_KEYS = [
  * pocket_id), then SeqNo, then the 转关单统一编号 (TrnPreId, bound from the import response),
  * then CopMsgId.
  */
-async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string | undefined> {
+async function correlate(deps: ReceiptDeps, r: ParsedReceipt): Promise<string | undefined> {
   const candidates = [
     ...BUSINESS_KEYS.map((k) => r.keys[k]),
     r.keys.billNo ? `bill:${r.keys.billNo}` : undefined,
@@ -68,7 +68,7 @@ async function correlate(deps: PipelineDeps, r: ParsedReceipt): Promise<string |
  * its order), a 统一编号 may not. Undefined when the keys agree.
  */
 async function keyConflict(
-  deps: PipelineDeps,
+  deps: ReceiptDeps,
   messageId: string,
   r: ParsedReceipt,
 ): Promise<{ why: string; others: string[] } | undefined> {
@@ -90,7 +90,7 @@ async function keyConflict(
  * receipt: parse, correlate by business key, advance the status machine (never backwards), and
  * queue the write-back. Idempotent by the receipt's content hash.
  */
-export function receiptProcessor(deps: PipelineDeps) {
+export function receiptProcessor(deps: ReceiptDeps) {
   return async (job: Job<ReceiptJob>): Promise<void> => {
     const { receiptRef, fileName, source, forMessage } = job.data;
     const bytes = await deps.spool.get(receiptRef);
@@ -225,7 +225,7 @@ export function receiptProcessor(deps: PipelineDeps) {
  * polling API, so an operator or a legacy system can pick it up; never drops it.
  */
 async function park(
-  deps: PipelineDeps,
+  deps: ReceiptDeps,
   fileName: string | undefined,
   bytes: Buffer,
   why: string,

@@ -5,13 +5,14 @@ import { isTerminal } from '../../receipts/status.js';
 import { signEnveloped } from '../../signing/xmldsig.js';
 import { signEnveloping } from '../../signing/xmldsig-enveloping.js';
 import { wrapDxp } from '../../signing/dxp-envelope.js';
-import { channelOf, type PipelineDeps } from '../deps.js';
+import { channelOf } from '../deps.js';
+import type { SignDeps } from './processor-deps.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
 
 /** Errors that say the signer cannot sign anything right now, whatever the message. */
 /** sign: enveloped XML-DSig with the channel's signer, then the DxpMsg envelope when configured. */
-export function signProcessor(deps: PipelineDeps) {
+export function signProcessor(deps: SignDeps) {
   return async (job: Job<MessageJob>): Promise<void> => {
     const { messageId } = job.data;
     const rec = await deps.ledger.get(messageId);

@@ -4,8 +4,9 @@ import { jobIdFor, messageIdFor } from '../../core/ids.js';
 import { isTerminal } from '../../receipts/status.js';
 import { translateAll } from '../../translators/translator.js';
 import type { StandardMessage } from '../../translators/translator.js';
-import { channelOf, type PipelineDeps } from '../deps.js';
-import { BUSINESS_KEY_INDEX, type MessageRecord } from '../ledger.js';
+import { channelOf } from '../deps.js';
+import type { TranslateDeps } from './processor-deps.js';
+import { BUSINESS_KEY_INDEX, type MessageRecord } from '../ledger-port.js';
 import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
 import { MemoryBudget, parseCostOf } from '../memory-budget.js';
@@ -13,7 +14,7 @@ import { amendRequested, findSentMessage } from '../amend-tracking.js';
 
 /** Binds the message's ClientSeqNo; a second document may not reuse one. */
 async function bindBusinessKey(
-  deps: PipelineDeps,
+  deps: TranslateDeps,
   rec: MessageRecord,
   msg: StandardMessage,
   id: string,
@@ -34,7 +35,7 @@ async function bindBusinessKey(
 
 /** Records one translated message and queues its signing. */
 async function forward(
-  deps: PipelineDeps,
+  deps: TranslateDeps,
   id: string,
   msg: StandardMessage,
   ch: { name: string; signer: string },
@@ -61,7 +62,7 @@ async function forward(
  * declarations (split mode): each part is a message of its own, id derived from the document's
  * and its part number, so a re-run after a crash lands on the same parts.
  */
-export function translateProcessor(deps: PipelineDeps) {
+export function translateProcessor(deps: TranslateDeps) {
   const { memoryBudgetMb, ...inputLimits } = deps.config.limits;
   // Translation takes half of the memory budget; the rest is the process itself and other stages.
   const budget = new MemoryBudget((memoryBudgetMb * 1024 * 1024) / 2);

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { clientReceiptFileName, receiptFileName, stemOf } from '../../receipts/naming.js';
-import { channelOf, type PipelineDeps } from '../deps.js';
+import { channelOf } from '../deps.js';
+import type { WritebackDeps } from './processor-deps.js';
 import type { WritebackJob } from '../names.js';
 import { receiptStemFor } from '../receipt-stem.js';
 
@@ -11,7 +12,7 @@ import { receiptStemFor } from '../receipt-stem.js';
  * there by hand, or by a gateway whose Redis was reset) is never replaced: the receipt goes to
  * <stem>.<message id prefix>.<kind>.<seq>.<ext> instead, with a warning.
  */
-export function writebackProcessor(deps: PipelineDeps) {
+export function writebackProcessor(deps: WritebackDeps) {
   return (job: Job<WritebackJob>): Promise<void> => writeReceipt(deps, job.data, job.timestamp);
 }
 
@@ -21,7 +22,7 @@ export function writebackProcessor(deps: PipelineDeps) {
  * so the write is idempotent. The receipt stage calls this directly (no job of its own per file).
  */
 export async function writeReceipt(
-  deps: PipelineDeps,
+  deps: WritebackDeps,
   data: WritebackJob,
   at: number,
 ): Promise<void> {

@@ -1,0 +1,161 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { parseConfigText } from '../../src/config/load.js';
+import type { ResolvedChannel } from '../../src/config/resolve.js';
+import { Spool, type SpoolRef } from '../../src/core/spool.js';
+import type { FeedEntry } from '../../src/queues/receipt-feed.js';
+import type {
+  ReceiptDeps,
+  SignDeps,
+  TranslateDeps,
+  WritebackDeps,
+} from '../../src/queues/workers/processor-deps.js';
+import { ReceiptForms } from '../../src/receipts/forms/receipt-forms.js';
+import { createFakeSigner, type FakeSigner } from '../../src/signing/fake-signer.js';
+import { createTranslator } from '../../src/translators/factory.js';
+import type { Translator } from '../../src/translators/translator.js';
+import { MemoryLedger } from './memory-ledger.js';
+import { MemoryReceiptSink } from './memory-receipt-sink.js';
+import { MemoryStageQueues } from './memory-stage-queues.js';
+
+/**
+ * The few Redis commands the stages still use directly in these tests: the receipt-name stems
+ * (set NX, get) and the archive lease of queues/lease.ts (its take-or-renew script has a TTL
+ * argument, its release script none). No expiry: no lease outlives a unit test. Anything else is
+ * missing on purpose, so a stage that starts using Redis behind its ports fails loudly here.
+ */
+export function memoryStemAndLeaseRedis(): Redis {
+  const m = new Map<string, string>();
+  const store = {
+    get: async (k: string) => m.get(k) ?? null,
+    set: async (k: string, v: string, ...opts: string[]) => {
+      if (opts.includes('NX') && m.has(k)) return null;
+      m.set(k, v);
+      return 'OK';
+    },
+    eval: async (_script: string, _keys: number, key: string, owner: string, ttl?: string) => {
+      const cur = m.get(key);
+      if (ttl !== undefined) {
+        if (cur === undefined) m.set(key, owner);
+        return (cur ?? owner) === owner ? 1 : 0;
+      }
+      if (cur !== owner) return 0;
+      m.delete(key);
+      return 1;
+    },
+  };
+  return store as unknown as Redis;
+}
+
+type AllDeps = TranslateDeps & SignDeps & WritebackDeps & ReceiptDeps;
+
+export interface StageHarness {
+  readonly deps: AllDeps;
+  readonly dir: string;
+  readonly channel: ResolvedChannel;
+  readonly ledger: MemoryLedger;
+  readonly queues: MemoryStageQueues;
+  readonly spool: Spool;
+  readonly sink: MemoryReceiptSink;
+  /** Signer `k`, when asked for (making its key costs a second or two on a busy machine). */
+  readonly signer: FakeSigner | undefined;
+  /** What the write-back and the receipt stage appended to the polling feed. */
+  readonly feed: { channel: string; entry: Omit<FeedEntry, 'cursor'>; seq?: number }[];
+  /** Creates a message record for `bytes` as the intake would, in channel `dec`. */
+  receive(id: string, bytes: string | Buffer, sourceName?: string): Promise<SpoolRef>;
+}
+
+/**
+ * One channel `dec` (signer `k`, a fake signer; transport `t`), the in-memory ledger and stage
+ * queues, a spool and data folder in a temporary directory, a memory outbox and a recording feed.
+ * `channelFields` adds YAML fields to the channel, `extra` top-level YAML; `signer` makes the fake
+ * signer `k` (the sign stage needs it, the others do not).
+ */
+export function stageHarness(
+  options: {
+    channelFields?: string;
+    extra?: string;
+    translator?: Translator;
+    signer?: boolean;
+  } = {},
+): StageHarness {
+  const dir = mkdtempSync(join(tmpdir(), 'eport-stage-'));
+  const { config, problems } = parseConfigText(
+    `dataDir: ./data
+redis: { prefix: unit }
+${options.extra ?? ''}
+signers: [{ name: k, type: soft-key, key: ./k.pem }]
+transports: [{ name: t, type: http, url: "http://127.0.0.1:9/submit" }]
+channels:
+  - { name: dec, dir: ./dec, signer: k, transport: t${options.channelFields ? `, ${options.channelFields}` : ''} }
+`,
+    join(dir, 'gw.yaml'),
+    {},
+  );
+  if (!config) throw new Error(`test config: ${JSON.stringify(problems)}`);
+  const channel = config.channels[0]!;
+  const ledger = new MemoryLedger();
+  const queues = new MemoryStageQueues(['k']);
+  const spool = new Spool(join(dir, 'spool'));
+  const sink = new MemoryReceiptSink();
+  const signer = options.signer ? createFakeSigner({ name: 'k' }) : undefined;
+  const feed: StageHarness['feed'] = [];
+  const deps: AllDeps = {
+    config,
+    log: pino({ level: 'silent' }),
+    redis: memoryStemAndLeaseRedis(),
+    ledger,
+    spool,
+    queues,
+    channels: new Map([[channel.name, channel]]),
+    translators: new Map([
+      [
+        channel.name,
+        options.translator ?? createTranslator(channel.translator, channel.translation),
+      ],
+    ]),
+    signers: new Map(signer ? [['k', signer]] : []),
+    sink,
+    receiptForms: new ReceiptForms(config.channels),
+    receiptFeed: {
+      append: async (ch, entry, seq) => {
+        feed.push({ channel: ch, entry, ...(seq !== undefined ? { seq } : {}) });
+        return undefined;
+      },
+    },
+    receiptSla: { expect: async () => {}, answered: async () => {} },
+  };
+  return {
+    deps,
+    dir,
+    channel,
+    ledger,
+    queues,
+    spool,
+    sink,
+    signer,
+    feed,
+    receive: async (id, bytes, sourceName = 'a.xml') => {
+      const docRef = await spool.put(bytes);
+      await ledger.create({ id, channel: 'dec', sourceName, docRef, createdAt: Date.now() });
+      return docRef;
+    },
+  };
+}
+
+/** A BullMQ job as a processor sees it: its id and data, creation time and attempts so far. */
+export function jobOf<D>(
+  job: { readonly id?: string; readonly data: D },
+  fields: { timestamp?: number; attemptsMade?: number } = {},
+): Job<D> {
+  return {
+    id: job.id ?? 'test-job',
+    data: job.data,
+    timestamp: fields.timestamp ?? 1_750_000_000_000,
+    attemptsMade: fields.attemptsMade ?? 0,
+  } as unknown as Job<D>;
+}
