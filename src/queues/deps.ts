@@ -49,7 +49,7 @@ export type OperatorDeps = Pick<PipelineDeps, 'config' | 'log' | 'redis'> & Pipe
 /** What the stages use of the parts that the composition root builds as concrete classes. */
 interface StageView {
   readonly queues: StageQueuesPort;
-  readonly receiptFeed: Pick<ReceiptFeed, 'append'>;
+  readonly receiptFeed: Pick<ReceiptFeed, 'append' | 'delivered'>;
   readonly receiptSla: Pick<ReceiptSla, 'expect' | 'answered'>;
 }
 

@@ -53,6 +53,11 @@ export class ReceiptFeed {
     return `${this.prefix}:feed-signal`;
   }
 
+  /** Whether the receipt (message, seq) is on the feed: its file was written before that. */
+  async delivered(channel: string, messageId: string, seq: number): Promise<boolean> {
+    return (await this.redis.exists(`${this.prefix}:feed-once:${channel}:${messageId}:${seq}`)) > 0;
+  }
+
   /**
    * Appends the entry unless this (message, seq) is already in the feed; returns its cursor, or
    * undefined when it was there. `seq` is the receipt's sequence number within its message.

@@ -21,6 +21,11 @@ export class MemoryReceiptSink implements ReceiptSink {
     return there.equals(bytes) ? 'unchanged' : 'taken';
   }
 
+  /** The enterprise takes a file out of the outbox. */
+  take(dir: string, fileName: string): void {
+    this.dirs.get(dir)?.delete(fileName);
+  }
+
   read(dir: string, fileName: string): Buffer | undefined {
     return this.dirs.get(dir)?.get(fileName);
   }

@@ -126,6 +126,8 @@ channels:
         feed.push({ channel: ch, entry, ...(seq !== undefined ? { seq } : {}) });
         return undefined;
       },
+      delivered: async (ch, messageId, seq) =>
+        feed.some((f) => f.channel === ch && f.entry.messageId === messageId && f.seq === seq),
     },
     receiptSla: { expect: async () => {}, answered: async () => {} },
   };

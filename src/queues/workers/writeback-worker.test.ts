@@ -44,18 +44,30 @@ describe('writeback processor (in-memory ledger, memory outbox)', () => {
     ]);
   });
 
-  it('run again writes nothing new, and still hands the feed its entry (the feed keeps it once)', async () => {
+  it('run again writes nothing new and feeds nothing twice, even after the file was taken', async () => {
     const { h, job } = await withReceipt('export.xml');
     const run = writebackProcessor(h.deps);
     await run(job);
     const events = await h.ledger.events(M1);
     await run(job);
     expect(h.sink.list(h.channel.outbox)).toHaveLength(1);
+    // The enterprise took the file; the same receipt comes round again (its job was removed).
+    h.sink.take(h.channel.outbox, 'export.dec-result.01.xml');
+    await run(job);
+    expect(h.sink.list(h.channel.outbox)).toEqual([]);
     expect(await h.ledger.events(M1)).toEqual(events);
-    expect(h.feed.map((f) => [f.entry.fileName, f.seq])).toEqual([
-      ['export.dec-result.01.xml', 1],
-      ['export.dec-result.01.xml', 1],
-    ]);
+    expect(h.feed.map((f) => [f.entry.fileName, f.seq])).toEqual([['export.dec-result.01.xml', 1]]);
+  });
+
+  it('a crash after the file was written but before the feed entry: the re-run feeds it', async () => {
+    const { h, job } = await withReceipt('export.xml');
+    const append = h.deps.receiptFeed.append;
+    h.deps.receiptFeed.append = () => Promise.reject(new Error('killed'));
+    await expect(writebackProcessor(h.deps)(job)).rejects.toThrow('killed');
+    h.deps.receiptFeed.append = append;
+    await writebackProcessor(h.deps)(job);
+    expect(h.sink.list(h.channel.outbox)).toEqual(['export.dec-result.01.xml']);
+    expect(h.feed.map((f) => [f.entry.fileName, f.seq])).toEqual([['export.dec-result.01.xml', 1]]);
   });
 
   it('never replaces another file under the name: the receipt goes under the stem plus the message id', async () => {

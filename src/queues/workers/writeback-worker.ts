@@ -30,6 +30,9 @@ export async function writeReceipt(
   const rec = await deps.ledger.get(messageId);
   if (!rec) return;
   const ch = channelOf(deps, rec.channel);
+  // Written and on the feed already (a receipt fetched again after its job was removed): a file
+  // the enterprise has taken from the outbox since must not come back.
+  if (await deps.receiptFeed.delivered(ch.name, messageId, seq)) return;
   // A receipt about another drop of the same bytes (a duplicate) is named after that drop.
   const stem =
     sourceName !== undefined && sourceName !== rec.sourceName
