@@ -68,6 +68,18 @@ function start(
   return { child, output: () => out };
 }
 
+/**
+ * The sandbox stands in for customs, so it is always this build's, checking signatures with the
+ * fast verifier (with xml-crypto the stand-in, not the gateway, would set the pace).
+ */
+function startSandbox(): { child: ChildProcess; output: () => string } {
+  return start(
+    ['sandbox', '--port', '0', '--step-ms', '50', '--verifier', 'own'],
+    [],
+    join(ROOT, 'bin', 'eport.js'),
+  );
+}
+
 async function until<T>(
   what: string,
   probe: () => T | Promise<T>,
@@ -165,13 +177,7 @@ async function main(): Promise<void> {
   const signRate = await signOnly(docs.slice(0, 200), join(WORK, 'k.pem'));
   console.log(`sign only: ${signRate}/s (soft key, rsa-sha1, same documents)`);
 
-  // The sandbox stands in for customs, so it is always this build's, verifying signatures with
-  // the fast verifier (xml-crypto would make the stand-in, not the gateway, the bottleneck).
-  const sandbox = start(
-    ['sandbox', '--port', '0', '--step-ms', '50', '--verifier', 'own'],
-    [],
-    join(ROOT, 'bin', 'eport.js'),
-  );
+  const sandbox = startSandbox();
   const url = await until(
     'sandbox',
     () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1],
@@ -181,8 +187,10 @@ async function main(): Promise<void> {
   writeFileSync(join(WORK, 'gw.yaml'), config(url!, join(ROOT, 'samples')));
   // E2E_CPU_PROF=DIR writes a CPU profile of the gateway process there (node --cpu-prof).
   const prof = process.env.E2E_CPU_PROF;
+  // E2E_START_ARGS: more arguments for `eport start`, e.g. "--workers 1".
+  const extra = (process.env.E2E_START_ARGS ?? '').split(' ').filter(Boolean);
   const gw = start(
-    ['start', '--config', join(WORK, 'gw.yaml')],
+    ['start', '--config', join(WORK, 'gw.yaml'), ...extra],
     prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
   );
   const inbox = join(WORK, 'dec', 'inbox');
@@ -348,7 +356,7 @@ async function backlogWith(
   mkdirSync(join(WORK, 'stage'), { recursive: true });
   const id = generateSelfSignedIdentity({ commonName: '性能测试 Bench', days: 30 });
   writeFileSync(join(WORK, 'k.pem'), id.keyPem + id.certPem);
-  const sandbox = start(['sandbox', '--port', '0', '--step-ms', '50']);
+  const sandbox = startSandbox();
   const url = await until(
     'sandbox',
     () => /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1],
