@@ -3,7 +3,8 @@ import { createLogger } from '../core/logger.js';
 import { Spool } from '../core/spool.js';
 import type { OperatorDeps } from '../queues/deps.js';
 import { createPipelineStores } from '../queues/pipeline-stores.js';
-import { bullmqConnection, createRedis, describeRedis } from '../queues/redis-connection.js';
+import { bullmqConnection } from '../queues/redis-connection.js';
+import { openLedgerContext } from './ledger-context.js';
 import { redisTargetOf } from './message-lookup.js';
 
 export { findRecord, redisTargetOf } from './message-lookup.js';
@@ -18,14 +19,7 @@ export async function openOperatorContext(
   config: GatewayConfig,
 ): Promise<{ deps: OperatorDeps; close(): Promise<void> }> {
   const target = redisTargetOf(config);
-  const redis = createRedis(target);
-  redis.on('error', () => {});
-  await redis.ping().catch(() => {
-    redis.disconnect();
-    throw new Error(
-      `cannot reach Redis at ${describeRedis(target)}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
-    );
-  });
+  const { redis } = await openLedgerContext(config);
   const deps: OperatorDeps = {
     ...createPipelineStores(config, redis, bullmqConnection(target), new Spool(config.spoolDir)),
     config,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { MessageRecord } from '../queues/ledger-port.js';
+import type { GatewayConfig } from '../config/resolve.js';
+import type { LedgerPort, MessageRecord } from '../queues/ledger-port.js';
 import { loadConfigOrReport } from './load-config-or-report.js';
 
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
@@ -18,49 +19,22 @@ export function registerStatus(program: Command): void {
       async (arg: string | undefined, opts: { config: string; limit: string; json?: boolean }) => {
         const config = await loadConfigOrReport(opts.config);
         if (!config) return;
-        const { findRecord, openOperatorContext } = await import('./operator-context.js');
+        if (arg) {
+          // One message: the ledger only (no queue library to load).
+          const { openLedgerContext } = await import('./ledger-context.js');
+          const ctx = await openLedgerContext(config);
+          try {
+            await showMessage(config, ctx.ledger, arg, opts.json === true);
+          } finally {
+            await ctx.close();
+          }
+          return;
+        }
+        const { openOperatorContext } = await import('./operator-context.js');
         // The daemon's own store factory: the same ledger and queues, no workers or adapters.
         const ctx = await openOperatorContext(config);
         try {
           const { ledger, queues, redis } = ctx.deps;
-          if (arg) {
-            const rec = await findRecord(ledger, config, arg);
-            if (!rec) {
-              const { expiredText, findArchivedMessage } =
-                await import('../queues/expired-lookup.js');
-              const archived = await findArchivedMessage(config.dataDir, arg);
-              if (archived) {
-                const text = expiredText(archived);
-                console.error(`${text.en}\n${text.zh}`);
-                process.exitCode = 1;
-                return;
-              }
-              console.error(`no message found for "${arg}" / 未找到报文`);
-              process.exitCode = 1;
-              return;
-            }
-            const events = await ledger.events(rec.id);
-            if (opts.json) {
-              console.log(JSON.stringify({ ...rec, events }, null, 2));
-              return;
-            }
-            console.log(`message ${rec.id}  [${rec.status}]`);
-            const { AMEND_STATUS_ZH } = await import('../queues/amend-tracking.js');
-            const shown = (k: string, v: unknown): string =>
-              k.endsWith('At')
-                ? time(Number(v))
-                : k === 'amendStatus'
-                  ? `${String(v)} ${AMEND_STATUS_ZH[v as keyof typeof AMEND_STATUS_ZH] ?? ''}`.trim()
-                  : String(v);
-            for (const [k, v] of Object.entries(rec))
-              if (k !== 'id' && k !== 'status') console.log(`  ${k.padEnd(12)} ${shown(k, v)}`);
-            console.log('  timeline:');
-            for (const e of events)
-              console.log(
-                `    ${time(e.at)}  ${e.stage.padEnd(9)} ${e.status ? `[${e.status}] ` : ''}${e.text}`,
-              );
-            return;
-          }
           const ids = await ledger.recent(Number(opts.limit));
           const recs = (await Promise.all(ids.map((id) => ledger.get(id)))).filter(
             (r): r is MessageRecord => Boolean(r),
@@ -93,5 +67,49 @@ export function registerStatus(program: Command): void {
           await ctx.close();
         }
       },
+    );
+}
+
+/** Prints one message (by id, file name or ClientSeqNo) with its timeline, or says it is gone. */
+async function showMessage(
+  config: GatewayConfig,
+  ledger: LedgerPort,
+  arg: string,
+  json: boolean,
+): Promise<void> {
+  const { findRecord } = await import('./message-lookup.js');
+  const rec = await findRecord(ledger, config, arg);
+  if (!rec) {
+    const { expiredText, findArchivedMessage } = await import('../queues/expired-lookup.js');
+    const archived = await findArchivedMessage(config.dataDir, arg);
+    if (archived) {
+      const text = expiredText(archived);
+      console.error(`${text.en}\n${text.zh}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.error(`no message found for "${arg}" / 未找到报文`);
+    process.exitCode = 1;
+    return;
+  }
+  const events = await ledger.events(rec.id);
+  if (json) {
+    console.log(JSON.stringify({ ...rec, events }, null, 2));
+    return;
+  }
+  console.log(`message ${rec.id}  [${rec.status}]`);
+  const { AMEND_STATUS_ZH } = await import('../queues/amend-tracking.js');
+  const shown = (k: string, v: unknown): string =>
+    k.endsWith('At')
+      ? time(Number(v))
+      : k === 'amendStatus'
+        ? `${String(v)} ${AMEND_STATUS_ZH[v as keyof typeof AMEND_STATUS_ZH] ?? ''}`.trim()
+        : String(v);
+  for (const [k, v] of Object.entries(rec))
+    if (k !== 'id' && k !== 'status') console.log(`  ${k.padEnd(12)} ${shown(k, v)}`);
+  console.log('  timeline:');
+  for (const e of events)
+    console.log(
+      `    ${time(e.at)}  ${e.stage.padEnd(9)} ${e.status ? `[${e.status}] ` : ''}${e.text}`,
     );
 }
