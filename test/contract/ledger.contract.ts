@@ -204,10 +204,10 @@ export function defineLedgerContractTests(name: string, make: () => Promise<Ledg
       const l = await ledger();
       await l.create({ ...base, id: 'm1' });
       const ref = `sha256:${'b'.repeat(64)}` as const;
-      await l.event('m1', { at: 5, stage: 'deliver', text: 'one', code: 'GW_ERR_X' });
+      await l.event('m1', { at: 5, stage: 'deliver', text: 'one', code: 'GW_ERR_AMQP_CONNECT' });
       await l.event('m1', { at: 6, stage: 'writeback', text: 'two', refs: { receipt: ref } });
       expect((await l.events('m1')).slice(1)).toEqual([
-        { at: 5, stage: 'deliver', text: 'one', code: 'GW_ERR_X' },
+        { at: 5, stage: 'deliver', text: 'one', code: 'GW_ERR_AMQP_CONNECT' },
         { at: 6, stage: 'writeback', text: 'two', refs: { receipt: ref } },
       ]);
       expect(await l.events('no-such-message')).toEqual([]);

@@ -69,7 +69,8 @@ describe('修撤单 through the simulated Single Window client (DECCUS102)', () 
     const done = await waitFor(
       'declaration withdrawn',
       () => ledger.get(decl!.id),
-      (r) => r?.amendStatus === 'withdrawn',
+      // The status and the amendment state are two writes: wait for both.
+      (r) => r?.amendStatus === 'withdrawn' && r.status === 'cancelled',
       30_000,
     );
     expect(done!.status).toBe('cancelled');
