@@ -88,7 +88,7 @@ async function keyConflict(
 
 /**
  * receipt: parse, correlate by business key, advance the status machine (never backwards), and
- * queue the write-back. Idempotent by the receipt's content hash.
+ * write the receipt back (outbox file and feed). Idempotent by the receipt's content hash.
  */
 export function receiptProcessor(deps: ReceiptDeps) {
   return async (job: Job<ReceiptJob>): Promise<void> => {
