@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,7 +78,20 @@ describe('enterprise files through the daemon (real Redis, real sandbox)', () =>
         10_000,
       );
     }
-    expect(ls(join(dir, 'zh', 'failed'))).toEqual([]);
+    // ent-07 carries SANDBOX:REJECT in its remark: once customs' 退单 arrives, and only then, its
+    // file moves to failed/; every other file stays in sent/.
+    const rejected = inputs.filter((f) =>
+      iconv.decode(readFileSync(join(ENT, f)), 'gb18030').includes('SANDBOX:REJECT'),
+    );
+    expect(rejected).toEqual(['ent-07-import-laptops-gb18030.csv']);
+    await waitFor(
+      'the rejected file in failed/',
+      () => ls(join(dir, 'zh', 'failed')),
+      (l) => l.length === 1,
+      20_000,
+    );
+    expect(ls(join(dir, 'zh', 'failed'))).toEqual(rejected);
+    expect(ls(join(dir, 'zh', 'sent'))).not.toContain(rejected[0]);
   }, 60_000);
 
   it('answers a bad enterprise file with an error receipt naming row, column and rule', async () => {
