@@ -5,13 +5,9 @@
  * no transform but inclusive C14N, and no other element carries that Id (so what was verified is
  * the Object the message is read from, not a copy placed elsewhere).
  */
-import { X509Certificate } from 'node:crypto';
 import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
 import { C14N_URI, DSIG_NS, algorithmForUri } from './algorithms.js';
-import { SM2_DEFAULT_ID } from './sm2.js';
-import { registerSmAlgorithms } from './xml-crypto-sm.js';
-import type { VerifyOptions, VerifyResult } from './xmldsig-verify.js';
+import { checkWithKey, type VerifyOptions, type VerifyResult } from './xmldsig-verify.js';
 
 const children = (el: XmlElement | undefined, local: string): XmlElement[] => {
   const out: XmlElement[] = [];
@@ -24,9 +20,6 @@ const children = (el: XmlElement | undefined, local: string): XmlElement[] => {
       out.push(n as XmlElement);
   return out;
 };
-
-const toPem = (der: Buffer): string =>
-  `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}(?=.)/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
 
 /** Verifies an enveloping 金二 signature; never throws, the answer is `{ ok: false, reason }`. */
 export function verifyEnveloping(xml: string, options: VerifyOptions = {}): VerifyResult {
@@ -78,37 +71,8 @@ export function verifyEnveloping(xml: string, options: VerifyOptions = {}): Veri
     ...(embedded ? { certificateDer: embedded } : {}),
     ...(algorithm ? { algorithm } : {}),
   };
-  const trusted = options.trustedCertDer;
-  if (trusted && embedded && !trusted.equals(embedded))
-    return {
-      ok: false,
-      reason: 'the certificate in KeyInfo is not the trusted certificate',
-      ...facts,
-    };
-  const keyCert = trusted ?? embedded;
-  if (!keyCert)
-    return {
-      ok: false,
-      reason: 'no certificate: KeyInfo has only a KeyName and none was given',
-      ...facts,
-    };
-  try {
-    new X509Certificate(keyCert);
-  } catch {
-    return { ok: false, reason: 'the certificate cannot be parsed', ...facts };
-  }
-  const verifier = new SignedXml({ publicCert: toPem(keyCert), getCertFromKeyInfo: () => null });
-  registerSmAlgorithms(verifier, options.sm2Id ?? SM2_DEFAULT_ID);
-  try {
-    verifier.loadSignature(root as unknown as Node);
-    if (verifier.checkSignature(xml)) return { ok: true, ...facts };
-    const refError = verifier.getReferences().find((r) => r.validationError)?.validationError;
-    return {
-      ok: false,
-      reason: refError ? `digest mismatch: ${refError.message}` : 'signature check failed',
-      ...facts,
-    };
-  } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.message : String(err), ...facts };
-  }
+  return checkWithKey(xml, root, embedded, facts, options, {
+    noCert: 'no certificate: KeyInfo has only a KeyName and none was given',
+    badCert: 'the certificate cannot be parsed',
+  });
 }

@@ -111,31 +111,48 @@ export function verifyEnveloped(xml: string, options: VerifyOptions = {}): Verif
     ...(algorithm ? { algorithm } : {}),
   };
 
+  return checkWithKey(xml, sigEl, embedded, facts, options, {
+    noCert: 'no certificate: KeyInfo has no X509Certificate and none was given',
+    badCert: 'the certificate in KeyInfo cannot be parsed',
+  });
+}
+
+/**
+ * The part both verifiers share (enveloped here, enveloping in xmldsig-enveloping-verify.ts):
+ * pick the key (the trusted certificate, or the one in KeyInfo; they must agree), then let
+ * xml-crypto check the digests and the signature value. `reasons` word the two key failures.
+ */
+export function checkWithKey(
+  xml: string,
+  signature: XmlElement,
+  embedded: Buffer | undefined,
+  facts: Omit<VerifyResult, 'ok' | 'reason'>,
+  options: VerifyOptions,
+  reasons: { readonly noCert: string; readonly badCert: string },
+): VerifyResult {
   const trusted = options.trustedCertDer;
-  if (trusted && embedded && !trusted.equals(embedded)) {
+  if (trusted && embedded && !trusted.equals(embedded))
     return {
       ok: false,
       reason: 'the certificate in KeyInfo is not the trusted certificate',
       ...facts,
     };
-  }
   const keyCert = trusted ?? embedded;
   if (!keyCert)
     return {
       ok: false,
-      reason: 'no certificate: KeyInfo has no X509Certificate and none was given',
+      reason: reasons.noCert,
       ...facts,
     };
   try {
     new X509Certificate(keyCert);
   } catch {
-    return { ok: false, reason: 'the certificate in KeyInfo cannot be parsed', ...facts };
+    return { ok: false, reason: reasons.badCert, ...facts };
   }
-
   const verifier = new SignedXml({ publicCert: toPem(keyCert), getCertFromKeyInfo: () => null });
   registerSmAlgorithms(verifier, options.sm2Id ?? SM2_DEFAULT_ID);
   try {
-    verifier.loadSignature(sigEl as unknown as Node);
+    verifier.loadSignature(signature as unknown as Node);
     if (verifier.checkSignature(xml)) return { ok: true, ...facts };
     const refError = verifier.getReferences().find((r) => r.validationError)?.validationError;
     return {
