@@ -10,6 +10,8 @@ import { MemoryLedger } from '../helpers/memory-ledger.js';
 import { defineLedgerContractTests } from './ledger.contract.js';
 import { MemoryStageQueues } from '../helpers/memory-stage-queues.js';
 import { defineStageQueuesContractTests } from './stage-queues.contract.js';
+import { MemoryLeases } from '../helpers/memory-lease.js';
+import { defineLeaseContractTests } from './lease.contract.js';
 
 /** The in-memory fakes keep their ports' contracts, like the adapters they stand in for. */
 defineIntakeSourceContractTests('in-memory fake', async () => {
@@ -78,6 +80,16 @@ defineStageQueuesContractTests('in-memory fake', async () => {
     queues,
     waiting: async (stage, signer) =>
       queues.waiting(stage, signer).map((j) => ({ id: j.id, data: j.data })),
+    close: async () => {},
+  };
+});
+
+defineLeaseContractTests('in-memory fake', async () => {
+  let now = 0;
+  const leases = new MemoryLeases(() => now);
+  return {
+    lease: (key, owner, ttlMs) => leases.lease(key, owner, ttlMs),
+    pass: async (ms) => void (now += ms),
     close: async () => {},
   };
 });

@@ -1,19 +1,28 @@
 import type { Lease } from '../../src/core/lease.js';
 
-/** Leases of one in-memory "cluster": at most one owner per key; `expire` plays a dead holder. */
+/**
+ * Leases of one in-memory "cluster": at most one owner per key. A lease lapses `ttlMs` after its
+ * last renewal on the given clock (none: it never lapses by itself); `expire` plays a dead holder
+ * at once.
+ */
 export class MemoryLeases {
-  private readonly owners = new Map<string, string>();
+  private readonly owners = new Map<string, { owner: string; until: number }>();
   released = 0;
 
-  lease(key: string, owner: string): Lease {
+  constructor(private readonly now: () => number = Date.now) {}
+
+  lease(key: string, owner: string, ttlMs = Infinity): Lease {
     return {
+      ttlMs,
       holds: async () => {
         const cur = this.owners.get(key);
-        if (cur === undefined) this.owners.set(key, owner);
-        return (cur ?? owner) === owner;
+        if (cur && cur.owner !== owner && cur.until > this.now()) return false;
+        this.owners.set(key, { owner, until: this.now() + ttlMs });
+        return true;
       },
       release: async () => {
-        if (this.owners.get(key) === owner) {
+        const cur = this.owners.get(key);
+        if (cur?.owner === owner && cur.until > this.now()) {
           this.owners.delete(key);
           this.released++;
         }
@@ -27,6 +36,7 @@ export class MemoryLeases {
   }
 
   holder(key: string): string | undefined {
-    return this.owners.get(key);
+    const cur = this.owners.get(key);
+    return cur && cur.until > this.now() ? cur.owner : undefined;
   }
 }
