@@ -3,13 +3,17 @@
  * to the customs sandbox (its own process), with a short retention so finished messages leave
  * Redis while the run goes on. Every SOAK_SAMPLE_S seconds (default 5) it prints Redis used_memory,
  * the gateway's RSS (all its processes, without redis-server) and progress: the memory curve.
- * Not run in CI and writes nothing to results.json.
+ * Not run in CI. The summary (means of the middle and last thirds, peaks) goes to
+ * bench/results.json under `soak` unless SOAK_DRY=1.
  *
  *   npm run build && SOAK_DOCS=5000 node --import tsx bench/soak.bench.ts
  *
  * The inbox is fed in rounds of SOAK_BATCH files (default 200) whenever fewer than two rounds are
  * unanswered, so the run measures a steady state, not one huge backlog. SOAK_WORKERS sets
  * --workers. `live` is the number of messages in the ledger (in flight or within the retention).
+ * SOAK_MAX_MIN stops dropping new files after that many minutes (the summary says how many went
+ * through). The sandbox checks signatures with the gateway's own verifier, so it does not set
+ * the pace.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -21,6 +25,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -37,6 +42,7 @@ const RETENTION = process.env.SOAK_RETENTION ?? '20s';
 const WORKERS = process.env.SOAK_WORKERS ?? '1';
 /** Completed queue jobs are kept this long; the default hour would dominate a short soak. */
 const JOBS = process.env.SOAK_JOBS ?? RETENTION;
+const MAX_MS = Number(process.env.SOAK_MAX_MIN ?? Infinity) * 60_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ls = (d: string): string[] => (existsSync(d) ? readdirSync(d) : []);
@@ -73,7 +79,7 @@ async function main(): Promise<void> {
   mkdirSync(join(WORK, 'stage'), { recursive: true });
   const id = generateSelfSignedIdentity({ commonName: '耐久测试 Soak', days: 30 });
   writeFileSync(join(WORK, 'k.pem'), id.keyPem + id.certPem);
-  const sandbox = start(['sandbox', '--port', '0', '--step-ms', '50']);
+  const sandbox = start(['sandbox', '--port', '0', '--step-ms', '50', '--verifier', 'own']);
   let url: string | undefined;
   for (let i = 0; i < 200 && !url; i++) {
     url = /listening[^:]*: (http:\/\/\S+)/.exec(sandbox.output())?.[1];
@@ -149,9 +155,14 @@ channels:
     for (const f of ls(join(WORK, 'dec', 'sent')))
       rmSync(join(WORK, 'dec', 'sent', f), { force: true });
   };
-  while (answered < DOCS) {
-    if (dropped < DOCS && dropped - answered < 2 * BATCH) {
-      const n = Math.min(BATCH, DOCS - dropped);
+  let limit = DOCS;
+  while (answered < limit) {
+    if (performance.now() - t0 > MAX_MS && limit === DOCS) {
+      limit = dropped;
+      console.log(`SOAK_MAX_MIN reached: no more files; waiting for the ${dropped} dropped`);
+    }
+    if (dropped < limit && dropped - answered < 2 * BATCH) {
+      const n = Math.min(BATCH, limit - dropped);
       for (let i = 0; i < n; i++) {
         const name = `s${dropped + i}.xml`;
         writeFileSync(
@@ -185,9 +196,32 @@ channels:
     Math.round((rows.reduce((a, r) => a + r[k], 0) / rows.length) * 10) / 10;
   const mid = curve.slice(third, 2 * third);
   const last = curve.slice(2 * third);
+  const peak = (k: 'redisMb' | 'rssMb'): number => Math.max(...curve.map((r) => r[k]));
   console.log(
     `\nmean of the middle third: Redis ${avg(mid, 'redisMb')} MB, RSS ${avg(mid, 'rssMb')} MB; last third: Redis ${avg(last, 'redisMb')} MB, RSS ${avg(last, 'rssMb')} MB`,
   );
+  if (process.env.SOAK_DRY) return;
+  const seconds = curve.at(-1)!.s;
+  const soak = {
+    docs: answered,
+    seconds,
+    retention: RETENTION,
+    workers: Number(WORKERS),
+    mid_third: { redis_mb: avg(mid, 'redisMb'), rss_mb: avg(mid, 'rssMb') },
+    last_third: { redis_mb: avg(last, 'redisMb'), rss_mb: avg(last, 'rssMb') },
+    peak: { redis_mb: peak('redisMb'), rss_mb: peak('rssMb') },
+    machine: {
+      date: new Date().toISOString(),
+      cores: cpus().length,
+      node: process.version,
+      loadavg1m: Math.round(loadavg()[0]! * 10) / 10,
+    },
+  };
+  const resultsFile = join(ROOT, 'bench', 'results.json');
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
+  results.soak = soak;
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`bench/results.json: soak ${JSON.stringify(soak)}`);
 }
 
 main().catch((err: unknown) => {
