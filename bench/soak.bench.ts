@@ -120,8 +120,10 @@ channels:
   }[] = [];
   let dropped = 0;
   let answered = 0;
-  // Import responses by file stem: a receipt written again after the consumer took the file once
-  // (see the retention notes in the README) counts once.
+  // Final receipts (the sandbox's sixth, R 放行) by file stem: a declaration counts as answered
+  // when its last receipt is written, so the feeding keeps pace with the receipt stage, not only
+  // the import responses; a receipt written again after the consumer took the file once (see
+  // the retention notes in the README) counts once.
   const seen = new Set<string>();
   const sample = async (): Promise<void> => {
     const info = await redis.info('memory');
@@ -146,7 +148,7 @@ channels:
   // Outbox files are removed as they are counted, as a consuming system would.
   const countAnswers = (): void => {
     for (const f of ls(outbox)) {
-      if (f.includes('.import-response.') && !seen.has(f.split('.')[0]!)) {
+      if (f.includes('.dec-result.06.') && !seen.has(f.split('.')[0]!)) {
         seen.add(f.split('.')[0]!);
         answered++;
       }
