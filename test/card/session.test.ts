@@ -159,6 +159,22 @@ describe('OpenPGP profile', () => {
   });
 });
 
+describe('emulator answer time (what the card bench subtracts)', () => {
+  it('adds the time of every answered APDU to stats.answerUs; resetStats clears it', async () => {
+    const c = card();
+    const s = session(c);
+    expect(c.stats.answerUs).toBe(0);
+    await openPgpProfile.open(s);
+    const afterOpen = c.stats.answerUs;
+    expect(afterOpen).toBeGreaterThan(0);
+    await openPgpProfile.verifyPin(s, openPgpProfile.encodePin('123456'));
+    await openPgpProfile.sign(s, digestInfoFor('sha256', Buffer.from('z')), 256);
+    expect(c.stats.answerUs).toBeGreaterThan(afterOpen);
+    c.resetStats();
+    expect(c.stats).toMatchObject({ apdus: 0, answerUs: 0 });
+  });
+});
+
 describe('PIV profile', () => {
   it('reads a gzip-compressed certificate, the PIN status without using a try, and signs in slot 9C', async () => {
     const c = card({

@@ -8,7 +8,12 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { CardStats } from './emulator/applet.js';
-import type { ControlEvent, ControlReply, ControlRequest } from './emulator/protocol.js';
+import type {
+  AnswerTime,
+  ControlEvent,
+  ControlReply,
+  ControlRequest,
+} from './emulator/protocol.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = join(HERE, '..', '..');
@@ -114,6 +119,11 @@ export class VcardProcess {
 
   async stats(slot: number): Promise<CardStats> {
     return (await this.request({ cmd: 'stats', slot })) as CardStats;
+  }
+
+  /** The card's cumulative APDU count and time spent answering them, measured in the emulator. */
+  async answerTime(slot: number): Promise<AnswerTime> {
+    return (await this.request({ cmd: 'answerTime', slot })) as AnswerTime;
   }
 
   async stop(): Promise<void> {

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import {
   certPemToDer,
+  type AnswerTime,
   type AppletName,
   type ControlEvent,
   type ControlReply,
@@ -83,6 +84,10 @@ function run(req: ControlRequest): unknown {
       return { connected: linkAt(req.slot).connected, powered: linkAt(req.slot).card.powered };
     case 'stats':
       return linkAt(req.slot).card.stats;
+    case 'answerTime': {
+      const { apdus, answerUs } = linkAt(req.slot).card.stats;
+      return { apdus, answerUs } satisfies AnswerTime;
+    }
     case 'resetStats':
       return void linkAt(req.slot).card.resetStats();
     case 'setPin': {

@@ -16,6 +16,11 @@ export interface CardStats {
   verifyAttempts: number;
   verifyQueries: number;
   signatures: number;
+  /**
+   * Microseconds spent answering C-APDUs (VirtualCard.process: parse, applet, RSA, encode), summed;
+   * benches subtract it from their wall time to get what the PC/SC stack and the gateway add.
+   */
+  answerUs: number;
   /** `INS P1P2` of the last commands, oldest first (at most 2000), GET RESPONSE included. */
   trace: string[];
   /** Global sequence number of each traced command across all cards of the process. */
@@ -29,6 +34,7 @@ export function emptyStats(): CardStats {
     verifyAttempts: 0,
     verifyQueries: 0,
     signatures: 0,
+    answerUs: 0,
     trace: [],
     seq: [],
   };

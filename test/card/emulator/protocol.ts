@@ -39,6 +39,8 @@ export interface EmulatorConfig {
 export type ControlRequest =
   | { cmd: 'ping' }
   | { cmd: 'insert' | 'remove' | 'stats' | 'resetStats' | 'status'; slot: number }
+  /** The card's APDU count and answer time so far (cheap: no trace), see AnswerTime. */
+  | { cmd: 'answerTime'; slot: number }
   | { cmd: 'setPin'; slot: number; applet: AppletName; pin: string }
   | { cmd: 'setTries'; slot: number; applet: AppletName; tries: number }
   | { cmd: 'setPw1Multi'; slot: number; value: boolean }
@@ -49,6 +51,12 @@ export type ControlRequest =
       keyPem: string;
       certPem: string | null;
     };
+
+/** Cumulative since the emulator started or the last resetStats (CardStats.apdus and .answerUs). */
+export interface AnswerTime {
+  readonly apdus: number;
+  readonly answerUs: number;
+}
 
 export type ControlReply =
   { id: number; ok: true; result?: unknown } | { id: number; ok: false; error: string };

@@ -81,12 +81,17 @@ export class VirtualCard {
     Object.assign(this.stats, emptyStats());
   }
 
-  /** One C-APDU in, one R-APDU out. */
+  /** One C-APDU in, one R-APDU out; the time it takes is added to `stats.answerUs`. */
   process(raw: Buffer): Buffer {
-    const cmd = parseCommand(raw);
-    this.count(raw, cmd);
-    if (!cmd) return Buffer.from([0x67, 0x00]);
-    return this.encode(this.dispatch(cmd), cmd);
+    const start = process.hrtime.bigint();
+    try {
+      const cmd = parseCommand(raw);
+      this.count(raw, cmd);
+      if (!cmd) return Buffer.from([0x67, 0x00]);
+      return this.encode(this.dispatch(cmd), cmd);
+    } finally {
+      this.stats.answerUs += Number(process.hrtime.bigint() - start) / 1000;
+    }
   }
 
   private clearVolatile(): void {
