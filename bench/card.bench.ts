@@ -14,7 +14,6 @@
  * CARD_DRY=1 (print only, results.json is left alone). Merged into bench/results.json under `card`.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +25,7 @@ import { signEnveloped, verifyEnveloped } from '../src/signing/xmldsig.js';
 import { cardIdentity } from '../test/card/fixtures.js';
 import { cardStackAvailability, startCardStack, type CardStack } from '../test/card/harness.js';
 import { sampleDecMessage } from '../test/helpers/sample-dec-message.js';
+import { mergeResults } from './results-file.js';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const N = Number(process.env.CARD_SIGS ?? 200);
@@ -58,15 +58,6 @@ function toolVersion(cmd: string, args: string[]): string | null {
   } catch {
     return null;
   }
-}
-
-function mergeResults(entries: Record<string, unknown>): void {
-  const file = join(BENCH, 'results.json');
-  const current = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
-    : {};
-  writeFileSync(`${file}.tmp`, `${JSON.stringify({ ...current, ...entries }, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
 }
 
 /** The card signer with the time spent inside each sign() call recorded. */

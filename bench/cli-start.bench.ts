@@ -6,10 +6,11 @@
  * `cli.start`. Run: node --import tsx bench/cli-start.bench.ts
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mergeResults } from './results-file.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'eport.js');
@@ -62,8 +63,4 @@ entry.machine = {
 entry.method = `median wall time of ${RUNS} spawns after one warm-up; status looks up one file in Redis; load average shows how busy the shared machine was`;
 rmSync(dir, { recursive: true, force: true });
 
-// Read-modify-write: other benchmarks own the other keys.
-const resultsFile = join(ROOT, 'bench', 'results.json');
-const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
-results['cli.start'] = entry;
-writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+mergeResults({ 'cli.start': entry });

@@ -40,6 +40,7 @@ import { seededRandom } from '../test/helpers/seeded-random.js';
 import { generateSelfSignedIdentity } from '../src/signing/self-signed.js';
 import { loadSoftKeySigner } from '../src/signing/soft-key.js';
 import { signEnveloped } from '../src/signing/xmldsig.js';
+import { mergeResults } from './results-file.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // E2E_BIN: another build's bin/eport.js, to compare two versions side by side in one session.
@@ -366,10 +367,7 @@ async function main(): Promise<void> {
     },
   };
   if (process.env.E2E_DRY) return;
-  const resultsFile = join(ROOT, 'bench', 'results.json');
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
-  results.e2e = e2e;
-  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  mergeResults({ e2e });
   console.log(JSON.stringify(e2e, null, 2));
 }
 

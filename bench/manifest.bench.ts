@@ -10,7 +10,6 @@ import {
   readFileSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { join } from 'node:path';
 import { ManifestTranslator } from '../src/translators/manifest/manifest-translator.js';
 import { loadManifestMapping } from '../src/translators/manifest/mapping.js';
 import { loadCodeTables } from '../src/translators/codes/code-tables.js';
+import { mergeResults } from './results-file.js';
 
 const BILLS = 20_000;
 const dir = mkdtempSync(join(tmpdir(), 'manifest-bench-'));
@@ -81,8 +81,4 @@ const entry = {
 console.log(`bills ${result.bills}`, entry);
 rmSync(dir, { recursive: true, force: true });
 
-// Read-modify-write: other benchmarks own the other keys.
-const resultsFile = 'bench/results.json';
-const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
-results['manifest.translate_20k'] = entry;
-writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+mergeResults({ 'manifest.translate_20k': entry });

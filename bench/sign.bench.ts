@@ -8,7 +8,7 @@
  * Results are merged into bench/results.json.
  */
 import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { sm2KeyFromKeyObject, sm2Sign, sm2Z } from '../src/signing/sm2.js';
 import { loadSoftKeySigner } from '../src/signing/soft-key.js';
 import { registerSmAlgorithms } from '../src/signing/xml-crypto-sm.js';
 import { signEnveloped, verifyEnveloped } from '../src/signing/xmldsig.js';
+import { mergeResults } from './results-file.js';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const WORK = join(BENCH, '.work', 'sign');
@@ -166,16 +167,6 @@ async function sm2Identity(): Promise<
     key: createPrivateKey(keyPem),
     certPem,
   };
-}
-
-function mergeResults(entries: Record<string, unknown>): void {
-  const file = join(BENCH, 'results.json');
-  const current = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
-    : {};
-  const next = { ...current, ...entries };
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(next, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
 }
 
 async function main(): Promise<void> {

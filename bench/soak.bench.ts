@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { decMessage } from '../test/helpers/dec-message.js';
 import { generateSelfSignedIdentity } from '../src/signing/self-signed.js';
+import { mergeResults } from './results-file.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, 'bench', '.work', 'soak');
@@ -219,10 +220,7 @@ channels:
       loadavg1m: Math.round(loadavg()[0]! * 10) / 10,
     },
   };
-  const resultsFile = join(ROOT, 'bench', 'results.json');
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
-  results.soak = soak;
-  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  mergeResults({ soak });
   console.log(`bench/results.json: soak ${JSON.stringify(soak)}`);
 }
 
