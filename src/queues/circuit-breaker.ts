@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { DEFAULT_BREAKER, type ResolvedBreaker } from '../config/resolve-breaker.js';
+import type { Admission, BreakerState, CircuitBreakerPort } from './circuit-breaker-port.js';
 
-export type BreakerState = 'closed' | 'open' | 'half-open';
+export type { Admission, BreakerState } from './circuit-breaker-port.js';
 
 /** What `eport status`, the metrics and the API show of one breaker. */
 export interface BreakerSnapshot {
@@ -15,16 +16,6 @@ export interface BreakerSnapshot {
   readonly openUntil?: number;
   readonly lastError?: string;
 }
-
-/** The breaker's answer to "may this message be sent now?". */
-export type Admission =
-  | { readonly send: true; readonly probe: boolean }
-  | {
-      readonly send: false;
-      readonly state: 'open' | 'half-open';
-      readonly until: number;
-      readonly since: number;
-    };
 
 // Decides, atomically for every node on this Redis, whether a send may go. Open until its time
 // is up, then exactly one probe (half-open); a probe whose node died is replaced after its lease.
@@ -60,11 +51,11 @@ if st == 'half-open' or (st == 'closed' and n >= tonumber(ARGV[2])) then
 end
 return {0, n}`;
 
-// The endpoint answered: closes the breaker. Returns the state it was in.
+// The endpoint answered: closes the breaker and resets the count. Returns the state it was in.
+// A breaker that never opened has no state field yet, but may have counted failures.
 const ANSWER_LUA = `
-local st = redis.call('HGET', KEYS[1], 'state')
-if not st then return 'closed' end
-if st == 'closed' and redis.call('HGET', KEYS[1], 'failures') == '0' then return st end
+local st = redis.call('HGET', KEYS[1], 'state') or 'closed'
+if st == 'closed' and (redis.call('HGET', KEYS[1], 'failures') or '0') == '0' then return st end
 redis.call('HSET', KEYS[1], 'state', 'closed', 'failures', 0, 'changedAt', ARGV[1])
 redis.call('HDEL', KEYS[1], 'since', 'openUntil', 'probeUntil')
 return st`;
@@ -75,7 +66,7 @@ return st`;
  * deliver stage, so they work for every transport type. Only transient failures count: a
  * permanent error means the endpoint answered (it refused one message), so it closes the breaker.
  */
-export class CircuitBreakers {
+export class CircuitBreakers implements CircuitBreakerPort {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
