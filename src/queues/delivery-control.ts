@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
 import { GATEWAY_STATUSES, isTerminal } from '../receipts/status.js';
+import type { ClaimResult, DeliveryControlPort } from './delivery-control-port.js';
+
+export type { ClaimResult } from './delivery-control-port.js';
 
 /** An operator's hold on a whole channel. */
 export interface ChannelHold {
@@ -9,7 +12,6 @@ export interface ChannelHold {
   readonly reason?: string;
 }
 
-export type ClaimResult = 'ok' | 'held' | 'cancelled' | 'missing';
 export type HoldResult = 'held' | 'already' | 'sent' | 'sending' | 'ended' | 'missing';
 export type ReleaseResult =
   | { readonly result: 'released'; readonly jobId?: string }
@@ -109,7 +111,7 @@ const TERMINAL_STATUSES = GATEWAY_STATUSES.filter(isTerminal);
  * that respects them. Every decision is one Lua script on the message's own keys, so an operator
  * and a deliver worker on any node never both win.
  */
-export class DeliveryControl {
+export class DeliveryControl implements DeliveryControlPort {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,

@@ -12,6 +12,10 @@ import { MemoryStageQueues } from '../helpers/memory-stage-queues.js';
 import { defineStageQueuesContractTests } from './stage-queues.contract.js';
 import { MemoryLeases } from '../helpers/memory-lease.js';
 import { defineLeaseContractTests } from './lease.contract.js';
+import { MemoryDeliveryControl } from '../helpers/memory-delivery-control.js';
+import { defineDeliveryControlContractTests } from './delivery-control.contract.js';
+import { MemoryCircuitBreakers } from '../helpers/memory-circuit-breakers.js';
+import { defineCircuitBreakerContractTests } from './circuit-breaker.contract.js';
 
 /** The in-memory fakes keep their ports' contracts, like the adapters they stand in for. */
 defineIntakeSourceContractTests('in-memory fake', async () => {
@@ -92,4 +96,14 @@ defineLeaseContractTests('in-memory fake', async () => {
     pass: async (ms) => void (now += ms),
     close: async () => {},
   };
+});
+
+defineDeliveryControlContractTests('in-memory fake', async () => {
+  const ledger = new MemoryLedger();
+  return { control: new MemoryDeliveryControl(ledger), ledger, close: async () => {} };
+});
+
+defineCircuitBreakerContractTests('in-memory fake', async (settings) => {
+  const breakers = new MemoryCircuitBreakers(settings);
+  return { nodeA: breakers, nodeB: breakers, close: async () => {} };
 });

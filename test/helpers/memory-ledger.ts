@@ -38,6 +38,19 @@ export class MemoryLedger implements LedgerPort {
     if (audit) this.audit.push({ messageId: id, event: JSON.parse(json) as LedgerEvent });
   }
 
+  /**
+   * A record's raw fields, or undefined when there is none: for the fakes of ports that, like
+   * their Redis adapters, act on the ledger's own records (delivery control).
+   */
+  fieldsOf(id: string): Map<string, string> | undefined {
+    return this.hashes.get(id);
+  }
+
+  /** A timeline entry that skips the audit stream, as the delivery-control scripts write them. */
+  note(id: string, ev: LedgerEvent): void {
+    this.push(id, ev, false);
+  }
+
   async create(rec: Omit<MessageRecord, 'status' | 'updatedAt'>): Promise<boolean> {
     if (this.hashes.has(rec.id)) return false;
     const h = this.hash(rec.id);
