@@ -1,20 +1,15 @@
-import { join } from 'node:path';
 import type { GatewayConfig } from '../config/resolve.js';
 import type { Logger } from '../core/logger.js';
 import { ShutdownManager } from '../core/lifecycle.js';
 import { Spool } from '../core/spool.js';
 import { isGatewayError } from '../core/errors.js';
 import { FolderReceiptSink } from '../gateway/folder-sink.js';
-import { ReceiptForms } from '../receipts/forms/receipt-forms.js';
-import { Ledger } from '../queues/ledger.js';
-import { ReceiptFeed } from '../queues/receipt-feed.js';
 import { ReceiptSla } from '../queues/receipt-sla.js';
 import { bullmqConnection, createRedis, type RedisTarget } from '../queues/redis-connection.js';
-import { StageQueues } from '../queues/stage-queues.js';
+import { createPipelineStores } from '../queues/pipeline-stores.js';
 import { startWorkers } from '../queues/workers.js';
 import type { PipelineDeps } from '../queues/deps.js';
 import { startHeartbeat, WorkerRegistry } from '../queues/worker-registry.js';
-import { CLIENT_SIGNER } from '../config/resolve.js';
 import { createSigner } from '../signing/signer-registry.js';
 import type { Signer } from '../signing/signer.js';
 import { createTranslator } from '../translators/factory.js';
@@ -51,16 +46,9 @@ export async function startStageWorkerHost(
     const stopBeat = startHeartbeat(new WorkerRegistry(redis, config.redis.prefix), index, 'stage');
     shutdown.add('heartbeat', stopBeat);
     const connection = bullmqConnection(redisTarget);
-    const clientSigns =
-      config.channels.some((ch) => ch.signer === CLIENT_SIGNER) &&
-      !config.signers.some((s) => s.name === CLIENT_SIGNER);
-    const queues = new StageQueues(
-      connection,
-      config.redis.prefix,
-      config.retry.delaysMs.length + 1,
-      [...config.signers.map((s) => s.name), ...(clientSigns ? [CLIENT_SIGNER] : [])],
-      config.retention.jobsMs,
-    );
+    // The primary's own store factory: the same ledger, queues, controls and leases as app.ts.
+    const stores = createPipelineStores(config, redis, connection, new Spool(config.spoolDir));
+    const { ledger, queues } = stores;
     shutdown.add('queues', () => queues.close());
 
     const signers = new Map<string, Signer>();
@@ -81,19 +69,13 @@ export async function startStageWorkerHost(
       transports.set(t.name, transport);
       shutdown.add(`transport:${t.name}`, () => transport.close());
     }
-    const ledger = new Ledger(redis, config.redis.prefix);
     const deps: PipelineDeps = {
+      ...stores,
       config,
       log,
       redis,
-      ledger,
-      receiptFeed: new ReceiptFeed(redis, config.redis.prefix),
       receiptSla: new ReceiptSla(redis, config.redis.prefix, ledger, log),
-      spool: new Spool(config.spoolDir),
-      queues,
       sink: new FolderReceiptSink(),
-      receiptForms: new ReceiptForms(config.channels),
-      channels: new Map(config.channels.map((c) => [c.name, c])),
       translators: new Map(
         config.channels.map((ch) => [ch.name, createTranslator(ch.translator, ch.translation)]),
       ),

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { archiveToFailed } from './outcomes.js';
-import type { PipelineDeps } from './deps.js';
+import type { ArchiveDeps } from './outcomes.js';
+import { redisArchiveLeases } from './lease.js';
 import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '../../test/helpers/redis.js';
 
 /** archiveToFailed under its lease: one mover at a time, and never another mover's lease deleted. */
@@ -15,7 +16,10 @@ describe('archiveToFailed lease (real Redis)', () => {
   const key = (id: string) => `${prefix}:lock:archive:${id}`;
   /** Only what archiveToFailed touches before it decides there is nothing to move. */
   const deps = (get: (id: string) => Promise<undefined>) =>
-    ({ redis, config: { redis: { prefix } }, ledger: { get } }) as unknown as PipelineDeps;
+    ({
+      archiveLeases: redisArchiveLeases(redis, prefix),
+      ledger: { get },
+    }) as unknown as ArchiveDeps;
 
   it('leaves the move to the caller that holds the lease', async () => {
     await redis.set(key('m1'), 'other-caller', 'PX', 10_000);

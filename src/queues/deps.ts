@@ -7,6 +7,11 @@ import type { ReceiptForms } from '../receipts/forms/receipt-forms.js';
 import type { Signer } from '../signing/signer.js';
 import type { Translator } from '../translators/translator.js';
 import type { Transport } from '../transports/transport.js';
+import type { LeaseFactory } from '../core/lease.js';
+import type { CircuitBreakerPort } from './circuit-breaker-port.js';
+import type { CircuitBreakers } from './circuit-breaker.js';
+import type { DeliveryControl } from './delivery-control.js';
+import type { DeliveryControlPort } from './delivery-control-port.js';
 import type { LedgerPort } from './ledger-port.js';
 import type { ReceiptFeed } from './receipt-feed.js';
 import type { ReceiptSla } from './receipt-sla.js';
@@ -31,12 +36,29 @@ export interface PipelineDeps {
   readonly translators: ReadonlyMap<string, Translator>;
   readonly signers: ReadonlyMap<string, Signer>;
   readonly transports: ReadonlyMap<string, Transport>;
+  /** Operator holds, releases and replays, and the deliver stage's claim that respects them. */
+  readonly deliveryControl: DeliveryControl;
+  /** One circuit breaker per transport, shared by every node. */
+  readonly breakers: CircuitBreakers;
+  /**
+   * The lease of one move of a message's source file to failed/ (`name` is the message id); each
+   * lease made has an owner of its own, so two moves in one process exclude each other too.
+   */
+  readonly archiveLeases: LeaseFactory;
 }
 
 /** The stores of the pipeline, made by createPipelineStores (pipeline-stores.ts). */
 export type PipelineStores = Pick<
   PipelineDeps,
-  'ledger' | 'receiptFeed' | 'receiptForms' | 'spool' | 'queues' | 'channels'
+  | 'ledger'
+  | 'receiptFeed'
+  | 'receiptForms'
+  | 'spool'
+  | 'queues'
+  | 'channels'
+  | 'deliveryControl'
+  | 'breakers'
+  | 'archiveLeases'
 >;
 
 /**
@@ -51,11 +73,14 @@ interface StageView {
   readonly queues: StageQueuesPort;
   readonly receiptFeed: Pick<ReceiptFeed, 'append' | 'delivered'>;
   readonly receiptSla: Pick<ReceiptSla, 'expect' | 'answered'>;
+  readonly deliveryControl: DeliveryControlPort;
+  readonly breakers: CircuitBreakerPort;
 }
 
 /**
- * The members of PipelineDeps a piece of the pipeline names, the queues, feed and SLA by what it
- * uses of them (so an in-memory fake fits); the ledger is a port already. The composition root
+ * The members of PipelineDeps a piece of the pipeline names, the queues, feed, SLA, delivery
+ * control and breakers by what it uses of them (so an in-memory fake fits); the ledger is a port
+ * already. The composition root
  * passes the whole PipelineDeps.
  */
 export type DepsOf<K extends keyof PipelineDeps> = {

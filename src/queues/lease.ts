@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Lease, LeaseFactory } from '../core/lease.js';
 
@@ -44,4 +44,18 @@ export class RedisLease implements Lease {
 /** Leases under `<prefix>:lease:<name>` in Redis: what app.ts hands the registries. */
 export function redisLeases(redis: Redis, prefix: string): LeaseFactory {
   return (name, ttlMs) => new RedisLease(redis, `${prefix}:lease:${name}`, ttlMs);
+}
+
+/**
+ * The archive leases (`<prefix>:lock:archive:<message id>`): one per move of a source file to
+ * failed/, each with an owner of its own, so it is released only by the move that took it.
+ */
+export function redisArchiveLeases(redis: Redis, prefix: string): LeaseFactory {
+  return (messageId, ttlMs) =>
+    new RedisLease(
+      redis,
+      `${prefix}:lock:archive:${messageId}`,
+      ttlMs,
+      `${NODE_ID}:${randomUUID()}`,
+    );
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GatewayError, ERRORS } from '../core/errors.js';
@@ -8,7 +7,6 @@ import { renderGatewayReceiptAs, type GatewayReceipt } from '../receipts/gateway
 import { isNegativeStatus } from '../receipts/status.js';
 import { channelOf, type DepsOf } from './deps.js';
 import { isInside, moveUnique } from '../core/archive.js';
-import { NODE_ID, RedisLease } from './lease.js';
 import { companionOf, moveCompanion } from '../core/archive-companion.js';
 import { isBundle, unpackBundle } from '../core/document-bundle.js';
 
@@ -18,8 +16,8 @@ const ARCHIVE_LEASE_MS = 10_000;
 /** What issuing a gateway receipt needs. */
 export type GatewayReceiptDeps = DepsOf<'channels' | 'spool' | 'ledger' | 'queues'>;
 
-/** What moving a source file to failed/ needs (the lease is in Redis). */
-export type ArchiveDeps = DepsOf<'redis' | 'config' | 'ledger' | 'channels' | 'spool'>;
+/** What moving a source file to failed/ needs. */
+export type ArchiveDeps = DepsOf<'archiveLeases' | 'ledger' | 'channels' | 'spool'>;
 
 /** What ending a message as failed or dead needs. */
 export type FailDeps = GatewayReceiptDeps & ArchiveDeps & DepsOf<'log'>;
@@ -100,12 +98,7 @@ export async function failMessage(
  * its own) keeps the two from moving it twice.
  */
 export async function archiveToFailed(deps: ArchiveDeps, messageId: string): Promise<void> {
-  const lease = new RedisLease(
-    deps.redis,
-    `${deps.config.redis.prefix}:lock:archive:${messageId}`,
-    ARCHIVE_LEASE_MS,
-    `${NODE_ID}:${randomUUID()}`,
-  );
+  const lease = deps.archiveLeases(messageId, ARCHIVE_LEASE_MS);
   if (!(await lease.holds())) return;
   try {
     const rec = await deps.ledger.get(messageId);

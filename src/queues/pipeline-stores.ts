@@ -3,7 +3,10 @@ import type { ConnectionOptions } from 'bullmq';
 import { CLIENT_SIGNER, type GatewayConfig } from '../config/resolve.js';
 import type { Spool } from '../core/spool.js';
 import { ReceiptForms } from '../receipts/forms/receipt-forms.js';
+import { CircuitBreakers } from './circuit-breaker.js';
+import { DeliveryControl } from './delivery-control.js';
 import type { PipelineStores } from './deps.js';
+import { redisArchiveLeases } from './lease.js';
 import { Ledger } from './ledger.js';
 import { ReceiptFeed } from './receipt-feed.js';
 import { StageQueues } from './stage-queues.js';
@@ -48,5 +51,8 @@ export function createPipelineStores(
       config.retention.jobsMs,
     ),
     channels: new Map(config.channels.map((c) => [c.name, c])),
+    deliveryControl: new DeliveryControl(redis, config.redis.prefix),
+    breakers: new CircuitBreakers(redis, config.redis.prefix, config.breakers),
+    archiveLeases: redisArchiveLeases(redis, config.redis.prefix),
   };
 }

@@ -9,6 +9,7 @@ import type { ResolvedChannel } from '../../src/config/resolve.js';
 import { Spool, type SpoolRef } from '../../src/core/spool.js';
 import type { FeedEntry } from '../../src/queues/receipt-feed.js';
 import type {
+  DeliverDeps,
   ReceiptDeps,
   SignDeps,
   TranslateDeps,
@@ -18,17 +19,20 @@ import { ReceiptForms } from '../../src/receipts/forms/receipt-forms.js';
 import { createFakeSigner, type FakeSigner } from '../../src/signing/fake-signer.js';
 import { createTranslator } from '../../src/translators/factory.js';
 import type { Translator } from '../../src/translators/translator.js';
+import { FakeTransport } from '../../src/transports/fake-transport.js';
+import { MemoryCircuitBreakers } from './memory-circuit-breakers.js';
+import { MemoryDeliveryControl } from './memory-delivery-control.js';
+import { MemoryLeases } from './memory-lease.js';
 import { MemoryLedger } from './memory-ledger.js';
 import { MemoryReceiptSink } from './memory-receipt-sink.js';
 import { MemoryStageQueues } from './memory-stage-queues.js';
 
 /**
- * The few Redis commands the stages still use directly in these tests: the receipt-name stems
- * (set NX, get) and the archive lease of queues/lease.ts (its take-or-renew script has a TTL
- * argument, its release script none). No expiry: no lease outlives a unit test. Anything else is
- * missing on purpose, so a stage that starts using Redis behind its ports fails loudly here.
+ * The one use of Redis the stages still make directly: the receipt-name stems (set NX, get) of
+ * the receipt and write-back stages. Anything else is missing on purpose, so a stage that starts
+ * using Redis behind its ports fails loudly here.
  */
-export function memoryStemAndLeaseRedis(): Redis {
+export function memoryStemRedis(): Redis {
   const m = new Map<string, string>();
   const store = {
     get: async (k: string) => m.get(k) ?? null,
@@ -37,21 +41,11 @@ export function memoryStemAndLeaseRedis(): Redis {
       m.set(k, v);
       return 'OK';
     },
-    eval: async (_script: string, _keys: number, key: string, owner: string, ttl?: string) => {
-      const cur = m.get(key);
-      if (ttl !== undefined) {
-        if (cur === undefined) m.set(key, owner);
-        return (cur ?? owner) === owner ? 1 : 0;
-      }
-      if (cur !== owner) return 0;
-      m.delete(key);
-      return 1;
-    },
   };
   return store as unknown as Redis;
 }
 
-type AllDeps = TranslateDeps & SignDeps & WritebackDeps & ReceiptDeps;
+type AllDeps = TranslateDeps & SignDeps & DeliverDeps & WritebackDeps & ReceiptDeps;
 
 export interface StageHarness {
   readonly deps: AllDeps;
@@ -61,6 +55,14 @@ export interface StageHarness {
   readonly queues: MemoryStageQueues;
   readonly spool: Spool;
   readonly sink: MemoryReceiptSink;
+  readonly control: MemoryDeliveryControl;
+  readonly breakers: MemoryCircuitBreakers;
+  /** Transport `t` of channel `dec`. */
+  readonly transport: FakeTransport;
+  /** The archive leases; each lease made has an owner of its own, as in Redis. */
+  readonly leases: MemoryLeases;
+  /** Receipt deadlines the deliver stage set, by message id. */
+  readonly slaDeadlines: Map<string, number>;
   /** Signer `k`, when asked for (making its key costs a second or two on a busy machine). */
   readonly signer: FakeSigner | undefined;
   /** What the write-back and the receipt stage appended to the polling feed. */
@@ -70,8 +72,8 @@ export interface StageHarness {
 }
 
 /**
- * One channel `dec` (signer `k`, a fake signer; transport `t`), the in-memory ledger and stage
- * queues, a spool and data folder in a temporary directory, a memory outbox and a recording feed.
+ * One channel `dec` (signer `k`, a fake signer; transport `t`, a fake transport), the in-memory
+ * ledger, stage queues, delivery control and circuit breakers, a spool and data folder in a temporary directory, a memory outbox and a recording feed.
  * `channelFields` adds YAML fields to the channel, `extra` top-level YAML; `signer` makes the fake
  * signer `k` (the sign stage needs it, the others do not).
  */
@@ -104,10 +106,16 @@ channels:
   const sink = new MemoryReceiptSink();
   const signer = options.signer ? createFakeSigner({ name: 'k' }) : undefined;
   const feed: StageHarness['feed'] = [];
+  const control = new MemoryDeliveryControl(ledger);
+  const breakers = new MemoryCircuitBreakers(config.breakers);
+  const transport = new FakeTransport();
+  const leases = new MemoryLeases();
+  const slaDeadlines = new Map<string, number>();
+  let leaseOwners = 0;
   const deps: AllDeps = {
     config,
     log: pino({ level: 'silent' }),
-    redis: memoryStemAndLeaseRedis(),
+    redis: memoryStemRedis(),
     ledger,
     spool,
     queues,
@@ -119,6 +127,10 @@ channels:
       ],
     ]),
     signers: new Map(signer ? [['k', signer]] : []),
+    transports: new Map([['t', transport]]),
+    deliveryControl: control,
+    breakers,
+    archiveLeases: (name) => leases.lease(`archive:${name}`, `move-${++leaseOwners}`),
     sink,
     receiptForms: new ReceiptForms(config.channels),
     receiptFeed: {
@@ -129,7 +141,10 @@ channels:
       delivered: async (ch, messageId, seq) =>
         feed.some((f) => f.channel === ch && f.entry.messageId === messageId && f.seq === seq),
     },
-    receiptSla: { expect: async () => {}, answered: async () => {} },
+    receiptSla: {
+      expect: async (messageId, deadline) => void slaDeadlines.set(messageId, deadline),
+      answered: async (messageId) => void slaDeadlines.delete(messageId),
+    },
   };
   return {
     deps,
@@ -139,6 +154,11 @@ channels:
     queues,
     spool,
     sink,
+    control,
+    breakers,
+    transport,
+    leases,
+    slaDeadlines,
     signer,
     feed,
     receive: async (id, bytes, sourceName = 'a.xml') => {

@@ -1,7 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
-import { CircuitBreakers, type Admission } from '../circuit-breaker.js';
-import { DeliveryControl } from '../delivery-control.js';
+import type { Admission } from '../circuit-breaker-port.js';
 import { channelOf } from '../deps.js';
 import type { DeliverDeps } from './processor-deps.js';
 import type { MessageJob } from '../names.js';
@@ -32,8 +31,7 @@ const time = (ms: number): string => new Date(ms).toISOString();
  * that must wait goes back to the delayed set without spending one of its attempts.
  */
 export function deliverProcessor(deps: DeliverDeps) {
-  const control = new DeliveryControl(deps.redis, deps.config.redis.prefix);
-  const breakers = new CircuitBreakers(deps.redis, deps.config.redis.prefix, deps.config.breakers);
+  const { deliveryControl: control, breakers } = deps;
 
   /** Back to the delayed set until `at`, attempts untouched, behind fresh messages. */
   const waitUntil = async (
