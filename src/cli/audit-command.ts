@@ -6,21 +6,23 @@ import type { ChainHead } from '../records/audit-chain.js';
 async function storedHead(configFile: string): Promise<ChainHead | undefined> {
   // Loaded when used: every CLI start stays quick.
   const { loadConfig } = await import('../config/load.js');
-  const { createRedis } = await import('../queues/redis-connection.js');
-  const { redisTargetOf } = await import('./message-lookup.js');
+  const { openLedgerContext } = await import('./ledger-context.js');
   const config = loadConfig(configFile);
-  const redis = createRedis(redisTargetOf(config));
-  redis.on('error', () => {});
+  const opening = openLedgerContext(config);
   try {
     const raw = await Promise.race([
-      redis.get(`${config.redis.prefix}:audit:head`),
+      opening.then((ctx) => ctx.redis.get(`${config.redis.prefix}:audit:head`)),
       new Promise<null>((r) => setTimeout(() => r(null), 3000).unref()),
     ]);
     return raw ? (JSON.parse(raw) as ChainHead) : undefined;
   } catch {
     return undefined;
   } finally {
-    redis.disconnect();
+    // Also when Redis answers only after the wait: its connection is closed then.
+    void opening.then(
+      (ctx) => ctx.close(),
+      () => {},
+    );
   }
 }
 

@@ -38,10 +38,8 @@ export function registerReceiptsTail(program: Command): void {
       // Loaded when used: every CLI start stays quick.
       const { loadConfig } = await import('../config/load.js');
       const { toMs } = await import('../config/duration.js');
-      const { createRedis, describeRedis } = await import('../queues/redis-connection.js');
-      const { ReceiptFeed } = await import('../queues/receipt-feed.js');
       const { Spool } = await import('../core/spool.js');
-      const { redisTargetOf } = await import('./message-lookup.js');
+      const { openLedgerContext } = await import('./ledger-context.js');
       const config = loadConfig(opts.config);
       const channels = opts.channel ? [opts.channel] : config.channels.map((c) => c.name);
       if (opts.channel && !config.channels.some((c) => c.name === opts.channel)) {
@@ -51,22 +49,17 @@ export function registerReceiptsTail(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const redis = createRedis(redisTargetOf(config));
-      redis.on('error', () => {});
+      const ctx = await openLedgerContext(config);
       let stop = false;
       const onSignal = (): void => void (stop = true);
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const [sec, usec] = await redis.time().catch(() => {
-          throw new Error(
-            `cannot reach Redis at ${describeRedis(redisTargetOf(config))}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
-          );
-        });
+        const [sec, usec] = await ctx.redis.time();
         // Cursors are stream ids, which start with the Redis clock in milliseconds.
         const start = `${Math.floor(Number(sec) * 1000 + Number(usec) / 1000) - toMs(/^\d+$/.test(opts.since) ? Number(opts.since) : opts.since)}-0`;
         const cursors = new Map(channels.map((c) => [c, start]));
-        const feed = new ReceiptFeed(redis, config.redis.prefix);
+        const feed = ctx.receiptFeed;
         const spool = new Spool(config.spoolDir);
         let left = opts.count ? Number(opts.count) : Infinity;
         console.error(
@@ -86,7 +79,7 @@ export function registerReceiptsTail(program: Command): void {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        redis.disconnect();
+        await ctx.close();
       }
     });
 }

@@ -7,8 +7,7 @@ import { CircuitBreakers } from './circuit-breaker.js';
 import { DeliveryControl } from './delivery-control.js';
 import type { PipelineStores } from './deps.js';
 import { redisArchiveLeases } from './lease.js';
-import { Ledger } from './ledger.js';
-import { ReceiptFeed } from './receipt-feed.js';
+import { createRecordStores } from './record-stores.js';
 import { StageQueues } from './stage-queues.js';
 
 /**
@@ -39,8 +38,7 @@ export function createPipelineStores(
   spool: Spool,
 ): PipelineStores {
   return {
-    ledger: new Ledger(redis, config.redis.prefix),
-    receiptFeed: new ReceiptFeed(redis, config.redis.prefix),
+    ...createRecordStores(config, redis),
     receiptForms: new ReceiptForms(config.channels),
     spool,
     queues: new StageQueues(
