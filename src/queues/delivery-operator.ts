@@ -1,15 +1,14 @@
 import { jobIdFor } from '../core/ids.js';
 import type { PipelineDeps } from './deps.js';
-import { DeliveryControl } from './delivery-control.js';
 import { operatorRefusal } from '../core/operator-refusal.js';
 import type { MessageRecord } from './ledger-port.js';
 
-type Deps = Pick<PipelineDeps, 'redis' | 'config' | 'queues' | 'channels'>;
+type Deps = Pick<PipelineDeps, 'deliveryControl' | 'queues' | 'channels'>;
 
-/** Operator actions on delivery (hold, release, replay); the CLI and the HTTP API both call these. */
-export function deliveryControl(deps: Pick<PipelineDeps, 'redis' | 'config'>): DeliveryControl {
-  return new DeliveryControl(deps.redis, deps.config.redis.prefix);
-}
+/*
+ * Operator actions on delivery (hold, release, replay); the CLI and the HTTP API both call these,
+ * on the delivery control of the stores (createPipelineStores).
+ */
 
 /** The deliver job of a replay; numbered, so each replay is its own job. */
 export function replayJobId(messageId: string, n: number): string {
@@ -43,13 +42,13 @@ export async function holdMessage(
   who: string,
   reason?: string,
 ): Promise<string> {
-  const r = await deliveryControl(deps).hold(rec.id, who, reason);
+  const r = await deps.deliveryControl.hold(rec.id, who, reason);
   if (r !== 'held') throw operatorRefusal(HOLD_REFUSED[r], `message ${rec.id}`);
   return 'on hold: it will not be sent until released / 已暂停发送，释放后才会发送';
 }
 
 export async function releaseMessage(deps: Deps, rec: MessageRecord, who: string): Promise<string> {
-  const r = await deliveryControl(deps).release(rec.id, rec.channel, who);
+  const r = await deps.deliveryControl.release(rec.id, rec.channel, who);
   if (r.result === 'missing') throw operatorRefusal(HOLD_REFUSED.missing, `message ${rec.id}`);
   if (r.result === 'not-held')
     throw operatorRefusal('not on hold / 报文未暂停', `message ${rec.id}`);
@@ -69,7 +68,7 @@ export async function holdChannel(
     throw operatorRefusal(
       `no channel "${channel}"; channels: ${[...deps.channels.keys()].join(', ')} / 通道不存在`,
     );
-  const fresh = await deliveryControl(deps).holdChannel(channel, who, reason);
+  const fresh = await deps.deliveryControl.holdChannel(channel, who, reason);
   return fresh
     ? `channel ${channel} on hold: files are still accepted and checked, nothing is sent / 通道已暂停发送（仍接收和校验文件）`
     : `channel ${channel} was already on hold / 通道已处于暂停状态`;
@@ -80,7 +79,7 @@ export async function releaseChannel(deps: Deps, channel: string, who: string): 
     throw operatorRefusal(
       `no channel "${channel}"; channels: ${[...deps.channels.keys()].join(', ')} / 通道不存在`,
     );
-  const { wasHeld, parked } = await deliveryControl(deps).releaseChannel(channel, who);
+  const { wasHeld, parked } = await deps.deliveryControl.releaseChannel(channel, who);
   for (const jobId of parked.values()) await wakeDeliverJob(deps, jobId);
   if (!wasHeld && parked.size === 0)
     throw operatorRefusal(`channel ${channel} is not on hold / 通道未暂停`);
@@ -107,7 +106,7 @@ export async function replayMessage(
 ): Promise<string> {
   if (!reason.trim())
     throw operatorRefusal('a replay needs a reason (--reason TEXT) / 重放须说明原因');
-  const n = await deliveryControl(deps).replay(rec.id, who, reason.trim());
+  const n = await deps.deliveryControl.replay(rec.id, who, reason.trim());
   if (typeof n !== 'number') throw operatorRefusal(REPLAY_REFUSED[n], `message ${rec.id}`);
   await deps.queues.add('deliver', replayJobId(rec.id, n), { messageId: rec.id, replay: n });
   return `replay #${n} queued: the same signed bytes go out again / 第 ${n} 次重放已排队`;
