@@ -130,7 +130,7 @@ channels:
     transports: new Map([['t', transport]]),
     deliveryControl: control,
     breakers,
-    archiveLeases: (name) => leases.lease(`archive:${name}`, `move-${++leaseOwners}`),
+    archiveLeases: (name, ttlMs) => leases.lease(`archive:${name}`, `move-${++leaseOwners}`, ttlMs),
     sink,
     receiptForms: new ReceiptForms(config.channels),
     receiptFeed: {
