@@ -5,6 +5,10 @@ import type { ReceiptFeed } from '../queues/receipt-feed.js';
 import { createRecordStores } from '../queues/record-stores.js';
 import { createRedis, describeRedis } from '../queues/redis-connection.js';
 import { redisTargetOf } from './message-lookup.js';
+import { GatewayError } from '../core/errors.js';
+
+/** How long a command waits for Redis to answer before it says it cannot reach it. */
+const REACH_MS = 5_000;
 
 /** The gateway's Redis with the stores that need no queue library. */
 export interface LedgerContext {
@@ -24,12 +28,22 @@ export async function openLedgerContext(config: GatewayConfig): Promise<LedgerCo
   const target = redisTargetOf(config);
   const redis = createRedis(target);
   redis.on('error', () => {});
-  await redis.ping().catch(() => {
+  // The client retries a refused connection for ever (the daemon wants that); a command must not.
+  const reached = await Promise.race([
+    redis.ping().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<false>((r) => setTimeout(() => r(false), REACH_MS).unref()),
+  ]);
+  if (!reached) {
     redis.disconnect();
-    throw new Error(
-      `cannot reach Redis at ${describeRedis(target)}; is the gateway running? / 无法连接 Redis，网关是否在运行？`,
-    );
-  });
+    throw new GatewayError('GW_ERR_REDIS_UNAVAILABLE', {
+      where: describeRedis(target),
+      zh: `${REACH_MS / 1000} 秒内无法连接 Redis，网关是否在运行？`,
+      en: `cannot reach Redis within ${REACH_MS / 1000} s; is the gateway running?`,
+    });
+  }
   return {
     redis,
     ...createRecordStores(config, redis),

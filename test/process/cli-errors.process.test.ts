@@ -113,4 +113,32 @@ describe('CLI errors (spawned)', () => {
       expect(r.stderr).not.toMatch(/toJSON is not a function|\n\s+at /);
     },
   );
+
+  it.each([
+    ['status', '--config', 'CONFIG'],
+    ['status', 'some-message', '--config', 'CONFIG'],
+    ['receipts', 'tail', '--config', 'CONFIG'],
+    ['hold', 'some-message', '--config', 'CONFIG'],
+  ])(
+    '`%s %s` with Redis unreachable says so within seconds instead of waiting for ever',
+    (...args) => {
+      const config = join(dir, 'no-redis.yaml');
+      writeFileSync(join(dir, 'k.pem'), 'not read by these commands');
+      // Port 1 on loopback: nothing listens, every connection is refused at once.
+      writeFileSync(
+        config,
+        'redis: { url: "redis://127.0.0.1:1" }\nsigners: [{ name: k, type: soft-key, key: ./k.pem }]\ntransports: [{ name: t, type: http, url: "http://127.0.0.1:1/x" }]\nchannels: [{ name: declaration, dir: ./d, signer: k, transport: t }]\n',
+      );
+      const r = spawnSync(
+        process.execPath,
+        [BIN, ...args.map((a) => (a === 'CONFIG' ? config : a))],
+        { cwd: dir, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: 25_000 },
+      );
+      expect(r.signal).toBeNull(); // not killed by the timeout
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('GW_ERR_REDIS_UNAVAILABLE');
+      expect(r.stderr).toContain('is the gateway running?');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 });
