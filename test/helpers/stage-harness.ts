@@ -75,7 +75,8 @@ export interface StageHarness {
  * One channel `dec` (signer `k`, a fake signer; transport `t`, a fake transport), the in-memory
  * ledger, stage queues, delivery control and circuit breakers, a spool and data folder in a temporary directory, a memory outbox and a recording feed.
  * `channelFields` adds YAML fields to the channel, `extra` top-level YAML; `signer` makes the fake
- * signer `k` (the sign stage needs it, the others do not).
+ * signer `k` (the sign stage needs it, and the translate stage signs with it at once when `k` is
+ * a soft key); `signerFields` makes `k` a card or the E-Port service (PIN from EPGW_TEST_PIN).
  */
 export function stageHarness(
   options: {
@@ -83,6 +84,8 @@ export function stageHarness(
     extra?: string;
     translator?: Translator;
     signer?: boolean;
+    /** Replaces signer `k`'s type and fields (a card, the E-Port service); a soft key by default. */
+    signerFields?: string;
   } = {},
 ): StageHarness {
   const dir = mkdtempSync(join(tmpdir(), 'eport-stage-'));
@@ -90,13 +93,13 @@ export function stageHarness(
     `dataDir: ./data
 redis: { prefix: unit }
 ${options.extra ?? ''}
-signers: [{ name: k, type: soft-key, key: ./k.pem }]
+signers: [{ name: k, ${options.signerFields ?? 'type: soft-key, key: ./k.pem'} }]
 transports: [{ name: t, type: http, url: "http://127.0.0.1:9/submit" }]
 channels:
   - { name: dec, dir: ./dec, signer: k, transport: t${options.channelFields ? `, ${options.channelFields}` : ''} }
 `,
     join(dir, 'gw.yaml'),
-    {},
+    { EPGW_TEST_PIN: '123456' },
   );
   if (!config) throw new Error(`test config: ${JSON.stringify(problems)}`);
   const channel = config.channels[0]!;

@@ -7,9 +7,20 @@ import type { DepsOf } from '../deps.js';
  * stems (receipt-stem.ts) of the receipt and write-back stages.
  */
 
-/** translate: the document from the spool, the channel's translator, then the sign job. */
+/**
+ * translate: the document from the spool, the channel's translator, then the sign job; or, for a
+ * soft key in this process, the signing itself and the deliver job (fused-sign.ts).
+ */
 export type TranslateDeps = DepsOf<
-  'config' | 'log' | 'ledger' | 'spool' | 'queues' | 'channels' | 'translators' | 'archiveLeases'
+  | 'config'
+  | 'log'
+  | 'ledger'
+  | 'spool'
+  | 'queues'
+  | 'channels'
+  | 'translators'
+  | 'archiveLeases'
+  | 'signers'
 >;
 
 /** sign: the message from the spool, the channel's signer, then the deliver job. */

@@ -7,11 +7,14 @@ import { jobOf, stageHarness } from '../../../test/helpers/stage-harness.js';
 
 const M1 = 'a'.repeat(32);
 
-/** A harness with one message translated and its sign job waiting. */
+/**
+ * A harness with one message translated and its sign job waiting: translated where no signer is
+ * loaded, as when the translate job ran in a process without the key or crashed before signing.
+ */
 async function translated(channelFields?: string) {
   const h = stageHarness({ signer: true, ...(channelFields ? { channelFields } : {}) });
   await h.receive(M1, decMessage('EPGW0001'));
-  await translateProcessor(h.deps)(jobOf({ data: { messageId: M1 } }));
+  await translateProcessor({ ...h.deps, signers: new Map() })(jobOf({ data: { messageId: M1 } }));
   const job = h.queues.take('sign', 'k');
   if (!job) throw new Error('no sign job');
   return { h, job: jobOf(job) };

@@ -4,6 +4,7 @@ import { jobIdFor, messageIdFor } from '../../core/ids.js';
 import { isTerminal } from '../../receipts/status.js';
 import { translateAll } from '../../translators/translator.js';
 import type { StandardMessage } from '../../translators/translator.js';
+import type { ResolvedChannel } from '../../config/resolve.js';
 import { channelOf } from '../deps.js';
 import type { TranslateDeps } from './processor-deps.js';
 import { BUSINESS_KEY_INDEX, type MessageRecord } from '../ledger-port.js';
@@ -11,6 +12,8 @@ import type { MessageJob } from '../names.js';
 import { failMessage } from '../outcomes.js';
 import { MemoryBudget, parseCostOf } from '../memory-budget.js';
 import { amendRequested, findSentMessage } from '../amend-tracking.js';
+import { inProcessSigner, signTranslated } from './fused-sign.js';
+import type { SignSubject } from './sign-message.js';
 
 /** Binds the message's ClientSeqNo; a second document may not reuse one. */
 async function bindBusinessKey(
@@ -33,15 +36,25 @@ async function bindBusinessKey(
   }
 }
 
-/** Records one translated message and queues its signing. */
+/** Queues the sign job: the sign stage signs the message, or only queues its delivery if signed. */
+function queueSign(deps: TranslateDeps, id: string, ch: ResolvedChannel): Promise<void> {
+  return deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, ch.signer);
+}
+
+/**
+ * Records one translated message, then signs it right away with an in-process soft key
+ * (fused-sign.ts) or queues its signing.
+ */
 async function forward(
   deps: TranslateDeps,
   id: string,
   msg: StandardMessage,
-  ch: { name: string; signer: string },
+  ch: ResolvedChannel,
+  subject: Omit<SignSubject, 'messageType'>,
 ): Promise<void> {
   if (msg.correlationKeys?.length)
     await deps.ledger.setKeys(BUSINESS_KEY_INDEX, msg.correlationKeys, id);
+  // On record even when signed at once: the console shows it and amendments read it back.
   const messageRef = await deps.spool.put(msg.xml);
   await deps.ledger.set(id, {
     messageRef,
@@ -54,7 +67,9 @@ async function forward(
     refs: { message: messageRef },
   });
   if (msg.amends) await amendRequested(deps, id, msg.amends, msg.businessKey);
-  await deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, ch.signer);
+  const signer = inProcessSigner(deps, ch);
+  if (!signer) return queueSign(deps, id, ch);
+  await signTranslated(deps, id, { ...subject, messageType: msg.messageType }, ch, signer, msg.xml);
 }
 
 /**
@@ -71,10 +86,11 @@ export function translateProcessor(deps: TranslateDeps) {
     const rec = await deps.ledger.get(messageId);
     if (!rec || isTerminal(rec.status)) return;
     const ch = channelOf(deps, rec.channel);
-    if (rec.messageRef || rec.parts) {
-      // Done before a crash or a re-delivered job: make sure the next stage is queued, nothing else.
-      for (const id of rec.parts ? rec.parts.split(',') : [messageId])
-        await deps.queues.add('sign', jobIdFor(id, 'sign'), { messageId: id }, ch.signer);
+    // Done before a crash or a re-delivered job: make sure the next stage is queued, nothing else.
+    // A split whose parent is still `received` was cut short: translate again, skip done parts.
+    if (rec.messageRef) return queueSign(deps, messageId, ch);
+    if (rec.parts && rec.status !== 'received') {
+      for (const id of rec.parts.split(',')) await queueSign(deps, id, ch);
       return;
     }
     const log = deps.log.child({ messageId, stage: 'translate', file: rec.sourceName });
@@ -98,7 +114,7 @@ export function translateProcessor(deps: TranslateDeps) {
       }
       if (msgs.length === 1) {
         await bindBusinessKey(deps, rec, msgs[0]!, messageId);
-        await forward(deps, messageId, msgs[0]!, ch);
+        await forward(deps, messageId, msgs[0]!, ch, rec);
         log.info({ businessKey: msgs[0]!.businessKey }, 'translated / 已转换');
         return;
       }
@@ -108,7 +124,7 @@ export function translateProcessor(deps: TranslateDeps) {
       for (const [i, msg] of msgs.entries()) await bindBusinessKey(deps, rec, msg, ids[i]!);
       await deps.ledger.set(messageId, { parts: ids.join(',') });
       for (const [i, msg] of msgs.entries()) {
-        await deps.ledger.create({
+        const created = await deps.ledger.create({
           id: ids[i]!,
           channel: ch.name,
           sourceName: rec.sourceName,
@@ -117,7 +133,9 @@ export function translateProcessor(deps: TranslateDeps) {
           partOf: messageId,
           part: i + 1,
         });
-        await forward(deps, ids[i]!, msg, ch);
+        const part = created ? undefined : await deps.ledger.get(ids[i]!);
+        if (part?.messageRef) await queueSign(deps, ids[i]!, ch);
+        else await forward(deps, ids[i]!, msg, ch, { sourceName: rec.sourceName });
       }
       await deps.ledger.advance(messageId, 'translated', {
         stage: 'translate',
