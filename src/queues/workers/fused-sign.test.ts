@@ -1,4 +1,7 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packBundle } from '../../core/document-bundle.js';
 import type { StandardMessage, Translator } from '../../translators/translator.js';
 import { createTranslator } from '../../translators/factory.js';
 import { UnavailableSigner } from '../../signing/unavailable-signer.js';
@@ -64,6 +67,32 @@ describe('translate and sign in one job (soft key in this process)', () => {
     await signProcessor(queued.deps)(jobOf(queued.queues.take('sign', 'k')!));
     // RSA PKCS#1 v1.5 is deterministic: the same key over the same message gives the same bytes.
     expect((await fused.ledger.get(M1))!.signedRef).toBe((await queued.ledger.get(M1))!.signedRef);
+  });
+
+  it('signs a declaration that came with its attachments (paperless) in the same job', async () => {
+    const dir = join(import.meta.dirname, '..', '..', '..', 'samples', 'paperless');
+    const edoc = join(dir, 'dec-11-import-paperless.edoc');
+    const bundle = await packBundle({
+      document: {
+        name: 'dec-11-import-paperless.xml',
+        bytes: readFileSync(join(dir, 'dec-11-import-paperless.xml')),
+      },
+      attachments: readdirSync(edoc)
+        .filter((f) => f !== 'edoc.json')
+        .map((name) => ({ name, bytes: readFileSync(join(edoc, name)) })),
+      manifest: { name: 'edoc.json', bytes: readFileSync(join(edoc, 'edoc.json')) },
+    });
+    const h = stageHarness({ signer: true, channelFields: 'translator: dec-xml' });
+    await h.receive(M1, bundle, 'dec-11-import-paperless.xml');
+    await translateProcessor(h.deps)(job(M1));
+
+    const rec = await h.ledger.get(M1);
+    expect(rec!.status).toBe('signed');
+    const unsigned = (await h.spool.get(rec!.messageRef!)).toString('utf8');
+    const signed = (await h.spool.get(rec!.signedRef!)).toString('utf8');
+    expect(unsigned).toContain('<EdocRealation>');
+    // The signature covers the message with its attachment list, as the sign stage would sign it.
+    expect(signed.replace(/<(ds:)?Signature[\s>][\s\S]*<\/(ds:)?Signature>/, '')).toBe(unsigned);
   });
 
   it('run again after a crash (signed or not yet) converges: one signature, one delivery', async () => {
