@@ -64,7 +64,7 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
       { name: 'feed', url, intervalMs: 20, redis, cursorKey },
       log,
     );
-    await source.start(async (r) => void got.push(r));
+    await source.start(async (rs) => void got.push(...rs));
     return got;
   }
 
@@ -157,7 +157,7 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
       log,
     );
     const got: InboundReceipt[] = [];
-    await expect(source.pollOnce(async (r) => void got.push(r))).rejects.toMatchObject({
+    await expect(source.pollOnce(async (rs) => void got.push(...rs))).rejects.toMatchObject({
       code: 'GW_ERR_FEED_MALFORMED',
       kind: 'transient',
     });
