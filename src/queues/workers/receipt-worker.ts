@@ -198,7 +198,10 @@ async function applyReceipt(
   }
   if (parsed.kind !== 'import-response') await deps.receiptSla.answered(messageId);
   const { seq, isNew } = await deps.ledger.receiptSeq(messageId, receiptRef.slice(7));
-  if (isNew) {
+  // Numbered before is not applied before: a failure or crash between numbering the receipt and
+  // advancing the status is re-run here, found by the status event that names the receipt.
+  const applied = !isNew && (await appliedBefore(deps, messageId, receiptRef));
+  if (!applied) {
     // bindKey is the atomic check: a 统一编号 bound to another message meanwhile is not taken over.
     if (parsed.keys.seqNo && !(await deps.ledger.bindKey('seqNo', parsed.keys.seqNo, messageId))) {
       await deps.ledger.set(messageId, { seqNo: parsed.keys.seqNo });
@@ -230,6 +233,9 @@ async function applyReceipt(
     const rec = await deps.ledger.get(messageId);
     if (rec?.amendOf) await amendAnswered(deps, rec, parsed);
     if (isNegativeStatus(status)) await archiveToFailed(deps, messageId);
+  } else if (isNegativeStatus((await deps.ledger.get(messageId))?.status ?? 'sent')) {
+    // Applied, but the run may have ended before the file moved to failed/ (a no-op if it did).
+    await archiveToFailed(deps, messageId);
   }
   // Written here rather than through a job of its own: half the queue work per receipt, and
   // as idempotent (a re-run of this job renders the same bytes under the same name).
@@ -244,6 +250,16 @@ async function applyReceipt(
     },
     job.timestamp,
   );
+}
+
+/** Whether the status was advanced by this receipt already (its event names the receipt). */
+async function appliedBefore(
+  deps: ReceiptDeps,
+  messageId: string,
+  receiptRef: ArrivedReceipt['receiptRef'],
+): Promise<boolean> {
+  const events = await deps.ledger.events(messageId);
+  return events.some((e) => e.stage === 'receipt' && e.refs?.receipt === receiptRef);
 }
 
 /**
