@@ -12,7 +12,7 @@ import { FolderReceiptSink } from './gateway/folder-sink.js';
 import type { IntakeSource } from './gateway/intake.js';
 import { createReceiptSource } from './receipts/receipt-source-registry.js';
 import { createIntakeHandler } from './queues/intake-handler.js';
-import { queueReceipt } from './queues/queue-receipt.js';
+import { queueReceipts } from './queues/queue-receipt.js';
 import { ReceiptSla } from './queues/receipt-sla.js';
 import { buildHttpApi } from './gateway/http-api.js';
 import { httpApiDeps } from './queues/http-api-bindings.js';
@@ -192,9 +192,7 @@ export async function startGateway(
 
     for (const r of config.receiptSources) {
       const source = createReceiptSource(r, redis, config.redis.prefix, leases, log);
-      await source.start((receipt) =>
-        queueReceipt(deps, receipt.bytes, receipt.source, receipt.fileName),
-      );
+      await source.start((receipts) => queueReceipts(deps, receipts));
       shutdown.add(`receipts:${r.name}`, () => source.close());
     }
 
@@ -209,9 +207,7 @@ export async function startGateway(
         leases,
         log,
       );
-      await watch.start((receipt) =>
-        queueReceipt(deps, receipt.bytes, receipt.source, receipt.fileName),
-      );
+      await watch.start((receipts) => queueReceipts(deps, receipts));
       shutdown.add(`client-watch:${t.name}`, () => watch.close());
     }
 

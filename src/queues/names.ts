@@ -11,13 +11,20 @@ export interface MessageJob {
   readonly replay?: number;
 }
 
-export interface ReceiptJob {
+/** One arrived receipt: spooled, not parsed yet. */
+export interface ArrivedReceipt {
   readonly receiptRef: SpoolRef;
   readonly source: string;
   readonly fileName: string;
   /** The message a receipt answers when it came back in the same exchange as its send (HTTP response body). */
   readonly forMessage?: string;
 }
+
+/**
+ * Receipts that arrived together (a feed page), processed by one job. A job queued before
+ * receipts were batched carries one receipt's fields at the top level.
+ */
+export type ReceiptJob = { readonly receipts: readonly ArrivedReceipt[] } | ArrivedReceipt;
 
 export interface WritebackJob {
   readonly messageId: string;

@@ -1,24 +1,53 @@
+import { createHash } from 'node:crypto';
 import type { DepsOf } from './deps.js';
+import type { ArrivedReceipt } from './names.js';
+import { receiptKey } from './receipt-done.js';
+
+/** Receipt bytes as a source or an exchange handed them over. */
+export interface ReceiptArrival {
+  readonly bytes: Buffer;
+  readonly source: string;
+  readonly fileName: string;
+  /** The message a receipt answers when it came back in the same exchange as its send. */
+  readonly forMessage?: string | undefined;
+}
 
 /**
- * Makes an arrived receipt durable (spool) and queues it for the receipt stage. The job id is its
- * content hash, so the same receipt fetched, pushed or returned twice is processed once.
+ * Makes receipts that arrived together (a feed page, or one file) durable (spool) and queues them
+ * as one job of the receipt stage. The job id is the content hash of the batch, so the same page
+ * handed over twice is queued once; a receipt that comes again in another batch is skipped by the
+ * receipt stage (receipt-done.ts). Resolves once all of them are durable.
  */
-export async function queueReceipt(
+export async function queueReceipts(
+  deps: DepsOf<'spool' | 'queues'>,
+  arrivals: readonly ReceiptArrival[],
+): Promise<void> {
+  if (arrivals.length === 0) return;
+  const receipts: ArrivedReceipt[] = await Promise.all(
+    arrivals.map(async (a) => ({
+      receiptRef: await deps.spool.put(a.bytes),
+      source: a.source,
+      fileName: a.fileName,
+      ...(a.forMessage ? { forMessage: a.forMessage } : {}),
+    })),
+  );
+  const keys = receipts.map(receiptKey);
+  // A batch of one keeps the id a receipt job always had: a response to one send belongs to that
+  // message (two messages answered with the same bytes each get theirs).
+  const id =
+    keys.length === 1
+      ? `receipt-${keys[0]}`
+      : `receipts-${createHash('sha256').update(keys.join('\n')).digest('hex')}`;
+  await deps.queues.add('receipt', id, { receipts });
+}
+
+/** One receipt: a batch of one. */
+export function queueReceipt(
   deps: DepsOf<'spool' | 'queues'>,
   bytes: Buffer,
   source: string,
   fileName: string,
   forMessage?: string,
 ): Promise<void> {
-  const receiptRef = await deps.spool.put(bytes);
-  // A response to one send belongs to that message: two messages answered with the same bytes
-  // (an ImportAgrResponse carries no key of the request) each get theirs.
-  const id = `receipt-${receiptRef.slice('sha256:'.length)}${forMessage ? `-${forMessage}` : ''}`;
-  await deps.queues.add('receipt', id, {
-    receiptRef,
-    source,
-    fileName,
-    ...(forMessage ? { forMessage } : {}),
-  });
+  return queueReceipts(deps, [{ bytes, source, fileName, forMessage }]);
 }

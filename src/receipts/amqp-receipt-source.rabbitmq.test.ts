@@ -57,7 +57,7 @@ describe('AmqpReceiptSource against RabbitMQ', () => {
     put(t, '<DEC_RESULT>1</DEC_RESULT>', 'Receipt_DEC_1.xml');
     put(t, '<DEC_RESULT>2</DEC_RESULT>', '回执 2.xml');
     put(t, '<DEC_RESULT>3</DEC_RESULT>', undefined, 'RCPT-3');
-    await source.start(async (r) => void stored.push(r));
+    await source.start(async (rs) => void stored.push(...rs));
     await waitFor(
       'three receipts',
       () => stored.length,
@@ -78,10 +78,10 @@ describe('AmqpReceiptSource against RabbitMQ', () => {
     let calls = 0;
     const stored: string[] = [];
     put(t, '<R>once</R>');
-    await source.start(async (r) => {
+    await source.start(async (rs) => {
       calls += 1;
       if (calls === 1) throw new Error('Redis down');
-      stored.push(r.bytes.toString());
+      stored.push(...rs.map((r) => r.bytes.toString()));
     });
     await waitFor(
       'stored after the retry',
@@ -144,7 +144,7 @@ describe('AmqpReceiptSource against RabbitMQ', () => {
     const queue = uniqueAmqpName('late');
     const { t, source } = await setup({ queue });
     const stored: string[] = [];
-    await source.start(async (r) => void stored.push(r.bytes.toString()));
+    await source.start(async (rs) => void stored.push(...rs.map((r) => r.bytes.toString())));
     await new Promise((r) => setTimeout(r, 300));
     await t.ch.assertQueue(queue, { durable: true });
     cleanups.push(async () => void (await t.ch.deleteQueue(queue)));
@@ -170,16 +170,16 @@ describe('AmqpReceiptSource against RabbitMQ', () => {
       const stored: string[] = [];
       let cutDuringStore = true;
       put(t, '<R>a</R>');
-      await source.start(async (r) => {
+      await source.start(async (rs) => {
         if (cutDuringStore) {
           // The receipt is stored, but the connection dies before the ack can go out.
           cutDuringStore = false;
-          stored.push(r.bytes.toString());
+          stored.push(...rs.map((r) => r.bytes.toString()));
           proxy!.cut();
           await new Promise((res) => setTimeout(res, 50));
           return;
         }
-        stored.push(r.bytes.toString());
+        stored.push(...rs.map((r) => r.bytes.toString()));
       });
       await waitFor(
         'redelivered after reconnect',

@@ -10,7 +10,7 @@ import { AmqpLink } from '../amqp/amqp-link.js';
 import { amqpError } from '../amqp/amqp-errors.js';
 import { Backoff } from '../amqp/backoff.js';
 import type { Logger } from '../core/logger.js';
-import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
+import type { InboundReceipt, OnReceipts, ReceiptSource } from './receipt-source.js';
 
 export interface AmqpReceiptSourceOptions {
   readonly name: string;
@@ -72,8 +72,9 @@ export class AmqpReceiptSource implements ReceiptSource {
   }
 
   /** Starts consuming in the background; an unreachable broker is logged and retried, never fatal. */
-  async start(onReceipt: (receipt: InboundReceipt) => Promise<void>): Promise<void> {
-    this.loop ??= this.run(onReceipt);
+  async start(onReceipts: OnReceipts): Promise<void> {
+    // One message at a time: each is acknowledged on its own.
+    this.loop ??= this.run((r) => onReceipts([r]));
   }
 
   /** Stops consuming, lets receipts in hand finish, then closes the connection. Idempotent. */

@@ -64,7 +64,7 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
       { name: 'feed', url, intervalMs: 20, redis, cursorKey },
       log,
     );
-    await source.start(async (r) => void got.push(r));
+    await source.start(async (rs) => void got.push(...rs));
     return got;
   }
 
@@ -138,6 +138,37 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
     expect(lines.filter((l) => l.level >= 50 && /bad feed entry/.test(l.msg))).toHaveLength(3);
   });
 
+  it('hands each page over in one call, bad entries included, and moves the cursor only once it resolved', async () => {
+    const key = `${prefix}:cursor:pages`;
+    const url = await feed(() => [
+      receipt(1),
+      { seq: 2, fileName: 'x.xml' },
+      receipt(3),
+      receipt(4),
+    ]);
+    source = new HttpPullReceiptSource(
+      { name: 'feed', url, intervalMs: 20, redis, cursorKey: key },
+      log,
+    );
+    const calls: string[][] = [];
+    let fail = true;
+    const onReceipts = async (rs: readonly InboundReceipt[]): Promise<void> => {
+      calls.push(rs.map((r) => r.fileName));
+      if (fail) throw new Error('receipt store down');
+    };
+    await expect(source.pollOnce(onReceipts)).rejects.toThrow('receipt store down');
+    expect(await redis.get(key)).toBeNull();
+    fail = false;
+    expect(await source.pollOnce(onReceipts)).toBe(3);
+    expect(await source.pollOnce(onReceipts)).toBe(1);
+    expect(calls).toEqual([
+      ['r1.xml', 'feed-entry-2.json', 'r3.xml'],
+      ['r1.xml', 'feed-entry-2.json', 'r3.xml'],
+      ['r4.xml'],
+    ]);
+    expect(await redis.get(key)).toBe('4');
+  });
+
   it('fails the poll of an answer that is no feed page (receipts not a list) and keeps the cursor', async () => {
     const key = `${prefix}:cursor:malformed`;
     await redis.set(key, '4');
@@ -157,7 +188,7 @@ describe('HTTP pull receipt source against a feed that restarts or holds bad ent
       log,
     );
     const got: InboundReceipt[] = [];
-    await expect(source.pollOnce(async (r) => void got.push(r))).rejects.toMatchObject({
+    await expect(source.pollOnce(async (rs) => void got.push(...rs))).rejects.toMatchObject({
       code: 'GW_ERR_FEED_MALFORMED',
       kind: 'transient',
     });

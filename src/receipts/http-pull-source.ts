@@ -13,7 +13,7 @@ import { LeasedPoller } from '../core/leased-poller.js';
 import { onceClose } from '../core/lifecycle.js';
 import { DEFAULT_FEED_BOUNDS, fetchFeedText, type FeedBounds } from './feed-fetch.js';
 import { entrySeq, feedEntry, parseFeedPage, type FeedPage } from './feed-page.js';
-import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
+import type { InboundReceipt, OnReceipts, ReceiptSource } from './receipt-source.js';
 
 /** An idle feed checks this often (in empty polls) that it still knows the stored cursor. */
 const PROBE_EVERY_EMPTY_POLLS = 20;
@@ -90,8 +90,8 @@ export class HttpPullReceiptSource implements ReceiptSource {
     });
   }
 
-  async start(onReceipt: (r: InboundReceipt) => Promise<void>): Promise<void> {
-    this.poller.start(() => this.pollOnce(onReceipt));
+  async start(onReceipts: OnReceipts): Promise<void> {
+    this.poller.start(() => this.pollOnce(onReceipts));
   }
 
   private emptyPolls = 0;
@@ -127,8 +127,8 @@ export class HttpPullReceiptSource implements ReceiptSource {
     return probe.receipts.length === 0;
   }
 
-  /** Reads one page; returns how many entries it handed on. */
-  async pollOnce(onReceipt: (r: InboundReceipt) => Promise<void>): Promise<number> {
+  /** Reads one page and hands it on in one call (one receipt job); returns how many entries. */
+  async pollOnce(onReceipts: OnReceipts): Promise<number> {
     const after = Number((await this.redis.get(this.cursorKey)) ?? '0');
     const page = await this.fetchPage(after);
     const receipts = page.receipts;
@@ -144,11 +144,12 @@ export class HttpPullReceiptSource implements ReceiptSource {
     }
     if (page.feedId !== undefined) await this.redis.set(`${this.cursorKey}:feed`, page.feedId);
     let last = after;
+    const batch: InboundReceipt[] = [];
     for (const [i, raw] of receipts.entries()) {
       const entry = feedEntry(raw);
       const seq = entrySeq(raw) ?? after + i + 1;
       if (entry) {
-        await onReceipt({
+        batch.push({
           source: this.name,
           fileName: entry.fileName,
           bytes: Buffer.from(entry.content, 'base64'),
@@ -159,7 +160,7 @@ export class HttpPullReceiptSource implements ReceiptSource {
           { source: this.name, seq },
           'bad feed entry (no content or file name): kept in orphans/, the feed goes on / 回执源条目无效（缺内容或文件名），已存入 orphans 目录，继续读取',
         );
-        await onReceipt({
+        batch.push({
           source: this.name,
           fileName: `feed-entry-${seq}.json`,
           bytes: Buffer.from(JSON.stringify(raw) ?? 'null'),
@@ -167,6 +168,7 @@ export class HttpPullReceiptSource implements ReceiptSource {
       }
       last = Math.max(last, seq);
     }
+    await onReceipts(batch);
     const next = page.next !== undefined ? Math.max(page.next, last) : last;
     if (next > after) await this.redis.set(this.cursorKey, String(next));
     if (receipts.length > 0) this.emptyPolls = 0;

@@ -60,7 +60,10 @@ describe.skipIf(skip)('SftpReceiptSource bounds (OpenSSH sshd on loopback)', () 
       },
       log,
     );
-    await source.start(onReceipt);
+    // This source hands each file over alone.
+    await source.start(async (rs) => {
+      for (const r of rs) await onReceipt(r);
+    });
   };
 
   it('leaves a receipt file over maxBytes on the server with one warning, and takes the others', async () => {

@@ -74,7 +74,7 @@ describe.skipIf(skip)(
         },
         log,
       );
-      await source.start(async (r) => void got.push(r));
+      await source.start(async (rs) => void got.push(...rs));
     };
     const about = (name: string) => lines.filter((l) => l.level >= 40 && l.file === name);
     const pollFailures = () => lines.filter((l) => /poll failed/.test(l.msg));

@@ -53,7 +53,10 @@ describe.skipIf(skip)('SftpReceiptSource (OpenSSH sshd on loopback)', () => {
       },
       log,
     );
-    await source.start(onReceipt);
+    // This source hands each file over alone.
+    await source.start(async (rs) => {
+      for (const r of rs) await onReceipt(r);
+    });
   };
 
   it('delivers each file once (GBK bytes unchanged) and moves it to doneDir only after onReceipt resolved', async () => {

@@ -11,7 +11,7 @@ import {
   type SftpEndpoint,
 } from '../core/sftp-connection.js';
 import { globToRegExp, isWorkInProgressName, StabilityWindow } from '../core/file-pickup.js';
-import type { InboundReceipt, ReceiptSource } from './receipt-source.js';
+import type { InboundReceipt, OnReceipts, ReceiptSource } from './receipt-source.js';
 
 /** A remote SFTP directory customs (or the relay client) drops receipts into. */
 export interface SftpReceiptSourceOptions extends SftpEndpoint {
@@ -79,8 +79,9 @@ export class SftpReceiptSource implements ReceiptSource {
   }
 
   /** Starts polling; an unreachable server is logged and retried, never fatal. */
-  async start(onReceipt: (receipt: InboundReceipt) => Promise<void>): Promise<void> {
-    this.poller.start(() => this.pollWithDeadline(onReceipt));
+  async start(onReceipts: OnReceipts): Promise<void> {
+    // One file at a time: each is moved or deleted once it alone is durable.
+    this.poller.start(() => this.pollWithDeadline((r) => onReceipts([r])));
   }
 
   /** A whole poll is bounded: a server that trickles bytes cannot hold it open for ever. */

@@ -233,7 +233,9 @@ describe('HTTPS with client certificates (real TLS server, own CA)', () => {
     try {
       const seen: string[] = [];
       expect(
-        await good.pollOnce(async (r) => void seen.push(`${r.fileName}:${r.bytes.toString()}`)),
+        await good.pollOnce(
+          async (rs) => void seen.push(...rs.map((r) => `${r.fileName}:${r.bytes.toString()}`)),
+        ),
       ).toBe(1);
       expect(seen).toEqual(['r1.xml:<DecImportResponse/>']);
       expectPermanent(

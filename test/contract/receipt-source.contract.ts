@@ -21,16 +21,17 @@ export interface ReceiptSourceHarness {
 /** Stands in for the receipt stage: records what is handed on; can hold or fail chosen calls. */
 class ReceiptRecorder {
   readonly calls: InboundReceipt[] = [];
-  /** Receipts whose onReceipt resolved (durable). */
+  /** Receipts whose onReceipts call resolved (durable). */
   readonly stored: InboundReceipt[] = [];
   readonly failOnce = new Set<string>();
   gate: Promise<void> | undefined;
 
-  readonly onReceipt = async (r: InboundReceipt): Promise<void> => {
-    this.calls.push(r);
+  readonly onReceipts = async (rs: readonly InboundReceipt[]): Promise<void> => {
+    this.calls.push(...rs);
     await this.gate;
-    if (this.failOnce.delete(r.fileName)) throw new Error('receipt store down (contract test)');
-    this.stored.push(r);
+    if (rs.filter((r) => this.failOnce.delete(r.fileName)).length > 0)
+      throw new Error('receipt store down (contract test)');
+    this.stored.push(...rs);
   };
 
   storedNames(): string[] {
@@ -94,7 +95,7 @@ export function defineReceiptSourceContractTests(
       const rec = new ReceiptRecorder();
       await h.offer('Receipt_DEC_1.xml', receipt(1));
       await h.offer('回执-2.xml', receipt(2));
-      await h.source.start(rec.onReceipt);
+      await h.source.start(rec.onReceipts);
       await storedBy(rec, 'Receipt_DEC_1.xml');
       await storedBy(rec, '回执-2.xml');
       expect(rec.stored).toHaveLength(2);
@@ -112,7 +113,7 @@ export function defineReceiptSourceContractTests(
       const g = gate();
       rec.gate = g.promise;
       await h.offer('held.xml', receipt(3));
-      await h.source.start(rec.onReceipt);
+      await h.source.start(rec.onReceipts);
       await waitFor(
         'onReceipt called',
         () => rec.calls.length,
@@ -126,7 +127,7 @@ export function defineReceiptSourceContractTests(
       await h.source.close();
       await h.offer('next.xml', receipt(4));
       const after = new ReceiptRecorder();
-      await (await h.restart()).start(after.onReceipt);
+      await (await h.restart()).start(after.onReceipts);
       await storedBy(after, 'next.xml');
       expect(after.storedNames()).toEqual(['next.xml']);
     });
@@ -136,7 +137,7 @@ export function defineReceiptSourceContractTests(
       const rec = new ReceiptRecorder();
       rec.failOnce.add('retry.xml');
       await h.offer('retry.xml', receipt(5));
-      await h.source.start(rec.onReceipt);
+      await h.source.start(rec.onReceipts);
       await storedBy(rec, 'retry.xml');
       expect(rec.calls.map((r) => r.fileName)).toEqual(['retry.xml', 'retry.xml']);
       expect(rec.stored[0]!.bytes.equals(receipt(5))).toBe(true);
@@ -149,7 +150,7 @@ export function defineReceiptSourceContractTests(
       const g = gate();
       rec.gate = g.promise;
       await h.offer('last.xml', receipt(6));
-      await h.source.start(rec.onReceipt);
+      await h.source.start(rec.onReceipts);
       await waitFor(
         'onReceipt called',
         () => rec.calls.length,
@@ -167,7 +168,7 @@ export function defineReceiptSourceContractTests(
       // A receipt that arrives after close() waits for the next source.
       await h.offer('later.xml', receipt(7));
       const after = new ReceiptRecorder();
-      await (await h.restart()).start(after.onReceipt);
+      await (await h.restart()).start(after.onReceipts);
       await storedBy(after, 'later.xml');
       expect(after.storedNames()).toEqual(['later.xml']);
       expect(rec.calls.map((r) => r.fileName)).toEqual(['last.xml']);
@@ -179,7 +180,7 @@ export function defineReceiptSourceContractTests(
       const g = gate();
       rec.gate = g.promise;
       await h.offer('crash.xml', receipt(8));
-      await h.source.start(rec.onReceipt);
+      await h.source.start(rec.onReceipts);
       await waitFor(
         'onReceipt called',
         () => rec.calls.length,
@@ -190,7 +191,7 @@ export function defineReceiptSourceContractTests(
       await closing;
       if (h.remaining) expect(await h.remaining()).toContain('crash.xml');
       const after = new ReceiptRecorder();
-      await (await h.restart()).start(after.onReceipt);
+      await (await h.restart()).start(after.onReceipts);
       await storedBy(after, 'crash.xml');
       expect(after.stored[0]!.bytes.equals(receipt(8))).toBe(true);
       await gone('crash.xml');
@@ -200,7 +201,7 @@ export function defineReceiptSourceContractTests(
       h = await make();
       const rec = new ReceiptRecorder();
       await h.offer('dup.xml', receipt(9));
-      await h.source.start(rec.onReceipt);
+      await h.source.start(rec.onReceipts);
       await storedBy(rec, 'dup.xml');
       await gone('dup.xml');
       await h.offer('dup.xml', receipt(9));
@@ -213,7 +214,7 @@ export function defineReceiptSourceContractTests(
     it('close() is idempotent, and safe before any receipt came', async () => {
       h = await make();
       const rec = new ReceiptRecorder();
-      await h.source.start(rec.onReceipt);
+      await h.source.start(rec.onReceipts);
       await Promise.all([h.source.close(), h.source.close()]);
       await h.source.close();
       expect(rec.calls).toEqual([]);

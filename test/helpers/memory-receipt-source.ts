@@ -1,11 +1,11 @@
 import { pino } from 'pino';
 import { LeasedPoller } from '../../src/core/leased-poller.js';
-import type { InboundReceipt, ReceiptSource } from '../../src/receipts/receipt-source.js';
+import type { OnReceipts, ReceiptSource } from '../../src/receipts/receipt-source.js';
 
 /**
  * An in-memory receipt feed and the fake sources that read it, for tests of the receipt stage
  * without a server. It keeps the ReceiptSource contract: a receipt leaves the feed only once
- * onReceipt resolved; one whose onReceipt rejected stays, and is offered again by the next poll
+ * onReceipts resolved; one whose onReceipt rejected stays, and is offered again by the next poll
  * or the next source over the same feed.
  */
 export class MemoryReceiptFeed {
@@ -29,14 +29,16 @@ export class MemoryReceiptFeed {
     });
     return {
       name,
-      start: async (onReceipt: (r: InboundReceipt) => Promise<void>) =>
+      // Like a feed page: all waiting receipts in one call, gone once it resolved; a rejection
+      // ends the poll with them still in line.
+      start: async (onReceipts: OnReceipts) =>
         poller.start(async () => {
-          // Oldest first; a rejection ends the poll with the receipt still first in line.
-          while (feed.length > 0 && !poller.stopped) {
-            const next = feed[0]!;
-            await onReceipt({ source: name, fileName: next.fileName, bytes: next.bytes });
-            feed.splice(feed.indexOf(next), 1);
-          }
+          const page = feed.slice();
+          if (page.length === 0 || poller.stopped) return;
+          await onReceipts(
+            page.map((w) => ({ source: name, fileName: w.fileName, bytes: w.bytes })),
+          );
+          for (const w of page) feed.splice(feed.indexOf(w), 1);
         }),
       close: () => poller.close(),
     };

@@ -28,15 +28,17 @@ import { MemoryReceiptSink } from './memory-receipt-sink.js';
 import { MemoryStageQueues } from './memory-stage-queues.js';
 
 /**
- * The one use of Redis the stages still make directly: the receipt-name stems (set NX, get) of
- * the receipt and write-back stages. Anything else is missing on purpose, so a stage that starts
- * using Redis behind its ports fails loudly here.
+ * What the stages still use of Redis directly: the receipt-name stems (set NX, get) of
+ * the receipt and write-back stages, and the receipt stage's finished-receipt marks (set PX, mget;
+ * no expiry, nothing outlives a unit test). Anything else is missing on purpose, so a stage that
+ * starts using Redis behind its ports fails loudly here.
  */
 export function memoryStemRedis(): Redis {
   const m = new Map<string, string>();
   const store = {
     get: async (k: string) => m.get(k) ?? null,
-    set: async (k: string, v: string, ...opts: string[]) => {
+    mget: async (...keys: string[]) => keys.map((k) => m.get(k) ?? null),
+    set: async (k: string, v: string, ...opts: (string | number)[]) => {
       if (opts.includes('NX') && m.has(k)) return null;
       m.set(k, v);
       return 'OK';

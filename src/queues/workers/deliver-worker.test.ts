@@ -59,11 +59,15 @@ describe('deliver processor (in-memory ledger, queues, delivery control and brea
     expect(h.slaDeadlines.get(M1)).toBeGreaterThan(rec!.deliveredAt!);
     expect(h.queues.waiting('receipt')).toEqual([
       expect.objectContaining({
-        data: expect.objectContaining({
-          fileName: 'a.xml.response',
-          forMessage: M1,
-          source: 'fake',
-        }),
+        data: {
+          receipts: [
+            expect.objectContaining({
+              fileName: 'a.xml.response',
+              forMessage: M1,
+              source: 'fake',
+            }),
+          ],
+        },
       }),
     ]);
   });

@@ -6,7 +6,8 @@ import { PRIVATE_MODES, writeFileAtomic } from '../../core/atomic-file.js';
 import { parseReceipt } from '../../receipts/parse.js';
 import type { ParsedReceipt } from '../../receipts/receipt.js';
 import type { ReceiptDeps } from './processor-deps.js';
-import type { ReceiptJob } from '../names.js';
+import type { ArrivedReceipt, ReceiptJob } from '../names.js';
+import { markReceiptDone, receiptKey, receiptsDone } from '../receipt-done.js';
 import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX } from '../ledger-port.js';
 import { archiveToFailed } from '../outcomes.js';
 import { isNegativeStatus } from '../../receipts/status.js';
@@ -87,136 +88,178 @@ async function keyConflict(
 }
 
 /**
- * receipt: parse, correlate by business key, advance the status machine (never backwards), and
- * write the receipt back (outbox file and feed). Idempotent by the receipt's content hash.
+ * receipt: the receipts that arrived together, one after the other in the order they came. Each
+ * is applied once (receipt-done.ts): one already done in an earlier run or another batch is
+ * skipped. A receipt that fails (Redis gone, or no message matches it yet) does not hold up the
+ * others; the job fails after trying them all and its retry runs only the unfinished ones.
  */
 export function receiptProcessor(deps: ReceiptDeps) {
   return async (job: Job<ReceiptJob>): Promise<void> => {
-    const { receiptRef, fileName, source, forMessage } = job.data;
-    const bytes = await deps.spool.get(receiptRef);
-    let parsed: ParsedReceipt;
-    try {
-      parsed = parseReceipt(bytes, fileName);
-    } catch (err) {
+    const receipts = 'receipts' in job.data ? job.data.receipts : [job.data];
+    const keys = receipts.map(receiptKey);
+    const done = await receiptsDone(deps, keys);
+    let failure: unknown;
+    for (const [i, r] of receipts.entries()) {
+      if (done[i]) continue;
+      try {
+        await applyReceipt(deps, r, job);
+        await markReceiptDone(deps, keys[i]!);
+      } catch (err) {
+        if (receipts.length > 1)
+          deps.log.debug(
+            { fileName: r.fileName, source: r.source, jobId: job.id, err },
+            'receipt of a batch failed, retried with the batch / 批内回执处理失败，随批次重试',
+          );
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) throw failure;
+  };
+}
+
+/**
+ * One receipt: parse, correlate by business key, advance the status machine (never backwards),
+ * and write the receipt back (outbox file and feed). Idempotent: a re-run after a crash advances
+ * nothing twice (receiptSeq) and writes the same file under the same name.
+ */
+async function applyReceipt(
+  deps: ReceiptDeps,
+  r: ArrivedReceipt,
+  job: Pick<Job, 'attemptsMade' | 'timestamp'>,
+): Promise<void> {
+  const { receiptRef, fileName, source, forMessage } = r;
+  const bytes = await deps.spool.get(receiptRef);
+  let parsed: ParsedReceipt;
+  try {
+    parsed = parseReceipt(bytes, fileName);
+  } catch (err) {
+    await park(
+      deps,
+      fileName,
+      bytes,
+      err instanceof GatewayError ? err.message : String(err),
+      receiptRef,
+    );
+    return;
+  }
+  // A receipt returned in the same exchange as a send answers that message when its keys say nothing.
+  const messageId = (await correlate(deps, parsed)) ?? forMessage;
+  const timelineOnly = TIMELINE_ONLY_KINDS.has(parsed.kind);
+  if (!messageId) {
+    if (job.attemptsMade + 1 < UNMATCHED_ATTEMPTS) {
+      throw new GatewayError('GW_ERR_RECEIPT_UNMATCHED', {
+        where: fileName,
+        zh: JSON.stringify(parsed.keys),
+        en: JSON.stringify(parsed.keys),
+      });
+    }
+    // A client event about a file that is not ours (another tool shares the client) is no receipt.
+    if (timelineOnly)
+      deps.log.debug(
+        { fileName, source },
+        'client event for a file of no message of ours / 非本网关报文的客户端事件',
+      );
+    else
       await park(
         deps,
         fileName,
         bytes,
-        err instanceof GatewayError ? err.message : String(err),
+        `no message matches ${JSON.stringify(parsed.keys)}`,
         receiptRef,
       );
-      return;
-    }
-    // A receipt returned in the same exchange as a send answers that message when its keys say nothing.
-    const messageId = (await correlate(deps, parsed)) ?? forMessage;
-    const timelineOnly = TIMELINE_ONLY_KINDS.has(parsed.kind);
-    if (!messageId) {
-      if (job.attemptsMade + 1 < UNMATCHED_ATTEMPTS) {
-        throw new GatewayError('GW_ERR_RECEIPT_UNMATCHED', {
-          where: fileName,
-          zh: JSON.stringify(parsed.keys),
-          en: JSON.stringify(parsed.keys),
-        });
-      }
-      // A client event about a file that is not ours (another tool shares the client) is no receipt.
-      if (timelineOnly)
-        deps.log.debug(
-          { fileName, source },
-          'client event for a file of no message of ours / 非本网关报文的客户端事件',
-        );
-      else
-        await park(
-          deps,
-          fileName,
-          bytes,
-          `no message matches ${JSON.stringify(parsed.keys)}`,
-          receiptRef,
-        );
-      return;
-    }
-    if (timelineOnly) {
-      await deps.ledger.event(messageId, {
+    return;
+  }
+  if (timelineOnly) {
+    await deps.ledger.event(messageId, {
+      at: Date.now(),
+      stage: 'receipt',
+      text: parsed.text,
+      code: parsed.code,
+    });
+    if (parsed.kind === 'client-overdue') deps.log.error({ messageId, source }, parsed.text);
+    return;
+  }
+  const conflict = await keyConflict(deps, messageId, parsed);
+  if (conflict) {
+    for (const id of [messageId, ...conflict.others]) {
+      await deps.ledger.event(id, {
         at: Date.now(),
         stage: 'receipt',
-        text: parsed.text,
-        code: parsed.code,
+        text: `receipt ${fileName} not applied: ${conflict.why}`,
+        code: 'GW_ERR_RECEIPT_KEY_CONFLICT',
       });
-      if (parsed.kind === 'client-overdue') deps.log.error({ messageId, source }, parsed.text);
-      return;
     }
-    const conflict = await keyConflict(deps, messageId, parsed);
-    if (conflict) {
-      for (const id of [messageId, ...conflict.others]) {
-        await deps.ledger.event(id, {
-          at: Date.now(),
-          stage: 'receipt',
-          text: `receipt ${fileName} not applied: ${conflict.why}`,
-          code: 'GW_ERR_RECEIPT_KEY_CONFLICT',
-        });
-      }
-      deps.log.error(
-        { fileName, messageId, others: conflict.others, why: conflict.why },
-        'receipt keys point to different messages: not applied, kept in orphans/ / 回执关联编号互相矛盾，未应用，已存入 orphans 目录',
-      );
-      await park(deps, fileName, bytes, conflict.why, receiptRef);
-      return;
-    }
-    if (parsed.kind !== 'import-response') await deps.receiptSla.answered(messageId);
-    const { seq, isNew } = await deps.ledger.receiptSeq(messageId, receiptRef.slice(7));
-    if (isNew) {
-      // bindKey is the atomic check: a 统一编号 bound to another message meanwhile is not taken over.
-      if (
-        parsed.keys.seqNo &&
-        !(await deps.ledger.bindKey('seqNo', parsed.keys.seqNo, messageId))
-      ) {
-        await deps.ledger.set(messageId, { seqNo: parsed.keys.seqNo });
-      }
-      if (parsed.keys.entryId) {
-        await deps.ledger.set(messageId, { entryId: parsed.keys.entryId });
-        await deps.ledger.setKeys(ENTRY_ID_INDEX, [parsed.keys.entryId], messageId);
-      }
-      // The 转关单统一编号 of a transit declaration: recorded, and a key TRN_RESULT receipts match on.
-      if (
-        parsed.keys.trnPreId &&
-        !(await deps.ledger.bindKey('trnPreId', parsed.keys.trnPreId, messageId))
-      ) {
-        await deps.ledger.set(messageId, { trnPreId: parsed.keys.trnPreId });
-      }
-      // 代理报关委托: the counter-party's confirmation names the agreement only by its 委托编号.
-      if (parsed.kind === 'agr-response' && parsed.keys.consignNo)
-        await deps.ledger.bindKey(
-          BUSINESS_KEY_INDEX,
-          `consign:${parsed.keys.consignNo}`,
-          messageId,
-        );
-      const status = await deps.ledger.advance(messageId, parsed.status, {
-        stage: 'receipt',
-        text: `${parsed.kind} ${parsed.code} ${parsed.text}`.trim(),
-        code: parsed.code,
-        refs: { receipt: receiptRef },
-      });
-      deps.log.info(
-        { messageId, kind: parsed.kind, code: parsed.code, status, source },
-        `receipt / 回执: ${parsed.text}`,
-      );
-      const rec = await deps.ledger.get(messageId);
-      if (rec?.amendOf) await amendAnswered(deps, rec, parsed);
-      if (isNegativeStatus(status)) await archiveToFailed(deps, messageId);
-    }
-    // Written here rather than through a job of its own: half the queue work per receipt, and
-    // as idempotent (a re-run of this job renders the same bytes under the same name).
-    await writeReceipt(
-      deps,
-      {
-        messageId,
-        receiptRef,
-        kind: parsed.kind,
-        seq,
-        ...(parsed.negative ? { negative: true } : {}),
-      },
-      job.timestamp,
+    deps.log.error(
+      { fileName, messageId, others: conflict.others, why: conflict.why },
+      'receipt keys point to different messages: not applied, kept in orphans/ / 回执关联编号互相矛盾，未应用，已存入 orphans 目录',
     );
-  };
+    await park(deps, fileName, bytes, conflict.why, receiptRef);
+    return;
+  }
+  if (parsed.kind !== 'import-response') await deps.receiptSla.answered(messageId);
+  const { seq, isNew } = await deps.ledger.receiptSeq(messageId, receiptRef.slice(7));
+  // Numbered before is not applied before: a failure or crash between numbering the receipt and
+  // advancing the status is re-run here, found by the status event that names the receipt.
+  const applied = !isNew && (await appliedBefore(deps, messageId, receiptRef));
+  if (!applied) {
+    // bindKey is the atomic check: a 统一编号 bound to another message meanwhile is not taken over.
+    if (parsed.keys.seqNo && !(await deps.ledger.bindKey('seqNo', parsed.keys.seqNo, messageId))) {
+      await deps.ledger.set(messageId, { seqNo: parsed.keys.seqNo });
+    }
+    if (parsed.keys.entryId) {
+      await deps.ledger.set(messageId, { entryId: parsed.keys.entryId });
+      await deps.ledger.setKeys(ENTRY_ID_INDEX, [parsed.keys.entryId], messageId);
+    }
+    // The 转关单统一编号 of a transit declaration: recorded, and a key TRN_RESULT receipts match on.
+    if (
+      parsed.keys.trnPreId &&
+      !(await deps.ledger.bindKey('trnPreId', parsed.keys.trnPreId, messageId))
+    ) {
+      await deps.ledger.set(messageId, { trnPreId: parsed.keys.trnPreId });
+    }
+    // 代理报关委托: the counter-party's confirmation names the agreement only by its 委托编号.
+    if (parsed.kind === 'agr-response' && parsed.keys.consignNo)
+      await deps.ledger.bindKey(BUSINESS_KEY_INDEX, `consign:${parsed.keys.consignNo}`, messageId);
+    const status = await deps.ledger.advance(messageId, parsed.status, {
+      stage: 'receipt',
+      text: `${parsed.kind} ${parsed.code} ${parsed.text}`.trim(),
+      code: parsed.code,
+      refs: { receipt: receiptRef },
+    });
+    deps.log.info(
+      { messageId, kind: parsed.kind, code: parsed.code, status, source },
+      `receipt / 回执: ${parsed.text}`,
+    );
+    const rec = await deps.ledger.get(messageId);
+    if (rec?.amendOf) await amendAnswered(deps, rec, parsed);
+    if (isNegativeStatus(status)) await archiveToFailed(deps, messageId);
+  } else if (isNegativeStatus((await deps.ledger.get(messageId))?.status ?? 'sent')) {
+    // Applied, but the run may have ended before the file moved to failed/ (a no-op if it did).
+    await archiveToFailed(deps, messageId);
+  }
+  // Written here rather than through a job of its own: half the queue work per receipt, and
+  // as idempotent (a re-run of this job renders the same bytes under the same name).
+  await writeReceipt(
+    deps,
+    {
+      messageId,
+      receiptRef,
+      kind: parsed.kind,
+      seq,
+      ...(parsed.negative ? { negative: true } : {}),
+    },
+    job.timestamp,
+  );
+}
+
+/** Whether the status was advanced by this receipt already (its event names the receipt). */
+async function appliedBefore(
+  deps: ReceiptDeps,
+  messageId: string,
+  receiptRef: ArrivedReceipt['receiptRef'],
+): Promise<boolean> {
+  const events = await deps.ledger.events(messageId);
+  return events.some((e) => e.stage === 'receipt' && e.refs?.receipt === receiptRef);
 }
 
 /**
@@ -229,7 +272,7 @@ async function park(
   fileName: string | undefined,
   bytes: Buffer,
   why: string,
-  receiptRef: ReceiptJob['receiptRef'],
+  receiptRef: ArrivedReceipt['receiptRef'],
 ): Promise<void> {
   const base =
     String(fileName ?? '')

@@ -7,7 +7,7 @@ import type { Logger } from '../../core/logger.js';
 import { isWorkInProgressName, StabilityWindow } from '../../core/file-pickup.js';
 import { renderClientEvent, type ClientEventType } from '../../receipts/client-event.js';
 import { stemOf } from '../../receipts/naming.js';
-import type { InboundReceipt, ReceiptSource } from '../../receipts/receipt-source.js';
+import type { InboundReceipt, OnReceipts, ReceiptSource } from '../../receipts/receipt-source.js';
 import type { SwClientTransport } from './sw-client-transport.js';
 
 /** Settings of the watch over one Single Window client (resolved from the transport's config). */
@@ -72,7 +72,9 @@ export class SwClientWatch implements ReceiptSource {
     });
   }
 
-  async start(onReceipt: (receipt: InboundReceipt) => Promise<void>): Promise<void> {
+  async start(onReceipts: OnReceipts): Promise<void> {
+    // One file at a time: each is moved to HDNBox (or deleted) once it alone is durable.
+    const onReceipt = (r: InboundReceipt): Promise<void> => onReceipts([r]);
     await this.baseline();
     this.poller.start(() => this.pollOnce(onReceipt));
   }
