@@ -14,7 +14,7 @@
  * CARD_DRY=1 (print only, results.json is left alone). Merged into bench/results.json under `card`.
  */
 import { execFileSync } from 'node:child_process';
-import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -25,7 +25,7 @@ import { signEnveloped, verifyEnveloped } from '../src/signing/xmldsig.js';
 import { cardIdentity } from '../test/card/fixtures.js';
 import { cardStackAvailability, startCardStack, type CardStack } from '../test/card/harness.js';
 import { sampleDecMessage } from '../test/helpers/sample-dec-message.js';
-import { mergeResults } from './results-file.js';
+import { machineInfo, mergeResults } from './results-file.js';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const N = Number(process.env.CARD_SIGS ?? 200);
@@ -211,7 +211,6 @@ async function main(): Promise<void> {
     const pinEach = summarise(await phase(stack, doc, id.certDer));
     print('PIN before every signature (forced signature PIN)', pinEach);
     const load1 = loadavg()[0]!;
-    const cpu = cpus();
     const result = {
       ...pinOnce,
       pin_each_signature: pinEach,
@@ -220,12 +219,7 @@ async function main(): Promise<void> {
       algorithm: ALG,
       document: { kind: 'DecMessage', bytes: Buffer.byteLength(doc), items: 20 },
       machine: {
-        date: new Date().toISOString(),
-        cpu: cpu[0]?.model ?? 'unknown',
-        cores: cpu.length,
-        memGiB: Math.round(totalmem() / 2 ** 30),
-        os: `${osType()} ${release()}`,
-        node: process.version,
+        ...machineInfo(),
         pcscd: toolVersion(cardStackAvailability().pcscd!, ['--version']),
         vpcd: toolVersion('dpkg-query', ['-W', '-f', '${Version}', 'vsmartcard-vpcd']),
         harness: stack.mode,

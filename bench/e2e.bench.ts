@@ -31,7 +31,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -40,7 +40,7 @@ import { seededRandom } from '../test/helpers/seeded-random.js';
 import { generateSelfSignedIdentity } from '../src/signing/self-signed.js';
 import { loadSoftKeySigner } from '../src/signing/soft-key.js';
 import { signEnveloped } from '../src/signing/xmldsig.js';
-import { mergeResults } from './results-file.js';
+import { machineInfo, mergeResults } from './results-file.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // E2E_BIN: another build's bin/eport.js, to compare two versions side by side in one session.
@@ -358,11 +358,7 @@ async function main(): Promise<void> {
       max: sizes.at(-1),
     },
     machine: {
-      date: new Date().toISOString(),
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      memGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
+      ...machineInfo(),
       redis: execFileSync('redis-server', ['--version']).toString().trim(),
     },
   };

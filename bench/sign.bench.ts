@@ -9,7 +9,6 @@
  */
 import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignedXml } from 'xml-crypto';
@@ -23,7 +22,7 @@ import { sm2KeyFromKeyObject, sm2Sign, sm2Z } from '../src/signing/sm2.js';
 import { loadSoftKeySigner } from '../src/signing/soft-key.js';
 import { registerSmAlgorithms } from '../src/signing/xml-crypto-sm.js';
 import { signEnveloped, verifyEnveloped } from '../src/signing/xmldsig.js';
-import { mergeResults } from './results-file.js';
+import { machineInfo, mergeResults } from './results-file.js';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const WORK = join(BENCH, '.work', 'sign');
@@ -256,7 +255,6 @@ async function main(): Promise<void> {
   xmlsecBatch['sm2-sm3'] = null;
   xmlsecLoop['sm2-sm3'] = null;
 
-  const cpu = cpus();
   mergeResults({
     'sign.ours': ours,
     'sign.xml_crypto': xmlCrypto,
@@ -264,12 +262,7 @@ async function main(): Promise<void> {
     'sign.xmlsec1_per_process': xmlsecLoop,
     'sign.rsa_ceiling': ceiling,
     'sign.machine': {
-      date: new Date().toISOString(),
-      cpu: cpu[0]?.model ?? 'unknown',
-      cores: cpu.length,
-      memGiB: Math.round(totalmem() / 2 ** 30),
-      os: `${osType()} ${release()}`,
-      node: process.version,
+      ...machineInfo(),
       openssl: process.versions.openssl,
       xmlsec1: xmlsecVersion,
       document: { kind: 'DecMessage', bytes: Buffer.byteLength(doc), items: 20 },

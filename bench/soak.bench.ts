@@ -25,13 +25,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { decMessage } from '../test/helpers/dec-message.js';
 import { generateSelfSignedIdentity } from '../src/signing/self-signed.js';
-import { mergeResults } from './results-file.js';
+import { machineInfo, mergeResults } from './results-file.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, 'bench', '.work', 'soak');
@@ -213,12 +212,7 @@ channels:
     mid_third: { redis_mb: avg(mid, 'redisMb'), rss_mb: avg(mid, 'rssMb') },
     last_third: { redis_mb: avg(last, 'redisMb'), rss_mb: avg(last, 'rssMb') },
     peak: { redis_mb: peak('redisMb'), rss_mb: peak('rssMb') },
-    machine: {
-      date: new Date().toISOString(),
-      cores: cpus().length,
-      node: process.version,
-      loadavg1m: Math.round(loadavg()[0]! * 10) / 10,
-    },
+    machine: machineInfo(),
   };
   mergeResults({ soak });
   console.log(`bench/results.json: soak ${JSON.stringify(soak)}`);
