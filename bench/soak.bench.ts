@@ -148,7 +148,8 @@ channels:
   // Outbox files are removed as they are counted, as a consuming system would.
   const countAnswers = (): void => {
     for (const f of ls(outbox)) {
-      if (f.includes('.dec-result.06.') && !seen.has(f.split('.')[0]!)) {
+      // Only finished files: a writer's temporary file (dot-prefixed) must not count.
+      if (/^s\d+\.dec-result\.06\.xml$/.test(f) && !seen.has(f.split('.')[0]!)) {
         seen.add(f.split('.')[0]!);
         answered++;
       }
