@@ -192,7 +192,10 @@ export async function startGateway(
 
     for (const r of config.receiptSources) {
       const source = createReceiptSource(r, redis, config.redis.prefix, leases, log);
-      await source.start((receipts) => queueReceipts(deps, receipts));
+      // A feed read page by page (HTTP pull) has an order; its pages keep it (receipt-lane.ts).
+      const lane =
+        r.type === 'http-pull' ? { redis, prefix: config.redis.prefix, name: r.name } : undefined;
+      await source.start((receipts) => queueReceipts(deps, receipts, lane ? { lane } : {}));
       shutdown.add(`receipts:${r.name}`, () => source.close());
     }
 

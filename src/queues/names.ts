@@ -24,7 +24,13 @@ export interface ArrivedReceipt {
  * Receipts that arrived together (a feed page), processed by one job. A job queued before
  * receipts were batched carries one receipt's fields at the top level.
  */
-export type ReceiptJob = { readonly receipts: readonly ArrivedReceipt[] } | ArrivedReceipt;
+export type ReceiptJob =
+  | {
+      readonly receipts: readonly ArrivedReceipt[];
+      /** The ordered feed the page came from: pages of one lane are applied in order (receipt-lane.ts). */
+      readonly lane?: string;
+    }
+  | ArrivedReceipt;
 
 export interface WritebackJob {
   readonly messageId: string;

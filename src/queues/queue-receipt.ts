@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DepsOf } from './deps.js';
 import type { ArrivedReceipt } from './names.js';
 import { receiptKey } from './receipt-done.js';
+import { enterLane, type ReceiptLane } from './receipt-lane.js';
 
 /** Receipt bytes as a source or an exchange handed them over. */
 export interface ReceiptArrival {
@@ -16,11 +17,13 @@ export interface ReceiptArrival {
  * Makes receipts that arrived together (a feed page, or one file) durable (spool) and queues them
  * as one job of the receipt stage. The job id is the content hash of the batch, so the same page
  * handed over twice is queued once; a receipt that comes again in another batch is skipped by the
- * receipt stage (receipt-done.ts). Resolves once all of them are durable.
+ * receipt stage (receipt-done.ts). Resolves once all of them are durable. Pages of an ordered feed
+ * name their lane, so that they are applied in the order they came (receipt-lane.ts).
  */
 export async function queueReceipts(
   deps: DepsOf<'spool' | 'queues'>,
   arrivals: readonly ReceiptArrival[],
+  opts: { lane?: ReceiptLane } = {},
 ): Promise<void> {
   if (arrivals.length === 0) return;
   const receipts: ArrivedReceipt[] = await Promise.all(
@@ -38,7 +41,11 @@ export async function queueReceipts(
     keys.length === 1
       ? `receipt-${keys[0]}`
       : `receipts-${createHash('sha256').update(keys.join('\n')).digest('hex')}`;
-  await deps.queues.add('receipt', id, { receipts });
+  if (opts.lane) await enterLane(opts.lane, id);
+  await deps.queues.add('receipt', id, {
+    receipts,
+    ...(opts.lane ? { lane: opts.lane.name } : {}),
+  });
 }
 
 /** One receipt: a batch of one. */

@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { join } from 'node:path';
 import { GatewayError } from '../../core/errors.js';
 import { jobIdFor } from '../../core/ids.js';
@@ -8,6 +8,7 @@ import type { ParsedReceipt } from '../../receipts/receipt.js';
 import type { ReceiptDeps } from './processor-deps.js';
 import type { ArrivedReceipt, ReceiptJob } from '../names.js';
 import { markReceiptDone, receiptKey, receiptsDone } from '../receipt-done.js';
+import { earlierPagePending, leaveLane, type ReceiptLane } from '../receipt-lane.js';
 import { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX } from '../ledger-port.js';
 import { archiveToFailed } from '../outcomes.js';
 import { isNegativeStatus } from '../../receipts/status.js';
@@ -94,27 +95,61 @@ async function keyConflict(
  * others; the job fails after trying them all and its retry runs only the unfinished ones.
  */
 export function receiptProcessor(deps: ReceiptDeps) {
-  return async (job: Job<ReceiptJob>): Promise<void> => {
-    const receipts = 'receipts' in job.data ? job.data.receipts : [job.data];
-    const keys = receipts.map(receiptKey);
-    const done = await receiptsDone(deps, keys);
-    let failure: unknown;
-    for (const [i, r] of receipts.entries()) {
-      if (done[i]) continue;
-      try {
-        await applyReceipt(deps, r, job);
-        await markReceiptDone(deps, keys[i]!);
-      } catch (err) {
-        if (receipts.length > 1)
-          deps.log.debug(
-            { fileName: r.fileName, source: r.source, jobId: job.id, err },
-            'receipt of a batch failed, retried with the batch / 批内回执处理失败，随批次重试',
-          );
-        failure ??= err;
-      }
+  return async (job: Job<ReceiptJob>, token?: string): Promise<void> => {
+    const lane =
+      'lane' in job.data && job.data.lane && job.id
+        ? { redis: deps.redis, prefix: deps.config.redis.prefix, name: job.data.lane }
+        : undefined;
+    if (lane) await awaitTurn(lane, job, token);
+    try {
+      await applyAll(deps, job);
+    } finally {
+      if (lane) await leaveLane(lane, job.id!);
     }
-    if (failure !== undefined) throw failure;
   };
+}
+
+/** How long a page waits in the worker for the page before it, then how long in the delayed set. */
+const TURN_POLL_MS = 20;
+const TURN_WAIT_MS = 2_000;
+const TURN_DELAY_MS = 250;
+
+/**
+ * Waits while an earlier page of the same feed is still being applied: briefly in the worker (the
+ * usual case, a page being worked on next door), then in the delayed set, spending no attempt.
+ */
+async function awaitTurn(lane: ReceiptLane, job: Job<ReceiptJob>, token?: string): Promise<void> {
+  const until = Date.now() + TURN_WAIT_MS;
+  while (await earlierPagePending(lane, job.id!)) {
+    if (Date.now() > until) {
+      await job.moveToDelayed(Date.now() + TURN_DELAY_MS, token);
+      throw new DelayedError();
+    }
+    await new Promise((r) => setTimeout(r, TURN_POLL_MS));
+  }
+}
+
+/** The receipts of one job in the order they came; each one once (receipt-done.ts). */
+async function applyAll(deps: ReceiptDeps, job: Job<ReceiptJob>): Promise<void> {
+  const receipts = 'receipts' in job.data ? job.data.receipts : [job.data];
+  const keys = receipts.map(receiptKey);
+  const done = await receiptsDone(deps, keys);
+  let failure: unknown;
+  for (const [i, r] of receipts.entries()) {
+    if (done[i]) continue;
+    try {
+      await applyReceipt(deps, r, job);
+      await markReceiptDone(deps, keys[i]!);
+    } catch (err) {
+      if (receipts.length > 1)
+        deps.log.debug(
+          { fileName: r.fileName, source: r.source, jobId: job.id, err },
+          'receipt of a batch failed, retried with the batch / 批内回执处理失败，随批次重试',
+        );
+      failure ??= err;
+    }
+  }
+  if (failure !== undefined) throw failure;
 }
 
 /**
