@@ -8,6 +8,7 @@
  *
  * - docs_per_s: E2E_DOCS (default 10,000) declarations (1–20 items, 2–11 KB) renamed into the inbox
  *   at once; declarations per second from the drop to the last import response in the outbox.
+ * - redis_cmds_per_doc, redis_in_kb_per_doc: what the gateway sent Redis per declaration.
  * - all_receipts_per_s: the same backlog counted to the last of each declaration's six receipts.
  * - sign_only_per_s: the signing rate alone in this process on the same documents, same run;
  *   ratio = docs_per_s / sign_only_per_s.
@@ -265,8 +266,11 @@ async function main(): Promise<void> {
     .map(([, cmd, calls]) => [cmd!, Number(calls) / DOCS] as const)
     .sort((a, b) => b[1] - a[1]);
   const redisCmdsPerDoc = stats.reduce((n, [, c]) => n + c, 0);
+  // What the gateway wrote to Redis per declaration: command names, keys, arguments, scripts.
+  const redisInKbPerDoc =
+    Number(/total_net_input_bytes:(\d+)/.exec(await redis.info('stats'))?.[1] ?? 0) / 1024 / DOCS;
   console.log(
-    `Redis commands per declaration: ${redisCmdsPerDoc.toFixed(0)} (${stats
+    `Redis commands per declaration: ${redisCmdsPerDoc.toFixed(0)}, ${redisInKbPerDoc.toFixed(1)} KB written (${stats
       .slice(0, 8)
       .map(([c, n]) => `${c} ${n.toFixed(1)}`)
       .join(', ')})`,
@@ -350,6 +354,7 @@ async function main(): Promise<void> {
     rss_mb: backlogRss,
     redis_mb: Math.round(redisPeak),
     redis_cmds_per_doc: Math.round(redisCmdsPerDoc),
+    redis_in_kb_per_doc: Math.round(redisInKbPerDoc * 10) / 10,
     ceb_docs: CEB_DOCS,
     ceb_docs_per_s: Math.round(cebPerS * 10) / 10,
     document_bytes: {

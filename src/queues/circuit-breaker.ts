@@ -1,3 +1,4 @@
+import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import { DEFAULT_BREAKER, type ResolvedBreaker } from '../config/resolve-breaker.js';
 import type { Admission, BreakerState, CircuitBreakerPort } from './circuit-breaker-port.js';
@@ -83,7 +84,8 @@ export class CircuitBreakers implements CircuitBreakerPort {
 
   async admit(transport: string, now = Date.now()): Promise<Admission> {
     const { openForMs } = this.settingsOf(transport);
-    const [verdict, until, since] = (await this.redis.eval(
+    const [verdict, until, since] = (await evalLua(
+      this.redis,
       ADMIT_LUA,
       1,
       this.key(transport),
@@ -107,7 +109,8 @@ export class CircuitBreakers implements CircuitBreakerPort {
     now = Date.now(),
   ): Promise<{ opened: boolean; failures: number }> {
     const { failures, openForMs } = this.settingsOf(transport);
-    const [opened, n] = (await this.redis.eval(
+    const [opened, n] = (await evalLua(
+      this.redis,
       FAILURE_LUA,
       1,
       this.key(transport),
@@ -121,7 +124,13 @@ export class CircuitBreakers implements CircuitBreakerPort {
 
   /** Records an answer from the endpoint; returns the state before (not 'closed' = it just closed). */
   async answered(transport: string, now = Date.now()): Promise<BreakerState> {
-    return (await this.redis.eval(ANSWER_LUA, 1, this.key(transport), String(now))) as BreakerState;
+    return (await evalLua(
+      this.redis,
+      ANSWER_LUA,
+      1,
+      this.key(transport),
+      String(now),
+    )) as BreakerState;
   }
 
   async snapshot(transport: string): Promise<BreakerSnapshot> {

@@ -1,3 +1,4 @@
+import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import { GATEWAY_STATUSES, isTerminal } from '../receipts/status.js';
 import type { ClaimResult, DeliveryControlPort } from './delivery-control-port.js';
@@ -139,7 +140,8 @@ export class DeliveryControl implements DeliveryControlPort {
 
   /** The deliver stage asks before each send; `jobId` is the job that would send. */
   async claim(id: string, channel: string, jobId: string): Promise<ClaimResult> {
-    return (await this.redis.eval(
+    return (await evalLua(
+      this.redis,
       CLAIM_LUA,
       4,
       this.msg(id),
@@ -169,7 +171,8 @@ export class DeliveryControl implements DeliveryControlPort {
       `held by ${who}${reason ? `: ${reason}` : ''} / 操作员暂停发送`,
       at,
     );
-    return (await this.redis.eval(
+    return (await evalLua(
+      this.redis,
       HOLD_LUA,
       2,
       this.msg(id),
@@ -183,7 +186,8 @@ export class DeliveryControl implements DeliveryControlPort {
 
   async release(id: string, channel: string, who: string): Promise<ReleaseResult> {
     const ev = DeliveryControl.event('operator', `released by ${who} / 操作员恢复发送`);
-    const [result, jobId] = (await this.redis.eval(
+    const [result, jobId] = (await evalLua(
+      this.redis,
       RELEASE_LUA,
       4,
       this.msg(id),
@@ -206,7 +210,8 @@ export class DeliveryControl implements DeliveryControlPort {
       at,
     );
     return (
-      (await this.redis.eval(
+      (await evalLua(
+        this.redis,
         HOLD_CHANNEL_LUA,
         2,
         this.channelHold(channel),
@@ -229,7 +234,8 @@ export class DeliveryControl implements DeliveryControlPort {
       'operator',
       `channel ${channel} released by ${who} / 通道恢复发送`,
     );
-    const [existed, ...pairs] = (await this.redis.eval(
+    const [existed, ...pairs] = (await evalLua(
+      this.redis,
       RELEASE_CHANNEL_LUA,
       3,
       this.channelHold(channel),
@@ -265,7 +271,8 @@ export class DeliveryControl implements DeliveryControlPort {
 
   /** Numbers a deliberate resend of a delivered message; the caller queues it. */
   async replay(id: string, who: string, reason: string): Promise<ReplayResult> {
-    return (await this.redis.eval(
+    return (await evalLua(
+      this.redis,
       REPLAY_LUA,
       2,
       this.msg(id),

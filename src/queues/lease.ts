@@ -1,3 +1,4 @@
+import { evalLua } from './lua.js';
 import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -27,12 +28,13 @@ export class RedisLease implements Lease {
 
   /** True when this node holds the lease (taking or renewing it). */
   async holds(): Promise<boolean> {
-    return (await this.redis.eval(HOLD_LUA, 1, this.key, this.owner, String(this.ttlMs))) === 1;
+    return (await evalLua(this.redis, HOLD_LUA, 1, this.key, this.owner, String(this.ttlMs))) === 1;
   }
 
   /** Gives the lease up at shutdown so another node need not wait for it to expire. */
   async release(): Promise<void> {
-    await this.redis.eval(
+    await evalLua(
+      this.redis,
       `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
       1,
       this.key,

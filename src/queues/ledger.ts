@@ -1,3 +1,4 @@
+import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import {
   GATEWAY_STATUSES,
@@ -95,7 +96,8 @@ export class Ledger implements LedgerPort {
       updatedAt: String(rec.createdAt),
       ...(rec.partOf ? { partOf: rec.partOf, part: String(rec.part) } : {}),
     };
-    const res = await this.redis.eval(
+    const res = await evalLua(
+      this.redis,
       CREATE_LUA,
       3,
       this.k('msg', rec.id),
@@ -160,7 +162,8 @@ export class Ledger implements LedgerPort {
       const next = nextStatus(current, incoming);
       const at = Date.now();
       const ev = JSON.stringify({ ...event, at, status: incoming } satisfies LedgerEvent);
-      const ok = await this.redis.eval(
+      const ok = await evalLua(
+        this.redis,
         ADVANCE_LUA,
         3,
         key,
@@ -198,7 +201,7 @@ export class Ledger implements LedgerPort {
 
   /** The deliver stage's claim on a send; false when an operator cancelled the message. */
   async beginSend(id: string): Promise<boolean> {
-    return (await this.redis.eval(BEGIN_SEND_LUA, 1, this.k('msg', id))) === 1;
+    return (await evalLua(this.redis, BEGIN_SEND_LUA, 1, this.k('msg', id))) === 1;
   }
 
   /** Ends the claim after a failed attempt, so an operator may cancel between retries. */
@@ -221,7 +224,8 @@ export class Ledger implements LedgerPort {
       text,
       status: 'cancelled',
     } satisfies LedgerEvent);
-    return (await this.redis.eval(
+    return (await evalLua(
+      this.redis,
       CANCEL_LUA,
       3,
       this.k('msg', id),
@@ -258,7 +262,8 @@ export class Ledger implements LedgerPort {
       text: `receipt ${fileName} collected by ${client} / 回执已被 ${client} 取走`,
     } satisfies LedgerEvent);
     return (
-      (await this.redis.eval(
+      (await evalLua(
+        this.redis,
         COLLECTED_LUA,
         2,
         this.k('collected', id),
@@ -283,7 +288,8 @@ export class Ledger implements LedgerPort {
 
   /** Sequence number of a receipt within its message; `isNew` is false for a receipt seen before. */
   async receiptSeq(id: string, receiptHash: string): Promise<{ seq: number; isNew: boolean }> {
-    const [seq, isNew] = (await this.redis.eval(
+    const [seq, isNew] = (await evalLua(
+      this.redis,
       RECEIPT_SEQ_LUA,
       2,
       this.k('receipts', id),

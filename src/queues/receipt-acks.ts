@@ -1,3 +1,4 @@
+import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import type { LedgerPort } from './ledger-port.js';
 import { compareCursors, type FeedEntry, type ReceiptFeed } from './receipt-feed.js';
@@ -74,7 +75,14 @@ export class ReceiptAcks {
       recorded += await this.record(client, entries);
       from = entries.at(-1)!.cursor;
     }
-    const old = (await this.redis.eval(ACK_LUA, 1, this.key(channel), client, cursor)) as string;
+    const old = (await evalLua(
+      this.redis,
+      ACK_LUA,
+      1,
+      this.key(channel),
+      client,
+      cursor,
+    )) as string;
     return { acked: compareCursors(cursor, old) > 0 ? cursor : old, recorded };
   }
 

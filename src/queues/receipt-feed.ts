@@ -1,3 +1,4 @@
+import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import type { SpoolRef } from '../core/spool.js';
 import type { FeedEntry } from '../receipts/feed-entry.js';
@@ -68,7 +69,8 @@ export class ReceiptFeed {
     seq?: number,
   ): Promise<string | undefined> {
     const once = `${this.prefix}:feed-once:${channel}:${e.messageId}:${seq ?? e.fileName}`;
-    const id = (await this.redis.eval(
+    const id = (await evalLua(
+      this.redis,
       APPEND_LUA,
       3,
       this.key(channel),

@@ -1,3 +1,4 @@
+import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import { GATEWAY_STATUSES, isTerminal } from '../receipts/status.js';
@@ -161,7 +162,8 @@ export class Retention {
       ...(channel && sourceName ? [this.k('by-source', channel, sourceName)] : []),
       ...(channel && stem ? [`${this.o.prefix}:receipt-stem:${channel}:${stem}`] : []),
     ];
-    const res = await this.o.redis.eval(
+    const res = await evalLua(
+      this.o.redis,
       EXPIRE_LUA,
       3 + own.length + pointers.length,
       msg,
