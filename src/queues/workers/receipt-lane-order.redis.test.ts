@@ -61,6 +61,9 @@ describe('receipt pages of one feed (real Redis for the lane, in-memory ledger)'
     const channelOf = (f: string): string | undefined =>
       /<CHANNEL>(\w)<\/CHANNEL>/.exec(h.sink.read(h.channel.outbox, f)?.toString() ?? '')?.[1];
     expect(files.map(channelOf)).toEqual(['P', 'R']);
-    expect(await redis.zcard(`${prefix}:receipt-lane:feed`)).toBe(0);
+    // Both are marked tried (a negative score), none is left waiting.
+    const key = `${prefix}:receipt-lane:feed`;
+    expect(Number(await redis.zscore(key, 'page-1'))).toBeLessThan(0);
+    expect(Number(await redis.zscore(key, 'page-2'))).toBeLessThan(0);
   });
 });
