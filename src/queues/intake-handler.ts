@@ -7,8 +7,8 @@ import { RETRYABLE, retryMessage } from './operator.js';
 
 /**
  * Turns a complete inbound document into a message: spool (durable), ledger record, translate job.
- * A re-drop of identical bytes maps to the existing message and is reported, never sent twice; a
- * document whose record exists but was never archived is a crash recovery and simply continues.
+ * A re-drop of identical bytes maps to the existing message and is reported, never sent twice; the
+ * same file whose record exists but was never archived is a crash recovery and simply continues.
  */
 export function createIntakeHandler(deps: OperatorDeps): IntakeHandler {
   return {
@@ -33,7 +33,10 @@ export function createIntakeHandler(deps: OperatorDeps): IntakeHandler {
           );
           return { kind: 'accepted', messageId };
         }
-        if (rec?.archivedAs) {
+        // A copy under another name is a duplicate even while its original is still being taken
+        // (intake takes several files at once): only the same file offered again (after a crash,
+        // before it was archived) continues as the message.
+        if (rec?.archivedAs || (rec && rec.sourceName !== doc.name)) {
           await deps.ledger.event(messageId, {
             at: Date.now(),
             stage: 'intake',
