@@ -10,11 +10,13 @@ import type { Redis } from 'ioredis';
  * is queued and is marked tried (a negative score: minus the time it was tried) once its receipts
  * were tried once; a page waits while an earlier page of its lane is untried. The tried mark
  * stays an hour (the default retention of finished jobs): the same page read again within it is
- * one finished job that never runs again, so it must not enter the lane as untried. The wait is bounded (LANE_STALE_MS): an entry whose job was lost (a
- * crash between entering and queuing) only holds up the pages after it that long, and is then
- * swept; so is a page that waited behind a backlog that long. Order is kept for the first try of each
- * page; a receipt a page could not apply (no message matches it yet) is retried after the pages
- * behind it went on, as any retry.
+ * one finished job that never runs again, so it must not enter the lane as untried.
+ *
+ * The wait is bounded (LANE_STALE_MS): an entry whose job was lost (a crash between entering and
+ * queuing) only holds up the pages after it that long, and is then swept; so is a page that
+ * waited behind a backlog that long. Order is kept for the first try of each page; a receipt a
+ * page could not apply (no message matches it yet) is retried after the pages behind it went on,
+ * as any retry.
  */
 
 /** An untried entry this old no longer holds up the pages after it (and is swept). */

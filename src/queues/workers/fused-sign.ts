@@ -1,10 +1,10 @@
 import type { ResolvedChannel } from '../../config/resolve.js';
-import { isSignerFatal, toGatewayError } from '../../core/errors.js';
+import { toGatewayError } from '../../core/errors.js';
 import { jobIdFor } from '../../core/ids.js';
 import { isSupervised, type Signer } from '../../signing/signer.js';
 import { failMessage } from '../outcomes.js';
 import type { TranslateDeps } from './processor-deps.js';
-import { signMessage, type SignSubject } from './sign-message.js';
+import { messageAtFault, signMessage, type SignSubject } from './sign-message.js';
 
 /*
  * Translate and sign in one job when the channel's signer is a soft key in this process.
@@ -50,7 +50,7 @@ export async function signTranslated(
     await signMessage(deps, messageId, subject, ch, signer, xml);
   } catch (err) {
     const gwErr = toGatewayError(err);
-    if (!gwErr.transient && !isSignerFatal(gwErr.code)) {
+    if (messageAtFault(gwErr)) {
       await failMessage(deps, messageId, gwErr, 'failed', 'sign');
       return;
     }

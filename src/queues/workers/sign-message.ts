@@ -1,4 +1,5 @@
 import type { ResolvedChannel } from '../../config/resolve.js';
+import { isSignerFatal, type GatewayError } from '../../core/errors.js';
 import { signEnveloped } from '../../signing/xmldsig.js';
 import { signEnveloping } from '../../signing/xmldsig-enveloping.js';
 import { wrapDxp } from '../../signing/dxp-envelope.js';
@@ -6,6 +7,15 @@ import type { Signer } from '../../signing/signer.js';
 import type { MessageRecord } from '../ledger-port.js';
 import { deliverJobId } from '../operator.js';
 import type { SignDeps } from './processor-deps.js';
+
+/**
+ * Whether a signing error is the message's own fault, so the message fails; otherwise it waits:
+ * a transient error is retried, a fault of the signer (expired certificate, PIN) waits for the
+ * operator's fix. The sign stage and the translate stage's in-process signing decide alike.
+ */
+export function messageAtFault(err: GatewayError): boolean {
+  return !err.transient && !isSignerFatal(err.code);
+}
 
 /** What signing needs of the message record. */
 export type SignSubject = Pick<MessageRecord, 'messageType' | 'sourceName' | 'generation'>;
