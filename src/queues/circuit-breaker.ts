@@ -1,7 +1,7 @@
-import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import { DEFAULT_BREAKER, type ResolvedBreaker } from '../config/resolve-breaker.js';
 import type { Admission, BreakerState, CircuitBreakerPort } from './circuit-breaker-port.js';
+import { evalLua } from './lua.js';
 
 export type { Admission, BreakerState } from './circuit-breaker-port.js';
 

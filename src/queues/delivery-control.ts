@@ -1,7 +1,7 @@
-import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import { GATEWAY_STATUSES, isTerminal } from '../receipts/status.js';
 import type { ClaimResult, DeliveryControlPort } from './delivery-control-port.js';
+import { evalLua } from './lua.js';
 
 export type { ClaimResult } from './delivery-control-port.js';
 

@@ -80,8 +80,7 @@ interface StageView {
 /**
  * The members of PipelineDeps a piece of the pipeline names, the queues, feed, SLA, delivery
  * control and breakers by what it uses of them (so an in-memory fake fits); the ledger is a port
- * already. The composition root
- * passes the whole PipelineDeps.
+ * already. The composition root passes the whole PipelineDeps.
  */
 export type DepsOf<K extends keyof PipelineDeps> = {
   readonly [P in K]: P extends keyof StageView ? StageView[P] : PipelineDeps[P];

@@ -1,8 +1,8 @@
-import { evalLua } from './lua.js';
 import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Lease, LeaseFactory } from '../core/lease.js';
+import { evalLua } from './lua.js';
 
 /** This process's identity in leases: readable in redis-cli, unique per start. */
 export const NODE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;

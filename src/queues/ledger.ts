@@ -1,4 +1,3 @@
-import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import {
   GATEWAY_STATUSES,
@@ -10,6 +9,7 @@ import { auditStreamKey } from '../records/audit-trail.js';
 import { ledgerIndexSetKey } from './ledger-index.js';
 import { parseMessageRecord, type MessageRecord } from './message-record.js';
 import type { LedgerEvent, LedgerPort } from './ledger-port.js';
+import { evalLua } from './lua.js';
 
 export type { MessageRecord } from './message-record.js';
 export { BUSINESS_KEY_INDEX, ENTRY_ID_INDEX, type LedgerEvent } from './ledger-port.js';

@@ -1,7 +1,7 @@
-import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import type { LedgerPort } from './ledger-port.js';
 import { compareCursors, type FeedEntry, type ReceiptFeed } from './receipt-feed.js';
+import { evalLua } from './lua.js';
 
 // Moves a client's acknowledged cursor forward only; returns the cursor it had before.
 const ACK_LUA = `

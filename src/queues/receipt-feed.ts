@@ -1,7 +1,7 @@
-import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import type { SpoolRef } from '../core/spool.js';
 import type { FeedEntry } from '../receipts/feed-entry.js';
+import { evalLua } from './lua.js';
 
 export type { FeedEntry } from '../receipts/feed-entry.js';
 

@@ -1,9 +1,9 @@
-import { evalLua } from './lua.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import { GATEWAY_STATUSES, isTerminal } from '../receipts/status.js';
 import { ledgerIndexSetKey } from './ledger-index.js';
 import { ORPHANS_FEED } from './workers/receipt-worker.js';
+import { evalLua } from './lua.js';
 
 export interface RetentionOptions {
   readonly redis: Redis;
